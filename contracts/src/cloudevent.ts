@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { isProducerAgency, type ProducerAgency } from './agencies.js';
+import { getEventDefinition } from './catalog.js';
+import type { EventData, EventDefinition } from './define.js';
+import { ContractError, contractErrorMap, issuesFromZod } from './errors.js';
+
+/**
+ * A CloudEvents 1.0 event as it travels on the bus: every attribute we rely on is required,
+ * data is JSON, and the only extensions are W3C trace context.
+ */
+export interface BusEvent<T = unknown> {
+  specversion: '1.0';
+  id: string;
+  type: string;
+  source: string;
+  subject: string;
+  time: string;
+  datacontenttype: 'application/json';
+  dataschema: string;
+  data: T;
+  traceparent?: string;
+  tracestate?: string;
+}
+
+export const DATA_CONTENT_TYPE = 'application/json';
+export const DATASCHEMA_PREFIX = 'urn:lienganh:schema:';
+
+/** `source` names the emitting agency and, after it, the unit: `/pcmd/police/cap-quan-ba-dinh`. */
+const SOURCE = /^\/pcmd\/([a-z][a-z0-9-]*)(\/[a-z0-9][a-z0-9-]*){0,3}$/;
+
+export function sourceFor(agency: ProducerAgency, unit?: string): string {
+  const source = unit ? `/pcmd/${agency}/${unit}` : `/pcmd/${agency}`;
+  if (!SOURCE.test(source)) throw ContractError.single('source', `unit "${unit}" must be a lower-case code`);
+  return source;
+}
+
+/** The agency a `source` names, or undefined when it names none we know. */
+export function agencyOfSource(source: string): ProducerAgency | undefined {
+  const agency = SOURCE.exec(source)?.[1];
+  return agency !== undefined && isProducerAgency(agency) ? agency : undefined;
+}
+
+export function dataschemaFor(type: string): string {
+  return `${DATASCHEMA_PREFIX}${type}`;
+}
+
+const Envelope = z.strictObject({
+  specversion: z.literal('1.0'),
+  id: z.string().regex(/^[\x21-\x7e]{1,128}$/, 'must be 1-128 printable ASCII characters'),
+  type: z.string().min(1).max(200),
+  source: z.string().regex(SOURCE, 'must name the emitting agency, e.g. /pcmd/police or /pcmd/police/cap-quan-ba-dinh'),
+  subject: z.string().min(1).max(200),
+  time: z.iso.datetime({ offset: true, message: 'must be an RFC 3339 timestamp, e.g. 2021-05-04T09:30:00+07:00' }),
+  datacontenttype: z.literal(DATA_CONTENT_TYPE).default(DATA_CONTENT_TYPE),
+  dataschema: z.string().max(300).optional(),
+  data: z.unknown(),
+  traceparent: z
+    .string()
+    .regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/, 'must be a W3C traceparent')
+    .optional(),
+  tracestate: z.string().max(512).optional(),
+});
+
+/** Validates a payload against its event type's schema; issues are reported under `data.`. */
+export function validateData<D extends EventDefinition>(definition: D, data: unknown): EventData<D> {
+  const result = definition.schema.safeParse(data, { error: contractErrorMap });
+  if (!result.success) throw new ContractError(issuesFromZod(result.error, 'data'));
+  return result.data as EventData<D>;
+}
+
+export interface BuildOptions {
+  source?: string;
+  unit?: string;
+  id?: string;
+  /** When the fact happened in the real world; defaults to now. */
+  time?: Date | string;
+  traceparent?: string;
+  tracestate?: string;
+}
+
+/** Builds a bus event of a catalog type from its data, validating the data on the way. */
+export function buildEvent<D extends EventDefinition>(definition: D, data: z.input<D['schema']>, options: BuildOptions = {}): BusEvent<EventData<D>> {
+  const valid = validateData(definition, data);
+  const time = options.time ?? new Date();
+  const event: BusEvent<EventData<D>> = {
+    specversion: '1.0',
+    id: options.id ?? randomUUID(),
+    type: definition.type,
+    source: options.source ?? sourceFor(definition.agency, options.unit),
+    subject: String((valid as Record<string, unknown>)[definition.subjectField]),
+    time: typeof time === 'string' ? time : time.toISOString(),
+    datacontenttype: DATA_CONTENT_TYPE,
+    dataschema: dataschemaFor(definition.type),
+    data: valid,
+  };
+  if (options.traceparent) event.traceparent = options.traceparent;
+  if (options.tracestate) event.tracestate = options.tracestate;
+  // The data is already valid; only the attributes that came from options need a check.
+  const envelope = Envelope.safeParse(event, { error: contractErrorMap });
+  if (!envelope.success) throw new ContractError(issuesFromZod(envelope.error));
+  return event;
+}
+
+/**
+ * Parses and validates an event from any source (HTTP body, NATS message, file): the
+ * envelope, the type against the catalog, the data against the type's schema, and that
+ * `subject` is the entity the data is about. Every problem is listed in the ContractError.
+ */
+export function parseEvent(input: unknown): BusEvent {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw ContractError.single('', 'a CloudEvent must be a JSON object');
+  }
+  const envelope = Envelope.safeParse(input, { error: contractErrorMap });
+  const issues = envelope.success ? [] : issuesFromZod(envelope.error);
+  const type = (input as { type?: unknown }).type;
+  const definition = typeof type === 'string' ? tryDefinition(type, issues) : undefined;
+  let data: unknown;
+  if (definition) {
+    const parsed = definition.schema.safeParse((input as { data?: unknown }).data, { error: contractErrorMap });
+    if (parsed.success) data = parsed.data;
+    else issues.push(...issuesFromZod(parsed.error, 'data'));
+  }
+  if (issues.length > 0 || !envelope.success || !definition) throw new ContractError(issues);
+
+  const event = { ...envelope.data, data } as BusEvent;
+  const expectedSubject = String((data as Record<string, unknown>)[definition.subjectField]);
+  if (event.subject !== expectedSubject) {
+    throw ContractError.single('subject', `must be data.${definition.subjectField} ("${expectedSubject}")`);
+  }
+  if (event.dataschema !== undefined && event.dataschema !== dataschemaFor(definition.type)) {
+    throw ContractError.single('dataschema', `must be ${dataschemaFor(definition.type)}`);
+  }
+  event.dataschema = dataschemaFor(definition.type);
+  return event;
+}
+
+function tryDefinition(type: string, issues: { path: string; message: string }[]): EventDefinition | undefined {
+  try {
+    return getEventDefinition(type);
+  } catch (error) {
+    if (error instanceof ContractError) issues.push(...error.issues);
+    return undefined;
+  }
+}

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+
+/**
+ * Building blocks shared by the event schemas. Every object is strict (unknown keys are
+ * rejected), every string bounded: together that is what keeps personal data from
+ * riding along in an extra field or a free-text note.
+ */
+
+/** An identifier made by the emitting system: inspection number, case number, business registration… */
+export const Identifier = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, 'must be 1-128 letters, digits or . _ : / - (no spaces)')
+  .describe('Identifier assigned by the emitting system');
+
+/** Code of a body in the agency registry (data, not code): `police`, `border-guard`, `womens-union`… */
+export const AgencyCode = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,47}$/, 'must be a lower-case agency code such as "police" or "border-guard"')
+  .describe('Code of a body in the agency registry');
+
+/** Code of an area (province, district, commune or ward) in the area registry. */
+export const AreaCode = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a lower-case area code such as "hn-ba-dinh-lieu-giai"')
+  .describe('Code of an area (province, district, commune or ward) in the area registry');
+
+/**
+ * A person is never named on the bus. The agency's edge turns its own record key into
+ * `sr_` + base64url(HMAC-SHA256(agency key, record key)); the key never leaves the agency.
+ */
+export const SubjectRef = z
+  .string()
+  .regex(/^sr_[A-Za-z0-9_-]{43}$/, 'must be a pseudonymous subject reference: "sr_" and 43 base64url characters')
+  .describe('Pseudonymous subject reference (keyed hash made at the agency edge)');
+
+/** Reference to the consent record an agency keeps for a person it refers on. */
+export const ConsentRef = Identifier.describe('Reference to the recorded consent, kept by the referring agency');
+
+export const IsoDate = z.iso.date().describe('Calendar date, YYYY-MM-DD');
+
+/** A reporting period: `2021`, `2021-H1`, `2021-Q2` or `2021-05`. */
+export const ReportingPeriod = z
+  .string()
+  .regex(/^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-H[12])?$/, 'must be a period such as 2021, 2021-H1, 2021-Q2 or 2021-05')
+  .describe('Reporting period: year, half (H1/H2), quarter (Q1-Q4) or month');
+
+export const Count = z.int().nonnegative().max(10_000_000);
+export const AmountVnd = z.int().nonnegative().max(100_000_000_000).describe('Amount in Vietnamese đồng');
+
+/** Short label for a place, an outlet or a topic; never a person. */
+export const Label = z.string().trim().min(1).max(200);
+
+export const LocalizedText = z.strictObject({
+  vi: z.string().trim().min(1).max(500),
+  en: z.string().trim().min(1).max(500),
+});
+
+/** Conditional business lines named by the plans (ngành nghề kinh doanh có điều kiện). */
+export const BusinessKind = z.enum([
+  'karaoke',
+  'bar',
+  'dance-hall',
+  'massage',
+  'sauna',
+  'hotel',
+  'guesthouse',
+  'restaurant',
+  'hair-salon',
+  'cafe',
+  'other',
+]);
+
+export const Business = z.strictObject({
+  businessId: Identifier.describe('Business registration number'),
+  kind: BusinessKind,
+});
+
+export const ViolationCategory = z.enum([
+  'licensing',
+  'worker-registration',
+  'prostitution-related',
+  'security-order',
+  'fire-safety',
+  'medical-conditions',
+  'cultural-content',
+  'other',
+]);
+
+export const Violation = z.strictObject({
+  category: ViolationCategory,
+  legalBasis: Label.optional().describe('Article and decree, e.g. "Điều 25 Nghị định 144/2021/NĐ-CP"'),
+});
+
+export const InspectionOutcome = z.enum(['compliant', 'violations-found', 'closed-down']);
+
+/** The support services a referred person can be connected to. */
+export const SupportService = z.enum([
+  'counselling',
+  'legal-aid',
+  'health-check',
+  'hiv-sti-care',
+  'methadone',
+  'vocational-training',
+  'loan',
+  'job-placement',
+  'shelter',
+  'reintegration',
+]);
+
+export const ReferralDeclineReason = z.enum(['person-declined', 'not-eligible', 'unreachable', 'capacity', 'other']);
+
+/** Offences in the Penal Code chapters the plans target. */
+export const CriminalOffence = z.enum([
+  'brokering',
+  'harbouring',
+  'organising',
+  'forcing',
+  'trafficking',
+  'sex-with-minor',
+  'other',
+]);
+
+
+export const AgeGroup = z.enum(['minor', 'adult', 'unknown']);
+
+export type BusinessKind = z.infer<typeof BusinessKind>;
+export type SupportService = z.infer<typeof SupportService>;

@@ -1,0 +1,48 @@
+import type { z } from 'zod';
+
+/** One thing wrong with an input: where (a dotted path such as `data.business.kind`) and why. */
+export interface ContractIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * Raised for any input that breaks a contract: an unknown event type, a missing CloudEvents
+ * attribute, a payload that fails its schema, a NATS message in neither content mode.
+ * `issues` lists every problem found, not only the first, so that a caller can fix them all at once.
+ */
+export class ContractError extends Error {
+  override readonly name = 'ContractError';
+
+  constructor(readonly issues: readonly ContractIssue[]) {
+    super(issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; '));
+  }
+
+  static single(path: string, message: string): ContractError {
+    return new ContractError([{ path, message }]);
+  }
+}
+
+/** Error map used for every parse: says "is required" instead of zod's "received undefined". */
+export const contractErrorMap: z.core.$ZodErrorMap = (issue) =>
+  (issue.code === 'invalid_type' || issue.code === 'invalid_value') && issue.input === undefined ? 'is required' : undefined;
+
+/**
+ * Flattens zod issues into ContractIssues. An unknown key is reported at its own path
+ * (`data.extra: unknown field`), which is what a caller needs to find it.
+ * The offending input value is never echoed: it may hold personal data.
+ */
+export function issuesFromZod(error: z.ZodError, prefix = ''): ContractIssue[] {
+  const issues: ContractIssue[] = [];
+  for (const issue of error.issues) {
+    const base = [prefix, ...issue.path.map(String)].filter((part) => part !== '');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        issues.push({ path: [...base, key].join('.'), message: 'unknown field (not in the schema)' });
+      }
+    } else {
+      issues.push({ path: base.join('.'), message: issue.message });
+    }
+  }
+  return issues;
+}

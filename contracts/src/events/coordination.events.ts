@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import { AgencyCode, AreaCode, Count, Identifier, IsoDate, Label, LocalizedText } from '../common.js';
+import { defineEvent } from '../define.js';
+
+/** Coordination's own facts: plans, tasks, target progress and deadline alerts. */
+
+export const PlanLevel = z.enum(['province', 'district', 'commune']);
+export const Recurrence = z.enum(['monthly', 'quarterly', 'half-yearly', 'annual']);
+export const TaskStatus = z.enum(['not-started', 'in-progress', 'done', 'overdue']);
+export const TargetStatus = z.enum(['on-track', 'at-risk', 'overdue', 'achieved']);
+export const DeadlineKind = z.enum(['task', 'referral-handover', 'follow-up-check', 'periodic-report', 'hotspot-patrol']);
+
+export const coordinationPlanPublished = defineEvent({
+  agency: 'coordination',
+  entity: 'plan',
+  action: 'published',
+  subjectField: 'planId',
+  description: { vi: 'Ban hành kế hoạch phòng, chống mại dâm', en: 'Prostitution-prevention plan issued' },
+  schema: z
+    .strictObject({
+      planId: Identifier,
+      number: Label.describe('Document number, e.g. 905/KH-UBND'),
+      issuedOn: IsoDate,
+      issuingBody: AgencyCode,
+      level: PlanLevel,
+      areaCode: AreaCode,
+      periodStart: IsoDate,
+      periodEnd: IsoDate,
+      title: LocalizedText,
+      tasks: Count,
+      targets: Count,
+    })
+    .refine((plan) => plan.periodStart <= plan.periodEnd, { path: ['periodEnd'], message: 'must not be before periodStart' }),
+  example: {
+    planId: 'kh-ba-dinh-2021',
+    number: '59/KH-UBND',
+    issuedOn: '2021-03-01',
+    issuingBody: 'ubnd-ba-dinh',
+    level: 'district',
+    areaCode: 'hn-ba-dinh',
+    periodStart: '2021-01-01',
+    periodEnd: '2021-12-31',
+    title: { vi: 'Kế hoạch phòng, chống tệ nạn mại dâm năm 2021', en: 'Prostitution prevention plan 2021' },
+    tasks: 24,
+    targets: 9,
+  },
+});
+
+export const coordinationTaskAssigned = defineEvent({
+  agency: 'coordination',
+  entity: 'task',
+  action: 'assigned',
+  subjectField: 'taskId',
+  description: { vi: 'Giao nhiệm vụ cho cơ quan chủ trì và cơ quan phối hợp', en: 'Task assigned to a lead agency and supporting agencies' },
+  schema: z.strictObject({
+    taskId: Identifier,
+    planId: Identifier,
+    title: LocalizedText,
+    leadAgency: AgencyCode,
+    supportingAgencies: z.array(AgencyCode).max(30),
+    areaCode: AreaCode,
+    dueDate: IsoDate.optional(),
+    recurrence: Recurrence.optional(),
+  }),
+  example: {
+    taskId: 'kh-ba-dinh-2021/t-ca-01',
+    planId: 'kh-ba-dinh-2021',
+    title: { vi: 'Kiểm tra hành chính cơ sở kinh doanh có điều kiện', en: 'Administrative inspections of conditional businesses' },
+    leadAgency: 'police',
+    supportingAgencies: ['culture', 'labour'],
+    areaCode: 'hn-ba-dinh',
+    dueDate: '2021-12-15',
+  },
+});
+
+export const coordinationTaskUpdated = defineEvent({
+  agency: 'coordination',
+  entity: 'task',
+  action: 'updated',
+  subjectField: 'taskId',
+  description: { vi: 'Cập nhật tiến độ nhiệm vụ', en: 'Task progress updated' },
+  schema: z.strictObject({
+    taskId: Identifier,
+    status: TaskStatus,
+    progressPercent: z.number().min(0).max(100),
+    lastEventId: Identifier.optional().describe('Agency event that moved the task'),
+  }),
+  example: { taskId: 'kh-ba-dinh-2021/t-ca-01', status: 'in-progress', progressPercent: 37.5, lastEventId: 'evt-0001' },
+});
+
+export const coordinationTaskCompleted = defineEvent({
+  agency: 'coordination',
+  entity: 'task',
+  action: 'completed',
+  subjectField: 'taskId',
+  description: { vi: 'Nhiệm vụ đã hoàn thành', en: 'Task completed' },
+  schema: z.strictObject({ taskId: Identifier, completedOn: IsoDate }),
+  example: { taskId: 'kh-ba-dinh-2021/t-ca-01', completedOn: '2021-11-30' },
+});
+
+export const coordinationTargetProgressed = defineEvent({
+  agency: 'coordination',
+  entity: 'target',
+  action: 'progressed',
+  subjectField: 'targetId',
+  description: { vi: 'Tiến độ thực hiện chỉ tiêu thay đổi', en: 'Progress towards a target changed' },
+  schema: z.strictObject({
+    targetId: Identifier,
+    planId: Identifier,
+    areaCode: AreaCode,
+    achieved: z.number().min(0),
+    goal: z.number().positive(),
+    percent: z.number().min(0),
+    status: TargetStatus,
+  }),
+  example: {
+    targetId: 'kh-ba-dinh-2021/ct-kiem-tra-hanh-chinh',
+    planId: 'kh-ba-dinh-2021',
+    areaCode: 'hn-ba-dinh',
+    achieved: 37,
+    goal: 400,
+    percent: 9.25,
+    status: 'at-risk',
+  },
+});
+
+const deadlineAlert = (action: string, description: { vi: string; en: string }) =>
+  defineEvent({
+    agency: 'coordination',
+    entity: 'deadline',
+    action,
+    subjectField: 'deadlineId',
+    description,
+    schema: z.strictObject({
+      deadlineId: Identifier,
+      kind: DeadlineKind,
+      agency: AgencyCode.describe('Agency that owes the awaited action'),
+      areaCode: AreaCode,
+      dueAt: z.iso.datetime({ offset: true }),
+      refId: Identifier.describe('Task, referral, inspection, report period or hotspot the deadline belongs to'),
+    }),
+    example: {
+      deadlineId: 'hh-cg-police-2021-0001-accept',
+      kind: 'referral-handover',
+      agency: 'labour',
+      areaCode: 'hn-ba-dinh-lieu-giai',
+      dueAt: '2021-06-10T17:00:00+07:00',
+      refId: 'cg-police-2021-0001',
+    },
+  });
+
+export const coordinationDeadlineApproaching = deadlineAlert('approaching', { vi: 'Sắp đến thời hạn', en: 'Deadline approaching' });
+export const coordinationDeadlineOverdue = deadlineAlert('overdue', { vi: 'Quá hạn', en: 'Deadline missed (overdue)' });
+export const coordinationDeadlineEscalated = deadlineAlert('escalated', {
+  vi: 'Quá hạn kéo dài, báo cáo Ban Chỉ đạo 138',
+  en: 'Overdue for too long, escalated to Steering Committee 138',
+});
+export const coordinationDeadlineResolved = deadlineAlert('resolved', {
+  vi: 'Việc chờ đã được thực hiện (đúng hạn hoặc muộn)',
+  en: 'Awaited action done (on time or late)',
+});
+
+export const coordinationEvents = [
+  coordinationPlanPublished,
+  coordinationTaskAssigned,
+  coordinationTaskUpdated,
+  coordinationTaskCompleted,
+  coordinationTargetProgressed,
+  coordinationDeadlineApproaching,
+  coordinationDeadlineOverdue,
+  coordinationDeadlineEscalated,
+  coordinationDeadlineResolved,
+] as const;

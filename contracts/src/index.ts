@@ -1,0 +1,15 @@
+export * from './agencies.js';
+export * from './catalog.js';
+export * from './cloudevent.js';
+export * from './common.js';
+export * from './define.js';
+export * from './errors.js';
+export * from './nats-binding.js';
+export * from './events/coordination.events.js';
+export * from './events/culture.events.js';
+export * from './events/health.events.js';
+export * from './events/justice.events.js';
+export * from './events/labour.events.js';
+export * from './events/police.events.js';
+export { EXAMPLE_SUBJECT_REF, ReportCadence, SanctionMeasure } from './events/shared.events.js';
+export * from './streams.js';

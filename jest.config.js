@@ -1,0 +1,31 @@
+// One Jest run over every package: TypeScript through SWC, ESM, workspace packages mapped to
+// their sources so that tests never depend on a stale build.
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2023',
+    },
+    module: { type: 'es6' },
+    sourceMaps: 'inline',
+  },
+];
+
+export default {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/contracts', '<rootDir>/services', '<rootDir>/scripts', '<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: {
+    '^@lienganh/contracts$': '<rootDir>/contracts/src/index.ts',
+    '^@lienganh/platform$': '<rootDir>/services/platform/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  // Each test file starts its own nats-server; two workers fit the 2-core machines.
+  maxWorkers: 2,
+  testTimeout: 30_000,
+};

@@ -1,0 +1,35 @@
+import { Command, CommanderError } from 'commander';
+import { catalogCommand } from './commands/catalog.command.js';
+import { docsCommand } from './commands/docs.command.js';
+import { startCommand } from './commands/start.command.js';
+import { UsageError } from './usage-error.js';
+
+const program = new Command('lienganh')
+  .description('lienganh (liên ngành): the inter-agency backbone of Ban Chỉ đạo 138 / Steering Committee 138')
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text) })
+  .showHelpAfterError('(run with --help for usage)');
+
+program.addCommand(catalogCommand());
+program.addCommand(docsCommand());
+program.addCommand(startCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = exitCodeFor(error);
+}
+
+/** 0 done, 1 failure, 2 bad usage or bad input (DESIGN.md conventions). */
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) {
+    if (error.exitCode === 0) return 0; // --help, --version
+    return 2;
+  }
+  if (error instanceof UsageError) {
+    process.stderr.write(`lienganh: ${error.message}\n`);
+    return 2;
+  }
+  process.stderr.write(`lienganh: ${error instanceof Error ? error.message : String(error)}\n`);
+  return 1;
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// Brings a fresh clone to a runnable state: npm packages, Debian's nats-server, the build.
+// Runs before `npm start` and `npm test`, on whatever Node runs npm (no dependencies here).
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const quiet = process.argv.includes('--quiet');
+const say = (message) => quiet || console.log(`[setup] ${message}`);
+const run = (command, args, options = {}) => execFileSync(command, args, { cwd: root, stdio: 'inherit', ...options });
+
+function installPackages() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  const lock = join(root, 'package-lock.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  say('installing npm packages (npm ci)');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+function findOnPath(binary) {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/usr/local/bin'];
+  for (const dir of dirs) {
+    try {
+      accessSync(join(dir, binary), constants.X_OK);
+      return join(dir, binary);
+    } catch {
+      // next
+    }
+  }
+  return undefined;
+}
+
+function installNatsServer() {
+  if (process.env.NATS_SERVER_BIN || findOnPath('nats-server')) return;
+  const isRoot = process.getuid?.() === 0;
+  const sudo = isRoot ? [] : ['sudo'];
+  if (!isRoot && !findOnPath('sudo')) {
+    console.error('[setup] nats-server is missing: install it with `apt-get install nats-server` as root, or set NATS_SERVER_BIN');
+    process.exit(1);
+  }
+  say('installing nats-server from Debian (apt-get install nats-server)');
+  const apt = (args) => run(sudo.length ? 'sudo' : 'apt-get', sudo.length ? ['apt-get', ...args] : args, {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  apt(['update', '-qq']);
+  apt(['install', '-y', '-qq', 'nats-server']);
+}
+
+function build() {
+  say('building (turbo run build)');
+  run(join(root, 'node_modules', '.bin', 'turbo'), ['run', 'build', '--output-logs=errors-only'], {
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' },
+  });
+}
+
+installPackages();
+installNatsServer();
+build();

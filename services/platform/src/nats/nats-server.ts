@@ -1,0 +1,186 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+
+export interface NatsServerOptions {
+  /** Client port; 0 (the default) lets the server pick a free one. */
+  port?: number;
+  host?: string;
+  /** JetStream store directory; a fresh temporary one (removed on stop) when omitted. */
+  storeDir?: string;
+  /** Extra command-line arguments, e.g. `['-c', 'deploy/nats/server.conf']`. */
+  args?: string[];
+  /** Server name; JetStream keeps it in its metadata, so a restart must use the same one. */
+  name?: string;
+  readyTimeoutMs?: number;
+}
+
+export class NatsServerNotFoundError extends Error {
+  override readonly name = 'NatsServerNotFoundError';
+  constructor() {
+    super('nats-server not found: run `npm run setup` (installs Debian\'s nats-server) or set NATS_SERVER_BIN');
+  }
+}
+
+export class NatsServerStartError extends Error {
+  override readonly name = 'NatsServerStartError';
+}
+
+const running = new Set<ChildProcess>();
+// A test worker or CLI that dies must not leave servers behind.
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/**
+ * A real `nats-server` with JetStream, run as a child process: what tests, the benchmark
+ * and `npm start` use. Never a mock: the whole point is to meet the real server's behaviour.
+ */
+export class NatsServer {
+  private child: ChildProcess | undefined;
+  private readonly ownsStoreDir: boolean;
+  private readonly log: string[] = [];
+
+  private constructor(
+    private readonly options: Required<Pick<NatsServerOptions, 'host' | 'name' | 'readyTimeoutMs'>> & NatsServerOptions,
+    readonly storeDir: string,
+    private currentPort: number,
+  ) {
+    this.ownsStoreDir = options.storeDir === undefined;
+  }
+
+  static async start(options: NatsServerOptions = {}): Promise<NatsServer> {
+    const storeDir = options.storeDir ?? mkdtempSync(join(tmpdir(), 'lienganh-nats-'));
+    const server = new NatsServer(
+      { host: '127.0.0.1', name: `lienganh-${process.pid}-${Date.now().toString(36)}`, readyTimeoutMs: 15_000, ...options },
+      storeDir,
+      options.port ?? 0,
+    );
+    try {
+      await server.launch();
+    } catch (error) {
+      server.removeStore();
+      throw error;
+    }
+    return server;
+  }
+
+  get port(): number {
+    return this.currentPort;
+  }
+
+  get url(): string {
+    return `nats://${this.options.host}:${this.currentPort}`;
+  }
+
+  get isRunning(): boolean {
+    return this.child !== undefined;
+  }
+
+  /** The server's last log lines, for a test's failure message. */
+  recentLog(): string {
+    return this.log.join('\n');
+  }
+
+  /** Graceful stop (SIGTERM): the store stays, `restart()` brings the same server back. */
+  async stop(): Promise<void> {
+    await this.signal('SIGTERM');
+  }
+
+  /** Abrupt stop (SIGKILL), as a crash would. */
+  async kill(): Promise<void> {
+    await this.signal('SIGKILL');
+  }
+
+  /** Starts again on the same port with the same store. */
+  async restart(): Promise<void> {
+    if (this.child) await this.stop();
+    await this.launch();
+  }
+
+  /** Stops the server and removes its store if this harness created it. */
+  async dispose(): Promise<void> {
+    await this.stop();
+    this.removeStore();
+  }
+
+  private removeStore(): void {
+    if (this.ownsStoreDir) rmSync(this.storeDir, { recursive: true, force: true });
+  }
+
+  private async signal(signal: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    await exited;
+  }
+
+  private launch(): Promise<void> {
+    const args = [
+      '-a', this.options.host,
+      '-p', this.currentPort === 0 ? '-1' : String(this.currentPort),
+      '-n', this.options.name,
+      '-js',
+      '-sd', this.storeDir,
+      ...(this.options.args ?? []),
+    ];
+    const child = spawn(findNatsServerBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    running.add(child);
+    this.child = child;
+    child.once('exit', () => {
+      running.delete(child);
+      if (this.child === child) this.child = undefined;
+    });
+
+    return new Promise<void>((resolve, reject) => {
+      let listening = false;
+      let buffered = '';
+      const timer = setTimeout(() => fail(`not ready after ${this.options.readyTimeoutMs} ms`), this.options.readyTimeoutMs);
+      // Settling twice is harmless: an exit after `ready` finds the promise already resolved.
+      const fail = (why: string) => {
+        clearTimeout(timer);
+        child.kill('SIGKILL');
+        reject(new NatsServerStartError(`nats-server ${why}\n${this.recentLog()}`));
+      };
+      child.once('error', (error) => fail(`could not start: ${error.message}`));
+      child.once('exit', (code) => fail(`exited with code ${code}`));
+      child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+        buffered += chunk;
+        const lines = buffered.split('\n');
+        buffered = lines.pop()!;
+        for (const line of lines) {
+          this.log.push(line);
+          if (this.log.length > 60) this.log.shift();
+          const port = /Listening for client connections on .*:(\d+)/.exec(line)?.[1];
+          if (port) {
+            this.currentPort = Number(port);
+            listening = true;
+          }
+          if (listening && line.includes('Server is ready')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        }
+      });
+    });
+  }
+}
+
+export function findNatsServerBinary(): string {
+  const candidates = process.env.NATS_SERVER_BIN
+    ? [process.env.NATS_SERVER_BIN]
+    : [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/usr/local/bin', '/usr/bin'].map((dir) =>
+        join(dir, 'nats-server'),
+      );
+  for (const candidate of candidates) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // try the next place
+    }
+  }
+  throw new NatsServerNotFoundError();
+}
