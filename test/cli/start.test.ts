@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { STREAMS } from '@lienganh/contracts';
+import { spawnCli } from '../support/cli.js';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+    probe.once('error', reject);
+  });
+}
+
+describe('npx lienganh start (the embedded default behind npm start)', () => {
+  let dataDir: string;
+  beforeEach(() => (dataDir = mkdtempSync(join(tmpdir(), 'lienganh-start-'))));
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('runs its own nats-server with the backbone streams, and Ctrl-C stops everything it started', async () => {
+    const port = await freePort();
+    const child = spawnCli(['start', '--data-dir', dataDir], { NATS_PORT: String(port) });
+    let output = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+
+    await waitFor(() => output.includes('Ctrl-C'), 20_000, () => output);
+    expect(output).toContain(`nats://127.0.0.1:${port}`);
+
+    const nc = await connect({ servers: `nats://127.0.0.1:${port}` });
+    const names: string[] = [];
+    for await (const name of (await jetstreamManager(nc)).streams.names()) names.push(name);
+    expect(names.sort()).toEqual(Object.values(STREAMS).map((stream) => stream.name).sort());
+    await nc.close();
+
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(output).toContain('Đã dừng / stopped');
+    await expect(connect({ servers: `nats://127.0.0.1:${port}`, reconnect: false, timeout: 1_000 })).rejects.toThrow();
+  });
+
+  it('refuses a NATS_PORT that is not a port, with exit code 2', async () => {
+    const child = spawnCli(['start', '--data-dir', dataDir], { NATS_PORT: 'eighty' });
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toContain('NATS_PORT must be a port number, got "eighty"');
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out; output so far:\n${describe()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
