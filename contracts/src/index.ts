@@ -13,3 +13,5 @@ export * from './events/labour.events.js';
 export * from './events/police.events.js';
 export { EXAMPLE_SUBJECT_REF, ReportCadence, SanctionMeasure } from './events/shared.events.js';
 export * from './streams.js';
+export * from './docs/asyncapi.js';
+export * from './docs/json-schema.js';

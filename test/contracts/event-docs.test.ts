@@ -1,0 +1,182 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Parser } from '@asyncapi/parser';
+import { buildAsyncApiDocument, catalog, catalogJsonSchemas, dataschemaFor, eventJsonSchema, type JsonSchema } from '@lienganh/contracts';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { parse as parseYaml } from 'yaml';
+import { renderEventDocs, writeEventDocs } from '../../scripts/cli/src/commands/docs.command.js';
+import { UsageError } from '../../scripts/cli/src/usage-error.js';
+
+/**
+ * The published event docs (AsyncAPI 3 and one JSON Schema per type) are valid, agree with
+ * the zod schemas on their own examples, and the copy committed in docs/events/ is current.
+ */
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const committedDocs = join(repoRoot, 'docs/events');
+
+// ajv and ajv-formats are CommonJS: the ESM default import is `module.exports`, whose `default` is the export.
+const Ajv = Ajv2020.default;
+const formats = addFormats.default;
+
+function newAjv() {
+  const ajv = new Ajv({ strict: true, allErrors: true });
+  formats(ajv);
+  return ajv;
+}
+
+const ajv = newAjv();
+function validatorFor(schema: JsonSchema) {
+  return ajv.getSchema(schema.$id!) ?? ajv.compile(schema);
+}
+
+/** Resolves the local `$ref`s of the document in a copy, so ajv can check message examples. */
+function resolveRefs(value: unknown, root: unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => resolveRefs(item, root));
+  if (typeof value !== 'object' || value === null) return value;
+  const ref = (value as { $ref?: unknown }).$ref;
+  if (typeof ref === 'string') {
+    const target = ref
+      .slice(2)
+      .split('/')
+      .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'))
+      .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], root);
+    if (target === undefined) throw new Error(`unresolved $ref ${ref}`);
+    return resolveRefs(target, root);
+  }
+  return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, resolveRefs(child, root)]));
+}
+
+function listFiles(folder: string): string[] {
+  return readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(folder, join(entry.parentPath, entry.name)).split('\\').join('/'))
+    .sort();
+}
+
+describe('AsyncAPI document', () => {
+  const document = buildAsyncApiDocument();
+
+  it('parses with @asyncapi/parser without errors', async () => {
+    const { diagnostics } = await new Parser().parse(structuredClone(document));
+    const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 0);
+    const report = errors.map((error) => `${error.code} at ${error.path.join('/')}: ${error.message}`).join('\n');
+    expect(report).toBe('');
+  }, 60_000);
+
+  it('has one message per catalog type and one channel and send operation per subject', () => {
+    const subjects = new Set(catalog.map((definition) => definition.subject));
+    expect(Object.keys(document.components.messages)).toEqual(catalog.map((definition) => definition.type));
+    expect(Object.values(document.channels).map((channel) => channel.address)).toEqual([...subjects]);
+    expect(Object.keys(document.operations)).toHaveLength(subjects.size);
+    for (const operation of Object.values(document.operations)) expect(operation.action).toBe('send');
+    const channelMessages = Object.values(document.channels).flatMap((channel) => Object.keys(channel.messages as object));
+    expect(channelMessages.sort()).toEqual(catalog.map((definition) => definition.type).sort());
+  });
+
+  it('uses keys AsyncAPI accepts for channels, operations and components', () => {
+    const keys = [
+      ...Object.keys(document.channels),
+      ...Object.keys(document.operations),
+      ...Object.values(document.components).flatMap((group) => Object.keys(group)),
+    ];
+    for (const key of keys) expect(key).toMatch(/^[A-Za-z0-9._-]+$/);
+  });
+
+  it('names the producing agency and the stream of every channel', () => {
+    for (const definition of catalog) {
+      const channel = document.channels[definition.subject]!;
+      expect(channel['x-producer-agency']).toBe(definition.agency);
+      expect(channel['x-stream']).toBe(definition.agency === 'coordination' ? 'PCMD_COORDINATION_EVENTS' : 'PCMD_AGENCY_EVENTS');
+    }
+  });
+
+  it.each(catalog.map((definition) => [definition.type, definition] as const))('%s: the message example matches its headers and payload schemas', (type, definition) => {
+    const message = resolveRefs(document.components.messages[type], document) as {
+      headers: object;
+      payload: object;
+      examples: { headers: Record<string, string>; payload: unknown }[];
+    };
+    const example = message.examples[0]!;
+    const headers = newAjv().compile(message.headers);
+    const payload = newAjv().compile(message.payload);
+    expect(headers(example.headers) || headers.errors).toBe(true);
+    expect(payload(example.payload) || payload.errors).toBe(true);
+    expect(example.headers['ce-type']).toBe(type);
+    expect(example.headers['ce-dataschema']).toBe(dataschemaFor(type));
+    expect(example.headers['ce-id']).toBe(example.headers['Nats-Msg-Id']);
+    expect(example.payload).toEqual(definition.example);
+    // A header set naming another type is refused by the per-type constants.
+    expect(headers({ ...example.headers, 'ce-type': `${type}x` })).toBe(false);
+  });
+});
+
+describe('JSON Schemas of event data', () => {
+  it('has one schema per catalog type, in catalog order, computed once', () => {
+    expect([...catalogJsonSchemas().keys()]).toEqual(catalog.map((definition) => definition.type));
+    expect(catalogJsonSchemas()).toBe(catalogJsonSchemas());
+    expect(eventJsonSchema(catalog[0]!)).toBe(catalogJsonSchemas().get(catalog[0]!.type));
+  });
+
+  it.each(catalog.map((definition) => [definition.type, definition] as const))('%s: is strict, identified and accepts its own example only', (type, definition) => {
+    const schema = eventJsonSchema(definition);
+    expect(schema).toMatchObject({
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      $id: dataschemaFor(type),
+      title: type,
+      description: `${definition.description.vi} / ${definition.description.en}`,
+      type: 'object',
+      additionalProperties: false,
+      examples: [definition.example],
+    });
+    const validate = validatorFor(schema);
+    expect(validate(definition.example) || validate.errors).toBe(true);
+    expect(validate({ ...definition.example, unknownField: 'x' })).toBe(false);
+    expect(validate.errors).toContainEqual(expect.objectContaining({ keyword: 'additionalProperties' }));
+  });
+});
+
+describe('lienganh docs', () => {
+  let temp: string;
+  beforeEach(() => {
+    temp = mkdtempSync(join(tmpdir(), 'lienganh-docs-'));
+  });
+  afterEach(() => rmSync(temp, { recursive: true, force: true }));
+
+  it('renders byte-identical files on every run, and YAML that reads back as the document', () => {
+    const first = renderEventDocs();
+    expect(renderEventDocs()).toEqual(first);
+    expect([...first.keys()]).toEqual(['asyncapi.yaml', ...catalog.map((definition) => `schemas/${definition.type}.json`)]);
+    expect(parseYaml(first.get('asyncapi.yaml')!)).toEqual(buildAsyncApiDocument());
+  });
+
+  it('matches the docs committed in docs/events/ (run `npm run docs:events` after changing the catalog)', () => {
+    writeEventDocs(temp);
+    const generated = listFiles(temp);
+    expect(listFiles(committedDocs)).toEqual(generated);
+    for (const path of generated) {
+      expect({ path, content: readFileSync(join(committedDocs, path), 'utf8') }).toEqual({ path, content: readFileSync(join(temp, path), 'utf8') });
+    }
+  });
+
+  it('removes stale schema files, keeps other files and rewrites nothing that is current', () => {
+    writeEventDocs(temp);
+    writeFileSync(join(temp, 'schemas/vn.pcmd.police.gone.v1.json'), '{}\n');
+    writeFileSync(join(temp, 'schemas/README.md'), 'kept\n');
+    const report = writeEventDocs(temp);
+    expect(report.removed).toEqual(['schemas/vn.pcmd.police.gone.v1.json']);
+    expect(report.written).toEqual([]);
+    expect(report.unchanged).toHaveLength(catalog.length + 1);
+    expect(listFiles(temp)).toContain('schemas/README.md');
+  });
+
+  it('refuses an --out that is a file', () => {
+    const file = join(temp, 'not-a-folder');
+    writeFileSync(file, '');
+    expect(() => writeEventDocs(file)).toThrow(UsageError);
+    expect(() => writeEventDocs(join(file, 'below'))).toThrow(UsageError);
+  });
+});
