@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { STREAMS } from '@lienganh/contracts';
-import { spawnCli } from '../support/cli.js';
+import { interrupt, spawnCli } from '../support/cli.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -28,7 +28,8 @@ describe('npx lienganh start (the embedded default behind npm start)', () => {
     let output = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    // 'close' comes when every process holding the pipes has gone, the CLI behind npx included.
+    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
 
     await waitFor(() => output.includes('Ctrl-C'), 20_000, () => output);
     expect(output).toContain(`nats://127.0.0.1:${port}`);
@@ -39,8 +40,8 @@ describe('npx lienganh start (the embedded default behind npm start)', () => {
     expect(names.sort()).toEqual(Object.values(STREAMS).map((stream) => stream.name).sort());
     await nc.close();
 
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    interrupt(child);
+    await closed;
     expect(output).toContain('Đã dừng / stopped');
     await expect(connect({ servers: `nats://127.0.0.1:${port}`, reconnect: false, timeout: 1_000 })).rejects.toThrow();
   });

@@ -24,5 +24,11 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProc
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // its own process group, so that interrupt() reaches it as Ctrl-C would
   });
+}
+
+/** Ctrl-C: SIGINT to the whole process group (npx does not forward a signal sent to it alone). */
+export function interrupt(child: ChildProcess): void {
+  process.kill(-child.pid!, 'SIGINT');
 }

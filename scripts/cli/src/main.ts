@@ -10,9 +10,10 @@ const program = new Command('lienganh')
   .configureOutput({ outputError: (text, write) => write(text) })
   .showHelpAfterError('(run with --help for usage)');
 
-program.addCommand(catalogCommand());
-program.addCommand(docsCommand());
-program.addCommand(startCommand());
+for (const command of [catalogCommand(), docsCommand(), startCommand()]) {
+  // addCommand() does not pass on exitOverride and output settings; usage errors must exit 2.
+  program.addCommand(command.copyInheritedSettings(program));
+}
 
 try {
   await program.parseAsync(process.argv);

@@ -75,10 +75,8 @@ function renderAsyncApiYaml(): string {
 }
 
 function prepareFolder(out: string): void {
-  if (statSync(out, { throwIfNoEntry: false })?.isDirectory() === false) {
-    throw new UsageError(`--out ${out} is not a folder`);
-  }
   try {
+    if (statSync(out, { throwIfNoEntry: false })?.isDirectory() === false) throw new UsageError(`--out ${out} is not a folder`);
     mkdirSync(join(out, SCHEMAS_DIR), { recursive: true });
   } catch (error) {
     // A file where a folder should be, on the path or at out/schemas: bad input, not a failure.

@@ -126,7 +126,9 @@ export class NatsServer {
       '-sd', this.storeDir,
       ...(this.options.args ?? []),
     ];
-    const child = spawn(findNatsServerBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    // Its own process group: a Ctrl-C aimed at our terminal must not stop the server before
+    // we have drained our connections; we stop it ourselves, in order.
+    const child = spawn(findNatsServerBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     running.add(child);
     this.child = child;
     child.once('exit', () => {
