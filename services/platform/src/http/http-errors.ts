@@ -1,0 +1,69 @@
+import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
+import { ContractError } from '@lienganh/contracts';
+import type { NextFunction, Request, Response } from 'express';
+
+/** The one shape of every error response: a code, a bilingual message, and the issues if any. */
+export interface ErrorBody {
+  error: string;
+  message: string;
+  issues?: readonly { path: string; message: string }[];
+}
+
+/** Maps every error to a clear JSON answer; never a stack trace, never an internal message. */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  constructor(private readonly onUnexpected: (error: unknown) => void = () => undefined) {}
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const [status, body] = describeError(error);
+    if (status >= 500) this.onUnexpected(error);
+    response.status(status).json(body);
+  }
+}
+
+export function describeError(error: unknown): [number, ErrorBody] {
+  if (error instanceof ContractError) {
+    return [400, { error: 'invalid-event', message: 'Sự kiện không hợp lệ / invalid event', issues: error.issues }];
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const response = error.getResponse();
+    const body = typeof response === 'object' && response !== null && 'error' in response && 'message' in response
+      ? (response as ErrorBody)
+      : { error: codeFor(status), message: error.message };
+    return [status, body];
+  }
+  const status = (error as { status?: unknown; type?: unknown }).status;
+  const type = (error as { type?: unknown }).type;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // body-parser's errors: malformed JSON, too large, bad charset.
+    if (type === 'entity.too.large') return [413, { error: 'payload-too-large', message: 'Dữ liệu quá lớn / request body too large' }];
+    if (type === 'entity.parse.failed') return [400, { error: 'invalid-json', message: 'JSON không hợp lệ / body is not valid JSON' }];
+    return [status, { error: codeFor(status), message: 'Yêu cầu không hợp lệ / bad request' }];
+  }
+  return [500, { error: 'internal', message: 'Lỗi hệ thống / internal error' }];
+}
+
+/** Express error middleware for what fails before Nest's routing (the body parser). */
+export function expressErrorHandler(onUnexpected: (error: unknown) => void = () => undefined) {
+  return (error: unknown, _request: Request, response: Response, _next: NextFunction): void => {
+    const [status, body] = describeError(error);
+    if (status >= 500) onUnexpected(error);
+    response.status(status).json(body);
+  };
+}
+
+function codeFor(status: number): string {
+  const codes: Record<number, string> = {
+    400: 'bad-request',
+    401: 'unauthenticated',
+    403: 'forbidden',
+    404: 'not-found',
+    405: 'method-not-allowed',
+    413: 'payload-too-large',
+    415: 'unsupported-media-type',
+    429: 'too-many-requests',
+  };
+  return codes[status] ?? 'error';
+}

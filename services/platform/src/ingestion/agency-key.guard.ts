@@ -1,0 +1,29 @@
+import { HttpException, Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { AgencyService } from '@lienganh/contracts';
+import type { Request } from 'express';
+import { agencyOfKey, type AgencyKeys } from './agency-credentials.js';
+
+export const INGESTION_OPTIONS = Symbol('INGESTION_OPTIONS');
+
+export interface IngestionOptions {
+  agency: AgencyService;
+  keys: AgencyKeys;
+}
+
+/** Only the service's own agency, by its bearer key, may post its events. */
+@Injectable()
+export class AgencyKeyGuard implements CanActivate {
+  constructor(@Inject(INGESTION_OPTIONS) private readonly options: IngestionOptions) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const header = context.switchToHttp().getRequest<Request>().headers.authorization ?? '';
+    const key = /^Bearer (\S+)$/.exec(header)?.[1];
+    if (!key) throw new HttpException({ error: 'unauthenticated', message: 'Thiếu khóa cơ quan / missing agency key: Authorization: Bearer <key>' }, 401);
+    const agency = agencyOfKey(this.options.keys, key);
+    if (!agency) throw new HttpException({ error: 'unauthenticated', message: 'Khóa không hợp lệ / unknown agency key' }, 401);
+    if (agency !== this.options.agency) {
+      throw new HttpException({ error: 'forbidden', message: `Khóa của ${agency} không dùng được cho ${this.options.agency} / this key belongs to ${agency}` }, 403);
+    }
+    return true;
+  }
+}

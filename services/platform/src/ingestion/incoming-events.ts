@@ -1,0 +1,63 @@
+import {
+  ContractError,
+  findEventDefinition,
+  parseEvent,
+  sourceFor,
+  agencyOfSource,
+  type AgencyService,
+  type BusEvent,
+  type ContractIssue,
+} from '@lienganh/contracts';
+
+export const MAX_BATCH_SIZE = 1_000;
+
+/**
+ * Turns a request body (one structured CloudEvent or an array of them) into bus events of
+ * the authenticated agency. All or nothing: any problem in any event rejects the whole
+ * batch with every issue listed (`[3].data.business.kind: …`), so nothing half-published.
+ */
+export function prepareIncoming(body: unknown, agency: AgencyService): BusEvent[] {
+  const batch = Array.isArray(body);
+  const items: unknown[] = batch ? body : [body];
+  if (items.length === 0) throw ContractError.single('', 'the batch is empty');
+  if (items.length > MAX_BATCH_SIZE) throw ContractError.single('', `a batch holds at most ${MAX_BATCH_SIZE} events, got ${items.length}`);
+
+  const events: BusEvent[] = [];
+  const issues: ContractIssue[] = [];
+  const ids = new Set<string>();
+  items.forEach((item, index) => {
+    const prefix = batch ? `[${index}]` : '';
+    try {
+      const event = parseEvent(completeForAgency(item, agency));
+      if (ids.has(event.id)) throw ContractError.single('id', `"${event.id}" appears twice in the batch`);
+      ids.add(event.id);
+      events.push(event);
+    } catch (error) {
+      if (!(error instanceof ContractError)) throw error;
+      issues.push(...error.issues.map((issue) => ({ path: join(prefix, issue.path), message: issue.message })));
+    }
+  });
+  if (issues.length > 0) throw new ContractError(issues);
+  return events;
+}
+
+/** Checks what only the authenticated agency may say, and fills `source` and `subject` when omitted. */
+function completeForAgency(item: unknown, agency: AgencyService): unknown {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return item;
+  const event = { ...(item as Record<string, unknown>) };
+  const definition = typeof event.type === 'string' ? findEventDefinition(event.type) : undefined;
+  if (definition && definition.agency !== agency) {
+    throw ContractError.single('type', `"${event.type}" is an event of ${definition.agency}, not of ${agency}`);
+  }
+  if (event.source === undefined) event.source = sourceFor(agency);
+  else if (typeof event.source === 'string' && agencyOfSource(event.source) !== agency) {
+    throw ContractError.single('source', `must name the authenticated agency: /pcmd/${agency}[/<unit>]`);
+  }
+  if (event.subject === undefined && definition && typeof event.data === 'object' && event.data !== null) {
+    const value = (event.data as Record<string, unknown>)[definition.subjectField];
+    if (typeof value === 'string') event.subject = value;
+  }
+  return event;
+}
+
+const join = (prefix: string, path: string) => (prefix && path ? `${prefix}.${path}` : prefix || path);
