@@ -14,8 +14,10 @@ function installPackages() {
   const marker = join(root, 'node_modules', '.package-lock.json');
   const lock = join(root, 'package-lock.json');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
-  say('installing npm packages (npm ci)');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  // `npm install`, not `npm ci`: it still installs the locked versions, but does not fail on
+  // optional platform packages (other OSes' binaries) that a registry mirror may not carry.
+  say('installing npm packages (npm install)');
+  run('npm', ['install', '--no-audit', '--no-fund']);
 }
 
 function findOnPath(binary) {
