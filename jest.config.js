@@ -22,7 +22,7 @@ export default {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
     '^@lienganh/contracts$': '<rootDir>/contracts/src/index.ts',
-    '^@lienganh/platform$': '<rootDir>/services/platform/src/index.ts',
+    '^@lienganh/([a-z-]+)$': '<rootDir>/services/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   // Each test file starts its own nats-server; two workers fit the 2-core machines.

@@ -1,1 +1,1 @@
-export {};
+export { cultureService } from './culture.service.js';

@@ -1,1 +1,1 @@
-export {};
+export { healthService } from './health.service.js';

@@ -1,1 +1,1 @@
-export {};
+export { justiceService } from './justice.service.js';

@@ -1,1 +1,1 @@
-export {};
+export { labourService } from './labour.service.js';

@@ -6,4 +6,60 @@ export { HealthController, READINESS, type ReadinessCheck } from './http/health.
 export { agencyOfKey, DEMO_CREDENTIALS_FILE, ensureDemoCredentials, loadAgencyKeys, type AgencyKeys } from './ingestion/agency-credentials.js';
 export { EVENT_SINK, type EventSink } from './ingestion/event-sink.js';
 export { IngestionModule } from './ingestion/ingestion.module.js';
+export { AgencyKeyGuard } from './ingestion/agency-key.guard.js';
 export { MAX_BATCH_SIZE, prepareIncoming } from './ingestion/incoming-events.js';
+export {
+  backoffDelay,
+  ConsumerStateError,
+  DEAD_LETTER_STREAM,
+  DEAD_LETTER_SUBJECT_PREFIX,
+  DeadLetterHeaders,
+  DeadLetterPublishError,
+  deadLetterHeaders,
+  deadLetterSubject,
+  describeFailure,
+  InvalidConsumerOptionsError,
+  JetStreamEventConsumer,
+  type ConsumerLogger,
+  type EventConsumerOptions,
+  type EventContext,
+  type EventHandler,
+} from './consuming/event-consumer.js';
+export {
+  EventPatternMismatchError,
+  JETSTREAM_TRANSPORT,
+  JetStreamClientProxy,
+  JetStreamContext,
+  JetStreamTransport,
+  RequestResponseNotSupportedError,
+  type JetStreamClientOptions,
+  type JetStreamConsumerConfig,
+  type JetStreamEvents,
+  type JetStreamStatus,
+  type JetStreamTransportOptions,
+  type PublishEvents,
+} from './consuming/jetstream.transport.js';
+export { AGENCY_EVENTS_CLIENT, NATS_CONNECTION, startAgencyService, type AgencyServiceConfig, type AgencyServiceDefinition, type RunningAgencyService } from './agency/agency-service.js';
+export { runAgencyServiceFromEnv } from './agency/run-from-env.js';
+export { createLogger, type Logger } from './telemetry/logger.js';
+export {
+  DurableOutbox,
+  OutboxClosedError,
+  OutboxCorruptError,
+  OutboxEntryError,
+  OutboxError,
+  OutboxFailedError,
+  OutboxLockedError,
+  type OutboxEntry,
+  type OutboxOptions,
+  type OutboxRecord,
+} from './publishing/outbox.js';
+export {
+  DrainTimeoutError,
+  EventTooLargeError,
+  JetStreamEventPublisher,
+  PublisherClosedError,
+  type EventPublisherOptions,
+  type PublisherLogger,
+} from './publishing/event-publisher.js';
+export { replayEvents } from './consuming/replay.js';

@@ -1,1 +1,1 @@
-export {};
+export { policeService } from './police.service.js';

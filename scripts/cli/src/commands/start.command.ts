@@ -1,7 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { catalog, STREAMS } from '@lienganh/contracts';
-import { ensureStreams, NatsServer } from '@lienganh/platform';
+import { cultureService } from '@lienganh/culture';
+import { healthService } from '@lienganh/health';
+import { justiceService } from '@lienganh/justice';
+import { labourService } from '@lienganh/labour';
+import {
+  createLogger,
+    ensureDemoCredentials,
+  ensureStreams,
+  NatsServer,
+  startAgencyService,
+  type RunningAgencyService,
+} from '@lienganh/platform';
+import { policeService } from '@lienganh/police';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { Command } from 'commander';
@@ -18,7 +30,9 @@ export function startCommand(): Command {
     .description('Run the system: the embedded nats-server (or NATS_URL) and the backbone streams; Ctrl-C stops it')
     .option('--data-dir <dir>', 'where the embedded server keeps its data', '.data')
     .action(async (options: { dataDir: string }) => {
+      // Every setting is checked before anything starts: bad input changes nothing.
       const port = natsPort();
+      const ports = AGENCY_SERVICE_DEFINITIONS.map((definition) => servicePort(definition.agency, definition.defaultPort));
       let server: NatsServer | undefined;
       let url = process.env.NATS_URL;
       if (!url) {
@@ -32,21 +46,49 @@ export function startCommand(): Command {
       await ensureStreams(await jetstreamManager(nc));
       console.log(`Streams: ${Object.values(STREAMS).map((stream) => stream.name).join(', ')}`);
       console.log(`Danh mục sự kiện / event catalog: ${catalog.length} types (npx lienganh catalog)`);
+
+      const credentialsFile = resolve(options.dataDir, 'demo-credentials.json');
+      const keys = ensureDemoCredentials(credentialsFile);
+      const services: RunningAgencyService[] = [];
+      for (const [index, definition] of AGENCY_SERVICE_DEFINITIONS.entries()) {
+        services.push(
+          await startAgencyService(definition, {
+            natsUrl: url,
+            port: ports[index]!,
+            dataDir: options.dataDir,
+            keys,
+            logger: createLogger(definition.agency, process.env.LOG_LEVEL ?? 'warn'),
+          }),
+        );
+      }
+      for (const service of services) console.log(`Dịch vụ ${service.agency} / ${service.agency} service: ${service.url}/api/v1/events`);
+      console.log(`Khóa demo / demo keys: ${credentialsFile}`);
       console.log('Nhấn Ctrl-C để dừng / press Ctrl-C to stop');
 
       await new Promise<void>((done) => {
         process.once('SIGINT', done);
         process.once('SIGTERM', done);
       });
+      for (const service of services) await service.close();
       await nc.drain();
       await server?.stop();
       console.log('Đã dừng / stopped');
     });
 }
 
+const AGENCY_SERVICE_DEFINITIONS = [labourService, policeService, healthService, cultureService, justiceService];
+
+function servicePort(agency: string, defaultPort: number): number {
+  return portFromEnv(`${agency.toUpperCase()}_PORT`, defaultPort);
+}
+
 function natsPort(): number {
-  const raw = process.env.NATS_PORT ?? String(DEFAULT_NATS_PORT);
+  return portFromEnv('NATS_PORT', DEFAULT_NATS_PORT);
+}
+
+function portFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name] ?? String(fallback);
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`NATS_PORT must be a port number, got "${raw}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${name} must be a port number, got "${raw}"`);
   return port;
 }

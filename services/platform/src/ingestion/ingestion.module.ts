@@ -11,6 +11,8 @@ export class IngestionModule {
     const { sink, readiness, ...ingestion } = options;
     return {
       module: IngestionModule,
+      // Global: an agency's own endpoints use the same key guard and the same sink.
+      global: true,
       controllers: [EventsController, HealthController],
       providers: [
         AgencyKeyGuard,
@@ -18,7 +20,7 @@ export class IngestionModule {
         { provide: EVENT_SINK, useValue: sink },
         { provide: READINESS, useValue: readiness },
       ],
-      exports: [INGESTION_OPTIONS, EVENT_SINK],
+      exports: [INGESTION_OPTIONS, EVENT_SINK, AgencyKeyGuard],
     };
   }
 }

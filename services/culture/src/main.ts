@@ -1,0 +1,4 @@
+import { runAgencyServiceFromEnv } from '@lienganh/platform';
+import { cultureService } from './culture.service.js';
+
+await runAgencyServiceFromEnv(cultureService);

@@ -1,0 +1,4 @@
+import { runAgencyServiceFromEnv } from '@lienganh/platform';
+import { healthService } from './health.service.js';
+
+await runAgencyServiceFromEnv(healthService);

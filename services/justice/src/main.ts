@@ -1,0 +1,4 @@
+import { runAgencyServiceFromEnv } from '@lienganh/platform';
+import { justiceService } from './justice.service.js';
+
+await runAgencyServiceFromEnv(justiceService);

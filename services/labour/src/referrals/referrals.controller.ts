@@ -1,0 +1,97 @@
+import { Body, Controller, Get, HttpCode, HttpException, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  buildEvent,
+  ContractError,
+  contractErrorMap,
+  issuesFromZod,
+  labourReferralAccepted,
+  labourReferralClosed,
+  labourReferralDeclined,
+  labourReferralServiceDelivered,
+} from '@lienganh/contracts';
+import { AgencyKeyGuard, EVENT_SINK, type EventSink } from '@lienganh/platform';
+import { z } from 'zod';
+import { decide, ReferralNotFoundError, ReferralStateError, type Referral, type ReferralCommand } from './referral-inbox.js';
+import { ReferralInboxService } from './referral-inbox.service.js';
+
+const bodyOf = <S extends z.ZodObject>(schema: S) => schema.omit({ referralId: true } as never);
+const AcceptBody = bodyOf(labourReferralAccepted.schema);
+const DeclineBody = bodyOf(labourReferralDeclined.schema);
+const ServiceBody = bodyOf(labourReferralServiceDelivered.schema);
+const CloseBody = bodyOf(labourReferralClosed.schema);
+const StatusQuery = z.enum(['received', 'accepted', 'declined', 'closed']).optional();
+
+function parse<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.infer<S> {
+  const result = schema.safeParse(input, { error: contractErrorMap });
+  if (!result.success) throw new ContractError(issuesFromZod(result.error, prefix));
+  return result.data;
+}
+
+/**
+ * Labour officers work their inbox here: accept or decline a referral, record each support
+ * service delivered, close the case. Each answer is published as labour's own event.
+ * Person-related (a subject reference), so only labour's key opens it.
+ */
+@Controller('api/v1/referrals')
+@UseGuards(AgencyKeyGuard)
+export class ReferralsController {
+  /** Referrals with a command being published: a second command on one waits its turn (409). */
+  private readonly inFlight = new Set<string>();
+
+  constructor(
+    private readonly inbox: ReferralInboxService,
+    @Inject(EVENT_SINK) private readonly sink: EventSink,
+  ) {}
+
+  @Get()
+  list(@Query('status') status: unknown): { referrals: Referral[] } {
+    return { referrals: this.inbox.list(parse(StatusQuery, status, 'status')) };
+  }
+
+  @Post(':id/accept')
+  @HttpCode(202)
+  accept(@Param('id') id: string, @Body() body: unknown) {
+    return this.handle(id, { kind: 'accept', ...parse(AcceptBody, body) } as ReferralCommand);
+  }
+
+  @Post(':id/decline')
+  @HttpCode(202)
+  decline(@Param('id') id: string, @Body() body: unknown) {
+    return this.handle(id, { kind: 'decline', ...parse(DeclineBody, body) } as ReferralCommand);
+  }
+
+  @Post(':id/services')
+  @HttpCode(202)
+  deliverService(@Param('id') id: string, @Body() body: unknown) {
+    return this.handle(id, { kind: 'deliver-service', ...parse(ServiceBody, body) } as ReferralCommand);
+  }
+
+  @Post(':id/close')
+  @HttpCode(202)
+  close(@Param('id') id: string, @Body() body: unknown) {
+    return this.handle(id, { kind: 'close', ...parse(CloseBody, body) } as ReferralCommand);
+  }
+
+  private async handle(referralId: string, command: ReferralCommand): Promise<{ accepted: string[] }> {
+    if (this.inFlight.has(referralId)) {
+      throw new HttpException({ error: 'conflict', message: 'Hồ sơ đang được cập nhật / referral is being updated, retry' }, 409);
+    }
+    let decision: ReturnType<typeof decide>;
+    try {
+      decision = decide(this.inbox.get(referralId), referralId, command);
+    } catch (error) {
+      if (error instanceof ReferralNotFoundError) throw new HttpException({ error: 'not-found', message: error.message }, 404);
+      if (error instanceof ReferralStateError) throw new HttpException({ error: 'conflict', message: error.message }, 409);
+      throw error;
+    }
+    this.inFlight.add(referralId);
+    try {
+      const event = buildEvent(decision.definition, decision.data as never);
+      await this.sink.publish([event]);
+      this.inbox.apply(event);
+      return { accepted: [event.id] };
+    } finally {
+      this.inFlight.delete(referralId);
+    }
+  }
+}

@@ -1,0 +1,265 @@
+import { buildEvent, decodeNatsMessage, encodeBinary, policeCaseOpened, policeReferralMade, STREAMS, type BusEvent } from '@lienganh/contracts';
+import {
+  DEAD_LETTER_STREAM,
+  DeadLetterHeaders,
+  JetStreamEventConsumer,
+  type ConsumerLogger,
+  type EventConsumerOptions,
+  type EventHandler,
+} from '../src/consuming/event-consumer.js';
+import { NatsServer } from '../src/nats/nats-server.js';
+import { ensureStreams } from '../src/nats/streams.js';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+
+/** The durable consumer against a real nats-server: retries, dead letters, concurrency, shutdown, restarts. */
+
+const STREAM = STREAMS.agencyEvents.name;
+let server: NatsServer;
+let nc: NatsConnection;
+let js: JetStreamClient;
+let jsm: JetStreamManager;
+const running: JetStreamEventConsumer[] = [];
+
+beforeAll(async () => {
+  server = await NatsServer.start();
+  nc = await connect({ servers: server.url, reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 50 });
+  js = jetstream(nc);
+  jsm = await jetstreamManager(nc);
+  await ensureStreams(jsm);
+});
+
+afterAll(async () => {
+  await nc?.close();
+  await server?.dispose();
+});
+
+beforeEach(async () => {
+  // Each test reads the streams from the start (DeliverPolicy.All): begin them empty.
+  await jsm.streams.purge(STREAM);
+  await jsm.streams.purge(DEAD_LETTER_STREAM);
+});
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((consumer) => consumer.stop()));
+});
+
+const logs: string[] = [];
+const logger: ConsumerLogger = { warn: (m) => logs.push(m), error: (m) => logs.push(m) };
+
+async function startConsumer(options: Partial<EventConsumerOptions> & { name: string }, handler: EventHandler): Promise<JetStreamEventConsumer> {
+  const consumer = new JetStreamEventConsumer(nc, { stream: STREAM, backoff: { initialMs: 20, maxMs: 100 }, logger, ...options }, handler);
+  running.push(consumer);
+  await consumer.start();
+  return consumer;
+}
+
+let counter = 0;
+function referral(): BusEvent {
+  counter += 1;
+  return buildEvent(policeReferralMade, policeReferralMade.example, { id: `referral-${counter}` });
+}
+
+async function publish(event: BusEvent, subject = policeReferralMade.subject): Promise<number> {
+  const { headers, data } = encodeBinary(event);
+  const h = natsHeaders();
+  for (const [name, value] of Object.entries(headers)) h.set(name, value);
+  return (await js.publish(subject, data, { headers: h })).seq;
+}
+
+/** Polls a condition until it holds or the deadline passes: no fixed sleeps. */
+async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${logs.slice(-10).join('\n')}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const deadLetters = async () => (await jsm.streams.info(DEAD_LETTER_STREAM)).state.messages;
+const settled = (name: string) => async () => {
+  const info = await jsm.consumers.info(STREAM, name);
+  return info.num_pending === 0 && info.num_ack_pending === 0;
+};
+
+/** A gate each handler call waits on, opened by the test. */
+function gates() {
+  const waiting: (() => void)[] = [];
+  return {
+    waiting,
+    wait: () => new Promise<void>((resolve) => waiting.push(resolve)),
+    openAll: () => waiting.splice(0).forEach((open) => open()),
+  };
+}
+
+describe('JetStreamEventConsumer', () => {
+  it('dead-letters a message whose handler keeps failing, after maxDeliveries, while the others are processed', async () => {
+    const bad = referral();
+    const goods = [referral(), referral(), referral(), referral()];
+    const badSeq = await publish(bad);
+    for (const event of goods) await publish(event);
+
+    const calls: string[] = [];
+    const handled = new Set<string>();
+    await startConsumer({ name: 'always-fails', filterSubject: policeReferralMade.subject, maxDeliveries: 3, backoff: { initialMs: 100, maxMs: 400 } }, async (event, context) => {
+      calls.push(`${event.id}#${context.deliveryCount}`);
+      if (event.id === bad.id) throw new Error('projection rejected the event');
+      handled.add(event.id);
+    });
+
+    await waitFor('the good events and one dead letter', async () => handled.size === goods.length && (await deadLetters()) === 1);
+    expect(calls.filter((call) => call.startsWith(`${bad.id}#`))).toEqual([`${bad.id}#1`, `${bad.id}#2`, `${bad.id}#3`]);
+    // The others did not wait for the failing one's retries.
+    expect(calls.indexOf(`${goods[0]!.id}#1`)).toBeLessThan(calls.indexOf(`${bad.id}#2`));
+
+    const stored = await jsm.streams.getMessage(DEAD_LETTER_STREAM, { last_by_subj: 'pcmd.dead-letter.always-fails' });
+    expect(stored).not.toBeNull();
+    const header = stored!.header;
+    expect(header.get(DeadLetterHeaders.reason)).toBe('handler failed: Error: projection rejected the event');
+    expect(header.get(DeadLetterHeaders.consumer)).toBe('always-fails');
+    expect(header.get(DeadLetterHeaders.originalSubject)).toBe(policeReferralMade.subject);
+    expect(header.get(DeadLetterHeaders.originalSequence)).toBe(String(badSeq));
+    expect(header.get(DeadLetterHeaders.originalStream)).toBe(STREAM);
+    expect(header.get(DeadLetterHeaders.deliveries)).toBe('3');
+    expect(header.get(DeadLetterHeaders.originalMsgId)).toBe(bad.id);
+    expect(decodeNatsMessage(header, stored!.data)).toEqual(bad); // same data and ce- headers
+
+    // Terminated, not redelivered again.
+    await waitFor('the consumer to settle', settled('always-fails'));
+  });
+
+  it('dead-letters an undecodable (poison) message at once, without calling the handler', async () => {
+    await js.publish(policeCaseOpened.subject, 'not a cloud event'); // no ce- headers at all
+    const invalid = encodeBinary(buildEvent(policeCaseOpened, policeCaseOpened.example));
+    const h = natsHeaders();
+    for (const [name, value] of Object.entries(invalid.headers)) h.set(name, value);
+    await js.publish(policeCaseOpened.subject, JSON.stringify({ caseId: 'x', phone: '0912345678' }), { headers: h }); // fails the schema
+    const good = buildEvent(policeCaseOpened, policeCaseOpened.example, { id: 'case-good' });
+    await publish(good, policeCaseOpened.subject);
+
+    const seen: string[] = [];
+    await startConsumer({ name: 'poison', filterSubject: 'pcmd.events.police.>', maxDeliveries: 5 }, async (event) => {
+      seen.push(event.id);
+    });
+
+    await waitFor('two dead letters and the good event', async () => seen.length === 1 && (await deadLetters()) === 2);
+    expect(seen).toEqual(['case-good']);
+    const firstSeq = (await jsm.streams.info(DEAD_LETTER_STREAM)).state.first_seq;
+    for (const seq of [firstSeq, firstSeq + 1]) {
+      const stored = await jsm.streams.getMessage(DEAD_LETTER_STREAM, { seq });
+      expect(stored!.subject).toBe('pcmd.dead-letter.poison');
+      expect(stored!.header.get(DeadLetterHeaders.deliveries)).toBe('1');
+      expect(stored!.header.get(DeadLetterHeaders.reason)).toMatch(/^undecodable message: /);
+    }
+    const first = await jsm.streams.getMessage(DEAD_LETTER_STREAM, { seq: firstSeq });
+    expect(first!.string()).toBe('not a cloud event');
+    expect(first!.header.get(DeadLetterHeaders.reason)).toContain('not a CloudEvent');
+    const second = await jsm.streams.getMessage(DEAD_LETTER_STREAM, { seq: firstSeq + 1 });
+    // The reason names the offending field, never its value (it may be personal data).
+    expect(second!.header.get(DeadLetterHeaders.reason)).toContain('data.phone');
+    expect(second!.header.get(DeadLetterHeaders.reason)).not.toContain('0912345678');
+    await waitFor('the consumer to settle', settled('poison'));
+  });
+
+  it('never runs more than `concurrency` handlers at once', async () => {
+    const total = 10;
+    for (let i = 0; i < total; i++) await publish(referral());
+    const gate = gates();
+    let active = 0;
+    let maxActive = 0;
+    let done = 0;
+    await startConsumer({ name: 'bounded', concurrency: 3, pullBatch: 6 }, async () => {
+      active += 1;
+      maxActive = Math.max(maxActive, active);
+      await gate.wait();
+      active -= 1;
+      done += 1;
+    });
+
+    while (done < total) {
+      const expected = Math.min(3, total - done);
+      await waitFor(`${expected} handlers in flight`, () => gate.waiting.length === expected);
+      // Give the client every chance to hand out a fourth message before releasing.
+      await nc.flush();
+      expect(active).toBeLessThanOrEqual(3);
+      const finished = done + expected;
+      gate.openAll();
+      await waitFor('the released handlers to finish', () => done === finished);
+    }
+    expect(maxActive).toBe(3);
+    await waitFor('all acked', settled('bounded'));
+  });
+
+  it('stops gracefully: stops pulling, waits for the handlers in flight, and acks them', async () => {
+    const first = referral();
+    const second = referral();
+    await publish(first);
+    const lastSeq = await publish(second);
+    const gate = gates();
+    const order: string[] = [];
+    const consumer = await startConsumer({ name: 'graceful', concurrency: 2 }, async (event) => {
+      await gate.wait();
+      order.push(`handled ${event.id}`);
+    });
+    await waitFor('both handlers in flight', () => gate.waiting.length === 2);
+
+    const stopped = consumer.stop().then(() => order.push('stopped'));
+    await nc.flush();
+    expect(order).toEqual([]); // still waiting for the handlers
+    gate.openAll();
+    await stopped;
+    expect(order.slice(-1)).toEqual(['stopped']);
+    expect(order).toHaveLength(3);
+
+    await waitFor('the acks to be applied', async () => {
+      const info = await jsm.consumers.info(STREAM, 'graceful');
+      return info.num_ack_pending === 0 && info.ack_floor.stream_seq === lastSeq;
+    });
+    // Nothing pulls any more: a new event stays pending for the next start.
+    await publish(referral());
+    await nc.flush();
+    const info = await jsm.consumers.info(STREAM, 'graceful');
+    expect(info.num_pending).toBe(1);
+    expect(info.num_ack_pending).toBe(0);
+  });
+
+  it('keeps consuming across a nats-server restart', async () => {
+    const handled: string[] = [];
+    await startConsumer({ name: 'survivor', pullExpiresMs: 2_000 }, async (event) => {
+      handled.push(event.id);
+    });
+    const before = referral();
+    await publish(before);
+    await waitFor('the event before the restart', () => handled.includes(before.id));
+
+    const reconnected = (async () => {
+      for await (const status of nc.status()) if (status.type === 'reconnect') return;
+    })();
+    await server.restart();
+    await reconnected;
+    const after = referral();
+    await publish(after);
+    await waitFor('the event after the restart', () => handled.includes(after.id), 20_000);
+    await waitFor('all acked', settled('survivor'));
+  });
+
+  it('recreates its durable consumer when it is deleted under it', async () => {
+    const handled: string[] = [];
+    await startConsumer({ name: 'recreated' }, async (event) => {
+      handled.push(event.id);
+    });
+    await jsm.consumers.delete(STREAM, 'recreated');
+    const event = referral();
+    await publish(event);
+    await waitFor('the event after the deletion', () => handled.includes(event.id), 20_000);
+  });
+
+  it('updates an existing durable consumer instead of failing', async () => {
+    const first = await startConsumer({ name: 'reused', ackWaitMs: 10_000 }, async () => undefined);
+    await first.stop();
+    await startConsumer({ name: 'reused', ackWaitMs: 20_000, maxAckPending: 50 }, async () => undefined);
+    const info = await jsm.consumers.info(STREAM, 'reused');
+    expect(info.config.ack_wait).toBe(20_000 * 1_000_000);
+    expect(info.config.max_ack_pending).toBe(50);
+  });
+});
