@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +24,8 @@ describe('npx lienganh start (the embedded default behind npm start)', () => {
 
   it('runs its own nats-server with the backbone streams, and Ctrl-C stops everything it started', async () => {
     const port = await freePort();
-    const child = spawnCli(['start', '--data-dir', dataDir], { NATS_PORT: String(port) });
+    const servicePorts = { LABOUR_PORT: '0', POLICE_PORT: '0', HEALTH_PORT: '0', CULTURE_PORT: '0', JUSTICE_PORT: '0' };
+    const child = spawnCli(['start', '--data-dir', dataDir], { NATS_PORT: String(port), ...servicePorts });
     let output = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -33,6 +34,13 @@ describe('npx lienganh start (the embedded default behind npm start)', () => {
 
     await waitFor(() => output.includes('Ctrl-C'), 20_000, () => output);
     expect(output).toContain(`nats://127.0.0.1:${port}`);
+
+    // The five agency services run beside it, with the demo keys written for them.
+    const urls = [...output.matchAll(/(http:\/\/127\.0\.0\.1:\d+)\/api\/v1\/events/g)].map((match) => match[1]!);
+    expect(urls).toHaveLength(5);
+    for (const url of urls) expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    const { agencyKeys } = JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8'));
+    expect(Object.keys(agencyKeys).sort()).toEqual(['culture', 'health', 'justice', 'labour', 'police']);
 
     const nc = await connect({ servers: `nats://127.0.0.1:${port}` });
     const names: string[] = [];
