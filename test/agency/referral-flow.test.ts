@@ -4,22 +4,26 @@ import { join } from 'node:path';
 import {
   buildEvent,
   decodeNatsMessage,
+  healthReferralServiceDelivered,
   labourReferralAccepted,
+  labourReferralMade,
   labourReferralServiceDelivered,
   policeReferralMade,
   STREAMS,
 } from '@lienganh/contracts';
+import { healthService } from '@lienganh/health';
 import { labourService } from '@lienganh/labour';
 import { startAgencyService, type RunningAgencyService } from '@lienganh/platform';
 import { policeService } from '@lienganh/police';
 import { startNatsFixture, type NatsFixture } from '../support/nats.js';
 import { eventually, postJson } from '../support/http.js';
 
-const keys = { police: 'police-flow-key-0123456789', labour: 'labour-flow-key-0123456789' };
+const keys = { police: 'police-flow-key-0123456789', labour: 'labour-flow-key-0123456789', health: 'health-flow-key-0123456789' };
 let nats: NatsFixture;
 let dataDir: string;
 let police: RunningAgencyService;
 let labour: RunningAgencyService;
+let health: RunningAgencyService;
 
 const startLabour = () => startAgencyService(labourService, { natsUrl: nats.server.url, port: 0, dataDir, keys });
 
@@ -28,8 +32,10 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'lienganh-flow-'));
   police = await startAgencyService(policeService, { natsUrl: nats.server.url, port: 0, dataDir, keys });
   labour = await startLabour();
+  health = await startAgencyService(healthService, { natsUrl: nats.server.url, port: 0, dataDir, keys });
 });
 afterAll(async () => {
+  await health?.close();
   await labour?.close();
   await police?.close();
   await nats?.close();
@@ -69,6 +75,20 @@ it('carries a police sanction referral to labour, and labour’s accept and serv
   labour = await startLabour();
   const [rebuilt] = (await inbox(labour)).body.referrals.filter((item) => item.referralId === 'cg-flow-0001');
   expect(rebuilt).toMatchObject({ status: 'accepted', servicesDelivered: ['counselling'] });
+});
+
+it('carries labour’s referral on to health, whose answers follow it', async () => {
+  const referral = buildEvent(labourReferralMade, { ...labourReferralMade.example, referralId: 'cg-flow-0100' });
+  expect((await postJson(`${labour.url}/api/v1/events`, referral, keys.labour)).status).toBe(202);
+  await eventually(async () => ((await inbox(health, keys.health)).body.referrals.some((item) => item.referralId === 'cg-flow-0100') ? true : undefined));
+  // Labour's own inbox holds only what was referred to labour.
+  expect((await inbox(labour)).body.referrals.some((item) => item.referralId === 'cg-flow-0100')).toBe(false);
+
+  expect((await postJson(`${health.url}/api/v1/referrals/cg-flow-0100/accept`, { plannedServices: ['hiv-sti-care'] }, keys.health)).status).toBe(202);
+  expect((await postJson(`${health.url}/api/v1/referrals/cg-flow-0100/services`, { service: 'hiv-sti-care' }, keys.health)).status).toBe(202);
+  const delivered = await nats.jsm.streams.getMessage(STREAMS.agencyEvents.name, { last_by_subj: healthReferralServiceDelivered.subject });
+  expect(decodeNatsMessage(delivered!.header, delivered!.data)).toMatchObject({ source: '/pcmd/health', data: { referralId: 'cg-flow-0100', service: 'hiv-sti-care' } });
+  expect((await postJson(`${health.url}/api/v1/referrals/cg-flow-0100/close`, { outcome: 'other' }, keys.health)).status).toBe(404);
 });
 
 it('refuses answers that do not fit the referral, and the inbox to other agencies', async () => {

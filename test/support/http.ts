@@ -9,13 +9,23 @@ export async function postJson(url: string, body: unknown, key?: string, headers
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
-/** Waits until `check` returns a value (not undefined), polling; fails with `describe()` after the deadline. */
+/**
+ * Waits until `check` returns a value (not undefined), polling. A check that throws counts as
+ * "not yet" (a request during a fault may time out); after the deadline the last error is reported.
+ */
 export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000, describe = () => ''): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
   for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms ${describe()}`);
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`condition not met within ${timeoutMs} ms ${describe()}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

@@ -1,1 +1,1 @@
-export { healthService } from './health.service.js';
+export { healthReferralInbox, healthService } from './health.service.js';

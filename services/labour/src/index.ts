@@ -1,1 +1,1 @@
-export { labourService } from './labour.service.js';
+export { labourReferralInbox, labourService } from './labour.service.js';

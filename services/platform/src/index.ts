@@ -39,7 +39,8 @@ export {
   type JetStreamTransportOptions,
   type PublishEvents,
 } from './consuming/jetstream.transport.js';
-export { AGENCY_EVENTS_CLIENT, NATS_CONNECTION, startAgencyService, type AgencyServiceConfig, type AgencyServiceDefinition, type RunningAgencyService } from './agency/agency-service.js';
+export { AGENCY_EVENTS_CLIENT, NATS_CONNECTION } from './agency/tokens.js';
+export { startAgencyService, type AgencyServiceConfig, type AgencyServiceDefinition, type RunningAgencyService } from './agency/agency-service.js';
 export { runAgencyServiceFromEnv } from './agency/run-from-env.js';
 export { createLogger, type Logger } from './telemetry/logger.js';
 export {
@@ -63,3 +64,16 @@ export {
   type PublisherLogger,
 } from './publishing/event-publisher.js';
 export { replayEvents } from './consuming/replay.js';
+export {
+  decide as decideReferral,
+  emptyInbox,
+  evolve as evolveReferralInbox,
+  ReferralNotFoundError,
+  ReferralStateError,
+  type Referral,
+  type ReferralCommand,
+  type ReferralInboxSpec,
+  type ReferralStatus,
+} from './referrals/referral-inbox.js';
+export { ReferralInboxModule } from './referrals/referral-inbox.module.js';
+export { referralConsumers } from './referrals/referral-consumers.js';

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { AgencyService } from '@lienganh/contracts';
-import type { INestApplication, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { Global, Module } from '@nestjs/common';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -12,18 +12,15 @@ import { ensureStreams } from '../nats/streams.js';
 import { DurableOutbox } from '../publishing/outbox.js';
 import { JetStreamEventPublisher } from '../publishing/event-publisher.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
+import { AGENCY_EVENTS_CLIENT, NATS_CONNECTION } from './tokens.js';
 
-/** Injection token of the service's `JetStreamClientProxy`: handlers `emit` their own events through it. */
-export const AGENCY_EVENTS_CLIENT = Symbol('AGENCY_EVENTS_CLIENT');
-/** Injection token of the service's NATS connection (e.g. to rebuild state with `replayEvents`). */
-export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
 
 /** What makes one agency service different from the others; everything else is shared. */
 export interface AgencyServiceDefinition {
   agency: AgencyService;
   defaultPort: number;
   /** Nest modules with the agency's own endpoints and its `@EventPattern` reaction handlers. */
-  modules?: Type[];
+  modules?: (Type | DynamicModule)[];
   /** Durable consumers feeding those handlers (the cross-agency reactions). */
   consumers?: JetStreamConsumerConfig[];
 }

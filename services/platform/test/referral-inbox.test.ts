@@ -1,13 +1,35 @@
-import { buildEvent, labourReferralAccepted, labourReferralDeclined, labourReferralServiceDelivered, policeReferralMade, type BusEvent } from '@lienganh/contracts';
-import { decide, emptyInbox, evolve, ReferralNotFoundError, ReferralStateError, type ReferralCommand } from '../src/referrals/referral-inbox.js';
+import {
+  buildEvent,
+  labourReferralAccepted,
+  labourReferralClosed,
+  labourReferralDeclined,
+  labourReferralServiceDelivered,
+  policeReferralMade,
+  type BusEvent,
+} from '@lienganh/contracts';
+import {
+  decideReferral,
+  emptyInbox,
+  evolveReferralInbox,
+  ReferralNotFoundError,
+  ReferralStateError,
+  type ReferralCommand,
+  type ReferralInboxSpec,
+} from '../src/index.js';
+
+const labourInbox: ReferralInboxSpec = {
+  receiver: 'labour',
+  incoming: [policeReferralMade],
+  answers: { accepted: labourReferralAccepted, declined: labourReferralDeclined, serviceDelivered: labourReferralServiceDelivered, closed: labourReferralClosed },
+};
 
 // Given events, when a command, then an event or a refusal.
 function given(...events: BusEvent[]) {
   const state = emptyInbox();
-  for (const event of events) evolve(state, event);
+  for (const event of events) evolveReferralInbox(labourInbox, state, event);
   return {
     state,
-    when: (command: ReferralCommand, referralId = 'cg-1') => () => decide(state.referrals.get(referralId), referralId, command),
+    when: (command: ReferralCommand, referralId = 'cg-1') => () => decideReferral(labourInbox, state.referrals.get(referralId), referralId, command),
   };
 }
 
@@ -16,19 +38,17 @@ const accepted = buildEvent(labourReferralAccepted, { referralId: 'cg-1', planne
 
 describe('referral inbox', () => {
   it('takes in a police referral as received', () => {
-    const { state } = given(made);
-    expect(state.referrals.get('cg-1')).toMatchObject({ status: 'received', fromAgency: 'police', subjectRef: made.data.subjectRef });
+    expect(given(made).state.referrals.get('cg-1')).toMatchObject({ status: 'received', fromAgency: 'police', subjectRef: made.data.subjectRef });
   });
 
-  it('ignores a referral meant for another agency', () => {
+  it('ignores a referral meant for another agency, and answers to referrals it never had', () => {
     const toHealth = buildEvent(policeReferralMade, { ...policeReferralMade.example, referralId: 'cg-9', toAgency: 'health' });
-    expect(given(toHealth).state.referrals.size).toBe(0);
+    expect(given(toHealth, accepted).state.referrals.size).toBe(0);
   });
 
   it('applies a redelivered event once', () => {
     const delivered = buildEvent(labourReferralServiceDelivered, { referralId: 'cg-1', service: 'counselling' });
-    const { state } = given(made, accepted, delivered, delivered);
-    expect(state.referrals.get('cg-1')!.servicesDelivered).toEqual(['counselling']);
+    expect(given(made, accepted, delivered, delivered).state.referrals.get('cg-1')!.servicesDelivered).toEqual(['counselling']);
   });
 
   it('accepts a received referral', () => {
@@ -51,5 +71,13 @@ describe('referral inbox', () => {
 
   it('knows no referral it was never sent', () => {
     expect(given().when({ kind: 'close', outcome: 'other' })).toThrow(ReferralNotFoundError);
+  });
+
+  it('refuses to close where the agency has no closing event', () => {
+    const noClose = { ...labourInbox, answers: { ...labourInbox.answers, closed: undefined } };
+    const state = emptyInbox();
+    evolveReferralInbox(noClose, state, made);
+    evolveReferralInbox(noClose, state, accepted);
+    expect(() => decideReferral(noClose, state.referrals.get('cg-1'), 'cg-1', { kind: 'close', outcome: 'other' })).toThrow('does not close referrals');
   });
 });
