@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { isProducerAgency, type ProducerAgency } from './agencies.js';
 import { getEventDefinition } from './catalog.js';
 import type { EventData, EventDefinition } from './define.js';
-import { ContractError, contractErrorMap, issuesFromZod } from './errors.js';
+import { ContractError, contractErrorMap, issuesFromZod, parseOrThrow } from './errors.js';
 
 /**
  * A CloudEvents 1.0 event as it travels on the bus: every attribute we rely on is required,
@@ -64,9 +64,7 @@ const Envelope = z.strictObject({
 
 /** Validates a payload against its event type's schema; issues are reported under `data.`. */
 export function validateData<D extends EventDefinition>(definition: D, data: unknown): EventData<D> {
-  const result = definition.schema.safeParse(data, { error: contractErrorMap });
-  if (!result.success) throw new ContractError(issuesFromZod(result.error, 'data'));
-  return result.data as EventData<D>;
+  return parseOrThrow(definition.schema, data, 'data') as EventData<D>;
 }
 
 export interface BuildOptions {

@@ -46,3 +46,10 @@ export function issuesFromZod(error: z.ZodError, prefix = ''): ContractIssue[] {
   }
   return issues;
 }
+
+/** Parses `input` with `schema`, or throws a ContractError listing every issue (under `prefix`). */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.infer<S> {
+  const result = schema.safeParse(input, { error: contractErrorMap });
+  if (!result.success) throw new ContractError(issuesFromZod(result.error, prefix));
+  return result.data;
+}

@@ -2,9 +2,7 @@ import { Body, Controller, Get, HttpCode, HttpException, Inject, Param, Post, Qu
 import { EventPattern, Payload } from '@nestjs/microservices';
 import {
   buildEvent,
-  ContractError,
-  contractErrorMap,
-  issuesFromZod,
+  parseOrThrow,
   justiceCaseProsecuted,
   justiceCaseTried,
   policeCaseTransferred,
@@ -19,11 +17,6 @@ const ProsecuteBody = justiceCaseProsecuted.schema.omit({ caseId: true, areaCode
 const TryBody = justiceCaseTried.schema.omit({ caseId: true, areaCode: true });
 const StatusQuery = z.enum(['transferred', 'prosecuted', 'tried']).optional();
 
-function parse<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.infer<S> {
-  const result = schema.safeParse(input, { error: contractErrorMap });
-  if (!result.success) throw new ContractError(issuesFromZod(result.error, prefix));
-  return result.data;
-}
 
 /**
  * The procuracy and the court follow the cases police transferred: list them, record the
@@ -45,21 +38,21 @@ export class CaseFilesController {
   @Get()
   @UseGuards(AgencyKeyGuard)
   list(@Query('status') status: unknown): { cases: CaseFile[] } {
-    return { cases: this.files.list(parse(StatusQuery, status, 'status')) };
+    return { cases: this.files.list(parseOrThrow(StatusQuery, status, 'status')) };
   }
 
   @Post(':id/prosecute')
   @HttpCode(202)
   @UseGuards(AgencyKeyGuard)
   prosecute(@Param('id') id: string, @Body() body: unknown) {
-    return this.handle(id, { kind: 'prosecute', ...parse(ProsecuteBody, body) });
+    return this.handle(id, { kind: 'prosecute', ...parseOrThrow(ProsecuteBody, body) });
   }
 
   @Post(':id/trial')
   @HttpCode(202)
   @UseGuards(AgencyKeyGuard)
   recordTrial(@Param('id') id: string, @Body() body: unknown) {
-    return this.handle(id, { kind: 'try', ...parse(TryBody, body) });
+    return this.handle(id, { kind: 'try', ...parseOrThrow(TryBody, body) });
   }
 
   private async handle(caseId: string, command: CaseCommand): Promise<{ accepted: string[] }> {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpException, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { buildEvent, ContractError, contractErrorMap, issuesFromZod, type EventDefinition } from '@lienganh/contracts';
+import { buildEvent, parseOrThrow, type EventDefinition } from '@lienganh/contracts';
 import { z } from 'zod';
 import { AgencyKeyGuard } from '../ingestion/agency-key.guard.js';
 import { EVENT_SINK, type EventSink } from '../ingestion/event-sink.js';
@@ -10,11 +10,6 @@ import { ReferralInboxService } from './referral-inbox.service.js';
 const bodyOf = (definition: EventDefinition | undefined) => (definition ? definition.schema.omit({ referralId: true } as never) : z.never());
 const StatusQuery = z.enum(['received', 'accepted', 'declined', 'closed']).optional();
 
-function parse<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.infer<S> {
-  const result = schema.safeParse(input, { error: contractErrorMap });
-  if (!result.success) throw new ContractError(issuesFromZod(result.error, prefix));
-  return result.data;
-}
 
 /**
  * Officers of the receiving agency work their inbox here: accept or decline a referral,
@@ -44,25 +39,25 @@ export class ReferralsController {
 
   @Get()
   list(@Query('status') status: unknown): { referrals: Referral[] } {
-    return { referrals: this.inbox.list(parse(StatusQuery, status, 'status')) };
+    return { referrals: this.inbox.list(parseOrThrow(StatusQuery, status, 'status')) };
   }
 
   @Post(':id/accept')
   @HttpCode(202)
   accept(@Param('id') id: string, @Body() body: unknown) {
-    return this.handle(id, { kind: 'accept', ...parse(this.bodies.accept, body) } as ReferralCommand);
+    return this.handle(id, { kind: 'accept', ...parseOrThrow(this.bodies.accept, body) } as ReferralCommand);
   }
 
   @Post(':id/decline')
   @HttpCode(202)
   decline(@Param('id') id: string, @Body() body: unknown) {
-    return this.handle(id, { kind: 'decline', ...parse(this.bodies.decline, body) } as ReferralCommand);
+    return this.handle(id, { kind: 'decline', ...parseOrThrow(this.bodies.decline, body) } as ReferralCommand);
   }
 
   @Post(':id/services')
   @HttpCode(202)
   deliverService(@Param('id') id: string, @Body() body: unknown) {
-    return this.handle(id, { kind: 'deliver-service', ...parse(this.bodies.service, body) } as ReferralCommand);
+    return this.handle(id, { kind: 'deliver-service', ...parseOrThrow(this.bodies.service, body) } as ReferralCommand);
   }
 
   @Post(':id/close')
@@ -71,7 +66,7 @@ export class ReferralsController {
     if (!this.inbox.spec.answers.closed) {
       throw new HttpException({ error: 'not-found', message: `${this.inbox.spec.receiver} không đóng hồ sơ / does not close referrals` }, 404);
     }
-    return this.handle(id, { kind: 'close', ...parse(this.bodies.close, body) } as ReferralCommand);
+    return this.handle(id, { kind: 'close', ...parseOrThrow(this.bodies.close, body) } as ReferralCommand);
   }
 
   private async handle(referralId: string, command: ReferralCommand): Promise<{ accepted: string[] }> {
