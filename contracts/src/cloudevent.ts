@@ -51,7 +51,10 @@ const Envelope = z.strictObject({
   type: z.string().min(1).max(200),
   source: z.string().regex(SOURCE, 'must name the emitting agency, e.g. /pcmd/police or /pcmd/police/cap-quan-ba-dinh'),
   subject: z.string().min(1).max(200),
-  time: z.iso.datetime({ offset: true, message: 'must be an RFC 3339 timestamp, e.g. 2021-05-04T09:30:00+07:00' }),
+  time: z.iso.datetime({
+    offset: true,
+    error: (issue) => (issue.input === undefined ? 'is required' : 'must be an RFC 3339 timestamp, e.g. 2021-05-04T09:30:00+07:00'),
+  }),
   datacontenttype: z.literal(DATA_CONTENT_TYPE).default(DATA_CONTENT_TYPE),
   dataschema: z.string().max(300).optional(),
   data: z.unknown(),

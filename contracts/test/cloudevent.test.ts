@@ -61,6 +61,8 @@ describe('parseEvent', () => {
     expect(error).toBeInstanceOf(ContractError);
     expect(error.issues.map((issue) => issue.path).sort()).toEqual(['data.outcome', 'id', 'source', 'specversion']);
     expect(error.issues.find((issue) => issue.path === 'id')?.message).toBe('is required');
+    const { time: _time, ...withoutTime } = valid;
+    expect(() => parseEvent(withoutTime)).toThrow(/^time: is required$/);
     expect(error.stack).toBeDefined();
     expect(error.message).not.toMatch(/\n\s+at /);
   });
