@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { catalogCommand } from './commands/catalog.command.js';
 import { docsCommand } from './commands/docs.command.js';
+import { simulateCommand } from './commands/simulate.command.js';
 import { startCommand } from './commands/start.command.js';
 import { UsageError } from './usage-error.js';
 
@@ -10,7 +11,7 @@ const program = new Command('lienganh')
   .configureOutput({ outputError: (text, write) => write(text) })
   .showHelpAfterError('(run with --help for usage)');
 
-for (const command of [catalogCommand(), docsCommand(), startCommand()]) {
+for (const command of [catalogCommand(), docsCommand(), startCommand(), simulateCommand()]) {
   // addCommand() does not pass on exitOverride and output settings; usage errors must exit 2.
   program.addCommand(command.copyInheritedSettings(program));
 }
