@@ -27,7 +27,7 @@ const DEFAULT_NATS_PORT = 4250;
  */
 export function startCommand(): Command {
   return new Command('start')
-    .description('Run the system: the embedded nats-server (or NATS_URL) and the backbone streams; Ctrl-C stops it')
+    .description('Run the system: the embedded nats-server (or NATS_URL), the streams and the five agency services; Ctrl-C stops it')
     .option('--data-dir <dir>', 'where the embedded server keeps its data', '.data')
     .action(async (options: { dataDir: string }) => {
       // Every setting is checked before anything starts: bad input changes nothing.
