@@ -54,6 +54,27 @@ describe('npx lienganh start (the embedded default behind npm start)', () => {
     await expect(connect({ servers: `nats://127.0.0.1:${port}`, reconnect: false, timeout: 1_000 })).rejects.toThrow();
   });
 
+  it('stops everything it started when a service port is taken, and says why', async () => {
+    const [natsPort, taken] = [await freePort(), createServer()];
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const busyPort = (taken.address() as { port: number }).port;
+    try {
+      const child = spawnCli(['start', '--data-dir', dataDir], {
+        NATS_PORT: String(natsPort), LABOUR_PORT: '0', POLICE_PORT: String(busyPort), HEALTH_PORT: '0', CULTURE_PORT: '0', JUSTICE_PORT: '0',
+      });
+      let output = '';
+      child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+      child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+      const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+      expect(code).toBe(1);
+      expect(output).toContain('EADDRINUSE');
+      expect(output).not.toMatch(/\n\s+at /);
+      await expect(connect({ servers: `nats://127.0.0.1:${natsPort}`, reconnect: false, timeout: 1_000 })).rejects.toThrow();
+    } finally {
+      taken.close();
+    }
+  });
+
   it('refuses a NATS_PORT that is not a port, with exit code 2', async () => {
     const child = spawnCli(['start', '--data-dir', dataDir], { NATS_PORT: 'eighty' });
     let stderr = '';

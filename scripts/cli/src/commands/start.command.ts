@@ -50,16 +50,26 @@ export function startCommand(): Command {
       const credentialsFile = resolve(options.dataDir, 'demo-credentials.json');
       const keys = ensureDemoCredentials(credentialsFile);
       const services: RunningAgencyService[] = [];
-      for (const [index, definition] of AGENCY_SERVICE_DEFINITIONS.entries()) {
-        services.push(
-          await startAgencyService(definition, {
-            natsUrl: url,
-            port: ports[index]!,
-            dataDir: options.dataDir,
-            keys,
-            logger: createLogger(definition.agency, process.env.LOG_LEVEL ?? 'warn'),
-          }),
-        );
+      const stopAll = async () => {
+        for (const service of services) await service.close();
+        await nc.drain();
+        await server?.stop();
+      };
+      try {
+        for (const [index, definition] of AGENCY_SERVICE_DEFINITIONS.entries()) {
+          services.push(
+            await startAgencyService(definition, {
+              natsUrl: url,
+              port: ports[index]!,
+              dataDir: options.dataDir,
+              keys,
+              logger: createLogger(definition.agency, process.env.LOG_LEVEL ?? 'warn'),
+            }),
+          );
+        }
+      } catch (error) {
+        await stopAll(); // e.g. a port in use: stop what already started, then say why
+        throw error;
       }
       for (const service of services) console.log(`Dịch vụ ${service.agency} / ${service.agency} service: ${service.url}/api/v1/events`);
       console.log(`Khóa demo / demo keys: ${credentialsFile}`);
@@ -69,9 +79,7 @@ export function startCommand(): Command {
         process.once('SIGINT', done);
         process.once('SIGTERM', done);
       });
-      for (const service of services) await service.close();
-      await nc.drain();
-      await server?.stop();
+      await stopAll();
       console.log('Đã dừng / stopped');
     });
 }

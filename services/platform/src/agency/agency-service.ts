@@ -62,7 +62,7 @@ export async function startAgencyService(definition: AgencyServiceDefinition, co
 
   const outbox = await DurableOutbox.open(resolve(join(config.dataDir, 'outbox', agency)));
   const publisher = new JetStreamEventPublisher(nc, outbox, { logger });
-  await publisher.start();
+  publisher.start();
   const client = new JetStreamClientProxy({ publish: (events) => publisher.publish(events) });
 
   @Global()
@@ -89,26 +89,28 @@ export async function startAgencyService(definition: AgencyServiceDefinition, co
   })
   class AgencyAppModule {}
 
-  const app: INestApplication = await createHttpApp(AgencyAppModule, {
-    onUnexpectedError: (error) => logger.error({ err: error }, 'unexpected error in a request'),
-  });
-  if (definition.consumers?.length) {
-    app.connectMicroservice({ strategy: new JetStreamTransport({ connection: nc, consumers: definition.consumers, logger }) });
-    await app.startAllMicroservices();
+  let app: INestApplication | undefined;
+  const close = async () => {
+    await app?.close(); // HTTP server and consumers, in-flight handlers finished
+    await publisher.close();
+    await outbox.close();
+    if (!nc.isClosed()) await nc.drain();
+  };
+  try {
+    app = await createHttpApp(AgencyAppModule, {
+      onUnexpectedError: (error) => logger.error({ err: error }, 'unexpected error in a request'),
+    });
+    if (definition.consumers?.length) {
+      app.connectMicroservice({ strategy: new JetStreamTransport({ connection: nc, consumers: definition.consumers, logger }) });
+      await app.startAllMicroservices();
+    }
+    await app.listen(config.port, config.host ?? '127.0.0.1');
+  } catch (error) {
+    // A port in use must not leave a half-started service holding the outbox and the connection.
+    await close().catch(() => undefined);
+    throw error;
   }
-  await app.listen(config.port, config.host ?? '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   logger.info({ url }, `${agency} service listening`);
-
-  return {
-    agency,
-    url,
-    publisher,
-    async close() {
-      await app.close(); // HTTP server and consumers, in-flight handlers finished
-      await publisher.close();
-      await outbox.close();
-      await nc.drain();
-    },
-  };
+  return { agency, url, publisher, close };
 }
