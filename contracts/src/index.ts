@@ -15,3 +15,5 @@ export { EXAMPLE_SUBJECT_REF, ReportCadence, SanctionMeasure } from './events/sh
 export * from './streams.js';
 export * from './docs/asyncapi.js';
 export * from './docs/json-schema.js';
+export * from './plans/plan.schema.js';
+export * from './plans/plan-document.js';

@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { findEventDefinition } from '../catalog.js';
+import { AgencyCode, AreaCode, Identifier, IsoDate, Label, LocalizedText } from '../common.js';
+import { PlanLevel, Recurrence } from '../events/coordination.events.js';
+
+/**
+ * The plan format (Kế hoạch): what an issuing body asks of every agency for a period,
+ * as the committee secretariat transcribes it from the signed document. Accepted as YAML
+ * or JSON; strict like the events, and with every cross-reference checked (a task's
+ * target, a measure's event type, a registered body or area), so that an imported plan
+ * can be measured from events without a release.
+ */
+
+export const AreaLevel = z.enum(['province', 'district', 'commune', 'ward']);
+
+/** A body the plan names that the registry may not know yet (border guard, Women's Union…). */
+export const PlanBody = z.strictObject({ code: AgencyCode, name: LocalizedText });
+
+/** An area the plan names; `parent` places it in the hierarchy (province → district → ward, or province → ward). */
+export const PlanArea = z.strictObject({
+  code: AreaCode,
+  name: LocalizedText,
+  level: AreaLevel,
+  parent: AreaCode.optional(),
+});
+
+/** Only events whose data has these values count: `{ "outcome": "violations-found", "business.kind": ["karaoke", "massage"] }`. */
+const FieldFilter = z.record(
+  z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*(\.[a-zA-Z][a-zA-Z0-9]*)*$/, 'must be a data field path such as business.kind'),
+  z.union([z.string().max(200), z.number(), z.boolean(), z.array(z.union([z.string().max(200), z.number()])).min(1).max(50)]),
+);
+
+const EventType = z.string().refine((type) => findEventDefinition(type) !== undefined, 'is not an event type of the catalog');
+
+/** Events of one type, filtered: the base of every measure. */
+const EventSelection = z.strictObject({
+  eventType: EventType,
+  where: FieldFilter.optional(),
+  /** Count only events in this area or below it; the plan's area when omitted. */
+  area: AreaCode.optional(),
+});
+
+const CountMeasure = EventSelection.extend({ kind: z.literal('count') });
+/** Distinct values of a field, e.g. businesses inspected (`business.businessId`). */
+const DistinctMeasure = EventSelection.extend({
+  kind: z.literal('distinct'),
+  field: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*(\.[a-zA-Z][a-zA-Z0-9]*)*$/, 'must be a data field path'),
+});
+/** The areas of one level below the plan's area (e.g. every ward of the district). */
+const AreasDenominator = z.strictObject({ kind: z.literal('areas'), level: AreaLevel });
+
+export const Measure = z.discriminatedUnion('kind', [
+  CountMeasure,
+  DistinctMeasure,
+  z.strictObject({
+    kind: z.literal('percentage'),
+    numerator: z.discriminatedUnion('kind', [CountMeasure, DistinctMeasure]),
+    denominator: z.discriminatedUnion('kind', [CountMeasure, DistinctMeasure, AreasDenominator]),
+  }),
+  /** At least one event in each period (month, quarter…) of the plan: achieved = periods covered. */
+  EventSelection.extend({ kind: z.literal('cadence'), every: z.enum(['month', 'quarter', 'half-year', 'year']) }),
+]);
+
+/** The goal, in the measure's unit (events, distinct entities, percent, periods). */
+export const Goal = z
+  .strictObject({ min: z.number().min(0).optional(), max: z.number().min(0).optional() })
+  .refine((goal) => goal.min !== undefined || goal.max !== undefined, 'needs min, max or both')
+  .refine((goal) => goal.min === undefined || goal.max === undefined || goal.min <= goal.max, 'min must not exceed max');
+
+export const PlanTarget = z.strictObject({
+  id: Identifier,
+  title: LocalizedText,
+  /** The agency answerable for it (chủ trì). */
+  agency: AgencyCode,
+  measure: Measure,
+  goal: Goal,
+  /** The sentence of the plan it transcribes, for the reader. */
+  source: z.string().max(1_000).optional(),
+});
+
+export const PlanTask = z
+  .strictObject({
+    id: Identifier,
+    title: LocalizedText,
+    lead: AgencyCode.describe('Cơ quan chủ trì'),
+    supporting: z.array(AgencyCode).max(40).default([]).describe('Cơ quan phối hợp'),
+    area: AreaCode.optional(),
+    due: IsoDate.optional(),
+    recurrence: Recurrence.optional(),
+    /** Targets whose progress is this task's progress. */
+    targets: z.array(Identifier).max(20).default([]),
+  })
+  .refine((task) => !task.supporting.includes(task.lead), { path: ['supporting'], message: 'must not repeat the lead agency' });
+
+export const ReportingDuty = z.strictObject({
+  /** Who compiles (labour in every plan we have seen). */
+  to: AgencyCode,
+  /** Who owes reports; every body with a task when omitted. */
+  from: z.array(AgencyCode).max(60).optional(),
+  cadences: z.array(z.enum(['monthly', 'quarterly', 'half-yearly', 'annual'])).min(1),
+  /** Days after a period ends by which its report is due. */
+  dueDays: z.int().min(0).max(90).default(5),
+});
+
+export const Plan = z
+  .strictObject({
+    id: Identifier,
+    number: Label.describe('Số văn bản, e.g. 59/KH-UBND'),
+    issuedOn: IsoDate,
+    issuingBody: AgencyCode,
+    level: PlanLevel,
+    area: AreaCode,
+    /** The plan of the level above that this one implements (e.g. Hanoi's 26/KH-UBND). */
+    implements: Label.optional(),
+    period: z.strictObject({ start: IsoDate, end: IsoDate }),
+    title: LocalizedText,
+    bodies: z.array(PlanBody).max(200).default([]),
+    areas: z.array(PlanArea).max(2_000).default([]),
+    targets: z.array(PlanTarget).max(200),
+    tasks: z.array(PlanTask).max(1_000),
+    reporting: ReportingDuty.optional(),
+  })
+  .superRefine((plan, context) => {
+    const problem = (path: (string | number)[], message: string) => context.addIssue({ code: 'custom', path, message });
+    if (plan.period.start > plan.period.end) problem(['period', 'end'], 'must not be before period.start');
+    const targetIds = new Set<string>();
+    plan.targets.forEach((target, index) => {
+      if (targetIds.has(target.id)) problem(['targets', index, 'id'], `"${target.id}" is used twice`);
+      targetIds.add(target.id);
+    });
+    const taskIds = new Set<string>();
+    plan.tasks.forEach((task, index) => {
+      if (taskIds.has(task.id)) problem(['tasks', index, 'id'], `"${task.id}" is used twice`);
+      taskIds.add(task.id);
+      task.targets.forEach((id, position) => {
+        if (!targetIds.has(id)) problem(['tasks', index, 'targets', position], `names no target of this plan ("${id}")`);
+      });
+      if (task.due && (task.due < plan.period.start || task.due > plan.period.end)) problem(['tasks', index, 'due'], 'is outside the plan period');
+    });
+    const areaCodes = new Set(plan.areas.map((area) => area.code));
+    plan.areas.forEach((area, index) => {
+      if (area.parent && !areaCodes.has(area.parent) && area.parent !== plan.area) {
+        problem(['areas', index, 'parent'], `names no area of this plan ("${area.parent}")`);
+      }
+    });
+  });
+
+export type Plan = z.infer<typeof Plan>;
+export type PlanTarget = z.infer<typeof PlanTarget>;
+export type PlanTask = z.infer<typeof PlanTask>;
+export type Measure = z.infer<typeof Measure>;
