@@ -1,0 +1,121 @@
+import type { BusEvent, Measure, PlanTarget } from '@lienganh/contracts';
+
+/**
+ * How far a target has come, derived from events alone. `evolveTally` is a pure reducer:
+ * it ignores an event it has applied before (redelivery, replay), and the order of events
+ * does not change the result (counts and sets commute), so a rebuild equals the live tally.
+ */
+export interface TargetTally {
+  /** Ids of the events that counted, in the order applied: "the contributing events". */
+  contributing: string[];
+  applied: Set<string>;
+  /** For count measures (and count parts of a percentage). */
+  numeratorCount: number;
+  denominatorCount: number;
+  /** For distinct measures: the distinct values seen. Also periods, for cadence measures. */
+  numeratorValues: Set<string>;
+  denominatorValues: Set<string>;
+}
+
+export const emptyTally = (): TargetTally => ({
+  contributing: [],
+  applied: new Set(),
+  numeratorCount: 0,
+  denominatorCount: 0,
+  numeratorValues: new Set(),
+  denominatorValues: new Set(),
+});
+
+/** What a target needs to know beyond the event: its plan's period and area hierarchy. */
+export interface TallyContext {
+  periodStart: string;
+  periodEnd: string;
+  /** Whether `areaCode` is `ancestor` or lies below it (merges and renames resolved by the registry). */
+  isWithin(areaCode: string, ancestor: string): boolean;
+  /** The plan's own area, for selections that name none. */
+  planArea: string;
+}
+
+type Selection = { eventType: string; where?: Record<string, unknown>; area?: string | undefined };
+
+export function evolveTally(target: PlanTarget, tally: TargetTally, event: BusEvent, context: TallyContext): void {
+  if (tally.applied.has(event.id)) return;
+  const day = vietnamDate(event.time);
+  if (day < context.periodStart || day > context.periodEnd) return;
+  const { measure } = target;
+  let counted = false;
+  if (measure.kind === 'percentage') {
+    counted = apply(measure.numerator, event, context, (value) => countInto(tally, 'numerator', value));
+    if (measure.denominator.kind !== 'areas') {
+      counted = apply(measure.denominator, event, context, (value) => countInto(tally, 'denominator', value)) || counted;
+    }
+  } else if (measure.kind === 'cadence') {
+    counted = apply(measure, event, context, () => tally.numeratorValues.add(periodKey(vietnamDate(event.time), measure.every)));
+  } else {
+    counted = apply(measure, event, context, (value) => countInto(tally, 'numerator', value));
+  }
+  if (counted) {
+    tally.applied.add(event.id);
+    tally.contributing.push(event.id);
+  }
+}
+
+/** Applies `record` when the event is selected; passes the distinct value when the measure has one. */
+function apply(selection: Selection & { kind: string; field?: string }, event: BusEvent, context: TallyContext, record: (value: string | undefined) => void): boolean {
+  if (!selects(selection, event, context)) return false;
+  if (selection.kind === 'distinct') {
+    const value = valueAt(event.data, selection.field!);
+    if (value === undefined) return false;
+    record(String(value));
+  } else {
+    record(undefined);
+  }
+  return true;
+}
+
+function countInto(tally: TargetTally, part: 'numerator' | 'denominator', value: string | undefined): void {
+  if (value === undefined) tally[`${part}Count`]++;
+  else tally[`${part}Values`].add(value);
+}
+
+function selects(selection: Selection, event: BusEvent, context: TallyContext): boolean {
+  if (event.type !== selection.eventType) return false;
+  const areaCode = valueAt(event.data, 'areaCode');
+  if (typeof areaCode === 'string' && !context.isWithin(areaCode, selection.area ?? context.planArea)) return false;
+  for (const [path, expected] of Object.entries(selection.where ?? {})) {
+    const actual = valueAt(event.data, path);
+    if (Array.isArray(expected) ? !expected.includes(actual as never) : actual !== expected) return false;
+  }
+  return true;
+}
+
+function valueAt(data: unknown, path: string): unknown {
+  let value: unknown = data;
+  for (const key of path.split('.')) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+const VIETNAM_OFFSET_MS = 7 * 3_600_000;
+
+/** Plans count days and months in Vietnam's time (UTC+7, no daylight saving), whatever offset an event carries. */
+export function vietnamDate(time: string): string {
+  return new Date(Date.parse(time) + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+function periodKey(time: string, every: Extract<Measure, { kind: 'cadence' }>['every']): string {
+  const year = time.slice(0, 4);
+  const month = Number(time.slice(5, 7));
+  switch (every) {
+    case 'month':
+      return time.slice(0, 7);
+    case 'quarter':
+      return `${year}-Q${Math.ceil(month / 3)}`;
+    case 'half-year':
+      return `${year}-H${month <= 6 ? 1 : 2}`;
+    case 'year':
+      return year;
+  }
+}
