@@ -6,6 +6,7 @@ import {
   decodeNatsMessage,
   healthReferralServiceDelivered,
   labourReferralAccepted,
+  labourReferralDeclined,
   labourReferralMade,
   labourReferralServiceDelivered,
   policeReferralMade,
@@ -89,6 +90,16 @@ it('carries labour’s referral on to health, whose answers follow it', async ()
   const delivered = await nats.jsm.streams.getMessage(STREAMS.agencyEvents.name, { last_by_subj: healthReferralServiceDelivered.subject });
   expect(decodeNatsMessage(delivered!.header, delivered!.data)).toMatchObject({ source: '/pcmd/health', data: { referralId: 'cg-flow-0100', service: 'hiv-sti-care' } });
   expect((await postJson(`${health.url}/api/v1/referrals/cg-flow-0100/close`, { outcome: 'other' }, keys.health)).status).toBe(404);
+});
+
+it('keeps the inbox current when an answer comes through the generic events endpoint', async () => {
+  const referral = buildEvent(policeReferralMade, { ...policeReferralMade.example, referralId: 'cg-flow-0200' });
+  await postJson(`${police.url}/api/v1/events`, referral, keys.police);
+  await eventually(async () => ((await inbox(labour)).body.referrals.some((item) => item.referralId === 'cg-flow-0200') ? true : undefined));
+  const answer = buildEvent(labourReferralDeclined, { referralId: 'cg-flow-0200', reason: 'person-declined' });
+  expect((await postJson(`${labour.url}/api/v1/events`, answer, keys.labour)).status).toBe(202);
+  await eventually(async () => ((await inbox(labour)).body.referrals.find((item) => item.referralId === 'cg-flow-0200')?.status === 'declined' ? true : undefined));
+  expect((await postJson(`${labour.url}/api/v1/referrals/cg-flow-0200/accept`, { plannedServices: ['loan'] }, keys.labour)).status).toBe(409);
 });
 
 it('refuses answers that do not fit the referral, and the inbox to other agencies', async () => {

@@ -1,12 +1,16 @@
-import { STREAMS } from '@lienganh/contracts';
+import { STREAMS, SUBJECT_PREFIX } from '@lienganh/contracts';
 import type { JetStreamConsumerConfig } from '../consuming/jetstream.transport.js';
 import type { ReferralInboxSpec } from './referral-inbox.js';
 
-/** One durable consumer per referring agency's `referral.made` subject (nats-server 2.9: one filter each). */
+/**
+ * One durable consumer per referring agency's `referral.made` subject (nats-server 2.9: one
+ * filter each), and one for the receiver's own answers, which may also arrive through the
+ * generic `POST /api/v1/events` rather than the inbox's endpoints.
+ */
 export function referralConsumers(spec: ReferralInboxSpec): JetStreamConsumerConfig[] {
-  return spec.incoming.map((made) => ({
-    stream: STREAMS.agencyEvents.name,
-    name: `${spec.receiver}-referrals-from-${made.agency}`,
-    filterSubject: made.subject,
-  }));
+  const stream = STREAMS.agencyEvents.name;
+  return [
+    ...spec.incoming.map((made) => ({ stream, name: `${spec.receiver}-referrals-from-${made.agency}`, filterSubject: made.subject })),
+    { stream, name: `${spec.receiver}-referral-answers`, filterSubject: `${SUBJECT_PREFIX}.${spec.receiver}.referral.>` },
+  ];
 }
