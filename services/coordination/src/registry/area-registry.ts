@@ -1,0 +1,79 @@
+import type { z } from 'zod';
+import type { AreaLevel } from '@lienganh/contracts';
+
+type Level = z.infer<typeof AreaLevel>;
+
+export interface AreaEntry {
+  code: string;
+  name: { vi: string; en: string };
+  level: Level;
+  parent?: string;
+  /** When the area came into being (by a merge or a rename), if not always. */
+  since?: string;
+  /** The area this one was merged into or renamed to, and from when. */
+  successor?: string;
+  until?: string;
+}
+
+/**
+ * Areas as data: a hierarchy of any depth, and the history of merges and renames, so that a
+ * 2021 district plan still measures events from the wards that replaced its wards after the
+ * July 2025 reform, and a two-tier province plan works beside it.
+ */
+export class AreaRegistry {
+  private readonly areas = new Map<string, AreaEntry>();
+  /** successor → the areas it replaced. */
+  private readonly predecessors = new Map<string, string[]>();
+
+  register(area: AreaEntry): 'added' | 'updated' | 'unchanged' {
+    const known = this.areas.get(area.code);
+    if (known && JSON.stringify({ ...known, ...area }) === JSON.stringify(known)) return 'unchanged';
+    this.areas.set(area.code, { ...known, ...area });
+    return known ? 'updated' : 'added';
+  }
+
+  /** `codes` stop existing on `on`; `into` (registered here) takes their place. A rename is a merge of one. */
+  merge(codes: readonly string[], into: AreaEntry, on: string): void {
+    this.register({ ...into, since: into.since ?? on });
+    for (const code of codes) {
+      const area = this.areas.get(code);
+      if (!area) throw new Error(`unknown area "${code}"`);
+      Object.assign(area, { successor: into.code, until: on });
+      this.predecessors.set(into.code, [...(this.predecessors.get(into.code) ?? []), code]);
+    }
+  }
+
+  get(code: string): AreaEntry | undefined {
+    return this.areas.get(code);
+  }
+
+  has(code: string): boolean {
+    return this.areas.has(code);
+  }
+
+  /** Whether `code` is `ancestor`, lies below it, or replaced areas that did. */
+  isWithin(code: string, ancestor: string): boolean {
+    return this.within(code, ancestor, new Set());
+  }
+
+  /** The areas of `level` below `ancestor` that exist on `on` (e.g. every ward of a district in 2021). */
+  below(ancestor: string, level: Level, on: string): AreaEntry[] {
+    return [...this.areas.values()].filter(
+      (area) =>
+        area.level === level &&
+        area.code !== ancestor &&
+        (!area.since || area.since <= on) &&
+        (!area.until || area.until > on) &&
+        this.isWithin(area.code, ancestor),
+    );
+  }
+
+  private within(code: string, ancestor: string, seen: Set<string>): boolean {
+    if (seen.has(code)) return false; // a cycle in bad data must not hang the projection
+    seen.add(code);
+    for (let current: string | undefined = code; current; current = this.areas.get(current)?.parent) {
+      if (current === ancestor) return true;
+    }
+    return (this.predecessors.get(code) ?? []).some((predecessor) => this.within(predecessor, ancestor, seen));
+  }
+}
