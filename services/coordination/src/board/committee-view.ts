@@ -1,0 +1,101 @@
+import type { Goal, PlanTask } from '@lienganh/contracts';
+import type { z } from 'zod';
+import type { AreaRegistry } from '../registry/area-registry.js';
+import { progressOf, type TargetStatus } from '../targets/target-progress.js';
+import { targetKey, type CoordinationState, type TrackedTarget } from './coordination-state.js';
+
+export interface TargetOverview {
+  planId: string;
+  id: string;
+  title: { vi: string; en: string };
+  agency: string;
+  measure: string;
+  goal: z.infer<typeof Goal>;
+  achieved: number;
+  percent: number;
+  status: TargetStatus;
+}
+
+export type TaskStatus = 'not-started' | 'in-progress' | 'done' | 'overdue';
+
+export interface TaskBoardEntry {
+  planId: string;
+  taskId: string;
+  title: { vi: string; en: string };
+  lead: string;
+  supporting: string[];
+  area: string;
+  due?: string;
+  recurrence?: string;
+  status: TaskStatus;
+  progress: number;
+  lastContributingEvent?: string;
+}
+
+/** The committee's view of every target, computed at `now` from the tallies. */
+export function committeeOverview(state: CoordinationState, areas: AreaRegistry, now: Date): TargetOverview[] {
+  return [...state.targets.values()].map((tracked) => {
+    const { plan, target } = tracked;
+    const progress = progressOf(target, tracked.tally, progressContext(tracked, areas, now));
+    return {
+      planId: plan.id,
+      id: target.id,
+      title: target.title,
+      agency: target.agency,
+      measure: target.measure.kind,
+      goal: target.goal,
+      ...progress,
+    };
+  });
+}
+
+/** Every task of every plan, its progress the mean of its targets'; tasks without targets wait for explicit updates. */
+export function taskBoard(state: CoordinationState, areas: AreaRegistry, now: Date): TaskBoardEntry[] {
+  const today = new Date(now.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
+  const entries: TaskBoardEntry[] = [];
+  for (const plan of state.plans.values()) {
+    for (const task of plan.tasks) {
+      const tracked = task.targets.map((id) => state.targets.get(targetKey(plan.id, id))!);
+      const progresses = tracked.map((target) => progressOf(target.target, target.tally, progressContext(target, areas, now)));
+      const progress = progresses.length ? round(progresses.reduce((sum, item) => sum + item.percent, 0) / progresses.length) : 0;
+      const done = progresses.length > 0 && progresses.every((item) => item.status === 'achieved');
+      entries.push({
+        planId: plan.id,
+        taskId: task.id,
+        title: task.title,
+        lead: task.lead,
+        supporting: task.supporting,
+        area: task.area ?? plan.area,
+        ...(task.due ? { due: task.due } : {}),
+        ...(task.recurrence ? { recurrence: task.recurrence } : {}),
+        status: done ? 'done' : dueDate(task, plan.period.end) < today ? 'overdue' : progress > 0 ? 'in-progress' : 'not-started',
+        progress,
+        ...lastEvent(tracked),
+      });
+    }
+  }
+  return entries;
+}
+
+function progressContext(tracked: TrackedTarget, areas: AreaRegistry, now: Date) {
+  const { plan } = tracked;
+  return {
+    now,
+    periodStart: plan.period.start,
+    periodEnd: plan.period.end,
+    areasBelow: (level: string) => areas.below(plan.area, level as never, plan.period.start).length,
+  };
+}
+
+function dueDate(task: PlanTask, periodEnd: string): string {
+  return task.due ?? periodEnd;
+}
+
+function lastEvent(tracked: TrackedTarget[]): { lastContributingEvent?: string } {
+  const latest = tracked
+    .filter((target) => target.lastEventTime)
+    .sort((a, b) => (a.lastEventTime! < b.lastEventTime! ? 1 : -1))[0];
+  return latest?.lastEventId ? { lastContributingEvent: latest.lastEventId } : {};
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;

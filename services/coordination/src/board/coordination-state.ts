@@ -1,0 +1,67 @@
+import type { BusEvent, Plan, PlanTarget } from '@lienganh/contracts';
+import type { AreaRegistry } from '../registry/area-registry.js';
+import { emptyTally, evolveTally, type TallyContext, type TargetTally } from '../targets/target-tally.js';
+
+/**
+ * What coordination derives from the streams: the plans it knows and, per target, its
+ * tally. Targets are indexed by the event types they count, so applying an event touches
+ * only the targets that care (no scan of every plan per event).
+ */
+export interface TrackedTarget {
+  plan: Plan;
+  target: PlanTarget;
+  tally: TargetTally;
+  context: TallyContext;
+  /** The latest (by `time`) event that counted: a task's last contributing event. */
+  lastEventTime?: string;
+  lastEventId?: string;
+}
+
+export interface CoordinationState {
+  plans: Map<string, Plan>;
+  /** `${planId}/${targetId}` → tracked target. */
+  targets: Map<string, TrackedTarget>;
+  byEventType: Map<string, TrackedTarget[]>;
+}
+
+export const emptyCoordinationState = (): CoordinationState => ({ plans: new Map(), targets: new Map(), byEventType: new Map() });
+
+export const targetKey = (planId: string, targetId: string) => `${planId}/${targetId}`;
+
+/** Adds a plan's targets. Events already seen are not re-read here: replay feeds plans first. */
+export function addPlan(state: CoordinationState, plan: Plan, areas: AreaRegistry): void {
+  if (state.plans.has(plan.id)) return;
+  state.plans.set(plan.id, plan);
+  const context: TallyContext = {
+    periodStart: plan.period.start,
+    periodEnd: plan.period.end,
+    planArea: plan.area,
+    isWithin: (code, ancestor) => areas.isWithin(code, ancestor),
+  };
+  for (const target of plan.targets) {
+    const tracked: TrackedTarget = { plan, target, tally: emptyTally(), context };
+    state.targets.set(targetKey(plan.id, target.id), tracked);
+    for (const type of eventTypesOf(target)) {
+      state.byEventType.set(type, [...(state.byEventType.get(type) ?? []), tracked]);
+    }
+  }
+}
+
+export function applyEvent(state: CoordinationState, event: BusEvent): void {
+  for (const tracked of state.byEventType.get(event.type) ?? []) {
+    const before = tracked.tally.contributing.length;
+    evolveTally(tracked.target, tracked.tally, event, tracked.context);
+    if (tracked.tally.contributing.length > before && (!tracked.lastEventTime || event.time >= tracked.lastEventTime)) {
+      tracked.lastEventTime = event.time;
+      tracked.lastEventId = event.id;
+    }
+  }
+}
+
+function eventTypesOf(target: PlanTarget): string[] {
+  const { measure } = target;
+  if (measure.kind !== 'percentage') return [measure.eventType];
+  return [measure.numerator.eventType, ...(measure.denominator.kind === 'areas' ? [] : [measure.denominator.eventType])].filter(
+    (type, index, types) => types.indexOf(type) === index,
+  );
+}
