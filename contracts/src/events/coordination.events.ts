@@ -1,48 +1,52 @@
 import { z } from 'zod';
-import { AgencyCode, AreaCode, Count, Identifier, IsoDate, Label, LocalizedText } from '../common.js';
+import { AgencyCode, AreaCode, Identifier, IsoDate, LocalizedText } from '../common.js';
 import { defineEvent } from '../define.js';
+import { Plan, Recurrence } from '../plans/plan.schema.js';
 
 /** Coordination's own facts: plans, tasks, target progress and deadline alerts. */
 
-export const PlanLevel = z.enum(['province', 'district', 'commune']);
-export const Recurrence = z.enum(['monthly', 'quarterly', 'half-yearly', 'annual']);
 export const TaskStatus = z.enum(['not-started', 'in-progress', 'done', 'overdue']);
 export const TargetStatus = z.enum(['on-track', 'at-risk', 'overdue', 'achieved']);
 export const DeadlineKind = z.enum(['task', 'referral-handover', 'follow-up-check', 'periodic-report', 'hotspot-patrol']);
 
+/** The whole plan travels as the event's data: replaying the stream restores every plan. */
 export const coordinationPlanPublished = defineEvent({
   agency: 'coordination',
   entity: 'plan',
   action: 'published',
-  subjectField: 'planId',
-  description: { vi: 'Ban hành kế hoạch phòng, chống mại dâm', en: 'Prostitution-prevention plan issued' },
-  schema: z
-    .strictObject({
-      planId: Identifier,
-      number: Label.describe('Document number, e.g. 905/KH-UBND'),
-      issuedOn: IsoDate,
-      issuingBody: AgencyCode,
-      level: PlanLevel,
-      areaCode: AreaCode,
-      periodStart: IsoDate,
-      periodEnd: IsoDate,
-      title: LocalizedText,
-      tasks: Count,
-      targets: Count,
-    })
-    .refine((plan) => plan.periodStart <= plan.periodEnd, { path: ['periodEnd'], message: 'must not be before periodStart' }),
+  subjectField: 'id',
+  description: { vi: 'Ban hành (nhập) kế hoạch phòng, chống mại dâm', en: 'Prostitution-prevention plan issued (imported)' },
+  schema: Plan,
   example: {
-    planId: 'kh-ba-dinh-2021',
+    id: 'kh-ba-dinh-2021',
     number: '59/KH-UBND',
     issuedOn: '2021-03-01',
     issuingBody: 'ubnd-ba-dinh',
     level: 'district',
-    areaCode: 'hn-ba-dinh',
-    periodStart: '2021-01-01',
-    periodEnd: '2021-12-31',
+    area: 'hn-ba-dinh',
+    period: { start: '2021-01-01', end: '2021-12-31' },
     title: { vi: 'Kế hoạch phòng, chống tệ nạn mại dâm năm 2021', en: 'Prostitution prevention plan 2021' },
-    tasks: 24,
-    targets: 9,
+    bodies: [{ code: 'ubnd-ba-dinh', name: { vi: 'UBND quận Ba Đình', en: 'Ba Đình District People’s Committee' } }],
+    areas: [{ code: 'hn-ba-dinh', name: { vi: 'Quận Ba Đình', en: 'Ba Đình District' }, level: 'district' }],
+    targets: [
+      {
+        id: 'ct-kiem-tra-hanh-chinh-400',
+        title: { vi: 'Kiểm tra hành chính 400 lượt cơ sở', en: '400 administrative inspections' },
+        agency: 'police',
+        measure: { kind: 'count', eventType: 'vn.pcmd.police.inspection.completed.v1' },
+        goal: { min: 400 },
+      },
+    ],
+    tasks: [
+      {
+        id: 'nv-kiem-tra',
+        title: { vi: 'Kiểm tra hành chính cơ sở kinh doanh có điều kiện', en: 'Administrative inspections of conditional businesses' },
+        lead: 'police',
+        supporting: ['culture', 'labour'],
+        due: '2021-12-15',
+        targets: ['ct-kiem-tra-hanh-chinh-400'],
+      },
+    ],
   },
 });
 

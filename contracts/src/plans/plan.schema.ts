@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { findEventDefinition } from '../catalog.js';
 import { AgencyCode, AreaCode, Identifier, IsoDate, Label, LocalizedText } from '../common.js';
-import { PlanLevel, Recurrence } from '../events/coordination.events.js';
 
 /**
  * The plan format (Kế hoạch): what an issuing body asks of every agency for a period,
@@ -9,7 +7,14 @@ import { PlanLevel, Recurrence } from '../events/coordination.events.js';
  * or JSON; strict like the events, and with every cross-reference checked (a task's
  * target, a measure's event type, a registered body or area), so that an imported plan
  * can be measured from events without a release.
+ *
+ * Whether a measure's event type is in the catalog is checked by `parsePlanDocument`, not
+ * here: the plan travels as the data of `coordination.plan.published`, so this schema is
+ * part of the catalog and must not import it.
  */
+
+export const PlanLevel = z.enum(['province', 'district', 'commune']);
+export const Recurrence = z.enum(['monthly', 'quarterly', 'half-yearly', 'annual']);
 
 export const AreaLevel = z.enum(['province', 'district', 'commune', 'ward']);
 
@@ -30,7 +35,7 @@ const FieldFilter = z.record(
   z.union([z.string().max(200), z.number(), z.boolean(), z.array(z.union([z.string().max(200), z.number()])).min(1).max(50)]),
 );
 
-const EventType = z.string().refine((type) => findEventDefinition(type) !== undefined, 'is not an event type of the catalog');
+const EventType = z.string().regex(/^vn\.pcmd\.[a-z0-9.-]+\.v\d+$/, 'must be an event type such as vn.pcmd.police.inspection.completed.v1');
 
 /** Events of one type, filtered: the base of every measure. */
 const EventSelection = z.strictObject({
