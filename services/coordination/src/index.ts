@@ -4,4 +4,16 @@ export { AgencyRegistry, type AgencyEntry } from './registry/agency-registry.js'
 export { AreaRegistry, type AreaEntry } from './registry/area-registry.js';
 export { checkPlanReferences, registerPlan, type PlanRegistration } from './registry/plan-registration.js';
 export { addPlan, applyEvent, emptyCoordinationState, targetKey, type CoordinationState, type TrackedTarget } from './board/coordination-state.js';
-export { committeeOverview, taskBoard, type TargetOverview, type TaskBoardEntry, type TaskStatus } from './board/committee-view.js';
+export { committeeOverview, targetOverview, taskBoard, type TargetOverview, type TaskBoardEntry, type TaskStatus } from './board/committee-view.js';
+export { committeeSummary, type AgencySummary, type CommitteeOverview, type PlanSummary } from './board/committee-summary.js';
+export { evolveReferral, referralFunnel, referralStageOf, type ReferralFunnel, type ReferralStage } from './referrals/referral-funnel.js';
+export { evolveReport, periodsOf, reportingCompliance, type BodyCompliance } from './reporting/report-compliance.js';
+export { CoordinationProjection, type StreamPosition } from './projection/coordination-projection.js';
+export { CoordinationProjector, type BoardChange } from './projection/coordination-projector.js';
+export { InMemoryCoordinationStore } from './store/in-memory-coordination.store.js';
+export type { Contribution, CoordinationStore, ProjectionChanges, ReferralRecord, ReportRecord, StoredProjection, StoredTally } from './store/coordination-store.js';
+export { COORDINATION_PORT, startCoordinationService, type CoordinationServiceConfig, type RunningCoordinationService } from './coordination-service.js';
+export { systemClock, type Clock } from './http/tokens.js';
+export { PlanExistsError, PlanImport, PlanNotVisibleError, type PlanImported } from './plans/plan-import.js';
+export { DEMO_PLAN_FILES } from './plans/demo-plans.js';
+export { storeFromEnv } from './store/store-from-env.js';

@@ -63,7 +63,7 @@ export {
   type EventPublisherOptions,
   type PublisherLogger,
 } from './publishing/event-publisher.js';
-export { replayEvents } from './consuming/replay.js';
+export { replayEvents, type ReplayOptions } from './consuming/replay.js';
 export {
   decide as decideReferral,
   emptyInbox,

@@ -34,19 +34,20 @@ export interface TaskBoardEntry {
 
 /** The committee's view of every target, computed at `now` from the tallies. */
 export function committeeOverview(state: CoordinationState, areas: AreaRegistry, now: Date): TargetOverview[] {
-  return [...state.targets.values()].map((tracked) => {
-    const { plan, target } = tracked;
-    const progress = progressOf(target, tracked.tally, progressContext(tracked, areas, now));
-    return {
-      planId: plan.id,
-      id: target.id,
-      title: target.title,
-      agency: target.agency,
-      measure: target.measure.kind,
-      goal: target.goal,
-      ...progress,
-    };
-  });
+  return [...state.targets.values()].map((tracked) => targetOverview(tracked, areas, now));
+}
+
+export function targetOverview(tracked: TrackedTarget, areas: AreaRegistry, now: Date): TargetOverview {
+  const { plan, target } = tracked;
+  return {
+    planId: plan.id,
+    id: target.id,
+    title: target.title,
+    agency: target.agency,
+    measure: target.measure.kind,
+    goal: target.goal,
+    ...progressOf(target, tracked.tally, progressContext(tracked, areas, now)),
+  };
 }
 
 /** Every task of every plan, its progress the mean of its targets'; tasks without targets wait for explicit updates. */
@@ -94,7 +95,7 @@ function dueDate(task: PlanTask, periodEnd: string): string {
 function lastEvent(tracked: TrackedTarget[]): { lastContributingEvent?: string } {
   const latest = tracked
     .filter((target) => target.lastEventTime)
-    .sort((a, b) => (a.lastEventTime! < b.lastEventTime! ? 1 : -1))[0];
+    .sort((a, b) => Date.parse(b.lastEventTime!) - Date.parse(a.lastEventTime!) || (a.lastEventId! < b.lastEventId! ? 1 : -1))[0];
   return latest?.lastEventId ? { lastContributingEvent: latest.lastEventId } : {};
 }
 

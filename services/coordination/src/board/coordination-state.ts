@@ -47,15 +47,26 @@ export function addPlan(state: CoordinationState, plan: Plan, areas: AreaRegistr
   }
 }
 
-export function applyEvent(state: CoordinationState, event: BusEvent): void {
+/** Applies an event to every target that counts its type (or only to `planId`'s, for a backfill); returns those it counted for. */
+export function applyEvent(state: CoordinationState, event: BusEvent, planId?: string): TrackedTarget[] {
+  const counted: TrackedTarget[] = [];
   for (const tracked of state.byEventType.get(event.type) ?? []) {
-    const before = tracked.tally.contributing.length;
-    evolveTally(tracked.target, tracked.tally, event, tracked.context);
-    if (tracked.tally.contributing.length > before && (!tracked.lastEventTime || event.time >= tracked.lastEventTime)) {
+    if (planId !== undefined && tracked.plan.id !== planId) continue;
+    if (!evolveTally(tracked.target, tracked.tally, event, tracked.context)) continue;
+    counted.push(tracked);
+    if (isLater(event, tracked)) {
       tracked.lastEventTime = event.time;
       tracked.lastEventId = event.id;
     }
   }
+  return counted;
+}
+
+/** Latest by the instant of `time`, then by id: the same answer whatever the arrival order. */
+function isLater(event: BusEvent, tracked: TrackedTarget): boolean {
+  if (!tracked.lastEventTime) return true;
+  const difference = Date.parse(event.time) - Date.parse(tracked.lastEventTime);
+  return difference > 0 || (difference === 0 && event.id > tracked.lastEventId!);
 }
 
 function eventTypesOf(target: PlanTarget): string[] {

@@ -68,6 +68,11 @@ export class AreaRegistry {
     );
   }
 
+  /** The areas directly below `parent` that exist on `on`: a plan's districts, or a two-tier province's wards. */
+  children(parent: string, on: string): AreaEntry[] {
+    return [...this.areas.values()].filter((area) => area.parent === parent && (!area.since || area.since <= on) && (!area.until || area.until > on));
+  }
+
   private within(code: string, ancestor: string, seen: Set<string>): boolean {
     if (seen.has(code)) return false; // a cycle in bad data must not hang the projection
     seen.add(code);

@@ -7,7 +7,6 @@ import type { BusEvent, Measure, PlanTarget } from '@lienganh/contracts';
  */
 export interface TargetTally {
   /** Ids of the events that counted, in the order applied: "the contributing events". */
-  contributing: string[];
   applied: Set<string>;
   /** For count measures (and count parts of a percentage). */
   numeratorCount: number;
@@ -15,15 +14,17 @@ export interface TargetTally {
   /** For distinct measures: the distinct values seen. Also periods, for cadence measures. */
   numeratorValues: Set<string>;
   denominatorValues: Set<string>;
+  /** Contributing events per area code (the plan's area for events that name none): the per-district view. */
+  byArea: Map<string, number>;
 }
 
 export const emptyTally = (): TargetTally => ({
-  contributing: [],
   applied: new Set(),
   numeratorCount: 0,
   denominatorCount: 0,
   numeratorValues: new Set(),
   denominatorValues: new Set(),
+  byArea: new Map(),
 });
 
 /** What a target needs to know beyond the event: its plan's period and area hierarchy. */
@@ -38,10 +39,11 @@ export interface TallyContext {
 
 type Selection = { eventType: string; where?: Record<string, unknown>; area?: string | undefined };
 
-export function evolveTally(target: PlanTarget, tally: TargetTally, event: BusEvent, context: TallyContext): void {
-  if (tally.applied.has(event.id)) return;
+/** Applies one event; true when it counted (it is then one of the target's contributing events). */
+export function evolveTally(target: PlanTarget, tally: TargetTally, event: BusEvent, context: TallyContext): boolean {
+  if (tally.applied.has(event.id)) return false;
   const day = vietnamDate(event.time);
-  if (day < context.periodStart || day > context.periodEnd) return;
+  if (day < context.periodStart || day > context.periodEnd) return false;
   const { measure } = target;
   let counted = false;
   if (measure.kind === 'percentage') {
@@ -56,8 +58,16 @@ export function evolveTally(target: PlanTarget, tally: TargetTally, event: BusEv
   }
   if (counted) {
     tally.applied.add(event.id);
-    tally.contributing.push(event.id);
+    const area = areaOf(event) ?? context.planArea;
+    tally.byArea.set(area, (tally.byArea.get(area) ?? 0) + 1);
   }
+  return counted;
+}
+
+/** The area an event's data names, if any. */
+export function areaOf(event: BusEvent): string | undefined {
+  const areaCode = valueAt(event.data, 'areaCode');
+  return typeof areaCode === 'string' ? areaCode : undefined;
 }
 
 /** Applies `record` when the event is selected; passes the distinct value when the measure has one. */
@@ -80,8 +90,8 @@ function countInto(tally: TargetTally, part: 'numerator' | 'denominator', value:
 
 function selects(selection: Selection, event: BusEvent, context: TallyContext): boolean {
   if (event.type !== selection.eventType) return false;
-  const areaCode = valueAt(event.data, 'areaCode');
-  if (typeof areaCode === 'string' && !context.isWithin(areaCode, selection.area ?? context.planArea)) return false;
+  const areaCode = areaOf(event);
+  if (areaCode !== undefined && !context.isWithin(areaCode, selection.area ?? context.planArea)) return false;
   for (const [path, expected] of Object.entries(selection.where ?? {})) {
     const actual = valueAt(event.data, path);
     if (Array.isArray(expected) ? !expected.includes(actual as never) : actual !== expected) return false;

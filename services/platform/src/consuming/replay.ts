@@ -1,29 +1,48 @@
 import { ContractError, decodeNatsMessage, type BusEvent } from '@lienganh/contracts';
-import { jetstream } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 
+export interface ReplayOptions {
+  /** First stream sequence to read (default 1). */
+  fromSeq?: number;
+  /** Last stream sequence to read (default: whatever the stream holds when reading starts). */
+  toSeq?: number;
+}
+
 /**
- * Reads every event now stored on one subject of a stream, in order, with an ordered
- * (ephemeral) consumer: how a service rebuilds in-memory state at start. Undecodable
- * messages are skipped here; the durable consumers dead-letter them.
+ * Reads the events stored on one subject of a stream (all of it when `filterSubject` is
+ * undefined), in order, with an ordered
+ * (ephemeral) consumer: how a service rebuilds in-memory state at start, or catches up
+ * from a checkpoint. Undecodable messages are skipped here; the durable consumers
+ * dead-letter them.
  */
-export async function replayEvents(nc: NatsConnection, stream: string, filterSubject: string, apply: (event: BusEvent) => void): Promise<number> {
-  const consumer = await jetstream(nc).consumers.get(stream, { filter_subjects: filterSubject });
+export async function replayEvents(
+  nc: NatsConnection,
+  stream: string,
+  filterSubject: string | undefined,
+  apply: (event: BusEvent, seq: number) => void,
+  options: ReplayOptions = {},
+): Promise<number> {
+  const { fromSeq = 1, toSeq = Number.POSITIVE_INFINITY } = options;
+  if (fromSeq > toSeq) return 0;
+  const start = fromSeq > 1 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: fromSeq } : {};
+  const consumer = await jetstream(nc).consumers.get(stream, { ...(filterSubject ? { filter_subjects: filterSubject } : {}), ...start });
   if ((await consumer.info()).num_pending === 0) return 0;
   const messages = await consumer.consume();
   let count = 0;
-  for await (const message of messages) {
-    try {
-      apply(decodeNatsMessage(message.headers, message.data));
-      count++;
-    } catch (error) {
-      if (!(error instanceof ContractError)) {
-        messages.stop();
-        throw error;
+  try {
+    for await (const message of messages) {
+      if (message.seq > toSeq) break;
+      try {
+        apply(decodeNatsMessage(message.headers, message.data), message.seq);
+        count++;
+      } catch (error) {
+        if (!(error instanceof ContractError)) throw error;
       }
+      if (message.info.pending === 0 || message.seq === toSeq) break;
     }
-    if (message.info.pending === 0) break;
+  } finally {
+    messages.stop();
   }
-  messages.stop();
   return count;
 }

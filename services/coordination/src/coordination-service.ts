@@ -1,0 +1,85 @@
+import { Module } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { createHttpApp, createLogger, ensureStreams, HealthController, READINESS, type Logger } from '@lienganh/platform';
+import { CommitteeController } from './board/committee.controller.js';
+import { TaskBoardController } from './board/task-board.controller.js';
+import { CLOCK, PLAN_IMPORT, PROJECTOR, systemClock, type Clock } from './http/tokens.js';
+import { PlanImport } from './plans/plan-import.js';
+import { PlanPublisher } from './plans/plan-publisher.js';
+import { PlansController } from './plans/plans.controller.js';
+import { CoordinationProjector } from './projection/coordination-projector.js';
+import type { CoordinationStore } from './store/coordination-store.js';
+import { InMemoryCoordinationStore } from './store/in-memory-coordination.store.js';
+import { BoardStreamController } from './stream/board-stream.controller.js';
+import { TargetsController } from './targets/targets.controller.js';
+
+export const COORDINATION_PORT = 8080;
+
+export interface CoordinationServiceConfig {
+  natsUrl: string;
+  port: number;
+  host?: string;
+  /** Where the read models are kept; in memory (rebuilt from the streams at each start) when omitted. */
+  store?: CoordinationStore;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface RunningCoordinationService {
+  readonly url: string;
+  readonly projector: CoordinationProjector;
+  /** Imports a plan as `POST /api/v1/plans` does (how `npm start` loads the demo plans). */
+  readonly plans: PlanImport;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts coordination: catches up on the streams into its read models, then serves the
+ * task board, the committee view, targets, plan import and the live stream of changes.
+ * The HTTP port opens only once the read models have caught up, so a client never sees a
+ * half-built board.
+ */
+export async function startCoordinationService(config: CoordinationServiceConfig): Promise<RunningCoordinationService> {
+  const logger = config.logger ?? createLogger('coordination');
+  const store = config.store ?? new InMemoryCoordinationStore();
+  const nc: NatsConnection = await connect({ servers: config.natsUrl, name: 'lienganh-coordination', reconnect: true, maxReconnectAttempts: -1, waitOnFirstConnect: true });
+  await ensureStreams(await jetstreamManager(nc));
+  const projector = new CoordinationProjector(nc, store, {
+    logger: { info: (message) => logger.info(message), warn: (message) => logger.warn(message), error: (message) => logger.error(message) },
+  });
+
+  const plans = new PlanImport(projector, new PlanPublisher(nc));
+
+  @Module({
+    controllers: [PlansController, TaskBoardController, CommitteeController, TargetsController, BoardStreamController, HealthController],
+    providers: [
+      { provide: PROJECTOR, useValue: projector },
+      { provide: CLOCK, useValue: config.clock ?? systemClock },
+      { provide: PLAN_IMPORT, useValue: plans },
+      { provide: READINESS, useValue: () => ({ ready: !nc.isClosed(), detail: { store: store.kind, plans: projector.projection.state.plans.size } }) },
+    ],
+  })
+  class CoordinationAppModule {}
+
+  let app: INestApplication | undefined;
+  const close = async () => {
+    projector.changes.complete(); // ends the server-sent event streams, which would hold the HTTP server open
+    await app?.close();
+    await projector.stop();
+    if (!nc.isClosed()) await nc.drain();
+    await store.close();
+  };
+  try {
+    await projector.start();
+    app = await createHttpApp(CoordinationAppModule, { onUnexpectedError: (error) => logger.error({ err: error }, 'unexpected error in a request') });
+    await app.listen(config.port, config.host ?? '127.0.0.1');
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
+  }
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  logger.info({ url }, 'coordination service listening');
+  return { url, projector, plans, close };
+}

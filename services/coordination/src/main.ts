@@ -1,0 +1,28 @@
+import { createLogger } from '@lienganh/platform';
+import { COORDINATION_PORT, startCoordinationService } from './coordination-service.js';
+import { storeFromEnv } from './store/store-from-env.js';
+
+/**
+ * Runs the coordination service as its own process: `NATS_URL` (default the embedded
+ * server), `COORDINATION_PORT` or `PORT` (default 8080), `HOST`, `MONGODB_URI` for the
+ * MongoDB store (in memory otherwise). SIGTERM and SIGINT stop it gracefully.
+ */
+const logger = createLogger('coordination');
+const port = Number(process.env.COORDINATION_PORT ?? process.env.PORT ?? COORDINATION_PORT);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  logger.fatal('port must be a number from 0 to 65535');
+  process.exit(2);
+}
+const service = await startCoordinationService({
+  natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4250',
+  port,
+  host: process.env.HOST,
+  store: await storeFromEnv(process.env),
+  logger,
+});
+const stop = async () => {
+  await service.close();
+  process.exit(0);
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);

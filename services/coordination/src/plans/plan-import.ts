@@ -1,0 +1,62 @@
+import { ContractError, validatePlan, type Plan } from '@lienganh/contracts';
+import type { CoordinationProjector } from '../projection/coordination-projector.js';
+import { checkPlanReferences } from '../registry/plan-registration.js';
+import type { PlanPublisher } from './plan-publisher.js';
+
+export interface PlanImported {
+  planId: string;
+  /** Bodies and areas the registries learnt from this plan. */
+  registered: { bodies: string[]; areas: string[] };
+}
+
+export class PlanExistsError extends Error {
+  override readonly name = 'PlanExistsError';
+}
+
+/** The plan was stored on the stream, but the board did not show it in time. */
+export class PlanNotVisibleError extends Error {
+  override readonly name = 'PlanNotVisibleError';
+}
+
+/**
+ * Imports a plan: schema, catalog and registry problems are listed together (a
+ * `ContractError`, nothing stored); a valid plan is published on coordination's stream and
+ * the call returns once the board shows it.
+ */
+export class PlanImport {
+  constructor(
+    private readonly projector: CoordinationProjector,
+    private readonly publisher: PlanPublisher,
+    private readonly visibleWithinMs = 30_000,
+  ) {}
+
+  async import(document: unknown): Promise<PlanImported> {
+    const plan = this.validate(document);
+    const { agencies, areas, state } = this.projector.projection;
+    if (state.plans.has(plan.id)) throw new PlanExistsError(`a plan with id "${plan.id}" exists; a revised plan needs a new id`);
+    const registered = {
+      bodies: plan.bodies.filter((entry) => !agencies.has(entry.code)).map((entry) => entry.code),
+      areas: plan.areas.filter((entry) => !areas.has(entry.code)).map((entry) => entry.code),
+    };
+    const visible = this.projector.whenPlanCommitted(plan.id);
+    await this.publisher.publish(plan);
+    await withTimeout(visible, this.visibleWithinMs);
+    return { planId: plan.id, registered };
+  }
+
+  private validate(document: unknown): Plan {
+    const plan = validatePlan(document);
+    const { agencies, areas } = this.projector.projection;
+    const issues = checkPlanReferences(plan, agencies, areas);
+    if (issues.length > 0) throw new ContractError(issues);
+    return plan;
+  }
+}
+
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((_, reject) => {
+    timer = setTimeout(() => reject(new PlanNotVisibleError(`the plan is stored but not on the board after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,208 @@
+import { coordinationPlanPublished, type BusEvent, type Plan } from '@lienganh/contracts';
+import { addPlan, applyEvent, emptyCoordinationState, type CoordinationState, type TrackedTarget } from '../board/coordination-state.js';
+import { evolveReferral, referralStageOf } from '../referrals/referral-funnel.js';
+import { AgencyRegistry } from '../registry/agency-registry.js';
+import { AreaRegistry } from '../registry/area-registry.js';
+import { registerPlan } from '../registry/plan-registration.js';
+import { evolveReport, isReportSubmitted, reportKeyOf } from '../reporting/report-compliance.js';
+import type { Contribution, ProjectionChanges, ReferralRecord, ReportRecord, StoredProjection, StoredTally } from '../store/coordination-store.js';
+import { areaOf } from '../targets/target-tally.js';
+
+/** Where an event sits in its stream: what a checkpoint records. */
+export interface StreamPosition {
+  stream: string;
+  seq: number;
+}
+
+/**
+ * Every read model of coordination, in memory: plans and registries, target tallies, the
+ * referral funnel and the reports received. Events go in through `apply`; what changed since
+ * the last `takeChanges` comes out as documents for the store. No I/O here.
+ *
+ * Re-applying an event changes nothing (tallies keep the ids they counted, referral stages and
+ * reports keep the earliest time), so delivery may be at least once and in any order.
+ */
+export class CoordinationProjection {
+  readonly state: CoordinationState = emptyCoordinationState();
+  readonly agencies = new AgencyRegistry();
+  readonly areas = new AreaRegistry();
+  readonly referrals = new Map<string, ReferralRecord>();
+  readonly reports = new Map<string, ReportRecord>();
+  readonly checkpoints = new Map<string, number>();
+  private changed = emptyChanges();
+
+  /** The projection as a store last kept it. */
+  static restore(stored: StoredProjection): CoordinationProjection {
+    const projection = new CoordinationProjection();
+    for (const plan of stored.plans) projection.addPlan(plan);
+    for (const tally of stored.tallies) {
+      const tracked = projection.state.targets.get(tally.key);
+      if (tracked) restoreTally(tracked, tally);
+    }
+    for (const referral of stored.referrals) projection.referrals.set(referral.referralId, referral);
+    for (const report of stored.reports) projection.reports.set(report.key, report);
+    for (const [stream, seq] of Object.entries(stored.checkpoints)) projection.checkpoints.set(stream, seq);
+    projection.changed = emptyChanges();
+    return projection;
+  }
+
+  /**
+   * Applies an agency event, or adds the plan a `plan.published` event carries. A new plan is
+   * returned but not yet recorded for the store: its targets first need the events already
+   * applied (`backfill`), then `planReady` records it and moves the checkpoint past it, so that
+   * a crash during the backfill reads the plan again.
+   */
+  apply(event: BusEvent, position?: StreamPosition): { plan?: Plan; targets: TrackedTarget[] } {
+    if (event.type === coordinationPlanPublished.type) {
+      const plan = event.data as Plan;
+      if (!this.state.plans.has(plan.id)) {
+        this.addPlan(plan);
+        return { plan, targets: [] };
+      }
+    }
+    if (position) this.advance(position);
+    const targets = this.count(event);
+    this.evolveFunnelAndReports(event);
+    return { targets };
+  }
+
+  /** Applies an event that came before `planId` was added to that plan's targets only. */
+  backfill(planId: string, event: BusEvent): TrackedTarget[] {
+    return this.count(event, planId);
+  }
+
+  planReady(planId: string, position?: StreamPosition): void {
+    this.changed.plans.set(planId, this.state.plans.get(planId)!);
+    if (position) this.advance(position);
+  }
+
+  hasChanges(): boolean {
+    const { plans, tallies, contributions, referrals, reports, checkpoints } = this.changed;
+    return plans.size + tallies.size + contributions.length + referrals.size + reports.size + checkpoints.size > 0;
+  }
+
+  /** What changed since the last call, as documents for `CoordinationStore.commit`. */
+  takeChanges(): ProjectionChanges {
+    const { plans, tallies, contributions, referrals, reports, checkpoints } = this.changed;
+    this.changed = emptyChanges();
+    return {
+      checkpoints: Object.fromEntries(checkpoints),
+      plans: [...plans.values()],
+      tallies: [...tallies].map(storedTally),
+      contributions,
+      referrals: [...referrals].map((id) => this.referrals.get(id)!),
+      reports: [...reports].map((key) => this.reports.get(key)!),
+    };
+  }
+
+  /** Puts changes back after a failed commit, so that the next commit carries them too. */
+  restoreChanges(changes: ProjectionChanges): void {
+    for (const plan of changes.plans ?? []) this.changed.plans.set(plan.id, plan);
+    for (const tally of changes.tallies ?? []) this.changed.tallies.add(this.state.targets.get(tally.key)!);
+    this.changed.contributions.unshift(...(changes.contributions ?? []));
+    for (const referral of changes.referrals ?? []) this.changed.referrals.add(referral.referralId);
+    for (const report of changes.reports ?? []) this.changed.reports.add(report.key);
+    for (const [stream, seq] of Object.entries(changes.checkpoints ?? {})) {
+      this.changed.checkpoints.set(stream, Math.max(seq, this.changed.checkpoints.get(stream) ?? 0));
+    }
+  }
+
+  /** Everything, in store form with a stable order: two projections of the same events are equal field for field. */
+  snapshot(): StoredProjection {
+    return {
+      checkpoints: Object.fromEntries([...this.checkpoints].sort()),
+      plans: [...this.state.plans.values()],
+      tallies: [...this.state.targets.values()].map(storedTally).sort(byKey),
+      referrals: [...this.referrals.values()].sort((a, b) => (a.referralId < b.referralId ? -1 : 1)),
+      reports: [...this.reports.values()].sort(byKey),
+    };
+  }
+
+  private addPlan(plan: Plan): void {
+    registerPlan(plan, this.agencies, this.areas);
+    addPlan(this.state, plan, this.areas);
+  }
+
+  private advance({ stream, seq }: StreamPosition): void {
+    if (seq <= (this.checkpoints.get(stream) ?? 0)) return;
+    this.checkpoints.set(stream, seq);
+    this.changed.checkpoints.set(stream, seq);
+  }
+
+  private count(event: BusEvent, planId?: string): TrackedTarget[] {
+    const counted = applyEvent(this.state, event, planId);
+    for (const tracked of counted) {
+      this.changed.tallies.add(tracked);
+      this.changed.contributions.push(contribution(tracked, event));
+    }
+    return counted;
+  }
+
+  private evolveFunnelAndReports(event: BusEvent): void {
+    const stage = referralStageOf(event);
+    if (stage) {
+      const id = (event.data as { referralId: string }).referralId;
+      const before = this.referrals.get(id);
+      const after = evolveReferral(before, event, stage);
+      if (after !== before) {
+        this.referrals.set(id, after);
+        this.changed.referrals.add(id);
+      }
+    } else if (isReportSubmitted(event)) {
+      const key = reportKeyOf(event);
+      const before = this.reports.get(key);
+      const after = evolveReport(before, event);
+      if (after && after !== before) {
+        this.reports.set(key, after);
+        this.changed.reports.add(key);
+      }
+    }
+  }
+}
+
+const emptyChanges = () => ({
+  plans: new Map<string, Plan>(),
+  tallies: new Set<TrackedTarget>(),
+  contributions: [] as Contribution[],
+  referrals: new Set<string>(),
+  reports: new Set<string>(),
+  checkpoints: new Map<string, number>(),
+});
+
+const keyOf = (tracked: TrackedTarget) => `${tracked.plan.id}/${tracked.target.id}`;
+const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+const sorted = (values: Iterable<string>) => [...values].sort();
+
+function contribution(tracked: TrackedTarget, event: BusEvent): Contribution {
+  const areaCode = areaOf(event);
+  return { targetKey: keyOf(tracked), eventId: event.id, type: event.type, time: event.time, agency: event.type.split('.')[2]!, ...(areaCode ? { areaCode } : {}) };
+}
+
+function storedTally(tracked: TrackedTarget): StoredTally {
+  const { tally } = tracked;
+  return {
+    key: keyOf(tracked),
+    numeratorCount: tally.numeratorCount,
+    denominatorCount: tally.denominatorCount,
+    numeratorValues: sorted(tally.numeratorValues),
+    denominatorValues: sorted(tally.denominatorValues),
+    applied: sorted(tally.applied),
+    byArea: Object.fromEntries([...tally.byArea].sort(([a], [b]) => (a < b ? -1 : 1))),
+    ...(tracked.lastEventTime ? { lastEventTime: tracked.lastEventTime, lastEventId: tracked.lastEventId! } : {}),
+  };
+}
+
+function restoreTally(tracked: TrackedTarget, stored: StoredTally): void {
+  Object.assign(tracked.tally, {
+    numeratorCount: stored.numeratorCount,
+    denominatorCount: stored.denominatorCount,
+    numeratorValues: new Set(stored.numeratorValues),
+    denominatorValues: new Set(stored.denominatorValues),
+    applied: new Set(stored.applied),
+    byArea: new Map(Object.entries(stored.byArea)),
+  });
+  if (stored.lastEventTime) {
+    tracked.lastEventTime = stored.lastEventTime;
+    tracked.lastEventId = stored.lastEventId;
+  }
+}

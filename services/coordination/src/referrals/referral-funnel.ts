@@ -1,0 +1,65 @@
+import type { BusEvent } from '@lienganh/contracts';
+import type { ReferralRecord } from '../store/coordination-store.js';
+
+/**
+ * The referral funnel (made → accepted → service delivered → closed), from the referral
+ * events of every agency. Each stage keeps the earliest `time` that reached it, so a
+ * redelivered, replayed or late event changes nothing it should not.
+ */
+
+export type ReferralStage = 'made' | 'accepted' | 'declined' | 'serviceDelivered' | 'closed';
+
+const STAGE_OF_ACTION: Record<string, ReferralStage> = {
+  made: 'made',
+  accepted: 'accepted',
+  declined: 'declined',
+  'service-delivered': 'serviceDelivered',
+  closed: 'closed',
+};
+
+/** The stage a referral event marks, or undefined for any other event. */
+export function referralStageOf(event: BusEvent): ReferralStage | undefined {
+  const [, , , entity, action] = event.type.split('.');
+  return entity === 'referral' ? STAGE_OF_ACTION[action!] : undefined;
+}
+
+/** Pure: the record after the event; the same object when the event changes nothing. */
+export function evolveReferral(record: ReferralRecord | undefined, event: BusEvent, stage: ReferralStage): ReferralRecord {
+  const data = event.data as { referralId: string; toAgency?: string; areaCode?: string };
+  const current: ReferralRecord = record ?? { referralId: data.referralId };
+  const earlier = current[stage];
+  const next: ReferralRecord = { ...current };
+  if (!earlier || Date.parse(event.time) < Date.parse(earlier)) next[stage] = event.time;
+  if (stage === 'made') {
+    next.fromAgency = agencyOfType(event.type);
+    if (data.toAgency) next.toAgency = data.toAgency;
+    if (data.areaCode) next.areaCode = data.areaCode;
+  } else if (!next.toAgency) {
+    // The receiving agency answers; known before the `made` event arrives, if it is late.
+    next.toAgency = agencyOfType(event.type);
+  }
+  return JSON.stringify(next) === JSON.stringify(current) && record ? record : next;
+}
+
+export interface ReferralFunnel {
+  made: number;
+  accepted: number;
+  declined: number;
+  serviceDelivered: number;
+  closed: number;
+}
+
+export const emptyFunnel = (): ReferralFunnel => ({ made: 0, accepted: 0, declined: 0, serviceDelivered: 0, closed: 0 });
+
+/** Counts referrals by the stages they reached; `include` picks the referrals (by area, period, agency). */
+export function referralFunnel(records: Iterable<ReferralRecord>, include: (record: ReferralRecord) => boolean): ReferralFunnel {
+  const funnel = emptyFunnel();
+  for (const record of records) {
+    if (!include(record)) continue;
+    for (const stage of Object.keys(funnel) as ReferralStage[]) if (record[stage]) funnel[stage]++;
+  }
+  return funnel;
+}
+
+/** `vn.pcmd.<agency>.…`: the agency that states a fact is part of its type. */
+export const agencyOfType = (type: string): string => type.split('.')[2]!;

@@ -1,0 +1,102 @@
+import type { BusEvent, Plan } from '@lienganh/contracts';
+import type { ReportRecord } from '../store/coordination-store.js';
+
+/**
+ * Reporting compliance (who reported on time): a plan's reporting duty says who owes which
+ * periodic reports and how many days after a period ends they are due; report events say
+ * who sent what, when. Only the first report per body, cadence and period counts.
+ */
+
+type Cadence = 'monthly' | 'quarterly' | 'half-yearly' | 'annual';
+
+interface ReportData {
+  reportId: string;
+  reportingBody: string;
+  areaCode: string;
+  cadence: Cadence | 'ad-hoc';
+  period: string;
+}
+
+export const isReportSubmitted = (event: BusEvent) => event.type.endsWith('.report.submitted.v1');
+
+/** Pure: the record after the event; `record` itself when the event is not earlier (or is ad hoc). */
+export function evolveReport(record: ReportRecord | undefined, event: BusEvent): ReportRecord | undefined {
+  const data = event.data as ReportData;
+  if (data.cadence === 'ad-hoc') return record;
+  if (record && Date.parse(record.submittedAt) <= Date.parse(event.time)) return record;
+  return {
+    key: reportKey(data.reportingBody, data.cadence, data.period),
+    reportingBody: data.reportingBody,
+    areaCode: data.areaCode,
+    cadence: data.cadence,
+    period: data.period,
+    submittedAt: event.time,
+    eventId: event.id,
+  };
+}
+
+export const reportKey = (body: string, cadence: string, period: string) => `${body}|${cadence}|${period}`;
+export const reportKeyOf = (event: BusEvent) => {
+  const data = event.data as ReportData;
+  return reportKey(data.reportingBody, data.cadence, data.period);
+};
+
+export interface BodyCompliance {
+  body: string;
+  /** Reports whose due date has passed. */
+  due: number;
+  onTime: number;
+  late: number;
+  missing: number;
+  /** `cadence:period` of the missing reports, oldest first. */
+  missingPeriods: string[];
+}
+
+export function reportingCompliance(
+  plan: Plan,
+  reports: ReadonlyMap<string, ReportRecord>,
+  now: Date,
+  isWithin: (area: string, ancestor: string) => boolean,
+): BodyCompliance[] {
+  if (!plan.reporting) return [];
+  const { cadences, dueDays } = plan.reporting;
+  const bodies = plan.reporting.from ?? [...new Set(plan.tasks.flatMap((task) => [task.lead, ...task.supporting]))].filter((body) => body !== plan.reporting!.to);
+  const duePeriods = cadences.flatMap((cadence) =>
+    periodsOf(cadence, plan.period.start, plan.period.end)
+      .map((period) => ({ cadence, ...period, dueAt: endOfDay(addDays(period.end, dueDays)) }))
+      .filter((period) => period.dueAt <= now.getTime()),
+  );
+  return bodies.map((body) => {
+    const compliance: BodyCompliance = { body, due: duePeriods.length, onTime: 0, late: 0, missing: 0, missingPeriods: [] };
+    for (const period of duePeriods) {
+      const report = reports.get(reportKey(body, period.cadence, period.key));
+      if (!report || !isWithin(report.areaCode, plan.area)) {
+        compliance.missing++;
+        compliance.missingPeriods.push(`${period.cadence}:${period.key}`);
+      } else if (Date.parse(report.submittedAt) <= period.dueAt) compliance.onTime++;
+      else compliance.late++;
+    }
+    return compliance;
+  });
+}
+
+/** The reporting periods of a cadence that end within [start, end] (dates, Vietnam time). */
+export function periodsOf(cadence: Cadence, start: string, end: string): { key: string; end: string }[] {
+  const months = { monthly: 1, quarterly: 3, 'half-yearly': 6, annual: 12 }[cadence];
+  const periods: { key: string; end: string }[] = [];
+  for (let year = Number(start.slice(0, 4)); year <= Number(end.slice(0, 4)); year++) {
+    for (let first = 1; first <= 12; first += months) {
+      const last = first + months - 1;
+      const periodEnd = new Date(Date.UTC(year, last, 0)).toISOString().slice(0, 10);
+      if (periodEnd < start || periodEnd > end) continue;
+      const index = (first - 1) / months + 1;
+      const key = { monthly: `${year}-${String(first).padStart(2, '0')}`, quarterly: `${year}-Q${index}`, 'half-yearly': `${year}-H${index}`, annual: `${year}` }[cadence];
+      periods.push({ key, end: periodEnd });
+    }
+  }
+  return periods;
+}
+
+const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+/** The last instant of a day in Vietnam (UTC+7). */
+const endOfDay = (date: string) => Date.parse(`${date}T23:59:59.999+07:00`);

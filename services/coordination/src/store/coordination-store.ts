@@ -1,0 +1,99 @@
+import type { Plan } from '@lienganh/contracts';
+
+/**
+ * The store port: where coordination's read models are kept between runs. The projection
+ * works in memory and hands the store what changed, in batches; the store only has to keep
+ * documents by key. Two adapters implement it: `InMemoryCoordinationStore` (the default,
+ * empty at each start, so the streams are replayed) and `MongoCoordinationStore`.
+ *
+ * Contract (tested against every adapter by one suite):
+ * - `commit` is an upsert by key and idempotent: committing the same changes twice changes nothing;
+ * - a contribution is kept once per (targetKey, eventId);
+ * - a checkpoint only moves forward;
+ * - `load` returns what was committed, plans in the order they were first committed.
+ * Each document is written whole and carries the ids of the events it holds, so a crash
+ * between two writes of one commit is repaired by re-applying events from the checkpoint.
+ */
+export interface CoordinationStore {
+  /** `memory` or `mongodb`, for logs and `/readyz`. */
+  readonly kind: string;
+  load(): Promise<StoredProjection>;
+  commit(changes: ProjectionChanges): Promise<void>;
+  /** The events that counted towards a target, by `time` then event id, at most `limit`. */
+  contributions(targetKey: string, limit: number): Promise<Contribution[]>;
+  countContributions(targetKey: string): Promise<number>;
+  /** Forgets everything (a rebuild from the streams follows). */
+  clear(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StoredProjection {
+  /** Stream name → last stream sequence whose effects are committed. */
+  checkpoints: Record<string, number>;
+  plans: Plan[];
+  tallies: StoredTally[];
+  referrals: ReferralRecord[];
+  reports: ReportRecord[];
+}
+
+export interface ProjectionChanges {
+  checkpoints?: Record<string, number>;
+  plans?: Plan[];
+  tallies?: StoredTally[];
+  contributions?: Contribution[];
+  referrals?: ReferralRecord[];
+  reports?: ReportRecord[];
+}
+
+/** A target's tally, serialised with sorted arrays so that equal tallies are equal documents. */
+export interface StoredTally {
+  /** `${planId}/${targetId}`. */
+  key: string;
+  numeratorCount: number;
+  denominatorCount: number;
+  numeratorValues: string[];
+  denominatorValues: string[];
+  /** Ids of every event applied to this tally: what makes a re-applied event change nothing. */
+  applied: string[];
+  /** Contributing events per area code of the event (the plan's area when the event names none). */
+  byArea: Record<string, number>;
+  lastEventTime?: string;
+  lastEventId?: string;
+}
+
+/** One event that counted towards one target. */
+export interface Contribution {
+  targetKey: string;
+  eventId: string;
+  type: string;
+  /** The event's own `time` (when it happened), not when it arrived. */
+  time: string;
+  /** The agency that stated it. */
+  agency: string;
+  areaCode?: string;
+}
+
+/** How far one referral (chuyển gửi) has come; each stage holds the `time` of the event that reached it. */
+export interface ReferralRecord {
+  referralId: string;
+  fromAgency?: string;
+  toAgency?: string;
+  areaCode?: string;
+  made?: string;
+  accepted?: string;
+  declined?: string;
+  serviceDelivered?: string;
+  closed?: string;
+}
+
+/** The first report a body submitted for one cadence and period. */
+export interface ReportRecord {
+  /** `${reportingBody}|${cadence}|${period}`. */
+  key: string;
+  reportingBody: string;
+  areaCode: string;
+  cadence: string;
+  period: string;
+  submittedAt: string;
+  eventId: string;
+}

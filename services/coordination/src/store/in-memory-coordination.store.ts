@@ -1,0 +1,62 @@
+import type { Plan } from '@lienganh/contracts';
+import type { Contribution, CoordinationStore, ProjectionChanges, ReferralRecord, ReportRecord, StoredProjection, StoredTally } from './coordination-store.js';
+
+/** The default store: documents in maps, gone at exit, so that every start replays the streams. */
+export class InMemoryCoordinationStore implements CoordinationStore {
+  readonly kind = 'memory';
+  private checkpoints = new Map<string, number>();
+  private plans = new Map<string, Plan>();
+  private tallies = new Map<string, StoredTally>();
+  private referrals = new Map<string, ReferralRecord>();
+  private reports = new Map<string, ReportRecord>();
+  /** targetKey → eventId → contribution. */
+  private contributionsByTarget = new Map<string, Map<string, Contribution>>();
+
+  async load(): Promise<StoredProjection> {
+    return structuredClone({
+      checkpoints: Object.fromEntries(this.checkpoints),
+      plans: [...this.plans.values()],
+      tallies: [...this.tallies.values()],
+      referrals: [...this.referrals.values()],
+      reports: [...this.reports.values()],
+    });
+  }
+
+  async commit(changes: ProjectionChanges): Promise<void> {
+    // Copies, so that the caller's objects changing later cannot change what was committed.
+    const copy = structuredClone(changes);
+    for (const plan of copy.plans ?? []) if (!this.plans.has(plan.id)) this.plans.set(plan.id, plan);
+    for (const tally of copy.tallies ?? []) this.tallies.set(tally.key, tally);
+    for (const referral of copy.referrals ?? []) this.referrals.set(referral.referralId, referral);
+    for (const report of copy.reports ?? []) this.reports.set(report.key, report);
+    for (const contribution of copy.contributions ?? []) {
+      let byEvent = this.contributionsByTarget.get(contribution.targetKey);
+      if (!byEvent) this.contributionsByTarget.set(contribution.targetKey, (byEvent = new Map()));
+      byEvent.set(contribution.eventId, contribution);
+    }
+    for (const [stream, seq] of Object.entries(copy.checkpoints ?? {})) {
+      this.checkpoints.set(stream, Math.max(seq, this.checkpoints.get(stream) ?? 0));
+    }
+  }
+
+  async contributions(targetKey: string, limit: number): Promise<Contribution[]> {
+    const all = [...(this.contributionsByTarget.get(targetKey)?.values() ?? [])];
+    return structuredClone(all.sort(byTimeThenId).slice(0, limit));
+  }
+
+  async countContributions(targetKey: string): Promise<number> {
+    return this.contributionsByTarget.get(targetKey)?.size ?? 0;
+  }
+
+  async clear(): Promise<void> {
+    for (const map of [this.checkpoints, this.plans, this.tallies, this.referrals, this.reports, this.contributionsByTarget]) map.clear();
+  }
+
+  async close(): Promise<void> {}
+}
+
+export function byTimeThenId(a: Contribution, b: Contribution): number {
+  const at = Date.parse(a.time);
+  const bt = Date.parse(b.time);
+  return at !== bt ? at - bt : a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
+}

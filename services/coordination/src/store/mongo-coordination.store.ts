@@ -1,0 +1,283 @@
+import type { Plan } from '@lienganh/contracts';
+import mongoose, { Schema, type AnyBulkWriteOperation, type Connection, type MongooseBulkWriteOptions } from 'mongoose';
+import type { Contribution, CoordinationStore, ProjectionChanges, ReferralRecord, ReportRecord, StoredProjection, StoredTally } from './coordination-store.js';
+
+interface CheckpointDocument {
+  /** The stream's name. */
+  _id: string;
+  seq: number;
+}
+
+/**
+ * A plan is kept as its JSON text: its `where` filters have keys such as `business.kind`,
+ * which MongoDB would read as paths, and a plan must come back exactly as it was committed.
+ */
+interface PlanDocument {
+  _id: string;
+  /** Position of the plan's first commit: `load` returns plans in this order. */
+  order: number;
+  document: string;
+}
+
+/** `byArea` as pairs, so that an area code never becomes a field name. */
+interface TallyDocument extends Omit<StoredTally, 'key' | 'byArea'> {
+  _id: string;
+  byArea: { area: string; count: number }[];
+}
+
+interface ReferralDocument extends Omit<ReferralRecord, 'referralId'> {
+  _id: string;
+}
+
+interface ReportDocument extends Omit<ReportRecord, 'key'> {
+  _id: string;
+}
+
+/** `time` keeps the event's own offset; `at` is the same instant as a date, to sort by. */
+interface ContributionDocument extends Contribution {
+  at: Date | null;
+}
+
+interface CounterDocument {
+  _id: string;
+  next: number;
+}
+
+// No `required`: the port's types say what is present, and Mongoose would refuse an empty string.
+const text = { type: String } as const;
+const number = { type: Number } as const;
+const texts = { type: [String] } as const;
+// No `__v`: documents are replaced whole, never versioned.
+const options = { versionKey: false } as const;
+
+const checkpointSchema = new Schema<CheckpointDocument>({ _id: text, seq: number }, options);
+
+const planSchema = new Schema<PlanDocument>({ _id: text, order: number, document: text }, options);
+planSchema.index({ order: 1 });
+
+const tallySchema = new Schema<TallyDocument>(
+  {
+    _id: text,
+    numeratorCount: number,
+    denominatorCount: number,
+    numeratorValues: texts,
+    denominatorValues: texts,
+    applied: texts,
+    byArea: [new Schema({ area: text, count: number }, { _id: false })],
+    lastEventTime: text,
+    lastEventId: text,
+  },
+  options,
+);
+
+const referralSchema = new Schema<ReferralDocument>(
+  {
+    _id: text,
+    fromAgency: text,
+    toAgency: text,
+    areaCode: text,
+    made: text,
+    accepted: text,
+    declined: text,
+    serviceDelivered: text,
+    closed: text,
+  },
+  options,
+);
+
+const reportSchema = new Schema<ReportDocument>(
+  { _id: text, reportingBody: text, areaCode: text, cadence: text, period: text, submittedAt: text, eventId: text },
+  options,
+);
+
+const contributionSchema = new Schema<ContributionDocument>(
+  {
+    targetKey: text,
+    eventId: text,
+    // `type` is Mongoose's own key: a field of that name needs the long form.
+    type: text,
+    time: text,
+    agency: text,
+    areaCode: text,
+    at: { type: Date },
+  },
+  options,
+);
+contributionSchema.index({ targetKey: 1, eventId: 1 }, { unique: true });
+contributionSchema.index({ targetKey: 1, at: 1, eventId: 1 });
+
+/** Hands out the plans' `order`: one counter, so that the order holds across restarts and clock changes. */
+const counterSchema = new Schema<CounterDocument>({ _id: text, next: number }, options);
+
+function collectionsOf(connection: Connection, prefix: string) {
+  return {
+    checkpoints: connection.model('Checkpoint', checkpointSchema, `${prefix}checkpoints`),
+    plans: connection.model('Plan', planSchema, `${prefix}plans`),
+    tallies: connection.model('Tally', tallySchema, `${prefix}tallies`),
+    referrals: connection.model('Referral', referralSchema, `${prefix}referrals`),
+    reports: connection.model('Report', reportSchema, `${prefix}reports`),
+    contributions: connection.model('Contribution', contributionSchema, `${prefix}contributions`),
+    counters: connection.model('Counter', counterSchema, `${prefix}counters`),
+  };
+}
+type Collections = ReturnType<typeof collectionsOf>;
+
+/**
+ * The store in MongoDB, through its own Mongoose connection: one collection per kind of
+ * document, written with unordered bulk upserts (a commit is idempotent, so a failed one is
+ * simply replayed). Checkpoints are written last, so they never run ahead of the documents.
+ */
+export class MongoCoordinationStore implements CoordinationStore {
+  readonly kind = 'mongodb';
+
+  private constructor(
+    private readonly connection: Connection,
+    private readonly collections: Collections,
+  ) {}
+
+  static async connect(uri: string, options: { dbName?: string; collectionPrefix?: string } = {}): Promise<MongoCoordinationStore> {
+    const prefix = options.collectionPrefix ?? '';
+    // Collections and indexes are made below, awaited, so that a failure shows here and not in a later write.
+    const connection = mongoose.createConnection(uri, { autoIndex: false, autoCreate: false, ...(options.dbName ? { dbName: options.dbName } : {}) });
+    try {
+      await connection.asPromise();
+      const store = new MongoCoordinationStore(connection, collectionsOf(connection, prefix));
+      await Promise.all(store.everyCollection().map((model) => model.createIndexes()));
+      return store;
+    } catch (error) {
+      await connection.close().catch(() => {});
+      throw error;
+    }
+  }
+
+  async load(): Promise<StoredProjection> {
+    const [checkpoints, plans, tallies, referrals, reports] = await Promise.all([
+      this.collections.checkpoints.find().lean<CheckpointDocument[]>(),
+      this.collections.plans.find().sort({ order: 1 }).lean<PlanDocument[]>(),
+      this.collections.tallies.find().lean<TallyDocument[]>(),
+      this.collections.referrals.find().lean<ReferralDocument[]>(),
+      this.collections.reports.find().lean<ReportDocument[]>(),
+    ]);
+    return {
+      checkpoints: Object.fromEntries(checkpoints.map((checkpoint) => [checkpoint._id, checkpoint.seq])),
+      plans: plans.map((plan) => JSON.parse(plan.document) as Plan),
+      tallies: tallies.map(({ _id, byArea, ...tally }) => present({ key: _id, ...tally, byArea: Object.fromEntries(byArea.map((entry) => [entry.area, entry.count])) })),
+      referrals: referrals.map(({ _id, ...referral }) => present({ referralId: _id, ...referral })),
+      reports: reports.map(({ _id, ...report }) => present({ key: _id, ...report })),
+    };
+  }
+
+  async commit(original: ProjectionChanges): Promise<void> {
+    // A copy, as in memory: the caller's objects changing while this runs cannot change what is written.
+    const changes = structuredClone(original);
+    const contributions = lastByKey(changes.contributions ?? [], (contribution) => `${contribution.targetKey}\u0000${contribution.eventId}`);
+    await write(
+      this.collections.contributions,
+      contributions.map((contribution) => {
+        const at = Date.parse(contribution.time);
+        // A time that does not parse is kept without `at` (it sorts first) rather than failing the commit.
+        const replacement = present({ ...contribution, at: Number.isNaN(at) ? null : new Date(at) });
+        return { replaceOne: { filter: { targetKey: contribution.targetKey, eventId: contribution.eventId }, replacement, upsert: true } };
+      }),
+    );
+
+    // The first commit of a plan wins, also within one batch (an unordered bulk write has no order).
+    const plans = firstByKey(changes.plans ?? [], (plan) => plan.id);
+    const firstOrder = await this.reserveOrders(plans.length);
+    await write(
+      this.collections.plans,
+      plans.map((plan, index) => ({
+        updateOne: { filter: { _id: plan.id }, update: { $setOnInsert: { order: firstOrder + index, document: JSON.stringify(plan) } }, upsert: true },
+      })),
+    );
+
+    await write(
+      this.collections.tallies,
+      lastByKey(changes.tallies ?? [], (tally) => tally.key).map(({ key, byArea, ...tally }) => ({
+        replaceOne: {
+          filter: { _id: key },
+          replacement: present({ ...tally, byArea: Object.entries(byArea).map(([area, count]) => ({ area, count })) }),
+          upsert: true,
+        },
+      })),
+    );
+    await write(
+      this.collections.referrals,
+      lastByKey(changes.referrals ?? [], (referral) => referral.referralId).map(({ referralId, ...referral }) => ({
+        replaceOne: { filter: { _id: referralId }, replacement: present(referral), upsert: true },
+      })),
+    );
+    await write(
+      this.collections.reports,
+      lastByKey(changes.reports ?? [], (report) => report.key).map(({ key, ...report }) => ({
+        replaceOne: { filter: { _id: key }, replacement: present(report), upsert: true },
+      })),
+    );
+
+    // `$max`: a checkpoint only moves forward, even when an older commit is replayed.
+    await write(
+      this.collections.checkpoints,
+      Object.entries(changes.checkpoints ?? {}).map(([stream, seq]) => ({
+        updateOne: { filter: { _id: stream }, update: { $max: { seq } }, upsert: true },
+      })),
+    );
+  }
+
+  async contributions(targetKey: string, limit: number): Promise<Contribution[]> {
+    // As `slice(0, limit)` in memory; Mongo would read a limit of 0 as "no limit".
+    const most = Math.floor(limit);
+    if (!(most > 0)) return [];
+    const query = this.collections.contributions.find({ targetKey }).sort({ at: 1, eventId: 1 });
+    const documents = await (Number.isFinite(most) ? query.limit(most) : query).lean<ContributionDocument[]>();
+    return documents.map(({ targetKey, eventId, type, time, agency, areaCode }) => present({ targetKey, eventId, type, time, agency, areaCode }));
+  }
+
+  async countContributions(targetKey: string): Promise<number> {
+    return this.collections.contributions.countDocuments({ targetKey });
+  }
+
+  async clear(): Promise<void> {
+    await Promise.all(this.everyCollection().map((model) => model.deleteMany({})));
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
+
+  /** Reserves `count` consecutive plan positions and returns the first. */
+  private async reserveOrders(count: number): Promise<number> {
+    if (count === 0) return 0;
+    const counter = await this.collections.counters
+      .findOneAndUpdate({ _id: 'plans' }, { $inc: { next: count } }, { upsert: true, returnDocument: 'after' })
+      .lean<CounterDocument>();
+    return counter!.next - count;
+  }
+
+  private everyCollection(): { deleteMany(filter: object): PromiseLike<unknown>; createIndexes(): Promise<void> }[] {
+    return Object.values(this.collections);
+  }
+}
+
+async function write(model: { bulkWrite(operations: AnyBulkWriteOperation[], options: MongooseBulkWriteOptions): Promise<unknown> }, operations: AnyBulkWriteOperation[]): Promise<void> {
+  if (operations.length === 0) return;
+  // Unordered for speed (each write is a whole document by key); but a document that does not
+  // fit its schema must fail the commit, not be dropped while the checkpoint moves on.
+  await model.bulkWrite(operations, { ordered: false, throwOnValidationError: true, strict: 'throw' });
+}
+
+/** The first of each key, in first-seen order, as successive inserts-if-absent would leave it. */
+function firstByKey<T>(items: T[], keyOf: (item: T) => string): T[] {
+  const firsts = new Map<string, T>();
+  for (const item of items) if (!firsts.has(keyOf(item))) firsts.set(keyOf(item), item);
+  return [...firsts.values()];
+}
+
+/** The last of each key, as successive upserts by key would leave it. */
+function lastByKey<T>(items: T[], keyOf: (item: T) => string): T[] {
+  return [...new Map(items.map((item) => [keyOf(item), item])).values()];
+}
+
+/** MongoDB has no `undefined` (the driver would write null): optional fields stay absent, both ways. */
+function present<T extends object>(record: T): T {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined && value !== null)) as T;
+}

@@ -1,0 +1,45 @@
+import { Controller, Inject, Sse, type MessageEvent } from '@nestjs/common';
+import { concatMap, startWith, type Observable } from 'rxjs';
+import { targetOverview, taskBoard } from '../board/committee-view.js';
+import { CLOCK, PROJECTOR, type Clock } from '../http/tokens.js';
+import type { BoardChange, CoordinationProjector } from '../projection/coordination-projector.js';
+
+/**
+ * Server-sent events for every change to the board, after it is committed: `plan` when a plan
+ * is added, `target` with a target's new progress, `task` with a task whose progress or status
+ * moved with it.
+ */
+@Controller('api/v1/stream')
+export class BoardStreamController {
+  constructor(
+    @Inject(PROJECTOR) private readonly projector: CoordinationProjector,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Sse()
+  stream(): Observable<MessageEvent> {
+    const ready: MessageEvent = { type: 'ready', data: { plans: this.projector.projection.state.plans.size } };
+    return this.projector.changes.pipe(
+      concatMap((change) => this.messages(change)),
+      startWith(ready),
+    );
+  }
+
+  private messages(change: BoardChange): MessageEvent[] {
+    const now = this.clock.now();
+    const { areas, state } = this.projector.projection;
+    const messages: MessageEvent[] = change.plans.map((plan) => ({
+      type: 'plan',
+      data: { planId: plan.id, number: plan.number, title: plan.title, targets: plan.targets.length, tasks: plan.tasks.length },
+    }));
+    if (change.targets.length === 0) return messages;
+    messages.push(...change.targets.map((tracked) => ({ type: 'target', data: targetOverview(tracked, areas, now) })));
+    const moved = new Set(change.targets.map((tracked) => `${tracked.plan.id}/${tracked.target.id}`));
+    for (const task of taskBoard(state, areas, now)) {
+      const plan = state.plans.get(task.planId)!;
+      const drivers = plan.tasks.find((entry) => entry.id === task.taskId)!.targets;
+      if (drivers.some((id) => moved.has(`${task.planId}/${id}`))) messages.push({ type: 'task', data: task });
+    }
+    return messages;
+  }
+}

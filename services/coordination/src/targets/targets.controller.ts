@@ -1,0 +1,61 @@
+import { Controller, Get, HttpException, Inject, Param, Query } from '@nestjs/common';
+import { z } from 'zod';
+import { targetOverview, type TargetOverview } from '../board/committee-view.js';
+import { targetKey, type TrackedTarget } from '../board/coordination-state.js';
+import { parseQuery } from '../http/request-query.js';
+import { CLOCK, PROJECTOR, type Clock } from '../http/tokens.js';
+import type { CoordinationProjector } from '../projection/coordination-projector.js';
+import type { Contribution } from '../store/coordination-store.js';
+
+const TargetQuery = z.strictObject({
+  /** Needed only when two plans have a target with this id. */
+  plan: z.string().max(100).optional(),
+  /** Contributing events returned, oldest first (default 100). */
+  limit: z.coerce.number().int().min(0).max(10_000).default(100),
+});
+
+export interface TargetDetail extends TargetOverview {
+  source?: string;
+  measure: string;
+  definition: TrackedTarget['target']['measure'];
+  byArea: Record<string, number>;
+  contributingEvents: { total: number; events: Contribution[] };
+}
+
+@Controller('api/v1/targets')
+export class TargetsController {
+  constructor(
+    @Inject(PROJECTOR) private readonly projector: CoordinationProjector,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** One target: its progress and the events that counted towards it. */
+  @Get(':id')
+  async get(@Param('id') id: string, @Query() query: unknown): Promise<TargetDetail> {
+    const { plan, limit } = parseQuery(TargetQuery, query);
+    const tracked = this.find(id, plan);
+    const key = targetKey(tracked.plan.id, tracked.target.id);
+    const { store } = this.projector;
+    const [events, total] = await Promise.all([store.contributions(key, limit), store.countContributions(key)]);
+    return {
+      ...targetOverview(tracked, this.projector.projection.areas, this.clock.now()),
+      ...(tracked.target.source ? { source: tracked.target.source } : {}),
+      definition: tracked.target.measure,
+      byArea: Object.fromEntries(tracked.tally.byArea),
+      contributingEvents: { total, events },
+    };
+  }
+
+  private find(id: string, planId: string | undefined): TrackedTarget {
+    const { state } = this.projector.projection;
+    const matches = planId ? [state.targets.get(targetKey(planId, id))].filter((target) => target !== undefined) : [...state.targets.values()].filter((target) => target.target.id === id);
+    if (matches.length === 0) throw new HttpException({ error: 'not-found', message: `Không có chỉ tiêu / no target "${id}"` }, 404);
+    if (matches.length > 1) {
+      throw new HttpException(
+        { error: 'ambiguous', message: `Chỉ tiêu thuộc nhiều kế hoạch / target "${id}" is in several plans: add ?plan=`, plans: matches.map((target) => target.plan.id) },
+        409,
+      );
+    }
+    return matches[0]!;
+  }
+}

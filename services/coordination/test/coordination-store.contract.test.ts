@@ -1,0 +1,253 @@
+import { readFileSync } from 'node:fs';
+import { parsePlanDocument, validatePlan, type Plan } from '@lienganh/contracts';
+import mongoose from 'mongoose';
+import type { Contribution, CoordinationStore, ProjectionChanges, ReferralRecord, ReportRecord, StoredTally } from '../src/store/coordination-store.js';
+import { InMemoryCoordinationStore } from '../src/store/in-memory-coordination.store.js';
+import { MongoCoordinationStore } from '../src/store/mongo-coordination.store.js';
+
+// One contract, every adapter: what the port's doc comment promises, checked the same way for each.
+
+const baDinh = parsePlanDocument(readFileSync(new URL('../demo/ba-dinh-2021.plan.yaml', import.meta.url), 'utf8'), 'yaml');
+
+/** A small plan whose filter keys are data paths with a dot, which MongoDB must not read as paths. */
+const planWith = (id: string, title = 'Kiểm tra cơ sở karaoke, massage'): Plan =>
+  validatePlan({
+    id,
+    number: '12/KH-UBND',
+    issuedOn: '2021-03-01',
+    issuingBody: 'ubnd-ba-dinh',
+    level: 'district',
+    area: 'hn-ba-dinh',
+    period: { start: '2021-01-01', end: '2021-12-31' },
+    title: { vi: title, en: 'Inspections of karaoke and massage businesses' },
+    targets: [
+      {
+        id: 'ct-kiem-tra',
+        title: { vi: 'Kiểm tra 20 cơ sở', en: '20 businesses inspected' },
+        agency: 'police',
+        measure: {
+          kind: 'distinct',
+          eventType: 'vn.pcmd.police.inspection.completed.v1',
+          field: 'business.businessId',
+          where: { 'business.kind': ['karaoke', 'massage'], outcome: 'violations-found' },
+        },
+        goal: { min: 20 },
+      },
+    ],
+    tasks: [{ id: 'nv-kiem-tra', title: { vi: 'Kiểm tra', en: 'Inspect' }, lead: 'police', due: '2021-12-31', targets: ['ct-kiem-tra'] }],
+  });
+
+const tally = (key: string, overrides: Partial<StoredTally> = {}): StoredTally => ({
+  key,
+  numeratorCount: 2,
+  denominatorCount: 0,
+  numeratorValues: ['0101234567', '0107654321'],
+  denominatorValues: [],
+  applied: ['evt-kt-1', 'evt-kt-2'],
+  byArea: { 'hn-ba-dinh-lieu-giai': 1, 'hn-ba-dinh-kim-ma': 1 },
+  lastEventTime: '2021-05-04T09:30:00+07:00',
+  lastEventId: 'evt-kt-2',
+  ...overrides,
+});
+
+const contribution = (eventId: string, time: string, targetKey = 'kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram'): Contribution => ({
+  targetKey,
+  eventId,
+  type: 'vn.pcmd.police.inspection.completed.v1',
+  time,
+  agency: 'police',
+  areaCode: 'hn-ba-dinh-lieu-giai',
+});
+
+const referral: ReferralRecord = {
+  referralId: 'cg-0001',
+  fromAgency: 'police',
+  toAgency: 'labour',
+  areaCode: 'hn-ba-dinh-kim-ma',
+  made: '2021-05-04T10:00:00+07:00',
+  accepted: '2021-05-05T08:15:00+07:00',
+};
+
+const report: ReportRecord = {
+  key: 'police|monthly|2021-05',
+  reportingBody: 'police',
+  areaCode: 'hn-ba-dinh',
+  cadence: 'monthly',
+  period: '2021-05',
+  submittedAt: '2021-06-03T16:00:00+07:00',
+  eventId: 'evt-bc-0005',
+};
+
+/** One of every kind of document, as the projection would hand it over. */
+const everything = (): ProjectionChanges => structuredClone({
+  checkpoints: { POLICE: 41, LABOUR: 7 },
+  plans: [baDinh, planWith('kh-kiem-tra-2021')],
+  tallies: [tally('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram'), tally('kh-ba-dinh-2021/ct-ca-triet-pha-05', { byArea: {}, lastEventTime: undefined, lastEventId: undefined })],
+  contributions: [contribution('evt-kt-1', '2021-05-04T09:30:00+07:00'), contribution('evt-kt-2', '2021-05-05T09:30:00+07:00')],
+  referrals: [referral, { referralId: 'cg-0002', made: '2021-05-06T11:00:00+07:00' }],
+  reports: [report],
+});
+
+const empty = { checkpoints: {}, plans: [], tallies: [], referrals: [], reports: [] };
+
+function storeContract(name: string, open: () => Promise<CoordinationStore>, options: { persistent?: boolean } = {}) {
+  describe(`${name}: the coordination store contract`, () => {
+    let store: CoordinationStore;
+    // A MongoDB that is set but unreachable fails after its 30 s server selection, not the hook's timeout.
+    beforeEach(async () => {
+      store = await open();
+      await store.clear();
+    }, 60_000);
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('loads nothing from an empty store', async () => {
+      expect(await store.load()).toEqual(empty);
+      expect(await store.countContributions('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram')).toBe(0);
+      expect(await store.contributions('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram', 10)).toEqual([]);
+    });
+
+    it('loads every kind of document exactly as it was committed', async () => {
+      const { contributions, ...documents } = everything();
+      await store.commit(everything());
+      const loaded = await store.load();
+      expect(loaded).toEqual(documents);
+      // Absent optional fields come back absent, not null, and dotted filter keys stay keys.
+      expect(loaded.tallies.find((t) => t.key.endsWith('ct-ca-triet-pha-05'))!.lastEventTime).toBeUndefined();
+      expect(loaded.referrals.find((r) => r.referralId === 'cg-0002')).toEqual({ referralId: 'cg-0002', made: '2021-05-06T11:00:00+07:00' });
+      expect(loaded.plans[1]!.targets[0]!.measure).toMatchObject({ where: { 'business.kind': ['karaoke', 'massage'] } });
+      expect(await store.contributions('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram', 10)).toEqual(contributions);
+    });
+
+    it('changes nothing when the same changes are committed twice', async () => {
+      await store.commit(everything());
+      const once = await store.load();
+      const countOnce = await store.countContributions('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram');
+      await store.commit(everything());
+      expect(await store.load()).toEqual(once);
+      expect(await store.countContributions('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram')).toBe(countOnce);
+      expect(countOnce).toBe(2);
+    });
+
+    it('keeps a contribution once per target and event', async () => {
+      const time = '2021-05-04T09:30:00+07:00';
+      await store.commit({ contributions: [contribution('evt-kt-1', time, 'a/t1'), contribution('evt-kt-1', time, 'a/t2'), contribution('evt-kt-1', time, 'a/t1')] });
+      await store.commit({ contributions: [contribution('evt-kt-1', time, 'a/t1')] });
+      expect(await store.countContributions('a/t1')).toBe(1);
+      expect(await store.countContributions('a/t2')).toBe(1);
+    });
+
+    it('replaces a tally, a referral and a report committed again under the same key', async () => {
+      const key = 'kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram';
+      await store.commit({ tallies: [tally(key)], referrals: [referral], reports: [report] });
+      const later = tally(key, { numeratorCount: 3, numeratorValues: ['0101234567', '0107654321', '0109999999'], applied: ['evt-kt-1', 'evt-kt-2', 'evt-kt-3'], byArea: { 'hn-ba-dinh-doi-can': 3 }, lastEventTime: undefined, lastEventId: undefined });
+      const closed: ReferralRecord = { referralId: 'cg-0001', fromAgency: 'police', toAgency: 'labour', closed: '2021-07-01T10:00:00+07:00' };
+      const resubmitted: ReportRecord = { ...report, submittedAt: '2021-06-04T08:00:00+07:00', eventId: 'evt-bc-0006' };
+      await store.commit({ tallies: [later], referrals: [closed], reports: [resubmitted] });
+      const loaded = await store.load();
+      expect(loaded.tallies).toEqual([later]);
+      expect(loaded.tallies[0]!.lastEventTime).toBeUndefined();
+      expect(loaded.referrals).toEqual([closed]);
+      expect(loaded.reports).toEqual([resubmitted]);
+    });
+
+    it('keeps plans in the order they were first committed and never replaces one', async () => {
+      const [first, second, third] = [planWith('kh-a-2021'), planWith('kh-c-2021'), planWith('kh-b-2021')];
+      await store.commit({ plans: [first] });
+      await store.commit({ plans: [second, planWith('kh-a-2021', 'Bản sửa đổi'), third] });
+      await store.commit({ plans: [planWith('kh-d-2021'), planWith('kh-d-2021', 'Bản sửa đổi')] });
+      const plans = (await store.load()).plans;
+      expect(plans.map((plan) => plan.id)).toEqual(['kh-a-2021', 'kh-c-2021', 'kh-b-2021', 'kh-d-2021']);
+      expect(plans[0]).toEqual(first);
+      expect(plans[3]!.title.vi).toBe('Kiểm tra cơ sở karaoke, massage');
+    });
+
+    it('only moves a checkpoint forward', async () => {
+      await store.commit({ checkpoints: { POLICE: 10 } });
+      await store.commit({ checkpoints: { POLICE: 5, LABOUR: 3 } });
+      expect((await store.load()).checkpoints).toEqual({ POLICE: 10, LABOUR: 3 });
+      await store.commit({ checkpoints: { POLICE: 12 } });
+      expect((await store.load()).checkpoints).toEqual({ POLICE: 12, LABOUR: 3 });
+    });
+
+    it('lists contributions by instant, whatever the offset, then by event id, at most `limit`', async () => {
+      const target = 'kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram';
+      // 09:00+07:00 and 02:00Z are one instant (evt-b before evt-c); 08:59+07:00 is 01:59Z, before both,
+      // although its text sorts after theirs.
+      await store.commit({
+        contributions: [
+          contribution('evt-c', '2021-05-01T02:00:00Z', target),
+          contribution('evt-b', '2021-05-01T09:00:00+07:00', target),
+          contribution('evt-0', '2021-05-01T08:59:00+07:00', target),
+          contribution('evt-a', '2021-05-01T01:30:00Z', target),
+          contribution('evt-other', '2021-04-01T00:00:00Z', 'kh-ba-dinh-2021/ct-ca-triet-pha-05'),
+        ],
+      });
+      const ids = async (limit: number) => (await store.contributions(target, limit)).map((c) => c.eventId);
+      expect(await ids(10)).toEqual(['evt-a', 'evt-0', 'evt-b', 'evt-c']);
+      expect(await ids(3)).toEqual(['evt-a', 'evt-0', 'evt-b']);
+      expect(await ids(0)).toEqual([]);
+      expect(await store.countContributions(target)).toBe(4);
+      expect((await store.contributions(target, 1))[0]).toEqual(contribution('evt-a', '2021-05-01T01:30:00Z', target));
+    });
+
+    it('forgets everything on clear', async () => {
+      await store.commit(everything());
+      await store.clear();
+      expect(await store.load()).toEqual(empty);
+      expect(await store.countContributions('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram')).toBe(0);
+      // The checkpoints are gone too: a lower one is taken as it is.
+      await store.commit({ checkpoints: { POLICE: 3 } });
+      expect((await store.load()).checkpoints).toEqual({ POLICE: 3 });
+    });
+
+    it('is not changed by the caller changing its objects after commit, nor after load', async () => {
+      const changes = everything();
+      await store.commit(changes);
+      const { contributions, ...committed } = everything();
+      changes.plans![1]!.targets[0]!.goal.min = 999;
+      changes.tallies![0]!.applied.push('evt-kt-9');
+      changes.tallies![0]!.byArea['hn-ba-dinh-lieu-giai'] = 99;
+      changes.referrals![0]!.closed = '2021-09-01T00:00:00+07:00';
+      changes.reports![0]!.eventId = 'evt-changed';
+      changes.contributions![0]!.areaCode = 'hn-ba-dinh-doi-can';
+      changes.checkpoints!['POLICE'] = 99;
+      const loaded = await store.load();
+      expect(loaded).toEqual(committed);
+      loaded.tallies[0]!.applied.push('evt-kt-9');
+      loaded.plans[0]!.targets.pop();
+      const listed = await store.contributions('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram', 10);
+      listed[0]!.areaCode = 'hn-ba-dinh-doi-can';
+      expect(await store.load()).toEqual(committed);
+      expect(await store.contributions('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram', 10)).toEqual(contributions);
+    });
+
+    if (options.persistent) {
+      it('keeps what was committed across a new connection', async () => {
+        await store.commit(everything());
+        const before = await store.load();
+        await store.close();
+        store = await open();
+        expect(await store.load()).toEqual(before);
+        expect(await store.countContributions('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram')).toBe(2);
+      });
+    }
+  });
+}
+
+storeContract('in-memory adapter', async () => new InMemoryCoordinationStore());
+
+const mongoUri = process.env['MONGODB_URI'];
+if (mongoUri) {
+  // A database of its own per run, dropped at the end.
+  const dbName = `lienganh-test-${process.pid}-${Date.now()}`;
+  storeContract('MongoDB adapter', () => MongoCoordinationStore.connect(mongoUri, { dbName }), { persistent: true });
+  afterAll(async () => {
+    const connection = await mongoose.createConnection(mongoUri, { dbName }).asPromise();
+    await connection.dropDatabase();
+    await connection.close();
+  });
+} else {
+  it.skip('MongoDB adapter: skipped, MONGODB_URI is not set (no MongoDB reachable)', () => {});
+}
