@@ -24,16 +24,27 @@ describe('npx lienganh start (the embedded default behind npm start)', () => {
 
   it('runs its own nats-server with the backbone streams, and Ctrl-C stops everything it started', async () => {
     const port = await freePort();
-    const servicePorts = { LABOUR_PORT: '0', POLICE_PORT: '0', HEALTH_PORT: '0', CULTURE_PORT: '0', JUSTICE_PORT: '0' };
-    const child = spawnCli(['start', '--data-dir', dataDir], { NATS_PORT: String(port), ...servicePorts });
-    let output = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    const servicePorts = { LABOUR_PORT: '0', POLICE_PORT: '0', HEALTH_PORT: '0', CULTURE_PORT: '0', JUSTICE_PORT: '0', COORDINATION_PORT: '0' };
+    const start = async () => {
+      const child = spawnCli(['start', '--data-dir', dataDir], { NATS_PORT: String(port), ...servicePorts });
+      const run = { child, output: '', closed: new Promise<void>((resolve) => child.once('close', () => resolve())) };
+      child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (run.output += chunk));
+      child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (run.output += chunk));
+      await waitFor(() => run.output.includes('Ctrl-C'), 30_000, () => run.output);
+      return run;
+    };
+    const first = await start();
+    const { child } = first;
+    let output = first.output;
     // 'close' comes when every process holding the pipes has gone, the CLI behind npx included.
-    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
-
-    await waitFor(() => output.includes('Ctrl-C'), 20_000, () => output);
+    const closed = first.closed;
     expect(output).toContain(`nats://127.0.0.1:${port}`);
+
+    // Coordination runs with the demo plans on its board.
+    const coordinationUrl = /(http:\/\/127\.0\.0\.1:\d+)\/api\/v1\/committee\/overview/.exec(output)![1];
+    const planIds = async (url: string) => ((await (await fetch(`${url}/api/v1/committee/overview`)).json()) as { plans: { id: string }[] }).plans.map((plan) => plan.id);
+    expect(await planIds(coordinationUrl!)).toEqual(['kh-ba-dinh-2021', 'kh-can-tho-2026']);
+    expect(output).toContain('kh-ba-dinh-2021');
 
     // The five agency services run beside it, with the demo keys written for them.
     const urls = [...output.matchAll(/(http:\/\/127\.0\.0\.1:\d+)\/api\/v1\/events/g)].map((match) => match[1]!);
@@ -50,9 +61,18 @@ describe('npx lienganh start (the embedded default behind npm start)', () => {
 
     interrupt(child);
     await closed;
+    output = first.output;
     expect(output).toContain('Đã dừng / stopped');
     await expect(connect({ servers: `nats://127.0.0.1:${port}`, reconnect: false, timeout: 1_000 })).rejects.toThrow();
-  });
+
+    // Started again on the same data, it finds the plans on the stream and imports nothing.
+    const second = await start();
+    const secondUrl = /(http:\/\/127\.0\.0\.1:\d+)\/api\/v1\/committee\/overview/.exec(second.output)![1];
+    expect(await planIds(secondUrl!)).toEqual(['kh-ba-dinh-2021', 'kh-can-tho-2026']);
+    expect(second.output).not.toContain('Kế hoạch mẫu / demo plan');
+    interrupt(second.child);
+    await second.closed;
+  }, 90_000);
 
   it('stops everything it started when a service port is taken, and says why', async () => {
     const [natsPort, taken] = [await freePort(), createServer()];

@@ -36,7 +36,7 @@ afterAll(async () => {
 
 const get = async (path: string) => {
   const response = await fetch(`${coordination.url}${path}`);
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: (await response.json()) as any };
 };
 const importPlan = (plan: unknown) => postJson(`${coordination.url}/api/v1/plans`, plan);
 const overviewOf = async (targetId: string) => (await get('/api/v1/committee/overview')).body.targets.find((target: { id: string }) => target.id === targetId);

@@ -25,6 +25,8 @@ export interface CoordinationServiceConfig {
   store?: CoordinationStore;
   clock?: Clock;
   logger?: Logger;
+  /** Prefix of the durable consumers' names; see `ProjectorOptions.consumerPrefix`. */
+  consumerPrefix?: string;
 }
 
 export interface RunningCoordinationService {
@@ -47,6 +49,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   const nc: NatsConnection = await connect({ servers: config.natsUrl, name: 'lienganh-coordination', reconnect: true, maxReconnectAttempts: -1, waitOnFirstConnect: true });
   await ensureStreams(await jetstreamManager(nc));
   const projector = new CoordinationProjector(nc, store, {
+    ...(config.consumerPrefix ? { consumerPrefix: config.consumerPrefix } : {}),
     logger: { info: (message) => logger.info(message), warn: (message) => logger.warn(message), error: (message) => logger.error(message) },
   });
 

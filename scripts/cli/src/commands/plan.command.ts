@@ -1,51 +1,66 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { ContractError, parsePlanDocument, type Plan } from '@lienganh/contracts';
+import { ContractError, parsePlanDocument, type ContractIssue, type Plan } from '@lienganh/contracts';
 import { AgencyRegistry, AreaRegistry, checkPlanReferences } from '@lienganh/coordination';
 import { Command } from 'commander';
+import { DEFAULT_COORDINATION_URL, plansEndpoint, postPlan, reportImport } from '../plans/plan-import.js';
 import { UsageError } from '../usage-error.js';
 
-/** `lienganh plan …`: plans (Kế hoạch) in the plan format, YAML or JSON. `import` comes with the coordination service. */
+/** `lienganh plan …`: plans (Kế hoạch) in the plan format, YAML or JSON. */
 export function planCommand(): Command {
-  const plan = new Command('plan').description('Work with plans (kế hoạch): check a plan file before importing it');
+  const plan = new Command('plan').description('Work with plans (kế hoạch): check a plan file, import it into the coordination service');
   plan
     .command('validate')
     .description('Check a plan file (YAML or JSON): every problem is listed; exit 2 when there is any')
     .argument('<file>', 'the plan, .yaml/.yml or .json')
     .option('--json', 'print the result as JSON')
     .action((file: string, options: { json?: boolean }) => {
-      const result = validate(file);
+      const read = readPlan(file);
+      // Against empty registries: the plan must declare every body and area that is not a service.
+      const problems = 'problems' in read ? read.problems : checkPlanReferences(read.plan, new AgencyRegistry(), new AreaRegistry());
+      if ('problems' in read || problems.length > 0) return printInvalid(problems, options.json);
+      const result = { valid: true, planId: read.plan.id, targets: read.plan.targets.length, tasks: read.plan.tasks.length };
       if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      else if (result.valid) {
-        console.log(`Hợp lệ / valid: ${result.planId}, ${result.targets} chỉ tiêu / targets, ${result.tasks} nhiệm vụ / tasks`);
-      } else {
-        console.log(`Không hợp lệ / invalid: ${result.problems.length} problem(s)`);
-        for (const problem of result.problems) console.log(`  ${problem.path || '(plan)'}: ${problem.message}`);
-      }
-      if (!result.valid) process.exitCode = 2;
+      else console.log(`Hợp lệ / valid: ${result.planId}, ${result.targets} chỉ tiêu / targets, ${result.tasks} nhiệm vụ / tasks`);
+    });
+  plan
+    .command('import')
+    .description('Import a plan file into the coordination service (POST /api/v1/plans); checked here first: when invalid, exit 2 and nothing is sent')
+    .argument('<file>', 'the plan, .yaml/.yml or .json')
+    .option('--url <url>', `the coordination service (default: $LIENGANH_COORDINATION_URL, else ${DEFAULT_COORDINATION_URL})`)
+    .option('--json', "print the service's answer as JSON")
+    .action(async (file: string, options: { url?: string; json?: boolean }) => {
+      const endpoint = plansEndpoint(options.url);
+      // Schema and catalog only: bodies and areas are checked by the service, against its registries.
+      const read = readPlan(file);
+      if ('problems' in read) return printInvalid(read.problems, options.json);
+      process.exitCode = reportImport(await postPlan(endpoint, read.plan), endpoint, options.json === true);
     });
   return plan;
 }
 
-type ValidationResult =
-  | { valid: true; planId: string; targets: number; tasks: number }
-  | { valid: false; problems: { path: string; message: string }[] };
-
-function validate(file: string): ValidationResult {
+/** Reads and parses a plan file (YAML, or JSON by its extension); an unreadable file is bad usage (exit 2). */
+function readPlan(file: string): { plan: Plan } | { problems: ContractIssue[] } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {
     throw new UsageError(`cannot read ${file}`);
   }
-  let plan: Plan;
   try {
-    plan = parsePlanDocument(text, extname(file).toLowerCase() === '.json' ? 'json' : 'yaml');
+    return { plan: parsePlanDocument(text, extname(file).toLowerCase() === '.json' ? 'json' : 'yaml') };
   } catch (error) {
-    if (error instanceof ContractError) return { valid: false, problems: [...error.issues] };
+    if (error instanceof ContractError) return { problems: [...error.issues] };
     throw error;
   }
-  // Against empty registries: the plan must declare every body and area that is not a service.
-  const problems = checkPlanReferences(plan, new AgencyRegistry(), new AreaRegistry());
-  return problems.length ? { valid: false, problems } : { valid: true, planId: plan.id, targets: plan.targets.length, tasks: plan.tasks.length };
+}
+
+/** Every problem, one a line (or as JSON); exit 2. */
+function printInvalid(problems: readonly ContractIssue[], json: boolean | undefined): void {
+  if (json) process.stdout.write(`${JSON.stringify({ valid: false, problems }, null, 2)}\n`);
+  else {
+    console.log(`Không hợp lệ / invalid: ${problems.length} problem(s)`);
+    for (const problem of problems) console.log(`  ${problem.path || '(plan)'}: ${problem.message}`);
+  }
+  process.exitCode = 2;
 }

@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { catalog, STREAMS } from '@lienganh/contracts';
+import { catalog, parsePlanDocument, STREAMS } from '@lienganh/contracts';
+import { COORDINATION_PORT, DEMO_PLAN_FILES, startCoordinationService, storeFromEnv, type RunningCoordinationService } from '@lienganh/coordination';
 import { cultureService } from '@lienganh/culture';
 import { healthService } from '@lienganh/health';
 import { justiceService } from '@lienganh/justice';
@@ -27,12 +28,13 @@ const DEFAULT_NATS_PORT = 4250;
  */
 export function startCommand(): Command {
   return new Command('start')
-    .description('Run the system: the embedded nats-server (or NATS_URL), the streams and the five agency services; Ctrl-C stops it')
+    .description('Run the system: the embedded nats-server (or NATS_URL), the streams, the five agency services and coordination with the demo plans; Ctrl-C stops it')
     .option('--data-dir <dir>', 'where the embedded server keeps its data', '.data')
     .action(async (options: { dataDir: string }) => {
       // Every setting is checked before anything starts: bad input changes nothing.
       const port = natsPort();
       const ports = AGENCY_SERVICE_DEFINITIONS.map((definition) => servicePort(definition.agency, definition.defaultPort));
+      const coordinationPort = servicePort('coordination', COORDINATION_PORT);
       let server: NatsServer | undefined;
       let url = process.env.NATS_URL;
       if (!url) {
@@ -50,7 +52,9 @@ export function startCommand(): Command {
       const credentialsFile = resolve(options.dataDir, 'demo-credentials.json');
       const keys = ensureDemoCredentials(credentialsFile);
       const services: RunningAgencyService[] = [];
+      let coordination: RunningCoordinationService | undefined;
       const stopAll = async () => {
+        await coordination?.close();
         for (const service of services) await service.close();
         await nc.drain();
         await server?.stop();
@@ -67,11 +71,19 @@ export function startCommand(): Command {
             }),
           );
         }
+        coordination = await startCoordinationService({
+          natsUrl: url,
+          port: coordinationPort,
+          store: await storeFromEnv(process.env),
+          logger: createLogger('coordination', process.env.LOG_LEVEL ?? 'warn'),
+        });
+        await loadDemoPlans(coordination);
       } catch (error) {
         await stopAll(); // e.g. a port in use: stop what already started, then say why
         throw error;
       }
       for (const service of services) console.log(`Dịch vụ ${service.agency} / ${service.agency} service: ${service.url}/api/v1/events`);
+      console.log(`Điều phối / coordination: ${coordination!.url}/api/v1/committee/overview, /api/v1/tasks, /api/v1/stream`);
       console.log(`Khóa demo / demo keys: ${credentialsFile}`);
       console.log('Nhấn Ctrl-C để dừng / press Ctrl-C to stop');
 
@@ -82,6 +94,16 @@ export function startCommand(): Command {
       await stopAll();
       console.log('Đã dừng / stopped');
     });
+}
+
+/** The demo plans go on the board once; a restart finds them on the stream. */
+async function loadDemoPlans(coordination: RunningCoordinationService): Promise<void> {
+  for (const file of DEMO_PLAN_FILES) {
+    const plan = parsePlanDocument(readFileSync(file, 'utf8'), 'yaml');
+    if (coordination.projector.projection.state.plans.has(plan.id)) continue;
+    await coordination.plans.import(plan);
+    console.log(`Kế hoạch mẫu / demo plan: ${plan.id} (${plan.title.vi})`);
+  }
 }
 
 const AGENCY_SERVICE_DEFINITIONS = [labourService, policeService, healthService, cultureService, justiceService];

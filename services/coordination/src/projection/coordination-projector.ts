@@ -22,6 +22,11 @@ export interface ProjectorOptions {
   maxBatch?: number;
   /** Handlers in flight on the agency stream: how many events one commit can group. */
   concurrency?: number;
+  /**
+   * Prefix of the durable consumers' names (default `coordination`). Instances that share it
+   * share the work; a different one reads every event again, as a separate read model does.
+   */
+  consumerPrefix?: string;
   logger: ConsumerLogger & { info(message: string): void };
 }
 
@@ -65,16 +70,18 @@ export class CoordinationProjector {
     const events = await this.catchUp(AGENCY_STREAM);
     await this.commit();
     this.options.logger.info(`coordination: ${this.projection.state.plans.size} plans, caught up on ${plans + events} events (store: ${this.store.kind})`);
-    const { logger, concurrency = 64 } = this.options;
+    const { logger, concurrency = 64, consumerPrefix = 'coordination' } = this.options;
     this.consumers.push(
-      new JetStreamEventConsumer(this.nc, { stream: COORDINATION_STREAM, name: 'coordination-own-events', logger }, (event, context) =>
-        this.handle(event, { stream: COORDINATION_STREAM, seq: context.seq }),
-      ),
-      new JetStreamEventConsumer(this.nc, { stream: AGENCY_STREAM, name: 'coordination-agency-events', concurrency, logger }, (event, context: EventContext) =>
-        this.handle(event, { stream: AGENCY_STREAM, seq: context.seq }),
-      ),
+      this.consumer(COORDINATION_STREAM, `${consumerPrefix}-own-events`, 1),
+      this.consumer(AGENCY_STREAM, `${consumerPrefix}-agency-events`, concurrency),
     );
     for (const consumer of this.consumers) await consumer.start();
+  }
+
+  /** A durable consumer that resumes after this projection's checkpoint, whatever its acks said. */
+  private consumer(stream: string, name: string, concurrency: number): JetStreamEventConsumer {
+    const options = { stream, name, concurrency, logger: this.options.logger, resumeAfterSeq: this.projection.checkpoints.get(stream) ?? 0 };
+    return new JetStreamEventConsumer(this.nc, options, (event, context: EventContext) => this.handle(event, { stream, seq: context.seq }));
   }
 
   async stop(): Promise<void> {

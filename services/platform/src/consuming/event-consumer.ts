@@ -65,6 +65,13 @@ export interface EventConsumerOptions {
   maxAckPending?: number;
   /** Lifetime of one pull request (default 30 s, at least 1 s); heartbeats are half of it. */
   pullExpiresMs?: number;
+  /**
+   * For a service that keeps its own checkpoint (the stream sequence it has applied up to):
+   * the consumer is created afresh at start to deliver from the next sequence, instead of
+   * resuming where its acks left it. Messages a killed instance held unacked would otherwise
+   * wait out AckWait before anyone gets them again.
+   */
+  resumeAfterSeq?: number;
   logger?: ConsumerLogger;
 }
 
@@ -127,6 +134,8 @@ export class JetStreamEventConsumer {
   private messages: ConsumerMessages | undefined;
   private loop: Promise<void> | undefined;
   private wakeRetry: (() => void) | undefined;
+  /** With `resumeAfterSeq`: the highest sequence handled, where a recreated consumer resumes. */
+  private resumeAfterSeq: number | undefined;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -145,6 +154,7 @@ export class JetStreamEventConsumer {
     this.logger = options.logger ?? consoleLogger;
     this.js = jetstream(nc);
     this.slots = new Slots(this.concurrency);
+    this.resumeAfterSeq = options.resumeAfterSeq;
   }
 
   get name(): string {
@@ -211,11 +221,19 @@ export class JetStreamEventConsumer {
       // Undefined (no filter) also clears a filter an older version of the consumer had.
       filter_subject: filterSubject,
     } satisfies Partial<ConsumerConfig>;
+    const created = { ...settings, durable_name: name, ack_policy: AckPolicy.Explicit };
+    if (this.resumeAfterSeq !== undefined) {
+      await jsm.consumers.delete(stream, name).catch((error: unknown) => {
+        if (!isApiError(error, JetStreamApiCodes.ConsumerNotFound)) throw error;
+      });
+      await jsm.consumers.add(stream, { ...created, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.resumeAfterSeq + 1 });
+      return;
+    }
     try {
       await jsm.consumers.info(stream, name);
     } catch (error) {
       if (!isApiError(error, JetStreamApiCodes.ConsumerNotFound)) throw error;
-      await jsm.consumers.add(stream, { ...settings, durable_name: name, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All });
+      await jsm.consumers.add(stream, { ...created, deliver_policy: DeliverPolicy.All });
       return;
     }
     await jsm.consumers.update(stream, name, settings);
@@ -292,6 +310,7 @@ export class JetStreamEventConsumer {
       return this.failed(msg, error, deliveryCount);
     }
     settle(() => msg.ack(), this.logger);
+    if (this.resumeAfterSeq !== undefined) this.resumeAfterSeq = Math.max(this.resumeAfterSeq, msg.seq);
   }
 
   private async failed(msg: JsMsg, error: unknown, deliveryCount: number): Promise<void> {

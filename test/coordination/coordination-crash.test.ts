@@ -1,0 +1,121 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { encodeBinary, findEventDefinition, MSG_ID_HEADER, STREAMS, type AgencyService, type BusEvent } from '@lienganh/contracts';
+import { DEMO_PLAN_FILES, startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import { createRecordGenerator } from '../../scripts/cli/src/simulation/record-generator.js';
+import { repoRoot } from '../support/cli.js';
+import { eventually } from '../support/http.js';
+import { startNatsFixture, type NatsFixture } from '../support/nats.js';
+
+const AGENCY_STREAM = STREAMS.agencyEvents.name;
+const AGENCIES: AgencyService[] = ['police', 'labour', 'health', 'culture', 'justice'];
+const baDinh = parseYaml(readFileSync(DEMO_PLAN_FILES[0]!, 'utf8'));
+
+/** 5,000 simulated 2021 records of the five agencies, interleaved: cases, referrals and reports that refer to each other. */
+function simulatedStream(): BusEvent[] {
+  const generators = AGENCIES.map((agency) => createRecordGenerator(agency, { seed: 11, count: 1_000 }));
+  return Array.from({ length: 5_000 }, (_, index) => generators[index % generators.length]!.next());
+}
+
+/** The coordination service as its own process, the way it runs in production (`node dist/main.js`). */
+function startCoordinationProcess(natsUrl: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [join(repoRoot, 'services/coordination/dist/main.js')], {
+    env: { ...process.env, NATS_URL: natsUrl, COORDINATION_PORT: '0', LOG_LEVEL: 'info', MONGODB_URI: '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  return eventually(
+    () => {
+      const url = /"url":"(http:\/\/[^"]+)"/.exec(output)?.[1];
+      return url ? { child, url } : undefined;
+    },
+    30_000,
+    () => output,
+  );
+}
+
+let nats: NatsFixture;
+const children: ChildProcess[] = [];
+const services: RunningCoordinationService[] = [];
+
+beforeAll(async () => {
+  nats = await startNatsFixture();
+});
+afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  for (const service of services) await service.close();
+  await nats?.close();
+});
+
+async function publish(events: BusEvent[], msgIdPrefix = ''): Promise<void> {
+  for (const event of events) {
+    const { headers, data } = encodeBinary(event);
+    const natsHeadersOf = natsHeaders();
+    for (const [name, value] of Object.entries(headers)) if (name !== MSG_ID_HEADER) natsHeadersOf.set(name, value);
+    await nats.js.publish(findEventDefinition(event.type)!.subject, data, { headers: natsHeadersOf, msgID: `${msgIdPrefix}${event.id}` });
+  }
+}
+
+/** Whether a durable consumer has delivered every event of the stream and had each acknowledged (acks follow commits). */
+async function caughtUp(consumer: string): Promise<true | undefined> {
+  const info = await nats.jsm.consumers.info(AGENCY_STREAM, consumer);
+  return info.num_pending === 0 && info.num_ack_pending === 0 ? true : undefined;
+}
+
+/** What the committee and the board show, without the moment it was computed. */
+async function boardOf(url: string) {
+  const [overview, tasks] = await Promise.all([fetch(`${url}/api/v1/committee/overview`).then((r) => r.json() as any), fetch(`${url}/api/v1/tasks`).then((r) => r.json())]);
+  const { generatedAt: _generatedAt, ...rest } = overview;
+  return { ...rest, tasks };
+}
+
+it('gives the same numbers after a SIGKILL mid-stream and a restart as an uninterrupted run; re-sent events change nothing; a rebuild equals the live model', async () => {
+  // The uninterrupted run: an in-process instance with its own durable consumers.
+  const reference = await startCoordinationService({ natsUrl: nats.server.url, port: 0, consumerPrefix: 'reference' });
+  services.push(reference);
+  await reference.plans.import(baDinh);
+
+  let crashed = await startCoordinationProcess(nats.server.url);
+  const events = simulatedStream();
+  const publishing = publish(events);
+  // Kill it while it is in the middle: some events applied, many still to come.
+  await eventually(async () => ((await nats.jsm.consumers.info(AGENCY_STREAM, 'coordination-agency-events')).ack_floor.stream_seq >= 1_000 ? true : undefined), 30_000);
+  const exited = new Promise((resolve) => crashed.child.once('exit', resolve));
+  crashed.child.kill('SIGKILL');
+  await exited;
+  const streamWhenKilled = (await nats.jsm.streams.info(AGENCY_STREAM)).state.messages;
+  await publishing;
+  expect(streamWhenKilled).toBeLessThan(5_000);
+
+  crashed = await startCoordinationProcess(nats.server.url);
+  await eventually(() => caughtUp('reference-agency-events'), 30_000);
+  await eventually(() => caughtUp('coordination-agency-events'), 30_000);
+  const uninterrupted = await boardOf(reference.url);
+  const restarted = await boardOf(crashed.url);
+  expect(restarted).toEqual(uninterrupted);
+  const achieved = uninterrupted.targets.map((target: { achieved: number }) => target.achieved);
+  expect(achieved.filter((value: number) => value > 0).length).toBeGreaterThanOrEqual(3);
+  expect(uninterrupted.plans[0].referrals.made).toBeGreaterThan(0);
+
+  // Re-sent after the duplicate window (new message ids): the stream stores them again, coordination counts them once.
+  const resent = events.filter((_, index) => index % 10 === 3);
+  expect(resent).toHaveLength(500);
+  await publish(resent, 'resent-');
+  expect((await nats.jsm.streams.info(AGENCY_STREAM)).state.messages).toBe(5_500);
+  await eventually(() => caughtUp('reference-agency-events'), 30_000);
+  await eventually(() => caughtUp('coordination-agency-events'), 30_000);
+  expect(await boardOf(reference.url)).toEqual(uninterrupted);
+  expect(await boardOf(crashed.url)).toEqual(uninterrupted);
+
+  // A rebuild from an empty store equals the incrementally built read model, field for field.
+  const rebuilt = await startCoordinationService({ natsUrl: nats.server.url, port: 0, consumerPrefix: 'rebuild' });
+  services.push(rebuilt);
+  expect(rebuilt.projector.projection.snapshot()).toEqual(reference.projector.projection.snapshot());
+  expect(await rebuilt.projector.store.load()).toEqual(await reference.projector.store.load());
+  expect(await boardOf(rebuilt.url)).toEqual(uninterrupted);
+}, 120_000);
