@@ -25,7 +25,7 @@ beforeAll(async () => {
   nats = await startNatsFixture();
   dataDir = mkdtempSync(join(tmpdir(), 'lienganh-board-'));
   police = await startAgencyService(policeService, { natsUrl: nats.server.url, port: 0, dataDir, keys });
-  coordination = await startCoordinationService({ natsUrl: nats.server.url, port: 0, clock: june2021 });
+  coordination = await startCoordinationService({ natsUrl: nats.server.url, port: 0, clock: june2021, deadlineTickMs: 0 });
 });
 afterAll(async () => {
   await coordination?.close();

@@ -23,7 +23,7 @@ function simulatedStream(): BusEvent[] {
 /** The coordination service as its own process, the way it runs in production (`node dist/main.js`). */
 function startCoordinationProcess(natsUrl: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [join(repoRoot, 'services/coordination/dist/main.js')], {
-    env: { ...process.env, NATS_URL: natsUrl, COORDINATION_PORT: '0', LOG_LEVEL: 'info', MONGODB_URI: '' },
+    env: { ...process.env, NATS_URL: natsUrl, COORDINATION_PORT: '0', LOG_LEVEL: 'info', MONGODB_URI: '', DEADLINE_TICK_MS: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
@@ -76,7 +76,7 @@ async function boardOf(url: string) {
 
 it('gives the same numbers after a SIGKILL mid-stream and a restart as an uninterrupted run; re-sent events change nothing; a rebuild equals the live model', async () => {
   // The uninterrupted run: an in-process instance with its own durable consumers.
-  const reference = await startCoordinationService({ natsUrl: nats.server.url, port: 0, consumerPrefix: 'reference' });
+  const reference = await startCoordinationService({ natsUrl: nats.server.url, port: 0, consumerPrefix: 'reference', deadlineTickMs: 0 });
   services.push(reference);
   await reference.plans.import(baDinh);
 
@@ -113,7 +113,7 @@ it('gives the same numbers after a SIGKILL mid-stream and a restart as an uninte
   expect(await boardOf(crashed.url)).toEqual(uninterrupted);
 
   // A rebuild from an empty store equals the incrementally built read model, field for field.
-  const rebuilt = await startCoordinationService({ natsUrl: nats.server.url, port: 0, consumerPrefix: 'rebuild' });
+  const rebuilt = await startCoordinationService({ natsUrl: nats.server.url, port: 0, consumerPrefix: 'rebuild', deadlineTickMs: 0 });
   services.push(rebuilt);
   expect(rebuilt.projector.projection.snapshot()).toEqual(reference.projector.projection.snapshot());
   expect(await rebuilt.projector.store.load()).toEqual(await reference.projector.store.load());

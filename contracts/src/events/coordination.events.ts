@@ -142,6 +142,8 @@ const deadlineAlert = (action: string, description: { vi: string; en: string }) 
       areaCode: AreaCode,
       dueAt: z.iso.datetime({ offset: true }),
       refId: Identifier.describe('Task, referral, inspection, report period or hotspot the deadline belongs to'),
+      planId: Identifier.optional().describe('The plan whose rule set the deadline'),
+      leadDays: z.int().min(1).max(90).optional().describe('For "approaching": days before the deadline'),
     }),
     example: {
       deadlineId: 'hh-cg-police-2021-0001-accept',
@@ -164,6 +166,23 @@ export const coordinationDeadlineResolved = deadlineAlert('resolved', {
   en: 'Awaited action done (on time or late)',
 });
 
+/** A notifier handed an alert to a receiver (e.g. an agency's webhook answered 2xx): the delivery record. */
+export const coordinationAlertDelivered = defineEvent({
+  agency: 'coordination',
+  entity: 'alert',
+  action: 'delivered',
+  subjectField: 'alertId',
+  description: { vi: 'Đã gửi cảnh báo tới nơi nhận', en: 'Alert delivered to a receiver' },
+  schema: z.strictObject({
+    alertId: Identifier.describe('Id of the deadline alert event'),
+    deadlineId: Identifier,
+    receiver: AgencyCode.describe('Agency (or committee) whose receiver took it'),
+    channel: z.enum(['webhook']),
+    attempts: z.int().min(1).max(1_000),
+  }),
+  example: { alertId: 'hh-cg-police-2021-0001-overdue', deadlineId: 'hh-cg-police-2021-0001', receiver: 'labour', channel: 'webhook', attempts: 1 },
+});
+
 export const coordinationEvents = [
   coordinationPlanPublished,
   coordinationTaskAssigned,
@@ -174,4 +193,5 @@ export const coordinationEvents = [
   coordinationDeadlineOverdue,
   coordinationDeadlineEscalated,
   coordinationDeadlineResolved,
+  coordinationAlertDelivered,
 ] as const;

@@ -107,6 +107,31 @@ export const ReportingDuty = z.strictObject({
   dueDays: z.int().min(0).max(90).default(5),
 });
 
+const Days = z.int().min(1).max(365);
+
+/**
+ * The plan's deadlines beyond task due dates and reports (which `tasks` and `reporting` give):
+ * what each hand-over allows, and when alerts are raised. Defaults apply to what is left out.
+ */
+export const DeadlineRules = z.strictObject({
+  /** Days the receiving agency has to answer (accept or decline) a referral, per hand-over. */
+  referralHandovers: z
+    .array(z.strictObject({ from: AgencyCode, to: AgencyCode, days: Days }))
+    .max(50)
+    .default([
+      { from: 'police', to: 'labour', days: 7 },
+      { from: 'labour', to: 'health', days: 7 },
+    ]),
+  /** After an inspection finds violations, a follow-up check (hậu kiểm) is due within `days`, by `by`. */
+  followUpCheck: z.strictObject({ days: Days, by: AgencyCode }).default({ days: 30, by: 'labour' }),
+  /** A cleared hotspot is patrolled at least every `everyDays`, by `by`, until it re-activates. */
+  hotspotPatrol: z.strictObject({ everyDays: Days, by: AgencyCode }).default({ everyDays: 14, by: 'police' }),
+  /** Days before a deadline at which an "approaching" alert is raised (one per lead time). */
+  approachingDays: z.array(z.int().min(1).max(90)).max(5).default([3]),
+  /** Days overdue after which the alert is escalated to the committee. */
+  escalateAfterDays: Days.default(7),
+});
+
 export const Plan = z
   .strictObject({
     id: Identifier,
@@ -124,6 +149,7 @@ export const Plan = z
     targets: z.array(PlanTarget).max(200),
     tasks: z.array(PlanTask).max(1_000),
     reporting: ReportingDuty.optional(),
+    deadlines: DeadlineRules.default(DeadlineRules.parse({})),
   })
   .superRefine((plan, context) => {
     const problem = (path: (string | number)[], message: string) => context.addIssue({ code: 'custom', path, message });
@@ -153,4 +179,5 @@ export const Plan = z
 export type Plan = z.infer<typeof Plan>;
 export type PlanTarget = z.infer<typeof PlanTarget>;
 export type PlanTask = z.infer<typeof PlanTask>;
+export type DeadlineRules = z.infer<typeof DeadlineRules>;
 export type Measure = z.infer<typeof Measure>;

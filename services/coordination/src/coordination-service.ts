@@ -4,10 +4,12 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { createHttpApp, createLogger, ensureStreams, HealthController, READINESS, type Logger } from '@lienganh/platform';
 import { CommitteeController } from './board/committee.controller.js';
+import { AlertsController } from './deadlines/alerts.controller.js';
+import { DeadlineEngine } from './deadlines/deadline-engine.js';
 import { TaskBoardController } from './board/task-board.controller.js';
 import { CLOCK, PLAN_IMPORT, PROJECTOR, systemClock, type Clock } from './http/tokens.js';
 import { PlanImport } from './plans/plan-import.js';
-import { PlanPublisher } from './plans/plan-publisher.js';
+import { CoordinationPublisher } from './publishing/coordination-publisher.js';
 import { PlansController } from './plans/plans.controller.js';
 import { CoordinationProjector } from './projection/coordination-projector.js';
 import type { CoordinationStore } from './store/coordination-store.js';
@@ -27,6 +29,8 @@ export interface CoordinationServiceConfig {
   logger?: Logger;
   /** Prefix of the durable consumers' names; see `ProjectorOptions.consumerPrefix`. */
   consumerPrefix?: string;
+  /** How often deadlines are checked (default 30 s); 0: only on `deadlines.tick()` (tests with a fake clock). */
+  deadlineTickMs?: number;
 }
 
 export interface RunningCoordinationService {
@@ -34,6 +38,8 @@ export interface RunningCoordinationService {
   readonly projector: CoordinationProjector;
   /** Imports a plan as `POST /api/v1/plans` does (how `npm start` loads the demo plans). */
   readonly plans: PlanImport;
+  /** Raises deadline alerts; `tick()` checks now. */
+  readonly deadlines: DeadlineEngine;
   close(): Promise<void>;
 }
 
@@ -53,13 +59,19 @@ export async function startCoordinationService(config: CoordinationServiceConfig
     logger: { info: (message) => logger.info(message), warn: (message) => logger.warn(message), error: (message) => logger.error(message) },
   });
 
-  const plans = new PlanImport(projector, new PlanPublisher(nc));
+  const publisher = new CoordinationPublisher(nc);
+  const plans = new PlanImport(projector, publisher);
+  const clock = config.clock ?? systemClock;
+  const deadlines = new DeadlineEngine(projector, publisher, clock, {
+    ...(config.deadlineTickMs !== undefined ? { tickMs: config.deadlineTickMs } : {}),
+    logger: { error: (message) => logger.error(message) },
+  });
 
   @Module({
-    controllers: [PlansController, TaskBoardController, CommitteeController, TargetsController, BoardStreamController, HealthController],
+    controllers: [PlansController, TaskBoardController, CommitteeController, TargetsController, AlertsController, BoardStreamController, HealthController],
     providers: [
       { provide: PROJECTOR, useValue: projector },
-      { provide: CLOCK, useValue: config.clock ?? systemClock },
+      { provide: CLOCK, useValue: clock },
       { provide: PLAN_IMPORT, useValue: plans },
       { provide: READINESS, useValue: () => ({ ready: !nc.isClosed(), detail: { store: store.kind, plans: projector.projection.state.plans.size } }) },
     ],
@@ -69,6 +81,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   let app: INestApplication | undefined;
   const close = async () => {
     projector.changes.complete(); // ends the server-sent event streams, which would hold the HTTP server open
+    await deadlines.stop();
     await app?.close();
     await projector.stop();
     if (!nc.isClosed()) await nc.drain();
@@ -76,6 +89,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   };
   try {
     await projector.start();
+    deadlines.start();
     app = await createHttpApp(CoordinationAppModule, { onUnexpectedError: (error) => logger.error({ err: error }, 'unexpected error in a request') });
     await app.listen(config.port, config.host ?? '127.0.0.1');
   } catch (error) {
@@ -84,5 +98,5 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   }
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   logger.info({ url }, 'coordination service listening');
-  return { url, projector, plans, close };
+  return { url, projector, plans, deadlines, close };
 }

@@ -11,9 +11,13 @@ export { evolveReport, periodsOf, reportingCompliance, type BodyCompliance } fro
 export { CoordinationProjection, type StreamPosition } from './projection/coordination-projection.js';
 export { CoordinationProjector, type BoardChange } from './projection/coordination-projector.js';
 export { InMemoryCoordinationStore } from './store/in-memory-coordination.store.js';
-export type { Contribution, CoordinationStore, ProjectionChanges, ReferralRecord, ReportRecord, StoredProjection, StoredTally } from './store/coordination-store.js';
+export type { AlertRecord, Contribution, CoordinationStore, ProjectionChanges, ReferralRecord, ReportRecord, StoredProjection, StoredTally } from './store/coordination-store.js';
 export { COORDINATION_PORT, startCoordinationService, type CoordinationServiceConfig, type RunningCoordinationService } from './coordination-service.js';
 export { systemClock, type Clock } from './http/tokens.js';
 export { PlanExistsError, PlanImport, PlanNotVisibleError, type PlanImported } from './plans/plan-import.js';
 export { DEMO_PLAN_FILES } from './plans/demo-plans.js';
 export { storeFromEnv } from './store/store-from-env.js';
+export { DeadlineBook, endOfDay, type AlertKind, type DeadlineKind, type DeadlineRecord } from './deadlines/deadline-book.js';
+export { alertId, decideAlerts, type AlertDecision } from './deadlines/alert-decisions.js';
+export { DeadlineEngine, type DeadlineEngineOptions } from './deadlines/deadline-engine.js';
+export { CoordinationPublisher } from './publishing/coordination-publisher.js';

@@ -13,11 +13,17 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   logger.fatal('port must be a number from 0 to 65535');
   process.exit(2);
 }
+const deadlineTickMs = Number(process.env.DEADLINE_TICK_MS ?? 30_000);
+if (!Number.isInteger(deadlineTickMs) || deadlineTickMs < 0) {
+  logger.fatal('DEADLINE_TICK_MS must be a whole number of milliseconds');
+  process.exit(2);
+}
 const service = await startCoordinationService({
   natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4250',
   port,
   host: process.env.HOST,
   store: await storeFromEnv(process.env),
+  deadlineTickMs,
   logger,
 });
 const stop = async () => {

@@ -78,6 +78,16 @@ export function taskBoard(state: CoordinationState, areas: AreaRegistry, now: Da
   return entries;
 }
 
+/** Whether every target of a task is achieved at `now` (a task without targets never is, by events alone). */
+export function isTaskDone(state: CoordinationState, areas: AreaRegistry, planId: string, taskId: string, now: Date): boolean {
+  const task = state.plans.get(planId)?.tasks.find((entry) => entry.id === taskId);
+  if (!task || task.targets.length === 0) return false;
+  return task.targets.every((id) => {
+    const tracked = state.targets.get(targetKey(planId, id))!;
+    return progressOf(tracked.target, tracked.tally, progressContext(tracked, areas, now)).status === 'achieved';
+  });
+}
+
 function progressContext(tracked: TrackedTarget, areas: AreaRegistry, now: Date) {
   const { plan } = tracked;
   return {

@@ -1,7 +1,7 @@
-import { ContractError, validatePlan, type Plan } from '@lienganh/contracts';
+import { ContractError, coordinationPlanPublished, validatePlan, type Plan } from '@lienganh/contracts';
 import type { CoordinationProjector } from '../projection/coordination-projector.js';
 import { checkPlanReferences } from '../registry/plan-registration.js';
-import type { PlanPublisher } from './plan-publisher.js';
+import type { CoordinationPublisher } from '../publishing/coordination-publisher.js';
 
 export interface PlanImported {
   planId: string;
@@ -26,7 +26,7 @@ export class PlanNotVisibleError extends Error {
 export class PlanImport {
   constructor(
     private readonly projector: CoordinationProjector,
-    private readonly publisher: PlanPublisher,
+    private readonly publisher: CoordinationPublisher,
     private readonly visibleWithinMs = 30_000,
   ) {}
 
@@ -39,7 +39,7 @@ export class PlanImport {
       areas: plan.areas.filter((entry) => !areas.has(entry.code)).map((entry) => entry.code),
     };
     const visible = this.projector.whenPlanCommitted(plan.id);
-    await this.publisher.publish(plan);
+    await this.publisher.publish(coordinationPlanPublished, plan, { id: `plan-published-${plan.id}` });
     await withTimeout(visible, this.visibleWithinMs);
     return { planId: plan.id, registered };
   }

@@ -1,11 +1,12 @@
 import { coordinationPlanPublished, type BusEvent, type Plan } from '@lienganh/contracts';
 import { addPlan, applyEvent, emptyCoordinationState, type CoordinationState, type TrackedTarget } from '../board/coordination-state.js';
+import { DeadlineBook } from '../deadlines/deadline-book.js';
 import { evolveReferral, referralStageOf } from '../referrals/referral-funnel.js';
 import { AgencyRegistry } from '../registry/agency-registry.js';
 import { AreaRegistry } from '../registry/area-registry.js';
 import { registerPlan } from '../registry/plan-registration.js';
 import { evolveReport, isReportSubmitted, reportKeyOf } from '../reporting/report-compliance.js';
-import type { Contribution, ProjectionChanges, ReferralRecord, ReportRecord, StoredProjection, StoredTally } from '../store/coordination-store.js';
+import type { AlertRecord, Contribution, ProjectionChanges, ReferralRecord, ReportRecord, StoredProjection, StoredTally } from '../store/coordination-store.js';
 import { areaOf } from '../targets/target-tally.js';
 
 /** Where an event sits in its stream: what a checkpoint records. */
@@ -29,6 +30,12 @@ export class CoordinationProjection {
   readonly referrals = new Map<string, ReferralRecord>();
   readonly reports = new Map<string, ReportRecord>();
   readonly checkpoints = new Map<string, number>();
+  readonly deadlines = new DeadlineBook(
+    () => this.state.plans.values(),
+    (area, ancestor) => this.areas.isWithin(area, ancestor),
+  );
+  /** Alerts raised (coordination's `deadline.*` events), by id. */
+  readonly alerts = new Map<string, AlertRecord>();
   private changed = emptyChanges();
 
   /** The projection as a store last kept it. */
@@ -42,6 +49,9 @@ export class CoordinationProjection {
     for (const referral of stored.referrals) projection.referrals.set(referral.referralId, referral);
     for (const report of stored.reports) projection.reports.set(report.key, report);
     for (const [stream, seq] of Object.entries(stored.checkpoints)) projection.checkpoints.set(stream, seq);
+    projection.deadlines.restore(stored.deadlines);
+    for (const alert of stored.alerts) projection.alerts.set(alert.id, alert);
+    projection.deadlines.takeChanged();
     projection.changed = emptyChanges();
     return projection;
   }
@@ -52,7 +62,7 @@ export class CoordinationProjection {
    * applied (`backfill`), then `planReady` records it and moves the checkpoint past it, so that
    * a crash during the backfill reads the plan again.
    */
-  apply(event: BusEvent, position?: StreamPosition): { plan?: Plan; targets: TrackedTarget[] } {
+  apply(event: BusEvent, position?: StreamPosition): { plan?: Plan; targets: TrackedTarget[]; alert?: AlertRecord } {
     if (event.type === coordinationPlanPublished.type) {
       const plan = event.data as Plan;
       if (!this.state.plans.has(plan.id)) {
@@ -63,11 +73,20 @@ export class CoordinationProjection {
     if (position) this.advance(position);
     const targets = this.count(event);
     this.evolveFunnelAndReports(event);
+    this.deadlines.apply(event);
+    if (isAlert(event) && !this.alerts.has(event.id)) {
+      const data = event.data as { deadlineId: string; leadDays?: number };
+      const alert: AlertRecord = { id: event.id, kind: event.type.split('.')[4] as AlertRecord['kind'], deadlineId: data.deadlineId, time: event.time, ...(data.leadDays ? { leadDays: data.leadDays } : {}) };
+      this.alerts.set(event.id, alert);
+      this.changed.alerts.add(event.id);
+      return { targets, alert };
+    }
     return { targets };
   }
 
-  /** Applies an event that came before `planId` was added to that plan's targets only. */
+  /** Applies an event that came before `planId` was added to that plan's targets and deadlines only. */
   backfill(planId: string, event: BusEvent): TrackedTarget[] {
+    this.deadlines.backfill(event, planId);
     return this.count(event, planId);
   }
 
@@ -77,13 +96,15 @@ export class CoordinationProjection {
   }
 
   hasChanges(): boolean {
-    const { plans, tallies, contributions, referrals, reports, checkpoints } = this.changed;
-    return plans.size + tallies.size + contributions.length + referrals.size + reports.size + checkpoints.size > 0;
+    this.collectDeadlineChanges();
+    const { plans, tallies, contributions, referrals, reports, checkpoints, deadlines, alerts } = this.changed;
+    return plans.size + tallies.size + contributions.length + referrals.size + reports.size + checkpoints.size + deadlines.size + alerts.size > 0;
   }
 
   /** What changed since the last call, as documents for `CoordinationStore.commit`. */
   takeChanges(): ProjectionChanges {
-    const { plans, tallies, contributions, referrals, reports, checkpoints } = this.changed;
+    this.collectDeadlineChanges();
+    const { plans, tallies, contributions, referrals, reports, checkpoints, deadlines, alerts } = this.changed;
     this.changed = emptyChanges();
     return {
       checkpoints: Object.fromEntries(checkpoints),
@@ -92,6 +113,8 @@ export class CoordinationProjection {
       contributions,
       referrals: [...referrals].map((id) => this.referrals.get(id)!),
       reports: [...reports].map((key) => this.reports.get(key)!),
+      deadlines: [...deadlines].map((id) => this.deadlines.deadlines.get(id)!),
+      alerts: [...alerts].map((id) => this.alerts.get(id)!),
     };
   }
 
@@ -102,6 +125,8 @@ export class CoordinationProjection {
     this.changed.contributions.unshift(...(changes.contributions ?? []));
     for (const referral of changes.referrals ?? []) this.changed.referrals.add(referral.referralId);
     for (const report of changes.reports ?? []) this.changed.reports.add(report.key);
+    for (const deadline of changes.deadlines ?? []) this.changed.deadlines.add(deadline.id);
+    for (const alert of changes.alerts ?? []) this.changed.alerts.add(alert.id);
     for (const [stream, seq] of Object.entries(changes.checkpoints ?? {})) {
       this.changed.checkpoints.set(stream, Math.max(seq, this.changed.checkpoints.get(stream) ?? 0));
     }
@@ -115,12 +140,20 @@ export class CoordinationProjection {
       tallies: [...this.state.targets.values()].map(storedTally).sort(byKey),
       referrals: [...this.referrals.values()].sort((a, b) => (a.referralId < b.referralId ? -1 : 1)),
       reports: [...this.reports.values()].sort(byKey),
+      deadlines: [...this.deadlines.deadlines.values()].sort(byId),
+      alerts: [...this.alerts.values()].sort(byId),
     };
   }
 
   private addPlan(plan: Plan): void {
     registerPlan(plan, this.agencies, this.areas);
     addPlan(this.state, plan, this.areas);
+    this.deadlines.addPlan(plan, this.reports);
+  }
+
+  /** The deadline book keeps its own list of what changed; it joins the next commit. */
+  private collectDeadlineChanges(): void {
+    for (const deadline of this.deadlines.takeChanged()) this.changed.deadlines.add(deadline.id);
   }
 
   private advance({ stream, seq }: StreamPosition): void {
@@ -167,7 +200,12 @@ const emptyChanges = () => ({
   referrals: new Set<string>(),
   reports: new Set<string>(),
   checkpoints: new Map<string, number>(),
+  deadlines: new Set<string>(),
+  alerts: new Set<string>(),
 });
+
+const isAlert = (event: BusEvent) => event.type.startsWith('vn.pcmd.coordination.deadline.');
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 const keyOf = (tracked: TrackedTarget) => `${tracked.plan.id}/${tracked.target.id}`;
 const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);

@@ -3,7 +3,7 @@ import { JetStreamEventConsumer, replayEvents, type ConsumerLogger, type EventCo
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Subject } from 'rxjs';
 import type { TrackedTarget } from '../board/coordination-state.js';
-import type { CoordinationStore } from '../store/coordination-store.js';
+import type { AlertRecord, CoordinationStore } from '../store/coordination-store.js';
 import { CoordinationProjection } from './coordination-projection.js';
 
 const AGENCY_STREAM = STREAMS.agencyEvents.name;
@@ -13,6 +13,7 @@ const COORDINATION_STREAM = STREAMS.coordinationEvents.name;
 export interface BoardChange {
   plans: Plan[];
   targets: TrackedTarget[];
+  alerts: AlertRecord[];
 }
 
 export interface ProjectorOptions {
@@ -52,6 +53,7 @@ export class CoordinationProjector {
   private commits: Promise<void> = Promise.resolve();
   private changedTargets = new Set<TrackedTarget>();
   private changedPlans: Plan[] = [];
+  private changedAlerts: AlertRecord[] = [];
   private readonly flushDelayMs: number;
   private readonly maxBatch: number;
 
@@ -97,8 +99,9 @@ export class CoordinationProjector {
   }
 
   private async handle(event: BusEvent, position: { stream: string; seq: number }): Promise<void> {
-    const { plan, targets } = this.projection.apply(event, position);
+    const { plan, targets, alert } = this.projection.apply(event, position);
     for (const target of targets) this.changedTargets.add(target);
+    if (alert) this.changedAlerts.push(alert);
     if (plan) await this.planAdded(plan, position);
     await this.committed();
   }
@@ -151,7 +154,7 @@ export class CoordinationProjector {
     const waiting = this.waiting.splice(0);
     if (!this.projection.hasChanges()) return waiting.forEach((waiter) => waiter.resolve());
     const changes = this.projection.takeChanges();
-    const change: BoardChange = { plans: this.changedPlans.splice(0), targets: [...this.changedTargets] };
+    const change: BoardChange = { plans: this.changedPlans.splice(0), targets: [...this.changedTargets], alerts: this.changedAlerts.splice(0) };
     this.changedTargets.clear();
     try {
       await this.store.commit(changes);
@@ -159,6 +162,7 @@ export class CoordinationProjector {
       // Nothing is acked: the events come again, and these changes go with the next commit.
       this.projection.restoreChanges(changes);
       this.changedPlans.unshift(...change.plans);
+      this.changedAlerts.unshift(...change.alerts);
       change.targets.forEach((target) => this.changedTargets.add(target));
       this.options.logger.error(`coordination: commit to the ${this.store.kind} store failed: ${String(error)}`);
       waiting.forEach((waiter) => waiter.reject(error));

@@ -20,7 +20,8 @@ const STAGE_OF_ACTION: Record<string, ReferralStage> = {
 /** The stage a referral event marks, or undefined for any other event. */
 export function referralStageOf(event: BusEvent): ReferralStage | undefined {
   const [, , , entity, action] = event.type.split('.');
-  return entity === 'referral' ? STAGE_OF_ACTION[action!] : undefined;
+  // Own keys only: an action named like an Object.prototype member ("constructor") is no stage.
+  return entity === 'referral' && action !== undefined && Object.hasOwn(STAGE_OF_ACTION, action) ? STAGE_OF_ACTION[action] : undefined;
 }
 
 /** Pure: the record after the event; the same object when the event changes nothing. */
@@ -29,16 +30,23 @@ export function evolveReferral(record: ReferralRecord | undefined, event: BusEve
   const current: ReferralRecord = record ?? { referralId: data.referralId };
   const earlier = current[stage];
   const next: ReferralRecord = { ...current };
-  if (!earlier || Date.parse(event.time) < Date.parse(earlier)) next[stage] = event.time;
+  if (!earlier || isEarlier(event.time, earlier)) next[stage] = event.time;
   if (stage === 'made') {
     next.fromAgency = agencyOfType(event.type);
     if (data.toAgency) next.toAgency = data.toAgency;
     if (data.areaCode) next.areaCode = data.areaCode;
-  } else if (!next.toAgency) {
-    // The receiving agency answers; known before the `made` event arrives, if it is late.
+  } else if (!next.toAgency && stage !== 'closed') {
+    // The receiving agency answers; known before the `made` event arrives, if it is late. Not from
+    // `closed`: labour closes its support case whichever side of the referral it was on.
     next.toAgency = agencyOfType(event.type);
   }
   return JSON.stringify(next) === JSON.stringify(current) && record ? record : next;
+}
+
+/** Earlier instant; the same instant written with two offsets keeps the smaller string, so that arrival order does not matter. */
+function isEarlier(time: string, than: string): boolean {
+  const difference = Date.parse(time) - Date.parse(than);
+  return difference < 0 || (difference === 0 && time < than);
 }
 
 export interface ReferralFunnel {

@@ -19,11 +19,18 @@ interface ReportData {
 
 export const isReportSubmitted = (event: BusEvent) => event.type.endsWith('.report.submitted.v1');
 
-/** Pure: the record after the event; `record` itself when the event is not earlier (or is ad hoc). */
+/**
+ * Pure: the record after the event; `record` itself when the event is not earlier (or is ad hoc).
+ * Two reports at the same instant (possibly written with different offsets): the smaller event id
+ * wins, so that the record does not depend on arrival order.
+ */
 export function evolveReport(record: ReportRecord | undefined, event: BusEvent): ReportRecord | undefined {
   const data = event.data as ReportData;
   if (data.cadence === 'ad-hoc') return record;
-  if (record && Date.parse(record.submittedAt) <= Date.parse(event.time)) return record;
+  if (record) {
+    const difference = Date.parse(event.time) - Date.parse(record.submittedAt);
+    if (difference > 0 || (difference === 0 && event.id >= record.eventId)) return record;
+  }
   return {
     key: reportKey(data.reportingBody, data.cadence, data.period),
     reportingBody: data.reportingBody,
@@ -66,6 +73,8 @@ export function reportingCompliance(
       .map((period) => ({ cadence, ...period, dueAt: endOfDay(addDays(period.end, dueDays)) }))
       .filter((period) => period.dueAt <= now.getTime()),
   );
+  // Oldest first across cadences (a period's end, then the plan's order of cadences): what `missingPeriods` promises.
+  duePeriods.sort((a, b) => (a.end < b.end ? -1 : a.end > b.end ? 1 : 0));
   return bodies.map((body) => {
     const compliance: BodyCompliance = { body, due: duePeriods.length, onTime: 0, late: 0, missing: 0, missingPeriods: [] };
     for (const period of duePeriods) {

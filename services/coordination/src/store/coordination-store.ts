@@ -1,4 +1,7 @@
 import type { Plan } from '@lienganh/contracts';
+import type { AlertKind, DeadlineRecord } from '../deadlines/deadline-book.js';
+
+export type { DeadlineRecord };
 
 /**
  * The store port: where coordination's read models are kept between runs. The projection
@@ -34,6 +37,8 @@ export interface StoredProjection {
   tallies: StoredTally[];
   referrals: ReferralRecord[];
   reports: ReportRecord[];
+  deadlines: DeadlineRecord[];
+  alerts: AlertRecord[];
 }
 
 export interface ProjectionChanges {
@@ -43,6 +48,8 @@ export interface ProjectionChanges {
   contributions?: Contribution[];
   referrals?: ReferralRecord[];
   reports?: ReportRecord[];
+  deadlines?: DeadlineRecord[];
+  alerts?: AlertRecord[];
 }
 
 /** A target's tally, serialised with sorted arrays so that equal tallies are equal documents. */
@@ -96,4 +103,15 @@ export interface ReportRecord {
   period: string;
   submittedAt: string;
   eventId: string;
+}
+
+/** One alert raised about a deadline (a `coordination.deadline.*` event). */
+export interface AlertRecord {
+  /** The alert event's id: `<deadline id>:<kind>[:<lead days>]`. */
+  id: string;
+  kind: AlertKind;
+  deadlineId: string;
+  /** When it was raised (the event's `time`). */
+  time: string;
+  leadDays?: number;
 }

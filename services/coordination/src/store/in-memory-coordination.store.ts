@@ -1,5 +1,15 @@
 import type { Plan } from '@lienganh/contracts';
-import type { Contribution, CoordinationStore, ProjectionChanges, ReferralRecord, ReportRecord, StoredProjection, StoredTally } from './coordination-store.js';
+import type {
+  AlertRecord,
+  Contribution,
+  CoordinationStore,
+  DeadlineRecord,
+  ProjectionChanges,
+  ReferralRecord,
+  ReportRecord,
+  StoredProjection,
+  StoredTally,
+} from './coordination-store.js';
 
 /** The default store: documents in maps, gone at exit, so that every start replays the streams. */
 export class InMemoryCoordinationStore implements CoordinationStore {
@@ -9,6 +19,8 @@ export class InMemoryCoordinationStore implements CoordinationStore {
   private tallies = new Map<string, StoredTally>();
   private referrals = new Map<string, ReferralRecord>();
   private reports = new Map<string, ReportRecord>();
+  private deadlines = new Map<string, DeadlineRecord>();
+  private alerts = new Map<string, AlertRecord>();
   /** targetKey → eventId → contribution. */
   private contributionsByTarget = new Map<string, Map<string, Contribution>>();
 
@@ -19,6 +31,8 @@ export class InMemoryCoordinationStore implements CoordinationStore {
       tallies: [...this.tallies.values()],
       referrals: [...this.referrals.values()],
       reports: [...this.reports.values()],
+      deadlines: [...this.deadlines.values()],
+      alerts: [...this.alerts.values()],
     });
   }
 
@@ -29,6 +43,8 @@ export class InMemoryCoordinationStore implements CoordinationStore {
     for (const tally of copy.tallies ?? []) this.tallies.set(tally.key, tally);
     for (const referral of copy.referrals ?? []) this.referrals.set(referral.referralId, referral);
     for (const report of copy.reports ?? []) this.reports.set(report.key, report);
+    for (const deadline of copy.deadlines ?? []) this.deadlines.set(deadline.id, deadline);
+    for (const alert of copy.alerts ?? []) this.alerts.set(alert.id, alert);
     for (const contribution of copy.contributions ?? []) {
       let byEvent = this.contributionsByTarget.get(contribution.targetKey);
       if (!byEvent) this.contributionsByTarget.set(contribution.targetKey, (byEvent = new Map()));
@@ -49,7 +65,7 @@ export class InMemoryCoordinationStore implements CoordinationStore {
   }
 
   async clear(): Promise<void> {
-    for (const map of [this.checkpoints, this.plans, this.tallies, this.referrals, this.reports, this.contributionsByTarget]) map.clear();
+    for (const map of [this.checkpoints, this.plans, this.tallies, this.referrals, this.reports, this.deadlines, this.alerts, this.contributionsByTarget]) map.clear();
   }
 
   async close(): Promise<void> {}

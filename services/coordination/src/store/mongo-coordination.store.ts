@@ -1,6 +1,16 @@
 import type { Plan } from '@lienganh/contracts';
 import mongoose, { Schema, type AnyBulkWriteOperation, type Connection, type MongooseBulkWriteOptions } from 'mongoose';
-import type { Contribution, CoordinationStore, ProjectionChanges, ReferralRecord, ReportRecord, StoredProjection, StoredTally } from './coordination-store.js';
+import type {
+  AlertRecord,
+  Contribution,
+  CoordinationStore,
+  DeadlineRecord,
+  ProjectionChanges,
+  ReferralRecord,
+  ReportRecord,
+  StoredProjection,
+  StoredTally,
+} from './coordination-store.js';
 
 interface CheckpointDocument {
   /** The stream's name. */
@@ -30,6 +40,14 @@ interface ReferralDocument extends Omit<ReferralRecord, 'referralId'> {
 }
 
 interface ReportDocument extends Omit<ReportRecord, 'key'> {
+  _id: string;
+}
+
+interface DeadlineDocument extends Omit<DeadlineRecord, 'id'> {
+  _id: string;
+}
+
+interface AlertDocument extends Omit<AlertRecord, 'id'> {
   _id: string;
 }
 
@@ -90,6 +108,24 @@ const reportSchema = new Schema<ReportDocument>(
   options,
 );
 
+const deadlineSchema = new Schema<DeadlineDocument>(
+  {
+    _id: text,
+    kind: text,
+    agency: text,
+    areaCode: text,
+    dueAt: text,
+    refId: text,
+    planId: text,
+    metAt: text,
+    cancelled: { type: Boolean },
+    raised: texts,
+  },
+  options,
+);
+
+const alertSchema = new Schema<AlertDocument>({ _id: text, kind: text, deadlineId: text, time: text, leadDays: number }, options);
+
 const contributionSchema = new Schema<ContributionDocument>(
   {
     targetKey: text,
@@ -116,6 +152,8 @@ function collectionsOf(connection: Connection, prefix: string) {
     tallies: connection.model('Tally', tallySchema, `${prefix}tallies`),
     referrals: connection.model('Referral', referralSchema, `${prefix}referrals`),
     reports: connection.model('Report', reportSchema, `${prefix}reports`),
+    deadlines: connection.model('Deadline', deadlineSchema, `${prefix}deadlines`),
+    alerts: connection.model('Alert', alertSchema, `${prefix}alerts`),
     contributions: connection.model('Contribution', contributionSchema, `${prefix}contributions`),
     counters: connection.model('Counter', counterSchema, `${prefix}counters`),
   };
@@ -151,12 +189,14 @@ export class MongoCoordinationStore implements CoordinationStore {
   }
 
   async load(): Promise<StoredProjection> {
-    const [checkpoints, plans, tallies, referrals, reports] = await Promise.all([
+    const [checkpoints, plans, tallies, referrals, reports, deadlines, alerts] = await Promise.all([
       this.collections.checkpoints.find().lean<CheckpointDocument[]>(),
       this.collections.plans.find().sort({ order: 1 }).lean<PlanDocument[]>(),
       this.collections.tallies.find().lean<TallyDocument[]>(),
       this.collections.referrals.find().lean<ReferralDocument[]>(),
       this.collections.reports.find().lean<ReportDocument[]>(),
+      this.collections.deadlines.find().lean<DeadlineDocument[]>(),
+      this.collections.alerts.find().lean<AlertDocument[]>(),
     ]);
     return {
       checkpoints: Object.fromEntries(checkpoints.map((checkpoint) => [checkpoint._id, checkpoint.seq])),
@@ -164,6 +204,8 @@ export class MongoCoordinationStore implements CoordinationStore {
       tallies: tallies.map(({ _id, byArea, ...tally }) => present({ key: _id, ...tally, byArea: Object.fromEntries(byArea.map((entry) => [entry.area, entry.count])) })),
       referrals: referrals.map(({ _id, ...referral }) => present({ referralId: _id, ...referral })),
       reports: reports.map(({ _id, ...report }) => present({ key: _id, ...report })),
+      deadlines: deadlines.map(({ _id, ...deadline }) => present({ id: _id, ...deadline })),
+      alerts: alerts.map(({ _id, ...alert }) => present({ id: _id, ...alert })),
     };
   }
 
@@ -211,6 +253,19 @@ export class MongoCoordinationStore implements CoordinationStore {
       this.collections.reports,
       lastByKey(changes.reports ?? [], (report) => report.key).map(({ key, ...report }) => ({
         replaceOne: { filter: { _id: key }, replacement: present(report), upsert: true },
+      })),
+    );
+
+    await write(
+      this.collections.deadlines,
+      lastByKey(changes.deadlines ?? [], (deadline) => deadline.id).map(({ id, ...deadline }) => ({
+        replaceOne: { filter: { _id: id }, replacement: present(deadline), upsert: true },
+      })),
+    );
+    await write(
+      this.collections.alerts,
+      lastByKey(changes.alerts ?? [], (alert) => alert.id).map(({ id, ...alert }) => ({
+        replaceOne: { filter: { _id: id }, replacement: present(alert), upsert: true },
       })),
     );
 

@@ -1,13 +1,14 @@
 import { Controller, Inject, Sse, type MessageEvent } from '@nestjs/common';
 import { concatMap, startWith, type Observable } from 'rxjs';
 import { targetOverview, taskBoard } from '../board/committee-view.js';
+import { alertView } from '../deadlines/alerts.controller.js';
 import { CLOCK, PROJECTOR, type Clock } from '../http/tokens.js';
 import type { BoardChange, CoordinationProjector } from '../projection/coordination-projector.js';
 
 /**
  * Server-sent events for every change to the board, after it is committed: `plan` when a plan
  * is added, `target` with a target's new progress, `task` with a task whose progress or status
- * moved with it.
+ * moved with it, `alert` with an alert raised on a deadline.
  */
 @Controller('api/v1/stream')
 export class BoardStreamController {
@@ -32,6 +33,7 @@ export class BoardStreamController {
       type: 'plan',
       data: { planId: plan.id, number: plan.number, title: plan.title, targets: plan.targets.length, tasks: plan.tasks.length },
     }));
+    messages.push(...change.alerts.filter((alert) => this.projector.projection.deadlines.deadlines.has(alert.deadlineId)).map((alert) => ({ type: 'alert', data: alertView(alert, this.projector.projection) })));
     if (change.targets.length === 0) return messages;
     messages.push(...change.targets.map((tracked) => ({ type: 'target', data: targetOverview(tracked, areas, now) })));
     const moved = new Set(change.targets.map((tracked) => `${tracked.plan.id}/${tracked.target.id}`));

@@ -1,0 +1,83 @@
+import { coordinationDeadlineApproaching, coordinationDeadlineEscalated, coordinationDeadlineOverdue, coordinationDeadlineResolved } from '@lienganh/contracts';
+import { isTaskDone } from '../board/committee-view.js';
+import type { Clock } from '../http/tokens.js';
+import type { CoordinationProjector } from '../projection/coordination-projector.js';
+import type { CoordinationPublisher } from '../publishing/coordination-publisher.js';
+import { decideAlerts, type AlertDecision } from './alert-decisions.js';
+import type { AlertKind } from './deadline-book.js';
+
+const DEFINITIONS = {
+  approaching: coordinationDeadlineApproaching,
+  overdue: coordinationDeadlineOverdue,
+  escalated: coordinationDeadlineEscalated,
+  resolved: coordinationDeadlineResolved,
+} satisfies Record<AlertKind, unknown>;
+
+export interface DeadlineEngineOptions {
+  /** How often deadlines are checked against the clock; 0 checks only when `tick` is called. */
+  tickMs?: number;
+  logger: { error(message: string): void };
+}
+
+/**
+ * Checks every deadline against the clock and raises the alerts it calls for, as events on
+ * coordination's stream. An alert's id says which deadline and kind it is, so it is stored once
+ * and applied once: raising again (a second tick before the first alert is read back, a restart)
+ * changes nothing. Whether an alert was raised is read from the stream, so a restart or a
+ * replay knows it.
+ */
+export class DeadlineEngine {
+  /** Published by this instance and maybe not read back yet. */
+  private readonly published = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<AlertDecision[]> = Promise.resolve([]);
+
+  constructor(
+    private readonly projector: CoordinationProjector,
+    private readonly publisher: CoordinationPublisher,
+    private readonly clock: Clock,
+    private readonly options: DeadlineEngineOptions,
+  ) {}
+
+  start(): void {
+    const { tickMs = 30_000 } = this.options;
+    if (tickMs <= 0) return;
+    const tick = () => void this.tick().catch((error) => this.options.logger.error(`deadlines: ${String(error)}`));
+    this.timer = setInterval(tick, tickMs);
+    tick();
+  }
+
+  stop(): Promise<unknown> {
+    clearInterval(this.timer);
+    return this.ticking.catch(() => undefined);
+  }
+
+  /** Raises what is due now; resolves, once the stream has them, with the alerts raised. One tick at a time. */
+  tick(): Promise<AlertDecision[]> {
+    this.ticking = this.ticking.catch(() => []).then(() => this.tickOnce());
+    return this.ticking;
+  }
+
+  private async tickOnce(): Promise<AlertDecision[]> {
+    const now = this.clock.now();
+    const { deadlines, state, areas } = this.projector.projection;
+    const decisions: AlertDecision[] = [];
+    for (const deadline of deadlines.deadlines.values()) {
+      const plan = state.plans.get(deadline.planId);
+      if (!plan) continue;
+      // A task is met when its targets are; that depends on the clock, so it is judged here.
+      const judged = deadline.kind === 'task' && !deadline.metAt && isTaskDone(state, areas, plan.id, deadline.refId, now) ? { ...deadline, metAt: now.toISOString() } : deadline;
+      for (const decision of decideAlerts(judged, plan.deadlines, now)) if (!this.published.has(decision.id)) decisions.push(decision);
+    }
+    for (const decision of decisions) {
+      const { deadline, kind, leadDays } = decision;
+      await this.publisher.publish(
+        DEFINITIONS[kind],
+        { deadlineId: deadline.id, kind: deadline.kind, agency: deadline.agency, areaCode: deadline.areaCode, dueAt: deadline.dueAt, refId: deadline.refId, planId: deadline.planId, ...(leadDays ? { leadDays } : {}) },
+        { id: decision.id, time: now },
+      );
+      this.published.add(decision.id);
+    }
+    return decisions;
+  }
+}

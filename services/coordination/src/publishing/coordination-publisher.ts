@@ -1,0 +1,22 @@
+import { buildEvent, encodeBinary, MSG_ID_HEADER, type EventDefinition } from '@lienganh/contracts';
+import { jetstream } from '@nats-io/jetstream';
+import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import type { z } from 'zod';
+
+/**
+ * Publishes coordination's own facts (plans, alerts, delivery records) on its stream and waits
+ * for the stream's ack. Ids are deterministic (a plan's, an alert's), and they are the message
+ * ids too, so a retried publish within the duplicate window is stored once; beyond it the
+ * projection ignores an id it has applied.
+ */
+export class CoordinationPublisher {
+  constructor(private readonly nc: NatsConnection) {}
+
+  async publish<D extends EventDefinition>(definition: D, data: z.input<D['schema']>, options: { id: string; time?: Date | string }): Promise<void> {
+    const event = buildEvent(definition, data, options);
+    const { headers, data: body } = encodeBinary(event);
+    const withoutId = natsHeaders();
+    for (const [name, value] of Object.entries(headers)) if (name !== MSG_ID_HEADER) withoutId.set(name, value);
+    await jetstream(this.nc).publish(definition.subject, body, { headers: withoutId, msgID: event.id });
+  }
+}

@@ -1,0 +1,173 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import {
+  buildEvent,
+  coordinationDeadlineOverdue,
+  cultureReportSubmitted,
+  labourReferralAccepted,
+  policeReferralMade,
+  policeReportSubmitted,
+  STREAMS,
+  type BusEvent,
+  type EventDefinition,
+} from '@lienganh/contracts';
+import { DEMO_PLAN_FILES, startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
+import { labourService } from '@lienganh/labour';
+import { startAgencyService, type RunningAgencyService } from '@lienganh/platform';
+import { policeService } from '@lienganh/police';
+import { cultureService } from '@lienganh/culture';
+import { eventually, postJson } from '../support/http.js';
+import { startNatsFixture, type NatsFixture } from '../support/nats.js';
+
+const DAY = 86_400_000;
+const keys = { police: 'police-test-key-0123456789', labour: 'labour-test-key-0123456789', culture: 'culture-test-key-0123456789' };
+const baDinh = parseYaml(readFileSync(DEMO_PLAN_FILES[0]!, 'utf8'));
+
+/** The clock every coordination instance of this file reads; tests move it. */
+const clock = { current: new Date('2021-06-01T09:00:00+07:00'), now: () => clock.current };
+const setClock = (time: string | number) => (clock.current = new Date(time));
+
+let nats: NatsFixture;
+let police: RunningAgencyService;
+let labour: RunningAgencyService;
+let culture: RunningAgencyService;
+let coordination: RunningCoordinationService;
+let dataDir: string;
+
+const startCoordination = () => startCoordinationService({ natsUrl: nats.server.url, port: 0, clock, deadlineTickMs: 0 });
+
+beforeAll(async () => {
+  nats = await startNatsFixture();
+  dataDir = mkdtempSync(join(tmpdir(), 'lienganh-deadlines-'));
+  const config = { natsUrl: nats.server.url, port: 0, dataDir, keys };
+  [police, labour, culture] = await Promise.all([startAgencyService(policeService, config), startAgencyService(labourService, config), startAgencyService(cultureService, config)]);
+  coordination = await startCoordination();
+  expect((await postJson(`${coordination.url}/api/v1/plans`, baDinh)).status).toBe(201);
+});
+afterAll(async () => {
+  await coordination?.close();
+  await Promise.all([police, labour, culture].map((service) => service?.close()));
+  await nats?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Posts an agency's event as its system does, with the time it happened. */
+async function post(service: RunningAgencyService, key: string, definition: EventDefinition, data: Record<string, unknown>, time: Date): Promise<BusEvent> {
+  const { source: _source, subject: _subject, ...event } = buildEvent(definition, data as never, { time });
+  expect((await postJson(`${service.url}/api/v1/events`, event, key)).status).toBe(202);
+  return event as BusEvent;
+}
+
+const referral = (referralId: string) => ({ ...policeReferralMade.example, referralId, areaCode: 'hn-ba-dinh-kim-ma', toAgency: 'labour' });
+const deadlineOf = (id: string) => coordination.projector.projection.deadlines.deadlines.get(id);
+const alerts = async (query: string) => ((await (await fetch(`${coordination.url}/api/v1/alerts?${query}`)).json()) as { alerts: any[] }).alerts;
+/** Ticks, then waits until the alerts raised are on the board. */
+async function tick() {
+  const raised = await coordination.deadlines.tick();
+  await eventually(() => (raised.every((alert) => coordination.projector.projection.alerts.has(alert.id)) ? true : undefined), 5_000);
+  return raised;
+}
+async function overdueEventsOnStream(deadlineId: string): Promise<number> {
+  let count = 0;
+  const { state } = await nats.jsm.streams.info(STREAMS.coordinationEvents.name);
+  for (let seq = state.first_seq; seq <= state.last_seq; seq++) {
+    const message = await nats.jsm.streams.getMessage(STREAMS.coordinationEvents.name, { seq });
+    if (message.subject === coordinationDeadlineOverdue.subject && message.header.get('ce-subject') === deadlineId) count++;
+  }
+  return count;
+}
+
+describe('deadline engine', () => {
+  it('raises "approaching" at the lead time, exactly one "overdue" across restarts around the deadline, and "resolved" when labour answers late', async () => {
+    const made = new Date('2021-06-01T09:00:00+07:00');
+    await post(police, keys.police, policeReferralMade, referral('cg-han-1'), made);
+    const deadline = await eventually(() => deadlineOf('referral:cg-han-1'), 5_000);
+    // The plan gives labour 7 days to answer a police referral, and warns 3 days before.
+    expect(deadline).toMatchObject({ kind: 'referral-handover', agency: 'labour', areaCode: 'hn-ba-dinh-kim-ma', dueAt: new Date(made.getTime() + 7 * DAY).toISOString() });
+    const due = Date.parse(deadline.dueAt);
+
+    setClock(due - 3 * DAY - 60_000);
+    expect((await tick()).filter((alert) => alert.deadline.id === deadline.id)).toEqual([]);
+    setClock(due - 3 * DAY + 60_000);
+    expect((await tick()).filter((alert) => alert.deadline.id === deadline.id).map((alert) => alert.id)).toEqual(['referral:cg-han-1:approaching:3']);
+
+    // Stopped before the deadline, started again after it: the overdue alert comes once.
+    await coordination.close();
+    setClock(due + 60 * 60_000);
+    coordination = await startCoordination();
+    expect((await tick()).filter((alert) => alert.deadline.id === deadline.id).map((alert) => alert.id)).toEqual(['referral:cg-han-1:overdue']);
+    expect((await tick()).filter((alert) => alert.deadline.id === deadline.id)).toEqual([]);
+    await coordination.close();
+    coordination = await startCoordination();
+    expect((await tick()).filter((alert) => alert.deadline.id === deadline.id)).toEqual([]);
+    expect(await overdueEventsOnStream('referral:cg-han-1')).toBe(1);
+
+    const open = await alerts('deadlineKind=referral-handover&agency=labour&status=open');
+    expect(open.map((alert) => alert.kind)).toEqual(['approaching', 'overdue']);
+    expect(open[1]).toMatchObject({ id: 'referral:cg-han-1:overdue', status: 'open', deadline: { id: 'referral:cg-han-1', agency: 'labour', refId: 'cg-han-1' } });
+
+    // Labour answers late: the deadline is resolved, and the alerts no longer show as open.
+    await post(labour, keys.labour, labourReferralAccepted, { referralId: 'cg-han-1', plannedServices: ['counselling'] }, new Date(due + 2 * 60 * 60_000));
+    await eventually(() => deadlineOf('referral:cg-han-1')?.metAt, 5_000);
+    setClock(due + 3 * 60 * 60_000);
+    expect((await tick()).filter((alert) => alert.deadline.id === deadline.id).map((alert) => alert.id)).toEqual(['referral:cg-han-1:resolved']);
+    expect(await alerts('deadlineKind=referral-handover&status=open')).toEqual([]);
+    expect((await alerts('kind=resolved&agency=labour')).map((alert) => alert.id)).toEqual(['referral:cg-han-1:resolved']);
+  });
+
+  it('raises nothing for a hand-over met in time', async () => {
+    const made = new Date(clock.current.getTime());
+    await post(police, keys.police, policeReferralMade, referral('cg-han-2'), made);
+    await eventually(() => deadlineOf('referral:cg-han-2'), 5_000);
+    await post(labour, keys.labour, labourReferralAccepted, { referralId: 'cg-han-2', plannedServices: ['counselling'] }, new Date(made.getTime() + DAY));
+    await eventually(() => deadlineOf('referral:cg-han-2')?.metAt, 5_000);
+    for (const days of [5, 8, 20]) {
+      setClock(made.getTime() + days * DAY);
+      expect((await tick()).filter((alert) => alert.deadline.id === 'referral:cg-han-2')).toEqual([]);
+    }
+  });
+
+  it('raises an overdue alert for exactly the agency and district whose monthly report is missing', async () => {
+    // Two district plans for May 2021, each owed a monthly report by police and culture.
+    const districtPlan = (id: string, district: string) => ({
+      id,
+      number: `${id}/KH`,
+      issuedOn: '2021-04-20',
+      issuingBody: 'coordination',
+      level: 'district',
+      area: district,
+      period: { start: '2021-05-01', end: '2021-05-31' },
+      title: { vi: `Kế hoạch tháng 5 (${district})`, en: `May plan (${district})` },
+      areas: [
+        { code: 'hn-thu', name: { vi: 'Hà Nội (thử)', en: 'Hanoi (test)' }, level: 'province' },
+        { code: district, name: { vi: district, en: district }, level: 'district', parent: 'hn-thu' },
+      ],
+      targets: [],
+      tasks: [],
+      reporting: { to: 'labour', from: ['police', 'culture'], cadences: ['monthly'], dueDays: 5 },
+    });
+    for (const plan of [districtPlan('kh-thu-a', 'hn-thu-a'), districtPlan('kh-thu-b', 'hn-thu-b')]) {
+      expect((await postJson(`${coordination.url}/api/v1/plans`, plan)).status).toBe(201);
+    }
+    const report = (district: string, reportId: string) => ({ reportId, reportingBody: reportId.split('-')[1], areaCode: district, cadence: 'monthly', period: '2021-05' });
+    const sent = new Date('2021-06-02T10:00:00+07:00');
+    await post(police, keys.police, policeReportSubmitted, report('hn-thu-a', 'bc-police-a'), sent);
+    await post(police, keys.police, policeReportSubmitted, report('hn-thu-b', 'bc-police-b'), sent);
+    await post(culture, keys.culture, cultureReportSubmitted, report('hn-thu-b', 'bc-culture-b'), sent);
+    await eventually(() => (['report:kh-thu-a:police:monthly:2021-05', 'report:kh-thu-b:police:monthly:2021-05', 'report:kh-thu-b:culture:monthly:2021-05'].every((id) => deadlineOf(id)?.metAt) ? true : undefined), 5_000);
+
+    setClock('2021-06-06T08:00:00+07:00'); // due at the end of 5 June
+    const raised = (await tick()).filter((alert) => alert.deadline.planId.startsWith('kh-thu-'));
+    expect(raised.map((alert) => [alert.kind, alert.deadline.agency, alert.deadline.areaCode, alert.deadline.refId])).toEqual([['overdue', 'culture', 'hn-thu-a', 'monthly:2021-05']]);
+    expect((await alerts('deadlineKind=periodic-report&area=hn-thu-a')).map((alert) => alert.id)).toEqual(['report:kh-thu-a:culture:monthly:2021-05:overdue']);
+    expect(await alerts('deadlineKind=periodic-report&area=hn-thu-b')).toEqual([]);
+  });
+
+  it('rejects bad alert filters with a 400 naming the parameter', async () => {
+    const response = await fetch(`${coordination.url}/api/v1/alerts?status=closed`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'invalid-query', issues: [{ path: 'query.status' }] });
+  });
+});
