@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parsePlanDocument, validatePlan, type Plan } from '@lienganh/contracts';
 import mongoose from 'mongoose';
-import type { Contribution, CoordinationStore, ProjectionChanges, ReferralRecord, ReportRecord, StoredTally } from '../src/store/coordination-store.js';
+import type { AlertRecord, Contribution, CoordinationStore, DeadlineRecord, ProjectionChanges, ReferralRecord, ReportRecord, StoredTally } from '../src/store/coordination-store.js';
 import { InMemoryCoordinationStore } from '../src/store/in-memory-coordination.store.js';
 import { MongoCoordinationStore } from '../src/store/mongo-coordination.store.js';
 
@@ -78,6 +78,19 @@ const report: ReportRecord = {
   eventId: 'evt-bc-0005',
 };
 
+const deadline: DeadlineRecord = {
+  id: 'referral:cg-0001',
+  kind: 'referral-handover',
+  agency: 'labour',
+  areaCode: 'hn-ba-dinh-kim-ma',
+  dueAt: '2021-05-11T10:00:00+07:00',
+  refId: 'cg-0001',
+  planId: 'kh-ba-dinh-2021',
+  raised: ['referral:cg-0001:approaching:3', 'referral:cg-0001:overdue'],
+};
+
+const alert: AlertRecord = { id: 'referral:cg-0001:approaching:3', kind: 'approaching', deadlineId: 'referral:cg-0001', time: '2021-05-08T10:00:00+07:00', leadDays: 3 };
+
 /** One of every kind of document, as the projection would hand it over. */
 const everything = (): ProjectionChanges => structuredClone({
   checkpoints: { POLICE: 41, LABOUR: 7 },
@@ -86,9 +99,11 @@ const everything = (): ProjectionChanges => structuredClone({
   contributions: [contribution('evt-kt-1', '2021-05-04T09:30:00+07:00'), contribution('evt-kt-2', '2021-05-05T09:30:00+07:00')],
   referrals: [referral, { referralId: 'cg-0002', made: '2021-05-06T11:00:00+07:00' }],
   reports: [report],
+  deadlines: [deadline, { ...deadline, id: 'patrol:td-lieu-giai:evt-1', kind: 'hotspot-patrol', refId: 'td-lieu-giai', raised: [], cancelled: true, metAt: '2021-05-09T22:00:00+07:00' }],
+  alerts: [alert, { id: 'referral:cg-0001:overdue', kind: 'overdue', deadlineId: 'referral:cg-0001', time: '2021-05-11T10:05:00+07:00' }],
 });
 
-const empty = { checkpoints: {}, plans: [], tallies: [], referrals: [], reports: [] };
+const empty = { checkpoints: {}, plans: [], tallies: [], referrals: [], reports: [], deadlines: [], alerts: [] };
 
 function storeContract(name: string, open: () => Promise<CoordinationStore>, options: { persistent?: boolean } = {}) {
   describe(`${name}: the coordination store contract`, () => {
@@ -138,13 +153,16 @@ function storeContract(name: string, open: () => Promise<CoordinationStore>, opt
       expect(await store.countContributions('a/t2')).toBe(1);
     });
 
-    it('replaces a tally, a referral and a report committed again under the same key', async () => {
+    it('replaces a tally, a referral, a report and a deadline committed again under the same key', async () => {
       const key = 'kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram';
       await store.commit({ tallies: [tally(key)], referrals: [referral], reports: [report] });
       const later = tally(key, { numeratorCount: 3, numeratorValues: ['0101234567', '0107654321', '0109999999'], applied: ['evt-kt-1', 'evt-kt-2', 'evt-kt-3'], byArea: { 'hn-ba-dinh-doi-can': 3 }, lastEventTime: undefined, lastEventId: undefined });
       const closed: ReferralRecord = { referralId: 'cg-0001', fromAgency: 'police', toAgency: 'labour', closed: '2021-07-01T10:00:00+07:00' };
       const resubmitted: ReportRecord = { ...report, submittedAt: '2021-06-04T08:00:00+07:00', eventId: 'evt-bc-0006' };
       await store.commit({ tallies: [later], referrals: [closed], reports: [resubmitted] });
+      await store.commit({ deadlines: [deadline] });
+      await store.commit({ deadlines: [{ ...deadline, metAt: '2021-05-12T08:00:00+07:00', raised: [...deadline.raised, 'referral:cg-0001:resolved'] }] });
+      expect((await store.load()).deadlines).toEqual([{ ...deadline, metAt: '2021-05-12T08:00:00+07:00', raised: [...deadline.raised, 'referral:cg-0001:resolved'] }]);
       const loaded = await store.load();
       expect(loaded.tallies).toEqual([later]);
       expect(loaded.tallies[0]!.lastEventTime).toBeUndefined();
