@@ -69,7 +69,7 @@ const referral: ReferralRecord = {
 };
 
 const report: ReportRecord = {
-  key: 'police|monthly|2021-05',
+  key: 'police|monthly|2021-05|hn-ba-dinh',
   reportingBody: 'police',
   areaCode: 'hn-ba-dinh',
   cadence: 'monthly',

@@ -1,5 +1,5 @@
 import type { BusEvent, DeadlineRules, Plan } from '@lienganh/contracts';
-import { periodsOf } from '../reporting/report-compliance.js';
+import { findReport, periodsOf } from '../reporting/report-compliance.js';
 import type { ReportRecord } from '../store/coordination-store.js';
 import { vietnamDate } from '../targets/target-tally.js';
 
@@ -73,8 +73,8 @@ export class DeadlineBook {
             refId: `${cadence}:${period.key}`,
             planId: plan.id,
           });
-          const report = reports.get(`${body}|${cadence}|${period.key}`);
-          if (deadline && report && this.isWithin(report.areaCode, plan.area)) this.meet(deadline.id, report.submittedAt);
+          const report = deadline && findReport(reports, { body, cadence, period: period.key, area: plan.area }, this.isWithin);
+          if (report) this.meet(deadline!.id, report.submittedAt);
         }
       }
     }
@@ -108,7 +108,7 @@ export class DeadlineBook {
   /** Marks a deadline met at `time` (the earliest such time wins). */
   meet(id: string, time: string): void {
     const deadline = this.deadlines.get(id);
-    if (!deadline || (deadline.metAt && Date.parse(deadline.metAt) <= Date.parse(time))) return;
+    if (!deadline || (deadline.metAt && !isEarlier(time, deadline.metAt))) return;
     deadline.metAt = time;
     this.changed.add(id);
   }
@@ -241,6 +241,12 @@ export class DeadlineBook {
     deadline.raised.push(event.id);
     this.changed.add(deadlineId);
   }
+}
+
+/** An earlier instant; one instant written with two offsets keeps the smaller text, whatever the arrival order. */
+function isEarlier(time: string, than: string): boolean {
+  const difference = Date.parse(time) - Date.parse(than);
+  return difference < 0 || (difference === 0 && time < than);
 }
 
 /** The last instant of a day in Vietnam (UTC+7), as an ISO time with its offset. */

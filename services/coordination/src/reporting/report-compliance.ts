@@ -32,7 +32,7 @@ export function evolveReport(record: ReportRecord | undefined, event: BusEvent):
     if (difference > 0 || (difference === 0 && event.id >= record.eventId)) return record;
   }
   return {
-    key: reportKey(data.reportingBody, data.cadence, data.period),
+    key: reportKey(data.reportingBody, data.cadence, data.period, data.areaCode),
     reportingBody: data.reportingBody,
     areaCode: data.areaCode,
     cadence: data.cadence,
@@ -42,11 +42,28 @@ export function evolveReport(record: ReportRecord | undefined, event: BusEvent):
   };
 }
 
-export const reportKey = (body: string, cadence: string, period: string) => `${body}|${cadence}|${period}`;
+/** A body reports per area: police of each district, the People's Committee of each ward. */
+export const reportKey = (body: string, cadence: string, period: string, areaCode: string) => `${body}|${cadence}|${period}|${areaCode}`;
 export const reportKeyOf = (event: BusEvent) => {
   const data = event.data as ReportData;
-  return reportKey(data.reportingBody, data.cadence, data.period);
+  return reportKey(data.reportingBody, data.cadence, data.period, data.areaCode);
 };
+
+/** The earliest report of a body for a period from the area or below it. */
+export function findReport(
+  reports: ReadonlyMap<string, ReportRecord>,
+  query: { body: string; cadence: string; period: string; area: string },
+  isWithin: (area: string, ancestor: string) => boolean,
+): ReportRecord | undefined {
+  const exact = reports.get(reportKey(query.body, query.cadence, query.period, query.area));
+  if (exact) return exact;
+  let earliest: ReportRecord | undefined;
+  for (const report of reports.values()) {
+    if (report.reportingBody !== query.body || report.cadence !== query.cadence || report.period !== query.period || !isWithin(report.areaCode, query.area)) continue;
+    if (!earliest || Date.parse(report.submittedAt) < Date.parse(earliest.submittedAt)) earliest = report;
+  }
+  return earliest;
+}
 
 export interface BodyCompliance {
   body: string;
@@ -78,8 +95,8 @@ export function reportingCompliance(
   return bodies.map((body) => {
     const compliance: BodyCompliance = { body, due: duePeriods.length, onTime: 0, late: 0, missing: 0, missingPeriods: [] };
     for (const period of duePeriods) {
-      const report = reports.get(reportKey(body, period.cadence, period.key));
-      if (!report || !isWithin(report.areaCode, plan.area)) {
+      const report = findReport(reports, { body, cadence: period.cadence, period: period.key, area: plan.area }, isWithin);
+      if (!report) {
         compliance.missing++;
         compliance.missingPeriods.push(`${period.cadence}:${period.key}`);
       } else if (Date.parse(report.submittedAt) <= period.dueAt) compliance.onTime++;
