@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -36,9 +37,21 @@ let culture: RunningAgencyService;
 let coordination: RunningCoordinationService;
 let dataDir: string;
 
-const startCoordination = () => startCoordinationService({ natsUrl: nats.server.url, port: 0, clock, deadlineTickMs: 0 });
+/** Labour's alert receiver: a real HTTP server that records each delivery id it is sent. */
+const deliveries: string[] = [];
+let receiver: Server;
+let receiverUrl: string;
+const webhooks = () => ({ labour: { url: receiverUrl, secret: 'labour-webhook-secret-0123456789' } });
+
+const startCoordination = () => startCoordinationService({ natsUrl: nats.server.url, port: 0, clock, deadlineTickMs: 0, webhooks: webhooks() });
 
 beforeAll(async () => {
+  receiver = createServer((request, response) => {
+    deliveries.push(String(request.headers['lienganh-delivery']));
+    request.resume().on('end', () => response.writeHead(204).end());
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/alerts`;
   nats = await startNatsFixture();
   dataDir = mkdtempSync(join(tmpdir(), 'lienganh-deadlines-'));
   const config = { natsUrl: nats.server.url, port: 0, dataDir, keys };
@@ -50,8 +63,17 @@ afterAll(async () => {
   await coordination?.close();
   await Promise.all([police, labour, culture].map((service) => service?.close()));
   await nats?.close();
+  receiver?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
+
+/** Waits until every alert on the stream has been handed to the receivers (the delivery consumer acked it). */
+async function deliveredAll(): Promise<void> {
+  await eventually(async () => {
+    const info = await nats.jsm.consumers.info(STREAMS.coordinationEvents.name, 'coordination-alert-delivery');
+    return info.num_pending === 0 && info.num_ack_pending === 0 ? true : undefined;
+  }, 10_000);
+}
 
 /** Posts an agency's event as its system does, with the time it happened. */
 async function post(service: RunningAgencyService, key: string, definition: EventDefinition, data: Record<string, unknown>, time: Date): Promise<BusEvent> {
@@ -74,7 +96,7 @@ async function overdueEventsOnStream(deadlineId: string): Promise<number> {
   const { state } = await nats.jsm.streams.info(STREAMS.coordinationEvents.name);
   for (let seq = state.first_seq; seq <= state.last_seq; seq++) {
     const message = await nats.jsm.streams.getMessage(STREAMS.coordinationEvents.name, { seq });
-    if (message.subject === coordinationDeadlineOverdue.subject && message.header.get('ce-subject') === deadlineId) count++;
+    if (message?.subject === coordinationDeadlineOverdue.subject && message.header.get('ce-subject') === deadlineId) count++;
   }
   return count;
 }
@@ -103,6 +125,9 @@ describe('deadline engine', () => {
     coordination = await startCoordination();
     expect((await tick()).filter((alert) => alert.deadline.id === deadline.id)).toEqual([]);
     expect(await overdueEventsOnStream('referral:cg-han-1')).toBe(1);
+    await deliveredAll();
+    expect(deliveries.filter((id) => id === 'referral:cg-han-1:overdue:labour')).toHaveLength(1);
+    expect(deliveries.filter((id) => id === 'referral:cg-han-1:approaching:3:labour')).toHaveLength(1);
 
     const open = await alerts('deadlineKind=referral-handover&agency=labour&status=open');
     expect(open.map((alert) => alert.kind)).toEqual(['approaching', 'overdue']);

@@ -4,6 +4,10 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { createHttpApp, createLogger, ensureStreams, HealthController, READINESS, type Logger } from '@lienganh/platform';
 import { CommitteeController } from './board/committee.controller.js';
+import { AlertDelivery, type AlertDeliveryOptions } from './alerts/alert-delivery.js';
+import { LogNotifier } from './alerts/notifiers/log.notifier.js';
+import type { WebhookReceivers } from './alerts/notifiers/webhook-config.js';
+import { WebhookNotifier } from './alerts/notifiers/webhook.notifier.js';
 import { AlertsController } from './deadlines/alerts.controller.js';
 import { DeadlineEngine } from './deadlines/deadline-engine.js';
 import { TaskBoardController } from './board/task-board.controller.js';
@@ -31,6 +35,10 @@ export interface CoordinationServiceConfig {
   consumerPrefix?: string;
   /** How often deadlines are checked (default 30 s); 0: only on `deadlines.tick()` (tests with a fake clock). */
   deadlineTickMs?: number;
+  /** Webhook receivers of alerts, per agency and `committee` (see `loadWebhookReceivers`); none by default. */
+  webhooks?: WebhookReceivers;
+  /** Retry timing of alert deliveries (tests shorten it). */
+  alertDelivery?: Pick<AlertDeliveryOptions, 'backoff' | 'ackWaitMs'>;
 }
 
 export interface RunningCoordinationService {
@@ -62,6 +70,12 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   const publisher = new CoordinationPublisher(nc);
   const plans = new PlanImport(projector, publisher);
   const clock = config.clock ?? systemClock;
+  const alerts = new AlertDelivery(nc, [new WebhookNotifier(config.webhooks ?? {}), new LogNotifier(logger)], {
+    ...config.alertDelivery,
+    ...(config.consumerPrefix ? { consumerName: `${config.consumerPrefix}-alert-delivery` } : {}),
+    logger: { info: (message) => logger.info(message), warn: (message) => logger.warn(message), error: (message) => logger.error(message) },
+    publishDelivered: (record) => publisher.publishEvent(record),
+  });
   const deadlines = new DeadlineEngine(projector, publisher, clock, {
     ...(config.deadlineTickMs !== undefined ? { tickMs: config.deadlineTickMs } : {}),
     logger: { error: (message) => logger.error(message) },
@@ -83,12 +97,14 @@ export async function startCoordinationService(config: CoordinationServiceConfig
     projector.changes.complete(); // ends the server-sent event streams, which would hold the HTTP server open
     await deadlines.stop();
     await app?.close();
+    await alerts.stop();
     await projector.stop();
     if (!nc.isClosed()) await nc.drain();
     await store.close();
   };
   try {
     await projector.start();
+    await alerts.start();
     deadlines.start();
     app = await createHttpApp(CoordinationAppModule, { onUnexpectedError: (error) => logger.error({ err: error }, 'unexpected error in a request') });
     await app.listen(config.port, config.host ?? '127.0.0.1');

@@ -21,3 +21,8 @@ export { DeadlineBook, endOfDay, type AlertKind, type DeadlineKind, type Deadlin
 export { alertId, decideAlerts, type AlertDecision } from './deadlines/alert-decisions.js';
 export { DeadlineEngine, type DeadlineEngineOptions } from './deadlines/deadline-engine.js';
 export { CoordinationPublisher } from './publishing/coordination-publisher.js';
+export { AlertDelivery, AlertNotDeliveredError, type AlertDeliveryOptions } from './alerts/alert-delivery.js';
+export { isDeadlineAlert, type DeadlineAlert, type Notifier } from './alerts/notifiers/notifier.js';
+export { signWebhookBody, verifyWebhookSignature, WebhookDeliveryError, WebhookHeaders, WebhookNotifier } from './alerts/notifiers/webhook.notifier.js';
+export { loadWebhookReceivers, WebhookConfigError, type WebhookReceiver, type WebhookReceivers } from './alerts/notifiers/webhook-config.js';
+export { LogNotifier } from './alerts/notifiers/log.notifier.js';

@@ -1,5 +1,6 @@
 import { createLogger } from '@lienganh/platform';
 import { COORDINATION_PORT, startCoordinationService } from './coordination-service.js';
+import { loadWebhookReceivers, WebhookConfigError, type WebhookReceivers } from './alerts/notifiers/webhook-config.js';
 import { storeFromEnv } from './store/store-from-env.js';
 
 /**
@@ -18,7 +19,15 @@ if (!Number.isInteger(deadlineTickMs) || deadlineTickMs < 0) {
   logger.fatal('DEADLINE_TICK_MS must be a whole number of milliseconds');
   process.exit(2);
 }
+let webhooks: WebhookReceivers;
+try {
+  webhooks = loadWebhookReceivers(process.env);
+} catch (error) {
+  logger.fatal(error instanceof WebhookConfigError ? error.message : String(error));
+  process.exit(2);
+}
 const service = await startCoordinationService({
+  webhooks,
   natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4250',
   port,
   host: process.env.HOST,

@@ -1,7 +1,16 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { catalog, parsePlanDocument, STREAMS } from '@lienganh/contracts';
-import { COORDINATION_PORT, DEMO_PLAN_FILES, startCoordinationService, storeFromEnv, type RunningCoordinationService } from '@lienganh/coordination';
+import {
+  COORDINATION_PORT,
+  DEMO_PLAN_FILES,
+  loadWebhookReceivers,
+  startCoordinationService,
+  storeFromEnv,
+  WebhookConfigError,
+  type RunningCoordinationService,
+  type WebhookReceivers,
+} from '@lienganh/coordination';
 import { cultureService } from '@lienganh/culture';
 import { healthService } from '@lienganh/health';
 import { justiceService } from '@lienganh/justice';
@@ -35,6 +44,7 @@ export function startCommand(): Command {
       const port = natsPort();
       const ports = AGENCY_SERVICE_DEFINITIONS.map((definition) => servicePort(definition.agency, definition.defaultPort));
       const coordinationPort = servicePort('coordination', COORDINATION_PORT);
+      const webhooks = webhookReceivers();
       let server: NatsServer | undefined;
       let url = process.env.NATS_URL;
       if (!url) {
@@ -75,6 +85,7 @@ export function startCommand(): Command {
           natsUrl: url,
           port: coordinationPort,
           store: await storeFromEnv(process.env),
+          webhooks,
           logger: createLogger('coordination', process.env.LOG_LEVEL ?? 'warn'),
         });
         await loadDemoPlans(coordination);
@@ -110,6 +121,16 @@ const AGENCY_SERVICE_DEFINITIONS = [labourService, policeService, healthService,
 
 function servicePort(agency: string, defaultPort: number): number {
   return portFromEnv(`${agency.toUpperCase()}_PORT`, defaultPort);
+}
+
+/** Alert webhooks from LIENGANH_WEBHOOKS or LIENGANH_WEBHOOKS_FILE; a bad one is a usage error, before anything starts. */
+function webhookReceivers(): WebhookReceivers {
+  try {
+    return loadWebhookReceivers(process.env);
+  } catch (error) {
+    if (error instanceof WebhookConfigError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 function natsPort(): number {

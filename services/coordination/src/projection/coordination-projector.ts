@@ -72,7 +72,7 @@ export class CoordinationProjector {
     const events = await this.catchUp(AGENCY_STREAM);
     await this.commit();
     this.options.logger.info(`coordination: ${this.projection.state.plans.size} plans, caught up on ${plans + events} events (store: ${this.store.kind})`);
-    const { logger, concurrency = 64, consumerPrefix = 'coordination' } = this.options;
+    const { concurrency = 64, consumerPrefix = 'coordination' } = this.options;
     this.consumers.push(
       this.consumer(COORDINATION_STREAM, `${consumerPrefix}-own-events`, 1),
       this.consumer(AGENCY_STREAM, `${consumerPrefix}-agency-events`, concurrency),

@@ -1,4 +1,4 @@
-import { buildEvent, encodeBinary, MSG_ID_HEADER, type EventDefinition } from '@lienganh/contracts';
+import { buildEvent, encodeBinary, findEventDefinition, MSG_ID_HEADER, STREAMS, type BusEvent, type EventDefinition } from '@lienganh/contracts';
 import { jetstream } from '@nats-io/jetstream';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import type { z } from 'zod';
@@ -13,10 +13,15 @@ export class CoordinationPublisher {
   constructor(private readonly nc: NatsConnection) {}
 
   async publish<D extends EventDefinition>(definition: D, data: z.input<D['schema']>, options: { id: string; time?: Date | string }): Promise<void> {
-    const event = buildEvent(definition, data, options);
-    const { headers, data: body } = encodeBinary(event);
+    await this.publishEvent(buildEvent(definition, data, options));
+  }
+
+  /** An event already built (and so validated), e.g. a delivery record. */
+  async publishEvent(event: BusEvent): Promise<void> {
+    const { headers, data } = encodeBinary(event);
     const withoutId = natsHeaders();
     for (const [name, value] of Object.entries(headers)) if (name !== MSG_ID_HEADER) withoutId.set(name, value);
-    await jetstream(this.nc).publish(definition.subject, body, { headers: withoutId, msgID: event.id });
+    const subject = findEventDefinition(event.type)!.subject;
+    await jetstream(this.nc).publish(subject, data, { headers: withoutId, msgID: event.id, expect: { streamName: STREAMS.coordinationEvents.name } });
   }
 }
