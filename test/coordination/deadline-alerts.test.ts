@@ -21,6 +21,7 @@ import { policeService } from '@lienganh/police';
 import { cultureService } from '@lienganh/culture';
 import { eventually, postJson } from '../support/http.js';
 import { startNatsFixture, type NatsFixture } from '../support/nats.js';
+import { openEventStream } from '../support/sse.js';
 
 const DAY = 86_400_000;
 const keys = { police: 'police-test-key-0123456789', labour: 'labour-test-key-0123456789', culture: 'culture-test-key-0123456789' };
@@ -113,7 +114,14 @@ describe('deadline engine', () => {
     setClock(due - 3 * DAY - 60_000);
     expect((await tick()).filter((alert) => alert.deadline.id === deadline.id)).toEqual([]);
     setClock(due - 3 * DAY + 60_000);
-    expect((await tick()).filter((alert) => alert.deadline.id === deadline.id).map((alert) => alert.id)).toEqual(['referral:cg-han-1:approaching:3']);
+    const stream = await openEventStream(`${coordination.url}/api/v1/stream`);
+    try {
+      expect((await tick()).filter((alert) => alert.deadline.id === deadline.id).map((alert) => alert.id)).toEqual(['referral:cg-han-1:approaching:3']);
+      const streamed = await stream.next((event) => event.type === 'alert' && event.data.id === 'referral:cg-han-1:approaching:3');
+      expect(streamed.data).toMatchObject({ kind: 'approaching', leadDays: 3, status: 'open', deadline: { id: 'referral:cg-han-1', agency: 'labour' } });
+    } finally {
+      stream.close();
+    }
 
     // Stopped before the deadline, started again after it: the overdue alert comes once.
     await coordination.close();
