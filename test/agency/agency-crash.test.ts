@@ -1,29 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEvent, decodeNatsMessage, policeInspectionCompleted, STREAMS } from '@lienganh/contracts';
 import { startNatsFixture, type NatsFixture } from '../support/nats.js';
-import { repoRoot } from '../support/cli.js';
+import { startServiceProcess } from '../support/service-process.js';
 import { eventually, postJson } from '../support/http.js';
 
-/** The police service as its own process, the way it runs in production (`node dist/main.js`). */
-function startPoliceProcess(natsUrl: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [join(repoRoot, 'services/police/dist/main.js')], {
-    env: { ...process.env, NATS_URL: natsUrl, POLICE_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', LIENGANH_AGENCY_KEYS: JSON.stringify({ police: KEY }) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  return eventually(
-    () => {
-      const url = /"url":"(http:\/\/[^"]+)"/.exec(output)?.[1];
-      return url ? { child, url } : undefined;
-    },
-    20_000,
-    () => output,
-  );
-}
+/** The police service as its own process, the way it runs in production. */
+const startPoliceProcess = (natsUrl: string, dataDir: string) =>
+  startServiceProcess('services/police/dist/main.js', { NATS_URL: natsUrl, POLICE_PORT: '0', DATA_DIR: dataDir, LIENGANH_AGENCY_KEYS: JSON.stringify({ police: KEY }) });
 
 const KEY = 'police-crash-test-key-0123456789';
 let nats: NatsFixture;

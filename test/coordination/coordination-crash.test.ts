@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { encodeBinary, findEventDefinition, MSG_ID_HEADER, STREAMS, type AgencyService, type BusEvent } from '@lienganh/contracts';
 import { DEMO_PLAN_FILES, startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { createRecordGenerator } from '../../scripts/cli/src/simulation/record-generator.js';
-import { repoRoot } from '../support/cli.js';
+import { startServiceProcess } from '../support/service-process.js';
 import { eventually } from '../support/http.js';
 import { startNatsFixture, type NatsFixture } from '../support/nats.js';
 
@@ -20,23 +19,11 @@ function simulatedStream(): BusEvent[] {
   return Array.from({ length: 5_000 }, (_, index) => generators[index % generators.length]!.next());
 }
 
-/** The coordination service as its own process, the way it runs in production (`node dist/main.js`). */
-function startCoordinationProcess(natsUrl: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [join(repoRoot, 'services/coordination/dist/main.js')], {
-    env: { ...process.env, NATS_URL: natsUrl, COORDINATION_PORT: '0', LOG_LEVEL: 'info', MONGODB_URI: '', DEADLINE_TICK_MS: '0' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  return eventually(
-    () => {
-      const url = /"url":"(http:\/\/[^"]+)"/.exec(output)?.[1];
-      return url ? { child, url } : undefined;
-    },
-    30_000,
-    () => output,
-  );
+/** The coordination service as its own process, the way it runs in production. */
+async function startCoordinationProcess(natsUrl: string): Promise<{ child: ChildProcess; url: string }> {
+  const started = await startServiceProcess('services/coordination/dist/main.js', { NATS_URL: natsUrl, COORDINATION_PORT: '0', MONGODB_URI: '', DEADLINE_TICK_MS: '0' });
+  children.push(started.child);
+  return started;
 }
 
 let nats: NatsFixture;

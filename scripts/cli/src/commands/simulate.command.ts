@@ -5,6 +5,7 @@ import cliProgress from 'cli-progress';
 import { Command } from 'commander';
 import { createRecordGenerator } from '../simulation/record-generator.js';
 import { UsageError } from '../usage-error.js';
+import { serviceEndpoint } from '../service-endpoint.js';
 
 /** The ports `npm start` gives the agency services (`<AGENCY>_PORT` changes one). */
 const DEFAULT_PORTS: Record<AgencyService, number> = { labour: 8081, police: 8082, health: 8083, culture: 8084, justice: 8085 };
@@ -123,17 +124,7 @@ function seedOf(value: string): number {
 
 /** `--url`, else the port `npm start` gives the agency; the events endpoint under it. */
 function endpointOf(agency: AgencyService, url: string | undefined): string {
-  const base = url ?? `http://127.0.0.1:${portOf(agency)}`;
-  let parsed: URL;
-  try {
-    parsed = new URL(base);
-  } catch {
-    throw new UsageError(`--url: địa chỉ không hợp lệ / not a URL: "${base}"`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`--url: phải là http(s) / must be http or https: "${base}"`);
-  const path = parsed.pathname.replace(/\/+$/, '');
-  parsed.pathname = path.endsWith('/api/v1/events') ? path : `${path}/api/v1/events`;
-  return parsed.toString();
+  return serviceEndpoint(url ?? `http://127.0.0.1:${portOf(agency)}`, '/api/v1/events');
 }
 
 function portOf(agency: AgencyService): number {

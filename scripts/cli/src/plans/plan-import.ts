@@ -1,5 +1,5 @@
 import type { ContractIssue, Plan } from '@lienganh/contracts';
-import { UsageError } from '../usage-error.js';
+import { serviceEndpoint } from '../service-endpoint.js';
 
 /** Where `npm start` will run the coordination service; `LIENGANH_COORDINATION_URL` or `--url` change it. */
 export const DEFAULT_COORDINATION_URL = 'http://127.0.0.1:8080';
@@ -22,17 +22,7 @@ interface ServiceError {
 
 /** `--url`, else `LIENGANH_COORDINATION_URL`, else the default; the plans endpoint under it. Bad input exits 2. */
 export function plansEndpoint(url: string | undefined): string {
-  const base = url || process.env.LIENGANH_COORDINATION_URL || DEFAULT_COORDINATION_URL;
-  let parsed: URL;
-  try {
-    parsed = new URL(base);
-  } catch {
-    throw new UsageError(`--url: địa chỉ không hợp lệ / not a URL: "${base}"`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`--url: phải là http(s) / must be http or https: "${base}"`);
-  const path = parsed.pathname.replace(/\/+$/, '');
-  parsed.pathname = path.endsWith(PLANS_PATH) ? path : `${path}${PLANS_PATH}`;
-  return parsed.toString();
+  return serviceEndpoint(url || process.env.LIENGANH_COORDINATION_URL || DEFAULT_COORDINATION_URL, PLANS_PATH);
 }
 
 /** One POST of the parsed plan; never retried (a second POST of the same plan would answer 409). */
