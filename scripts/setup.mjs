@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Brings a fresh clone to a runnable state: npm packages, Debian's nats-server, the build.
+// Brings a fresh clone to a runnable state: npm packages, Debian's nats-server, the build;
+// with --tests also Debian's chromium, which the browser tests drive through playwright-core.
 // Runs before `npm start` and `npm test`, on whatever Node runs npm (no dependencies here).
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
@@ -33,20 +34,29 @@ function findOnPath(binary) {
   return undefined;
 }
 
-function installNatsServer() {
-  if (process.env.NATS_SERVER_BIN || findOnPath('nats-server')) return;
+/** Installs a Debian package with apt-get, as root or through sudo; `override` names the variable that points elsewhere instead. */
+function aptInstall(pkg, override) {
   const isRoot = process.getuid?.() === 0;
-  const sudo = isRoot ? [] : ['sudo'];
   if (!isRoot && !findOnPath('sudo')) {
-    console.error('[setup] nats-server is missing: install it with `apt-get install nats-server` as root, or set NATS_SERVER_BIN');
+    console.error(`[setup] ${pkg} is missing: install it with \`apt-get install ${pkg}\` as root, or set ${override}`);
     process.exit(1);
   }
-  say('installing nats-server from Debian (apt-get install nats-server)');
-  const apt = (args) => run(sudo.length ? 'sudo' : 'apt-get', sudo.length ? ['apt-get', ...args] : args, {
+  say(`installing ${pkg} from Debian (apt-get install ${pkg})`);
+  const apt = (args) => run(isRoot ? 'apt-get' : 'sudo', isRoot ? args : ['apt-get', ...args], {
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
   apt(['update', '-qq']);
-  apt(['install', '-y', '-qq', 'nats-server']);
+  apt(['install', '-y', '-qq', pkg]);
+}
+
+function installNatsServer() {
+  if (process.env.NATS_SERVER_BIN || findOnPath('nats-server')) return;
+  aptInstall('nats-server', 'NATS_SERVER_BIN');
+}
+
+function installChromium() {
+  if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) return;
+  aptInstall('chromium', 'CHROMIUM_PATH');
 }
 
 function build() {
@@ -58,4 +68,5 @@ function build() {
 
 installPackages();
 installNatsServer();
+if (process.argv.includes('--tests')) installChromium();
 build();

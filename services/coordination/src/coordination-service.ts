@@ -1,4 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import { Module } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { INestApplication } from '@nestjs/common';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -15,6 +17,7 @@ import { CLOCK, PLAN_IMPORT, PROJECTOR, systemClock, type Clock } from './http/t
 import { PlanImport } from './plans/plan-import.js';
 import { CoordinationPublisher } from './publishing/coordination-publisher.js';
 import { PlansController } from './plans/plans.controller.js';
+import { PeriodicReportController } from './reports/periodic-report.controller.js';
 import { CoordinationProjector } from './projection/coordination-projector.js';
 import type { CoordinationStore } from './store/coordination-store.js';
 import { InMemoryCoordinationStore } from './store/in-memory-coordination.store.js';
@@ -22,6 +25,7 @@ import { BoardStreamController } from './stream/board-stream.controller.js';
 import { TargetsController } from './targets/targets.controller.js';
 
 export const COORDINATION_PORT = 8080;
+const WEB_DIR = fileURLToPath(new URL('../web', import.meta.url));
 
 export interface CoordinationServiceConfig {
   natsUrl: string;
@@ -82,7 +86,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   });
 
   @Module({
-    controllers: [PlansController, TaskBoardController, CommitteeController, TargetsController, AlertsController, BoardStreamController, HealthController],
+    controllers: [PlansController, TaskBoardController, CommitteeController, TargetsController, AlertsController, BoardStreamController, PeriodicReportController, HealthController],
     providers: [
       { provide: PROJECTOR, useValue: projector },
       { provide: CLOCK, useValue: clock },
@@ -107,6 +111,8 @@ export async function startCoordinationService(config: CoordinationServiceConfig
     await alerts.start();
     deadlines.start();
     app = await createHttpApp(CoordinationAppModule, { onUnexpectedError: (error) => logger.error({ err: error }, 'unexpected error in a request') });
+    // The committee's dashboard: static files, no build step (web/index.html at `/`).
+    (app as NestExpressApplication).useStaticAssets(WEB_DIR, { index: 'index.html', maxAge: '1m' });
     await app.listen(config.port, config.host ?? '127.0.0.1');
   } catch (error) {
     await close().catch(() => undefined);

@@ -1,0 +1,237 @@
+// The committee's dashboard: reads the coordination API, renders, and follows the SSE stream.
+// Plain modules, no build step: the page is served as it is written.
+
+const TEXT = {
+  vi: {
+    skip: 'Bỏ qua, tới nội dung chính', title: 'Ban Chỉ đạo 138 — Phòng, chống mại dâm', updated: 'Cập nhật',
+    connecting: 'đang kết nối…', live: '● trực tuyến', offline: '○ mất kết nối, đang thử lại…',
+    plans: 'Kế hoạch', plan: 'Kế hoạch', allPlans: 'Tất cả kế hoạch', targets: 'Chỉ tiêu theo cơ quan',
+    alerts: 'Cảnh báo đang mở', noAlerts: 'Không có cảnh báo đang mở.', areas: 'Theo địa bàn', funnel: 'Chuyển gửi hỗ trợ',
+    reporting: 'Chế độ báo cáo', tasks: 'Nhiệm vụ', agency: 'Cơ quan', status: 'Tình trạng', area: 'Địa bàn', all: 'Tất cả',
+    task: 'Nhiệm vụ', lead: 'Chủ trì', supporting: 'Phối hợp', due: 'Thời hạn', progress: 'Tiến độ', goal: 'Mục tiêu',
+    achieved: 'Đạt', events: 'sự kiện', period: 'Kỳ', onTime: 'Đúng hạn', late: 'Muộn', missing: 'Chưa gửi', dueReports: 'Phải gửi',
+    taskCount: (shown, total) => `${shown} / ${total} nhiệm vụ`, noTasks: 'Không có nhiệm vụ phù hợp.',
+    status_: { 'on-track': 'đúng tiến độ', 'at-risk': 'có nguy cơ chậm', overdue: 'quá hạn', achieved: 'đã đạt', 'not-started': 'chưa bắt đầu', 'in-progress': 'đang thực hiện', done: 'hoàn thành' },
+    alert_: { approaching: 'Sắp đến hạn', overdue: 'Quá hạn', escalated: 'Báo cáo Ban Chỉ đạo', resolved: 'Đã xử lý' },
+    deadline_: { task: 'nhiệm vụ', 'referral-handover': 'tiếp nhận chuyển gửi', 'follow-up-check': 'hậu kiểm', 'periodic-report': 'báo cáo định kỳ', 'hotspot-patrol': 'tuần tra tụ điểm' },
+    funnel_: { made: 'Đã chuyển gửi', accepted: 'Đã tiếp nhận', declined: 'Từ chối', serviceDelivered: 'Đã hỗ trợ', closed: 'Đã kết thúc' },
+    levels: { province: 'tỉnh/thành', district: 'quận/huyện', commune: 'xã', ward: 'phường' },
+  },
+  en: {
+    skip: 'Skip to main content', title: 'Steering Committee 138 — Prostitution prevention', updated: 'Updated',
+    connecting: 'connecting…', live: '● live', offline: '○ offline, retrying…',
+    plans: 'Plans', plan: 'Plan', allPlans: 'All plans', targets: 'Targets by agency',
+    alerts: 'Open alerts', noAlerts: 'No open alerts.', areas: 'By area', funnel: 'Referrals for support',
+    reporting: 'Reporting', tasks: 'Tasks', agency: 'Agency', status: 'Status', area: 'Area', all: 'All',
+    task: 'Task', lead: 'Lead', supporting: 'Supporting', due: 'Due', progress: 'Progress', goal: 'Goal',
+    achieved: 'Achieved', events: 'events', period: 'Period', onTime: 'On time', late: 'Late', missing: 'Missing', dueReports: 'Due',
+    taskCount: (shown, total) => `${shown} of ${total} tasks`, noTasks: 'No matching tasks.',
+    status_: { 'on-track': 'on track', 'at-risk': 'at risk', overdue: 'overdue', achieved: 'achieved', 'not-started': 'not started', 'in-progress': 'in progress', done: 'done' },
+    alert_: { approaching: 'Approaching', overdue: 'Overdue', escalated: 'Escalated to the committee', resolved: 'Resolved' },
+    deadline_: { task: 'task', 'referral-handover': 'referral hand-over', 'follow-up-check': 'follow-up check', 'periodic-report': 'periodic report', 'hotspot-patrol': 'hotspot patrol' },
+    funnel_: { made: 'Referred', accepted: 'Taken on', declined: 'Declined', serviceDelivered: 'Service delivered', closed: 'Closed' },
+    levels: { province: 'province', district: 'district', commune: 'commune', ward: 'ward' },
+  },
+};
+
+const state = { lang: localStorage.getItem('lienganh-lang') === 'en' ? 'en' : 'vi', overview: null, agencyNames: new Map(), tasks: [], alerts: [], plan: '', filters: { agency: '', status: '', area: '' } };
+const $ = (selector) => document.querySelector(selector);
+const t = () => TEXT[state.lang];
+const local = (text) => (text && typeof text === 'object' ? text[state.lang] ?? text.vi : text ?? '');
+const agencyName = (code) => local(state.agencyNames.get(code)) || code;
+const inPlan = (planId) => !state.plan || planId === state.plan;
+// Formatters are costly to make: one per language, made once.
+const formats = {};
+const formatsOf = (lang) =>
+  (formats[lang] ??= {
+    number: new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 2 }),
+    date: new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'medium', timeZone: 'Asia/Ho_Chi_Minh' }),
+  });
+const fmtNumber = (value) => formatsOf(state.lang).number.format(value);
+const fmtDate = (iso) => (iso ? formatsOf(state.lang).date.format(new Date(iso)) : '—');
+
+/** Builds an element: el('td', { class: 'num' }, 'text', child…). */
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) if (value !== undefined && value !== null && value !== false) node.setAttribute(name, value === true ? '' : String(value));
+  for (const child of children.flat()) node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  return node;
+}
+
+async function getJson(path) {
+  const response = await fetch(path, { headers: { accept: 'application/json' } });
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return response.json();
+}
+
+async function loadAll() {
+  const [overview, tasks, alerts] = await Promise.all([getJson('/api/v1/committee/overview'), getJson('/api/v1/tasks'), getJson('/api/v1/alerts?status=open')]);
+  state.overview = overview;
+  state.agencyNames = new Map(overview.agencies.map((agency) => [agency.agency, agency.name]));
+  state.tasks = tasks.tasks;
+  state.alerts = alerts.alerts.filter((alert) => alert.kind !== 'resolved');
+  render();
+}
+
+function render() {
+  document.documentElement.lang = state.lang;
+  for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t()[node.dataset.i18n];
+  for (const button of document.querySelectorAll('[data-lang]')) button.setAttribute('aria-pressed', String(button.dataset.lang === state.lang));
+  if (!state.overview) return;
+  $('#generated-at').textContent = fmtDate(state.overview.generatedAt);
+  $('#generated-at').dateTime = state.overview.generatedAt;
+  renderPlans();
+  renderTargets();
+  renderAlerts();
+  renderAreas();
+  renderFunnel();
+  renderReporting();
+  renderTaskFilters();
+  renderTasks();
+  document.body.dataset.ready = 'true';
+}
+
+function renderPlans() {
+  const select = $('#plan-filter');
+  select.replaceChildren(el('option', { value: '' }, t().allPlans), ...state.overview.plans.map((plan) => el('option', { value: plan.id, selected: plan.id === state.plan }, `${plan.number} — ${local(plan.title)}`)));
+  $('#plan-list').replaceChildren(
+    ...state.overview.plans.filter((plan) => inPlan(plan.id)).map((plan) => el('li', {}, el('strong', {}, local(plan.title)), el('br'), el('span', { class: 'muted' }, `${plan.number} · ${t().levels[plan.level] ?? plan.level} ${plan.area} · ${fmtDate(`${plan.period.start}T00:00:00+07:00`)} – ${fmtDate(`${plan.period.end}T00:00:00+07:00`)}`))),
+  );
+}
+
+function targetNode(target) {
+  const key = `${target.planId}/${target.id}`;
+  const goal = target.goal.min !== undefined ? `≥ ${fmtNumber(target.goal.min)}` : `≤ ${fmtNumber(target.goal.max)}`;
+  const unit = target.measure === 'percentage' ? '%' : '';
+  return el(
+    'div', { class: 'target', 'data-target': key },
+    el('div', { class: 'name', id: `t-${cssId(key)}` }, local(target.title)),
+    el('div', { class: 'bar', role: 'progressbar', 'aria-labelledby': `t-${cssId(key)}`, 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': target.percent, 'aria-valuetext': `${fmtNumber(target.achieved)}${unit} (${goal}${unit}), ${t().status_[target.status]}` }, el('span', { style: `width:${Math.min(100, target.percent)}%` })),
+    el('div', { class: 'muted' }, el('span', { 'data-achieved': '' }, `${t().achieved}: ${fmtNumber(target.achieved)}${unit} / ${goal}${unit}`), ' ', el('span', { class: `status ${target.status}` }, t().status_[target.status])),
+  );
+}
+
+function renderTargets() {
+  const targets = state.overview.targets.filter((target) => inPlan(target.planId));
+  const agencies = [...new Set(targets.map((target) => target.agency))];
+  $('#targets').replaceChildren(...agencies.map((agency) => el('div', { class: 'group' }, el('h3', {}, agencyName(agency)), ...targets.filter((target) => target.agency === agency).map(targetNode))));
+}
+
+/** A target moved (SSE): only its bar and figures change, the page stays where it is. */
+function updateTarget(target) {
+  if (!state.overview) return;
+  const index = state.overview.targets.findIndex((entry) => entry.planId === target.planId && entry.id === target.id);
+  if (index < 0) return;
+  state.overview.targets[index] = target;
+  const node = document.querySelector(`[data-target="${CSS.escape(`${target.planId}/${target.id}`)}"]`);
+  if (node) node.replaceWith(targetNode(target));
+}
+
+function renderAlerts() {
+  const alerts = state.alerts.filter((alert) => inPlan(alert.deadline.planId));
+  $('#alert-count').textContent = alerts.length ? String(alerts.length) : '';
+  $('#alerts').replaceChildren(
+    ...(alerts.length
+      ? alerts.slice(-200).reverse().map((alert) => el('li', { class: alert.kind }, el('strong', {}, t().alert_[alert.kind]), ` · ${t().deadline_[alert.deadline.kind] ?? alert.deadline.kind} · ${agencyName(alert.deadline.agency)} · ${alert.deadline.areaCode} · ${t().due}: ${fmtDate(alert.deadline.dueAt)}`, el('br'), el('span', { class: 'muted' }, alert.deadline.refId)))
+      : [el('li', {}, t().noAlerts)]),
+  );
+}
+
+function renderAreas() {
+  const plans = state.overview.plans.filter((plan) => inPlan(plan.id) && plan.areas.length);
+  const rows = plans.flatMap((plan) => plan.areas.map((area) => el('tr', {}, el('th', { scope: 'row' }, local(area.name)), el('td', { class: 'num' }, fmtNumber(area.targets.reduce((sum, target) => sum + target.events, 0))), el('td', {}, area.targets.filter((target) => target.events > 0).length))));
+  $('#areas').replaceChildren(el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t().area), el('th', { scope: 'col', class: 'num' }, t().events), el('th', { scope: 'col' }, t().targets))), el('tbody', {}, rows));
+}
+
+function renderFunnel() {
+  const totals = { made: 0, accepted: 0, declined: 0, serviceDelivered: 0, closed: 0 };
+  for (const plan of state.overview.plans.filter((entry) => inPlan(entry.id))) for (const stage of Object.keys(totals)) totals[stage] += plan.referrals[stage];
+  const most = Math.max(1, totals.made);
+  $('#funnel').replaceChildren(
+    ...Object.entries(totals).map(([stage, count]) => el('div', { class: 'step' }, el('span', { id: `f-${stage}` }, t().funnel_[stage]), el('div', { class: 'bar', role: 'meter', 'aria-labelledby': `f-${stage}`, 'aria-valuemin': 0, 'aria-valuemax': most, 'aria-valuenow': count }, el('span', { style: `width:${(count / most) * 100}%` })), el('span', { class: 'num' }, fmtNumber(count)))),
+  );
+}
+
+function renderReporting() {
+  const rows = state.overview.plans
+    .filter((plan) => inPlan(plan.id))
+    .flatMap((plan) => plan.reporting.map((body) => el('tr', {}, el('th', { scope: 'row' }, agencyName(body.body)), el('td', { class: 'num' }, body.due), el('td', { class: 'num' }, body.onTime), el('td', { class: 'num' }, body.late), el('td', { class: 'num' }, body.missing))));
+  $('#reporting').replaceChildren(el('thead', {}, el('tr', {}, ...[t().agency, t().dueReports, t().onTime, t().late, t().missing].map((label, index) => el('th', { scope: 'col', class: index ? 'num' : undefined }, label)))), el('tbody', {}, rows));
+}
+
+function renderTaskFilters() {
+  const form = $('#task-filters');
+  const tasks = state.tasks.filter((task) => inPlan(task.planId));
+  const option = (value, label, current) => el('option', { value, selected: value === current }, label);
+  const agencies = [...new Set(tasks.flatMap((task) => [task.lead, ...task.supporting]))].sort();
+  const areas = [...new Set(tasks.map((task) => task.area))].sort();
+  form.agency.replaceChildren(option('', t().all, state.filters.agency), ...agencies.map((code) => option(code, agencyName(code), state.filters.agency)));
+  form.status.replaceChildren(option('', t().all, state.filters.status), ...Object.entries(t().status_).filter(([code]) => ['not-started', 'in-progress', 'done', 'overdue'].includes(code)).map(([code, label]) => option(code, label, state.filters.status)));
+  form.area.replaceChildren(option('', t().all, state.filters.area), ...areas.map((code) => option(code, code, state.filters.area)));
+}
+
+function renderTasks() {
+  const { agency, status, area } = state.filters;
+  const all = state.tasks.filter((task) => inPlan(task.planId));
+  const tasks = all.filter((task) => (!agency || task.lead === agency || task.supporting.includes(agency)) && (!status || task.status === status) && (!area || task.area === area));
+  $('#task-summary').textContent = t().taskCount(tasks.length, all.length);
+  const head = el('thead', {}, el('tr', {}, ...[t().task, t().lead, t().supporting, t().due, t().progress, t().status].map((label) => el('th', { scope: 'col' }, label))));
+  const rows = tasks.map((task) => el('tr', { 'data-task': `${task.planId}/${task.taskId}` }, el('td', {}, local(task.title)), el('td', {}, agencyName(task.lead)), el('td', {}, task.supporting.map(agencyName).join(', ')), el('td', {}, task.due ? fmtDate(`${task.due}T00:00:00+07:00`) : task.recurrence ?? '—'), el('td', { class: 'num' }, `${fmtNumber(task.progress)}%`), el('td', {}, el('span', { class: `status ${task.status}` }, t().status_[task.status]))));
+  $('#tasks').replaceChildren(head, el('tbody', {}, rows.length ? rows : [el('tr', {}, el('td', { colspan: 6 }, t().noTasks))]));
+}
+
+function updateTask(task) {
+  const index = state.tasks.findIndex((entry) => entry.planId === task.planId && entry.taskId === task.taskId);
+  if (index >= 0) state.tasks[index] = task;
+  scheduleTasks();
+}
+
+const cssId = (text) => text.replace(/[^A-Za-z0-9_-]/g, '_');
+
+/** Several changes in a burst redraw once. */
+function debounce(action, ms) {
+  let timer;
+  return () => {
+    clearTimeout(timer);
+    timer = setTimeout(action, ms);
+  };
+}
+const scheduleTasks = debounce(() => renderTasks(), 150);
+const scheduleReload = debounce(() => loadAll().catch(showError), 1_000);
+
+function follow() {
+  const stream = new EventSource('/api/v1/stream');
+  stream.addEventListener('open', () => ($('#live').textContent = t().live));
+  stream.addEventListener('error', () => ($('#live').textContent = t().offline));
+  stream.addEventListener('ready', () => ($('#live').textContent = t().live));
+  stream.addEventListener('target', (message) => {
+    updateTarget(JSON.parse(message.data));
+    scheduleReload(); // areas, funnel and reporting are recomputed by the service
+  });
+  stream.addEventListener('task', (message) => updateTask(JSON.parse(message.data)));
+  stream.addEventListener('alert', () => scheduleReload());
+  stream.addEventListener('plan', () => scheduleReload());
+}
+
+function showError(error) {
+  $('#live').textContent = `⚠ ${error.message}`;
+}
+
+for (const button of document.querySelectorAll('[data-lang]')) {
+  button.addEventListener('click', () => {
+    state.lang = button.dataset.lang;
+    localStorage.setItem('lienganh-lang', state.lang);
+    render();
+  });
+}
+$('#plan-filter').addEventListener('change', (event) => {
+  state.plan = event.target.value;
+  render();
+});
+$('#task-filters').addEventListener('change', (event) => {
+  state.filters[event.target.name] = event.target.value;
+  renderTasks();
+});
+
+render();
+loadAll().then(follow).catch(showError);

@@ -1,0 +1,170 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { Browser, Page } from 'playwright-core';
+import { buildEvent, policeInspectionCompleted, type BusEvent } from '@lienganh/contracts';
+import { DEMO_PLAN_FILES, startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
+import { startAgencyService, type RunningAgencyService } from '@lienganh/platform';
+import { policeService } from '@lienganh/police';
+import { launchChromium } from '../support/browser.js';
+import { repoRoot } from '../support/cli.js';
+import { postJson } from '../support/http.js';
+import { startNatsFixture, type NatsFixture } from '../support/nats.js';
+
+const keys = { police: 'police-test-key-0123456789' };
+const screenshots = join(repoRoot, 'test-output', 'screenshots');
+const baDinh = parseYaml(readFileSync(DEMO_PLAN_FILES[0]!, 'utf8'));
+const TARGET = 'kh-ba-dinh-2021/ct-kiem-tra-hanh-chinh-400';
+
+let nats: NatsFixture;
+let police: RunningAgencyService;
+let coordination: RunningCoordinationService;
+let browser: Browser;
+let dataDir: string;
+
+beforeAll(async () => {
+  mkdirSync(screenshots, { recursive: true });
+  nats = await startNatsFixture();
+  dataDir = mkdtempSync(join(tmpdir(), 'lienganh-browser-'));
+  police = await startAgencyService(policeService, { natsUrl: nats.server.url, port: 0, dataDir, keys });
+  coordination = await startCoordinationService({ natsUrl: nats.server.url, port: 0, clock: { now: () => new Date('2021-06-01T09:00:00+07:00') }, deadlineTickMs: 0 });
+  expect((await postJson(`${coordination.url}/api/v1/plans`, baDinh)).status).toBe(201);
+  browser = await launchChromium();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await coordination?.close();
+  await police?.close();
+  await nats?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function openDashboard(viewport: { width: number; height: number }): Promise<Page> {
+  const page = await browser.newPage({ viewport, locale: 'vi-VN' });
+  await page.goto(coordination.url);
+  await page.waitForSelector('body[data-ready="true"]');
+  return page;
+}
+
+const barOf = (page: Page, key: string) => page.locator(`[data-target="${key}"] [role="progressbar"]`);
+
+function inspection(n: number): Omit<BusEvent, 'source' | 'subject'> {
+  const data = { ...policeInspectionCompleted.example, inspectionId: `kt-web-${n}`, areaCode: 'hn-ba-dinh-kim-ma' };
+  const { source: _source, subject: _subject, ...event } = buildEvent(policeInspectionCompleted, data, { time: new Date('2021-05-20T21:00:00+07:00') });
+  return event;
+}
+
+/** A province plan as large as the load measurement asks: 50 targets, 500 tasks. */
+function largePlan() {
+  const areas = Array.from({ length: 20 }, (_, n) => ({ code: `tn-phuong-${n}`, name: { vi: `Phường ${n}`, en: `Ward ${n}` }, level: 'ward', parent: 'tn' }));
+  const agencies = ['police', 'labour', 'health', 'culture', 'justice'];
+  return {
+    id: 'kh-tai-thu-2021',
+    number: '1/KH-THU',
+    issuedOn: '2021-01-05',
+    issuingBody: 'coordination',
+    level: 'province',
+    area: 'tn',
+    period: { start: '2021-01-01', end: '2021-12-31' },
+    title: { vi: 'Kế hoạch thử tải', en: 'Load test plan' },
+    areas: [{ code: 'tn', name: { vi: 'Tỉnh thử', en: 'Test province' }, level: 'province' }, ...areas],
+    targets: Array.from({ length: 50 }, (_, n) => ({
+      id: `ct-${n}`,
+      title: { vi: `Chỉ tiêu ${n}: kiểm tra cơ sở`, en: `Target ${n}: inspections` },
+      agency: agencies[n % agencies.length],
+      measure: { kind: 'count', eventType: 'vn.pcmd.police.inspection.completed.v1', area: areas[n % areas.length]!.code },
+      goal: { min: 10 + n },
+    })),
+    tasks: Array.from({ length: 500 }, (_, n) => ({
+      id: `nv-${n}`,
+      title: { vi: `Nhiệm vụ ${n}`, en: `Task ${n}` },
+      lead: agencies[n % agencies.length],
+      supporting: [agencies[(n + 1) % agencies.length]],
+      area: areas[n % areas.length]!.code,
+      due: '2021-12-31',
+      targets: [`ct-${n % 50}`],
+    })),
+  };
+}
+
+describe('the committee dashboard in a real Chromium', () => {
+  it("loads the imported plan's targets, in Vietnamese, labelled for screen readers", async () => {
+    const page = await openDashboard({ width: 1280, height: 900 });
+    await expect(page.locator('h1').textContent()).resolves.toContain('Ban Chỉ đạo 138');
+    expect(await page.getAttribute('html', 'lang')).toBe('vi');
+    const bars = page.locator('#targets [role="progressbar"]');
+    expect(await bars.count()).toBe(baDinh.targets.length);
+    // Every bar is named by its target's title and says its value in words.
+    const bar = barOf(page, TARGET);
+    const labelId = await bar.getAttribute('aria-labelledby');
+    expect(await page.locator(`#${labelId}`).textContent()).toContain('400');
+    expect(await bar.getAttribute('aria-valuetext')).toMatch(/≥ 400/);
+    expect(await page.locator('#tasks tbody tr').count()).toBe(baDinh.tasks.length);
+    await page.close();
+  });
+
+  it('moves the matching progress bar when police post an inspection, without a reload', async () => {
+    const page = await openDashboard({ width: 1280, height: 900 });
+    await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same page'));
+    expect(await barOf(page, TARGET).getAttribute('aria-valuenow')).toBe('0');
+    await page.waitForSelector('#live:has-text("trực tuyến")');
+
+    expect((await postJson(`${police.url}/api/v1/events`, [inspection(1), inspection(2)], keys.police)).status).toBe(202);
+
+    await page.waitForFunction((key) => document.querySelector(`[data-target="${key}"] [role="progressbar"]`)?.getAttribute('aria-valuenow') === '0.5', TARGET);
+    expect(await page.locator(`[data-target="${TARGET}"] [data-achieved]`).textContent()).toContain('2');
+    expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('same page');
+    await page.close();
+  });
+
+  it('switches to English and back, and filters the task board', async () => {
+    const page = await openDashboard({ width: 1280, height: 900 });
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect(page.locator('h1').textContent()).resolves.toContain('Steering Committee 138');
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.getByRole('button', { name: 'English' }).getAttribute('aria-pressed')).toBe('true');
+    const title = await page.locator(`[data-target="${TARGET}"] .name`).textContent();
+    expect(title).toBe(baDinh.targets.find((target: { id: string }) => target.id === 'ct-kiem-tra-hanh-chinh-400').title.en);
+
+    await page.getByLabel('Status').selectOption('in-progress');
+    const rows = page.locator('#tasks tbody tr');
+    await page.waitForFunction(() => document.querySelectorAll('#tasks tbody tr').length < 10);
+    expect(await rows.count()).toBeGreaterThan(0);
+    for (const status of await page.locator('#tasks tbody .status').allTextContents()) expect(status).toBe('in progress');
+
+    await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+    await expect(page.locator('h1').textContent()).resolves.toContain('Ban Chỉ đạo 138');
+    await page.close();
+  });
+
+  it('is reachable by keyboard and readable on a 1280 px screen and a 390 px phone (screenshots written)', async () => {
+    const desktop = await openDashboard({ width: 1280, height: 900 });
+    await desktop.keyboard.press('Tab');
+    expect(await desktop.evaluate(() => document.activeElement?.textContent)).toContain('Bỏ qua');
+    await desktop.screenshot({ path: join(screenshots, 'dashboard-desktop-1280.png'), fullPage: true });
+    await desktop.close();
+
+    const phone = await openDashboard({ width: 390, height: 844 });
+    // Nothing wider than the phone's screen but the scrollable tables.
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await phone.screenshot({ path: join(screenshots, 'dashboard-phone-390.png'), fullPage: true });
+    await phone.screenshot({ path: join(screenshots, 'dashboard-phone-390-first-screen.png') });
+    await phone.close();
+  });
+
+  it('renders a plan of 500 tasks and 50 targets (load time measured and written, not asserted)', async () => {
+    expect((await postJson(`${coordination.url}/api/v1/plans`, largePlan())).status).toBe(201);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const started = Date.now();
+    await page.goto(coordination.url);
+    await page.waitForSelector('body[data-ready="true"]');
+    const loadMs = Date.now() - started;
+    const rendered = { tasks: await page.locator('#tasks tbody tr').count(), targets: await page.locator('#targets [role="progressbar"]').count() };
+    expect(rendered).toEqual({ tasks: 500 + baDinh.tasks.length, targets: 50 + baDinh.targets.length });
+    writeFileSync(join(repoRoot, 'test-output', 'dashboard-load.json'), `${JSON.stringify({ ...rendered, loadMs }, null, 2)}\n`);
+    console.log(`dashboard with ${rendered.tasks} tasks and ${rendered.targets} targets ready in ${loadMs} ms`);
+    await page.close();
+  });
+});
