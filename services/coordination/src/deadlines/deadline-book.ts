@@ -22,6 +22,8 @@ export interface DeadlineRecord {
   metAt?: string;
   /** No longer awaited (a hotspot re-activated before its next patrol). */
   cancelled?: boolean;
+  /** When the event that opened it happened, where the due time is counted from (patrols). */
+  since?: string;
   /** Alerts raised, by alert id (`<deadline id>:<kind>[:<lead days>]`), from coordination's stream. */
   raised: string[];
 }
@@ -38,8 +40,8 @@ const DAY_MS = 86_400_000;
  */
 export class DeadlineBook {
   readonly deadlines = new Map<string, DeadlineRecord>();
-  /** Answers seen before their referral (out of order): referralId → earliest answer time. */
-  private readonly earlyAnswers = new Map<string, string>();
+  /** Answers seen before their referral (out of order): referralId → answering agency → earliest time. */
+  private readonly earlyAnswers = new Map<string, Map<string, string>>();
   private readonly earlyFollowUps = new Map<string, string>();
   /**
    * Alerts read before their deadline: at a replay, coordination's stream (alerts) is read
@@ -157,7 +159,7 @@ export class DeadlineBook {
     const dueAt = data.respondBy ? Math.min(byRule, Date.parse(endOfDay(data.respondBy))) : byRule;
     const id = `referral:${data.referralId}`;
     this.open({ id, kind: 'referral-handover', agency: data.toAgency, areaCode: data.areaCode, dueAt: new Date(dueAt).toISOString(), refId: data.referralId, planId: covered.plan.id });
-    const answered = this.earlyAnswers.get(data.referralId);
+    const answered = this.earlyAnswers.get(data.referralId)?.get(data.toAgency);
     if (answered) this.meet(id, answered);
   }
 
@@ -165,8 +167,10 @@ export class DeadlineBook {
     const { referralId } = event.data as { referralId: string };
     const deadline = this.deadlines.get(`referral:${referralId}`);
     if (!deadline) {
-      const earlier = this.earlyAnswers.get(referralId);
-      if (!earlier || Date.parse(event.time) < Date.parse(earlier)) this.earlyAnswers.set(referralId, event.time);
+      const answers = this.earlyAnswers.get(referralId) ?? new Map<string, string>();
+      const earlier = answers.get(by);
+      if (!earlier || isEarlier(event.time, earlier)) answers.set(by, event.time);
+      this.earlyAnswers.set(referralId, answers);
       return;
     }
     if (deadline.agency === by) this.meet(deadline.id, event.time);
@@ -199,10 +203,17 @@ export class DeadlineBook {
     }
   }
 
-  /** A clearance or a patrol meets the open patrol deadline and opens the next one. */
+  /**
+   * A clearance starts the watch of a hotspot; each patrol meets the open patrol deadline and
+   * opens the next one. A patrol of a hotspot not under watch (never cleared, or re-activated)
+   * starts nothing. The same event applied again finds the deadline it opened and changes nothing.
+   */
   private hotspotWatched(event: BusEvent, action: string): void {
     const data = event.data as { hotspotId: string; areaCode: string };
+    const id = `patrol:${data.hotspotId}:${event.id}`;
+    if (this.deadlines.has(id)) return;
     const open = this.openPatrols.get(data.hotspotId);
+    if (action === 'patrolled' && !open) return;
     if (open) {
       if (action === 'patrolled') this.meet(open, event.time);
       else this.cancel(open); // cleared again: a new watch starts
@@ -210,15 +221,18 @@ export class DeadlineBook {
     const covered = this.rulesFor(data.areaCode, event.time);
     if (!covered) return;
     const { everyDays, by } = covered.rules.hotspotPatrol;
-    const id = `patrol:${data.hotspotId}:${event.id}`;
-    const opened = this.open({ id, kind: 'hotspot-patrol', agency: by, areaCode: data.areaCode, dueAt: new Date(Date.parse(event.time) + everyDays * DAY_MS).toISOString(), refId: data.hotspotId, planId: covered.plan.id });
+    const opened = this.open({ id, kind: 'hotspot-patrol', agency: by, areaCode: data.areaCode, dueAt: new Date(Date.parse(event.time) + everyDays * DAY_MS).toISOString(), refId: data.hotspotId, planId: covered.plan.id, since: event.time });
     if (opened) this.openPatrols.set(data.hotspotId, id);
   }
 
+  /** Ends the watch, unless it started after the re-activation (a re-sent old event). */
   private hotspotReactivated(event: BusEvent): void {
     const { hotspotId } = event.data as { hotspotId: string };
     const open = this.openPatrols.get(hotspotId);
-    if (open) this.cancel(open);
+    if (!open) return;
+    const deadline = this.deadlines.get(open)!;
+    if (deadline.since && Date.parse(deadline.since) > Date.parse(event.time)) return;
+    this.cancel(open);
     this.openPatrols.delete(hotspotId);
   }
 

@@ -119,6 +119,7 @@ const deadlineSchema = new Schema<DeadlineDocument>(
     planId: text,
     metAt: text,
     cancelled: { type: Boolean },
+    since: text,
     raised: texts,
   },
   options,
