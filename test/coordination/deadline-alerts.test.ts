@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import {
   buildEvent,
   coordinationDeadlineOverdue,
+  culturePublicationPublished,
   cultureReportSubmitted,
   labourReferralAccepted,
   policeReferralMade,
@@ -196,6 +197,29 @@ describe('deadline engine', () => {
     expect(raised.map((alert) => [alert.kind, alert.deadline.agency, alert.deadline.areaCode, alert.deadline.refId])).toEqual([['overdue', 'culture', 'hn-thu-a', 'monthly:2021-05']]);
     expect((await alerts('deadlineKind=periodic-report&area=hn-thu-a')).map((alert) => alert.id)).toEqual(['report:kh-thu-a:culture:monthly:2021-05:overdue']);
     expect(await alerts('deadlineKind=periodic-report&area=hn-thu-b')).toEqual([]);
+  });
+
+  it('holds a recurring duty to its cadence target: a month without a publication is overdue, a month with one is not', async () => {
+    const plan = {
+      id: 'kh-thu-tuyen-truyen',
+      number: 'TT/KH',
+      issuedOn: '2021-04-20',
+      issuingBody: 'coordination',
+      level: 'district',
+      area: 'hn-thu-c',
+      period: { start: '2021-05-01', end: '2021-06-30' },
+      title: { vi: 'Tuyên truyền hằng tháng', en: 'Monthly awareness' },
+      areas: [{ code: 'hn-thu-c', name: { vi: 'Quận thử C', en: 'Test district C' }, level: 'district' }],
+      targets: [{ id: 'ct-tin-bai', title: { vi: 'Tin bài mỗi tháng', en: 'An article every month' }, agency: 'culture', measure: { kind: 'cadence', eventType: culturePublicationPublished.type, every: 'month' }, goal: { min: 2 } }],
+      tasks: [{ id: 'nv-tuyen-truyen', title: { vi: 'Đưa tin hằng tháng', en: 'Publish monthly' }, lead: 'culture', recurrence: 'monthly', targets: ['ct-tin-bai'] }],
+    };
+    expect((await postJson(`${coordination.url}/api/v1/plans`, plan)).status).toBe(201);
+    await post(culture, keys.culture, culturePublicationPublished, { ...culturePublicationPublished.example, publicationId: 'tb-thu-5', areaCode: 'hn-thu-c' }, new Date('2021-05-20T10:00:00+07:00'));
+    await eventually(() => (coordination.projector.projection.state.targets.get('kh-thu-tuyen-truyen/ct-tin-bai')?.tally.numeratorValues.has('2021-05') ? true : undefined), 5_000);
+
+    setClock('2021-07-01T08:00:00+07:00');
+    const raised = (await tick()).filter((alert) => alert.deadline.planId === 'kh-thu-tuyen-truyen' && alert.kind === 'overdue');
+    expect(raised.map((alert) => [alert.deadline.id, alert.deadline.agency])).toEqual([['duty:kh-thu-tuyen-truyen:nv-tuyen-truyen:ct-tin-bai:2021-06', 'culture']]);
   });
 
   it('rejects bad alert filters with a 400 naming the parameter', async () => {

@@ -24,11 +24,14 @@ export interface DeadlineRecord {
   cancelled?: boolean;
   /** When the event that opened it happened, where the due time is counted from (patrols). */
   since?: string;
+  /** A recurring duty: the cadence target that shows it done, and the period (`2021-05`, `2021-Q2`…). */
+  duty?: { targetId: string; period: string };
   /** Alerts raised, by alert id (`<deadline id>:<kind>[:<lead days>]`), from coordination's stream. */
   raised: string[];
 }
 
 const DAY_MS = 86_400_000;
+const CADENCE_OF = { month: 'monthly', quarter: 'quarterly', 'half-year': 'half-yearly', year: 'annual' } as const;
 
 /**
  * The deadlines of every kind, derived from plans and agency events: referrals open a
@@ -58,8 +61,8 @@ export class DeadlineBook {
   /** A plan's own deadlines: tasks with a due date, and every periodic report it asks for. */
   addPlan(plan: Plan, reports: ReadonlyMap<string, ReportRecord>): void {
     for (const task of plan.tasks) {
-      if (!task.due) continue;
-      this.open({ id: `task:${plan.id}:${task.id}`, kind: 'task', agency: task.lead, areaCode: task.area ?? plan.area, dueAt: endOfDay(task.due), refId: task.id, planId: plan.id });
+      if (task.due) this.open({ id: `task:${plan.id}:${task.id}`, kind: 'task', agency: task.lead, areaCode: task.area ?? plan.area, dueAt: endOfDay(task.due), refId: task.id, planId: plan.id });
+      if (task.recurrence) this.openDuties(plan, task);
     }
     if (!plan.reporting) return;
     const bodies = plan.reporting.from ?? [...new Set(plan.tasks.flatMap((task) => [task.lead, ...task.supporting]))].filter((body) => body !== plan.reporting!.to);
@@ -78,6 +81,31 @@ export class DeadlineBook {
           const report = deadline && findReport(reports, { body, cadence, period: period.key, area: plan.area }, this.isWithin);
           if (report) this.meet(deadline!.id, report.submittedAt);
         }
+      }
+    }
+  }
+
+  /**
+   * A recurring task owes something every period; where one of its targets counts periods (a
+   * cadence measure, e.g. a publication every month), each period of that target is a deadline,
+   * met once the target counts the period. Other recurring duties are reports, which the
+   * reporting duty's deadlines cover.
+   */
+  private openDuties(plan: Plan, task: Plan['tasks'][number]): void {
+    for (const targetId of task.targets) {
+      const measure = plan.targets.find((target) => target.id === targetId)?.measure;
+      if (measure?.kind !== 'cadence') continue;
+      for (const period of periodsOf(CADENCE_OF[measure.every], plan.period.start, plan.period.end)) {
+        this.open({
+          id: `duty:${plan.id}:${task.id}:${targetId}:${period.key}`,
+          kind: 'task',
+          agency: task.lead,
+          areaCode: task.area ?? plan.area,
+          dueAt: endOfDay(period.end),
+          refId: `${task.id}:${period.key}`,
+          planId: plan.id,
+          duty: { targetId, period: period.key },
+        });
       }
     }
   }

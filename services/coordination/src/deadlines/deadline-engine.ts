@@ -1,5 +1,6 @@
 import { coordinationDeadlineApproaching, coordinationDeadlineEscalated, coordinationDeadlineOverdue, coordinationDeadlineResolved } from '@lienganh/contracts';
 import { isTaskDone } from '../board/committee-view.js';
+import { targetKey } from '../board/coordination-state.js';
 import type { Clock } from '../http/tokens.js';
 import type { CoordinationProjector } from '../projection/coordination-projector.js';
 import type { CoordinationPublisher } from '../publishing/coordination-publisher.js';
@@ -65,8 +66,15 @@ export class DeadlineEngine {
     for (const deadline of deadlines.deadlines.values()) {
       const plan = state.plans.get(deadline.planId);
       if (!plan) continue;
-      // A task is met when its targets are; that depends on the clock, so it is judged here.
-      const judged = deadline.kind === 'task' && !deadline.metAt && isTaskDone(state, areas, plan.id, deadline.refId, now) ? { ...deadline, metAt: now.toISOString() } : deadline;
+      // A task is met when its targets are (a duty when its target counts the period); that
+      // depends on the clock and the tallies, so it is judged here.
+      const done =
+        deadline.kind === 'task' &&
+        !deadline.metAt &&
+        (deadline.duty
+          ? state.targets.get(targetKey(plan.id, deadline.duty.targetId))?.tally.numeratorValues.has(deadline.duty.period)
+          : isTaskDone(state, areas, plan.id, deadline.refId, now));
+      const judged = done ? { ...deadline, metAt: now.toISOString() } : deadline;
       for (const decision of decideAlerts(judged, plan.deadlines, now)) if (!this.published.has(decision.id)) decisions.push(decision);
     }
     for (const decision of decisions) {

@@ -120,6 +120,7 @@ const deadlineSchema = new Schema<DeadlineDocument>(
     metAt: text,
     cancelled: { type: Boolean },
     since: text,
+    duty: { type: new Schema({ targetId: text, period: text }, { _id: false }), default: undefined },
     raised: texts,
   },
   options,
