@@ -26,3 +26,7 @@ export { isDeadlineAlert, type DeadlineAlert, type Notifier } from './alerts/not
 export { signWebhookBody, verifyWebhookSignature, WebhookDeliveryError, WebhookHeaders, WebhookNotifier } from './alerts/notifiers/webhook.notifier.js';
 export { loadWebhookReceivers, WebhookConfigError, type WebhookReceiver, type WebhookReceivers } from './alerts/notifiers/webhook-config.js';
 export { LogNotifier } from './alerts/notifiers/log.notifier.js';
+export { parsePeriod, PeriodError, PeriodicReportQuery, periodInstants, REPORT_FORMATS, vietnameseDate, type PeriodCadence, type ReportFormat, type ReportPeriod } from './reports/periodic-period.js';
+export { choosePlan, compilePeriodicReport, PeriodicReportError, type AgencyReportRow, type PeriodicReport, type PeriodicReportInputs, type PeriodicReportRequest, type TargetReportRow } from './reports/periodic-report.js';
+export { AGENCY_COLUMNS, agencyTable, CSV_CONTENT_TYPE, REPORT_TITLE, reportCsv, reportWorkbook, SHEET_NAMES, TARGET_COLUMNS, XLSX_CONTENT_TYPE } from './reports/report-workbook.js';
+export { PeriodicReportController, reportFileName } from './reports/periodic-report.controller.js';

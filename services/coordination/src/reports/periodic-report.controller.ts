@@ -1,0 +1,58 @@
+import { Controller, Get, HttpException, Inject, Query, StreamableFile } from '@nestjs/common';
+import { parseQuery } from '../http/request-query.js';
+import { CLOCK, PROJECTOR, type Clock } from '../http/tokens.js';
+import type { CoordinationProjector } from '../projection/coordination-projector.js';
+import { PeriodicReportQuery } from './periodic-period.js';
+import { compilePeriodicReport, PeriodicReportError, type PeriodicReport } from './periodic-report.js';
+import { CSV_CONTENT_TYPE, reportCsv, reportWorkbook, XLSX_CONTENT_TYPE } from './report-workbook.js';
+
+/** `bao-cao-2021-Q2-hn-ba-dinh.xlsx`: period and area codes are ASCII, so the name needs no encoding. */
+export const reportFileName = (report: Pick<PeriodicReport, 'period' | 'area'>, format: 'xlsx' | 'csv') => `bao-cao-${report.period.key}-${report.area.code}.${format}`;
+
+/** The periodic report (báo cáo định kỳ) for Steering Committee 138, as XLSX, CSV or JSON. */
+@Controller('api/v1/reports')
+export class PeriodicReportController {
+  constructor(
+    @Inject(PROJECTOR) private readonly projector: CoordinationProjector,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get('periodic')
+  async periodic(@Query() query: unknown): Promise<PeriodicReport | StreamableFile> {
+    const { period, area, plan, format } = parseQuery(PeriodicReportQuery, query);
+    const { projection, store } = this.projector;
+    let report: PeriodicReport;
+    try {
+      report = await compilePeriodicReport(
+        {
+          state: projection.state,
+          agencies: projection.agencies,
+          areas: projection.areas,
+          referrals: projection.referrals,
+          reports: projection.reports,
+          contributions: async (key) => {
+            const total = await store.countContributions(key);
+            return total > 0 ? store.contributions(key, total) : [];
+          },
+          now: this.clock.now(),
+        },
+        { period, area, plan },
+      );
+    } catch (error) {
+      if (error instanceof PeriodicReportError) {
+        throw new HttpException(
+          { error: error.kind, message: error.message, ...(error.plans.length ? { plans: error.plans } : {}) },
+          error.kind === 'not-found' ? 404 : 409,
+        );
+      }
+      throw error;
+    }
+    if (format === 'json') return report;
+    const content = format === 'xlsx' ? await reportWorkbook(report) : reportCsv(report);
+    return new StreamableFile(content, {
+      type: format === 'xlsx' ? XLSX_CONTENT_TYPE : CSV_CONTENT_TYPE,
+      disposition: `attachment; filename="${reportFileName(report, format)}"`,
+      length: content.length,
+    });
+  }
+}

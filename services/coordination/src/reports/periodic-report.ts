@@ -1,0 +1,372 @@
+import { PRODUCER_AGENCIES, type Measure, type Plan, type PlanTarget } from '@lienganh/contracts';
+import { taskBoard } from '../board/committee-view.js';
+import { targetKey, type CoordinationState, type TrackedTarget } from '../board/coordination-state.js';
+import type { AgencyRegistry } from '../registry/agency-registry.js';
+import type { AreaRegistry } from '../registry/area-registry.js';
+import { reportingCompliance, type BodyCompliance } from '../reporting/report-compliance.js';
+import type { Contribution, ReferralRecord, ReportRecord } from '../store/coordination-store.js';
+import { progressOf, type TargetStatus } from '../targets/target-progress.js';
+import { emptyTally, vietnamDate, type TargetTally } from '../targets/target-tally.js';
+import { periodInstants, type ReportPeriod } from './periodic-period.js';
+
+/**
+ * The periodic report labour compiles for Steering Committee 138 (báo cáo định kỳ), for one
+ * period and one area: per agency its targets, what it achieved in the period, progress to the
+ * goal, tasks done and overdue, referrals and missing reports; per target the same in detail.
+ *
+ * The tallies of the projection are cumulative over the plan's period, so what happened IN the
+ * period comes from the contributing events the store keeps (each with its `time` and area):
+ * - "achieved in period" (đạt trong kỳ) = contributing events whose time (Vietnam date) falls in
+ *   the period and whose area is the report's area or below it. For a count measure this is the
+ *   measure itself; for distinct, percentage and cadence measures it is the number of events
+ *   that counted (inspection visits, activities, publications…), because the events' distinct
+ *   values are not kept per event;
+ * - "cumulative" (lũy kế) is the measure's own value for the plan's whole area: for count and
+ *   cadence measures recomputed from the contributing events up to the end of the period (or
+ *   up to now when the period is not over), so that a report for a past quarter does not move
+ *   later; for distinct and percentage measures the tally to date (`cumulativeAsOf` says which).
+ */
+
+export interface PeriodicReportRequest {
+  period: ReportPeriod;
+  /** Default: the plan's area. */
+  area?: string | undefined;
+  /** Needed when several plans cover the area in the period. */
+  plan?: string | undefined;
+}
+
+export interface PeriodicReportInputs {
+  state: CoordinationState;
+  agencies: AgencyRegistry;
+  areas: AreaRegistry;
+  referrals: ReadonlyMap<string, ReferralRecord>;
+  reports: ReadonlyMap<string, ReportRecord>;
+  /** Every contributing event of a target (`${planId}/${targetId}`): the only read of the store. */
+  contributions(targetKey: string): Promise<Contribution[]>;
+  now: Date;
+}
+
+export interface PeriodicReport {
+  generatedAt: string;
+  /** The day the report is drawn up (ngày lập), Vietnam time. */
+  preparedOn: string;
+  period: ReportPeriod;
+  area: { code: string; name: { vi: string; en: string }; level?: string };
+  plan: { id: string; number: string; title: { vi: string; en: string }; area: string; period: { start: string; end: string } };
+  /** When cumulative figures and task statuses are taken: the end of the period, or now if it is not over (ISO instant). */
+  asOf: string;
+  agencies: AgencyReportRow[];
+  total: Omit<AgencyReportRow, 'agency' | 'name' | 'notes' | 'reports'>;
+  targets: TargetReportRow[];
+  /** Reports owed for the periods that end within this one and are due by now (who reported on time). */
+  reporting: BodyCompliance[];
+}
+
+export interface AgencyReportRow {
+  agency: string;
+  name: { vi: string; en: string };
+  /** Targets the agency answers for (chỉ tiêu) and how many of them are met. */
+  targets: number;
+  targetsMet: number;
+  /** Distinct events in the period and area that counted towards its targets (each once). */
+  achievedInPeriod: number;
+  /** Mean progress to goal of its targets, cumulative (0-100); null without targets. */
+  percent: number | null;
+  /** Tasks it leads (chủ trì), as of `asOf`. */
+  tasks: { total: number; done: number; overdue: number };
+  /** Referrals (chuyển gửi) whose stage was reached in the period, in the area: `made` by the referring agency, the later stages by the receiving one. */
+  referrals: { made: number; accepted: number; serviceDelivered: number; closed: number };
+  /** Its periodic reports due for this period, when the plan asks it to report. */
+  reports?: BodyCompliance;
+  notes: string[];
+}
+
+export interface TargetReportRow {
+  planId: string;
+  id: string;
+  title: { vi: string; en: string };
+  agency: string;
+  measure: Measure['kind'];
+  goal: { min?: number | undefined; max?: number | undefined };
+  /** Contributing events in the period and area. */
+  achievedInPeriod: number;
+  /** The measure's value (events, distinct values, percent, periods covered) for the plan's area. */
+  cumulative: number;
+  /** Day (Vietnam time) the cumulative value is taken at. */
+  cumulativeAsOf: string;
+  percent: number;
+  status: TargetStatus;
+  note?: { vi: string; en: string };
+}
+
+/** No plan covers the area in the period, or the plan named does not exist (404); or several do (409). */
+export class PeriodicReportError extends Error {
+  override readonly name = 'PeriodicReportError';
+  constructor(
+    readonly kind: 'not-found' | 'ambiguous',
+    message: string,
+    readonly plans: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** Compiles the report; reads nothing but `inputs.contributions`. */
+export async function compilePeriodicReport(inputs: PeriodicReportInputs, request: PeriodicReportRequest): Promise<PeriodicReport> {
+  const { state, areas, now } = inputs;
+  const { period } = request;
+  const plan = choosePlan(state, areas, request);
+  const area = request.area ?? plan.area;
+  const bounds = periodInstants(period);
+  const asOf = Math.min(now.getTime(), bounds.to);
+  const asOfDay = vietnamDate(new Date(asOf).toISOString());
+  const today = vietnamDate(now.toISOString());
+  const inArea = (code: string | undefined) => areas.isWithin(code ?? plan.area, area);
+  const inPeriod = (time: string | undefined) => {
+    if (!time) return false;
+    const day = vietnamDate(time);
+    return day >= period.start && day <= period.end;
+  };
+
+  // Targets: the events of the period, and the cumulative value.
+  const targets: TargetReportRow[] = [];
+  const eventsByAgency = new Map<string, Set<string>>();
+  const allEvents = new Set<string>();
+  for (const target of plan.targets) {
+    const tracked = state.targets.get(targetKey(plan.id, target.id))!;
+    const contributions = await inputs.contributions(targetKey(plan.id, target.id));
+    const ofPeriod = contributions.filter((contribution) => inPeriod(contribution.time) && inArea(contribution.areaCode));
+    const events = eventsByAgency.get(target.agency) ?? new Set<string>();
+    eventsByAgency.set(target.agency, events);
+    for (const contribution of ofPeriod) {
+      events.add(contribution.eventId);
+      allEvents.add(contribution.eventId);
+    }
+    const cumulative = cumulativeOf(tracked, contributions, areas, asOf, now);
+    targets.push({
+      planId: plan.id,
+      id: target.id,
+      title: target.title,
+      agency: target.agency,
+      measure: target.measure.kind,
+      goal: target.goal,
+      achievedInPeriod: new Set(ofPeriod.map((contribution) => contribution.eventId)).size,
+      cumulative: cumulative.progress.achieved,
+      cumulativeAsOf: cumulative.exact ? asOfDay : today,
+      percent: cumulative.progress.percent,
+      status: cumulative.progress.status,
+      ...noteOf(target),
+    });
+  }
+
+  // Tasks as of the end of the period, in the area (a task of the whole district concerns each of its wards).
+  const tasks = taskBoard(state, areas, new Date(asOf)).filter(
+    (task) => task.planId === plan.id && (areas.isWithin(task.area, area) || areas.isWithin(area, task.area)),
+  );
+
+  // Referrals: each stage reached in the period, in the area.
+  const referrals = new Map<string, AgencyReportRow['referrals']>();
+  const referralsOf = (agency: string) => {
+    let entry = referrals.get(agency);
+    if (!entry) referrals.set(agency, (entry = { made: 0, accepted: 0, serviceDelivered: 0, closed: 0 }));
+    return entry;
+  };
+  for (const referral of inputs.referrals.values()) {
+    if (!referral.areaCode || !inArea(referral.areaCode)) continue;
+    if (referral.fromAgency && inPeriod(referral.made)) referralsOf(referral.fromAgency).made++;
+    if (!referral.toAgency) continue;
+    for (const stage of ['accepted', 'serviceDelivered', 'closed'] as const) if (inPeriod(referral[stage])) referralsOf(referral.toAgency)[stage]++;
+  }
+
+  // Reporting: the reports of the periods that end within this one (month reports of a quarter, and the quarter's own).
+  const start = period.start > plan.period.start ? period.start : plan.period.start;
+  const end = period.end < plan.period.end ? period.end : plan.period.end;
+  const reporting = reportingCompliance({ ...plan, period: { start, end } }, inputs.reports, now, (code, ancestor) => areas.isWithin(code, ancestor));
+
+  const agencies = agencyOrder(plan, [
+    ...plan.targets.map((target) => target.agency),
+    ...tasks.map((task) => task.lead),
+    ...referrals.keys(),
+    ...reporting.map((body) => body.body),
+  ]).map((agency): AgencyReportRow => {
+    const own = targets.filter((target) => target.agency === agency);
+    const led = tasks.filter((task) => task.lead === agency);
+    const reports = reporting.find((body) => body.body === agency);
+    const row: AgencyReportRow = {
+      agency,
+      name: inputs.agencies.get(agency)?.name ?? { vi: agency, en: agency },
+      targets: own.length,
+      targetsMet: own.filter((target) => target.status === 'achieved').length,
+      achievedInPeriod: eventsByAgency.get(agency)?.size ?? 0,
+      percent: own.length ? mean(own.map((target) => target.percent)) : null,
+      tasks: { total: led.length, done: led.filter((task) => task.status === 'done').length, overdue: led.filter((task) => task.status === 'overdue').length },
+      referrals: referrals.get(agency) ?? { made: 0, accepted: 0, serviceDelivered: 0, closed: 0 },
+      ...(reports ? { reports } : {}),
+      notes: [],
+    };
+    row.notes = notesOf(row, own);
+    return row;
+  });
+
+  const sum = (pick: (row: AgencyReportRow) => number) => agencies.reduce((total, row) => total + pick(row), 0);
+  const areaEntry = areas.get(area);
+  return {
+    generatedAt: now.toISOString(),
+    preparedOn: today,
+    period,
+    area: { code: area, name: areaEntry?.name ?? { vi: area, en: area }, ...(areaEntry ? { level: areaEntry.level } : {}) },
+    plan: { id: plan.id, number: plan.number, title: plan.title, area: plan.area, period: plan.period },
+    asOf: new Date(asOf).toISOString(),
+    agencies,
+    total: {
+      targets: targets.length,
+      targetsMet: targets.filter((target) => target.status === 'achieved').length,
+      achievedInPeriod: allEvents.size,
+      percent: targets.length ? mean(targets.map((target) => target.percent)) : null,
+      tasks: { total: sum((row) => row.tasks.total), done: sum((row) => row.tasks.done), overdue: sum((row) => row.tasks.overdue) },
+      referrals: {
+        made: sum((row) => row.referrals.made),
+        accepted: sum((row) => row.referrals.accepted),
+        serviceDelivered: sum((row) => row.referrals.serviceDelivered),
+        closed: sum((row) => row.referrals.closed),
+      },
+    },
+    targets,
+    reporting,
+  };
+}
+
+/**
+ * The plan the report is about: the one named, else the plan that covers the area in the
+ * period; when several do (a city plan and a district plan), the one nearest the area.
+ */
+export function choosePlan(state: CoordinationState, areas: AreaRegistry, request: PeriodicReportRequest): Plan {
+  const { period, area } = request;
+  const overlaps = (plan: Plan) => plan.period.start <= period.end && plan.period.end >= period.start;
+  const covers = (plan: Plan) => area === undefined || (areas.has(area) && areas.isWithin(area, plan.area));
+  if (request.plan !== undefined) {
+    const plan = state.plans.get(request.plan);
+    if (!plan) throw new PeriodicReportError('not-found', `Không có kế hoạch / no plan "${request.plan}"`);
+    if (!covers(plan)) throw new PeriodicReportError('not-found', `Kế hoạch không bao gồm địa bàn / plan "${plan.id}" does not cover area "${area}"`, [plan.id]);
+    if (!overlaps(plan)) {
+      throw new PeriodicReportError('not-found', `Kỳ báo cáo ngoài thời gian của kế hoạch / the period ${period.key} is outside plan "${plan.id}" (${plan.period.start} – ${plan.period.end})`, [plan.id]);
+    }
+    return plan;
+  }
+  const candidates = [...state.plans.values()].filter((plan) => overlaps(plan) && covers(plan));
+  if (candidates.length === 0) {
+    throw new PeriodicReportError(
+      'not-found',
+      area === undefined ? `Không có kế hoạch nào trong kỳ / no plan covers the period ${period.key}` : `Không có kế hoạch nào cho địa bàn / no plan covers area "${area}" in ${period.key}`,
+    );
+  }
+  // Nearest: a plan whose area lies within every other candidate's (the district's plan rather than the city's).
+  const nearest = area === undefined ? candidates : candidates.filter((plan) => candidates.every((other) => areas.isWithin(plan.area, other.area)));
+  if (nearest.length !== 1) {
+    throw new PeriodicReportError(
+      'ambiguous',
+      `Nhiều kế hoạch bao gồm địa bàn trong kỳ / several plans cover ${area === undefined ? 'the period' : `area "${area}"`} in ${period.key}: add plan=`,
+      (nearest.length ? nearest : candidates).map((plan) => plan.id),
+    );
+  }
+  return nearest[0]!;
+}
+
+/** The cumulative value of a target: recomputed up to `asOf` where the events allow it (count, cadence), else the tally to date. */
+function cumulativeOf(tracked: TrackedTarget, contributions: Contribution[], areas: AreaRegistry, asOf: number, now: Date) {
+  const { plan, target } = tracked;
+  const context = (at: number) => ({
+    now: new Date(at),
+    periodStart: plan.period.start,
+    periodEnd: plan.period.end,
+    areasBelow: (level: string) => areas.below(plan.area, level as never, plan.period.start).length,
+  });
+  const { measure } = target;
+  if (measure.kind === 'count' || measure.kind === 'cadence') {
+    const upTo = contributions.filter((contribution) => Date.parse(contribution.time) <= asOf);
+    const tally: TargetTally = emptyTally();
+    if (measure.kind === 'count') tally.numeratorCount = new Set(upTo.map((contribution) => contribution.eventId)).size;
+    else for (const contribution of upTo) tally.numeratorValues.add(cadencePeriod(vietnamDate(contribution.time), measure.every));
+    return { exact: true, progress: progressOf(target, tally, context(asOf)) };
+  }
+  return { exact: false, progress: progressOf(target, tracked.tally, context(now.getTime())) };
+}
+
+/** As the tally keys a cadence measure's periods. */
+function cadencePeriod(day: string, every: Extract<Measure, { kind: 'cadence' }>['every']): string {
+  const year = day.slice(0, 4);
+  const month = Number(day.slice(5, 7));
+  switch (every) {
+    case 'month':
+      return day.slice(0, 7);
+    case 'quarter':
+      return `${year}-Q${Math.ceil(month / 3)}`;
+    case 'half-year':
+      return `${year}-H${month <= 6 ? 1 : 2}`;
+    case 'year':
+      return year;
+  }
+}
+
+const CADENCE_UNIT = { month: { vi: 'tháng', en: 'months' }, quarter: { vi: 'quý', en: 'quarters' }, 'half-year': { vi: 'nửa năm', en: 'half-years' }, year: { vi: 'năm', en: 'years' } };
+
+/** What the two figures of a non-count target mean. */
+function noteOf(target: PlanTarget): { note?: { vi: string; en: string } } {
+  const { measure } = target;
+  switch (measure.kind) {
+    case 'count':
+      return {};
+    case 'distinct':
+      return {
+        note: {
+          vi: `Trong kỳ: số lượt (sự kiện); lũy kế: số đối tượng khác nhau (${measure.field}) đến ngày lập báo cáo`,
+          en: `In period: events (visits); cumulative: distinct values of ${measure.field} to the report date`,
+        },
+      };
+    case 'percentage':
+      return {
+        note: {
+          vi: 'Trong kỳ: số sự kiện được tính (tử số và mẫu số); lũy kế: tỷ lệ % đến ngày lập báo cáo',
+          en: 'In period: events counted (numerator and denominator); cumulative: the percentage to the report date',
+        },
+      };
+    case 'cadence':
+      return {
+        note: {
+          vi: `Trong kỳ: số sự kiện; lũy kế: số ${CADENCE_UNIT[measure.every].vi} có ít nhất một sự kiện`,
+          en: `In period: events; cumulative: ${CADENCE_UNIT[measure.every].en} with at least one event`,
+        },
+      };
+  }
+}
+
+const PERIOD_WORD: Record<string, string> = { monthly: 'tháng', quarterly: 'quý', 'half-yearly': '6 tháng', annual: 'năm' };
+
+function notesOf(row: AgencyReportRow, targets: TargetReportRow[]): string[] {
+  const notes: string[] = [];
+  const reports = row.reports;
+  if (reports && reports.missing > 0) {
+    const periods = reports.missingPeriods.map((entry) => {
+      const [cadence, key] = entry.split(':') as [string, string];
+      return `${PERIOD_WORD[cadence] ?? cadence} ${key}`;
+    });
+    notes.push(`Chưa gửi báo cáo / missing reports: ${periods.join(', ')}`);
+  }
+  if (reports && reports.late > 0) notes.push(`Gửi báo cáo muộn / late reports: ${reports.late}`);
+  const behind = targets.filter((target) => target.status === 'at-risk' || target.status === 'overdue');
+  if (behind.length > 0) notes.push(`Chỉ tiêu chậm tiến độ / targets behind: ${behind.map((target) => target.id).join(', ')}`);
+  return notes;
+}
+
+/** The agency services first (labour, the standing agency, then police…), then the plan's other bodies in its order. */
+function agencyOrder(plan: Plan, codes: string[]): string[] {
+  const present = new Set(codes);
+  const order = [...PRODUCER_AGENCIES, ...plan.bodies.map((body) => body.code)].filter((code, index, all) => all.indexOf(code) === index);
+  const rank = (code: string) => {
+    const index = order.indexOf(code);
+    return index === -1 ? order.length : index;
+  };
+  return [...present].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+const mean = (values: number[]) => Math.round((values.reduce((total, value) => total + value, 0) / values.length) * 100) / 100;

@@ -1,0 +1,217 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import ExcelJS from 'exceljs';
+import {
+  buildEvent,
+  cultureAwarenessActivityHeld,
+  cultureWardAssessmentCompleted,
+  encodeBinary,
+  findEventDefinition,
+  labourJointInspectionCompleted,
+  labourReferralAccepted,
+  MSG_ID_HEADER,
+  policeCaseOpened,
+  policeInspectionCompleted,
+  policeReferralMade,
+  policeReportSubmitted,
+  STREAMS,
+  type BusEvent,
+} from '@lienganh/contracts';
+import { DEMO_PLAN_FILES, startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import { runCli } from '../support/cli.js';
+import { eventually, postJson } from '../support/http.js';
+import { startNatsFixture, type NatsFixture } from '../support/nats.js';
+
+const AGENCY_STREAM = STREAMS.agencyEvents.name;
+const baDinh = parseYaml(readFileSync(DEMO_PLAN_FILES[0]!, 'utf8'));
+const ACHIEVED = 'Đạt trong kỳ (số sự kiện) / Achieved in period (events)';
+
+// Police, culture and labour events around the second quarter of 2021, as their systems state them.
+const inspection = (id: string, time: string, areaCode = 'hn-ba-dinh-kim-ma') =>
+  buildEvent(policeInspectionCompleted, { ...policeInspectionCompleted.example, inspectionId: `kt-${id}`, areaCode, business: { businessId: `b-${id}`, kind: 'karaoke' } }, { id: `evt-kt-${id}`, time });
+const seeded: BusEvent[] = [
+  inspection('q1', '2021-03-10T09:00:00+07:00'),
+  inspection('q2-1', '2021-04-10T09:00:00+07:00'),
+  inspection('q2-2', '2021-05-10T09:00:00+07:00'),
+  inspection('q2-3', '2021-06-10T09:00:00+07:00'),
+  inspection('q2-lg-1', '2021-04-20T09:00:00+07:00', 'hn-ba-dinh-lieu-giai'),
+  inspection('q2-lg-2', '2021-06-30T16:59:00Z', 'hn-ba-dinh-lieu-giai'), // 23:59 on 30 June in Hanoi
+  inspection('q3', '2021-06-30T17:30:00Z'), // 1 July in Hanoi
+  inspection('tay-ho', '2021-05-05T09:00:00+07:00', 'hn-tay-ho-quang-an'), // another district
+  buildEvent(policeCaseOpened, { ...policeCaseOpened.example, caseId: 'va-q2' }, { id: 'evt-va-q2', time: '2021-05-25T10:00:00+07:00' }),
+  buildEvent(labourJointInspectionCompleted, { ...labourJointInspectionCompleted.example, inspectionId: 'kt178-q1', business: { businessId: 'b-178-a', kind: 'massage' } }, { id: 'evt-178-q1', time: '2021-02-10T09:00:00+07:00' }),
+  buildEvent(labourJointInspectionCompleted, { ...labourJointInspectionCompleted.example, inspectionId: 'kt178-q2-1', business: { businessId: 'b-178-a', kind: 'massage' } }, { id: 'evt-178-q2-1', time: '2021-04-12T09:00:00+07:00' }),
+  buildEvent(labourJointInspectionCompleted, { ...labourJointInspectionCompleted.example, inspectionId: 'kt178-q2-2', business: { businessId: 'b-178-b', kind: 'massage' } }, { id: 'evt-178-q2-2', time: '2021-06-12T09:00:00+07:00' }),
+  buildEvent(cultureAwarenessActivityHeld, { ...cultureAwarenessActivityHeld.example, activityId: 'tt-lg', areaCode: 'hn-ba-dinh-lieu-giai' }, { id: 'evt-tt-lg', time: '2021-04-22T09:00:00+07:00' }),
+  buildEvent(cultureAwarenessActivityHeld, { ...cultureAwarenessActivityHeld.example, activityId: 'tt-km', areaCode: 'hn-ba-dinh-kim-ma' }, { id: 'evt-tt-km', time: '2021-05-22T09:00:00+07:00' }),
+  buildEvent(cultureWardAssessmentCompleted, { ...cultureWardAssessmentCompleted.example, assessmentId: 'dg-lg', result: 'healthy', year: 2021 }, { id: 'evt-dg-lg', time: '2021-06-25T10:00:00+07:00' }),
+  buildEvent(policeReferralMade, { ...policeReferralMade.example, referralId: 'cg-ca-1', consentRef: 'dy-ca-1', areaCode: 'hn-ba-dinh-kim-ma' }, { id: 'evt-cg-ca-1', time: '2021-04-02T10:00:00+07:00' }),
+  buildEvent(labourReferralAccepted, { referralId: 'cg-ca-1', plannedServices: ['counselling'] }, { id: 'evt-tn-cg-ca-1', time: '2021-04-05T10:00:00+07:00' }),
+  buildEvent(policeReportSubmitted, { reportId: 'bc-ca-2021-04', reportingBody: 'police', areaCode: 'hn-ba-dinh', cadence: 'monthly', period: '2021-04' }, { id: 'evt-bc-ca-2021-04', time: '2021-05-03T10:00:00+07:00' }),
+];
+/** What the seeded events make of the second quarter in the district, per agency. */
+const EXPECTED_Q2 = { police: 5 + 1, labour: 2 + 2, culture: 1, justice: 0, 'ubnd-phuong': 5 };
+
+let nats: NatsFixture;
+let coordination: RunningCoordinationService;
+let outDir: string;
+
+beforeAll(async () => {
+  nats = await startNatsFixture();
+  outDir = mkdtempSync(join(tmpdir(), 'lienganh-report-'));
+  coordination = await startCoordinationService({ natsUrl: nats.server.url, port: 0, clock: { now: () => new Date('2021-07-10T09:00:00+07:00') }, deadlineTickMs: 0 });
+  expect((await postJson(`${coordination.url}/api/v1/plans`, baDinh)).status).toBe(201);
+  for (const event of seeded) {
+    const { headers, data } = encodeBinary(event);
+    const natsHeadersOf = natsHeaders();
+    for (const [name, value] of Object.entries(headers)) if (name !== MSG_ID_HEADER) natsHeadersOf.set(name, value);
+    await nats.js.publish(findEventDefinition(event.type)!.subject, data, { headers: natsHeadersOf, msgID: event.id });
+  }
+  // Acks follow commits: once nothing is pending, every event is in the read models and the store.
+  await eventually(async () => {
+    const info = await nats.jsm.consumers.info(AGENCY_STREAM, 'coordination-agency-events');
+    return info.delivered.stream_seq >= seeded.length && info.num_pending === 0 && info.num_ack_pending === 0 ? true : undefined;
+  }, 20_000);
+});
+afterAll(async () => {
+  await coordination?.close();
+  await nats?.close();
+  rmSync(outDir, { recursive: true, force: true });
+});
+
+const reportUrl = (query: string) => `${coordination.url}/api/v1/reports/periodic?${query}`;
+
+/** The per-agency rows of the first sheet, as `code → values by header`. */
+async function agencyRows(xlsx: Buffer): Promise<Map<string, Record<string, unknown>>> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(xlsx as never);
+  const sheet = workbook.worksheets[0]!;
+  let header: string[] | undefined;
+  const rows = new Map<string, Record<string, unknown>>();
+  sheet.eachRow((row) => {
+    const values = (row.values as unknown[]).slice(1);
+    if (values[0] === 'STT / No.') header = values as string[];
+    else if (header && typeof values[0] === 'number') {
+      const record = Object.fromEntries(header.map((name, index) => [name, values[index]]));
+      rows.set(String(record['Mã / Code']), record);
+    }
+  });
+  return rows;
+}
+
+/** The CSV's rows (after the byte-order mark), as `code → values by header`; a minimal reader for quoted fields. */
+function csvRows(text: string): Map<string, Record<string, string>> {
+  const records: string[][] = [];
+  let field = '';
+  let record: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (char === '"') quoted = false;
+      else field += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ',') record.push(field), (field = '');
+    else if (char === '\r' && text[i + 1] === '\n') {
+      record.push(field);
+      records.push(record);
+      (field = ''), (record = []), i++;
+    } else field += char;
+  }
+  const [header, ...body] = records;
+  return new Map(body.filter((values) => values[2] !== '').map((values) => [values[2]!, Object.fromEntries(header!.map((name, index) => [name, values[index]!]))]));
+}
+
+describe('periodic report export (báo cáo định kỳ) for Steering Committee 138', () => {
+  it('exports the quarter as XLSX: a title block, one row per agency with what it achieved in the quarter', async () => {
+    const response = await fetch(reportUrl('period=2021-Q2&area=hn-ba-dinh&format=xlsx'));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="bao-cao-2021-Q2-hn-ba-dinh.xlsx"');
+    const xlsx = Buffer.from(await response.arrayBuffer());
+
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx as never);
+    const sheet = workbook.worksheets[0]!;
+    expect(sheet.getCell('A1').value).toBe('BÁO CÁO KẾT QUẢ CÔNG TÁC PHÒNG, CHỐNG MẠI DÂM');
+    const title = [2, 3, 4, 5, 6].map((n) => String(sheet.getCell(`A${n}`).value)).join('\n');
+    expect(title).toMatch(/Kỳ báo cáo \/ Reporting period: Quý II năm 2021/);
+    expect(title).toMatch(/Địa bàn \/ Area: Quận Ba Đình/);
+    expect(title).toMatch(/Ngày lập \/ Prepared on: 10\/07\/2021/);
+
+    const rows = await agencyRows(xlsx);
+    const codes = [...rows.keys()];
+    expect(new Set(codes).size).toBe(codes.length); // one row per agency
+    for (const [agency, achieved] of Object.entries(EXPECTED_Q2)) expect({ agency, achieved: rows.get(agency)?.[ACHIEVED] }).toEqual({ agency, achieved });
+    expect(rows.get('police')).toMatchObject({ 'Cơ quan / Agency': 'Công an', 'Số chỉ tiêu / Targets': 4, 'Chuyển gửi: đã chuyển / Referrals made': 1 });
+    expect(rows.get('labour')).toMatchObject({ 'Chuyển gửi: đã tiếp nhận / Referrals accepted': 1 });
+    expect(String(rows.get('police')!['Ghi chú / Notes'])).toMatch(/missing reports: tháng 2021-05, tháng 2021-06, quý 2021-Q2/);
+    expect(workbook.worksheets.map((entry) => entry.name)).toEqual(['Tổng hợp theo cơ quan', 'Chỉ tiêu', 'Báo cáo định kỳ']);
+  });
+
+  it('exports the same numbers as CSV (UTF-8 with a byte-order mark), and as JSON', async () => {
+    const response = await fetch(reportUrl('period=2021-Q2&format=csv'));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/);
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="bao-cao-2021-Q2-hn-ba-dinh.csv"');
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = csvRows(bytes.toString('utf8').slice(1));
+    for (const [agency, achieved] of Object.entries(EXPECTED_Q2)) expect({ agency, achieved: rows.get(agency)?.[ACHIEVED] }).toEqual({ agency, achieved: String(achieved) });
+    expect(rows.get('culture')!['Cơ quan / Agency']).toBe('Văn hóa, Thể thao và Du lịch');
+
+    const xlsxRows = await agencyRows(Buffer.from(await (await fetch(reportUrl('period=2021-Q2'))).arrayBuffer()));
+    expect([...rows.keys()]).toEqual([...xlsxRows.keys()]);
+    for (const [code, values] of rows) {
+      for (const [name, value] of Object.entries(values)) expect({ code, name, value }).toEqual({ code, name, value: String(xlsxRows.get(code)![name] ?? '') });
+    }
+
+    const json = (await (await fetch(reportUrl('period=2021-Q2&format=json'))).json()) as any;
+    expect(json.agencies.find((row: { agency: string }) => row.agency === 'police')).toMatchObject({ achievedInPeriod: EXPECTED_Q2.police });
+  });
+
+  it('narrows to a ward and to a month', async () => {
+    const ward = (await (await fetch(reportUrl('period=2021-Q2&area=hn-ba-dinh-kim-ma&format=json'))).json()) as any;
+    const police = ward.agencies.find((row: { agency: string }) => row.agency === 'police');
+    expect(police.achievedInPeriod).toBe(3 + 1);
+    const june = (await (await fetch(reportUrl('period=2021-06&format=json'))).json()) as any;
+    expect(june.agencies.find((row: { agency: string }) => row.agency === 'police').achievedInPeriod).toBe(2);
+  });
+
+  it('answers 400 naming the parameter, 404 for an area no plan covers', async () => {
+    const issuesOf = async (query: string) => {
+      const response = await fetch(reportUrl(query));
+      expect(response.status).toBe(400);
+      return ((await response.json()) as { issues: { path: string }[] }).issues.map((issue) => issue.path);
+    };
+    expect(await issuesOf('period=2021-Q5')).toEqual(['query.period']);
+    expect(await issuesOf('area=hn-ba-dinh')).toEqual(['query.period']);
+    expect(await issuesOf('period=2021-Q2&format=pdf')).toEqual(['query.format']);
+    expect(await issuesOf('period=2021-Q2&area=Ba%20%C4%90%C3%ACnh')).toEqual(['query.area']);
+    const missing = await fetch(reportUrl('period=2021-Q2&area=hn-tay-ho'));
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { message: string }).message).toMatch(/hn-tay-ho/);
+    expect((await fetch(reportUrl('period=2022-Q1'))).status).toBe(404);
+  });
+
+  it('is what `npx lienganh report` writes, with the name the service gives', async () => {
+    const run = await runCli(['report', '--period', '2021-Q2', '--area', 'hn-ba-dinh', '--format', 'csv', '--out', outDir, '--url', coordination.url]);
+    if (run.code !== 0) throw new Error(`exit ${run.code}: ${run.stderr}`);
+    const file = join(outDir, 'bao-cao-2021-Q2-hn-ba-dinh.csv');
+    expect(run.stdout).toContain(file);
+    expect(readdirSync(outDir)).toEqual(['bao-cao-2021-Q2-hn-ba-dinh.csv']);
+    const rows = csvRows(readFileSync(file, 'utf8').slice(1));
+    for (const [agency, achieved] of Object.entries(EXPECTED_Q2)) expect(rows.get(agency)?.[ACHIEVED]).toBe(String(achieved));
+
+    const bad = await runCli(['report', '--period', '2021-Q9', '--url', coordination.url]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--period/);
+    const unreachable = await runCli(['report', '--period', '2021-Q2', '--url', 'http://127.0.0.1:9']);
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toMatch(/cannot reach the coordination service/);
+  });
+});
