@@ -102,6 +102,9 @@ describe('the committee dashboard in a real Chromium', () => {
     expect(await page.locator(`#${labelId}`).textContent()).toContain('400');
     expect(await bar.getAttribute('aria-valuetext')).toMatch(/≥ 400/);
     expect(await page.locator('#tasks tbody tr').count()).toBe(baDinh.tasks.length);
+    // By district (here the 14 wards) and who reported on time.
+    expect(await page.locator('#areas [role="meter"]').count()).toBe(14);
+    expect(await page.locator('#reporting tbody tr').count()).toBe(baDinh.reporting.from.length);
     await page.close();
   });
 

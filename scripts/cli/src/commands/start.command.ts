@@ -94,7 +94,8 @@ export function startCommand(): Command {
         throw error;
       }
       for (const service of services) console.log(`Dịch vụ ${service.agency} / ${service.agency} service: ${service.url}/api/v1/events`);
-      console.log(`Điều phối / coordination: ${coordination!.url}/api/v1/committee/overview, /api/v1/tasks, /api/v1/stream`);
+      console.log(`Bảng điều khiển Ban Chỉ đạo 138 / committee dashboard: ${coordination!.url}/`);
+      console.log(`Điều phối / coordination: ${coordination!.url}/api/v1/committee/overview, /api/v1/tasks, /api/v1/alerts, /api/v1/stream`);
       console.log(`Khóa demo / demo keys: ${credentialsFile}`);
       console.log('Nhấn Ctrl-C để dừng / press Ctrl-C to stop');
 

@@ -10,6 +10,8 @@ const TEXT = {
     reporting: 'Chế độ báo cáo', tasks: 'Nhiệm vụ', agency: 'Cơ quan', status: 'Tình trạng', area: 'Địa bàn', all: 'Tất cả',
     task: 'Nhiệm vụ', lead: 'Chủ trì', supporting: 'Phối hợp', due: 'Thời hạn', progress: 'Tiến độ', goal: 'Mục tiêu',
     achieved: 'Đạt', events: 'sự kiện', period: 'Kỳ', onTime: 'Đúng hạn', late: 'Muộn', missing: 'Chưa gửi', dueReports: 'Phải gửi',
+    missingPeriods: 'Kỳ chưa gửi (gần nhất)', activeTargets: 'Chỉ tiêu có hoạt động',
+    cadence_: { monthly: 'tháng', quarterly: 'quý', 'half-yearly': '6 tháng', annual: 'năm' },
     taskCount: (shown, total) => `${shown} / ${total} nhiệm vụ`, noTasks: 'Không có nhiệm vụ phù hợp.',
     status_: { 'on-track': 'đúng tiến độ', 'at-risk': 'có nguy cơ chậm', overdue: 'quá hạn', achieved: 'đã đạt', 'not-started': 'chưa bắt đầu', 'in-progress': 'đang thực hiện', done: 'hoàn thành' },
     alert_: { approaching: 'Sắp đến hạn', overdue: 'Quá hạn', escalated: 'Báo cáo Ban Chỉ đạo', resolved: 'Đã xử lý' },
@@ -25,6 +27,8 @@ const TEXT = {
     reporting: 'Reporting', tasks: 'Tasks', agency: 'Agency', status: 'Status', area: 'Area', all: 'All',
     task: 'Task', lead: 'Lead', supporting: 'Supporting', due: 'Due', progress: 'Progress', goal: 'Goal',
     achieved: 'Achieved', events: 'events', period: 'Period', onTime: 'On time', late: 'Late', missing: 'Missing', dueReports: 'Due',
+    missingPeriods: 'Missing periods (latest)', activeTargets: 'Targets with activity',
+    cadence_: { monthly: 'month', quarterly: 'quarter', 'half-yearly': 'half-year', annual: 'year' },
     taskCount: (shown, total) => `${shown} of ${total} tasks`, noTasks: 'No matching tasks.',
     status_: { 'on-track': 'on track', 'at-risk': 'at risk', overdue: 'overdue', achieved: 'achieved', 'not-started': 'not started', 'in-progress': 'in progress', done: 'done' },
     alert_: { approaching: 'Approaching', overdue: 'Overdue', escalated: 'Escalated to the committee', resolved: 'Resolved' },
@@ -137,10 +141,22 @@ function renderAlerts() {
   );
 }
 
+/** Per area below the plan's: events counted, and how many of the plan's targets have work there (a bar). */
 function renderAreas() {
   const plans = state.overview.plans.filter((plan) => inPlan(plan.id) && plan.areas.length);
-  const rows = plans.flatMap((plan) => plan.areas.map((area) => el('tr', {}, el('th', { scope: 'row' }, local(area.name)), el('td', { class: 'num' }, fmtNumber(area.targets.reduce((sum, target) => sum + target.events, 0))), el('td', {}, area.targets.filter((target) => target.events > 0).length))));
-  $('#areas').replaceChildren(el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t().area), el('th', { scope: 'col', class: 'num' }, t().events), el('th', { scope: 'col' }, t().targets))), el('tbody', {}, rows));
+  const rows = plans.flatMap((plan) =>
+    plan.areas.map((area) => {
+      const active = area.targets.filter((target) => target.events > 0).length;
+      const label = `a-${cssId(`${plan.id}-${area.code}`)}`;
+      return el(
+        'tr', {},
+        el('th', { scope: 'row', id: label }, local(area.name)),
+        el('td', { class: 'num' }, fmtNumber(area.targets.reduce((sum, target) => sum + target.events, 0))),
+        el('td', {}, el('div', { class: 'bar', role: 'meter', 'aria-labelledby': label, 'aria-valuemin': 0, 'aria-valuemax': area.targets.length, 'aria-valuenow': active, 'aria-valuetext': `${active} / ${area.targets.length}` }, el('span', { style: `width:${area.targets.length ? (active / area.targets.length) * 100 : 0}%` })), `${active} / ${area.targets.length}`),
+      );
+    }),
+  );
+  $('#areas').replaceChildren(el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t().area), el('th', { scope: 'col', class: 'num' }, t().events), el('th', { scope: 'col' }, t().activeTargets))), el('tbody', {}, rows));
 }
 
 function renderFunnel() {
@@ -155,8 +171,17 @@ function renderFunnel() {
 function renderReporting() {
   const rows = state.overview.plans
     .filter((plan) => inPlan(plan.id))
-    .flatMap((plan) => plan.reporting.map((body) => el('tr', {}, el('th', { scope: 'row' }, agencyName(body.body)), el('td', { class: 'num' }, body.due), el('td', { class: 'num' }, body.onTime), el('td', { class: 'num' }, body.late), el('td', { class: 'num' }, body.missing))));
-  $('#reporting').replaceChildren(el('thead', {}, el('tr', {}, ...[t().agency, t().dueReports, t().onTime, t().late, t().missing].map((label, index) => el('th', { scope: 'col', class: index ? 'num' : undefined }, label)))), el('tbody', {}, rows));
+    .flatMap((plan) => plan.reporting.map((body) => el('tr', {}, el('th', { scope: 'row' }, agencyName(body.body)), el('td', { class: 'num' }, body.due), el('td', { class: 'num' }, body.onTime), el('td', { class: 'num' }, body.late), el('td', { class: 'num' }, body.missing), el('td', {}, periodList(body.missingPeriods)))));
+  $('#reporting').replaceChildren(el('thead', {}, el('tr', {}, ...[t().agency, t().dueReports, t().onTime, t().late, t().missing, t().missingPeriods].map((label, index) => el('th', { scope: 'col', class: index && index < 5 ? 'num' : undefined }, label)))), el('tbody', {}, rows));
+}
+
+/** `monthly:2021-05` → "tháng 2021-05" / "month 2021-05"; the latest few, the rest counted. */
+function periodList(periods) {
+  const shown = periods.slice(-4).map((entry) => {
+    const [cadence, period] = entry.split(':');
+    return `${t().cadence_[cadence] ?? cadence} ${period}`;
+  });
+  return periods.length > 4 ? `${shown.join(', ')} (+${periods.length - 4})` : shown.join(', ');
 }
 
 function renderTaskFilters() {
