@@ -41,6 +41,20 @@ export function agencyOfSource(source: string): ProducerAgency | undefined {
   return agency !== undefined && isProducerAgency(agency) ? agency : undefined;
 }
 
+/**
+ * Whether an event's `type`, `source` and NATS subject all name the same agency; the reason
+ * when they do not. A police service publishing a labour fact, or a labour `source` on a police
+ * subject, is forged or broken: consumers refuse it rather than count it.
+ */
+export function provenanceProblem(event: Pick<BusEvent, 'type' | 'source'>, natsSubject: string): string | undefined {
+  const byType = event.type.split('.')[2];
+  const bySource = agencyOfSource(event.source);
+  const bySubject = natsSubject.split('.')[2];
+  if (bySource !== byType) return `source ${event.source} does not name the agency of type ${event.type}`;
+  if (bySubject !== byType) return `subject ${natsSubject} does not name the agency of type ${event.type}`;
+  return undefined;
+}
+
 export function dataschemaFor(type: string): string {
   return `${DATASCHEMA_PREFIX}${type}`;
 }

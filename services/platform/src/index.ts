@@ -20,6 +20,7 @@ export {
   describeFailure,
   InvalidConsumerOptionsError,
   JetStreamEventConsumer,
+  RejectedEventError,
   type ConsumerLogger,
   type EventConsumerOptions,
   type EventContext,

@@ -1,5 +1,5 @@
-import { STREAMS, type BusEvent, type Plan } from '@lienganh/contracts';
-import { JetStreamEventConsumer, replayEvents, type ConsumerLogger, type EventContext } from '@lienganh/platform';
+import { provenanceProblem, STREAMS, type BusEvent, type Plan } from '@lienganh/contracts';
+import { JetStreamEventConsumer, RejectedEventError, replayEvents, type ConsumerLogger, type EventContext } from '@lienganh/platform';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Subject } from 'rxjs';
 import type { TrackedTarget } from '../board/coordination-state.js';
@@ -83,7 +83,7 @@ export class CoordinationProjector {
   /** A durable consumer that resumes after this projection's checkpoint, whatever its acks said. */
   private consumer(stream: string, name: string, concurrency: number): JetStreamEventConsumer {
     const options = { stream, name, concurrency, logger: this.options.logger, resumeAfterSeq: this.projection.checkpoints.get(stream) ?? 0 };
-    return new JetStreamEventConsumer(this.nc, options, (event, context: EventContext) => this.handle(event, { stream, seq: context.seq }));
+    return new JetStreamEventConsumer(this.nc, options, (event, context: EventContext) => this.handle(event, { stream, seq: context.seq }, context.subject));
   }
 
   async stop(): Promise<void> {
@@ -98,7 +98,9 @@ export class CoordinationProjector {
     return new Promise((resolve, reject) => this.planWaiters.set(planId, [...(this.planWaiters.get(planId) ?? []), { resolve, reject }]));
   }
 
-  private async handle(event: BusEvent, position: { stream: string; seq: number }): Promise<void> {
+  private async handle(event: BusEvent, position: { stream: string; seq: number }, subject: string): Promise<void> {
+    const problem = provenanceProblem(event, subject);
+    if (problem) throw new RejectedEventError(problem);
     const { plan, targets, alert } = this.projection.apply(event, position);
     for (const target of targets) this.changedTargets.add(target);
     if (alert) this.changedAlerts.push(alert);
@@ -110,7 +112,10 @@ export class CoordinationProjector {
     // Agency events applied before this plan came must count for it too.
     const upTo = this.projection.checkpoints.get(AGENCY_STREAM) ?? 0;
     if (upTo > 0) {
-      await replayEvents(this.nc, AGENCY_STREAM, undefined, (event) => this.projection.backfill(plan.id, event).forEach((target) => this.changedTargets.add(target)), { toSeq: upTo });
+      const apply = (event: BusEvent, _seq: number, subject: string) => {
+        if (!provenanceProblem(event, subject)) this.projection.backfill(plan.id, event).forEach((target) => this.changedTargets.add(target));
+      };
+      await replayEvents(this.nc, AGENCY_STREAM, undefined, apply, { toSeq: upTo });
     }
     this.projection.planReady(plan.id, position);
     this.changedPlans.push(plan);
@@ -123,7 +128,9 @@ export class CoordinationProjector {
       this.nc,
       stream,
       undefined,
-      (event, seq) => {
+      (event, seq, subject) => {
+        // Refused here as the live consumer refuses it (to the dead-letter stream, once): it never counts.
+        if (provenanceProblem(event, subject)) return;
         const { plan } = this.projection.apply(event, { stream, seq });
         if (plan) plans.push({ plan, seq });
       },

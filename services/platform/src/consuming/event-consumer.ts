@@ -90,6 +90,11 @@ export const DeadLetterHeaders = {
   deliveries: 'Lienganh-Deliveries',
 } as const;
 
+/** Thrown by a handler for an event no retry can make acceptable (e.g. forged provenance): dead-lettered at once, with the reason. */
+export class RejectedEventError extends Error {
+  override readonly name = 'RejectedEventError';
+}
+
 export class InvalidConsumerOptionsError extends Error {
   override readonly name = 'InvalidConsumerOptionsError';
 }
@@ -307,6 +312,7 @@ export class JetStreamEventConsumer {
     try {
       await this.handler(event, { seq: msg.seq, deliveryCount, subject: msg.subject });
     } catch (error) {
+      if (error instanceof RejectedEventError) return this.deadLetter(msg, `rejected: ${error.message}`, deliveryCount);
       return this.failed(msg, error, deliveryCount);
     }
     settle(() => msg.ack(), this.logger);

@@ -20,7 +20,7 @@ export async function replayEvents(
   nc: NatsConnection,
   stream: string,
   filterSubject: string | undefined,
-  apply: (event: BusEvent, seq: number) => void,
+  apply: (event: BusEvent, seq: number, subject: string) => void,
   options: ReplayOptions = {},
 ): Promise<number> {
   const { fromSeq = 1, toSeq = Number.POSITIVE_INFINITY } = options;
@@ -34,7 +34,7 @@ export async function replayEvents(
     for await (const message of messages) {
       if (message.seq > toSeq) break;
       try {
-        apply(decodeNatsMessage(message.headers, message.data), message.seq);
+        apply(decodeNatsMessage(message.headers, message.data), message.seq, message.subject);
         count++;
       } catch (error) {
         if (!(error instanceof ContractError)) throw error;
