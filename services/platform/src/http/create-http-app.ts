@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import express from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { expressErrorHandler, HttpErrorFilter } from './http-errors.js';
 
 export interface HttpAppOptions {
@@ -25,8 +25,16 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions = {
     logger: options.logger ?? false,
   });
   app.disable('x-powered-by');
+  app.use(refuseNonJsonBodies);
   app.use(express.json({ limit: options.bodyLimit ?? '1mb', type: JSON_TYPES, strict: false }));
   app.use(expressErrorHandler(options.onUnexpectedError));
   app.useGlobalFilters(new HttpErrorFilter(options.onUnexpectedError));
   return app;
+}
+
+/** A body the service cannot read gets 415 naming what it takes, rather than a 400 about an empty event. */
+function refuseNonJsonBodies(request: Request, response: Response, next: NextFunction): void {
+  const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
+  if (!hasBody || request.is(JSON_TYPES)) return next();
+  response.status(415).json({ error: 'unsupported-media-type', message: `Chỉ nhận JSON / only ${JSON_TYPES.join(', ')} bodies are accepted` });
 }
