@@ -1,7 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { encodeBinary, findEventDefinition, MSG_ID_HEADER, STREAMS, type AgencyService, type BusEvent } from '@lienganh/contracts';
+import { encodeBinary, findEventDefinition, MSG_ID_HEADER, policeInspectionCompleted, STREAMS, type AgencyService, type BusEvent } from '@lienganh/contracts';
+import { DeadLetterHeaders } from '@lienganh/platform';
 import { DEMO_PLAN_FILES, startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { createRecordGenerator } from '../../scripts/cli/src/simulation/record-generator.js';
@@ -39,8 +40,13 @@ afterAll(async () => {
   await nats?.close();
 });
 
-async function publish(events: BusEvent[], msgIdPrefix = ''): Promise<void> {
-  for (const event of events) {
+/** A message no consumer can decode, on a police subject: it must go to the dead-letter stream and count for nothing. */
+const POISON_AT = 2_500;
+const publishPoison = () => nats.js.publish(policeInspectionCompleted.subject, new TextEncoder().encode('{"not": "a cloud event"'), { msgID: 'poison-1' });
+
+async function publish(events: BusEvent[], msgIdPrefix = '', poisonAt = -1): Promise<void> {
+  for (const [index, event] of events.entries()) {
+    if (index === poisonAt) await publishPoison();
     const { headers, data } = encodeBinary(event);
     const natsHeadersOf = natsHeaders();
     for (const [name, value] of Object.entries(headers)) if (name !== MSG_ID_HEADER) natsHeadersOf.set(name, value);
@@ -61,7 +67,7 @@ async function boardOf(url: string) {
   return { ...rest, tasks };
 }
 
-it('gives the same numbers after a SIGKILL mid-stream and a restart as an uninterrupted run; re-sent events change nothing; a rebuild equals the live model', async () => {
+it('gives the same numbers after a SIGKILL mid-stream and a restart as an uninterrupted run; a poison message is dead-lettered; re-sent events change nothing; a rebuild equals the live model', async () => {
   // The uninterrupted run: an in-process instance with its own durable consumers.
   const reference = await startCoordinationService({ natsUrl: nats.server.url, port: 0, consumerPrefix: 'reference', deadlineTickMs: 0 });
   services.push(reference);
@@ -69,7 +75,7 @@ it('gives the same numbers after a SIGKILL mid-stream and a restart as an uninte
 
   let crashed = await startCoordinationProcess(nats.server.url);
   const events = simulatedStream();
-  const publishing = publish(events);
+  const publishing = publish(events, '', POISON_AT);
   // Kill it while it is in the middle: some events applied, many still to come.
   await eventually(async () => ((await nats.jsm.consumers.info(AGENCY_STREAM, 'coordination-agency-events')).ack_floor.stream_seq >= 1_000 ? true : undefined), 30_000);
   const exited = new Promise((resolve) => crashed.child.once('exit', resolve));
@@ -77,7 +83,7 @@ it('gives the same numbers after a SIGKILL mid-stream and a restart as an uninte
   await exited;
   const streamWhenKilled = (await nats.jsm.streams.info(AGENCY_STREAM)).state.messages;
   await publishing;
-  expect(streamWhenKilled).toBeLessThan(5_000);
+  expect(streamWhenKilled).toBeLessThan(5_001);
 
   crashed = await startCoordinationProcess(nats.server.url);
   await eventually(() => caughtUp('reference-agency-events'), 30_000);
@@ -89,11 +95,16 @@ it('gives the same numbers after a SIGKILL mid-stream and a restart as an uninte
   expect(achieved.filter((value: number) => value > 0).length).toBeGreaterThanOrEqual(3);
   expect(uninterrupted.plans[0].referrals.made).toBeGreaterThan(0);
 
+  // The poison message went to the dead-letter stream (from the uninterrupted consumer, which read it live), with why.
+  const deadLetter = await nats.jsm.streams.getMessage(STREAMS.deadLetter.name, { last_by_subj: 'pcmd.dead-letter.reference-agency-events' });
+  expect(deadLetter!.header.get(DeadLetterHeaders.reason)).toMatch(/undecodable/);
+  expect((await nats.jsm.streams.info(STREAMS.deadLetter.name)).state.messages).toBeLessThanOrEqual(2); // at most once per consumer
+
   // Re-sent after the duplicate window (new message ids): the stream stores them again, coordination counts them once.
   const resent = events.filter((_, index) => index % 10 === 3);
   expect(resent).toHaveLength(500);
   await publish(resent, 'resent-');
-  expect((await nats.jsm.streams.info(AGENCY_STREAM)).state.messages).toBe(5_500);
+  expect((await nats.jsm.streams.info(AGENCY_STREAM)).state.messages).toBe(5_501);
   await eventually(() => caughtUp('reference-agency-events'), 30_000);
   await eventually(() => caughtUp('coordination-agency-events'), 30_000);
   expect(await boardOf(reference.url)).toEqual(uninterrupted);
