@@ -66,9 +66,11 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   const store = config.store ?? new InMemoryCoordinationStore();
   const nc: NatsConnection = await connect({ servers: config.natsUrl, name: 'lienganh-coordination', reconnect: true, maxReconnectAttempts: -1, waitOnFirstConnect: true });
   await ensureStreams(await jetstreamManager(nc));
+  // pino's methods need their `this`: the consumers get bound ones.
+  const messages = { info: (message: string) => logger.info(message), warn: (message: string) => logger.warn(message), error: (message: string) => logger.error(message) };
   const projector = new CoordinationProjector(nc, store, {
     ...(config.consumerPrefix ? { consumerPrefix: config.consumerPrefix } : {}),
-    logger: { info: (message) => logger.info(message), warn: (message) => logger.warn(message), error: (message) => logger.error(message) },
+    logger: messages,
   });
 
   const publisher = new CoordinationPublisher(nc);
@@ -77,12 +79,12 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   const alerts = new AlertDelivery(nc, [new WebhookNotifier(config.webhooks ?? {}), new LogNotifier(logger)], {
     ...config.alertDelivery,
     ...(config.consumerPrefix ? { consumerName: `${config.consumerPrefix}-alert-delivery` } : {}),
-    logger: { info: (message) => logger.info(message), warn: (message) => logger.warn(message), error: (message) => logger.error(message) },
+    logger: messages,
     publishDelivered: (record) => publisher.publishEvent(record),
   });
   const deadlines = new DeadlineEngine(projector, publisher, clock, {
     ...(config.deadlineTickMs !== undefined ? { tickMs: config.deadlineTickMs } : {}),
-    logger: { error: (message) => logger.error(message) },
+    logger: messages,
   });
 
   @Module({
