@@ -35,7 +35,7 @@ afterAll(async () => {
 
 const stored = async () => (await nats.jsm.streams.info(STREAMS.agencyEvents.name)).state.messages;
 
-async function send(agency: AgencyService, body: string | Uint8Array, contentType = 'application/json'): Promise<{ status: number; text: string }> {
+async function send(agency: AgencyService, body: string | Uint8Array<ArrayBuffer>, contentType = 'application/json'): Promise<{ status: number; text: string }> {
   const response = await fetch(`${services.get(agency)!.url}/api/v1/events`, {
     method: 'POST',
     headers: { 'content-type': contentType, authorization: `Bearer ${keys[agency]}` },
@@ -45,7 +45,7 @@ async function send(agency: AgencyService, body: string | Uint8Array, contentTyp
 }
 
 /** A valid event of the agency's, as its system posts it (no source, no subject). */
-function validEvent(definition: EventDefinition, id = crypto.randomUUID()): Record<string, unknown> {
+function validEvent(definition: EventDefinition, id: string = crypto.randomUUID()): Record<string, unknown> {
   const { source: _source, subject: _subject, ...event } = buildEvent(definition, definition.example, { id, time: '2021-05-04T09:00:00+07:00' }) as BusEvent;
   return event;
 }

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { benchCommand } from './commands/bench.command.js';
 import { catalogCommand } from './commands/catalog.command.js';
 import { docsCommand } from './commands/docs.command.js';
 import { planCommand } from './commands/plan.command.js';
@@ -13,7 +14,7 @@ const program = new Command('lienganh')
   .configureOutput({ outputError: (text, write) => write(text) })
   .showHelpAfterError('(run with --help for usage)');
 
-for (const command of [catalogCommand(), docsCommand(), startCommand(), simulateCommand(), planCommand(), reportCommand()]) program.addCommand(command);
+for (const command of [catalogCommand(), docsCommand(), startCommand(), simulateCommand(), planCommand(), reportCommand(), benchCommand()]) program.addCommand(command);
 inheritSettings(program);
 
 /** addCommand() does not pass on exitOverride and output settings, at any depth; usage errors must exit 2. */

@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { parsePlanDocument, type Plan } from '@lienganh/contracts';
+import { DEMO_PLAN_FILES, InMemoryCoordinationStore, startCoordinationService, targetKey, type CoordinationStore, type RunningCoordinationService, type TrackedTarget } from '@lienganh/coordination';
+import { createLogger } from '@lienganh/platform';
+
+/** The Ba Đình district 2021 demo plan, and its target that counts every police inspection. */
+export const baDinhPlan = (): Plan => parsePlanDocument(readFileSync(DEMO_PLAN_FILES[0]!, 'utf8'), 'yaml');
+export const INSPECTIONS_TARGET = 'ct-kiem-tra-hanh-chinh-400';
+
+/**
+ * Coordination in this process: no deadline ticks (the deadline scan is measured on its own),
+ * logs at error level only (they would mix with the table), the in-memory store by default.
+ */
+export function startCoordination(natsUrl: string, options: { consumerPrefix?: string; store?: CoordinationStore } = {}): Promise<RunningCoordinationService> {
+  return startCoordinationService({
+    natsUrl,
+    port: 0,
+    store: options.store ?? new InMemoryCoordinationStore(),
+    deadlineTickMs: 0,
+    logger: createLogger('coordination', 'error'),
+    ...(options.consumerPrefix ? { consumerPrefix: options.consumerPrefix } : {}),
+  });
+}
+
+/** The tracked target that counts police inspections on the Ba Đình board. */
+export function inspectionsTarget(coordination: RunningCoordinationService, plan: Plan): TrackedTarget {
+  const tracked = coordination.projector.projection.state.targets.get(targetKey(plan.id, INSPECTIONS_TARGET));
+  if (!tracked) throw new Error(`target ${INSPECTIONS_TARGET} of plan ${plan.id} is not on the board`);
+  return tracked;
+}

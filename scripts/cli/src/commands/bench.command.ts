@@ -1,0 +1,52 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command } from 'commander';
+import { runBench, type BenchOptions } from '../bench/run-bench.js';
+import { formatTable } from '../bench/table.js';
+import { UsageError } from '../usage-error.js';
+
+const FULL_EVENTS = 100_000;
+const QUICK_EVENTS = 10_000;
+const DEFAULT_RATE = 1_000;
+
+interface BenchCommandOptions {
+  events?: string;
+  rate?: string;
+  json?: string;
+  quick?: boolean;
+}
+
+/**
+ * `lienganh bench`: the backbone side by side with raw JetStream, on this machine, against a
+ * nats-server of its own (issue #9). Prints a table; `--json FILE` writes every figure.
+ */
+export function benchCommand(): Command {
+  return new Command('bench')
+    .description('Measure the backbone against raw JetStream on its own nats-server: ingest, projection, end-to-end latency, replay, memory, deadline scan')
+    .option('--events <n>', `events per throughput measurement (default ${FULL_EVENTS.toLocaleString('en')}; --quick ${QUICK_EVENTS.toLocaleString('en')})`)
+    .option('--rate <r>', `offered rate of the end-to-end latency measurement, events/s (default ${DEFAULT_RATE})`)
+    .option('--json <file>', 'also write every figure (name, value, unit) to this JSON file')
+    .option('--quick', 'a few seconds per measurement (10k events, replay of 10k, short latency run): what CI runs so that the bench never rots')
+    .action(async (options: BenchCommandOptions) => {
+      const benchOptions = optionsOf(options);
+      const result = await runBench(benchOptions, process.stderr.isTTY === true);
+      process.stdout.write(formatTable(result));
+      if (options.json) writeFileSync(resolve(options.json), `${JSON.stringify(result, null, 2)}\n`);
+    });
+}
+
+function optionsOf(options: BenchCommandOptions): BenchOptions {
+  const quick = options.quick === true;
+  const events = options.events === undefined ? (quick ? QUICK_EVENTS : FULL_EVENTS) : positiveInteger('--events', options.events);
+  const rate = options.rate === undefined ? DEFAULT_RATE : positiveInteger('--rate', options.rate);
+  if (options.json !== undefined && options.json.trim() === '') throw new UsageError('--json: a file name is needed');
+  return { quick, events, rate };
+}
+
+function positiveInteger(name: string, value: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(number) || number < 1) {
+    throw new UsageError(`${name}: phải là số nguyên dương / must be a positive integer, got "${value}"`);
+  }
+  return number;
+}
