@@ -64,7 +64,15 @@ export interface RunningCoordinationService {
 export async function startCoordinationService(config: CoordinationServiceConfig): Promise<RunningCoordinationService> {
   const logger = config.logger ?? createLogger('coordination');
   const store = config.store ?? new InMemoryCoordinationStore();
-  const nc: NatsConnection = await connect({ servers: config.natsUrl, name: 'lienganh-coordination', reconnect: true, maxReconnectAttempts: -1, waitOnFirstConnect: true });
+  const nc: NatsConnection = await connect({
+    servers: config.natsUrl,
+    name: 'lienganh-coordination',
+    reconnect: true,
+    maxReconnectAttempts: -1,
+    waitOnFirstConnect: true,
+    // An async stack trace per request costs a fifth of a publish (bench profile); errors keep their message.
+    noAsyncTraces: true,
+  });
   await ensureStreams(await jetstreamManager(nc));
   // pino's methods need their `this`: the consumers get bound ones.
   const messages = { info: (message: string) => logger.info(message), warn: (message: string) => logger.warn(message), error: (message: string) => logger.error(message) };

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { parsePlanDocument, validatePlan, type Plan } from '@lienganh/contracts';
 import mongoose from 'mongoose';
-import type { AlertRecord, Contribution, CoordinationStore, DeadlineRecord, ProjectionChanges, ReferralRecord, ReportRecord, StoredTally } from '../src/store/coordination-store.js';
+import type { AlertRecord, Contribution, CoordinationStore, DeadlineRecord, ProjectionChanges, ReferralRecord, ReportRecord, StoredTally, TallyChange } from '../src/store/coordination-store.js';
+
+/** The tally as `load` gives it back after `changes` were committed in order. */
+const loadedTally = (...changes: TallyChange[]): StoredTally => {
+  const { appliedAdded: _added, ...figures } = changes.at(-1)!;
+  return { ...figures, applied: [...new Set(changes.flatMap((change) => change.appliedAdded))] };
+};
 import { InMemoryCoordinationStore } from '../src/store/in-memory-coordination.store.js';
 import { MongoCoordinationStore } from '../src/store/mongo-coordination.store.js';
 
@@ -37,13 +43,13 @@ const planWith = (id: string, title = 'Kiểm tra cơ sở karaoke, massage'): P
     tasks: [{ id: 'nv-kiem-tra', title: { vi: 'Kiểm tra', en: 'Inspect' }, lead: 'police', due: '2021-12-31', targets: ['ct-kiem-tra'] }],
   });
 
-const tally = (key: string, overrides: Partial<StoredTally> = {}): StoredTally => ({
+const tally = (key: string, overrides: Partial<TallyChange> = {}): TallyChange => ({
   key,
   numeratorCount: 2,
   denominatorCount: 0,
   numeratorValues: ['0101234567', '0107654321'],
   denominatorValues: [],
-  applied: ['evt-kt-1', 'evt-kt-2'],
+  appliedAdded: ['evt-kt-1', 'evt-kt-2'],
   byArea: { 'hn-ba-dinh-lieu-giai': 1, 'hn-ba-dinh-kim-ma': 1 },
   lastEventTime: '2021-05-04T09:30:00+07:00',
   lastEventId: 'evt-kt-2',
@@ -124,10 +130,10 @@ function storeContract(name: string, open: () => Promise<CoordinationStore>, opt
     });
 
     it('loads every kind of document exactly as it was committed', async () => {
-      const { contributions, ...documents } = everything();
+      const { contributions, tallies, ...documents } = everything();
       await store.commit(everything());
       const loaded = await store.load();
-      expect(loaded).toEqual(documents);
+      expect(loaded).toEqual({ ...documents, tallies: tallies!.map((change) => loadedTally(change)) });
       // Absent optional fields come back absent, not null, and dotted filter keys stay keys.
       expect(loaded.tallies.find((t) => t.key.endsWith('ct-ca-triet-pha-05'))!.lastEventTime).toBeUndefined();
       expect(loaded.referrals.find((r) => r.referralId === 'cg-0002')).toEqual({ referralId: 'cg-0002', made: '2021-05-06T11:00:00+07:00' });
@@ -153,10 +159,10 @@ function storeContract(name: string, open: () => Promise<CoordinationStore>, opt
       expect(await store.countContributions('a/t2')).toBe(1);
     });
 
-    it('replaces a tally, a referral, a report and a deadline committed again under the same key', async () => {
+    it('replaces a tally\'s figures (appending its applied ids), a referral, a report and a deadline committed again under the same key', async () => {
       const key = 'kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram';
       await store.commit({ tallies: [tally(key)], referrals: [referral], reports: [report] });
-      const later = tally(key, { numeratorCount: 3, numeratorValues: ['0101234567', '0107654321', '0109999999'], applied: ['evt-kt-1', 'evt-kt-2', 'evt-kt-3'], byArea: { 'hn-ba-dinh-doi-can': 3 }, lastEventTime: undefined, lastEventId: undefined });
+      const later = tally(key, { numeratorCount: 3, numeratorValues: ['0101234567', '0107654321', '0109999999'], appliedAdded: ['evt-kt-2', 'evt-kt-3'], byArea: { 'hn-ba-dinh-doi-can': 3 }, lastEventTime: undefined, lastEventId: undefined });
       const closed: ReferralRecord = { referralId: 'cg-0001', fromAgency: 'police', toAgency: 'labour', closed: '2021-07-01T10:00:00+07:00' };
       const resubmitted: ReportRecord = { ...report, submittedAt: '2021-06-04T08:00:00+07:00', eventId: 'evt-bc-0006' };
       await store.commit({ tallies: [later], referrals: [closed], reports: [resubmitted] });
@@ -164,7 +170,9 @@ function storeContract(name: string, open: () => Promise<CoordinationStore>, opt
       await store.commit({ deadlines: [{ ...deadline, metAt: '2021-05-12T08:00:00+07:00', raised: [...deadline.raised, 'referral:cg-0001:resolved'] }] });
       expect((await store.load()).deadlines).toEqual([{ ...deadline, metAt: '2021-05-12T08:00:00+07:00', raised: [...deadline.raised, 'referral:cg-0001:resolved'] }]);
       const loaded = await store.load();
-      expect(loaded.tallies).toEqual([later]);
+      // Figures replaced; applied ids appended, each once.
+      expect(loaded.tallies).toEqual([loadedTally(tally(key), later)]);
+      expect(loaded.tallies[0]!.applied).toEqual(['evt-kt-1', 'evt-kt-2', 'evt-kt-3']);
       expect(loaded.tallies[0]!.lastEventTime).toBeUndefined();
       expect(loaded.referrals).toEqual([closed]);
       expect(loaded.reports).toEqual([resubmitted]);
@@ -223,9 +231,10 @@ function storeContract(name: string, open: () => Promise<CoordinationStore>, opt
     it('is not changed by the caller changing its objects after commit, nor after load', async () => {
       const changes = everything();
       await store.commit(changes);
-      const { contributions, ...committed } = everything();
+      const { contributions, tallies, ...documents } = everything();
+      const committed = { ...documents, tallies: tallies!.map((change) => loadedTally(change)) };
       changes.plans![1]!.targets[0]!.goal.min = 999;
-      changes.tallies![0]!.applied.push('evt-kt-9');
+      changes.tallies![0]!.appliedAdded.push('evt-kt-9');
       changes.tallies![0]!.byArea['hn-ba-dinh-lieu-giai'] = 99;
       changes.referrals![0]!.closed = '2021-09-01T00:00:00+07:00';
       changes.reports![0]!.eventId = 'evt-changed';

@@ -6,7 +6,7 @@ import { AgencyRegistry } from '../registry/agency-registry.js';
 import { AreaRegistry } from '../registry/area-registry.js';
 import { registerPlan } from '../registry/plan-registration.js';
 import { evolveReport, isReportSubmitted, reportKeyOf } from '../reporting/report-compliance.js';
-import type { AlertRecord, Contribution, ProjectionChanges, ReferralRecord, ReportRecord, StoredProjection, StoredTally } from '../store/coordination-store.js';
+import type { AlertRecord, Contribution, ProjectionChanges, ReferralRecord, ReportRecord, StoredProjection, StoredTally, TallyChange } from '../store/coordination-store.js';
 import { areaOf } from '../targets/target-tally.js';
 
 /** Where an event sits in its stream: what a checkpoint records. */
@@ -109,7 +109,7 @@ export class CoordinationProjection {
     return {
       checkpoints: Object.fromEntries(checkpoints),
       plans: [...plans.values()],
-      tallies: [...tallies].map(storedTally),
+      tallies: [...tallies].map(([tracked, added]) => tallyChange(tracked, added)),
       contributions,
       referrals: [...referrals].map((id) => this.referrals.get(id)!),
       reports: [...reports].map((key) => this.reports.get(key)!),
@@ -121,7 +121,10 @@ export class CoordinationProjection {
   /** Puts changes back after a failed commit, so that the next commit carries them too. */
   restoreChanges(changes: ProjectionChanges): void {
     for (const plan of changes.plans ?? []) this.changed.plans.set(plan.id, plan);
-    for (const tally of changes.tallies ?? []) this.changed.tallies.add(this.state.targets.get(tally.key)!);
+    for (const tally of changes.tallies ?? []) {
+      const tracked = this.state.targets.get(tally.key)!;
+      this.changed.tallies.set(tracked, [...tally.appliedAdded, ...(this.changed.tallies.get(tracked) ?? [])]);
+    }
     this.changed.contributions.unshift(...(changes.contributions ?? []));
     for (const referral of changes.referrals ?? []) this.changed.referrals.add(referral.referralId);
     for (const report of changes.reports ?? []) this.changed.reports.add(report.key);
@@ -165,7 +168,9 @@ export class CoordinationProjection {
   private count(event: BusEvent, planId?: string): TrackedTarget[] {
     const counted = applyEvent(this.state, event, planId);
     for (const tracked of counted) {
-      this.changed.tallies.add(tracked);
+      const added = this.changed.tallies.get(tracked);
+      if (added) added.push(event.id);
+      else this.changed.tallies.set(tracked, [event.id]);
       this.changed.contributions.push(contribution(tracked, event));
     }
     return counted;
@@ -195,7 +200,8 @@ export class CoordinationProjection {
 
 const emptyChanges = () => ({
   plans: new Map<string, Plan>(),
-  tallies: new Set<TrackedTarget>(),
+  /** Per tally changed, the ids it applied since the last `takeChanges`. */
+  tallies: new Map<TrackedTarget, string[]>(),
   contributions: [] as Contribution[],
   referrals: new Set<string>(),
   reports: new Set<string>(),
@@ -216,16 +222,29 @@ function contribution(tracked: TrackedTarget, event: BusEvent): Contribution {
   return { targetKey: keyOf(tracked), eventId: event.id, type: event.type, time: event.time, agency: event.type.split('.')[2]!, ...(areaCode ? { areaCode } : {}) };
 }
 
+/** The whole tally with sorted arrays, so that equal tallies are equal objects: for `snapshot`. */
 function storedTally(tracked: TrackedTarget): StoredTally {
+  const { appliedAdded: _added, ...figures } = tallyChange(tracked, []);
+  return {
+    ...figures,
+    numeratorValues: sorted(figures.numeratorValues),
+    denominatorValues: sorted(figures.denominatorValues),
+    applied: sorted(tracked.tally.applied),
+    byArea: Object.fromEntries(Object.entries(figures.byArea).sort(([a], [b]) => (a < b ? -1 : 1))),
+  };
+}
+
+/** A tally's figures as they are now, and the ids applied since the last commit. */
+function tallyChange(tracked: TrackedTarget, appliedAdded: string[]): TallyChange {
   const { tally } = tracked;
   return {
     key: keyOf(tracked),
     numeratorCount: tally.numeratorCount,
     denominatorCount: tally.denominatorCount,
-    numeratorValues: sorted(tally.numeratorValues),
-    denominatorValues: sorted(tally.denominatorValues),
-    applied: sorted(tally.applied),
-    byArea: Object.fromEntries([...tally.byArea].sort(([a], [b]) => (a < b ? -1 : 1))),
+    numeratorValues: [...tally.numeratorValues],
+    denominatorValues: [...tally.denominatorValues],
+    appliedAdded,
+    byArea: Object.fromEntries(tally.byArea),
     ...(tracked.lastEventTime ? { lastEventTime: tracked.lastEventTime, lastEventId: tracked.lastEventId! } : {}),
   };
 }

@@ -21,7 +21,7 @@ export interface ProjectorOptions {
   flushDelayMs?: number;
   /** Events after which a batch is committed at once. */
   maxBatch?: number;
-  /** Handlers in flight on the agency stream: how many events one commit can group. */
+  /** Handlers in flight on the agency stream (default 500): how many events one commit can group. */
   concurrency?: number;
   /**
    * Prefix of the durable consumers' names (default `coordination`). Instances that share it
@@ -72,7 +72,7 @@ export class CoordinationProjector {
     const events = await this.catchUp(AGENCY_STREAM);
     await this.commit();
     this.options.logger.info(`coordination: ${this.projection.state.plans.size} plans, caught up on ${plans + events} events (store: ${this.store.kind})`);
-    const { concurrency = 64, consumerPrefix = 'coordination' } = this.options;
+    const { concurrency = 500, consumerPrefix = 'coordination' } = this.options;
     this.consumers.push(
       this.consumer(COORDINATION_STREAM, `${consumerPrefix}-own-events`, 1),
       this.consumer(AGENCY_STREAM, `${consumerPrefix}-agency-events`, concurrency),

@@ -44,7 +44,7 @@ export interface StoredProjection {
 export interface ProjectionChanges {
   checkpoints?: Record<string, number>;
   plans?: Plan[];
-  tallies?: StoredTally[];
+  tallies?: TallyChange[];
   contributions?: Contribution[];
   referrals?: ReferralRecord[];
   reports?: ReportRecord[];
@@ -52,7 +52,7 @@ export interface ProjectionChanges {
   alerts?: AlertRecord[];
 }
 
-/** A target's tally, serialised with sorted arrays so that equal tallies are equal documents. */
+/** A target's tally as stored; arrays in the order the values were first applied (stream order). */
 export interface StoredTally {
   /** `${planId}/${targetId}`. */
   key: string;
@@ -66,6 +66,14 @@ export interface StoredTally {
   byArea: Record<string, number>;
   lastEventTime?: string;
   lastEventId?: string;
+}
+
+/**
+ * What changed in a tally since the last commit: its figures whole, and the ids applied since
+ * (appended once each), so that a commit costs what the batch added, not the tally's history.
+ */
+export interface TallyChange extends Omit<StoredTally, 'applied'> {
+  appliedAdded: string[];
 }
 
 /** One event that counted towards one target. */

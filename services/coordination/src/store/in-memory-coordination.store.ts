@@ -16,7 +16,9 @@ export class InMemoryCoordinationStore implements CoordinationStore {
   readonly kind = 'memory';
   private checkpoints = new Map<string, number>();
   private plans = new Map<string, Plan>();
-  private tallies = new Map<string, StoredTally>();
+  private tallies = new Map<string, Omit<StoredTally, 'applied'>>();
+  /** Per tally, the ids applied, in order; a Set so that a commit replayed adds nothing. */
+  private applied = new Map<string, Set<string>>();
   private referrals = new Map<string, ReferralRecord>();
   private reports = new Map<string, ReportRecord>();
   private deadlines = new Map<string, DeadlineRecord>();
@@ -28,7 +30,7 @@ export class InMemoryCoordinationStore implements CoordinationStore {
     return structuredClone({
       checkpoints: Object.fromEntries(this.checkpoints),
       plans: [...this.plans.values()],
-      tallies: [...this.tallies.values()],
+      tallies: [...this.tallies.values()].map((tally) => ({ ...tally, applied: [...(this.applied.get(tally.key) ?? [])] })),
       referrals: [...this.referrals.values()],
       reports: [...this.reports.values()],
       deadlines: [...this.deadlines.values()],
@@ -40,7 +42,12 @@ export class InMemoryCoordinationStore implements CoordinationStore {
     // Copies, so that the caller's objects changing later cannot change what was committed.
     const copy = structuredClone(changes);
     for (const plan of copy.plans ?? []) if (!this.plans.has(plan.id)) this.plans.set(plan.id, plan);
-    for (const tally of copy.tallies ?? []) this.tallies.set(tally.key, tally);
+    for (const { appliedAdded, ...tally } of copy.tallies ?? []) {
+      this.tallies.set(tally.key, tally);
+      let applied = this.applied.get(tally.key);
+      if (!applied) this.applied.set(tally.key, (applied = new Set()));
+      for (const id of appliedAdded) applied.add(id);
+    }
     for (const referral of copy.referrals ?? []) this.referrals.set(referral.referralId, referral);
     for (const report of copy.reports ?? []) this.reports.set(report.key, report);
     for (const deadline of copy.deadlines ?? []) this.deadlines.set(deadline.id, deadline);
@@ -65,7 +72,7 @@ export class InMemoryCoordinationStore implements CoordinationStore {
   }
 
   async clear(): Promise<void> {
-    for (const map of [this.checkpoints, this.plans, this.tallies, this.referrals, this.reports, this.deadlines, this.alerts, this.contributionsByTarget]) map.clear();
+    for (const map of [this.checkpoints, this.plans, this.tallies, this.applied, this.referrals, this.reports, this.deadlines, this.alerts, this.contributionsByTarget]) map.clear();
   }
 
   async close(): Promise<void> {}

@@ -10,6 +10,7 @@ import type {
   ReportRecord,
   StoredProjection,
   StoredTally,
+  TallyChange,
 } from './coordination-store.js';
 
 interface CheckpointDocument {
@@ -235,12 +236,17 @@ export class MongoCoordinationStore implements CoordinationStore {
       })),
     );
 
+    // Figures replaced, applied ids appended once each (`$addToSet`): a replayed commit adds nothing.
     await write(
       this.collections.tallies,
-      lastByKey(changes.tallies ?? [], (tally) => tally.key).map(({ key, byArea, ...tally }) => ({
-        replaceOne: {
+      mergedTallyChanges(changes.tallies ?? []).map(({ key, byArea, appliedAdded, lastEventTime, lastEventId, ...figures }) => ({
+        updateOne: {
           filter: { _id: key },
-          replacement: present({ ...tally, byArea: Object.entries(byArea).map(([area, count]) => ({ area, count })) }),
+          update: {
+            $set: { ...figures, byArea: Object.entries(byArea).map(([area, count]) => ({ area, count })), ...present({ lastEventTime, lastEventId }) },
+            ...(lastEventTime === undefined ? { $unset: { lastEventTime: '', lastEventId: '' } } : {}),
+            $addToSet: { applied: { $each: appliedAdded } },
+          },
           upsert: true,
         },
       })),
@@ -330,6 +336,16 @@ function firstByKey<T>(items: T[], keyOf: (item: T) => string): T[] {
 }
 
 /** The last of each key, as successive upserts by key would leave it. */
+/** One change per tally: the last figures, every id applied. */
+function mergedTallyChanges(changes: TallyChange[]): TallyChange[] {
+  const byKey = new Map<string, TallyChange>();
+  for (const change of changes) {
+    const earlier = byKey.get(change.key);
+    byKey.set(change.key, earlier ? { ...change, appliedAdded: [...earlier.appliedAdded, ...change.appliedAdded] } : change);
+  }
+  return [...byKey.values()];
+}
+
 function lastByKey<T>(items: T[], keyOf: (item: T) => string): T[] {
   return [...new Map(items.map((item) => [keyOf(item), item])).values()];
 }

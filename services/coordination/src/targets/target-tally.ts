@@ -110,9 +110,19 @@ function valueAt(data: unknown, path: string): unknown {
 
 const VIETNAM_OFFSET_MS = 7 * 3_600_000;
 
-/** Plans count days and months in Vietnam's time (UTC+7, no daylight saving), whatever offset an event carries. */
+let lastTime: string | undefined;
+let lastDate = '';
+
+/**
+ * Plans count days and months in Vietnam's time (UTC+7, no daylight saving), whatever offset an
+ * event carries. Asked once per target for the same event: the last answer is kept.
+ */
 export function vietnamDate(time: string): string {
-  return new Date(Date.parse(time) + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
+  if (time !== lastTime) {
+    lastDate = new Date(Date.parse(time) + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
+    lastTime = time;
+  }
+  return lastDate;
 }
 
 function periodKey(time: string, every: Extract<Measure, { kind: 'cadence' }>['every']): string {

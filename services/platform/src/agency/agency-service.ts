@@ -57,6 +57,8 @@ export async function startAgencyService(definition: AgencyServiceDefinition, co
     reconnect: true,
     maxReconnectAttempts: -1,
     waitOnFirstConnect: true,
+    // An async stack trace per publish costs a fifth of its time (bench profile); errors keep their message.
+    noAsyncTraces: true,
   });
   await ensureStreams(await jetstreamManager(nc));
 
