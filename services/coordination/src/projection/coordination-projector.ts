@@ -1,5 +1,6 @@
 import { provenanceProblem, STREAMS, type BusEvent, type Plan } from '@lienganh/contracts';
 import { JetStreamEventConsumer, RejectedEventError, replayEvents, type ConsumerLogger, type EventContext } from '@lienganh/platform';
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Subject } from 'rxjs';
 import type { TrackedTarget } from '../board/coordination-state.js';
@@ -8,6 +9,7 @@ import { CoordinationProjection } from './coordination-projection.js';
 
 const AGENCY_STREAM = STREAMS.agencyEvents.name;
 const COORDINATION_STREAM = STREAMS.coordinationEvents.name;
+const CATCH_UP_CHUNK = 20_000;
 
 /** What changed on the board after a commit: for the server-sent events. */
 export interface BoardChange {
@@ -121,22 +123,26 @@ export class CoordinationProjector {
     this.changedPlans.push(plan);
   }
 
-  /** Reads a stream from the checkpoint to its end; plans found there are backfilled before they count as read. */
+  /**
+   * Reads a stream from the checkpoint to its end, in chunks committed one by one (memory stays
+   * bounded by a chunk, and a crash keeps what was read); plans found in a chunk are backfilled
+   * before it is committed.
+   */
   private async catchUp(stream: string): Promise<number> {
-    const plans: { plan: Plan; seq: number }[] = [];
-    const count = await replayEvents(
-      this.nc,
-      stream,
-      undefined,
-      (event, seq, subject) => {
+    const last = (await (await jetstreamManager(this.nc)).streams.info(stream)).state.last_seq;
+    let count = 0;
+    for (let from = (this.projection.checkpoints.get(stream) ?? 0) + 1; from <= last; from += CATCH_UP_CHUNK) {
+      const plans: { plan: Plan; seq: number }[] = [];
+      const apply = (event: BusEvent, seq: number, subject: string) => {
         // Refused here as the live consumer refuses it (to the dead-letter stream, once): it never counts.
         if (provenanceProblem(event, subject)) return;
         const { plan } = this.projection.apply(event, { stream, seq });
         if (plan) plans.push({ plan, seq });
-      },
-      { fromSeq: (this.projection.checkpoints.get(stream) ?? 0) + 1 },
-    );
-    for (const { plan, seq } of plans) await this.planAdded(plan, { stream, seq });
+      };
+      count += await replayEvents(this.nc, stream, undefined, apply, { fromSeq: from, toSeq: Math.min(last, from + CATCH_UP_CHUNK - 1) });
+      for (const { plan, seq } of plans) await this.planAdded(plan, { stream, seq });
+      await this.commit();
+    }
     return count;
   }
 
