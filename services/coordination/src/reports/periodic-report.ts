@@ -6,7 +6,7 @@ import type { AreaRegistry } from '../registry/area-registry.js';
 import { reportingCompliance, type BodyCompliance } from '../reporting/report-compliance.js';
 import type { Contribution, ReferralRecord, ReportRecord } from '../store/coordination-store.js';
 import { progressOf, type TargetStatus } from '../targets/target-progress.js';
-import { emptyTally, vietnamDate, type TargetTally } from '../targets/target-tally.js';
+import { emptyTally, periodKey, vietnamDate, type TargetTally } from '../targets/target-tally.js';
 import { periodInstants, type ReportPeriod } from './periodic-period.js';
 
 /**
@@ -286,26 +286,10 @@ function cumulativeOf(tracked: TrackedTarget, contributions: Contribution[], are
     const upTo = contributions.filter((contribution) => Date.parse(contribution.time) <= asOf);
     const tally: TargetTally = emptyTally();
     if (measure.kind === 'count') tally.numeratorCount = new Set(upTo.map((contribution) => contribution.eventId)).size;
-    else for (const contribution of upTo) tally.numeratorValues.add(cadencePeriod(vietnamDate(contribution.time), measure.every));
+    else for (const contribution of upTo) tally.numeratorValues.add(periodKey(vietnamDate(contribution.time), measure.every));
     return { exact: true, progress: progressOf(target, tally, context(asOf)) };
   }
   return { exact: false, progress: progressOf(target, tracked.tally, context(now.getTime())) };
-}
-
-/** As the tally keys a cadence measure's periods. */
-function cadencePeriod(day: string, every: Extract<Measure, { kind: 'cadence' }>['every']): string {
-  const year = day.slice(0, 4);
-  const month = Number(day.slice(5, 7));
-  switch (every) {
-    case 'month':
-      return day.slice(0, 7);
-    case 'quarter':
-      return `${year}-Q${Math.ceil(month / 3)}`;
-    case 'half-year':
-      return `${year}-H${month <= 6 ? 1 : 2}`;
-    case 'year':
-      return year;
-  }
 }
 
 const CADENCE_UNIT = { month: { vi: 'tháng', en: 'months' }, quarter: { vi: 'quý', en: 'quarters' }, 'half-year': { vi: 'nửa năm', en: 'half-years' }, year: { vi: 'năm', en: 'years' } };

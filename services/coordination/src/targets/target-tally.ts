@@ -125,7 +125,8 @@ export function vietnamDate(time: string): string {
   return lastDate;
 }
 
-function periodKey(time: string, every: Extract<Measure, { kind: 'cadence' }>['every']): string {
+/** The period a day falls in, as a cadence measure keys it: `2021-05`, `2021-Q2`, `2021-H1`, `2021`. */
+export function periodKey(time: string, every: Extract<Measure, { kind: 'cadence' }>['every']): string {
   const year = time.slice(0, 4);
   const month = Number(time.slice(5, 7));
   switch (every) {
