@@ -83,6 +83,14 @@ describe('malformed requests', () => {
     ['another agency\u2019s type', () => send(police, JSON.stringify(validEvent(catalog.find((entry) => entry.agency === 'labour')!))), 400],
   ];
 
+  it('answers with security headers and without naming its framework', async () => {
+    const response = await fetch(`${services.get(police)!.url}/healthz`);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(response.headers.get('x-powered-by')).toBeNull();
+  });
+
   it.each(cases)('%s gets a clear 4xx and publishes nothing', async (_name, request, expected) => {
     const before = await stored();
     const response = await request();

@@ -41,8 +41,12 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** Console errors of every page opened (a blocked script or style under the CSP shows there). */
+const consoleErrors: string[] = [];
+
 async function openDashboard(viewport: { width: number; height: number }): Promise<Page> {
   const page = await browser.newPage({ viewport, locale: 'vi-VN' });
+  page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
   await page.goto(coordination.url);
   await page.waitForSelector('body[data-ready="true"]');
   return page;
@@ -105,6 +109,9 @@ describe('the committee dashboard in a real Chromium', () => {
     // By district (here the 14 wards) and who reported on time.
     expect(await page.locator('#areas [role="meter"]').count()).toBe(14);
     expect(await page.locator('#reporting tbody tr').count()).toBe(baDinh.reporting.from.length);
+    // The security headers' CSP lets the page's own script and its bar widths through.
+    expect(consoleErrors).toEqual([]);
+    expect(await page.locator(`[data-target="${TARGET}"] .bar > span`).evaluate((bar) => (bar as HTMLElement).style.width)).toBe('0%');
     await page.close();
   });
 

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
 import { expressErrorHandler, HttpErrorFilter } from './http-errors.js';
 
 export interface HttpAppOptions {
@@ -25,6 +26,9 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions = {
     logger: options.logger ?? false,
   });
   app.disable('x-powered-by');
+  // Security headers (CSP, no sniffing, no framing, HSTS…); the dashboard loads only its own scripts.
+  // Served over plain HTTP inside an agency's network too: no forced upgrade of its requests to HTTPS.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(refuseNonJsonBodies);
   app.use(express.json({ limit: options.bodyLimit ?? '1mb', type: JSON_TYPES, strict: false }));
   app.use(expressErrorHandler(options.onUnexpectedError));
