@@ -1,7 +1,7 @@
 import type { BusEvent, DeadlineRules, Plan } from '@lienganh/contracts';
 import { findReport, periodsOf } from '../reporting/report-compliance.js';
 import type { ReportRecord } from '../store/coordination-store.js';
-import { vietnamDate } from '../targets/target-tally.js';
+import { isEarlier, vietnamDate } from '../targets/target-tally.js';
 
 export type DeadlineKind = 'task' | 'referral-handover' | 'follow-up-check' | 'periodic-report' | 'hotspot-patrol';
 export type AlertKind = 'approaching' | 'overdue' | 'escalated' | 'resolved';
@@ -285,11 +285,6 @@ export class DeadlineBook {
   }
 }
 
-/** An earlier instant; one instant written with two offsets keeps the smaller text, whatever the arrival order. */
-function isEarlier(time: string, than: string): boolean {
-  const difference = Date.parse(time) - Date.parse(than);
-  return difference < 0 || (difference === 0 && time < than);
-}
 
 /** The last instant of a day in Vietnam (UTC+7), as an ISO time with its offset. */
 export const endOfDay = (date: string) => `${date}T23:59:59+07:00`;

@@ -1,4 +1,5 @@
 import type { BusEvent } from '@lienganh/contracts';
+import { isEarlier } from '../targets/target-tally.js';
 import type { ReferralRecord } from '../store/coordination-store.js';
 
 /**
@@ -43,11 +44,6 @@ export function evolveReferral(record: ReferralRecord | undefined, event: BusEve
   return JSON.stringify(next) === JSON.stringify(current) && record ? record : next;
 }
 
-/** Earlier instant; the same instant written with two offsets keeps the smaller string, so that arrival order does not matter. */
-function isEarlier(time: string, than: string): boolean {
-  const difference = Date.parse(time) - Date.parse(than);
-  return difference < 0 || (difference === 0 && time < than);
-}
 
 export interface ReferralFunnel {
   made: number;

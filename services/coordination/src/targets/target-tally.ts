@@ -110,6 +110,12 @@ function valueAt(data: unknown, path: string): unknown {
 
 const VIETNAM_OFFSET_MS = 7 * 3_600_000;
 
+/** An earlier instant; one instant written with two offsets keeps the smaller text, whatever the arrival order. */
+export function isEarlier(time: string, than: string): boolean {
+  const difference = Date.parse(time) - Date.parse(than);
+  return difference < 0 || (difference === 0 && time < than);
+}
+
 let lastTime: string | undefined;
 let lastDate = '';
 
