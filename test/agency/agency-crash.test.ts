@@ -9,7 +9,7 @@ import { eventually, postJson } from '../support/http.js';
 
 /** The police service as its own process, the way it runs in production. */
 const startPoliceProcess = (natsUrl: string, dataDir: string) =>
-  startServiceProcess('services/police/dist/main.js', { NATS_URL: natsUrl, POLICE_PORT: '0', DATA_DIR: dataDir, LIENGANH_AGENCY_KEYS: JSON.stringify({ police: KEY }) });
+  startServiceProcess('services/police/dist/main.js', { ...nats.identityEnv('police'), NATS_URL: natsUrl, POLICE_PORT: '0', DATA_DIR: dataDir, LIENGANH_AGENCY_KEYS: JSON.stringify({ police: KEY }) });
 
 const KEY = 'police-crash-test-key-0123456789';
 let nats: NatsFixture;

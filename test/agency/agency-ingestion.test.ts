@@ -17,7 +17,7 @@ let dataDir: string;
 beforeAll(async () => {
   nats = await startNatsFixture();
   dataDir = mkdtempSync(join(tmpdir(), 'lienganh-police-'));
-  police = await startAgencyService(policeService, { natsUrl: nats.server.url, port: 0, dataDir, keys });
+  police = await startAgencyService(policeService, { ...nats.identity('police'), port: 0, dataDir, keys });
 });
 afterAll(async () => {
   await police?.close();

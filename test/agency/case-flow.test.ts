@@ -17,8 +17,8 @@ let justice: RunningAgencyService;
 beforeAll(async () => {
   nats = await startNatsFixture();
   dataDir = mkdtempSync(join(tmpdir(), 'lienganh-cases-'));
-  police = await startAgencyService(policeService, { natsUrl: nats.server.url, port: 0, dataDir, keys });
-  justice = await startAgencyService(justiceService, { natsUrl: nats.server.url, port: 0, dataDir, keys });
+  police = await startAgencyService(policeService, { ...nats.identity('police'), port: 0, dataDir, keys });
+  justice = await startAgencyService(justiceService, { ...nats.identity('justice'), port: 0, dataDir, keys });
 });
 afterAll(async () => {
   await justice?.close();

@@ -25,7 +25,7 @@ const services = new Map<AgencyService, RunningAgencyService>();
 beforeAll(async () => {
   nats = await startNatsFixture();
   dataDir = mkdtempSync(join(tmpdir(), 'lienganh-hostile-'));
-  for (const agency of AGENCIES) services.set(agency, await startAgencyService(DEFINITIONS[agency], { natsUrl: nats.server.url, port: 0, dataDir, keys }));
+  for (const agency of AGENCIES) services.set(agency, await startAgencyService(DEFINITIONS[agency], { ...nats.identity(agency), port: 0, dataDir, keys }));
 });
 afterAll(async () => {
   for (const service of services.values()) await service.close();

@@ -26,14 +26,14 @@ let police: RunningAgencyService;
 let labour: RunningAgencyService;
 let health: RunningAgencyService;
 
-const startLabour = () => startAgencyService(labourService, { natsUrl: nats.server.url, port: 0, dataDir, keys });
+const startLabour = () => startAgencyService(labourService, { ...nats.identity('labour'), port: 0, dataDir, keys });
 
 beforeAll(async () => {
   nats = await startNatsFixture();
   dataDir = mkdtempSync(join(tmpdir(), 'lienganh-flow-'));
-  police = await startAgencyService(policeService, { natsUrl: nats.server.url, port: 0, dataDir, keys });
+  police = await startAgencyService(policeService, { ...nats.identity('police'), port: 0, dataDir, keys });
   labour = await startLabour();
-  health = await startAgencyService(healthService, { natsUrl: nats.server.url, port: 0, dataDir, keys });
+  health = await startAgencyService(healthService, { ...nats.identity('health'), port: 0, dataDir, keys });
 });
 afterAll(async () => {
   await health?.close();

@@ -12,6 +12,7 @@ import { launchChromium } from '../support/browser.js';
 import { repoRoot } from '../support/cli.js';
 import { postJson } from '../support/http.js';
 import { startNatsFixture, type NatsFixture } from '../support/nats.js';
+import { TEST_USERS, tokens } from '../support/users.js';
 
 const keys = { police: 'police-test-key-0123456789' };
 const screenshots = join(repoRoot, 'test-output', 'screenshots');
@@ -28,9 +29,9 @@ beforeAll(async () => {
   mkdirSync(screenshots, { recursive: true });
   nats = await startNatsFixture();
   dataDir = mkdtempSync(join(tmpdir(), 'lienganh-browser-'));
-  police = await startAgencyService(policeService, { natsUrl: nats.server.url, port: 0, dataDir, keys });
-  coordination = await startCoordinationService({ natsUrl: nats.server.url, port: 0, clock: { now: () => new Date('2021-06-01T09:00:00+07:00') }, deadlineTickMs: 0 });
-  expect((await postJson(`${coordination.url}/api/v1/plans`, baDinh)).status).toBe(201);
+  police = await startAgencyService(policeService, { ...nats.identity('police'), port: 0, dataDir, keys });
+  coordination = await startCoordinationService({ ...nats.identity('coordination'), port: 0, clock: { now: () => new Date('2021-06-01T09:00:00+07:00') }, deadlineTickMs: 0, users: TEST_USERS });
+  expect((await postJson(`${coordination.url}/api/v1/plans`, baDinh, tokens.secretariat)).status).toBe(201);
   browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
@@ -44,10 +45,20 @@ afterAll(async () => {
 /** Console errors of every page opened (a blocked script or style under the CSP shows there). */
 const consoleErrors: string[] = [];
 
+/** Signs in with a user's token through the page's form (the committee member's by default). */
+async function signIn(page: Page, token: string = tokens.committee): Promise<void> {
+  await page.getByLabel('Mã truy cập / Access token').fill(token);
+  await page.getByRole('button', { name: 'Đăng nhập / Sign in' }).click();
+  await page.waitForSelector('body[data-ready="true"]');
+}
+
 async function openDashboard(viewport: { width: number; height: number }): Promise<Page> {
   const page = await browser.newPage({ viewport, locale: 'vi-VN' });
-  page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
+  page.on('console', (message) => message.type() === 'error' && !message.text().includes('401') && consoleErrors.push(message.text()));
   await page.goto(coordination.url);
+  await signIn(page);
+  // Signed in, the session cookie outlives a reload: each test starts from a freshly loaded page.
+  await page.reload();
   await page.waitForSelector('body[data-ready="true"]');
   return page;
 }
@@ -94,6 +105,29 @@ function largePlan() {
 }
 
 describe('the committee dashboard in a real Chromium', () => {
+  it('asks for an access token first (Vietnamese, English beside), refuses a wrong one, and signs out', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    await page.goto(coordination.url);
+    await page.waitForSelector('#sign-in:not([hidden])');
+    expect(await page.locator('#main').isHidden()).toBe(true);
+    expect(await page.locator('#sign-in h2').textContent()).toBe('Đăng nhập / Sign in');
+    await page.screenshot({ path: join(screenshots, 'dashboard-sign-in.png') });
+    await page.getByLabel('Mã truy cập / Access token').fill('not-a-token-0123456789');
+    await page.getByRole('button', { name: 'Đăng nhập / Sign in' }).click();
+    await page.waitForSelector('#sign-in-error:has-text("unknown or revoked token")');
+    expect(await page.locator('#main').isHidden()).toBe(true);
+
+    await signIn(page, tokens.police);
+    expect(await page.locator('#who').textContent()).toContain('test-officer-police');
+    // The session is a cookie scripts cannot read.
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await page.waitForSelector('#sign-in:not([hidden])');
+    await page.reload();
+    await page.waitForSelector('#sign-in:not([hidden])');
+    await page.close();
+  });
+
   it("loads the imported plan's targets, in Vietnamese, labelled for screen readers", async () => {
     const page = await openDashboard({ width: 1280, height: 900 });
     await expect(page.locator('h1').textContent()).resolves.toContain('Ban Chỉ đạo 138');
@@ -166,11 +200,12 @@ describe('the committee dashboard in a real Chromium', () => {
   });
 
   it('renders a plan of 500 tasks and 50 targets (load time measured and written, not asserted)', async () => {
-    expect((await postJson(`${coordination.url}/api/v1/plans`, largePlan())).status).toBe(201);
+    expect((await postJson(`${coordination.url}/api/v1/plans`, largePlan(), tokens.secretariat)).status).toBe(201);
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const started = Date.now();
     await page.goto(coordination.url);
-    await page.waitForSelector('body[data-ready="true"]');
+    await page.waitForSelector('#sign-in:not([hidden])');
+    const started = Date.now();
+    await signIn(page);
     const loadMs = Date.now() - started;
     const rendered = { tasks: await page.locator('#tasks tbody tr').count(), targets: await page.locator('#targets [role="progressbar"]').count() };
     expect(rendered).toEqual({ tasks: 500 + baDinh.tasks.length, targets: 50 + baDinh.targets.length });

@@ -170,6 +170,31 @@ describe('npx lienganh plan import', () => {
     expect(stderr).toContain(`the coordination service at ${baseUrl}/api/v1/plans answered HTTP 500: store unavailable`);
   });
 
+  it("sends a user's token: --token, else LIENGANH_TOKEN, else the demo secretariat's from the demo credentials", async () => {
+    answer = { status: 201, body: { planId: 'kh-can-tho-2026', registered: { bodies: [], areas: [] } } };
+    const credentials = join(dir, 'demo-credentials.json');
+    writeFileSync(credentials, JSON.stringify({ users: [{ id: 'demo-committee', role: 'committee-member', token: 'committee-token-0123' }, { id: 'demo-secretariat', role: 'secretariat', token: 'secretariat-token-0123' }] }));
+    const env = { LIENGANH_TOKEN: '', LIENGANH_CREDENTIALS_FILE: credentials };
+    expect((await runCli(['plan', 'import', CAN_THO, '--url', baseUrl, '--token', 'option-token-0123'], env)).code).toBe(0);
+    expect((await runCli(['plan', 'import', CAN_THO, '--url', baseUrl], { ...env, LIENGANH_TOKEN: 'env-token-0123' })).code).toBe(0);
+    expect((await runCli(['plan', 'import', CAN_THO, '--url', baseUrl], env)).code).toBe(0);
+    expect(requests.map((request) => request.headers.authorization)).toEqual(['Bearer option-token-0123', 'Bearer env-token-0123', 'Bearer secretariat-token-0123']);
+  });
+
+  it('says why and exits 2 when the service refuses the user (401, 403)', async () => {
+    const env = { LIENGANH_TOKEN: '', LIENGANH_CREDENTIALS_FILE: join(dir, 'none.json') };
+    answer = { status: 401, body: { error: 'unauthenticated', message: 'Cần đăng nhập / sign-in required' } };
+    const missing = await runCli(['plan', 'import', CAN_THO, '--url', baseUrl], env);
+    expect(missing.code).toBe(2);
+    expect(requests[0]!.headers.authorization).toBeUndefined();
+    expect(missing.stderr).toContain('refused by the coordination service (HTTP 401): Cần đăng nhập / sign-in required; cần mã truy cập / a token is needed: --token or LIENGANH_TOKEN');
+    answer = { status: 403, body: { error: 'forbidden', message: 'the committee member role may not do this (only: secretariat)' } };
+    const forbidden = await runCli(['plan', 'import', CAN_THO, '--url', baseUrl, '--token', 'committee-token-0123'], env);
+    expect(forbidden.code).toBe(2);
+    expect(forbidden.stderr).toContain('(HTTP 403): the committee member role may not do this (only: secretariat); người dùng này không được phép / this user may not do this');
+    expect(forbidden.stderr).not.toMatch(/^\s+at /m);
+  });
+
   it('refuses a bad --url as bad usage (exit 2) before sending anything', async () => {
     const { code, stderr } = await runCli(['plan', 'import', CAN_THO, '--url', 'ftp://example.org']);
     expect(code).toBe(2);

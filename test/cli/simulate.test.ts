@@ -18,7 +18,7 @@ let dataDir: string;
 beforeAll(async () => {
   nats = await startNatsFixture();
   dataDir = mkdtempSync(join(tmpdir(), 'lienganh-simulate-'));
-  police = await startAgencyService(policeService, { natsUrl: nats.server.url, port: 0, dataDir, keys: { police: KEY } });
+  police = await startAgencyService(policeService, { ...nats.identity('police'), port: 0, dataDir, keys: { police: KEY } });
 });
 afterAll(async () => {
   await police?.close();

@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+import { connect, nkeyAuthenticator } from '@nats-io/transport-node';
 import { STREAMS } from '@lienganh/contracts';
+import { COORDINATION_LEASE_BUCKET } from '@lienganh/platform';
 import { interrupt, spawnCli } from '../support/cli.js';
 
 function freePort(): Promise<number> {
@@ -40,9 +41,20 @@ describe('npx lienganh start (the embedded default behind npm start)', () => {
     const closed = first.closed;
     expect(output).toContain(`nats://127.0.0.1:${port}`);
 
-    // Coordination runs with the demo plans on its board.
+    // Coordination runs with the demo plans on its board, for the demo users whose tokens are beside the demo keys.
     const coordinationUrl = /(http:\/\/127\.0\.0\.1:\d+)\/api\/v1\/committee\/overview/.exec(output)![1];
-    const planIds = async (url: string) => ((await (await fetch(`${url}/api/v1/committee/overview`)).json()) as { plans: { id: string }[] }).plans.map((plan) => plan.id);
+    const credentials = join(dataDir, 'demo-credentials.json');
+    const { users } = JSON.parse(readFileSync(credentials, 'utf8')) as { users: { id: string; role: string; agency?: string; token: string }[] };
+    expect(users.map((user) => [user.role, user.agency ?? null])).toEqual([
+      ['secretariat', null],
+      ['committee-member', null],
+      ...['labour', 'police', 'health', 'culture', 'justice'].map((agency) => ['agency-officer', agency]),
+    ]);
+    expect(statSync(credentials).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dataDir, 'demo-users.json'), 'utf8')).not.toContain(users[0]!.token);
+    const headers = { authorization: `Bearer ${users[0]!.token}` };
+    expect((await fetch(`${coordinationUrl}/api/v1/committee/overview`)).status).toBe(401);
+    const planIds = async (url: string) => ((await (await fetch(`${url}/api/v1/committee/overview`, { headers })).json()) as { plans: { id: string }[] }).plans.map((plan) => plan.id);
     expect(await planIds(coordinationUrl!)).toEqual(['kh-ba-dinh-2021', 'kh-can-tho-2026']);
     expect(output).toContain('kh-ba-dinh-2021');
 
@@ -53,10 +65,15 @@ describe('npx lienganh start (the embedded default behind npm start)', () => {
     const { agencyKeys } = JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8'));
     expect(Object.keys(agencyKeys).sort()).toEqual(['culture', 'health', 'justice', 'labour', 'police']);
 
-    const nc = await connect({ servers: `nats://127.0.0.1:${port}` });
+    // The server runs with permissions: only the operator's key (made once, mode 600) may look at everything.
+    const seedFile = join(dataDir, 'nats-keys', 'operator.nk');
+    expect(statSync(seedFile).mode & 0o777).toBe(0o600);
+    await expect(connect({ servers: `nats://127.0.0.1:${port}`, reconnect: false, timeout: 2_000 })).rejects.toThrow(/Authorization Violation/);
+    const nc = await connect({ servers: `nats://127.0.0.1:${port}`, authenticator: nkeyAuthenticator(new TextEncoder().encode(readFileSync(seedFile, 'utf8').trim())) });
     const names: string[] = [];
     for await (const name of (await jetstreamManager(nc)).streams.names()) names.push(name);
-    expect(names.sort()).toEqual(Object.values(STREAMS).map((stream) => stream.name).sort());
+    // The backbone's streams, and the key-value bucket of coordination's lease.
+    expect(names.sort()).toEqual([...Object.values(STREAMS).map((stream) => stream.name), `KV_${COORDINATION_LEASE_BUCKET}`].sort());
     await nc.close();
 
     interrupt(child);

@@ -9,6 +9,7 @@ import { policeService } from '@lienganh/police';
 import { eventually, postJson } from '../support/http.js';
 import { startNatsFixture, type NatsFixture } from '../support/nats.js';
 import { openEventStream } from '../support/sse.js';
+import { asUser, TEST_USERS, tokens } from '../support/users.js';
 
 const keys = { police: 'police-test-key-0123456789' };
 const june2021 = { now: () => new Date('2021-06-01T09:00:00+07:00') };
@@ -24,8 +25,8 @@ let dataDir: string;
 beforeAll(async () => {
   nats = await startNatsFixture();
   dataDir = mkdtempSync(join(tmpdir(), 'lienganh-board-'));
-  police = await startAgencyService(policeService, { natsUrl: nats.server.url, port: 0, dataDir, keys });
-  coordination = await startCoordinationService({ natsUrl: nats.server.url, port: 0, clock: june2021, deadlineTickMs: 0 });
+  police = await startAgencyService(policeService, { ...nats.identity('police'), port: 0, dataDir, keys });
+  coordination = await startCoordinationService({ ...nats.identity('coordination'), port: 0, clock: june2021, deadlineTickMs: 0, users: TEST_USERS });
 });
 afterAll(async () => {
   await coordination?.close();
@@ -35,10 +36,10 @@ afterAll(async () => {
 });
 
 const get = async (path: string) => {
-  const response = await fetch(`${coordination.url}${path}`);
+  const response = await fetch(`${coordination.url}${path}`, { headers: asUser() });
   return { status: response.status, body: (await response.json()) as any };
 };
-const importPlan = (plan: unknown) => postJson(`${coordination.url}/api/v1/plans`, plan);
+const importPlan = (plan: unknown) => postJson(`${coordination.url}/api/v1/plans`, plan, tokens.secretariat);
 const overviewOf = async (targetId: string) => (await get('/api/v1/committee/overview')).body.targets.find((target: { id: string }) => target.id === targetId);
 const agencyStreamMessages = async () => (await nats.jsm.streams.info(STREAMS.agencyEvents.name)).state.messages;
 const coordinationStreamMessages = async () => (await nats.jsm.streams.info(STREAMS.coordinationEvents.name)).state.messages;
@@ -91,7 +92,7 @@ describe('coordination: plans, the committee view and the board', () => {
     expect(imported.body.registered.areas).toContain('hn-ba-dinh-kim-ma');
     expect((await importPlan(baDinh)).status).toBe(409);
 
-    const events = await openEventStream(`${coordination.url}/api/v1/stream`);
+    const events = await openEventStream(`${coordination.url}/api/v1/stream`, tokens.secretariat);
     try {
       for (let n = 0; n < 37; n++) expect((await postJson(`${police.url}/api/v1/events`, inspection(n), keys.police)).status).toBe(202);
       const lastPost = Date.now();

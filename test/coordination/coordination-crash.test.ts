@@ -1,5 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { encodeBinary, findEventDefinition, MSG_ID_HEADER, policeInspectionCompleted, STREAMS, type AgencyService, type BusEvent } from '@lienganh/contracts';
 import { DeadLetterHeaders } from '@lienganh/platform';
@@ -9,6 +11,7 @@ import { createRecordGenerator } from '../../scripts/cli/src/simulation/record-g
 import { startServiceProcess } from '../support/service-process.js';
 import { eventually } from '../support/http.js';
 import { startNatsFixture, type NatsFixture } from '../support/nats.js';
+import { asUser, TEST_USERS, writeUsersFile } from '../support/users.js';
 
 const AGENCY_STREAM = STREAMS.agencyEvents.name;
 const AGENCIES: AgencyService[] = ['police', 'labour', 'health', 'culture', 'justice'];
@@ -22,22 +25,27 @@ function simulatedStream(): BusEvent[] {
 
 /** The coordination service as its own process, the way it runs in production. */
 async function startCoordinationProcess(natsUrl: string): Promise<{ child: ChildProcess; url: string }> {
-  const started = await startServiceProcess('services/coordination/dist/main.js', { NATS_URL: natsUrl, COORDINATION_PORT: '0', MONGODB_URI: '', DEADLINE_TICK_MS: '0' });
+  const started = await startServiceProcess('services/coordination/dist/main.js', { ...nats.identityEnv('coordination'), NATS_URL: natsUrl, COORDINATION_PORT: '0', MONGODB_URI: '', DEADLINE_TICK_MS: '0', LIENGANH_USERS_FILE: usersFile });
   children.push(started.child);
   return started;
 }
 
 let nats: NatsFixture;
+let usersDir: string;
+let usersFile: string;
 const children: ChildProcess[] = [];
 const services: RunningCoordinationService[] = [];
 
 beforeAll(async () => {
   nats = await startNatsFixture();
+  usersDir = mkdtempSync(join(tmpdir(), 'lienganh-crash-users-'));
+  usersFile = writeUsersFile(usersDir);
 });
 afterAll(async () => {
   for (const child of children) child.kill('SIGKILL');
   for (const service of services) await service.close();
   await nats?.close();
+  rmSync(usersDir, { recursive: true, force: true });
 });
 
 /** A message no consumer can decode, on a police subject: it must go to the dead-letter stream and count for nothing. */
@@ -62,14 +70,14 @@ async function caughtUp(consumer: string): Promise<true | undefined> {
 
 /** What the committee and the board show, without the moment it was computed. */
 async function boardOf(url: string) {
-  const [overview, tasks] = await Promise.all([fetch(`${url}/api/v1/committee/overview`).then((r) => r.json() as any), fetch(`${url}/api/v1/tasks`).then((r) => r.json())]);
+  const [overview, tasks] = await Promise.all([fetch(`${url}/api/v1/committee/overview`, { headers: asUser() }).then((r) => r.json() as any), fetch(`${url}/api/v1/tasks`, { headers: asUser() }).then((r) => r.json())]);
   const { generatedAt: _generatedAt, ...rest } = overview;
   return { ...rest, tasks };
 }
 
 it('gives the same numbers after a SIGKILL mid-stream and a restart as an uninterrupted run; a poison message is dead-lettered; re-sent events change nothing; a rebuild equals the live model', async () => {
   // The uninterrupted run: an in-process instance with its own durable consumers.
-  const reference = await startCoordinationService({ natsUrl: nats.server.url, port: 0, consumerPrefix: 'reference', deadlineTickMs: 0 });
+  const reference = await startCoordinationService({ ...nats.identity('coordination'), port: 0, consumerPrefix: 'reference', deadlineTickMs: 0, users: TEST_USERS });
   services.push(reference);
   await reference.plans.import(baDinh);
 
@@ -111,7 +119,7 @@ it('gives the same numbers after a SIGKILL mid-stream and a restart as an uninte
   expect(await boardOf(crashed.url)).toEqual(uninterrupted);
 
   // A rebuild from an empty store equals the incrementally built read model, field for field.
-  const rebuilt = await startCoordinationService({ natsUrl: nats.server.url, port: 0, consumerPrefix: 'rebuild', deadlineTickMs: 0 });
+  const rebuilt = await startCoordinationService({ ...nats.identity('coordination'), port: 0, consumerPrefix: 'rebuild', deadlineTickMs: 0, users: TEST_USERS });
   services.push(rebuilt);
   expect(rebuilt.projector.projection.snapshot()).toEqual(reference.projector.projection.snapshot());
   expect(await rebuilt.projector.store.load()).toEqual(await reference.projector.store.load());

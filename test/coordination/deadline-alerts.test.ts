@@ -23,6 +23,7 @@ import { cultureService } from '@lienganh/culture';
 import { eventually, postJson } from '../support/http.js';
 import { startNatsFixture, type NatsFixture } from '../support/nats.js';
 import { openEventStream } from '../support/sse.js';
+import { asUser, TEST_USERS, tokens } from '../support/users.js';
 
 const DAY = 86_400_000;
 const keys = { police: 'police-test-key-0123456789', labour: 'labour-test-key-0123456789', culture: 'culture-test-key-0123456789' };
@@ -45,7 +46,7 @@ let receiver: Server;
 let receiverUrl: string;
 const webhooks = () => ({ labour: { url: receiverUrl, secret: 'labour-webhook-secret-0123456789' } });
 
-const startCoordination = () => startCoordinationService({ natsUrl: nats.server.url, port: 0, clock, deadlineTickMs: 0, webhooks: webhooks() });
+const startCoordination = () => startCoordinationService({ ...nats.identity('coordination'), port: 0, clock, deadlineTickMs: 0, webhooks: webhooks(), users: TEST_USERS });
 
 beforeAll(async () => {
   receiver = createServer((request, response) => {
@@ -56,10 +57,10 @@ beforeAll(async () => {
   receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/alerts`;
   nats = await startNatsFixture();
   dataDir = mkdtempSync(join(tmpdir(), 'lienganh-deadlines-'));
-  const config = { natsUrl: nats.server.url, port: 0, dataDir, keys };
-  [police, labour, culture] = await Promise.all([startAgencyService(policeService, config), startAgencyService(labourService, config), startAgencyService(cultureService, config)]);
+  const config = (agency: 'police' | 'labour' | 'culture') => ({ ...nats.identity(agency), port: 0, dataDir, keys });
+  [police, labour, culture] = await Promise.all([startAgencyService(policeService, config('police')), startAgencyService(labourService, config('labour')), startAgencyService(cultureService, config('culture'))]);
   coordination = await startCoordination();
-  expect((await postJson(`${coordination.url}/api/v1/plans`, baDinh)).status).toBe(201);
+  expect((await postJson(`${coordination.url}/api/v1/plans`, baDinh, tokens.secretariat)).status).toBe(201);
 });
 afterAll(async () => {
   await coordination?.close();
@@ -86,7 +87,7 @@ async function post(service: RunningAgencyService, key: string, definition: Even
 
 const referral = (referralId: string) => ({ ...policeReferralMade.example, referralId, areaCode: 'hn-ba-dinh-kim-ma', toAgency: 'labour' });
 const deadlineOf = (id: string) => coordination.projector.projection.deadlines.deadlines.get(id);
-const alerts = async (query: string) => ((await (await fetch(`${coordination.url}/api/v1/alerts?${query}`)).json()) as { alerts: any[] }).alerts;
+const alerts = async (query: string) => ((await (await fetch(`${coordination.url}/api/v1/alerts?${query}`, { headers: asUser() })).json()) as { alerts: any[] }).alerts;
 /** Ticks, then waits until the alerts raised are on the board. */
 async function tick() {
   const raised = await coordination.deadlines.tick();
@@ -115,7 +116,7 @@ describe('deadline engine', () => {
     setClock(due - 3 * DAY - 60_000);
     expect((await tick()).filter((alert) => alert.deadline.id === deadline.id)).toEqual([]);
     setClock(due - 3 * DAY + 60_000);
-    const stream = await openEventStream(`${coordination.url}/api/v1/stream`);
+    const stream = await openEventStream(`${coordination.url}/api/v1/stream`, tokens.secretariat);
     try {
       expect((await tick()).filter((alert) => alert.deadline.id === deadline.id).map((alert) => alert.id)).toEqual(['referral:cg-han-1:approaching:3']);
       const streamed = await stream.next((event) => event.type === 'alert' && event.data.id === 'referral:cg-han-1:approaching:3');
@@ -183,7 +184,7 @@ describe('deadline engine', () => {
       reporting: { to: 'labour', from: ['police', 'culture'], cadences: ['monthly'], dueDays: 5 },
     });
     for (const plan of [districtPlan('kh-thu-a', 'hn-thu-a'), districtPlan('kh-thu-b', 'hn-thu-b')]) {
-      expect((await postJson(`${coordination.url}/api/v1/plans`, plan)).status).toBe(201);
+      expect((await postJson(`${coordination.url}/api/v1/plans`, plan, tokens.secretariat)).status).toBe(201);
     }
     const report = (district: string, reportId: string) => ({ reportId, reportingBody: reportId.split('-')[1], areaCode: district, cadence: 'monthly', period: '2021-05' });
     const sent = new Date('2021-06-02T10:00:00+07:00');
@@ -213,7 +214,7 @@ describe('deadline engine', () => {
       targets: [{ id: 'ct-tin-bai', title: { vi: 'Tin bài mỗi tháng', en: 'An article every month' }, agency: 'culture', measure: { kind: 'cadence', eventType: culturePublicationPublished.type, every: 'month' }, goal: { min: 2 } }],
       tasks: [{ id: 'nv-tuyen-truyen', title: { vi: 'Đưa tin hằng tháng', en: 'Publish monthly' }, lead: 'culture', recurrence: 'monthly', targets: ['ct-tin-bai'] }],
     };
-    expect((await postJson(`${coordination.url}/api/v1/plans`, plan)).status).toBe(201);
+    expect((await postJson(`${coordination.url}/api/v1/plans`, plan, tokens.secretariat)).status).toBe(201);
     await post(culture, keys.culture, culturePublicationPublished, { ...culturePublicationPublished.example, publicationId: 'tb-thu-5', areaCode: 'hn-thu-c' }, new Date('2021-05-20T10:00:00+07:00'));
     await eventually(() => (coordination.projector.projection.state.targets.get('kh-thu-tuyen-truyen/ct-tin-bai')?.tally.numeratorValues.has('2021-05') ? true : undefined), 5_000);
 
@@ -223,7 +224,7 @@ describe('deadline engine', () => {
   });
 
   it('rejects bad alert filters with a 400 naming the parameter', async () => {
-    const response = await fetch(`${coordination.url}/api/v1/alerts?status=closed`);
+    const response = await fetch(`${coordination.url}/api/v1/alerts?status=closed`, { headers: asUser() });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: 'invalid-query', issues: [{ path: 'query.status' }] });
   });

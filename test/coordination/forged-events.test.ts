@@ -6,6 +6,7 @@ import { DeadLetterHeaders } from '@lienganh/platform';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { eventually, postJson } from '../support/http.js';
 import { startNatsFixture, type NatsFixture } from '../support/nats.js';
+import { TEST_USERS, tokens } from '../support/users.js';
 
 const baDinh = parseYaml(readFileSync(DEMO_PLAN_FILES[0]!, 'utf8'));
 const TARGET = 'kh-ba-dinh-2021/ct-kiem-tra-hanh-chinh-400';
@@ -15,8 +16,8 @@ let coordination: RunningCoordinationService;
 
 beforeAll(async () => {
   nats = await startNatsFixture();
-  coordination = await startCoordinationService({ natsUrl: nats.server.url, port: 0, deadlineTickMs: 0 });
-  expect((await postJson(`${coordination.url}/api/v1/plans`, baDinh)).status).toBe(201);
+  coordination = await startCoordinationService({ ...nats.identity('coordination'), port: 0, deadlineTickMs: 0, users: TEST_USERS });
+  expect((await postJson(`${coordination.url}/api/v1/plans`, baDinh, tokens.secretariat)).status).toBe(201);
 });
 afterAll(async () => {
   await coordination?.close();
@@ -63,7 +64,7 @@ it('dead-letters an event whose source, type and subject do not name one agency,
   expect([...tallyOf().applied]).toEqual(['kt-that-1']);
 
   // A rebuild from the stream refuses them too.
-  const rebuilt = await startCoordinationService({ natsUrl: nats.server.url, port: 0, deadlineTickMs: 0, consumerPrefix: 'rebuilt' });
+  const rebuilt = await startCoordinationService({ ...nats.identity('coordination'), port: 0, deadlineTickMs: 0, consumerPrefix: 'rebuilt' });
   try {
     expect([...rebuilt.projector.projection.state.targets.get(TARGET)!.tally.applied]).toEqual(['kt-that-1']);
   } finally {

@@ -24,6 +24,7 @@ import { headers as natsHeaders } from '@nats-io/transport-node';
 import { runCli } from '../support/cli.js';
 import { eventually, postJson } from '../support/http.js';
 import { startNatsFixture, type NatsFixture } from '../support/nats.js';
+import { asUser, TEST_USERS, tokens } from '../support/users.js';
 
 const AGENCY_STREAM = STREAMS.agencyEvents.name;
 const baDinh = parseYaml(readFileSync(DEMO_PLAN_FILES[0]!, 'utf8'));
@@ -62,8 +63,8 @@ let outDir: string;
 beforeAll(async () => {
   nats = await startNatsFixture();
   outDir = mkdtempSync(join(tmpdir(), 'lienganh-report-'));
-  coordination = await startCoordinationService({ natsUrl: nats.server.url, port: 0, clock: { now: () => new Date('2021-07-10T09:00:00+07:00') }, deadlineTickMs: 0 });
-  expect((await postJson(`${coordination.url}/api/v1/plans`, baDinh)).status).toBe(201);
+  coordination = await startCoordinationService({ ...nats.identity('coordination'), port: 0, clock: { now: () => new Date('2021-07-10T09:00:00+07:00') }, deadlineTickMs: 0, users: TEST_USERS });
+  expect((await postJson(`${coordination.url}/api/v1/plans`, baDinh, tokens.secretariat)).status).toBe(201);
   for (const event of seeded) {
     const { headers, data } = encodeBinary(event);
     const natsHeadersOf = natsHeaders();
@@ -83,6 +84,8 @@ afterAll(async () => {
 });
 
 const reportUrl = (query: string) => `${coordination.url}/api/v1/reports/periodic?${query}`;
+/** The report as a user of the committee's API fetches it. */
+const fetchReport = (query: string) => fetch(reportUrl(query), { headers: asUser() });
 
 /** The per-agency rows of the first sheet, as `code → values by header`. */
 async function agencyRows(xlsx: Buffer): Promise<Map<string, Record<string, unknown>>> {
@@ -128,7 +131,7 @@ function csvRows(text: string): Map<string, Record<string, string>> {
 
 describe('periodic report export (báo cáo định kỳ) for Steering Committee 138', () => {
   it('exports the quarter as XLSX: a title block, one row per agency with what it achieved in the quarter', async () => {
-    const response = await fetch(reportUrl('period=2021-Q2&area=hn-ba-dinh&format=xlsx'));
+    const response = await fetchReport('period=2021-Q2&area=hn-ba-dinh&format=xlsx');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(response.headers.get('content-disposition')).toBe('attachment; filename="bao-cao-2021-Q2-hn-ba-dinh.xlsx"');
@@ -154,7 +157,7 @@ describe('periodic report export (báo cáo định kỳ) for Steering Committee
   });
 
   it('exports the same numbers as CSV (UTF-8 with a byte-order mark), and as JSON', async () => {
-    const response = await fetch(reportUrl('period=2021-Q2&format=csv'));
+    const response = await fetchReport('period=2021-Q2&format=csv');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/);
     expect(response.headers.get('content-disposition')).toBe('attachment; filename="bao-cao-2021-Q2-hn-ba-dinh.csv"');
@@ -164,27 +167,27 @@ describe('periodic report export (báo cáo định kỳ) for Steering Committee
     for (const [agency, achieved] of Object.entries(EXPECTED_Q2)) expect({ agency, achieved: rows.get(agency)?.[ACHIEVED] }).toEqual({ agency, achieved: String(achieved) });
     expect(rows.get('culture')!['Cơ quan / Agency']).toBe('Văn hóa, Thể thao và Du lịch');
 
-    const xlsxRows = await agencyRows(Buffer.from(await (await fetch(reportUrl('period=2021-Q2'))).arrayBuffer()));
+    const xlsxRows = await agencyRows(Buffer.from(await (await fetchReport('period=2021-Q2')).arrayBuffer()));
     expect([...rows.keys()]).toEqual([...xlsxRows.keys()]);
     for (const [code, values] of rows) {
       for (const [name, value] of Object.entries(values)) expect({ code, name, value }).toEqual({ code, name, value: String(xlsxRows.get(code)![name] ?? '') });
     }
 
-    const json = (await (await fetch(reportUrl('period=2021-Q2&format=json'))).json()) as any;
+    const json = (await (await fetchReport('period=2021-Q2&format=json')).json()) as any;
     expect(json.agencies.find((row: { agency: string }) => row.agency === 'police')).toMatchObject({ achievedInPeriod: EXPECTED_Q2.police });
   });
 
   it('narrows to a ward and to a month', async () => {
-    const ward = (await (await fetch(reportUrl('period=2021-Q2&area=hn-ba-dinh-kim-ma&format=json'))).json()) as any;
+    const ward = (await (await fetchReport('period=2021-Q2&area=hn-ba-dinh-kim-ma&format=json')).json()) as any;
     const police = ward.agencies.find((row: { agency: string }) => row.agency === 'police');
     expect(police.achievedInPeriod).toBe(3 + 1);
-    const june = (await (await fetch(reportUrl('period=2021-06&format=json'))).json()) as any;
+    const june = (await (await fetchReport('period=2021-06&format=json')).json()) as any;
     expect(june.agencies.find((row: { agency: string }) => row.agency === 'police').achievedInPeriod).toBe(2);
   });
 
   it('answers 400 naming the parameter, 404 for an area no plan covers', async () => {
     const issuesOf = async (query: string) => {
-      const response = await fetch(reportUrl(query));
+      const response = await fetchReport(query);
       expect(response.status).toBe(400);
       return ((await response.json()) as { issues: { path: string }[] }).issues.map((issue) => issue.path);
     };
@@ -192,14 +195,14 @@ describe('periodic report export (báo cáo định kỳ) for Steering Committee
     expect(await issuesOf('area=hn-ba-dinh')).toEqual(['query.period']);
     expect(await issuesOf('period=2021-Q2&format=pdf')).toEqual(['query.format']);
     expect(await issuesOf('period=2021-Q2&area=Ba%20%C4%90%C3%ACnh')).toEqual(['query.area']);
-    const missing = await fetch(reportUrl('period=2021-Q2&area=hn-tay-ho'));
+    const missing = await fetchReport('period=2021-Q2&area=hn-tay-ho');
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { message: string }).message).toMatch(/hn-tay-ho/);
-    expect((await fetch(reportUrl('period=2022-Q1'))).status).toBe(404);
+    expect((await fetchReport('period=2022-Q1')).status).toBe(404);
   });
 
   it('is what `npx lienganh report` writes, with the name the service gives', async () => {
-    const run = await runCli(['report', '--period', '2021-Q2', '--area', 'hn-ba-dinh', '--format', 'csv', '--out', outDir, '--url', coordination.url]);
+    const run = await runCli(['report', '--period', '2021-Q2', '--area', 'hn-ba-dinh', '--format', 'csv', '--out', outDir, '--url', coordination.url, '--token', tokens.committee]);
     if (run.code !== 0) throw new Error(`exit ${run.code}: ${run.stderr}`);
     const file = join(outDir, 'bao-cao-2021-Q2-hn-ba-dinh.csv');
     expect(run.stdout).toContain(file);
@@ -207,6 +210,10 @@ describe('periodic report export (báo cáo định kỳ) for Steering Committee
     const rows = csvRows(readFileSync(file, 'utf8').slice(1));
     for (const [agency, achieved] of Object.entries(EXPECTED_Q2)) expect(rows.get(agency)?.[ACHIEVED]).toBe(String(achieved));
 
+    const refused = await runCli(['report', '--period', '2021-Q2', '--url', coordination.url, '--token', 'not-a-token-0123456789']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('refused by the coordination service (HTTP 401)');
+    expect(refused.stderr).toContain('the token was not accepted');
     const bad = await runCli(['report', '--period', '2021-Q9', '--url', coordination.url]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--period/);

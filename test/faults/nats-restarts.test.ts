@@ -8,6 +8,7 @@ import { startAgencyService, type RunningAgencyService } from '@lienganh/platfor
 import { policeService } from '@lienganh/police';
 import { eventually, postJson } from '../support/http.js';
 import { startNatsFixture, type NatsFixture } from '../support/nats.js';
+import { asUser, TEST_USERS, tokens } from '../support/users.js';
 
 // A steady stream of ingests while nats-server is restarted twice: every accepted event is
 // counted once on the board, none is lost, none is doubled.
@@ -25,9 +26,9 @@ let dataDir: string;
 beforeAll(async () => {
   nats = await startNatsFixture();
   dataDir = mkdtempSync(join(tmpdir(), 'lienganh-faults-'));
-  police = await startAgencyService(policeService, { natsUrl: nats.server.url, port: 0, dataDir, keys });
-  coordination = await startCoordinationService({ natsUrl: nats.server.url, port: 0, deadlineTickMs: 0 });
-  expect((await postJson(`${coordination.url}/api/v1/plans`, baDinh)).status).toBe(201);
+  police = await startAgencyService(policeService, { ...nats.identity('police'), port: 0, dataDir, keys });
+  coordination = await startCoordinationService({ ...nats.identity('coordination'), port: 0, deadlineTickMs: 0, users: TEST_USERS });
+  expect((await postJson(`${coordination.url}/api/v1/plans`, baDinh, tokens.secretariat)).status).toBe(201);
 });
 afterAll(async () => {
   await coordination?.close();
@@ -64,6 +65,6 @@ it('counts every accepted event exactly once when nats-server restarts twice mid
   expect(new Set(accepted).size).toBe(TOTAL);
   expect(tally.numeratorCount).toBe(TOTAL);
   expect(tally.applied.size).toBe(TOTAL);
-  const overview = (await (await fetch(`${coordination.url}/api/v1/committee/overview`)).json()) as { targets: { id: string; achieved: number }[] };
+  const overview = (await (await fetch(`${coordination.url}/api/v1/committee/overview`, { headers: asUser() })).json()) as { targets: { id: string; achieved: number }[] };
   expect(overview.targets.find((target) => target.id === 'ct-kiem-tra-hanh-chinh-400')!.achieved).toBe(TOTAL);
 }, 90_000);

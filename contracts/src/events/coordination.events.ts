@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AgencyCode, AreaCode, Identifier, IsoDate, LocalizedText } from '../common.js';
+import { AgencyCode, AreaCode, Identifier, IsoDate, LocalizedText, ReportingPeriod } from '../common.js';
 import { defineEvent } from '../define.js';
 import { Plan, Recurrence } from '../plans/plan.schema.js';
 
@@ -183,6 +183,43 @@ export const coordinationAlertDelivered = defineEvent({
   example: { alertId: 'hh-cg-police-2021-0001-overdue', deadlineId: 'hh-cg-police-2021-0001', receiver: 'labour', channel: 'webhook', attempts: 1 },
 });
 
+/**
+ * Someone read or exported person-related data (or a periodic report) through coordination's API:
+ * the audit trail. Who (account, role, agency), what (which resource, whose cases, how many
+ * records) and when (the event's `time`); never the records themselves, so no personal data.
+ */
+export const coordinationAccessRecorded = defineEvent({
+  agency: 'coordination',
+  entity: 'access',
+  action: 'recorded',
+  subjectField: 'accessId',
+  description: { vi: 'Ghi nhật ký truy cập dữ liệu liên quan đến cá nhân hoặc xuất báo cáo', en: 'Read or export of person-related data (or a report) recorded for the audit trail' },
+  schema: z.strictObject({
+    accessId: Identifier,
+    userId: Identifier.describe('Account of the user (a staff account, not a person in the records)'),
+    role: z.enum(['secretariat', 'agency-officer', 'committee-member']),
+    userAgency: AgencyCode.optional().describe("An agency officer's agency"),
+    action: z.enum(['read', 'export']),
+    resource: z.enum(['agency-referrals', 'target-contributions', 'periodic-report']),
+    agencyScope: AgencyCode.optional().describe('Whose cases were read, when one agency\'s'),
+    targetId: Identifier.optional().describe('For target-contributions: the target'),
+    period: ReportingPeriod.optional().describe('For periodic-report: the period'),
+    areaCode: AreaCode.optional(),
+    format: z.enum(['json', 'csv', 'xlsx']).optional(),
+    records: z.int().min(0).max(10_000_000).describe('Person-related records (or report rows) served'),
+  }),
+  example: {
+    accessId: 'tc-7f3a9c2e-0b1d-4e5f-8a6b-1c2d3e4f5a6b',
+    userId: 'cb-cong-an-01',
+    role: 'agency-officer',
+    userAgency: 'police',
+    action: 'read',
+    resource: 'agency-referrals',
+    agencyScope: 'police',
+    records: 12,
+  },
+});
+
 export const coordinationEvents = [
   coordinationPlanPublished,
   coordinationTaskAssigned,
@@ -194,4 +231,5 @@ export const coordinationEvents = [
   coordinationDeadlineEscalated,
   coordinationDeadlineResolved,
   coordinationAlertDelivered,
+  coordinationAccessRecorded,
 ] as const;

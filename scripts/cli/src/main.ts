@@ -2,8 +2,10 @@ import { Command, CommanderError } from 'commander';
 import { benchCommand } from './commands/bench.command.js';
 import { catalogCommand } from './commands/catalog.command.js';
 import { docsCommand } from './commands/docs.command.js';
+import { natsCommand } from './commands/nats.command.js';
 import { planCommand } from './commands/plan.command.js';
 import { reportCommand } from './commands/report.command.js';
+import { replayCommand } from './commands/replay.command.js';
 import { simulateCommand } from './commands/simulate.command.js';
 import { startCommand } from './commands/start.command.js';
 import { UsageError } from './usage-error.js';
@@ -14,7 +16,7 @@ const program = new Command('lienganh')
   .configureOutput({ outputError: (text, write) => write(text) })
   .showHelpAfterError('(run with --help for usage)');
 
-for (const command of [catalogCommand(), docsCommand(), startCommand(), simulateCommand(), planCommand(), reportCommand(), benchCommand()]) program.addCommand(command);
+for (const command of [catalogCommand(), docsCommand(), startCommand(), natsCommand(), simulateCommand(), planCommand(), reportCommand(), replayCommand(), benchCommand()]) program.addCommand(command);
 inheritSettings(program);
 
 /** addCommand() does not pass on exitOverride and output settings, at any depth; usage errors must exit 2. */

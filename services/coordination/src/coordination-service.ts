@@ -1,10 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { INestApplication } from '@nestjs/common';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { createHttpApp, createLogger, ensureStreams, HealthController, READINESS, type Logger } from '@lienganh/platform';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { STREAMS } from '@lienganh/contracts';
+import { connectToNats, requireStreams } from '@lienganh/platform';
+import { AUDIT_TRAIL, SessionController, USER_DIRECTORY, UserDirectory, UserGuard, type RateLimit, type UserEntry } from '@lienganh/platform';
+import { createHttpApp, createLogger, HealthController, READINESS, watchOverdueAlerts, type Logger } from '@lienganh/platform';
 import { CommitteeController } from './board/committee.controller.js';
 import { AlertDelivery, type AlertDeliveryOptions } from './alerts/alert-delivery.js';
 import { LogNotifier } from './alerts/notifiers/log.notifier.js';
@@ -12,41 +16,75 @@ import type { WebhookReceivers } from './alerts/notifiers/webhook-config.js';
 import { WebhookNotifier } from './alerts/notifiers/webhook.notifier.js';
 import { AlertsController } from './deadlines/alerts.controller.js';
 import { DeadlineEngine } from './deadlines/deadline-engine.js';
+import { openOverdueAlerts } from './deadlines/open-overdue-alerts.js';
 import { TaskBoardController } from './board/task-board.controller.js';
 import { CLOCK, PLAN_IMPORT, PROJECTOR, systemClock, type Clock } from './http/tokens.js';
 import { PlanImport } from './plans/plan-import.js';
 import { CoordinationPublisher } from './publishing/coordination-publisher.js';
 import { PlansController } from './plans/plans.controller.js';
 import { PeriodicReportController } from './reports/periodic-report.controller.js';
-import { CoordinationProjector } from './projection/coordination-projector.js';
+import { CoordinationProjector, type ProjectorOptions } from './projection/coordination-projector.js';
 import type { CoordinationStore } from './store/coordination-store.js';
 import { InMemoryCoordinationStore } from './store/in-memory-coordination.store.js';
 import { BoardStreamController } from './stream/board-stream.controller.js';
 import { TargetsController } from './targets/targets.controller.js';
+import { checkInstanceId, claimInstanceId, DEFAULT_INSTANCE_ID } from './leadership/instance-id.js';
+import { LeaseBucket } from './leadership/lease-bucket.js';
+import { Lease, newHolder, retireHolder } from './leadership/lease.js';
+import { Leadership } from './leadership/leadership.js';
+import { AgencyReferralsController } from './access/agency-referrals.controller.js';
+import { AuditController } from './access/audit.controller.js';
+import { PERSON_RECORDS, PersonRecordPolicy } from './access/person-records.js';
+import { StreamAuditTrail } from './access/stream-audit-trail.js';
 
 export const COORDINATION_PORT = 8080;
 const WEB_DIR = fileURLToPath(new URL('../web', import.meta.url));
 
 export interface CoordinationServiceConfig {
   natsUrl: string;
+  /** Coordination's NATS identity (nkey user seed); none: a server without permissions. */
+  natsSeed?: string;
   port: number;
   host?: string;
   /** Where the read models are kept; in memory (rebuilt from the streams at each start) when omitted. */
   store?: CoordinationStore;
   clock?: Clock;
   logger?: Logger;
-  /** Prefix of the durable consumers' names; see `ProjectorOptions.consumerPrefix`. */
+  /**
+   * Names this instance when several run at once (`COORDINATION_INSTANCE_ID`; default
+   * `coordination`): its durable consumers are `<id>-…`, and two running instances may not share it.
+   */
+  instanceId?: string;
+  /** The former name of `instanceId` (the prefix of the durable consumers' names). */
   consumerPrefix?: string;
+  /** TTL of the leases (the leader's, the instance id's) when this instance creates their bucket (default 10 s). */
+  leaseTtlMs?: number;
+  /**
+   * The projector's consumers: `concurrency`, the live events held at most while their commit is
+   * pending (default 500, see `CoordinationProjector.maxInFlight`); `ackWaitMs` and `pullExpiresMs`,
+   * how soon a delivery lost with a NATS node is made again (default 30 s; tests shorten them).
+   */
+  projector?: Pick<ProjectorOptions, 'concurrency' | 'ackWaitMs' | 'pullExpiresMs'>;
   /** How often deadlines are checked (default 30 s); 0: only on `deadlines.tick()` (tests with a fake clock). */
   deadlineTickMs?: number;
   /** Webhook receivers of alerts, per agency and `committee` (see `loadWebhookReceivers`); none by default. */
   webhooks?: WebhookReceivers;
   /** Retry timing of alert deliveries (tests shorten it). */
   alertDelivery?: Pick<AlertDeliveryOptions, 'backoff' | 'ackWaitMs'>;
+  /**
+   * Users of the API and the dashboard (roles, agency, token hashes; see `loadUserDirectory`).
+   * None: every request under /api/ is refused with 401 (secure by default).
+   */
+  users?: UserDirectory | readonly UserEntry[];
+  /** Requests per client per window; default from `LIENGANH_RATE_LIMIT` (see `createHttpApp`). */
+  rateLimit?: RateLimit | false;
 }
 
 export interface RunningCoordinationService {
   readonly url: string;
+  readonly instanceId: string;
+  /** `leads`: whether this instance raises and delivers alerts now. */
+  readonly leadership: Pick<Leadership, 'leads'>;
   readonly projector: CoordinationProjector;
   /** Imports a plan as `POST /api/v1/plans` does (how `npm start` loads the demo plans). */
   readonly plans: PlanImport;
@@ -63,21 +101,41 @@ export interface RunningCoordinationService {
  */
 export async function startCoordinationService(config: CoordinationServiceConfig): Promise<RunningCoordinationService> {
   const logger = config.logger ?? createLogger('coordination');
+  // Every instance keeps its own read models through its own consumers; one id per running instance.
+  const instanceId = checkInstanceId(config.instanceId ?? config.consumerPrefix ?? DEFAULT_INSTANCE_ID);
   const store = config.store ?? new InMemoryCoordinationStore();
-  const nc: NatsConnection = await connect({
+  const nc: NatsConnection = await connectToNats({
     servers: config.natsUrl,
     name: 'lienganh-coordination',
-    reconnect: true,
-    maxReconnectAttempts: -1,
-    waitOnFirstConnect: true,
-    // An async stack trace per request costs a fifth of a publish (bench profile); errors keep their message.
-    noAsyncTraces: true,
+    identity: 'coordination',
+    ...(config.natsSeed ? { seed: config.natsSeed } : {}),
+    onPermissionError: (message) => logger.error(message),
   });
-  await ensureStreams(await jetstreamManager(nc));
+  // Only the operator provisions streams; coordination's identity may only look at them.
+  try {
+    await requireStreams(await jetstreamManager(nc), Object.values(STREAMS).map((stream) => stream.name));
+  } catch (error) {
+    await nc.close();
+    throw error;
+  }
   // pino's methods need their `this`: the consumers get bound ones.
   const messages = { info: (message: string) => logger.info(message), warn: (message: string) => logger.warn(message), error: (message: string) => logger.error(message) };
+  const holder = newHolder(instanceId);
+  let leases: LeaseBucket;
+  let instanceLease: Lease;
+  try {
+    // Replicated as coordination's stream is (three times in a cluster).
+    const replicas = (await (await jetstreamManager(nc)).streams.info(STREAMS.coordinationEvents.name)).config.num_replicas;
+    leases = await LeaseBucket.open(nc, { replicas, ...(config.leaseTtlMs ? { ttlMs: config.leaseTtlMs } : {}) });
+    instanceLease = await claimInstanceId(leases, holder, messages);
+  } catch (error) {
+    retireHolder(holder);
+    await nc.close();
+    throw error;
+  }
   const projector = new CoordinationProjector(nc, store, {
-    ...(config.consumerPrefix ? { consumerPrefix: config.consumerPrefix } : {}),
+    consumerPrefix: instanceId,
+    ...config.projector,
     logger: messages,
   });
 
@@ -86,41 +144,77 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   const clock = config.clock ?? systemClock;
   const alerts = new AlertDelivery(nc, [new WebhookNotifier(config.webhooks ?? {}), new LogNotifier(logger)], {
     ...config.alertDelivery,
-    ...(config.consumerPrefix ? { consumerName: `${config.consumerPrefix}-alert-delivery` } : {}),
+    // One durable consumer for every instance (`coordination-alert-delivery`), run by the leader only.
     logger: messages,
     publishDelivered: (record) => publisher.publishEvent(record),
   });
+  const users = config.users instanceof UserDirectory ? config.users : new UserDirectory(config.users ?? []);
+  if (users.size === 0) logger.warn('no users configured (LIENGANH_USERS_FILE): every request under /api/ is refused');
+  // The leader raises and delivers alerts; every other instance only keeps its read models.
+  const leadership = new Leadership({
+    lease: new Lease(leases, 'leader', holder, { mayTakeOver: (other) => other.instance === instanceId, logger: messages }),
+    settled: () => projector.settled(),
+    onLead: () => alerts.start(),
+    onFollow: () => alerts.stop(),
+    logger: messages,
+  });
   const deadlines = new DeadlineEngine(projector, publisher, clock, {
     ...(config.deadlineTickMs !== undefined ? { tickMs: config.deadlineTickMs } : {}),
+    leads: () => leadership.leads,
     logger: messages,
   });
 
   @Module({
-    controllers: [PlansController, TaskBoardController, CommitteeController, TargetsController, AlertsController, BoardStreamController, PeriodicReportController, HealthController],
+    controllers: [
+      SessionController,
+      PlansController,
+      TaskBoardController,
+      CommitteeController,
+      TargetsController,
+      AlertsController,
+      BoardStreamController,
+      PeriodicReportController,
+      AgencyReferralsController,
+      AuditController,
+      HealthController,
+    ],
     providers: [
+      // Every route under /api/ needs a user (roles and agency scoping in the controllers).
+      { provide: APP_GUARD, useClass: UserGuard },
+      { provide: USER_DIRECTORY, useValue: users },
+      { provide: AUDIT_TRAIL, useValue: new StreamAuditTrail(nc, publisher, clock) },
+      { provide: PERSON_RECORDS, useValue: new PersonRecordPolicy() },
       { provide: PROJECTOR, useValue: projector },
       { provide: CLOCK, useValue: clock },
       { provide: PLAN_IMPORT, useValue: plans },
-      { provide: READINESS, useValue: () => ({ ready: !nc.isClosed(), detail: { store: store.kind, plans: projector.projection.state.plans.size } }) },
+      { provide: READINESS, useValue: () => ({ ready: !nc.isClosed(), detail: { store: store.kind, plans: projector.projection.state.plans.size, instance: instanceId, leader: leadership.leads } }) },
     ],
   })
   class CoordinationAppModule {}
 
   let app: INestApplication | undefined;
+  // The `lienganh.alerts.open_overdue` gauge, read from the projection when metrics are scraped.
+  const stopOverdueGauge = watchOverdueAlerts(() => openOverdueAlerts(projector.projection));
   const close = async () => {
+    stopOverdueGauge();
     projector.changes.complete(); // ends the server-sent event streams, which would hold the HTTP server open
     await deadlines.stop();
     await app?.close();
-    await alerts.stop();
+    await leadership.stop(); // alert delivery stops, then a standby may take the lead
     await projector.stop();
+    await instanceLease.release();
+    retireHolder(holder);
     if (!nc.isClosed()) await nc.drain();
     await store.close();
   };
   try {
     await projector.start();
-    await alerts.start();
+    await leadership.start();
     deadlines.start();
-    app = await createHttpApp(CoordinationAppModule, { onUnexpectedError: (error) => logger.error({ err: error }, 'unexpected error in a request') });
+    app = await createHttpApp(CoordinationAppModule, {
+      ...(config.rateLimit !== undefined ? { rateLimit: config.rateLimit } : {}),
+      onUnexpectedError: (error) => logger.error({ err: error }, 'unexpected error in a request'),
+    });
     // The committee's dashboard: static files, no build step (web/index.html at `/`).
     (app as NestExpressApplication).useStaticAssets(WEB_DIR, { index: 'index.html', maxAge: '1m' });
     await app.listen(config.port, config.host ?? '127.0.0.1');
@@ -130,5 +224,5 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   }
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   logger.info({ url }, 'coordination service listening');
-  return { url, projector, plans, deadlines, close };
+  return { url, instanceId, leadership, projector, plans, deadlines, close };
 }

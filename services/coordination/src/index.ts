@@ -9,13 +9,18 @@ export { committeeSummary, type AgencySummary, type CommitteeOverview, type Plan
 export { evolveReferral, referralFunnel, referralStageOf, type ReferralFunnel, type ReferralStage } from './referrals/referral-funnel.js';
 export { evolveReport, periodsOf, reportingCompliance, type BodyCompliance } from './reporting/report-compliance.js';
 export { CoordinationProjection, type StreamPosition } from './projection/coordination-projection.js';
-export { CoordinationProjector, type BoardChange } from './projection/coordination-projector.js';
+export { CoordinationProjector, type BoardChange, type CatchUpProgress, type ProjectorOptions, type StreamCatchUp } from './projection/coordination-projector.js';
 export { InMemoryCoordinationStore } from './store/in-memory-coordination.store.js';
+export { SlowCoordinationStore } from './store/slow-coordination.store.js';
 export type { AlertRecord, Contribution, CoordinationStore, ProjectionChanges, ReferralRecord, ReportRecord, StoredProjection, StoredTally } from './store/coordination-store.js';
 export { COORDINATION_PORT, startCoordinationService, type CoordinationServiceConfig, type RunningCoordinationService } from './coordination-service.js';
 export { systemClock, type Clock } from './http/tokens.js';
 export { PlanExistsError, PlanImport, PlanNotVisibleError, type PlanImported } from './plans/plan-import.js';
 export { DEMO_PLAN_FILES } from './plans/demo-plans.js';
+export { checkInstanceId, claimInstanceId, DEFAULT_INSTANCE_ID, InstanceIdInUseError, InvalidInstanceIdError } from './leadership/instance-id.js';
+export { DEFAULT_LEASE_TTL_MS, LEASE_BUCKET, LeaseBucket, type LeaseEntry, type LeaseHolder } from './leadership/lease-bucket.js';
+export { holderIsGone, Lease, newHolder, retireHolder, type LeaseOptions } from './leadership/lease.js';
+export { Leadership, type LeadershipOptions } from './leadership/leadership.js';
 export { storeFromEnv } from './store/store-from-env.js';
 export { DeadlineBook, endOfDay, type AlertKind, type DeadlineKind, type DeadlineRecord } from './deadlines/deadline-book.js';
 export { alertId, decideAlerts, type AlertDecision } from './deadlines/alert-decisions.js';
@@ -30,3 +35,6 @@ export { parsePeriod, PeriodError, PeriodicReportQuery, periodInstants, REPORT_F
 export { choosePlan, compilePeriodicReport, PeriodicReportError, type AgencyReportRow, type PeriodicReport, type PeriodicReportInputs, type PeriodicReportRequest, type TargetReportRow } from './reports/periodic-report.js';
 export { AGENCY_COLUMNS, agencyTable, CSV_CONTENT_TYPE, REPORT_TITLE, reportCsv, reportWorkbook, SHEET_NAMES, TARGET_COLUMNS, XLSX_CONTENT_TYPE } from './reports/report-workbook.js';
 export { PeriodicReportController, reportFileName } from './reports/periodic-report.controller.js';
+export { isPersonRelatedType, PersonRecordPolicy, type ShownContribution } from './access/person-records.js';
+export { StreamAuditTrail, type AuditEntry, type AuditQuery } from './access/stream-audit-trail.js';
+export { AgencyReferralsController, type AgencyReferral } from './access/agency-referrals.controller.js';

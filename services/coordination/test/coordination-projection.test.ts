@@ -3,6 +3,7 @@ import {
   buildEvent,
   coordinationPlanPublished,
   cultureAwarenessActivityHeld,
+  EXAMPLE_SUBJECT_REF,
   cultureInspectionCompleted,
   cultureReportSubmitted,
   cultureWardAssessmentCompleted,
@@ -208,6 +209,7 @@ describe('the coordination projection', () => {
       expect(snapshot.referrals.map((referral) => referral.referralId)).toEqual(['cg-ca-1', 'cg-ca-2', 'cg-ca-3', 'cg-ca-4', 'cg-ld-1']);
       expect(snapshot.referrals[0]).toEqual({
         referralId: 'cg-ca-1',
+        subjectRef: EXAMPLE_SUBJECT_REF,
         fromAgency: 'police',
         toAgency: 'labour',
         areaCode: 'hn-ba-dinh-lieu-giai',

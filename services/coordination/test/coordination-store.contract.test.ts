@@ -67,6 +67,7 @@ const contribution = (eventId: string, time: string, targetKey = 'kh-ba-dinh-202
 
 const referral: ReferralRecord = {
   referralId: 'cg-0001',
+  subjectRef: `sr_${'A'.repeat(43)}`,
   fromAgency: 'police',
   toAgency: 'labour',
   areaCode: 'hn-ba-dinh-kim-ma',

@@ -1,6 +1,7 @@
 import {
   buildEvent,
   coordinationDeadlineOverdue,
+  EXAMPLE_SUBJECT_REF,
   healthReferralAccepted,
   healthReferralDeclined,
   healthReferralServiceDelivered,
@@ -66,10 +67,11 @@ describe('referralStageOf', () => {
 });
 
 describe('evolveReferral', () => {
-  it('records who referred to whom, where, and when each stage was reached', () => {
+  it("records who referred to whom, the person's pseudonymous reference, where, and when each stage was reached", () => {
     const record = recordOf([made('2021-03-02T10:00:00+07:00'), accepted('2021-03-04T09:00:00+07:00'), delivered('2021-04-01T09:00:00+07:00'), closed('2021-10-01T09:00:00+07:00')]);
     expect(record).toEqual({
       referralId: 'cg-ca-1',
+      subjectRef: EXAMPLE_SUBJECT_REF,
       fromAgency: 'police',
       toAgency: 'labour',
       areaCode: 'hn-ba-dinh-lieu-giai',

@@ -1,5 +1,5 @@
 import { healthReferralAccepted, healthReferralDeclined, healthReferralServiceDelivered, labourReferralMade } from '@lienganh/contracts';
-import { ReferralInboxModule, referralConsumers, type AgencyServiceDefinition, type ReferralInboxSpec } from '@lienganh/platform';
+import { ReferralInboxModule, referralConsumers, referralReplays, type AgencyServiceDefinition, type ReferralInboxSpec } from '@lienganh/platform';
 
 /** People labour refers on to health (health checks, HIV/STI care, methadone), and health's answers. */
 export const healthReferralInbox: ReferralInboxSpec = {
@@ -18,4 +18,5 @@ export const healthService: AgencyServiceDefinition = {
   defaultPort: 8083,
   modules: [ReferralInboxModule.register(healthReferralInbox)],
   consumers: referralConsumers(healthReferralInbox),
+  replays: referralReplays(healthReferralInbox),
 };

@@ -5,7 +5,7 @@ import {
   labourReferralServiceDelivered,
   policeReferralMade,
 } from '@lienganh/contracts';
-import { ReferralInboxModule, referralConsumers, type AgencyServiceDefinition, type ReferralInboxSpec } from '@lienganh/platform';
+import { ReferralInboxModule, referralConsumers, referralReplays, type AgencyServiceDefinition, type ReferralInboxSpec } from '@lienganh/platform';
 
 /** People police refer to labour for support (after a sanction or a rescue), and labour's answers. */
 export const labourReferralInbox: ReferralInboxSpec = {
@@ -25,4 +25,5 @@ export const labourService: AgencyServiceDefinition = {
   defaultPort: 8081,
   modules: [ReferralInboxModule.register(labourReferralInbox)],
   consumers: referralConsumers(labourReferralInbox),
+  replays: referralReplays(labourReferralInbox),
 };

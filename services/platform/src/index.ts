@@ -1,7 +1,34 @@
 export { NatsServer, NatsServerNotFoundError, NatsServerStartError, findNatsServerBinary, type NatsServerOptions } from './nats/nats-server.js';
-export { ensureStreams, streamConfigs, type StreamOptions } from './nats/streams.js';
+export { NatsCluster, type NatsClusterOptions } from './nats/nats-cluster.js';
+export { ensureStreams, MissingStreamError, requireStreams, streamConfigs, type StreamOptions } from './nats/streams.js';
+export { connectToNats, natsSeedFromEnv, NatsSeedError, natsServers, type NatsConnectionSettings } from './nats/nats-connection.js';
+export {
+  clusterPorts,
+  CLUSTER_NODES,
+  COORDINATION_LEASE_BUCKET,
+  inboxPrefixOf,
+  NATS_IDENTITIES,
+  natsConfigFiles,
+  natsUsers,
+  nkeyVariableOf,
+  renderAuthConf,
+  type AgencyReads,
+  type NatsIdentity,
+  type NatsRead,
+  type NatsUser,
+} from './nats/nats-permissions.js';
+export { agencyReads } from './agency/agency-reads.js';
+export { AGENCY_REPLICA_SLOTS, agencyReplicaFromEnv, checkAgencyReplica, everyReplicaConsumerName, InvalidAgencyReplicaError, REPLICA_CONSUMER_NAME, replicaConsumerName, type ReplicaConsumerName } from './agency/agency-replica.js';
+export { createNatsKeys, ensureNatsKeys, natsKeysEnv, NKEYS_ENV_FILE, seedFileOf, type NatsKey, type NatsKeys } from './nats/nats-keys.js';
 export { createHttpApp, type HttpAppOptions } from './http/create-http-app.js';
 export { describeError, HttpErrorFilter, type ErrorBody } from './http/http-errors.js';
+export { ADDRESS_FACTOR, DEFAULT_RATE_LIMIT, FixedWindowStorage, rateLimitFromEnv, withRateLimit, type RateLimit } from './http/rate-limit.js';
+export { loadUserDirectory, parseUsers, ROLE_NAMES, ROLES, tokenDigest, UserDirectory, UsersFile, UsersFileError, type Role, type User, type UserEntry } from './access/users.js';
+export { CurrentUser, PublicRoute, Roles, USER_DIRECTORY, UserGuard, type RequestWithUser } from './access/user.guard.js';
+export { presentedToken, SESSION_COOKIE } from './access/presented-token.js';
+export { SessionController } from './access/session.controller.js';
+export { AUDIT_TRAIL, AuditUnavailableError, recordAccessOrRefuse, type AccessRecord, type AuditTrail } from './access/audit-trail.js';
+export { DEMO_USERS_FILE, demoUserToken, ensureDemoUsers, type DemoUser } from './access/demo-users.js';
 export { HealthController, READINESS, type ReadinessCheck } from './http/health.controller.js';
 export { agencyOfKey, DEMO_CREDENTIALS_FILE, ensureDemoCredentials, loadAgencyKeys, type AgencyKeys } from './ingestion/agency-credentials.js';
 export { EVENT_SINK, type EventSink } from './ingestion/event-sink.js';
@@ -43,7 +70,35 @@ export {
 export { AGENCY_EVENTS_CLIENT, NATS_CONNECTION } from './agency/tokens.js';
 export { startAgencyService, type AgencyServiceConfig, type AgencyServiceDefinition, type RunningAgencyService } from './agency/agency-service.js';
 export { runAgencyServiceFromEnv } from './agency/run-from-env.js';
-export { createLogger, type Logger } from './telemetry/logger.js';
+export { createLogger, traceFields, type Logger } from './telemetry/logger.js';
+export { setupTelemetry, stopTelemetry } from './telemetry/telemetry.js';
+export {
+  checkTelemetryEnv,
+  startTracing,
+  startTracingFromEnv,
+  stopTracing,
+  TelemetryConfigError,
+  tracer,
+  tracingEnabled,
+  tracingRequested,
+  type TracingOptions,
+} from './telemetry/tracing.js';
+export {
+  backboneMetrics,
+  serveMetrics,
+  startMetrics,
+  stopMetrics,
+  watchConsumerLag,
+  watchOverdueAlerts,
+  type BackboneMetrics,
+  type ConsumerBacklog,
+  type ConsumerLagSource,
+  type DeadLetterReason,
+  type MetricsOptions,
+  type OverdueAlertsSource,
+} from './telemetry/metrics.js';
+export { startConsumerSpan, startProducerSpan, startProjectionSpan, type DeliveryInfo, type EventSpan, type ProducerSpan } from './telemetry/messaging-spans.js';
+export { contextOfEvent, withTraceContext } from './telemetry/trace-context.js';
 export {
   DurableOutbox,
   OutboxClosedError,
@@ -64,7 +119,7 @@ export {
   type EventPublisherOptions,
   type PublisherLogger,
 } from './publishing/event-publisher.js';
-export { replayEvents, type ReplayOptions } from './consuming/replay.js';
+export { replayEvents, type ReplayConsumerConfig, type ReplayOptions } from './consuming/replay.js';
 export {
   decide as decideReferral,
   emptyInbox,
@@ -77,4 +132,4 @@ export {
   type ReferralStatus,
 } from './referrals/referral-inbox.js';
 export { ReferralInboxModule } from './referrals/referral-inbox.module.js';
-export { referralConsumers } from './referrals/referral-consumers.js';
+export { referralConsumers, referralReplays } from './referrals/referral-consumers.js';

@@ -51,6 +51,13 @@ describe('referral inbox', () => {
     expect(given(made, accepted, delivered, delivered).state.referrals.get('cg-1')!.servicesDelivered).toEqual(['counselling']);
   });
 
+  it('keeps an answer read before its referral (another replica answered it) and applies it, once, when the referral comes', () => {
+    const delivered = buildEvent(labourReferralServiceDelivered, { referralId: 'cg-1', service: 'counselling' });
+    const { state } = given(accepted, delivered, accepted, made, delivered);
+    expect(state.referrals.get('cg-1')).toMatchObject({ status: 'accepted', plannedServices: ['counselling'], servicesDelivered: ['counselling'] });
+    expect(state.early.size).toBe(0);
+  });
+
   it('accepts a received referral', () => {
     expect(given(made).when({ kind: 'accept', plannedServices: ['loan'] })()).toEqual({
       definition: labourReferralAccepted,

@@ -1,7 +1,20 @@
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parsePlanDocument, type Plan } from '@lienganh/contracts';
 import { DEMO_PLAN_FILES, InMemoryCoordinationStore, startCoordinationService, targetKey, type CoordinationStore, type RunningCoordinationService, type TrackedTarget } from '@lienganh/coordination';
-import { createLogger } from '@lienganh/platform';
+import { createLogger, tokenDigest, type UserEntry } from '@lienganh/platform';
+
+/** The bench's user of coordination's API (the secretariat), with a token made for the run. */
+export const BENCH_TOKEN = `bench-${randomBytes(16).toString('hex')}`;
+const BENCH_USERS: UserEntry[] = [{ id: 'bench', name: 'lienganh bench', role: 'secretariat', tokenSha256: tokenDigest(BENCH_TOKEN) }];
+
+/** The bench's user as a `LIENGANH_USERS_FILE` in `dir`, for coordination as a child process. */
+export function writeBenchUsers(dir: string): string {
+  const file = join(dir, 'users.json');
+  writeFileSync(file, JSON.stringify({ users: BENCH_USERS }), { mode: 0o600 });
+  return file;
+}
 
 /** The Ba Đình district 2021 demo plan, and its target that counts every police inspection. */
 export const baDinhPlan = (): Plan => parsePlanDocument(readFileSync(DEMO_PLAN_FILES[0]!, 'utf8'), 'yaml');
@@ -18,6 +31,7 @@ export function startCoordination(natsUrl: string, options: { consumerPrefix?: s
     store: options.store ?? new InMemoryCoordinationStore(),
     deadlineTickMs: 0,
     logger: createLogger('coordination', 'error'),
+    users: BENCH_USERS,
     ...(options.consumerPrefix ? { consumerPrefix: options.consumerPrefix } : {}),
   });
 }

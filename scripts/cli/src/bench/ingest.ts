@@ -28,7 +28,8 @@ export async function startPoliceProcess(env: BenchEnvironment): Promise<AgencyU
   try {
     const service = await startServiceProcess(
       serviceMain('@lienganh/police'),
-      { NATS_URL: env.url, POLICE_PORT: '0', DATA_DIR: dataDir, LIENGANH_AGENCY_KEYS: JSON.stringify({ police: key }) },
+      // One client posts thousands of events a second: the rate limit raised far above that.
+      { NATS_URL: env.url, POLICE_PORT: '0', DATA_DIR: dataDir, LIENGANH_AGENCY_KEYS: JSON.stringify({ police: key }), LIENGANH_RATE_LIMIT: '1000000000' },
       60_000,
     );
     return {

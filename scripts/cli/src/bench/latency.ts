@@ -1,7 +1,7 @@
 import { request, type IncomingMessage } from 'node:http';
 import type { Plan } from '@lienganh/contracts';
 import type { RunningCoordinationService } from '@lienganh/coordination';
-import { INSPECTIONS_TARGET, inspectionsTarget } from './coordination.js';
+import { BENCH_TOKEN, INSPECTIONS_TARGET, inspectionsTarget } from './coordination.js';
 import { AGENCY_STREAM, waitFor, type BenchEnvironment } from './environment.js';
 import { eventId } from './events.js';
 import { percentile, rate, type Figures } from './figures.js';
@@ -114,7 +114,7 @@ function addPercentiles(figures: Figures, name: string, label: string, sorted: n
 async function openBoardStream(base: string, planId: string): Promise<{ arrivalOf(count: number): number | undefined; latestCount(): number; close(): void }> {
   const arrivals: { count: number; at: number }[] = [];
   const response = await new Promise<IncomingMessage>((resolve, reject) => {
-    const req = request(new URL('/api/v1/stream', base), { headers: { accept: 'text/event-stream' } }, resolve);
+    const req = request(new URL('/api/v1/stream', base), { headers: { accept: 'text/event-stream', authorization: `Bearer ${BENCH_TOKEN}` } }, resolve);
     req.on('error', reject);
     req.end();
   });

@@ -5,6 +5,7 @@ import { AgencyRegistry, AreaRegistry, checkPlanReferences } from '@lienganh/coo
 import { Command } from 'commander';
 import { DEFAULT_COORDINATION_URL, plansEndpoint, postPlan, reportImport } from '../plans/plan-import.js';
 import { UsageError } from '../usage-error.js';
+import { TOKEN_HELP, userToken } from '../user-token.js';
 
 /** `lienganh plan …`: plans (Kế hoạch) in the plan format, YAML or JSON. */
 export function planCommand(): Command {
@@ -28,13 +29,14 @@ export function planCommand(): Command {
     .description('Import a plan file into the coordination service (POST /api/v1/plans); checked here first: when invalid, exit 2 and nothing is sent')
     .argument('<file>', 'the plan, .yaml/.yml or .json')
     .option('--url <url>', `the coordination service (default: $LIENGANH_COORDINATION_URL, else ${DEFAULT_COORDINATION_URL})`)
+    .option('--token <token>', TOKEN_HELP)
     .option('--json', "print the service's answer as JSON")
-    .action(async (file: string, options: { url?: string; json?: boolean }) => {
+    .action(async (file: string, options: { url?: string; token?: string; json?: boolean }) => {
       const endpoint = plansEndpoint(options.url);
       // Schema and catalog only: bodies and areas are checked by the service, against its registries.
       const read = readPlan(file);
       if ('problems' in read) return printInvalid(read.problems, options.json);
-      process.exitCode = reportImport(await postPlan(endpoint, read.plan), endpoint, options.json === true);
+      process.exitCode = reportImport(await postPlan(endpoint, read.plan, userToken(options.token)), endpoint, options.json === true);
     });
   return plan;
 }

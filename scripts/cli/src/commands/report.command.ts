@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { DEFAULT_COORDINATION_URL } from '../plans/plan-import.js';
 import { serviceEndpoint } from '../service-endpoint.js';
 import { UsageError } from '../usage-error.js';
+import { authorization, refusedLine, TOKEN_HELP, userToken } from '../user-token.js';
 
 const REPORT_PATH = '/api/v1/reports/periodic';
 const FORMATS = ['xlsx', 'csv'] as const;
@@ -18,6 +19,7 @@ interface ReportOptions {
   format: string;
   out?: string;
   url?: string;
+  token?: string;
 }
 
 /** `lienganh report`: the periodic report for Steering Committee 138, fetched from the running coordination service. */
@@ -30,6 +32,7 @@ export function reportCommand(): Command {
     .option('--format <format>', FORMATS.join(' or '), 'xlsx')
     .option('--out <file>', 'where to write it (a file, or a folder); default: the name the service gives, in the current folder')
     .option('--url <url>', `the coordination service (default: $LIENGANH_COORDINATION_URL, else ${DEFAULT_COORDINATION_URL})`)
+    .option('--token <token>', TOKEN_HELP)
     .action(async (options: ReportOptions) => {
       process.exitCode = await downloadReport(options);
     });
@@ -38,11 +41,12 @@ export function reportCommand(): Command {
 /** Fetches and writes the report; returns the exit code (0 written, 1 failure, 2 bad input). */
 async function downloadReport(options: ReportOptions): Promise<number> {
   const request = requestOf(options);
+  const token = userToken(options.token);
   const fail = (line: string) => process.stderr.write(`lienganh: ${line}\n`);
   let response: Response;
   let content: Buffer;
   try {
-    response = await fetch(request.url, { headers: { accept: `${request.format === 'xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv'}, application/json` }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    response = await fetch(request.url, { headers: { accept: `${request.format === 'xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv'}, application/json`, ...authorization(token) }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     content = Buffer.from(await response.arrayBuffer());
   } catch (error) {
     fail(`không kết nối được dịch vụ điều phối / cannot reach the coordination service at ${request.endpoint}: ${networkReason(error)}`);
@@ -51,6 +55,10 @@ async function downloadReport(options: ReportOptions): Promise<number> {
   if (response.status !== 200) {
     const body = parseJson(content.toString('utf8'));
     const message = typeof body?.message === 'string' ? body.message : content.toString('utf8').slice(0, 500);
+    if (response.status === 401 || response.status === 403) {
+      fail(refusedLine(response.status, message, token));
+      return 2;
+    }
     fail(`dịch vụ điều phối trả lời / the coordination service answered HTTP ${response.status}${message ? `: ${message}` : ''}`);
     if (Array.isArray(body?.issues)) for (const issue of body.issues as { path?: string; message?: string }[]) fail(`  ${issue.path ?? ''}: ${issue.message ?? ''}`);
     if (Array.isArray(body?.plans)) fail(`  kế hoạch / plans: ${(body.plans as string[]).join(', ')} (--plan)`);

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { catalog, parsePlanDocument, STREAMS } from '@lienganh/contracts';
 import {
   COORDINATION_PORT,
@@ -18,18 +19,29 @@ import { labourService } from '@lienganh/labour';
 import {
   createLogger,
     ensureDemoCredentials,
+  ensureDemoUsers,
+  loadUserDirectory,
+  UserDirectory,
+  UsersFileError,
+  connectToNats,
+  ensureNatsKeys,
   ensureStreams,
   NatsServer,
+  natsKeysEnv,
+  setupTelemetry,
   startAgencyService,
+  stopTelemetry,
+  TelemetryConfigError,
   type RunningAgencyService,
 } from '@lienganh/platform';
 import { policeService } from '@lienganh/police';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { Command } from 'commander';
 import { UsageError } from '../usage-error.js';
 
 const DEFAULT_NATS_PORT = 4250;
+/** The generated configuration with every identity's permissions (deploy/nats, `npx lienganh nats config`). */
+const NATS_SERVER_CONF = fileURLToPath(new URL('../../../../deploy/nats/server.conf', import.meta.url));
 
 /**
  * The embedded default (DESIGN.md conventions): its own nats-server with JetStream on
@@ -45,22 +57,29 @@ export function startCommand(): Command {
       const ports = AGENCY_SERVICE_DEFINITIONS.map((definition) => servicePort(definition.agency, definition.defaultPort));
       const coordinationPort = servicePort('coordination', COORDINATION_PORT);
       const webhooks = webhookReceivers();
+      const configuredUsers = usersFromFile();
+      telemetry();
+      // One nkey per identity, made once: each service connects as itself, this command as the operator.
+      const natsKeysDir = resolve(options.dataDir, 'nats-keys');
+      const natsKeys = ensureNatsKeys(natsKeysDir);
       let server: NatsServer | undefined;
       let url = process.env.NATS_URL;
       if (!url) {
         const storeDir = resolve(options.dataDir, 'nats');
         mkdirSync(storeDir, { recursive: true });
-        server = await NatsServer.start({ port, storeDir, name: 'lienganh-embedded' });
+        server = await NatsServer.start({ port, storeDir, name: 'lienganh-embedded', args: ['-c', NATS_SERVER_CONF], env: natsKeysEnv(natsKeys) });
         url = server.url;
         console.log(`nats-server (JetStream) đang chạy / running at ${url}, dữ liệu / data: ${storeDir}`);
       }
-      const nc = await connect({ servers: url, name: 'lienganh-start' });
+      const nc = await connectToNats({ servers: url, name: 'lienganh-start', identity: 'operator', seed: natsKeys.operator.seed, reconnectForever: false });
       await ensureStreams(await jetstreamManager(nc));
       console.log(`Streams: ${Object.values(STREAMS).map((stream) => stream.name).join(', ')}`);
       console.log(`Danh mục sự kiện / event catalog: ${catalog.length} types (npx lienganh catalog)`);
 
       const credentialsFile = resolve(options.dataDir, 'demo-credentials.json');
       const keys = ensureDemoCredentials(credentialsFile);
+      // Without LIENGANH_USERS_FILE: demo users, their tokens beside the demo keys, their hashes in a users file.
+      const users = configuredUsers ?? new UserDirectory(ensureDemoUsers(credentialsFile, resolve(options.dataDir, 'demo-users.json')));
       const services: RunningAgencyService[] = [];
       let coordination: RunningCoordinationService | undefined;
       const stopAll = async () => {
@@ -68,12 +87,14 @@ export function startCommand(): Command {
         for (const service of services) await service.close();
         await nc.drain();
         await server?.stop();
+        await stopTelemetry();
       };
       try {
         for (const [index, definition] of AGENCY_SERVICE_DEFINITIONS.entries()) {
           services.push(
             await startAgencyService(definition, {
               natsUrl: url,
+              natsSeed: natsKeys[definition.agency].seed,
               port: ports[index]!,
               dataDir: options.dataDir,
               keys,
@@ -83,9 +104,11 @@ export function startCommand(): Command {
         }
         coordination = await startCoordinationService({
           natsUrl: url,
+          natsSeed: natsKeys.coordination.seed,
           port: coordinationPort,
           store: await storeFromEnv(process.env),
           webhooks,
+          users,
           logger: createLogger('coordination', process.env.LOG_LEVEL ?? 'warn'),
         });
         await loadDemoPlans(coordination);
@@ -97,6 +120,10 @@ export function startCommand(): Command {
       console.log(`Bảng điều khiển Ban Chỉ đạo 138 / committee dashboard: ${coordination!.url}/`);
       console.log(`Điều phối / coordination: ${coordination!.url}/api/v1/committee/overview, /api/v1/tasks, /api/v1/alerts, /api/v1/stream`);
       console.log(`Khóa demo / demo keys: ${credentialsFile}`);
+      const userIds = users.describe().map((user) => user.id).join(', ');
+      if (process.env.LIENGANH_USERS_FILE) console.log(`Người dùng / users (${process.env.LIENGANH_USERS_FILE}): ${userIds}`);
+      else console.log(`Người dùng demo / demo users (mã truy cập / tokens: "users" in ${credentialsFile}): ${userIds}`);
+      console.log(`Danh tính NATS / NATS identities: ${natsKeysDir} (nkeys.env: public keys for an external nats-server)`);
       console.log('Nhấn Ctrl-C để dừng / press Ctrl-C to stop');
 
       await new Promise<void>((done) => {
@@ -130,6 +157,27 @@ function webhookReceivers(): WebhookReceivers {
     return loadWebhookReceivers(process.env);
   } catch (error) {
     if (error instanceof WebhookConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** Metrics (GET /metrics on every port) and, when asked for, tracing for the whole process; a bad setting is a usage error. */
+function telemetry(): void {
+  try {
+    setupTelemetry('lienganh');
+  } catch (error) {
+    if (error instanceof TelemetryConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** The users of the dashboard and API from LIENGANH_USERS_FILE, if it is set; a bad file is a usage error, before anything starts. */
+function usersFromFile(): UserDirectory | undefined {
+  if (!process.env.LIENGANH_USERS_FILE) return undefined;
+  try {
+    return loadUserDirectory(process.env);
+  } catch (error) {
+    if (error instanceof UsersFileError) throw new UsageError(error.message);
     throw error;
   }
 }

@@ -1,5 +1,6 @@
 import type { ContractIssue, Plan } from '@lienganh/contracts';
 import { serviceEndpoint } from '../service-endpoint.js';
+import { authorization, refusedLine } from '../user-token.js';
 
 /** Where `npm start` will run the coordination service; `LIENGANH_COORDINATION_URL` or `--url` change it. */
 export const DEFAULT_COORDINATION_URL = 'http://127.0.0.1:8080';
@@ -11,6 +12,8 @@ export type ImportAnswer =
   | { kind: 'imported'; body: { planId: string; registered: { bodies: string[]; areas: string[] } } }
   | { kind: 'exists'; body: ServiceError }
   | { kind: 'invalid'; status: number; body: ServiceError & { issues: ContractIssue[] } }
+  /** 401 (no or unknown token) or 403 (a user other than the secretariat). */
+  | { kind: 'refused'; status: number; body: ServiceError; token: string | undefined }
   /** Any other answer (401, 404, 500, a body that is not JSON…); `body` is the JSON, if it was JSON. */
   | { kind: 'unexpected'; status: number; body: unknown; text: string }
   | { kind: 'unreachable'; reason: string };
@@ -25,14 +28,14 @@ export function plansEndpoint(url: string | undefined): string {
   return serviceEndpoint(url || process.env.LIENGANH_COORDINATION_URL || DEFAULT_COORDINATION_URL, PLANS_PATH);
 }
 
-/** One POST of the parsed plan; never retried (a second POST of the same plan would answer 409). */
-export async function postPlan(endpoint: string, plan: Plan): Promise<ImportAnswer> {
+/** One POST of the parsed plan as the user of `token`; never retried (a second POST of the same plan would answer 409). */
+export async function postPlan(endpoint: string, plan: Plan, token?: string): Promise<ImportAnswer> {
   let status: number;
   let text: string;
   try {
     const response = await fetch(endpoint, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...authorization(token) },
       body: JSON.stringify(plan),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
@@ -47,13 +50,14 @@ export async function postPlan(endpoint: string, plan: Plan): Promise<ImportAnsw
     return { kind: 'imported', body: { ...body, planId: body.planId, registered: { bodies: strings(registered.bodies), areas: strings(registered.areas) } } };
   }
   if (status === 409 && isObject(body)) return { kind: 'exists', body };
+  if (status === 401 || status === 403) return { kind: 'refused', status, body: isObject(body) ? body : {}, token };
   if (status >= 400 && status < 500 && isObject(body) && Array.isArray(body.issues)) {
     return { kind: 'invalid', status, body: { ...body, issues: body.issues.filter(isIssue) } };
   }
   return { kind: 'unexpected', status, body, text };
 }
 
-/** Prints the answer (Vietnamese first, English beside) and returns the exit code: 0 imported, 1 failure, 2 refused as invalid. */
+/** Prints the answer (Vietnamese first, English beside) and returns the exit code: 0 imported, 1 failure, 2 refused (invalid, or the user may not). */
 export function reportImport(answer: ImportAnswer, endpoint: string, json: boolean): number {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const fail = (line: string) => process.stderr.write(`lienganh: ${line}\n`);
@@ -81,6 +85,9 @@ export function reportImport(answer: ImportAnswer, endpoint: string, json: boole
         out(`Dịch vụ điều phối từ chối / refused by the coordination service (HTTP ${answer.status})${why ? `: ${why}` : ''}`);
         for (const issue of answer.body.issues) out(`  ${issue.path || '(plan)'}: ${issue.message}`);
       }
+      return 2;
+    case 'refused':
+      fail(refusedLine(answer.status, answer.body.message, answer.token));
       return 2;
     case 'unexpected': {
       const detail = isObject(answer.body) && typeof answer.body.message === 'string' ? answer.body.message : answer.text.slice(0, 500);

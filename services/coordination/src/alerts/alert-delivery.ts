@@ -73,6 +73,10 @@ export class InvalidNotifierError extends Error {
  * is stored. The alert is then redelivered and that receiver gets it a second time with the
  * same `Lienganh-Delivery` id, by which receivers dedupe. (A failed record publish alone does
  * not re-send: the delivery is remembered in memory and only the record is retried.)
+ *
+ * What is under way and not yet recorded lives in this process: when several coordination
+ * instances run, only the leader runs alert delivery (ADR 0007), and the next one resumes the
+ * same durable consumer.
  */
 export class AlertDelivery {
   /**
@@ -113,7 +117,7 @@ export class AlertDelivery {
     return this.done.has(pairKey(channel, alertId, receiver));
   }
 
-  /** Replays the delivery records, then starts taking alerts; resolves once the consumer pulls. */
+  /** Replays the delivery records, then starts taking alerts; resolves once the consumer pulls. Again after `stop` (a leader that leads again). */
   async start(): Promise<void> {
     if (this.consumer) throw new Error('alert delivery was already started');
     const records = await replayEvents(this.nc, STREAM, coordinationAlertDelivered.subject, (event) => {
@@ -142,6 +146,7 @@ export class AlertDelivery {
   /** Stops taking alerts; deliveries under way finish (and are recorded) first. */
   async stop(): Promise<void> {
     await this.consumer?.stop();
+    this.consumer = undefined;
   }
 
   private async handle(event: BusEvent, context: EventContext): Promise<void> {

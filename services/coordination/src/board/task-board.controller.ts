@@ -1,6 +1,8 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { AgencyCode, AreaCode, IsoDate } from '@lienganh/contracts';
+import { CurrentUser, type User } from '@lienganh/platform';
 import { z } from 'zod';
+import { PERSON_RECORDS, type PersonRecordPolicy } from '../access/person-records.js';
 import { CLOCK, PROJECTOR, type Clock } from '../http/tokens.js';
 import { parseQuery } from '../http/request-query.js';
 import type { CoordinationProjector } from '../projection/coordination-projector.js';
@@ -23,13 +25,16 @@ export class TaskBoardController {
   constructor(
     @Inject(PROJECTOR) private readonly projector: CoordinationProjector,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(PERSON_RECORDS) private readonly policy: PersonRecordPolicy,
   ) {}
 
   @Get()
-  list(@Query() query: unknown): { tasks: TaskBoardEntry[] } {
+  list(@Query() query: unknown, @CurrentUser() user: User): { tasks: TaskBoardEntry[] } {
     const filter = parseQuery(TaskQuery, query);
     const { state, areas } = this.projector.projection;
-    const tasks = taskBoard(state, areas, this.clock.now()).filter(
+    const tasks = taskBoard(state, areas, this.clock.now())
+      .map((task) => this.policy.task(task, user, state.plans.get(task.planId)))
+      .filter(
       (task) =>
         (!filter.agency || task.lead === filter.agency || task.supporting.includes(filter.agency)) &&
         (!filter.status || task.status === filter.status) &&

@@ -1,6 +1,8 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { AgencyCode, AreaCode, DeadlineKind } from '@lienganh/contracts';
+import { CurrentUser, type User } from '@lienganh/platform';
 import { z } from 'zod';
+import { PERSON_RECORDS, type PersonRecordPolicy } from '../access/person-records.js';
 import { parseQuery } from '../http/request-query.js';
 import { PROJECTOR } from '../http/tokens.js';
 import type { CoordinationProjection } from '../projection/coordination-projection.js';
@@ -26,10 +28,13 @@ export interface AlertView extends Omit<AlertRecord, 'deadlineId'> {
 /** Alerts on missed and coming deadlines, oldest first. */
 @Controller('api/v1/alerts')
 export class AlertsController {
-  constructor(@Inject(PROJECTOR) private readonly projector: CoordinationProjector) {}
+  constructor(
+    @Inject(PROJECTOR) private readonly projector: CoordinationProjector,
+    @Inject(PERSON_RECORDS) private readonly policy: PersonRecordPolicy,
+  ) {}
 
   @Get()
-  list(@Query() query: unknown): { alerts: AlertView[] } {
+  list(@Query() query: unknown, @CurrentUser() user: User): { alerts: AlertView[] } {
     const filter = parseQuery(AlertQuery, query);
     const { projection } = this.projector;
     const alerts = [...projection.alerts.values()]
@@ -42,7 +47,9 @@ export class AlertsController {
           (!filter.status || alert.status === filter.status) &&
           (!filter.area || projection.areas.isWithin(alert.deadline.areaCode, filter.area)),
       )
-      .sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || (a.id < b.id ? -1 : 1));
+      .sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || (a.id < b.id ? -1 : 1))
+      // A referral's id only for the agencies of the case (and the secretariat).
+      .map((alert) => this.policy.alert(alert, user, projection.referrals));
     return { alerts };
   }
 }

@@ -17,6 +17,8 @@ const DEFINITIONS = {
 export interface DeadlineEngineOptions {
   /** How often deadlines are checked against the clock; 0 checks only when `tick` is called. */
   tickMs?: number;
+  /** Whether this instance raises alerts (the leader, when several run); always when omitted. */
+  leads?: () => boolean;
   logger: { error(message: string): void };
 }
 
@@ -53,13 +55,14 @@ export class DeadlineEngine {
     return this.ticking.catch(() => undefined);
   }
 
-  /** Raises what is due now; resolves, once the stream has them, with the alerts raised. One tick at a time. */
+  /** Raises what is due now; resolves, once the stream has them, with the alerts raised (none unless this instance leads). One tick at a time. */
   tick(): Promise<AlertDecision[]> {
     this.ticking = this.ticking.catch(() => []).then(() => this.tickOnce());
     return this.ticking;
   }
 
   private async tickOnce(): Promise<AlertDecision[]> {
+    if (this.options.leads && !this.options.leads()) return [];
     const now = this.clock.now();
     const { deadlines, state, areas } = this.projector.projection;
     const decisions: AlertDecision[] = [];

@@ -1,10 +1,12 @@
 import { BadRequestException, Body, Controller, HttpCode, HttpException, Inject, Post } from '@nestjs/common';
 import { ContractError } from '@lienganh/contracts';
+import { Roles } from '@lienganh/platform';
 import { PLAN_IMPORT } from '../http/tokens.js';
 import { PlanExistsError, PlanNotVisibleError, type PlanImport, type PlanImported } from './plan-import.js';
 
 /** The secretariat imports a year's plan (kế hoạch); `npx lienganh plan import` posts here. */
 @Controller('api/v1/plans')
+@Roles('secretariat')
 export class PlansController {
   constructor(@Inject(PLAN_IMPORT) private readonly plans: PlanImport) {}
 

@@ -1,5 +1,14 @@
 import { provenanceProblem, STREAMS, type BusEvent, type Plan } from '@lienganh/contracts';
-import { JetStreamEventConsumer, RejectedEventError, replayEvents, type ConsumerLogger, type EventContext } from '@lienganh/platform';
+import {
+  backboneMetrics,
+  JetStreamEventConsumer,
+  RejectedEventError,
+  replayEvents,
+  startProjectionSpan,
+  tracingEnabled,
+  type ConsumerLogger,
+  type EventContext,
+} from '@lienganh/platform';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Subject } from 'rxjs';
@@ -10,6 +19,7 @@ import { CoordinationProjection } from './coordination-projection.js';
 const AGENCY_STREAM = STREAMS.agencyEvents.name;
 const COORDINATION_STREAM = STREAMS.coordinationEvents.name;
 const CATCH_UP_CHUNK = 20_000;
+const DEFAULT_CONCURRENCY = 500;
 
 /** What changed on the board after a commit: for the server-sent events. */
 export interface BoardChange {
@@ -23,14 +33,40 @@ export interface ProjectorOptions {
   flushDelayMs?: number;
   /** Events after which a batch is committed at once. */
   maxBatch?: number;
-  /** Handlers in flight on the agency stream (default 500): how many events one commit can group. */
+  /** Handlers in flight on the agency stream (default 500): how many events one commit can group, and the bound of `maxInFlight`. */
   concurrency?: number;
+  /**
+   * The consumers' AckWait and pull lifetime (default 30 s each): how soon a delivery or a pull
+   * lost with a NATS node is noticed and made again (tests of node failures shorten them).
+   */
+  ackWaitMs?: number;
+  pullExpiresMs?: number;
   /**
    * Prefix of the durable consumers' names (default `coordination`). Instances that share it
    * share the work; a different one reads every event again, as a separate read model does.
    */
   consumerPrefix?: string;
   logger: ConsumerLogger & { info(message: string): void };
+}
+
+/** Where a catch-up has got to: called for every event read. */
+export interface CatchUpProgress {
+  stream: string;
+  seq: number;
+  /** The stream's last sequence when the catch-up began: where it stops. */
+  lastSeq: number;
+}
+
+/** What a catch-up read from one stream. */
+export interface StreamCatchUp {
+  stream: string;
+  /** The first sequence read: after the store's checkpoint. */
+  fromSeq: number;
+  lastSeq: number;
+  /** Events applied to the read models. */
+  events: number;
+  /** Events refused for their provenance (source, type and subject naming different agencies): never counted. */
+  refused: number;
 }
 
 interface Waiter {
@@ -58,6 +94,9 @@ export class CoordinationProjector {
   private changedAlerts: AlertRecord[] = [];
   private readonly flushDelayMs: number;
   private readonly maxBatch: number;
+  /** Live events applied and waiting for their commit (unacked until then); see `maxInFlight`. */
+  private held = 0;
+  private peakHeld = 0;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -68,13 +107,40 @@ export class CoordinationProjector {
     this.maxBatch = options.maxBatch ?? 500;
   }
 
+  /**
+   * The bound on what a slow store can make the projector hold: live events applied but not
+   * yet committed, at most the agency consumer's `concurrency` plus the one of coordination's
+   * own stream. Beyond it, events wait in JetStream (the consumers pull only into free slots).
+   */
+  get maxInFlight(): number {
+    return (this.options.concurrency ?? DEFAULT_CONCURRENCY) + 1;
+  }
+
+  /** Live events held right now: applied, waiting for their commit. */
+  get inFlight(): number {
+    return this.held;
+  }
+
+  /** The most live events held at once since start. */
+  get peakInFlight(): number {
+    return this.peakHeld;
+  }
+
+  /**
+   * Whether everything on coordination's stream so far is applied and committed: its consumer has
+   * nothing pending or unacked (acks follow commits). A new leader waits for this before ruling
+   * on deadlines, so that it knows every alert the previous one raised.
+   */
+  async settled(): Promise<boolean> {
+    const info = await (await jetstreamManager(this.nc)).consumers.info(COORDINATION_STREAM, `${this.options.consumerPrefix ?? 'coordination'}-own-events`);
+    return info.num_pending === 0 && info.num_ack_pending === 0;
+  }
+
   async start(): Promise<void> {
-    this.projection = CoordinationProjection.restore(await this.store.load());
-    const plans = await this.catchUp(COORDINATION_STREAM);
-    const events = await this.catchUp(AGENCY_STREAM);
-    await this.commit();
-    this.options.logger.info(`coordination: ${this.projection.state.plans.size} plans, caught up on ${plans + events} events (store: ${this.store.kind})`);
-    const { concurrency = 500, consumerPrefix = 'coordination' } = this.options;
+    const caughtUp = await this.catchUpAll();
+    const events = caughtUp.reduce((sum, stream) => sum + stream.events, 0);
+    this.options.logger.info(`coordination: ${this.projection.state.plans.size} plans, caught up on ${events} events (store: ${this.store.kind})`);
+    const { concurrency = DEFAULT_CONCURRENCY, consumerPrefix = 'coordination' } = this.options;
     this.consumers.push(
       this.consumer(COORDINATION_STREAM, `${consumerPrefix}-own-events`, 1),
       this.consumer(AGENCY_STREAM, `${consumerPrefix}-agency-events`, concurrency),
@@ -82,10 +148,33 @@ export class CoordinationProjector {
     for (const consumer of this.consumers) await consumer.start();
   }
 
+  /**
+   * The store's documents, then both streams from its checkpoints to their ends (plans first,
+   * so that agency events find every target that counts them), committed chunk by chunk: what
+   * `start()` does before its consumers, and all that `npx lienganh replay` does.
+   */
+  async catchUpAll(onProgress?: (progress: CatchUpProgress) => void): Promise<StreamCatchUp[]> {
+    this.projection = CoordinationProjection.restore(await this.store.load());
+    const caughtUp = [await this.catchUp(COORDINATION_STREAM, onProgress), await this.catchUp(AGENCY_STREAM, onProgress)];
+    await this.commit();
+    return caughtUp;
+  }
+
   /** A durable consumer that resumes after this projection's checkpoint, whatever its acks said. */
   private consumer(stream: string, name: string, concurrency: number): JetStreamEventConsumer {
-    const options = { stream, name, concurrency, logger: this.options.logger, resumeAfterSeq: this.projection.checkpoints.get(stream) ?? 0 };
-    return new JetStreamEventConsumer(this.nc, options, (event, context: EventContext) => this.handle(event, { stream, seq: context.seq }, context.subject));
+    // Made afresh at each start from the checkpoint; one whose instance is gone for good is removed after an hour.
+    const { ackWaitMs, pullExpiresMs } = this.options;
+    const options = {
+      stream,
+      name,
+      concurrency,
+      logger: this.options.logger,
+      resumeAfterSeq: this.projection.checkpoints.get(stream) ?? 0,
+      inactiveThresholdMs: 3_600_000,
+      ...(ackWaitMs ? { ackWaitMs } : {}),
+      ...(pullExpiresMs ? { pullExpiresMs } : {}),
+    };
+    return new JetStreamEventConsumer(this.nc, options, (event, context: EventContext) => this.project(event, { stream, seq: context.seq }, context));
   }
 
   async stop(): Promise<void> {
@@ -100,14 +189,33 @@ export class CoordinationProjector {
     return new Promise((resolve, reject) => this.planWaiters.set(planId, [...(this.planWaiters.get(planId) ?? []), { resolve, reject }]));
   }
 
+  /** Handles a live event; once committed it is counted (and, tracing on, spanned from apply to commit). */
+  private async project(event: BusEvent, position: { stream: string; seq: number }, context: EventContext): Promise<void> {
+    const span = tracingEnabled() ? startProjectionSpan(event, position) : undefined;
+    try {
+      await (span ? span.run(() => this.handle(event, position, context.subject)) : this.handle(event, position, context.subject));
+    } catch (error) {
+      span?.end(error);
+      throw error;
+    }
+    span?.end();
+    backboneMetrics().projected(event, context.publishedAtMs);
+  }
+
   private async handle(event: BusEvent, position: { stream: string; seq: number }, subject: string): Promise<void> {
     const problem = provenanceProblem(event, subject);
     if (problem) throw new RejectedEventError(problem);
-    const { plan, targets, alert } = this.projection.apply(event, position);
-    for (const target of targets) this.changedTargets.add(target);
-    if (alert) this.changedAlerts.push(alert);
-    if (plan) await this.planAdded(plan, position);
-    await this.committed();
+    this.held++;
+    this.peakHeld = Math.max(this.peakHeld, this.held);
+    try {
+      const { plan, targets, alert } = this.projection.apply(event, position);
+      for (const target of targets) this.changedTargets.add(target);
+      if (alert) this.changedAlerts.push(alert);
+      if (plan) await this.planAdded(plan, position);
+      await this.committed();
+    } finally {
+      this.held--;
+    }
   }
 
   private async planAdded(plan: Plan, position?: { stream: string; seq: number }): Promise<void> {
@@ -128,22 +236,24 @@ export class CoordinationProjector {
    * bounded by a chunk, and a crash keeps what was read); plans found in a chunk are backfilled
    * before it is committed.
    */
-  private async catchUp(stream: string): Promise<number> {
+  private async catchUp(stream: string, onProgress?: (progress: CatchUpProgress) => void): Promise<StreamCatchUp> {
     const last = (await (await jetstreamManager(this.nc)).streams.info(stream)).state.last_seq;
-    let count = 0;
-    for (let from = (this.projection.checkpoints.get(stream) ?? 0) + 1; from <= last; from += CATCH_UP_CHUNK) {
+    const result: StreamCatchUp = { stream, fromSeq: (this.projection.checkpoints.get(stream) ?? 0) + 1, lastSeq: last, events: 0, refused: 0 };
+    for (let from = result.fromSeq; from <= last; from += CATCH_UP_CHUNK) {
       const plans: { plan: Plan; seq: number }[] = [];
       const apply = (event: BusEvent, seq: number, subject: string) => {
+        onProgress?.({ stream, seq, lastSeq: last });
         // Refused here as the live consumer refuses it (to the dead-letter stream, once): it never counts.
-        if (provenanceProblem(event, subject)) return;
+        if (provenanceProblem(event, subject)) return void result.refused++;
         const { plan } = this.projection.apply(event, { stream, seq });
         if (plan) plans.push({ plan, seq });
       };
-      count += await replayEvents(this.nc, stream, undefined, apply, { fromSeq: from, toSeq: Math.min(last, from + CATCH_UP_CHUNK - 1) });
+      result.events += await replayEvents(this.nc, stream, undefined, apply, { fromSeq: from, toSeq: Math.min(last, from + CATCH_UP_CHUNK - 1) });
       for (const { plan, seq } of plans) await this.planAdded(plan, { stream, seq });
       await this.commit();
     }
-    return count;
+    result.events -= result.refused;
+    return result;
   }
 
   /** Resolves when the effects of everything applied so far are committed (group commit). */

@@ -1,4 +1,5 @@
 import { buildEvent, encodeBinary, findEventDefinition, MSG_ID_HEADER, STREAMS, type BusEvent, type EventDefinition } from '@lienganh/contracts';
+import { startProducerSpan, tracingEnabled } from '@lienganh/platform';
 import { jetstream } from '@nats-io/jetstream';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import type { z } from 'zod';
@@ -18,10 +19,18 @@ export class CoordinationPublisher {
 
   /** An event already built (and so validated), e.g. a delivery record. */
   async publishEvent(event: BusEvent): Promise<void> {
-    const { headers, data } = encodeBinary(event);
+    const subject = findEventDefinition(event.type)!.subject;
+    // Tracing on: a producer span (child of the plan import's request, or the root of an alert's trace) in the event's traceparent.
+    const span = tracingEnabled() ? startProducerSpan(event, subject) : undefined;
+    const { headers, data } = encodeBinary(span?.event ?? event);
     const withoutId = natsHeaders();
     for (const [name, value] of Object.entries(headers)) if (name !== MSG_ID_HEADER) withoutId.set(name, value);
-    const subject = findEventDefinition(event.type)!.subject;
-    await jetstream(this.nc).publish(subject, data, { headers: withoutId, msgID: event.id, expect: { streamName: STREAMS.coordinationEvents.name } });
+    try {
+      await jetstream(this.nc).publish(subject, data, { headers: withoutId, msgID: event.id, expect: { streamName: STREAMS.coordinationEvents.name } });
+    } catch (error) {
+      span?.end(error);
+      throw error;
+    }
+    span?.end();
   }
 }

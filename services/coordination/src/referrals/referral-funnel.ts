@@ -27,13 +27,14 @@ export function referralStageOf(event: BusEvent): ReferralStage | undefined {
 
 /** Pure: the record after the event; the same object when the event changes nothing. */
 export function evolveReferral(record: ReferralRecord | undefined, event: BusEvent, stage: ReferralStage): ReferralRecord {
-  const data = event.data as { referralId: string; toAgency?: string; areaCode?: string };
+  const data = event.data as { referralId: string; subjectRef?: string; toAgency?: string; areaCode?: string };
   const current: ReferralRecord = record ?? { referralId: data.referralId };
   const earlier = current[stage];
   const next: ReferralRecord = { ...current };
   if (!earlier || isEarlier(event.time, earlier)) next[stage] = event.time;
   if (stage === 'made') {
     next.fromAgency = agencyOfType(event.type);
+    if (data.subjectRef) next.subjectRef = data.subjectRef;
     if (data.toAgency) next.toAgency = data.toAgency;
     if (data.areaCode) next.areaCode = data.areaCode;
   } else if (!next.toAgency && stage !== 'closed') {

@@ -1,4 +1,5 @@
 import { Controller, Get, HttpException, Inject, Query, StreamableFile } from '@nestjs/common';
+import { AUDIT_TRAIL, CurrentUser, recordAccessOrRefuse, type AuditTrail, type User } from '@lienganh/platform';
 import { parseQuery } from '../http/request-query.js';
 import { CLOCK, PROJECTOR, type Clock } from '../http/tokens.js';
 import type { CoordinationProjector } from '../projection/coordination-projector.js';
@@ -15,10 +16,11 @@ export class PeriodicReportController {
   constructor(
     @Inject(PROJECTOR) private readonly projector: CoordinationProjector,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(AUDIT_TRAIL) private readonly audit: AuditTrail,
   ) {}
 
   @Get('periodic')
-  async periodic(@Query() query: unknown): Promise<PeriodicReport | StreamableFile> {
+  async periodic(@Query() query: unknown, @CurrentUser() user: User): Promise<PeriodicReport | StreamableFile> {
     const { period, area, plan, format } = parseQuery(PeriodicReportQuery, query);
     const { projection, store } = this.projector;
     let report: PeriodicReport;
@@ -47,6 +49,15 @@ export class PeriodicReportController {
       }
       throw error;
     }
+    // Aggregates only, but every report taken out is in the audit trail, before it is handed over.
+    await recordAccessOrRefuse(this.audit, user, {
+      action: format === 'json' ? 'read' : 'export',
+      resource: 'periodic-report',
+      period: report.period.key,
+      areaCode: report.area.code,
+      format,
+      records: report.agencies.length + report.targets.length,
+    });
     if (format === 'json') return report;
     const content = format === 'xlsx' ? await reportWorkbook(report) : reportCsv(report);
     return new StreamableFile(content, {

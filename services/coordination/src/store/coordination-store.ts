@@ -91,6 +91,8 @@ export interface Contribution {
 /** How far one referral (chuyển gửi) has come; each stage holds the `time` of the event that reached it. */
 export interface ReferralRecord {
   referralId: string;
+  /** The person's pseudonymous reference, from the `made` event: person-related, shown only to the agencies of the case. */
+  subjectRef?: string;
   fromAgency?: string;
   toAgency?: string;
   areaCode?: string;

@@ -92,6 +92,7 @@ const tallySchema = new Schema<TallyDocument>(
 const referralSchema = new Schema<ReferralDocument>(
   {
     _id: text,
+    subjectRef: text,
     fromAgency: text,
     toAgency: text,
     areaCode: text,

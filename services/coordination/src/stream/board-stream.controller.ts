@@ -1,5 +1,7 @@
 import { Controller, Inject, Sse, type MessageEvent } from '@nestjs/common';
+import { CurrentUser, type User } from '@lienganh/platform';
 import { concatMap, startWith, type Observable } from 'rxjs';
+import { PERSON_RECORDS, type PersonRecordPolicy } from '../access/person-records.js';
 import { targetOverview, taskBoard } from '../board/committee-view.js';
 import { alertView } from '../deadlines/alerts.controller.js';
 import { CLOCK, PROJECTOR, type Clock } from '../http/tokens.js';
@@ -15,32 +17,34 @@ export class BoardStreamController {
   constructor(
     @Inject(PROJECTOR) private readonly projector: CoordinationProjector,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(PERSON_RECORDS) private readonly policy: PersonRecordPolicy,
   ) {}
 
   @Sse()
-  stream(): Observable<MessageEvent> {
+  stream(@CurrentUser() user: User): Observable<MessageEvent> {
     const ready: MessageEvent = { type: 'ready', data: { plans: this.projector.projection.state.plans.size } };
     return this.projector.changes.pipe(
-      concatMap((change) => this.messages(change)),
+      concatMap((change) => this.messages(change, user)),
       startWith(ready),
     );
   }
 
-  private messages(change: BoardChange): MessageEvent[] {
+  /** What changed, as this user may see it (the same redaction as the alerts and tasks endpoints). */
+  private messages(change: BoardChange, user: User): MessageEvent[] {
     const now = this.clock.now();
     const { areas, state } = this.projector.projection;
     const messages: MessageEvent[] = change.plans.map((plan) => ({
       type: 'plan',
       data: { planId: plan.id, number: plan.number, title: plan.title, targets: plan.targets.length, tasks: plan.tasks.length },
     }));
-    messages.push(...change.alerts.filter((alert) => this.projector.projection.deadlines.deadlines.has(alert.deadlineId)).map((alert) => ({ type: 'alert', data: alertView(alert, this.projector.projection) })));
+    messages.push(...change.alerts.filter((alert) => this.projector.projection.deadlines.deadlines.has(alert.deadlineId)).map((alert) => ({ type: 'alert', data: this.policy.alert(alertView(alert, this.projector.projection), user, this.projector.projection.referrals) })));
     if (change.targets.length === 0) return messages;
     messages.push(...change.targets.map((tracked) => ({ type: 'target', data: targetOverview(tracked, areas, now) })));
     const moved = new Set(change.targets.map((tracked) => `${tracked.plan.id}/${tracked.target.id}`));
     for (const task of taskBoard(state, areas, now)) {
       const plan = state.plans.get(task.planId)!;
       const drivers = plan.tasks.find((entry) => entry.id === task.taskId)!.targets;
-      if (drivers.some((id) => moved.has(`${task.planId}/${id}`))) messages.push({ type: 'task', data: task });
+      if (drivers.some((id) => moved.has(`${task.planId}/${id}`))) messages.push({ type: 'task', data: this.policy.task(task, user, plan) });
     }
     return messages;
   }

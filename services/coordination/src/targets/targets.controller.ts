@@ -1,11 +1,12 @@
 import { Controller, Get, HttpException, Inject, Param, Query } from '@nestjs/common';
+import { AUDIT_TRAIL, CurrentUser, recordAccessOrRefuse, type AuditTrail, type User } from '@lienganh/platform';
 import { z } from 'zod';
+import { isPersonRelatedType, PERSON_RECORDS, type PersonRecordPolicy, type ShownContribution } from '../access/person-records.js';
 import { targetOverview, type TargetOverview } from '../board/committee-view.js';
 import { targetKey, type TrackedTarget } from '../board/coordination-state.js';
 import { parseQuery } from '../http/request-query.js';
 import { CLOCK, PROJECTOR, type Clock } from '../http/tokens.js';
 import type { CoordinationProjector } from '../projection/coordination-projector.js';
-import type { Contribution } from '../store/coordination-store.js';
 
 const TargetQuery = z.strictObject({
   /** Needed only when two plans have a target with this id. */
@@ -19,7 +20,8 @@ export interface TargetDetail extends TargetOverview {
   measure: string;
   definition: TrackedTarget['target']['measure'];
   byArea: Record<string, number>;
-  contributingEvents: { total: number; events: Contribution[] };
+  /** Events about a person keep their id only for the agencies of the case and the secretariat (`hidden` otherwise). */
+  contributingEvents: { total: number; events: ShownContribution[] };
 }
 
 @Controller('api/v1/targets')
@@ -27,16 +29,21 @@ export class TargetsController {
   constructor(
     @Inject(PROJECTOR) private readonly projector: CoordinationProjector,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(PERSON_RECORDS) private readonly policy: PersonRecordPolicy,
+    @Inject(AUDIT_TRAIL) private readonly audit: AuditTrail,
   ) {}
 
-  /** One target: its progress and the events that counted towards it. */
+  /** One target: its progress and the events that counted towards it; reading events about people is audited. */
   @Get(':id')
-  async get(@Param('id') id: string, @Query() query: unknown): Promise<TargetDetail> {
+  async get(@Param('id') id: string, @Query() query: unknown, @CurrentUser() user: User): Promise<TargetDetail> {
     const { plan, limit } = parseQuery(TargetQuery, query);
     const tracked = this.find(id, plan);
     const key = targetKey(tracked.plan.id, tracked.target.id);
     const { store } = this.projector;
-    const [events, total] = await Promise.all([store.contributions(key, limit), store.countContributions(key)]);
+    const [stored, total] = await Promise.all([store.contributions(key, limit), store.countContributions(key)]);
+    const events = stored.map((contribution) => this.policy.contribution(contribution, user));
+    const aboutPeople = events.filter((event) => !event.hidden && isPersonRelatedType(event.type)).length;
+    if (aboutPeople > 0) await recordAccessOrRefuse(this.audit, user, { action: 'read', resource: 'target-contributions', targetId: key, records: aboutPeople });
     return {
       ...targetOverview(tracked, this.projector.projection.areas, this.clock.now()),
       ...(tracked.target.source ? { source: tracked.target.source } : {}),

@@ -18,6 +18,8 @@ const TEXT = {
     deadline_: { task: 'nhiệm vụ', 'referral-handover': 'tiếp nhận chuyển gửi', 'follow-up-check': 'hậu kiểm', 'periodic-report': 'báo cáo định kỳ', 'hotspot-patrol': 'tuần tra tụ điểm' },
     funnel_: { made: 'Đã chuyển gửi', accepted: 'Đã tiếp nhận', declined: 'Từ chối', serviceDelivered: 'Đã hỗ trợ', closed: 'Đã kết thúc' },
     levels: { province: 'tỉnh/thành', district: 'quận/huyện', commune: 'xã', ward: 'phường' },
+    signOut: 'Đăng xuất', hiddenRef: '(mã hồ sơ đã ẩn)',
+    role_: { secretariat: 'Thường trực BCĐ 138', 'agency-officer': 'Cán bộ', 'committee-member': 'Thành viên BCĐ 138' },
   },
   en: {
     skip: 'Skip to main content', title: 'Steering Committee 138 — Prostitution prevention', updated: 'Updated',
@@ -35,10 +37,12 @@ const TEXT = {
     deadline_: { task: 'task', 'referral-handover': 'referral hand-over', 'follow-up-check': 'follow-up check', 'periodic-report': 'periodic report', 'hotspot-patrol': 'hotspot patrol' },
     funnel_: { made: 'Referred', accepted: 'Taken on', declined: 'Declined', serviceDelivered: 'Service delivered', closed: 'Closed' },
     levels: { province: 'province', district: 'district', commune: 'commune', ward: 'ward' },
+    signOut: 'Sign out', hiddenRef: '(case reference hidden)',
+    role_: { secretariat: 'Committee 138 secretariat', 'agency-officer': 'Officer', 'committee-member': 'Committee member' },
   },
 };
 
-const state = { lang: localStorage.getItem('lienganh-lang') === 'en' ? 'en' : 'vi', overview: null, agencyNames: new Map(), tasks: [], alerts: [], plan: '', filters: { agency: '', status: '', area: '' } };
+const state = { lang: localStorage.getItem('lienganh-lang') === 'en' ? 'en' : 'vi', user: null, stream: null, overview: null, agencyNames: new Map(), tasks: [], alerts: [], plan: '', filters: { agency: '', status: '', area: '' } };
 const $ = (selector) => document.querySelector(selector);
 const t = () => TEXT[state.lang];
 const local = (text) => (text && typeof text === 'object' ? text[state.lang] ?? text.vi : text ?? '');
@@ -62,8 +66,13 @@ function el(tag, attributes = {}, ...children) {
   return node;
 }
 
+/** The API answered 401: nobody is signed in (or the session ended). */
+class SignInNeeded extends Error {}
+
+// The session is an HttpOnly cookie the browser sends by itself (fetch and EventSource alike).
 async function getJson(path) {
   const response = await fetch(path, { headers: { accept: 'application/json' } });
+  if (response.status === 401) throw new SignInNeeded();
   if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
   return response.json();
 }
@@ -81,6 +90,7 @@ function render() {
   document.documentElement.lang = state.lang;
   for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t()[node.dataset.i18n];
   for (const button of document.querySelectorAll('[data-lang]')) button.setAttribute('aria-pressed', String(button.dataset.lang === state.lang));
+  renderUser();
   if (!state.overview) return;
   $('#generated-at').textContent = fmtDate(state.overview.generatedAt);
   $('#generated-at').dateTime = state.overview.generatedAt;
@@ -136,7 +146,7 @@ function renderAlerts() {
   $('#alert-count').textContent = alerts.length ? String(alerts.length) : '';
   $('#alerts').replaceChildren(
     ...(alerts.length
-      ? alerts.slice(-200).reverse().map((alert) => el('li', { class: alert.kind }, el('strong', {}, t().alert_[alert.kind]), ` · ${t().deadline_[alert.deadline.kind] ?? alert.deadline.kind} · ${agencyName(alert.deadline.agency)} · ${alert.deadline.areaCode} · ${t().due}: ${fmtDate(alert.deadline.dueAt)}`, el('br'), el('span', { class: 'muted' }, alert.deadline.refId)))
+      ? alerts.slice(-200).reverse().map((alert) => el('li', { class: alert.kind }, el('strong', {}, t().alert_[alert.kind]), ` · ${t().deadline_[alert.deadline.kind] ?? alert.deadline.kind} · ${agencyName(alert.deadline.agency)} · ${alert.deadline.areaCode} · ${t().due}: ${fmtDate(alert.deadline.dueAt)}`, el('br'), el('span', { class: 'muted' }, alert.hidden ? t().hiddenRef : alert.deadline.refId)))
       : [el('li', {}, t().noAlerts)]),
   );
 }
@@ -225,7 +235,8 @@ const scheduleTasks = debounce(() => renderTasks(), 150);
 const scheduleReload = debounce(() => loadAll().catch(showError), 1_000);
 
 function follow() {
-  const stream = new EventSource('/api/v1/stream');
+  state.stream?.close();
+  const stream = (state.stream = new EventSource('/api/v1/stream'));
   stream.addEventListener('open', () => ($('#live').textContent = t().live));
   stream.addEventListener('error', () => ($('#live').textContent = t().offline));
   stream.addEventListener('ready', () => ($('#live').textContent = t().live));
@@ -239,8 +250,58 @@ function follow() {
 }
 
 function showError(error) {
+  if (error instanceof SignInNeeded) return showSignIn();
   $('#live').textContent = `⚠ ${error.message}`;
 }
+
+function renderUser() {
+  const who = document.querySelector('.who');
+  who.hidden = !state.user;
+  if (state.user) $('#who').textContent = `${t().role_[state.user.role] ?? state.user.role}${state.user.agency ? ` ${agencyName(state.user.agency)}` : ''}: ${state.user.name}`;
+}
+
+function showSignIn(message = '') {
+  state.stream?.close();
+  state.user = null;
+  $('#main').hidden = true;
+  $('#sign-in').hidden = false;
+  $('#sign-in-error').textContent = message;
+  $('#live').textContent = '';
+  renderUser();
+  $('#sign-in-form').token.focus();
+}
+
+async function start() {
+  const response = await fetch('/api/v1/session', { headers: { accept: 'application/json' } });
+  if (response.status === 401) return showSignIn();
+  if (!response.ok) throw new Error(`/api/v1/session: HTTP ${response.status}`);
+  state.user = (await response.json()).user;
+  const signingIn = $('#sign-in').contains(document.activeElement);
+  $('#sign-in').hidden = true;
+  $('#main').hidden = false;
+  if (signingIn) $('#main').focus(); // the form is gone: keyboard users continue at the content
+  render();
+  await loadAll();
+  follow();
+}
+
+$('#sign-in-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const response = await fetch('/api/v1/session', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ token: form.token.value.trim() }) });
+  if (!response.ok) {
+    const body = await response.json().catch(() => ({}));
+    return showSignIn(body.message ?? `HTTP ${response.status}`);
+  }
+  form.reset();
+  start().catch(showError);
+});
+$('#sign-out').addEventListener('click', async () => {
+  await fetch('/api/v1/session', { method: 'DELETE' });
+  state.overview = null;
+  delete document.body.dataset.ready;
+  showSignIn();
+});
 
 for (const button of document.querySelectorAll('[data-lang]')) {
   button.addEventListener('click', () => {
@@ -259,4 +320,4 @@ $('#task-filters').addEventListener('change', (event) => {
 });
 
 render();
-loadAll().then(follow).catch(showError);
+start().catch(showError);

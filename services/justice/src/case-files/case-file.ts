@@ -27,23 +27,39 @@ export interface CaseFile {
 export interface CaseFilesState {
   cases: Map<string, CaseFile>;
   applied: Set<string>;
+  /**
+   * Steps read before the transfer they follow, by case: a replica reads transfers and steps
+   * through two consumers, which need not keep pace. Applied, in order, when the transfer comes.
+   */
+  early: Map<string, BusEvent[]>;
 }
 
-export const emptyCaseFiles = (): CaseFilesState => ({ cases: new Map(), applied: new Set() });
+export const emptyCaseFiles = (): CaseFilesState => ({ cases: new Map(), applied: new Set(), early: new Map() });
 
 export function evolve(state: CaseFilesState, event: BusEvent): void {
   if (state.applied.has(event.id)) return;
-  state.applied.add(event.id);
   if (event.type === policeCaseTransferred.type) {
+    state.applied.add(event.id);
     const data = event.data as EventData<typeof policeCaseTransferred>;
     if (!state.cases.has(data.caseId)) {
       state.cases.set(data.caseId, { ...data, transferredAt: event.time, status: 'transferred' });
     }
+    const early = state.early.get(data.caseId) ?? [];
+    state.early.delete(data.caseId);
+    for (const step of early) evolve(state, step);
     return;
   }
-  const file = state.cases.get((event.data as { caseId: string }).caseId);
-  if (!file) return;
-  if (event.type === justiceCaseProsecuted.type) {
+  if (event.type !== justiceCaseProsecuted.type && event.type !== justiceCaseTried.type) return;
+  const caseId = (event.data as { caseId: string }).caseId;
+  const file = state.cases.get(caseId);
+  if (!file) {
+    const early = state.early.get(caseId) ?? [];
+    if (!early.some((step) => step.id === event.id)) state.early.set(caseId, [...early, event]);
+    return;
+  }
+  state.applied.add(event.id);
+  // A trial is never undone by a prosecution read after it (a replay, another replica's answer).
+  if (event.type === justiceCaseProsecuted.type && file.status === 'transferred') {
     Object.assign(file, { status: 'prosecuted', defendants: (event.data as EventData<typeof justiceCaseProsecuted>).defendants });
   } else if (event.type === justiceCaseTried.type) {
     const tried = event.data as EventData<typeof justiceCaseTried>;

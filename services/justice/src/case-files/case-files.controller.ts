@@ -35,6 +35,12 @@ export class CaseFilesController {
     this.files.apply(event);
   }
 
+  /** Justice's own steps, also those another replica or a court's system recorded. */
+  @EventPattern<string[]>([justiceCaseProsecuted.type, justiceCaseTried.type])
+  async onCaseStep(@Payload() event: BusEvent): Promise<void> {
+    this.files.apply(event);
+  }
+
   @Get()
   @UseGuards(AgencyKeyGuard)
   list(@Query('status') status: unknown): { cases: CaseFile[] } {

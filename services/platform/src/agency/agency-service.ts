@@ -2,17 +2,22 @@ import { join, resolve } from 'node:path';
 import type { AgencyService } from '@lienganh/contracts';
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { Global, Module } from '@nestjs/common';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
+import { STREAMS } from '@lienganh/contracts';
 import { JetStreamClientProxy, JetStreamTransport, type JetStreamConsumerConfig } from '../consuming/jetstream.transport.js';
 import { createHttpApp } from '../http/create-http-app.js';
+import type { RateLimit } from '../http/rate-limit.js';
 import type { AgencyKeys } from '../ingestion/agency-credentials.js';
 import { IngestionModule } from '../ingestion/ingestion.module.js';
-import { ensureStreams } from '../nats/streams.js';
+import { connectToNats } from '../nats/nats-connection.js';
+import { requireStreams } from '../nats/streams.js';
+import type { ReplayConsumerConfig } from '../consuming/replay.js';
 import { DurableOutbox } from '../publishing/outbox.js';
 import { JetStreamEventPublisher } from '../publishing/event-publisher.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { AGENCY_EVENTS_CLIENT, NATS_CONNECTION } from './tokens.js';
+import { REPLICA_CONSUMER_NAME, replicaConsumerName, type ReplicaConsumerName } from './agency-replica.js';
 
 
 /** What makes one agency service different from the others; everything else is shared. */
@@ -23,16 +28,28 @@ export interface AgencyServiceDefinition {
   modules?: (Type | DynamicModule)[];
   /** Durable consumers feeding those handlers (the cross-agency reactions). */
   consumers?: JetStreamConsumerConfig[];
+  /** The replays its modules run at start (`replayEvents` with `consumerName`): its NATS permissions name them. */
+  replays?: ReplayConsumerConfig[];
 }
 
 export interface AgencyServiceConfig {
   natsUrl: string;
+  /** The agency's NATS identity (nkey user seed); none: a server without permissions. */
+  natsSeed?: string;
   port: number;
   host?: string;
   /** The outbox lives in `<dataDir>/outbox/<agency>`. */
   dataDir: string;
   keys: AgencyKeys;
   logger?: Logger;
+  /** Requests per client per window; default from `LIENGANH_RATE_LIMIT` (see `createHttpApp`). */
+  rateLimit?: RateLimit | false;
+  /**
+   * Which replica this is when several run behind a load balancer (`AGENCY_REPLICA`, 0 to
+   * `AGENCY_REPLICA_SLOTS - 1`): its consumers and replays are its own (`<name>-r<replica>`), so
+   * that its in-memory views see every event. None: a lone service.
+   */
+  replica?: number;
 }
 
 export interface RunningAgencyService {
@@ -50,30 +67,36 @@ export interface RunningAgencyService {
 export async function startAgencyService(definition: AgencyServiceDefinition, config: AgencyServiceConfig): Promise<RunningAgencyService> {
   const { agency } = definition;
   const logger = config.logger ?? createLogger(agency);
-  const nc: NatsConnection = await connect({
+  // Reconnects for ever: the outbox holds what cannot be published meanwhile.
+  const nc: NatsConnection = await connectToNats({
     servers: config.natsUrl,
     name: `lienganh-${agency}`,
-    // Survive server restarts: the outbox holds what cannot be published meanwhile.
-    reconnect: true,
-    maxReconnectAttempts: -1,
-    waitOnFirstConnect: true,
-    // An async stack trace per publish costs a fifth of its time (bench profile); errors keep their message.
-    noAsyncTraces: true,
+    identity: agency,
+    ...(config.natsSeed ? { seed: config.natsSeed } : {}),
+    onPermissionError: (message) => logger.error(message),
   });
-  await ensureStreams(await jetstreamManager(nc));
+  // Only the operator provisions streams; the agency's identity may only look at them.
+  try {
+    await requireStreams(await jetstreamManager(nc), [STREAMS.agencyEvents.name, ...(definition.consumers?.length ? [STREAMS.deadLetter.name] : [])]);
+  } catch (error) {
+    await nc.close();
+    throw error;
+  }
 
   const outbox = await DurableOutbox.open(resolve(join(config.dataDir, 'outbox', agency)));
   const publisher = new JetStreamEventPublisher(nc, outbox, { logger });
   publisher.start();
   const client = new JetStreamClientProxy({ publish: (events) => publisher.publish(events) });
+  const consumerName: ReplicaConsumerName = (name) => replicaConsumerName(name, config.replica);
 
   @Global()
   @Module({
     providers: [
       { provide: AGENCY_EVENTS_CLIENT, useValue: client },
       { provide: NATS_CONNECTION, useValue: nc },
+      { provide: REPLICA_CONSUMER_NAME, useValue: consumerName },
     ],
-    exports: [AGENCY_EVENTS_CLIENT, NATS_CONNECTION],
+    exports: [AGENCY_EVENTS_CLIENT, NATS_CONNECTION, REPLICA_CONSUMER_NAME],
   })
   class AgencyEventsClientModule {}
 
@@ -100,10 +123,13 @@ export async function startAgencyService(definition: AgencyServiceDefinition, co
   };
   try {
     app = await createHttpApp(AgencyAppModule, {
+      ...(config.rateLimit !== undefined ? { rateLimit: config.rateLimit } : {}),
       onUnexpectedError: (error) => logger.error({ err: error }, 'unexpected error in a request'),
     });
     if (definition.consumers?.length) {
-      app.connectMicroservice({ strategy: new JetStreamTransport({ connection: nc, consumers: definition.consumers, logger }) });
+      // Each replica through its own consumers: every replica's views see every event.
+      const consumers = definition.consumers.map((consumer) => ({ ...consumer, name: consumerName(consumer.name) }));
+      app.connectMicroservice({ strategy: new JetStreamTransport({ connection: nc, consumers, logger }) });
       await app.startAllMicroservices();
     }
     await app.listen(config.port, config.host ?? '127.0.0.1');
@@ -113,6 +139,6 @@ export async function startAgencyService(definition: AgencyServiceDefinition, co
     throw error;
   }
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  logger.info({ url }, `${agency} service listening`);
+  logger.info({ url, ...(config.replica !== undefined ? { replica: config.replica } : {}) }, `${agency} service listening`);
   return { agency, url, publisher, close };
 }

@@ -1,30 +1,62 @@
 import { createLogger } from '../telemetry/logger.js';
+import { setupTelemetry, stopTelemetry } from '../telemetry/telemetry.js';
 import { loadAgencyKeys } from '../ingestion/agency-credentials.js';
+import { natsSeedFromEnv, NatsSeedError } from '../nats/nats-connection.js';
+import { MissingStreamError } from '../nats/streams.js';
+import { agencyReplicaFromEnv } from './agency-replica.js';
 import { startAgencyService, type AgencyServiceDefinition } from './agency-service.js';
 
 /**
  * Runs one agency service as its own process, configured from the environment:
  * `NATS_URL` (default the embedded server, nats://127.0.0.1:4250), `<AGENCY>_PORT` or `PORT`
  * (default the convention's port), `HOST`, `DATA_DIR` (default `.data`), agency keys as in
- * `loadAgencyKeys`. SIGTERM and SIGINT stop it gracefully.
+ * `loadAgencyKeys`, its NATS identity from `NATS_NKEY_SEED` or `NATS_NKEY_SEED_FILE`,
+ * `AGENCY_REPLICA` when several replicas run (see `agency-replica.ts`).
+ * SIGTERM and SIGINT stop it gracefully.
  */
 export async function runAgencyServiceFromEnv(definition: AgencyServiceDefinition, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const logger = createLogger(definition.agency);
+  try {
+    // Metrics always (GET /metrics); tracing when LIENGANH_TELEMETRY=on or OTEL_TRACES_EXPORTER asks for it.
+    setupTelemetry(`lienganh-${definition.agency}`, env);
+  } catch (error) {
+    logger.fatal((error as Error).message);
+    process.exit(2);
+  }
   const port = Number(env[`${definition.agency.toUpperCase()}_PORT`] ?? env.PORT ?? definition.defaultPort);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     logger.fatal(`port must be a number from 0 to 65535`);
     process.exit(2);
   }
+  let natsSeed: string | undefined;
+  let replica: number | undefined;
+  try {
+    replica = agencyReplicaFromEnv(env);
+    natsSeed = natsSeedFromEnv(env);
+  } catch (error) {
+    logger.fatal((error as Error).message);
+    process.exit(2);
+  }
   const service = await startAgencyService(definition, {
     natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4250',
+    ...(natsSeed ? { natsSeed } : {}),
     port,
     host: env.HOST,
     dataDir: env.DATA_DIR ?? '.data',
     keys: loadAgencyKeys(env),
+    ...(replica !== undefined ? { replica } : {}),
     logger,
+  }).catch((error: unknown) => {
+    // Misconfiguration is said in one line, without a stack trace.
+    if (error instanceof MissingStreamError || error instanceof NatsSeedError) {
+      logger.fatal(error.message);
+      process.exit(error instanceof NatsSeedError ? 2 : 1);
+    }
+    throw error;
   });
   const stop = async () => {
     await service.close();
+    await stopTelemetry(); // flushes what waits for OTLP
     process.exit(0);
   };
   process.once('SIGTERM', stop);

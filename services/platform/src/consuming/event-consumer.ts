@@ -12,6 +12,9 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import { headers as natsHeaders, nanos, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
+import { startConsumerSpan } from '../telemetry/messaging-spans.js';
+import { backboneMetrics, watchConsumerLag, type DeadLetterReason } from '../telemetry/metrics.js';
+import { tracingEnabled } from '../telemetry/tracing.js';
 
 /**
  * A durable JetStream pull consumer that hands each event to a handler, at most
@@ -31,6 +34,8 @@ export interface EventContext {
   readonly deliveryCount: number;
   /** The NATS subject the event was published on. */
   readonly subject: string;
+  /** When the stream stored the message (ms since the epoch). */
+  readonly publishedAtMs?: number;
 }
 
 export type EventHandler = (event: BusEvent, context: EventContext) => Promise<void>;
@@ -72,6 +77,11 @@ export interface EventConsumerOptions {
    * wait out AckWait before anyone gets them again.
    */
   resumeAfterSeq?: number;
+  /**
+   * The server removes the durable consumer after this long without anyone pulling (none by
+   * default): for consumers named after an instance that may be gone for good.
+   */
+  inactiveThresholdMs?: number;
   logger?: ConsumerLogger;
 }
 
@@ -141,6 +151,7 @@ export class JetStreamEventConsumer {
   private wakeRetry: (() => void) | undefined;
   /** With `resumeAfterSeq`: the highest sequence handled, where a recreated consumer resumes. */
   private resumeAfterSeq: number | undefined;
+  private stopLagWatch: (() => void) | undefined;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -187,6 +198,16 @@ export class JetStreamEventConsumer {
       throw error;
     }
     this.loop = this.run();
+    // Sampled from the server when metrics are read, not counted per message.
+    this.stopLagWatch = watchConsumerLag({ stream: this.options.stream, consumer: this.name, backlog: () => this.backlog() });
+  }
+
+  /** Messages not yet delivered to this consumer, and delivered but not acked, as the server counts them. */
+  private async backlog(): Promise<{ pending: number; unacked: number } | undefined> {
+    if (this.nc.isClosed()) return undefined;
+    const jsm = await jetstreamManager(this.nc, { checkAPI: false });
+    const info = await jsm.consumers.info(this.options.stream, this.name);
+    return { pending: info.num_pending, unacked: info.num_ack_pending };
   }
 
   /**
@@ -194,6 +215,7 @@ export class JetStreamEventConsumer {
    * handlers in flight finish and are acked (or nak'ed) before this resolves.
    */
   async stop(): Promise<void> {
+    this.stopLagWatch?.();
     if (this.state === 'idle' || this.state === 'stopped') {
       this.state = 'stopped';
       return;
@@ -225,6 +247,7 @@ export class JetStreamEventConsumer {
       max_ack_pending: this.options.maxAckPending ?? 1_000,
       // Undefined (no filter) also clears a filter an older version of the consumer had.
       filter_subject: filterSubject,
+      inactive_threshold: this.options.inactiveThresholdMs ? nanos(this.options.inactiveThresholdMs) : undefined,
     } satisfies Partial<ConsumerConfig>;
     const created = { ...settings, durable_name: name, ack_policy: AckPolicy.Explicit };
     if (this.resumeAfterSeq !== undefined) {
@@ -306,28 +329,33 @@ export class JetStreamEventConsumer {
       event = decodeNatsMessage(msg.headers, msg.data);
     } catch (error) {
       // Poison: no number of retries makes it decodable.
-      if (error instanceof ContractError) return this.deadLetter(msg, `undecodable message: ${error.message}`, deliveryCount);
+      if (error instanceof ContractError) return this.deadLetter(msg, `undecodable message: ${error.message}`, deliveryCount, 'undecodable');
       return this.failed(msg, error, deliveryCount);
     }
+    const context: EventContext = { seq: msg.seq, deliveryCount, subject: msg.subject, publishedAtMs: msg.info.timestampNanos / 1e6 };
+    // Tracing on: a consumer span, child of the producer's (the event's traceparent), around the handler.
+    const span = tracingEnabled() ? startConsumerSpan(event, { ...context, consumer: this.name, stream: this.options.stream }) : undefined;
     try {
-      await this.handler(event, { seq: msg.seq, deliveryCount, subject: msg.subject });
+      await (span ? span.run(() => this.handler(event, context)) : this.handler(event, context));
     } catch (error) {
-      if (error instanceof RejectedEventError) return this.deadLetter(msg, `rejected: ${error.message}`, deliveryCount);
+      span?.end(error);
+      if (error instanceof RejectedEventError) return this.deadLetter(msg, `rejected: ${error.message}`, deliveryCount, 'rejected');
       return this.failed(msg, error, deliveryCount);
     }
+    span?.end();
     settle(() => msg.ack(), this.logger);
     if (this.resumeAfterSeq !== undefined) this.resumeAfterSeq = Math.max(this.resumeAfterSeq, msg.seq);
   }
 
   private async failed(msg: JsMsg, error: unknown, deliveryCount: number): Promise<void> {
     const reason = `handler failed: ${describeFailure(error)}`;
-    if (deliveryCount >= this.maxDeliveries) return this.deadLetter(msg, reason, deliveryCount);
+    if (deliveryCount >= this.maxDeliveries) return this.deadLetter(msg, reason, deliveryCount, 'failed');
     const delay = backoffDelay(deliveryCount, this.backoffInitialMs, this.backoffMaxMs);
     this.logger.warn(`consumer ${this.name}: seq ${msg.seq} delivery ${deliveryCount}/${this.maxDeliveries}: ${reason}; retry in ${delay} ms`);
     settle(() => msg.nak(delay), this.logger);
   }
 
-  private async deadLetter(msg: JsMsg, reason: string, deliveryCount: number): Promise<void> {
+  private async deadLetter(msg: JsMsg, reason: string, deliveryCount: number, why: DeadLetterReason): Promise<void> {
     try {
       await this.js
         .publish(this.deadLetterSubject, msg.data, {
@@ -345,6 +373,7 @@ export class JetStreamEventConsumer {
       return;
     }
     this.logger.error(`consumer ${this.name}: seq ${msg.seq} moved to ${this.deadLetterSubject} after ${deliveryCount} deliveries: ${reason}`);
+    backboneMetrics().deadLettered(why, this.name);
     settle(() => msg.term(), this.logger);
   }
 

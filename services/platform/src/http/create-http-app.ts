@@ -4,31 +4,43 @@ import type { INestApplication, LoggerService } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import { traceRequests } from '../telemetry/http-spans.js';
+import { serveMetrics } from '../telemetry/metrics.js';
+import { tracingEnabled } from '../telemetry/tracing.js';
 import { expressErrorHandler, HttpErrorFilter } from './http-errors.js';
+import { rateLimitFromEnv, withRateLimit, type RateLimit } from './rate-limit.js';
 
 export interface HttpAppOptions {
   /** Largest accepted request body; larger ones get 413. */
   bodyLimit?: string;
   logger?: LoggerService | false;
   onUnexpectedError?: (error: unknown) => void;
+  /** Requests per client per window (429 beyond); `false`: none. Default: `LIENGANH_RATE_LIMIT`, `LIENGANH_RATE_LIMIT_WINDOW_MS`. */
+  rateLimit?: RateLimit | false;
 }
 
 /** JSON types an agency system may send: plain JSON, a structured CloudEvent, a batch. */
 const JSON_TYPES = ['application/json', 'application/cloudevents+json', 'application/cloudevents-batch+json'];
 
 /**
- * A NestJS HTTP application with the edge every service needs: bounded JSON bodies,
- * errors as JSON without stack traces (also for bodies that fail to parse), no framework banner.
+ * A NestJS HTTP application with the edge every service needs: bounded JSON bodies, a rate
+ * limit per client (`rate-limit.ts`), errors as JSON without stack traces (also for bodies that
+ * fail to parse), no framework banner.
  */
 export async function createHttpApp(module: unknown, options: HttpAppOptions = {}): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(module as never, {
+  const rateLimit = options.rateLimit ?? rateLimitFromEnv();
+  const root = rateLimit ? await withRateLimit(module as never, rateLimit) : module;
+  const app = await NestFactory.create<NestExpressApplication>(root as never, {
     bodyParser: false,
     logger: options.logger ?? false,
   });
   app.disable('x-powered-by');
+  // First, so that the server span covers everything below; only while tracing is on.
+  if (tracingEnabled()) app.use(traceRequests);
   // Security headers (CSP, no sniffing, no framing, HSTS…); the dashboard loads only its own scripts.
   // Served over plain HTTP inside an agency's network too: no forced upgrade of its requests to HTTPS.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  app.use(serveMetrics); // GET /metrics (Prometheus), before any body handling
   app.use(refuseNonJsonBodies);
   app.use(express.json({ limit: options.bodyLimit ?? '1mb', type: JSON_TYPES, strict: false }));
   app.use(expressErrorHandler(options.onUnexpectedError));

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { AgencyKeyGuard, INGESTION_OPTIONS, type IngestionOptions } from './agency-key.guard.js';
+import { backboneMetrics } from '../telemetry/metrics.js';
 import { EVENT_SINK, type EventSink } from './event-sink.js';
 import { prepareIncoming } from './incoming-events.js';
 
@@ -21,6 +22,7 @@ export class EventsController {
   async ingest(@Body() body: unknown): Promise<{ accepted: string[] }> {
     const events = prepareIncoming(body, this.options.agency);
     await this.sink.publish(events);
+    backboneMetrics().ingested(events);
     return { accepted: events.map((event) => event.id) };
   }
 }

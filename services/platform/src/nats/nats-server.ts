@@ -11,6 +11,11 @@ export interface NatsServerOptions {
   storeDir?: string;
   /** Extra command-line arguments, e.g. `['-c', 'deploy/nats/server.conf']`. */
   args?: string[];
+  /**
+   * Extra environment of the server process, on top of this one's: e.g. the public nkeys
+   * (`LIENGANH_NKEY_<IDENTITY>`) that deploy/nats/auth.conf reads.
+   */
+  env?: Record<string, string>;
   /** Server name; JetStream keeps it in its metadata, so a restart must use the same one. */
   name?: string;
   readyTimeoutMs?: number;
@@ -41,6 +46,7 @@ export class NatsServer {
   private child: ChildProcess | undefined;
   private readonly ownsStoreDir: boolean;
   private readonly log: string[] = [];
+  private readonly violations: string[] = [];
 
   private constructor(
     private readonly options: Required<Pick<NatsServerOptions, 'host' | 'name' | 'readyTimeoutMs'>> & NatsServerOptions,
@@ -70,12 +76,22 @@ export class NatsServer {
     return this.currentPort;
   }
 
+  /** The server name (`-n`): how JetStream names a stream's leader and its replicas. */
+  get name(): string {
+    return this.options.name;
+  }
+
   get url(): string {
     return `nats://${this.options.host}:${this.currentPort}`;
   }
 
   get isRunning(): boolean {
     return this.child !== undefined;
+  }
+
+  /** Every publish or subscription the server refused for lack of permission, as it logged them. */
+  permissionViolations(): string[] {
+    return [...this.violations];
   }
 
   /** The server's last log lines, for a test's failure message. */
@@ -128,7 +144,11 @@ export class NatsServer {
     ];
     // Its own process group: a Ctrl-C aimed at our terminal must not stop the server before
     // we have drained our connections; we stop it ourselves, in order.
-    const child = spawn(findNatsServerBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    const child = spawn(findNatsServerBinary(), args, {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+      ...(this.options.env ? { env: { ...process.env, ...this.options.env } } : {}),
+    });
     running.add(child);
     this.child = child;
     child.once('exit', () => {
@@ -154,6 +174,7 @@ export class NatsServer {
         buffered = lines.pop()!;
         for (const line of lines) {
           this.log.push(line);
+          if (/ - (Publish|Subscription) Violation - /.test(line)) this.violations.push(line);
           if (this.log.length > 60) this.log.shift();
           const port = /Listening for client connections on .*:(\d+)/.exec(line)?.[1];
           if (port) {

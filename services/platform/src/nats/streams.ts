@@ -36,3 +36,28 @@ export async function ensureStreams(jsm: JetStreamManager, options: StreamOption
 function isStreamNotFound(error: unknown): boolean {
   return error instanceof Error && /stream not found/i.test(error.message);
 }
+
+/** A stream a service needs is not there: only the operator provisions streams. */
+export class MissingStreamError extends Error {
+  override readonly name = 'MissingStreamError';
+  constructor(readonly stream: string) {
+    super(
+      `JetStream stream ${stream} does not exist: services do not create streams; provision them as the operator with \`npx lienganh nats provision\` (NATS_URL, NATS_NKEY_SEED of the operator)`,
+    );
+  }
+}
+
+/**
+ * What a service does instead of `ensureStreams`: checks that the streams it uses exist,
+ * naming the first missing one. Its NATS identity may read a stream's info, never change it.
+ */
+export async function requireStreams(jsm: JetStreamManager, names: readonly string[]): Promise<void> {
+  for (const name of names) {
+    try {
+      await jsm.streams.info(name);
+    } catch (error) {
+      if (isStreamNotFound(error)) throw new MissingStreamError(name);
+      throw error;
+    }
+  }
+}

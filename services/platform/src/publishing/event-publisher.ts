@@ -11,6 +11,8 @@ import {
   type QueuedIterator,
   type Status,
 } from '@nats-io/transport-node';
+import { startProducerSpan, type ProducerSpan } from '../telemetry/messaging-spans.js';
+import { tracingEnabled } from '../telemetry/tracing.js';
 import type { DurableOutbox, OutboxEntry } from './outbox.js';
 
 /** pino's `(context, message)` shape; `console` fits as well. */
@@ -127,9 +129,13 @@ export class JetStreamEventPublisher {
     if (this.closing) return Promise.reject(new PublisherClosedError());
     if (events.length === 0) return Promise.resolve();
     let entries: OutboxEntry[];
+    // Tracing on: a producer span per event, ended once the event is durable; the event carries its traceparent.
+    let spans: ProducerSpan[] | undefined;
     try {
-      entries = events.map((event) => this.encode(event));
+      spans = tracingEnabled() ? events.map((event) => startProducerSpan(event, getEventDefinition(event.type).subject)) : undefined;
+      entries = (spans?.map((span) => span.event) ?? events).map((event) => this.encode(event));
     } catch (error) {
+      spans?.forEach((span) => span.end(error));
       return Promise.reject(error);
     }
     const request: PublishRequest = { entries, done: deferred<void>() };
@@ -138,6 +144,7 @@ export class JetStreamEventPublisher {
       this.workerActive = true;
       this.worker = this.work();
     }
+    if (spans) void request.done.then(() => spans.forEach((span) => span.end()), (error: unknown) => spans.forEach((span) => span.end(error)));
     return request.done;
   }
 

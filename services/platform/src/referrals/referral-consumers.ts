@@ -1,5 +1,6 @@
 import { STREAMS, SUBJECT_PREFIX } from '@lienganh/contracts';
 import type { JetStreamConsumerConfig } from '../consuming/jetstream.transport.js';
+import type { ReplayConsumerConfig } from '../consuming/replay.js';
 import type { ReferralInboxSpec } from './referral-inbox.js';
 
 /**
@@ -13,4 +14,12 @@ export function referralConsumers(spec: ReferralInboxSpec): JetStreamConsumerCon
     ...spec.incoming.map((made) => ({ stream, name: `${spec.receiver}-referrals-from-${made.agency}`, filterSubject: made.subject })),
     { stream, name: `${spec.receiver}-referral-answers`, filterSubject: `${SUBJECT_PREFIX}.${spec.receiver}.referral.>` },
   ];
+}
+
+/**
+ * The replays that rebuild the inbox at start: referrals first, then the receiver's answers to
+ * them, so that an answer always finds its referral. Same subjects as the durable consumers.
+ */
+export function referralReplays(spec: ReferralInboxSpec): ReplayConsumerConfig[] {
+  return referralConsumers(spec).map(({ stream, name, filterSubject }) => ({ stream, name: `${name}-replay`, ...(filterSubject ? { filterSubject } : {}) }));
 }

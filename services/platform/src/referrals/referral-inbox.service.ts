@@ -1,8 +1,10 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { STREAMS, SUBJECT_PREFIX, type BusEvent } from '@lienganh/contracts';
+import { Inject, Injectable, Optional, type OnApplicationBootstrap } from '@nestjs/common';
+import type { BusEvent } from '@lienganh/contracts';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { NATS_CONNECTION } from '../agency/tokens.js';
+import { REPLICA_CONSUMER_NAME, type ReplicaConsumerName } from '../agency/agency-replica.js';
 import { replayEvents } from '../consuming/replay.js';
+import { referralReplays } from './referral-consumers.js';
 import { emptyInbox, evolve, type Referral, type ReferralInboxSpec, type ReferralStatus } from './referral-inbox.js';
 
 export const REFERRAL_INBOX_SPEC = Symbol('REFERRAL_INBOX_SPEC');
@@ -15,13 +17,14 @@ export class ReferralInboxService implements OnApplicationBootstrap {
   constructor(
     @Inject(REFERRAL_INBOX_SPEC) readonly spec: ReferralInboxSpec,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    /** Each replica replays through names of its own (two replays of one name cannot run at once). */
+    @Optional() @Inject(REPLICA_CONSUMER_NAME) private readonly consumerName: ReplicaConsumerName = (name) => name,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    // Referrals first, then the receiver's answers to them: an answer always finds its referral.
-    const stream = STREAMS.agencyEvents.name;
-    for (const made of this.spec.incoming) await replayEvents(this.nc, stream, made.subject, (event) => this.apply(event));
-    await replayEvents(this.nc, stream, `${SUBJECT_PREFIX}.${this.spec.receiver}.referral.>`, (event) => this.apply(event));
+    for (const replay of referralReplays(this.spec)) {
+      await replayEvents(this.nc, replay.stream, replay.filterSubject, (event) => this.apply(event), { consumerName: this.consumerName(replay.name) });
+    }
   }
 
   apply(event: BusEvent): void {

@@ -38,9 +38,15 @@ export interface ReferralInboxState {
   referrals: Map<string, Referral>;
   /** Ids of applied events: a redelivered or replayed event changes nothing. */
   applied: Set<string>;
+  /**
+   * Answers read before the referral they answer, by referral: each replica reads referrals and
+   * answers (another replica's among them) through two consumers, which need not keep pace.
+   * Applied, in order, when the referral comes.
+   */
+  early: Map<string, BusEvent[]>;
 }
 
-export const emptyInbox = (): ReferralInboxState => ({ referrals: new Map(), applied: new Set() });
+export const emptyInbox = (): ReferralInboxState => ({ referrals: new Map(), applied: new Set(), early: new Map() });
 
 interface MadeData {
   referralId: string;
@@ -72,7 +78,15 @@ export function evolve(spec: ReferralInboxSpec, state: ReferralInboxState, event
       plannedServices: [],
       servicesDelivered: [],
     });
+    state.applied.add(event.id);
+    const early = state.early.get(referred.referralId) ?? [];
+    state.early.delete(referred.referralId);
+    for (const answer of early) evolve(spec, state, answer);
+    return;
   } else if (!referral) {
+    const isAnswer = [answers.accepted, answers.declined, answers.serviceDelivered, answers.closed].some((definition) => definition?.type === event.type);
+    const early = state.early.get(data.referralId) ?? [];
+    if (isAnswer && !early.some((answer) => answer.id === event.id)) state.early.set(data.referralId, [...early, event]);
     return;
   } else if (event.type === answers.accepted.type) {
     referral.status = 'accepted';

@@ -1,0 +1,21 @@
+import { DEMO_CREDENTIALS_FILE, demoUserToken } from '@lienganh/platform';
+
+export const TOKEN_HELP = "a user's token for the coordination API (default: $LIENGANH_TOKEN, else the demo secretariat's token in .data/demo-credentials.json, written by npm start)";
+
+/** `--token`, else `LIENGANH_TOKEN`, else the demo secretariat's token (`npm start` writes it); undefined when there is none. */
+export function userToken(option: string | undefined): string | undefined {
+  return option || process.env.LIENGANH_TOKEN || demoUserToken('secretariat', process.env.LIENGANH_CREDENTIALS_FILE ?? DEMO_CREDENTIALS_FILE);
+}
+
+export const authorization = (token: string | undefined): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+
+/** The coordination service refused the user (401 or 403): why, and what to do (exit 2). */
+export function refusedLine(status: number, message: string | undefined, token: string | undefined): string {
+  const hint =
+    status === 401
+      ? token
+        ? 'mã truy cập không được chấp nhận / the token was not accepted: check --token or LIENGANH_TOKEN'
+        : 'cần mã truy cập / a token is needed: --token or LIENGANH_TOKEN (npm start writes demo tokens to .data/demo-credentials.json)'
+      : 'người dùng này không được phép / this user may not do this';
+  return `dịch vụ điều phối từ chối / refused by the coordination service (HTTP ${status})${message ? `: ${message}` : ''}; ${hint}`;
+}

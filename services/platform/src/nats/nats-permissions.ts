@@ -1,0 +1,210 @@
+import { AGENCY_SERVICES, STREAMS, SUBJECT_PREFIX, type AgencyService } from '@lienganh/contracts';
+import { deadLetterSubject } from '../consuming/event-consumer.js';
+
+/**
+ * Who may say and read what on NATS, derived from the agency registry: one nkey user per
+ * identity, its subject permissions, and the nats-server configuration that carries them.
+ * Pure: the CLI writes the result to deploy/nats/, a test checks the committed copy is current.
+ *
+ * - An agency service publishes only its own `pcmd.events.<agency>.>` subjects, and reads only
+ *   through the consumers it declares (durable ones for its reactions, named replays at start).
+ * - Coordination publishes its own subjects, reads the agency and coordination streams, and keeps
+ *   its lease in a key-value bucket.
+ * - The operator (provisioning the streams, the CLI, tests) may do everything.
+ * No service may create, change or delete a stream: only the operator provisions them.
+ */
+
+export const NATS_IDENTITIES = [...AGENCY_SERVICES, 'coordination', 'operator'] as const;
+export type NatsIdentity = (typeof NATS_IDENTITIES)[number];
+
+/** Coordination's key-value bucket for the lease that picks the instance running singleton work. */
+export const COORDINATION_LEASE_BUCKET = 'coordination_lease';
+
+/** One consumer an agency service reads through; permissions name it, filter included. */
+export interface NatsRead {
+  stream: string;
+  /** The consumer's name: durable, or the fixed name of a replay (see `replayEvents`). */
+  consumer: string;
+  /** Its one filter subject; the whole stream when omitted. */
+  filterSubject?: string;
+  /** Durable consumers ack and dead-letter what keeps failing; replays only read. */
+  kind: 'durable' | 'replay';
+}
+
+/** What each agency service reads (from its definition's `consumers` and `replays`). */
+export type AgencyReads = Readonly<Record<AgencyService, readonly NatsRead[]>>;
+
+export interface NatsUser {
+  identity: NatsIdentity;
+  /** The environment variable that holds the identity's public nkey when the server starts. */
+  nkeyVariable: string;
+  /** The connection's inbox prefix: replies and deliveries arrive only there. */
+  inboxPrefix: string;
+  publish: string[];
+  subscribe: string[];
+  /** One line for the configuration's comment. */
+  summary: string;
+}
+
+/** Replies and consumer deliveries come to `<prefix>.>`; each identity subscribes to its own only. */
+export function inboxPrefixOf(identity: NatsIdentity): string {
+  return identity === 'operator' ? '_INBOX' : `_INBOX_${identity}`;
+}
+
+export function nkeyVariableOf(identity: NatsIdentity): string {
+  return `LIENGANH_NKEY_${identity.toUpperCase()}`;
+}
+
+const API = '$JS.API';
+
+/** JetStream API subjects to read one stream through a consumer of the given name (or `*`). */
+function consumerApi(stream: string, consumer: string, createTail: string): string[] {
+  return [
+    `${API}.CONSUMER.CREATE.${stream}.${consumer}${createTail}`,
+    `${API}.CONSUMER.INFO.${stream}.${consumer}`,
+    `${API}.CONSUMER.DELETE.${stream}.${consumer}`,
+    `${API}.CONSUMER.MSG.NEXT.${stream}.${consumer}`,
+  ];
+}
+
+function agencyUser(agency: AgencyService, reads: readonly NatsRead[]): NatsUser {
+  const durables = reads.filter((read) => read.kind === 'durable');
+  const streams = [STREAMS.agencyEvents.name, ...(durables.length > 0 ? [STREAMS.deadLetter.name] : [])];
+  const publish = [
+    `${SUBJECT_PREFIX}.${agency}.>`,
+    `${API}.INFO`,
+    ...streams.map((stream) => `${API}.STREAM.INFO.${stream}`),
+    ...reads.flatMap((read) => [
+      // The new consumer API puts the filter in the subject, so the permission pins it (nats-server >= 2.9).
+      ...consumerApi(read.stream, read.consumer, read.filterSubject ? `.${read.filterSubject}` : ''),
+      ...(read.kind === 'durable' ? [`$JS.ACK.${read.stream}.${read.consumer}.>`, deadLetterSubject(read.consumer)] : []),
+    ]),
+  ];
+  const what = reads.length === 0 ? 'reads nothing' : `reads ${[...new Set(reads.map((read) => read.filterSubject ?? read.stream))].join(', ')}`;
+  return user(agency, dedupe(publish), `${agency}: publishes ${SUBJECT_PREFIX}.${agency}.>, ${what}`);
+}
+
+function coordinationUser(): NatsUser {
+  const read = [STREAMS.agencyEvents.name, STREAMS.coordinationEvents.name];
+  const lease = `KV_${COORDINATION_LEASE_BUCKET}`;
+  const publish = [
+    `${SUBJECT_PREFIX}.coordination.>`,
+    deadLetterSubject('>'),
+    `${API}.INFO`,
+    ...Object.values(STREAMS).map((stream) => `${API}.STREAM.INFO.${stream.name}`),
+    ...read.flatMap((stream) => [...consumerApi(stream, '*', '.>'), `${API}.CONSUMER.CREATE.${stream}.*`, `$JS.ACK.${stream}.>`]),
+    // The lease bucket is coordination's own: it may create it and read it (watchers are push consumers).
+    `$KV.${COORDINATION_LEASE_BUCKET}.>`,
+    `${API}.STREAM.CREATE.${lease}`,
+    `${API}.STREAM.UPDATE.${lease}`,
+    `${API}.STREAM.INFO.${lease}`,
+    `${API}.STREAM.MSG.GET.${lease}`,
+    `${API}.DIRECT.GET.${lease}`,
+    `${API}.DIRECT.GET.${lease}.>`,
+    ...consumerApi(lease, '*', '.>'),
+    `${API}.CONSUMER.CREATE.${lease}.*`,
+    `$JS.ACK.${lease}.>`,
+    `$JS.FC.${lease}.>`,
+  ];
+  return user('coordination', dedupe(publish), `coordination: publishes ${SUBJECT_PREFIX}.coordination.>, reads ${read.join(' and ')}, keeps its lease in ${COORDINATION_LEASE_BUCKET}`);
+}
+
+function operatorUser(): NatsUser {
+  return { ...user('operator', ['>'], 'operator: provisions the streams; the CLI and tests; everything'), subscribe: ['>'] };
+}
+
+function user(identity: NatsIdentity, publish: string[], summary: string): NatsUser {
+  const inboxPrefix = inboxPrefixOf(identity);
+  return { identity, nkeyVariable: nkeyVariableOf(identity), inboxPrefix, publish, subscribe: [`${inboxPrefix}.>`], summary };
+}
+
+function dedupe(subjects: string[]): string[] {
+  return [...new Set(subjects)];
+}
+
+/** Every identity with its permissions, agencies first (registry order), then coordination and the operator. */
+export function natsUsers(reads: AgencyReads): NatsUser[] {
+  return [...AGENCY_SERVICES.map((agency) => agencyUser(agency, reads[agency])), coordinationUser(), operatorUser()];
+}
+
+const GENERATED = '# Generated by `npx lienganh nats config` from the agency registry: do not edit by hand.';
+
+/** The `authorization` block: one nkey user per identity; the keys come from the environment, never from this file. */
+export function renderAuthConf(users: readonly NatsUser[]): string {
+  const quote = (subject: string) => JSON.stringify(subject);
+  const list = (subjects: readonly string[]) => `[\n${subjects.map((subject) => `          ${quote(subject)}`).join(',\n')}\n        ]`;
+  const blocks = users.map(
+    (entry) => `    # ${entry.summary}
+    {
+      nkey: $${entry.nkeyVariable}
+      permissions: {
+        publish: { allow: ${list(entry.publish)} }
+        subscribe: { allow: ${list(entry.subscribe)} }
+      }
+    }`,
+  );
+  return `${GENERATED}
+# One nkey user per identity, in the one (global) account that holds the JetStream streams.
+# Each user's public key is read from the environment variable named here (\`npx lienganh nats keys\`
+# writes them to an env file); nats-server refuses to start when one is missing.
+authorization {
+  users = [
+${blocks.join(',\n')}
+  ]
+}
+`;
+}
+
+/** One node: what `npm start` and the test harness run, with their address, port and store as flags. */
+export function renderServerConf(): string {
+  return `${GENERATED}
+# A single nats-server with JetStream: \`nats-server -c deploy/nats/server.conf -sd <store dir>\`
+# (the store is a flag, because nats-server refuses one in both places). The test harness and
+# \`npm start\` run this file with their own address and port too (flags override the file).
+server_name: lienganh
+listen: 127.0.0.1:4222
+jetstream: enabled
+include auth.conf
+`;
+}
+
+export const CLUSTER_NODES = [1, 2, 3] as const;
+export type ClusterNode = (typeof CLUSTER_NODES)[number];
+
+/** Client and route ports of the loopback cluster (4251-4253, 6251-6253). */
+export function clusterPorts(node: ClusterNode): { client: number; route: number } {
+  return { client: 4250 + node, route: 6250 + node };
+}
+
+/** One node of the three-node JetStream cluster on loopback (streams with 3 replicas survive one node). */
+export function renderClusterNodeConf(node: ClusterNode): string {
+  const { client, route } = clusterPorts(node);
+  const routes = CLUSTER_NODES.filter((other) => other !== node).map((other) => `    nats-route://127.0.0.1:${clusterPorts(other).route}`);
+  return `${GENERATED}
+# Node ${node} of 3 of a JetStream cluster on loopback, run from the repository root (the store is
+# under .data/). Routes are plain TCP on 127.0.0.1: across machines, put them on a private network
+# with TLS and route authorization (deploy/container/nats.conf).
+server_name: lienganh-node-${node}
+listen: 127.0.0.1:${client}
+jetstream {
+  store_dir: ".data/nats-cluster/node-${node}"
+}
+cluster {
+  name: lienganh
+  listen: 127.0.0.1:${route}
+  routes: [
+${routes.join('\n')}
+  ]
+}
+include ../auth.conf
+`;
+}
+
+/** Every file of deploy/nats/, by path relative to it. */
+export function natsConfigFiles(reads: AgencyReads): Record<string, string> {
+  return {
+    'auth.conf': renderAuthConf(natsUsers(reads)),
+    'server.conf': renderServerConf(),
+    ...Object.fromEntries(CLUSTER_NODES.map((node) => [`cluster/node-${node}.conf`, renderClusterNodeConf(node)])),
+  };
+}

@@ -1,0 +1,130 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { AGENCY_SERVICES, STREAMS } from '@lienganh/contracts';
+import { createNatsKeys, findNatsServerBinary, NATS_IDENTITIES, natsKeysEnv, natsUsers } from '@lienganh/platform';
+import { agencyServiceReads, renderNatsConfig } from '../../scripts/cli/src/commands/nats.command.js';
+import { repoRoot, runCli } from '../support/cli.js';
+import { startNatsFixture } from '../support/nats.js';
+
+/**
+ * deploy/nats/ is generated from the agency registry and the services' own declarations of
+ * what they read: the committed copy is current, nats-server accepts every file, and the
+ * permissions say what ADR 0009 says they say.
+ */
+
+const committed = join(repoRoot, 'deploy/nats');
+const execFileAsync = promisify(execFile);
+
+function listFiles(folder: string): string[] {
+  return readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(folder, join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+describe('deploy/nats', () => {
+  const generated = renderNatsConfig();
+
+  it('is what `npx lienganh nats config` generates (run it after changing the registry or a service’s consumers)', () => {
+    expect(listFiles(committed)).toEqual(Object.keys(generated).sort());
+    for (const [path, content] of Object.entries(generated)) expect({ path, content: readFileSync(join(committed, path), 'utf8') }).toEqual({ path, content });
+  });
+
+  it('carries no key: each identity’s public key comes from the environment', () => {
+    for (const content of Object.values(generated)) expect(content).not.toMatch(/\b[US][A-Z2-7]{55,57}\b/);
+    const auth = generated['auth.conf']!;
+    for (const identity of NATS_IDENTITIES) expect(auth).toContain(`nkey: $LIENGANH_NKEY_${identity.toUpperCase()}`);
+  });
+
+  it('passes `nats-server -t` with the keys in the environment, and is refused without them', async () => {
+    const env = { ...process.env, ...natsKeysEnv(createNatsKeys()) };
+    for (const path of Object.keys(generated).filter((file) => file.endsWith('.conf') && file !== 'auth.conf')) {
+      const { stderr } = await execFileAsync(findNatsServerBinary(), ['-t', '-c', join(committed, path)], { env });
+      expect(stderr).toContain('is valid');
+    }
+    const withoutKeys = execFileAsync(findNatsServerBinary(), ['-t', '-c', join(committed, 'server.conf')], { env: { PATH: process.env.PATH } });
+    await expect(withoutKeys).rejects.toMatchObject({ stderr: expect.stringContaining("variable reference for 'LIENGANH_NKEY_") });
+  });
+});
+
+describe('the permissions', () => {
+  const users = natsUsers(agencyServiceReads());
+  const userOf = (identity: string) => users.find((user) => user.identity === identity)!;
+
+  it('let each agency publish only its own events, and subscribe only to its own inbox', () => {
+    for (const agency of AGENCY_SERVICES) {
+      const { publish, subscribe } = userOf(agency);
+      expect(publish.filter((subject) => subject.startsWith('pcmd.events.'))).toEqual([`pcmd.events.${agency}.>`]);
+      expect(subscribe).toEqual([`_INBOX_${agency}.>`]);
+      // No wildcard can reach past what it names: the only `>` close a subject of its own.
+      for (const subject of publish) expect(subject.split('.').slice(0, -1)).not.toContain('>');
+    }
+  });
+
+  it('let no service create, change or delete an event stream; only the operator may', () => {
+    for (const identity of [...AGENCY_SERVICES, 'coordination']) {
+      const managing = userOf(identity).publish.filter((subject) => /^\$JS\.API\.STREAM\.(CREATE|UPDATE|DELETE|PURGE|MSG\.DELETE)\./.test(subject) || subject === '>');
+      expect(managing.filter((subject) => !subject.endsWith('.KV_coordination_lease'))).toEqual([]);
+    }
+    expect(userOf('operator').publish).toEqual(['>']);
+  });
+
+  it('let an agency read only through the consumers it declares, each pinned to its filter', () => {
+    expect(userOf('police').publish.filter((subject) => subject.includes('.CONSUMER.'))).toEqual([]);
+    expect(userOf('culture').publish.filter((subject) => subject.includes('.CONSUMER.'))).toEqual([]);
+    expect(userOf('justice').publish).toContain(`$JS.API.CONSUMER.CREATE.${STREAMS.agencyEvents.name}.justice-cases-from-police.pcmd.events.police.case.transferred`);
+    for (const agency of AGENCY_SERVICES) {
+      for (const subject of userOf(agency).publish.filter((entry) => entry.includes('.CONSUMER.'))) expect(subject).not.toMatch(/\.\*(\.|$)/);
+    }
+  });
+});
+
+describe('npx lienganh nats', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'lienganh-nats-cli-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('config writes the same files as committed', async () => {
+    const result = await runCli(['nats', 'config', '--out', dir]);
+    expect(result.code).toBe(0);
+    for (const path of listFiles(committed)) expect(readFileSync(join(dir, path), 'utf8')).toBe(readFileSync(join(committed, path), 'utf8'));
+  });
+
+  it('keys makes a secret seed per identity once, and the public keys for the server', async () => {
+    expect((await runCli(['nats', 'keys', '--out', dir])).code).toBe(0);
+    const seeds = Object.fromEntries(NATS_IDENTITIES.map((identity) => [identity, readFileSync(join(dir, `${identity}.nk`), 'utf8')]));
+    for (const identity of NATS_IDENTITIES) {
+      expect(statSync(join(dir, `${identity}.nk`)).mode & 0o777).toBe(0o600);
+      expect(seeds[identity]).toMatch(/^SU[A-Z2-7]{56}\n$/);
+    }
+    expect(readFileSync(join(dir, 'nkeys.env'), 'utf8')).toMatch(/^LIENGANH_NKEY_POLICE=U[A-Z2-7]{55}$/m);
+
+    expect((await runCli(['nats', 'keys', '--out', dir])).code).toBe(0);
+    for (const identity of NATS_IDENTITIES) expect(readFileSync(join(dir, `${identity}.nk`), 'utf8')).toBe(seeds[identity]);
+  });
+
+  it('provision creates the streams as the operator; an agency’s key is refused, a malformed one is a usage error', async () => {
+    const nats = await startNatsFixture({ expectPermissionViolations: true });
+    try {
+      await nats.jsm.streams.delete(STREAMS.coordinationEvents.name);
+      const asOperator = await runCli(['nats', 'provision'], { NATS_URL: nats.server.url, NATS_NKEY_SEED: nats.keys.operator.seed });
+      expect(asOperator).toMatchObject({ code: 0 });
+      expect((await nats.jsm.streams.info(STREAMS.coordinationEvents.name)).config.name).toBe(STREAMS.coordinationEvents.name);
+
+      await nats.jsm.streams.delete(STREAMS.coordinationEvents.name);
+      const asPolice = await runCli(['nats', 'provision'], { NATS_URL: nats.server.url, NATS_NKEY_SEED: nats.keys.police.seed });
+      expect(asPolice.code).toBe(1);
+      expect(asPolice.stderr).toContain('Permissions Violation');
+      expect(asPolice.stderr).not.toMatch(/\n\s+at /);
+
+      const malformed = await runCli(['nats', 'provision'], { NATS_URL: nats.server.url, NATS_NKEY_SEED: 'not-a-seed' });
+      expect(malformed.code).toBe(2);
+      expect(malformed.stderr).toContain('nkey user seed');
+    } finally {
+      await nats.close();
+    }
+  }, 60_000);
+});
