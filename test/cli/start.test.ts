@@ -27,7 +27,7 @@ describe('npx lienganh start (the embedded default behind npm start)', () => {
     const port = await freePort();
     const servicePorts = { LABOUR_PORT: '0', POLICE_PORT: '0', HEALTH_PORT: '0', CULTURE_PORT: '0', JUSTICE_PORT: '0', COORDINATION_PORT: '0' };
     const start = async () => {
-      const child = spawnCli(['start', '--data-dir', dataDir], { NATS_PORT: String(port), ...servicePorts });
+      const child = spawnCli(['start', '--data-dir', dataDir], { MONGODB_URI: '', NATS_PORT: String(port), ...servicePorts });
       const run = { child, output: '', closed: new Promise<void>((resolve) => child.once('close', () => resolve())) };
       child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (run.output += chunk));
       child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (run.output += chunk));
@@ -97,6 +97,7 @@ describe('npx lienganh start (the embedded default behind npm start)', () => {
     const busyPort = (taken.address() as { port: number }).port;
     try {
       const child = spawnCli(['start', '--data-dir', dataDir], {
+        MONGODB_URI: '',
         NATS_PORT: String(natsPort), LABOUR_PORT: '0', POLICE_PORT: String(busyPort), HEALTH_PORT: '0', CULTURE_PORT: '0', JUSTICE_PORT: '0',
       });
       let output = '';
@@ -113,7 +114,7 @@ describe('npx lienganh start (the embedded default behind npm start)', () => {
   });
 
   it('refuses a NATS_PORT that is not a port, with exit code 2', async () => {
-    const child = spawnCli(['start', '--data-dir', dataDir], { NATS_PORT: 'eighty' });
+    const child = spawnCli(['start', '--data-dir', dataDir], { MONGODB_URI: '', NATS_PORT: 'eighty' });
     let stderr = '';
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

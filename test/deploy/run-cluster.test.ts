@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { STREAMS } from '@lienganh/contracts';
-import { connectToNats } from '@lienganh/platform';
+import { connectToNats, freePorts } from '@lienganh/platform';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { repoRoot } from '../support/cli.js';
 import { eventually } from '../support/http.js';
@@ -15,18 +14,6 @@ import { eventually } from '../support/http.js';
  * on the board; Ctrl-C stops every process it started. Free ports, a temporary data folder.
  */
 
-/** Loopback ports nothing listens on right now, all distinct. */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject).listen(0, '127.0.0.1', () => resolve(server));
-    })),
-  );
-  const ports = servers.map((server) => (server.address() as { port: number }).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
-}
 
 /** The processes whose parent is `pid` (from /proc). */
 function childrenOf(pid: number): number[] {

@@ -19,13 +19,28 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
 }
 
+const spawned = new Set<ChildProcess>();
+// A test that fails before its Ctrl-C step must not leave a CLI (and its nats-server) running.
+process.once('exit', () => {
+  for (const child of spawned) {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn('npx', ['--no-install', 'lienganh', ...args], {
+  const child = spawn('npx', ['--no-install', 'lienganh', ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group, so that interrupt() reaches it as Ctrl-C would
   });
+  spawned.add(child);
+  child.once('exit', () => spawned.delete(child));
+  return child;
 }
 
 /** Ctrl-C: SIGINT to the whole process group (npx does not forward a signal sent to it alone). */

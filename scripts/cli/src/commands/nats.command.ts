@@ -11,8 +11,7 @@ import {
   ensureNatsKeys,
   ensureStreams,
   natsConfigFiles,
-  natsSeedFromEnv,
-  NatsSeedError,
+  natsServers,
   NKEYS_ENV_FILE,
   seedFileOf,
   NATS_IDENTITIES,
@@ -23,6 +22,7 @@ import {
 import { policeService } from '@lienganh/police';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Command } from 'commander';
+import { natsSeedOfCommand } from '../nats-identity.js';
 import { UsageError } from '../usage-error.js';
 
 export const DEFAULT_NATS_CONFIG_DIR = 'deploy/nats';
@@ -84,20 +84,14 @@ export function natsCommand(): Command {
     .action(async (options: { replicas: string }) => {
       const replicas = Number(options.replicas);
       if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) throw new UsageError(`--replicas must be a whole number from 1 to 5, got "${options.replicas}"`);
-      let seed: string | undefined;
-      try {
-        seed = natsSeedFromEnv(process.env);
-      } catch (error) {
-        if (error instanceof NatsSeedError) throw new UsageError(error.message);
-        throw error;
-      }
-      const servers = (process.env.NATS_URL ?? 'nats://127.0.0.1:4250').split(',').map((server) => server.trim()).filter(Boolean);
-      const nc = await connectToNats({ servers, name: 'lienganh-provision', ...(seed ? { seed } : {}), reconnectForever: false, timeoutMs: 5_000 }).catch(
-        (error: unknown) => {
-          if (error instanceof NatsSeedError) throw new UsageError(error.message);
-          throw error;
-        },
-      );
+      const seed = natsSeedOfCommand();
+      const nc = await connectToNats({
+        servers: natsServers(process.env.NATS_URL ?? 'nats://127.0.0.1:4250'),
+        name: 'lienganh-provision',
+        ...(seed ? { seed } : {}),
+        reconnectForever: false,
+        timeoutMs: 5_000,
+      });
       try {
         await ensureStreams(await jetstreamManager(nc), { replicas });
       } finally {

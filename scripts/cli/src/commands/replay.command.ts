@@ -7,11 +7,12 @@ import {
   type CoordinationStore,
   type StreamCatchUp,
 } from '@lienganh/coordination';
-import { connectToNats, natsSeedFromEnv, NatsSeedError, natsServers } from '@lienganh/platform';
+import { connectToNats, NatsSeedError, natsServers } from '@lienganh/platform';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import cliProgress from 'cli-progress';
 import { Command } from 'commander';
+import { natsSeedOfCommand } from '../nats-identity.js';
 import { UsageError } from '../usage-error.js';
 
 const DEFAULT_NATS_URL = 'nats://127.0.0.1:4250';
@@ -24,6 +25,7 @@ const STREAM_ORDER = [STREAMS.coordinationEvents.name, STREAMS.agencyEvents.name
 interface ReplayOptions {
   natsUrl?: string;
   mongodbUri?: string;
+  instance?: string;
   json?: boolean;
 }
 
@@ -49,6 +51,7 @@ export function replayCommand(): Command {
     )
     .option('--nats-url <urls>', `NATS server(s), comma-separated (default: $NATS_URL, else ${DEFAULT_NATS_URL}); identity from NATS_NKEY_SEED or NATS_NKEY_SEED_FILE`)
     .option('--mongodb-uri <uri>', 'the MongoDB store to clear and rebuild (default: $MONGODB_URI; none: in memory)')
+    .option('--instance <id>', "with MongoDB, the coordination instance whose collections are rebuilt (default: $COORDINATION_INSTANCE_ID; none: the unprefixed ones)")
     .option('--json', 'print the summary as JSON on stdout')
     .action(async (options: ReplayOptions) => {
       const summary = await replay(settingsOf(options), process.stderr.isTTY === true);
@@ -59,6 +62,7 @@ export function replayCommand(): Command {
 interface ReplaySettings {
   servers: string[];
   mongodbUri: string | undefined;
+  instance: string | undefined;
   seed: string | undefined;
 }
 
@@ -72,14 +76,8 @@ function settingsOf(options: ReplayOptions): ReplaySettings {
     // Not echoed: a URI can carry a password.
     throw new UsageError('--mongodb-uri: phải bắt đầu bằng / must start with mongodb:// or mongodb+srv://');
   }
-  let seed: string | undefined;
-  try {
-    seed = natsSeedFromEnv(process.env);
-  } catch (error) {
-    if (error instanceof NatsSeedError) throw new UsageError(error.message);
-    throw error;
-  }
-  return { servers, mongodbUri, seed };
+  const instance = options.instance ?? (process.env.COORDINATION_INSTANCE_ID || undefined);
+  return { servers, mongodbUri, instance, seed: natsSeedOfCommand() };
 }
 
 function checkNatsUrl(server: string): void {
@@ -113,7 +111,7 @@ async function replay(settings: ReplaySettings, tty: boolean): Promise<ReplaySum
   try {
     const lastSeqs = await streamEnds(nc);
     try {
-      store = await storeFromEnv({ MONGODB_URI: settings.mongodbUri ?? '' });
+      store = await storeFromEnv({ MONGODB_URI: settings.mongodbUri ?? '', ...(settings.instance ? { COORDINATION_INSTANCE_ID: settings.instance } : {}) });
     } catch (error) {
       throw new Error(`không kết nối được MongoDB / cannot reach MongoDB: ${reasonOf(error)}`);
     }

@@ -129,7 +129,7 @@ export class NatsCluster {
  * Loopback ports nothing listens on right now, all distinct. Another process may take one
  * before the node binds it: the start then fails with the server's own message.
  */
-async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
       const server = createServer();

@@ -1,8 +1,8 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { createLogger } from '../telemetry/logger.js';
-import { connectToNats, natsSeedFromEnv } from './nats-connection.js';
-import { ensureStreams, streamConfigs } from './streams.js';
+import { connectToNats, natsSeedFromEnv, natsServers } from './nats-connection.js';
+import { ensureStreams } from './streams.js';
 
 /**
  * Creates the backbone's streams (or brings them up to date), then exits: what deploy/ runs
@@ -10,8 +10,8 @@ import { ensureStreams, streamConfigs } from './streams.js';
  * services/platform/dist/nats/provision-streams.js`, in every image). `NATS_URL` (one server
  * or a comma-separated list of a cluster's), the operator's identity (`NATS_NKEY_SEED` or
  * `NATS_NKEY_SEED_FILE`), `LIENGANH_STREAM_REPLICAS` (default 1; 3 on a three-node cluster).
- * Unlike `npx lienganh nats provision` it needs no CLI in the image, waits for a cluster that is
- * still forming, and raises the replicas of a stream that exists with fewer.
+ * Unlike `npx lienganh nats provision` it needs no CLI in the image and waits for a cluster
+ * that is still forming.
  * Exit codes: 0 done, 1 the cluster did not take them in time, 2 bad input.
  */
 const logger = createLogger('provision-streams');
@@ -27,7 +27,7 @@ try {
   logger.fatal((error as Error).message);
   process.exit(2);
 }
-const servers = (process.env.NATS_URL ?? 'nats://127.0.0.1:4250').split(',').map((server) => server.trim()).filter(Boolean);
+const servers = natsServers(process.env.NATS_URL ?? 'nats://127.0.0.1:4250');
 const deadline = Date.now() + 120_000;
 
 // A cluster that has just started has no JetStream meta leader yet, and an R3 stream needs
@@ -45,12 +45,6 @@ for (let attempt = 1; ; attempt++) {
     });
     const jsm = await jetstreamManager(nc);
     await ensureStreams(jsm, { replicas });
-    // ensureStreams leaves an existing stream's replicas alone (one made earlier with fewer,
-    // e.g. on a single server since grown into a cluster): bring them to the count asked for.
-    for (const { name } of streamConfigs()) {
-      const { config } = await jsm.streams.info(name);
-      if (config.num_replicas !== replicas) await jsm.streams.update(name, { num_replicas: replicas });
-    }
     logger.info({ replicas, servers }, 'streams provisioned');
     await nc.drain();
     process.exit(0);

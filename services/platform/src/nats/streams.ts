@@ -20,12 +20,19 @@ export function streamConfigs(options: StreamOptions = {}): (Partial<StreamConfi
   return Object.values(STREAMS).map(({ name, subjects }) => ({ ...common, name, subjects: [...subjects] }));
 }
 
-/** Creates the backbone's streams, or brings an existing one's subjects up to date. */
+/**
+ * Creates the backbone's streams, or brings an existing one's subjects up to date, and its
+ * replicas too when `replicas` is given (a stream made on one server, since grown into a cluster).
+ */
 export async function ensureStreams(jsm: JetStreamManager, options: StreamOptions = {}): Promise<void> {
   for (const config of streamConfigs(options)) {
     try {
       await jsm.streams.info(config.name);
-      await jsm.streams.update(config.name, { subjects: config.subjects, duplicate_window: config.duplicate_window });
+      await jsm.streams.update(config.name, {
+        subjects: config.subjects,
+        duplicate_window: config.duplicate_window,
+        ...(options.replicas !== undefined ? { num_replicas: options.replicas } : {}),
+      });
     } catch (error) {
       if (!isStreamNotFound(error)) throw error;
       await jsm.streams.add(config);
