@@ -93,18 +93,11 @@ function coordinationUser(): NatsUser {
     `${API}.INFO`,
     ...Object.values(STREAMS).map((stream) => `${API}.STREAM.INFO.${stream.name}`),
     ...read.flatMap((stream) => [...consumerApi(stream, '*', '.>'), `${API}.CONSUMER.CREATE.${stream}.*`, `$JS.ACK.${stream}.>`]),
-    // The lease bucket is coordination's own: it may create it and read it (watchers are push consumers).
+    // The lease bucket is coordination's own: create it, write keys, read one key (no watchers).
     `$KV.${COORDINATION_LEASE_BUCKET}.>`,
     `${API}.STREAM.CREATE.${lease}`,
-    `${API}.STREAM.UPDATE.${lease}`,
     `${API}.STREAM.INFO.${lease}`,
-    `${API}.STREAM.MSG.GET.${lease}`,
-    `${API}.DIRECT.GET.${lease}`,
     `${API}.DIRECT.GET.${lease}.>`,
-    ...consumerApi(lease, '*', '.>'),
-    `${API}.CONSUMER.CREATE.${lease}.*`,
-    `$JS.ACK.${lease}.>`,
-    `$JS.FC.${lease}.>`,
   ];
   return user('coordination', dedupe(publish), `coordination: publishes ${SUBJECT_PREFIX}.coordination.>, reads ${read.join(' and ')}, keeps its lease in ${COORDINATION_LEASE_BUCKET}`);
 }
