@@ -265,3 +265,25 @@ describe('who may call the API', () => {
     }
   });
 });
+
+// Last in the file: it stops the nats-server that every other test here uses.
+describe('when the audit trail cannot keep the record', () => {
+  it('serves no person-related record (503, nothing in the body) and serves again once it can', async () => {
+    const url = api('/api/v1/agencies/police/referrals');
+    await nats.server.stop();
+    try {
+      const refused = await getAs(url, tokens.police);
+      expect(refused.status).toBe(503);
+      expect(refused.body.error).toBe('audit-unavailable');
+      expect(JSON.stringify(refused.body)).not.toContain('cg-ca-acl-1');
+      expect(JSON.stringify(refused.body)).not.toContain('sr_');
+    } finally {
+      await nats.server.restart();
+    }
+    const served = await eventually(async () => {
+      const response = await getAs(url, tokens.police);
+      return response.status === 200 ? response : undefined;
+    }, 30_000);
+    expect(JSON.stringify(served.body)).toContain('cg-ca-acl-1');
+  }, 60_000);
+});
