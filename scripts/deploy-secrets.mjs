@@ -2,6 +2,7 @@
 // Makes the secrets a deployment of deploy/ needs, once, on the operator's machine:
 //   deploy/secrets/nats/<identity>.nk, nkeys.env   nkey seed per NATS identity, public keys (npx lienganh nats keys)
 //   deploy/secrets/<agency>-key.json               the ingestion key of each agency service
+//   deploy/secrets/<agency>-pseudonym.key          each agency service's pseudonymisation key (record keys → sr_…)
 //   deploy/secrets/users.json, admin-token.txt     the first dashboard user (secretariat) and its token
 //   deploy/secrets/webhooks.json                   alert webhooks (none until you add them)
 //   deploy/secrets/mongodb-keyfile                 the replica set members' shared key
@@ -72,6 +73,11 @@ const agencyKeys = Object.fromEntries(
   }),
 );
 
+// 32 random bytes, base64: what LIENGANH_PSEUDONYM_KEY_FILE takes. Rotating one changes that agency's every later reference.
+const pseudonymKeys = Object.fromEntries(
+  AGENCIES.map((agency) => [agency, keep(join(secretsDir, `${agency}-pseudonym.key`), () => `${randomBytes(32).toString('base64')}\n`).trim()]),
+);
+
 const adminToken = keep(join(secretsDir, 'admin-token.txt'), () => `lg_${random(32)}\n`, 0o600).trim();
 const users = keep(join(secretsDir, 'users.json'), () =>
   `${JSON.stringify({ users: [{ id: 'admin', name: 'Quản trị / administrator', role: 'secretariat', tokenSha256: createHash('sha256').update(adminToken, 'utf8').digest('hex') }] }, null, 2)}\n`,
@@ -103,6 +109,7 @@ if (options.k8s) {
     'nats-identities': Object.fromEntries(NATS_IDENTITIES.map((identity) => [`LIENGANH_NKEY_${identity.toUpperCase()}`, keys[identity].publicKey])),
     ...Object.fromEntries(NATS_IDENTITIES.map((identity) => [`${identity}-nats`, { 'nkey-seed': keys[identity].seed }])),
     ...Object.fromEntries(AGENCIES.map((agency) => [`${agency}-ingestion`, { 'credentials.json': JSON.stringify({ agencyKeys: { [agency]: agencyKeys[agency] } }) }])),
+    ...Object.fromEntries(AGENCIES.map((agency) => [`${agency}-pseudonym`, { 'pseudonym.key': pseudonymKeys[agency] }])),
     'lienganh-users': { 'users.json': users },
     'coordination-webhooks': { 'webhooks.json': webhooks },
     'coordination-mongodb': {

@@ -85,7 +85,7 @@ if (Number(process.versions.node.split('.')[0]) < 24) {
 
 const platform = await import('@lienganh/platform');
 const { parsePlanDocument } = await import('@lienganh/contracts');
-const { NatsServer, clusterPorts, ensureNatsKeys, natsKeysEnv, seedFileOf, ensureDemoCredentials, ensureDemoUsers, demoUserToken } = platform;
+const { NatsServer, clusterPorts, ensureNatsKeys, natsKeysEnv, seedFileOf, ensureDemoCredentials, ensureDemoUsers, demoUserToken, ensurePseudonymKey, pseudonymKeyFileOf } = platform;
 
 const clientPorts = portList('NATS_CLUSTER_PORTS', NODES.map((node) => clusterPorts(node).client));
 const routePorts = portList('NATS_CLUSTER_ROUTE_PORTS', NODES.map((node) => clusterPorts(node).route));
@@ -181,6 +181,9 @@ try {
   ensureDemoCredentials(credentialsFile);
   ensureDemoUsers(credentialsFile, usersFile);
   const token = demoUserToken('secretariat', credentialsFile);
+  // Each agency service its own pseudonymisation key, as npm start keeps them.
+  const pseudonymKeysDir = join(dataDir, 'pseudonym-keys');
+  for (const service of SERVICES.filter(({ name }) => name !== 'coordination')) ensurePseudonymKey(pseudonymKeysDir, service.name);
 
   // ---- Each service as its own process, its own NATS identity, its log in a file. ----
   for (const service of SERVICES) {
@@ -195,6 +198,7 @@ try {
         DATA_DIR: clusterDir,
         LIENGANH_CREDENTIALS_FILE: credentialsFile,
         LIENGANH_USERS_FILE: usersFile,
+        ...(service.name === 'coordination' ? {} : { LIENGANH_PSEUDONYM_KEY_FILE: pseudonymKeyFileOf(pseudonymKeysDir, service.name) }),
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
       },
       stdio: ['ignore', log, log],
@@ -250,6 +254,7 @@ function serviceEnvironment() {
   // An inline seed or key list in this shell would override each service's own file.
   delete env.NATS_NKEY_SEED;
   delete env.LIENGANH_AGENCY_KEYS;
+  delete env.LIENGANH_PSEUDONYM_KEY;
   delete env.PORT;
   for (const name of Object.keys(env)) if (name.startsWith('LIENGANH_NKEY_')) delete env[name];
   return env;

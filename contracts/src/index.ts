@@ -13,6 +13,7 @@ export * from './events/labour.events.js';
 export * from './events/police.events.js';
 export { EXAMPLE_SUBJECT_REF, ReportCadence, SanctionMeasure } from './events/shared.events.js';
 export * from './streams.js';
+export * from './subject-ref.js';
 export * from './docs/asyncapi.js';
 export * from './docs/json-schema.js';
 export * from './plans/plan.schema.js';

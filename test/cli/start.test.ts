@@ -68,6 +68,11 @@ describe('npx lienganh start (the embedded default behind npm start)', () => {
     // The server runs with permissions: only the operator's key (made once, mode 600) may look at everything.
     const seedFile = join(dataDir, 'nats-keys', 'operator.nk');
     expect(statSync(seedFile).mode & 0o777).toBe(0o600);
+    // Each agency service its own pseudonymisation key, made once, mode 600.
+    const pseudonymKeyFiles = ['labour', 'police', 'health', 'culture', 'justice'].map((agency) => join(dataDir, 'pseudonym-keys', `${agency}.key`));
+    for (const file of pseudonymKeyFiles) expect(statSync(file).mode & 0o777).toBe(0o600);
+    const pseudonymKeys = pseudonymKeyFiles.map((file) => readFileSync(file, 'utf8'));
+    expect(new Set(pseudonymKeys).size).toBe(5);
     await expect(connect({ servers: `nats://127.0.0.1:${port}`, reconnect: false, timeout: 2_000 })).rejects.toThrow(/Authorization Violation/);
     const nc = await connect({ servers: `nats://127.0.0.1:${port}`, authenticator: nkeyAuthenticator(new TextEncoder().encode(readFileSync(seedFile, 'utf8').trim())) });
     const names: string[] = [];
@@ -87,6 +92,8 @@ describe('npx lienganh start (the embedded default behind npm start)', () => {
     const secondUrl = /(http:\/\/127\.0\.0\.1:\d+)\/api\/v1\/committee\/overview/.exec(second.output)![1];
     expect(await planIds(secondUrl!)).toEqual(['kh-ba-dinh-2021', 'kh-can-tho-2026']);
     expect(second.output).not.toContain('Kế hoạch mẫu / demo plan');
+    // The same keys: a person's record key keeps its reference across restarts.
+    expect(pseudonymKeyFiles.map((file) => readFileSync(file, 'utf8'))).toEqual(pseudonymKeys);
     interrupt(second.child);
     await second.closed;
   }, 90_000);

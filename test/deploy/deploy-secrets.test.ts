@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { findNatsServerBinary, loadAgencyKeys, NATS_IDENTITIES, parseUsers, tokenDigest } from '@lienganh/platform';
+import { findNatsServerBinary, loadAgencyKeys, NATS_IDENTITIES, parseUsers, pseudonymKeyFromEnv, tokenDigest } from '@lienganh/platform';
 import { fromSeed } from '@nats-io/nkeys';
 import { parseAllDocuments } from 'yaml';
 import { repoRoot } from '../support/cli.js';
@@ -59,6 +59,11 @@ describe('scripts/deploy-secrets.mjs', () => {
     for (const agency of ['labour', 'police', 'health', 'culture', 'justice']) {
       expect(Object.keys(loadAgencyKeys({ LIENGANH_CREDENTIALS_FILE: join(secrets, `${agency}-key.json`) }))).toEqual([agency]);
     }
+    // A pseudonymisation key per agency service, each its own.
+    const pseudonymKeys = ['labour', 'police', 'health', 'culture', 'justice'].map((agency) =>
+      pseudonymKeyFromEnv({ LIENGANH_PSEUDONYM_KEY_FILE: join(secrets, `${agency}-pseudonym.key`) })!.toString('hex'),
+    );
+    expect(new Set(pseudonymKeys).size).toBe(5);
     const [admin] = parseUsers(readFileSync(join(secrets, 'users.json'), 'utf8'), 'users.json');
     expect(admin).toMatchObject({ id: 'admin', role: 'secretariat', tokenSha256: tokenDigest(readFileSync(join(secrets, 'admin-token.txt'), 'utf8').trim()) });
   });

@@ -20,6 +20,7 @@ import {
   createLogger,
     ensureDemoCredentials,
   ensureDemoUsers,
+  ensurePseudonymKey,
   loadUserDirectory,
   UserDirectory,
   UsersFileError,
@@ -78,6 +79,8 @@ export function startCommand(): Command {
 
       const credentialsFile = resolve(options.dataDir, 'demo-credentials.json');
       const keys = ensureDemoCredentials(credentialsFile);
+      // Each agency its own pseudonymisation key (mode 600), made once: the same record key keeps its sr_… across restarts.
+      const pseudonymKeysDir = resolve(options.dataDir, 'pseudonym-keys');
       // Without LIENGANH_USERS_FILE: demo users, their tokens beside the demo keys, their hashes in a users file.
       const users = configuredUsers ?? new UserDirectory(ensureDemoUsers(credentialsFile, resolve(options.dataDir, 'demo-users.json')));
       const services: RunningAgencyService[] = [];
@@ -98,6 +101,7 @@ export function startCommand(): Command {
               port: ports[index]!,
               dataDir: options.dataDir,
               keys,
+              pseudonymKey: ensurePseudonymKey(pseudonymKeysDir, definition.agency),
               logger: createLogger(definition.agency, process.env.LOG_LEVEL ?? 'warn'),
             }),
           );
@@ -124,6 +128,7 @@ export function startCommand(): Command {
       if (process.env.LIENGANH_USERS_FILE) console.log(`Người dùng / users (${process.env.LIENGANH_USERS_FILE}): ${userIds}`);
       else console.log(`Người dùng demo / demo users (mã truy cập / tokens: "users" in ${credentialsFile}): ${userIds}`);
       console.log(`Danh tính NATS / NATS identities: ${natsKeysDir} (nkeys.env: public keys for an external nats-server)`);
+      console.log(`Khóa bí danh hóa / pseudonymisation keys: ${pseudonymKeysDir} (one per agency: record keys become sr_… references)`);
       console.log('Nhấn Ctrl-C để dừng / press Ctrl-C to stop');
 
       await new Promise<void>((done) => {

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   buildEvent,
   cultureAwarenessActivityHeld,
@@ -44,6 +44,7 @@ import {
   policeTipOffReceived,
   policeTipOffVerified,
   policeVictimRescued,
+  subjectRefOf,
   type AgencyService,
   type BusEvent,
   type BusinessKind,
@@ -176,7 +177,7 @@ interface World {
   businesses: SimBusiness[];
   /** A deterministic source for entity number n of a kind (case 3, referral 17…). */
   facts(kind: string, n: number): Random;
-  /** `sr_` + base64url(HMAC-SHA256(key, record key)): what an agency's edge makes of its own record. */
+  /** What an agency's edge makes of its own record key (`subjectRefOf`, one key per simulated world). */
   person(recordKey: string): string;
   tag: string;
 }
@@ -193,7 +194,7 @@ function createWorld(seed: number): World {
   return {
     businesses: businessPool(random),
     facts: (kind, n) => new Random(hash32(`${seed}/${kind}/${n}`)),
-    person: (recordKey) => `sr_${createHmac('sha256', personKey).update(recordKey).digest('base64url')}`,
+    person: (recordKey) => subjectRefOf(personKey, recordKey),
     tag: `s${seed}`,
   };
 }

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { AgencyService } from '@lienganh/contracts';
+import { MIN_PSEUDONYM_KEY_BYTES, type AgencyService } from '@lienganh/contracts';
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { Global, Module } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -10,6 +10,7 @@ import { createHttpApp } from '../http/create-http-app.js';
 import type { RateLimit } from '../http/rate-limit.js';
 import type { AgencyKeys } from '../ingestion/agency-credentials.js';
 import { IngestionModule } from '../ingestion/ingestion.module.js';
+import { PseudonymKeyError } from '../ingestion/pseudonym-key.js';
 import { connectToNats } from '../nats/nats-connection.js';
 import { requireStreams } from '../nats/streams.js';
 import type { ReplayConsumerConfig } from '../consuming/replay.js';
@@ -41,6 +42,11 @@ export interface AgencyServiceConfig {
   /** The outbox lives in `<dataDir>/outbox/<agency>`. */
   dataDir: string;
   keys: AgencyKeys;
+  /**
+   * The agency's pseudonymisation key (at least 32 bytes): record keys its systems send become
+   * `sr_…` subject references. None: the service runs, and refuses record keys (422).
+   */
+  pseudonymKey?: Uint8Array;
   logger?: Logger;
   /** Requests per client per window; default from `LIENGANH_RATE_LIMIT` (see `createHttpApp`). */
   rateLimit?: RateLimit | false;
@@ -67,6 +73,9 @@ export interface RunningAgencyService {
 export async function startAgencyService(definition: AgencyServiceDefinition, config: AgencyServiceConfig): Promise<RunningAgencyService> {
   const { agency } = definition;
   const logger = config.logger ?? createLogger(agency);
+  if (config.pseudonymKey && config.pseudonymKey.length < MIN_PSEUDONYM_KEY_BYTES) {
+    throw new PseudonymKeyError(`the pseudonymisation key must be at least ${MIN_PSEUDONYM_KEY_BYTES} bytes`);
+  }
   // Reconnects for ever: the outbox holds what cannot be published meanwhile.
   const nc: NatsConnection = await connectToNats({
     servers: config.natsUrl,
@@ -106,6 +115,7 @@ export async function startAgencyService(definition: AgencyServiceDefinition, co
       IngestionModule.register({
         agency,
         keys: config.keys,
+        ...(config.pseudonymKey ? { pseudonymKey: config.pseudonymKey } : {}),
         sink: publisher,
         readiness: () => ({ ready: !nc.isClosed(), detail: { outboxPending: publisher.pending } }),
       }),
@@ -140,5 +150,6 @@ export async function startAgencyService(definition: AgencyServiceDefinition, co
   }
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   logger.info({ url, ...(config.replica !== undefined ? { replica: config.replica } : {}) }, `${agency} service listening`);
+  if (!config.pseudonymKey) logger.warn('no pseudonymisation key (LIENGANH_PSEUDONYM_KEY_FILE): records with a record key in place of a subject reference are refused');
   return { agency, url, publisher, close };
 }

@@ -1,6 +1,7 @@
 import { createLogger } from '../telemetry/logger.js';
 import { setupTelemetry, stopTelemetry } from '../telemetry/telemetry.js';
 import { loadAgencyKeys } from '../ingestion/agency-credentials.js';
+import { pseudonymKeyFromEnv } from '../ingestion/pseudonym-key.js';
 import { natsSeedFromEnv, NatsSeedError } from '../nats/nats-connection.js';
 import { MissingStreamError } from '../nats/streams.js';
 import { agencyReplicaFromEnv } from './agency-replica.js';
@@ -11,7 +12,8 @@ import { startAgencyService, type AgencyServiceDefinition } from './agency-servi
  * `NATS_URL` (default the embedded server, nats://127.0.0.1:4250), `<AGENCY>_PORT` or `PORT`
  * (default the convention's port), `HOST`, `DATA_DIR` (default `.data`), agency keys as in
  * `loadAgencyKeys`, its NATS identity from `NATS_NKEY_SEED` or `NATS_NKEY_SEED_FILE`,
- * `AGENCY_REPLICA` when several replicas run (see `agency-replica.ts`).
+ * `AGENCY_REPLICA` when several replicas run (see `agency-replica.ts`), its pseudonymisation key
+ * from `LIENGANH_PSEUDONYM_KEY_FILE` or `LIENGANH_PSEUDONYM_KEY` (see `pseudonym-key.ts`).
  * SIGTERM and SIGINT stop it gracefully.
  */
 export async function runAgencyServiceFromEnv(definition: AgencyServiceDefinition, env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -30,9 +32,11 @@ export async function runAgencyServiceFromEnv(definition: AgencyServiceDefinitio
   }
   let natsSeed: string | undefined;
   let replica: number | undefined;
+  let pseudonymKey: Buffer | undefined;
   try {
     replica = agencyReplicaFromEnv(env);
     natsSeed = natsSeedFromEnv(env);
+    pseudonymKey = pseudonymKeyFromEnv(env);
   } catch (error) {
     logger.fatal((error as Error).message);
     process.exit(2);
@@ -44,6 +48,7 @@ export async function runAgencyServiceFromEnv(definition: AgencyServiceDefinitio
     host: env.HOST,
     dataDir: env.DATA_DIR ?? '.data',
     keys: loadAgencyKeys(env),
+    ...(pseudonymKey ? { pseudonymKey } : {}),
     ...(replica !== undefined ? { replica } : {}),
     logger,
   }).catch((error: unknown) => {

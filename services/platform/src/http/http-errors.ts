@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
 import { ContractError } from '@lienganh/contracts';
 import type { NextFunction, Request, Response } from 'express';
+import { PseudonymisationUnavailableError } from '../ingestion/record-keys.js';
 
 /** The one shape of every error response: a code, a bilingual message, and the issues if any. */
 export interface ErrorBody {
@@ -25,6 +26,11 @@ export class HttpErrorFilter implements ExceptionFilter {
 export function describeError(error: unknown): [number, ErrorBody] {
   if (error instanceof ContractError) {
     return [400, { error: 'invalid-event', message: 'Sự kiện không hợp lệ / invalid event', issues: error.issues }];
+  }
+  if (error instanceof PseudonymisationUnavailableError) {
+    // The request is well formed; this service lacks the key to take record keys (its configuration).
+    const message = 'Dịch vụ không nhận mã hồ sơ khi chưa có khóa bí danh hóa / this service takes no record keys: it has no pseudonymisation key';
+    return [422, { error: 'pseudonymisation-unavailable', message, issues: error.issues }];
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();

@@ -8,6 +8,8 @@ export const INGESTION_OPTIONS = Symbol('INGESTION_OPTIONS');
 export interface IngestionOptions {
   agency: AgencyService;
   keys: AgencyKeys;
+  /** Turns the record keys the agency's systems send into subject references; none: they are refused. */
+  pseudonymKey?: Uint8Array;
 }
 
 /** Only the service's own agency, by its bearer key, may post its events. */

@@ -20,7 +20,7 @@ export class EventsController {
   @Post()
   @HttpCode(202)
   async ingest(@Body() body: unknown): Promise<{ accepted: string[] }> {
-    const events = prepareIncoming(body, this.options.agency);
+    const events = prepareIncoming(body, this.options.agency, this.options.pseudonymKey);
     await this.sink.publish(events);
     backboneMetrics().ingested(events);
     return { accepted: events.map((event) => event.id) };

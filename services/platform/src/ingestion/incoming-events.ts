@@ -8,6 +8,7 @@ import {
   type BusEvent,
   type ContractIssue,
 } from '@lienganh/contracts';
+import { PseudonymisationUnavailableError, replaceRecordKeys } from './record-keys.js';
 
 export const MAX_BATCH_SIZE = 1_000;
 
@@ -15,8 +16,11 @@ export const MAX_BATCH_SIZE = 1_000;
  * Turns a request body (one structured CloudEvent or an array of them) into bus events of
  * the authenticated agency. All or nothing: any problem in any event rejects the whole
  * batch with every issue listed (`[3].data.business.kind: …`), so nothing half-published.
+ * Record keys sent in place of subject references become `sr_…` with `pseudonymKey`
+ * (`record-keys.ts`); without a key, a body carrying one is refused whole
+ * (PseudonymisationUnavailableError, 422), before any other check.
  */
-export function prepareIncoming(body: unknown, agency: AgencyService): BusEvent[] {
+export function prepareIncoming(body: unknown, agency: AgencyService, pseudonymKey?: Uint8Array): BusEvent[] {
   const batch = Array.isArray(body);
   const items: unknown[] = batch ? body : [body];
   if (items.length === 0) throw ContractError.single('', 'the batch is empty');
@@ -24,19 +28,28 @@ export function prepareIncoming(body: unknown, agency: AgencyService): BusEvent[
 
   const events: BusEvent[] = [];
   const issues: ContractIssue[] = [];
+  const unhashable: ContractIssue[] = [];
   const ids = new Set<string>();
+  const prefixed = (prefix: string, found: readonly ContractIssue[]) => found.map((issue) => ({ path: join(prefix, issue.path), message: issue.message }));
   items.forEach((item, index) => {
     const prefix = batch ? `[${index}]` : '';
+    let withheld = new Set<string>();
     try {
-      const event = parseEvent(completeForAgency(item, agency));
+      const replaced = replaceRecordKeys(completeForAgency(item, agency), pseudonymKey);
+      withheld = replaced.withheld;
+      issues.push(...prefixed(prefix, replaced.issues));
+      unhashable.push(...prefixed(prefix, replaced.unhashable));
+      const event = parseEvent(replaced.event);
+      if (withheld.size > 0) return; // its issues are listed; nothing of it is published
       if (ids.has(event.id)) throw ContractError.single('id', `"${event.id}" appears twice in the batch`);
       ids.add(event.id);
       events.push(event);
     } catch (error) {
       if (!(error instanceof ContractError)) throw error;
-      issues.push(...error.issues.map((issue) => ({ path: join(prefix, issue.path), message: issue.message })));
+      issues.push(...prefixed(prefix, error.issues.filter((issue) => !withheld.has(issue.path))));
     }
   });
+  if (unhashable.length > 0) throw new PseudonymisationUnavailableError(unhashable);
   if (issues.length > 0) throw new ContractError(issues);
   return events;
 }
