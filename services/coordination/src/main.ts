@@ -1,6 +1,6 @@
-import { createLogger, loadUserDirectory, MissingStreamError, natsSeedFromEnv, setupTelemetry, stopTelemetry, type UserDirectory } from '@lienganh/platform';
+import { configuredOrExit, createLogger, loadUserDirectory, MissingStreamError, natsSeedFromEnv, portFrom, setupTelemetry, stopOnSignals } from '@lienganh/platform';
 import { COORDINATION_PORT, startCoordinationService } from './coordination-service.js';
-import { loadWebhookReceivers, WebhookConfigError, type WebhookReceivers } from './alerts/notifiers/webhook-config.js';
+import { loadWebhookReceivers } from './alerts/notifiers/webhook-config.js';
 import { storeFromEnv } from './store/store-from-env.js';
 import { checkInstanceId, InstanceIdInUseError, InvalidInstanceIdError } from './leadership/instance-id.js';
 
@@ -13,52 +13,19 @@ import { checkInstanceId, InstanceIdInUseError, InvalidInstanceIdError } from '.
  * SIGTERM and SIGINT stop it gracefully.
  */
 const logger = createLogger('coordination');
-try {
-  // Metrics always (GET /metrics); tracing when LIENGANH_TELEMETRY=on or OTEL_TRACES_EXPORTER asks for it.
-  setupTelemetry('lienganh-coordination');
-} catch (error) {
-  logger.fatal((error as Error).message);
-  process.exit(2);
-}
-const port = Number(process.env.COORDINATION_PORT ?? process.env.PORT ?? COORDINATION_PORT);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  logger.fatal('port must be a number from 0 to 65535');
-  process.exit(2);
-}
-const deadlineTickMs = Number(process.env.DEADLINE_TICK_MS ?? 30_000);
-if (!Number.isInteger(deadlineTickMs) || deadlineTickMs < 0) {
-  logger.fatal('DEADLINE_TICK_MS must be a whole number of milliseconds');
-  process.exit(2);
-}
-let webhooks: WebhookReceivers;
-try {
-  webhooks = loadWebhookReceivers(process.env);
-} catch (error) {
-  logger.fatal(error instanceof WebhookConfigError ? error.message : String(error));
-  process.exit(2);
-}
+// Metrics always (GET /metrics); tracing when LIENGANH_TELEMETRY=on or OTEL_TRACES_EXPORTER asks for it.
+configuredOrExit(logger, () => setupTelemetry('lienganh-coordination'));
+const port = configuredOrExit(logger, () => portFrom(process.env.COORDINATION_PORT ?? process.env.PORT, COORDINATION_PORT));
+const deadlineTickMs = configuredOrExit(logger, () => {
+  const ms = Number(process.env.DEADLINE_TICK_MS ?? 30_000);
+  if (!Number.isInteger(ms) || ms < 0) throw new Error('DEADLINE_TICK_MS must be a whole number of milliseconds');
+  return ms;
+});
+const webhooks = configuredOrExit(logger, () => loadWebhookReceivers(process.env));
 // Users of the API and dashboard (LIENGANH_USERS_FILE); without it every /api/ request is refused.
-let users: UserDirectory;
-try {
-  users = loadUserDirectory(process.env);
-} catch (error) {
-  logger.fatal((error as Error).message);
-  process.exit(2);
-}
-let instanceId: string | undefined;
-try {
-  instanceId = process.env.COORDINATION_INSTANCE_ID ? checkInstanceId(process.env.COORDINATION_INSTANCE_ID) : undefined;
-} catch (error) {
-  logger.fatal((error as Error).message);
-  process.exit(2);
-}
-let natsSeed: string | undefined;
-try {
-  natsSeed = natsSeedFromEnv(process.env);
-} catch (error) {
-  logger.fatal((error as Error).message);
-  process.exit(2);
-}
+const users = configuredOrExit(logger, () => loadUserDirectory(process.env));
+const instanceId = configuredOrExit(logger, () => (process.env.COORDINATION_INSTANCE_ID ? checkInstanceId(process.env.COORDINATION_INSTANCE_ID) : undefined));
+const natsSeed = configuredOrExit(logger, () => natsSeedFromEnv(process.env));
 const service = await startCoordinationService({
   webhooks,
   natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4250',
@@ -83,10 +50,4 @@ const service = await startCoordinationService({
   }
   throw error;
 });
-const stop = async () => {
-  await service.close();
-  await stopTelemetry(); // flushes what waits for OTLP
-  process.exit(0);
-};
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
+stopOnSignals(() => service.close());

@@ -135,3 +135,4 @@ export {
 } from './referrals/referral-inbox.js';
 export { ReferralInboxModule } from './referrals/referral-inbox.module.js';
 export { referralConsumers, referralReplays } from './referrals/referral-consumers.js';
+export { configuredOrExit, portFrom, stopOnSignals } from './process/process-lifecycle.js';

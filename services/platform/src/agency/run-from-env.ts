@@ -1,5 +1,6 @@
 import { createLogger } from '../telemetry/logger.js';
-import { setupTelemetry, stopTelemetry } from '../telemetry/telemetry.js';
+import { setupTelemetry } from '../telemetry/telemetry.js';
+import { configuredOrExit, portFrom, stopOnSignals } from '../process/process-lifecycle.js';
 import { loadAgencyKeys } from '../ingestion/agency-credentials.js';
 import { pseudonymKeyFromEnv } from '../ingestion/pseudonym-key.js';
 import { natsSeedFromEnv, NatsSeedError } from '../nats/nats-connection.js';
@@ -18,29 +19,12 @@ import { startAgencyService, type AgencyServiceDefinition } from './agency-servi
  */
 export async function runAgencyServiceFromEnv(definition: AgencyServiceDefinition, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const logger = createLogger(definition.agency);
-  try {
-    // Metrics always (GET /metrics); tracing when LIENGANH_TELEMETRY=on or OTEL_TRACES_EXPORTER asks for it.
-    setupTelemetry(`lienganh-${definition.agency}`, env);
-  } catch (error) {
-    logger.fatal((error as Error).message);
-    process.exit(2);
-  }
-  const port = Number(env[`${definition.agency.toUpperCase()}_PORT`] ?? env.PORT ?? definition.defaultPort);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    logger.fatal(`port must be a number from 0 to 65535`);
-    process.exit(2);
-  }
-  let natsSeed: string | undefined;
-  let replica: number | undefined;
-  let pseudonymKey: Buffer | undefined;
-  try {
-    replica = agencyReplicaFromEnv(env);
-    natsSeed = natsSeedFromEnv(env);
-    pseudonymKey = pseudonymKeyFromEnv(env);
-  } catch (error) {
-    logger.fatal((error as Error).message);
-    process.exit(2);
-  }
+  // Metrics always (GET /metrics); tracing when LIENGANH_TELEMETRY=on or OTEL_TRACES_EXPORTER asks for it.
+  configuredOrExit(logger, () => setupTelemetry(`lienganh-${definition.agency}`, env));
+  const port = configuredOrExit(logger, () => portFrom(env[`${definition.agency.toUpperCase()}_PORT`] ?? env.PORT, definition.defaultPort));
+  const replica = configuredOrExit(logger, () => agencyReplicaFromEnv(env));
+  const natsSeed = configuredOrExit(logger, () => natsSeedFromEnv(env));
+  const pseudonymKey = configuredOrExit(logger, () => pseudonymKeyFromEnv(env));
   const service = await startAgencyService(definition, {
     natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4250',
     ...(natsSeed ? { natsSeed } : {}),
@@ -59,11 +43,5 @@ export async function runAgencyServiceFromEnv(definition: AgencyServiceDefinitio
     }
     throw error;
   });
-  const stop = async () => {
-    await service.close();
-    await stopTelemetry(); // flushes what waits for OTLP
-    process.exit(0);
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  stopOnSignals(() => service.close());
 }
