@@ -4,6 +4,7 @@ export * from './cloudevent.js';
 export * from './common.js';
 export * from './define.js';
 export * from './errors.js';
+export * from './event-identity.js';
 export * from './nats-binding.js';
 export * from './events/coordination.events.js';
 export * from './events/culture.events.js';

@@ -1,5 +1,6 @@
 import { parseEvent, type BusEvent } from './cloudevent.js';
 import { ContractError } from './errors.js';
+import { eventKey } from './event-identity.js';
 
 /**
  * The CloudEvents NATS protocol binding (v1.0.3). Binary mode puts each attribute in a
@@ -21,14 +22,14 @@ export interface NatsMessageParts {
 export const CE_HEADER_PREFIX = 'ce-';
 export const CONTENT_TYPE_HEADER = 'content-type';
 export const STRUCTURED_CONTENT_TYPE = 'application/cloudevents+json';
-/** JetStream stores a message once per id inside the stream's duplicate window. */
+/** JetStream stores a message once per id inside the stream's duplicate window: ours is `eventKey` (source + id). */
 export const MSG_ID_HEADER = 'Nats-Msg-Id';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 export function encodeBinary(event: BusEvent): NatsMessageParts {
-  const headers: HeaderMap = { [MSG_ID_HEADER]: event.id, [CONTENT_TYPE_HEADER]: event.datacontenttype };
+  const headers: HeaderMap = { [MSG_ID_HEADER]: eventKey(event), [CONTENT_TYPE_HEADER]: event.datacontenttype };
   for (const [name, value] of Object.entries(event)) {
     if (name === 'data' || name === 'datacontenttype' || value === undefined) continue;
     headers[CE_HEADER_PREFIX + name] = encodeHeaderValue(String(value));
@@ -38,7 +39,7 @@ export function encodeBinary(event: BusEvent): NatsMessageParts {
 
 export function encodeStructured(event: BusEvent): NatsMessageParts {
   return {
-    headers: { [MSG_ID_HEADER]: event.id, [CONTENT_TYPE_HEADER]: `${STRUCTURED_CONTENT_TYPE}; charset=utf-8` },
+    headers: { [MSG_ID_HEADER]: eventKey(event), [CONTENT_TYPE_HEADER]: `${STRUCTURED_CONTENT_TYPE}; charset=utf-8` },
     data: encoder.encode(JSON.stringify(event)),
   };
 }
