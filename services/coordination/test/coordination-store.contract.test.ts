@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parsePlanDocument, validatePlan, type Plan } from '@lienganh/contracts';
+import { eventKey, parsePlanDocument, validatePlan, type Plan } from '@lienganh/contracts';
 import mongoose from 'mongoose';
 import type { AlertRecord, Contribution, CoordinationStore, DeadlineRecord, ProjectionChanges, ReferralRecord, ReportRecord, StoredTally, TallyChange } from '../src/store/coordination-store.js';
 
@@ -58,7 +58,10 @@ const tally = (key: string, overrides: Partial<TallyChange> = {}): TallyChange =
 
 const contribution = (eventId: string, time: string, targetKey = 'kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram'): Contribution => ({
   targetKey,
+  eventKey: eventKey({ source: '/pcmd/police', id: eventId }),
   eventId,
+  source: '/pcmd/police',
+  numerator: eventId,
   type: 'vn.pcmd.police.inspection.completed.v1',
   time,
   agency: 'police',

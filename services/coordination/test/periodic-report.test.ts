@@ -205,8 +205,8 @@ describe('the periodic report for Steering Committee 138', () => {
     expect(target(report, 'ct-ca-triet-pha-05')).toMatchObject({ achievedInPeriod: 2, cumulative: 3, percent: 60 });
     // The July trial is not in the quarter's cumulative figure, though the tally has it.
     expect(target(report, 'ct-xet-xu-04')).toMatchObject({ achievedInPeriod: 1, cumulative: 1, percent: 25 });
-    // Distinct measures: visits in the period, distinct businesses to the report date, explained.
-    expect(target(report, 'ct-doi-178-30-50')).toMatchObject({ measure: 'distinct', achievedInPeriod: 3, cumulative: 3, cumulativeAsOf: '2021-07-10', percent: 10 });
+    // Distinct measures: visits in the period, distinct businesses to the period's end, explained.
+    expect(target(report, 'ct-doi-178-30-50')).toMatchObject({ measure: 'distinct', achievedInPeriod: 3, cumulative: 3, cumulativeAsOf: '2021-06-30', percent: 10 });
     expect(target(report, 'ct-doi-178-30-50').note!.en).toMatch(/distinct/);
     expect(target(report, 'ct-mo-hinh-14-phuong')).toMatchObject({ measure: 'percentage', achievedInPeriod: 2 });
     expect(target(report, 'ct-tu-diem-lieu-giai-to-lich')).toMatchObject({ achievedInPeriod: 0, cumulative: 0, percent: 100, status: 'on-track' });

@@ -1,7 +1,8 @@
-import type { Goal, PlanTask } from '@lienganh/contracts';
+import type { Goal, Plan, PlanTask } from '@lienganh/contracts';
 import type { z } from 'zod';
 import type { AreaRegistry } from '../registry/area-registry.js';
-import { progressOf, type TargetStatus } from '../targets/target-progress.js';
+import { progressOf, type ProgressContext, type TargetStatus } from '../targets/target-progress.js';
+import type { TargetTally } from '../targets/target-tally.js';
 import { targetKey, type CoordinationState, type TrackedTarget } from './coordination-state.js';
 
 export interface TargetOverview {
@@ -50,14 +51,18 @@ export function targetOverview(tracked: TrackedTarget, areas: AreaRegistry, now:
   };
 }
 
-/** Every task of every plan, its progress the mean of its targets'; tasks without targets wait for explicit updates. */
-export function taskBoard(state: CoordinationState, areas: AreaRegistry, now: Date): TaskBoardEntry[] {
+/**
+ * Every task of every plan, its progress the mean of its targets'; tasks without targets wait for
+ * explicit updates. `tallyOf` gives the figures to use (a past period's report passes them as
+ * they stood at its end); the tallies to date otherwise.
+ */
+export function taskBoard(state: CoordinationState, areas: AreaRegistry, now: Date, tallyOf: (tracked: TrackedTarget) => TargetTally = (tracked) => tracked.tally): TaskBoardEntry[] {
   const today = new Date(now.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
   const entries: TaskBoardEntry[] = [];
   for (const plan of state.plans.values()) {
     for (const task of plan.tasks) {
       const tracked = task.targets.map((id) => state.targets.get(targetKey(plan.id, id))!);
-      const progresses = tracked.map((target) => progressOf(target.target, target.tally, progressContext(target, areas, now)));
+      const progresses = tracked.map((target) => progressOf(target.target, tallyOf(target), progressContext(target, areas, now)));
       const progress = progresses.length ? round(progresses.reduce((sum, item) => sum + item.percent, 0) / progresses.length) : 0;
       const done = progresses.length > 0 && progresses.every((item) => item.status === 'achieved');
       entries.push({
@@ -88,13 +93,18 @@ export function isTaskDone(state: CoordinationState, areas: AreaRegistry, planId
   });
 }
 
-function progressContext(tracked: TrackedTarget, areas: AreaRegistry, now: Date) {
-  const { plan } = tracked;
+function progressContext(tracked: TrackedTarget, areas: AreaRegistry, now: Date): ProgressContext {
+  return planProgressContext(tracked.plan, areas, now);
+}
+
+/** What a plan's targets need to be measured at `now`: its period, and the areas below its own. */
+export function planProgressContext(plan: Plan, areas: AreaRegistry, now: Date): ProgressContext {
   return {
     now,
     periodStart: plan.period.start,
     periodEnd: plan.period.end,
-    areasBelow: (level: string) => areas.below(plan.area, level as never, plan.period.start).length,
+    areasBelow: (level: string) => areas.below(plan.area, level as never, plan.period.start).map((area) => area.code),
+    isWithin: (code, ancestor) => areas.isWithin(code, ancestor),
   };
 }
 

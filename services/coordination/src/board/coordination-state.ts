@@ -1,6 +1,6 @@
 import type { BusEvent, Plan, PlanTarget } from '@lienganh/contracts';
 import type { AreaRegistry } from '../registry/area-registry.js';
-import { emptyTally, evolveTally, type TallyContext, type TargetTally } from '../targets/target-tally.js';
+import { emptyTally, evolveTally, factOf, type Counted, type CountedFact, type TallyContext, type TargetTally } from '../targets/target-tally.js';
 
 /**
  * What coordination derives from the streams: the plans it knows and, per target, its
@@ -47,19 +47,20 @@ export function addPlan(state: CoordinationState, plan: Plan, areas: AreaRegistr
   }
 }
 
-/** Applies an event to every target that counts its type (or only to `planId`'s, for a backfill); returns those it counted for. */
-export function applyEvent(state: CoordinationState, event: BusEvent, planId?: string): TrackedTarget[] {
-  const counted: TrackedTarget[] = [];
+/** Applies an event to every target that counts its type (or only to `planId`'s, for a backfill); returns those it counted for, with what it added. */
+export function applyEvent(state: CoordinationState, event: BusEvent, fact: CountedFact = factOf(event), planId?: string): { tracked: TrackedTarget; counted: Counted }[] {
+  const applied: { tracked: TrackedTarget; counted: Counted }[] = [];
   for (const tracked of state.byEventType.get(event.type) ?? []) {
     if (planId !== undefined && tracked.plan.id !== planId) continue;
-    if (!evolveTally(tracked.target, tracked.tally, event, tracked.context)) continue;
-    counted.push(tracked);
+    const counted = evolveTally(tracked.target, tracked.tally, fact, tracked.context);
+    if (!counted) continue;
+    applied.push({ tracked, counted });
     if (isLater(event, tracked)) {
       tracked.lastEventTime = event.time;
       tracked.lastEventId = event.id;
     }
   }
-  return counted;
+  return applied;
 }
 
 /** Latest by the instant of `time`, then by id: the same answer whatever the arrival order. */

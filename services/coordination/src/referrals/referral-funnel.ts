@@ -56,14 +56,25 @@ export interface ReferralFunnel {
 
 export const emptyFunnel = (): ReferralFunnel => ({ made: 0, accepted: 0, declined: 0, serviceDelivered: 0, closed: 0 });
 
-/** Counts referrals by the stages they reached; `include` picks the referrals (by area, period, agency). */
+/**
+ * Counts referrals by the stages they reached; `include` picks the referrals (by area, period,
+ * agency). Stages are cumulative (ADR 0010, 6): a referral served was also accepted, a closed one
+ * also served, so made ≥ accepted ≥ served ≥ closed whatever events were lost or late; declined
+ * stands beside them. A referral whose `made` is unknown is in no funnel.
+ */
 export function referralFunnel(records: Iterable<ReferralRecord>, include: (record: ReferralRecord) => boolean): ReferralFunnel {
   const funnel = emptyFunnel();
-  for (const record of records) {
-    if (!include(record)) continue;
-    for (const stage of Object.keys(funnel) as ReferralStage[]) if (record[stage]) funnel[stage]++;
-  }
+  for (const record of records) if (record.made && include(record)) addTo(funnel, record);
   return funnel;
+}
+
+/** Adds one referral to a funnel, by the furthest stage it reached. */
+export function addTo(funnel: ReferralFunnel, record: ReferralRecord): void {
+  funnel.made++;
+  if (record.accepted || record.serviceDelivered || record.closed) funnel.accepted++;
+  if (record.serviceDelivered || record.closed) funnel.serviceDelivered++;
+  if (record.closed) funnel.closed++;
+  if (record.declined) funnel.declined++;
 }
 
 /** `vn.pcmd.<agency>.…`: the agency that states a fact is part of its type. */

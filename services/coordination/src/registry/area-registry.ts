@@ -56,6 +56,19 @@ export class AreaRegistry {
     return this.within(code, ancestor, new Set());
   }
 
+  /**
+   * The one of `candidates` (sibling areas) that `code` is counted under: the first on its parent
+   * chain; failing that, the first reached through the areas it replaced. Undefined when none is:
+   * an event is counted in one sibling at most, never in two (ADR 0010, 5).
+   */
+  placeUnder(code: string, candidates: readonly string[]): string | undefined {
+    const wanted = new Set(candidates);
+    for (let current: string | undefined = code; current; current = this.areas.get(current)?.parent) {
+      if (wanted.has(current)) return current;
+    }
+    return candidates.find((candidate) => this.isWithin(code, candidate));
+  }
+
   /** The areas of `level` below `ancestor` that exist on `on` (e.g. every ward of a district in 2021). */
   below(ancestor: string, level: Level, on: string): AreaEntry[] {
     return [...this.areas.values()].filter(

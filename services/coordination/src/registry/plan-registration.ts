@@ -44,7 +44,7 @@ export function checkPlanReferences(plan: Plan, agencies: AgencyRegistry, areas:
 }
 
 export function registerPlan(plan: Plan, agencies: AgencyRegistry, areas: AreaRegistry): PlanRegistration {
-  const bodiesAdded = plan.bodies.filter((body) => agencies.register(body) === 'added').map((body) => body.code);
+  const bodiesAdded = plan.bodies.filter((body) => agencies.register(body, plan.area) === 'added').map((body) => body.code);
   const areasAdded = plan.areas.filter((entry) => areas.register(entry) === 'added').map((entry) => entry.code);
   return { bodiesAdded, areasAdded };
 }

@@ -1,12 +1,12 @@
 import { PRODUCER_AGENCIES, type Measure, type Plan, type PlanTarget } from '@lienganh/contracts';
-import { taskBoard } from '../board/committee-view.js';
+import { planProgressContext, taskBoard } from '../board/committee-view.js';
 import { targetKey, type CoordinationState, type TrackedTarget } from '../board/coordination-state.js';
 import type { AgencyRegistry } from '../registry/agency-registry.js';
 import type { AreaRegistry } from '../registry/area-registry.js';
 import { reportingCompliance, type BodyCompliance } from '../reporting/report-compliance.js';
 import type { Contribution, ReferralRecord, ReportRecord } from '../store/coordination-store.js';
 import { progressOf, type TargetStatus } from '../targets/target-progress.js';
-import { emptyTally, periodKey, vietnamDate, type TargetTally } from '../targets/target-tally.js';
+import { tallyOf, vietnamDate, type TargetTally } from '../targets/target-tally.js';
 import { periodInstants, type ReportPeriod } from './periodic-period.js';
 
 /**
@@ -21,10 +21,10 @@ import { periodInstants, type ReportPeriod } from './periodic-period.js';
  *   measure itself; for distinct, percentage and cadence measures it is the number of events
  *   that counted (inspection visits, activities, publications…), because the events' distinct
  *   values are not kept per event;
- * - "cumulative" (lũy kế) is the measure's own value for the plan's whole area: for count and
- *   cadence measures recomputed from the contributing events up to the end of the period (or
- *   up to now when the period is not over), so that a report for a past quarter does not move
- *   later; for distinct and percentage measures the tally to date (`cumulativeAsOf` says which).
+ * - "cumulative" (lũy kế) is the measure's own value for the plan's whole area, recomputed from
+ *   what each contributing event added (its distinct value, numerator or denominator) up to the
+ *   end of the period (or up to now when the period is not over), so that a report for a past
+ *   quarter gives the same numbers whenever it is made (ADR 0010, 7).
  */
 
 export interface PeriodicReportRequest {
@@ -132,6 +132,7 @@ export async function compilePeriodicReport(inputs: PeriodicReportInputs, reques
   const targets: TargetReportRow[] = [];
   const eventsByAgency = new Map<string, Set<string>>();
   const allEvents = new Set<string>();
+  const talliesAsOf = new Map<TrackedTarget, TargetTally>();
   for (const target of plan.targets) {
     const tracked = state.targets.get(targetKey(plan.id, target.id))!;
     const contributions = await inputs.contributions(targetKey(plan.id, target.id));
@@ -139,10 +140,12 @@ export async function compilePeriodicReport(inputs: PeriodicReportInputs, reques
     const events = eventsByAgency.get(target.agency) ?? new Set<string>();
     eventsByAgency.set(target.agency, events);
     for (const contribution of ofPeriod) {
-      events.add(contribution.eventId);
-      allEvents.add(contribution.eventId);
+      events.add(contribution.eventKey);
+      allEvents.add(contribution.eventKey);
     }
-    const cumulative = cumulativeOf(tracked, contributions, areas, asOf, now);
+    const tallyAsOf = tallyOf(target.measure, contributions.filter((contribution) => Date.parse(contribution.time) <= asOf));
+    talliesAsOf.set(tracked, tallyAsOf);
+    const cumulative = progressOf(target, tallyAsOf, planProgressContext(plan, areas, new Date(asOf)));
     targets.push({
       planId: plan.id,
       id: target.id,
@@ -150,17 +153,17 @@ export async function compilePeriodicReport(inputs: PeriodicReportInputs, reques
       agency: target.agency,
       measure: target.measure.kind,
       goal: target.goal,
-      achievedInPeriod: new Set(ofPeriod.map((contribution) => contribution.eventId)).size,
-      cumulative: cumulative.progress.achieved,
-      cumulativeAsOf: cumulative.exact ? asOfDay : today,
-      percent: cumulative.progress.percent,
-      status: cumulative.progress.status,
+      achievedInPeriod: new Set(ofPeriod.map((contribution) => contribution.eventKey)).size,
+      cumulative: cumulative.achieved,
+      cumulativeAsOf: asOfDay,
+      percent: cumulative.percent,
+      status: cumulative.status,
       ...noteOf(target),
     });
   }
 
   // Tasks as of the end of the period, in the area (a task of the whole district concerns each of its wards).
-  const tasks = taskBoard(state, areas, new Date(asOf)).filter(
+  const tasks = taskBoard(state, areas, new Date(asOf), (tracked) => talliesAsOf.get(tracked) ?? tracked.tally).filter(
     (task) => task.planId === plan.id && (areas.isWithin(task.area, area) || areas.isWithin(area, task.area)),
   );
 
@@ -194,7 +197,7 @@ export async function compilePeriodicReport(inputs: PeriodicReportInputs, reques
     const reports = reporting.find((body) => body.body === agency);
     const row: AgencyReportRow = {
       agency,
-      name: inputs.agencies.get(agency)?.name ?? { vi: agency, en: agency },
+      name: inputs.agencies.nameIn(plan, agency, (code, ancestor) => areas.isWithin(code, ancestor)),
       targets: own.length,
       targetsMet: own.filter((target) => target.status === 'achieved').length,
       achievedInPeriod: eventsByAgency.get(agency)?.size ?? 0,
@@ -272,26 +275,6 @@ export function choosePlan(state: CoordinationState, areas: AreaRegistry, reques
   return nearest[0]!;
 }
 
-/** The cumulative value of a target: recomputed up to `asOf` where the events allow it (count, cadence), else the tally to date. */
-function cumulativeOf(tracked: TrackedTarget, contributions: Contribution[], areas: AreaRegistry, asOf: number, now: Date) {
-  const { plan, target } = tracked;
-  const context = (at: number) => ({
-    now: new Date(at),
-    periodStart: plan.period.start,
-    periodEnd: plan.period.end,
-    areasBelow: (level: string) => areas.below(plan.area, level as never, plan.period.start).length,
-  });
-  const { measure } = target;
-  if (measure.kind === 'count' || measure.kind === 'cadence') {
-    const upTo = contributions.filter((contribution) => Date.parse(contribution.time) <= asOf);
-    const tally: TargetTally = emptyTally();
-    if (measure.kind === 'count') tally.numeratorCount = new Set(upTo.map((contribution) => contribution.eventId)).size;
-    else for (const contribution of upTo) tally.numeratorValues.add(periodKey(vietnamDate(contribution.time), measure.every));
-    return { exact: true, progress: progressOf(target, tally, context(asOf)) };
-  }
-  return { exact: false, progress: progressOf(target, tracked.tally, context(now.getTime())) };
-}
-
 const CADENCE_UNIT = { month: { vi: 'tháng', en: 'months' }, quarter: { vi: 'quý', en: 'quarters' }, 'half-year': { vi: 'nửa năm', en: 'half-years' }, year: { vi: 'năm', en: 'years' } };
 
 /** What the two figures of a non-count target mean. */
@@ -303,15 +286,15 @@ function noteOf(target: PlanTarget): { note?: { vi: string; en: string } } {
     case 'distinct':
       return {
         note: {
-          vi: `Trong kỳ: số lượt (sự kiện); lũy kế: số đối tượng khác nhau (${measure.field}) đến ngày lập báo cáo`,
-          en: `In period: events (visits); cumulative: distinct values of ${measure.field} to the report date`,
+          vi: `Trong kỳ: số lượt (sự kiện); lũy kế: số đối tượng khác nhau (${measure.field}) đến hết kỳ`,
+          en: `In period: events (visits); cumulative: distinct values of ${measure.field} to the end of the period`,
         },
       };
     case 'percentage':
       return {
         note: {
-          vi: 'Trong kỳ: số sự kiện được tính (tử số và mẫu số); lũy kế: tỷ lệ % đến ngày lập báo cáo',
-          en: 'In period: events counted (numerator and denominator); cumulative: the percentage to the report date',
+          vi: 'Trong kỳ: số sự kiện được tính (tử số và mẫu số); lũy kế: tỷ lệ % đến hết kỳ',
+          en: 'In period: events counted (numerator and denominator); cumulative: the percentage to the end of the period',
         },
       };
     case 'cadence':

@@ -1,4 +1,5 @@
-import type { Plan } from '@lienganh/contracts';
+import type { BusEvent, Plan } from '@lienganh/contracts';
+import type { Counted } from '../targets/target-tally.js';
 import type { AlertKind, DeadlineRecord } from '../deadlines/deadline-book.js';
 
 export type { DeadlineRecord };
@@ -60,7 +61,7 @@ export interface StoredTally {
   denominatorCount: number;
   numeratorValues: string[];
   denominatorValues: string[];
-  /** Ids of every event applied to this tally: what makes a re-applied event change nothing. */
+  /** Keys (source + id) of every event applied to this tally: what makes a re-applied event change nothing. */
   applied: string[];
   /** Contributing events per area code of the event (the plan's area when the event names none). */
   byArea: Record<string, number>;
@@ -76,10 +77,13 @@ export interface TallyChange extends Omit<StoredTally, 'applied'> {
   appliedAdded: string[];
 }
 
-/** One event that counted towards one target. */
-export interface Contribution {
+/** One event that counted towards one target, and what it added (`Counted`: its distinct value, numerator or denominator). */
+export interface Contribution extends Counted {
   targetKey: string;
+  /** `eventKey` (source + id): one contribution per event and target. */
+  eventKey: string;
   eventId: string;
+  source: string;
   type: string;
   /** The event's own `time` (when it happened), not when it arrived. */
   time: string;
@@ -101,6 +105,8 @@ export interface ReferralRecord {
   declined?: string;
   serviceDelivered?: string;
   closed?: string;
+  /** Answers that came before the referral was known: counted where it is made, once it is (ADR 0010, 3). */
+  unplacedAnswers?: BusEvent[];
 }
 
 /** The first report a body submitted for one cadence and period. */

@@ -23,7 +23,7 @@ export class InMemoryCoordinationStore implements CoordinationStore {
   private reports = new Map<string, ReportRecord>();
   private deadlines = new Map<string, DeadlineRecord>();
   private alerts = new Map<string, AlertRecord>();
-  /** targetKey → eventId → contribution. */
+  /** targetKey → eventKey → contribution. */
   private contributionsByTarget = new Map<string, Map<string, Contribution>>();
 
   async load(): Promise<StoredProjection> {
@@ -55,7 +55,7 @@ export class InMemoryCoordinationStore implements CoordinationStore {
     for (const contribution of copy.contributions ?? []) {
       let byEvent = this.contributionsByTarget.get(contribution.targetKey);
       if (!byEvent) this.contributionsByTarget.set(contribution.targetKey, (byEvent = new Map()));
-      byEvent.set(contribution.eventId, contribution);
+      byEvent.set(contribution.eventKey, contribution);
     }
     for (const [stream, seq] of Object.entries(copy.checkpoints ?? {})) {
       this.checkpoints.set(stream, Math.max(seq, this.checkpoints.get(stream) ?? 0));
@@ -81,5 +81,5 @@ export class InMemoryCoordinationStore implements CoordinationStore {
 export function byTimeThenId(a: Contribution, b: Contribution): number {
   const at = Date.parse(a.time);
   const bt = Date.parse(b.time);
-  return at !== bt ? at - bt : a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
+  return at !== bt ? at - bt : a.eventKey < b.eventKey ? -1 : a.eventKey > b.eventKey ? 1 : 0;
 }

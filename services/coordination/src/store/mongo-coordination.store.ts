@@ -101,6 +101,7 @@ const referralSchema = new Schema<ReferralDocument>(
     declined: text,
     serviceDelivered: text,
     closed: text,
+    unplacedAnswers: { type: [Schema.Types.Mixed], default: undefined },
   },
   options,
 );
@@ -133,7 +134,11 @@ const alertSchema = new Schema<AlertDocument>({ _id: text, kind: text, deadlineI
 const contributionSchema = new Schema<ContributionDocument>(
   {
     targetKey: text,
+    eventKey: text,
     eventId: text,
+    source: text,
+    numerator: text,
+    denominator: text,
     // `type` is Mongoose's own key: a field of that name needs the long form.
     type: text,
     time: text,
@@ -143,8 +148,8 @@ const contributionSchema = new Schema<ContributionDocument>(
   },
   options,
 );
-contributionSchema.index({ targetKey: 1, eventId: 1 }, { unique: true });
-contributionSchema.index({ targetKey: 1, at: 1, eventId: 1 });
+contributionSchema.index({ targetKey: 1, eventKey: 1 }, { unique: true });
+contributionSchema.index({ targetKey: 1, at: 1, eventKey: 1 });
 
 /** Hands out the plans' `order`: one counter, so that the order holds across restarts and clock changes. */
 const counterSchema = new Schema<CounterDocument>({ _id: text, next: number }, options);
@@ -216,14 +221,14 @@ export class MongoCoordinationStore implements CoordinationStore {
   async commit(original: ProjectionChanges): Promise<void> {
     // A copy, as in memory: the caller's objects changing while this runs cannot change what is written.
     const changes = structuredClone(original);
-    const contributions = lastByKey(changes.contributions ?? [], (contribution) => `${contribution.targetKey}\u0000${contribution.eventId}`);
+    const contributions = lastByKey(changes.contributions ?? [], (contribution) => `${contribution.targetKey}\u0000${contribution.eventKey}`);
     await write(
       this.collections.contributions,
       contributions.map((contribution) => {
         const at = Date.parse(contribution.time);
         // A time that does not parse is kept without `at` (it sorts first) rather than failing the commit.
         const replacement = present({ ...contribution, at: Number.isNaN(at) ? null : new Date(at) });
-        return { replaceOne: { filter: { targetKey: contribution.targetKey, eventId: contribution.eventId }, replacement, upsert: true } };
+        return { replaceOne: { filter: { targetKey: contribution.targetKey, eventKey: contribution.eventKey }, replacement, upsert: true } };
       }),
     );
 
@@ -291,9 +296,11 @@ export class MongoCoordinationStore implements CoordinationStore {
     // As `slice(0, limit)` in memory; Mongo would read a limit of 0 as "no limit".
     const most = Math.floor(limit);
     if (!(most > 0)) return [];
-    const query = this.collections.contributions.find({ targetKey }).sort({ at: 1, eventId: 1 });
+    const query = this.collections.contributions.find({ targetKey }).sort({ at: 1, eventKey: 1 });
     const documents = await (Number.isFinite(most) ? query.limit(most) : query).lean<ContributionDocument[]>();
-    return documents.map(({ targetKey, eventId, type, time, agency, areaCode }) => present({ targetKey, eventId, type, time, agency, areaCode }));
+    return documents.map(({ targetKey, eventKey, eventId, source, type, time, agency, areaCode, numerator, denominator }) =>
+      present({ targetKey, eventKey, eventId, source, type, time, agency, areaCode, numerator, denominator }),
+    );
   }
 
   async countContributions(targetKey: string): Promise<number> {

@@ -15,8 +15,9 @@ export interface ProgressContext {
   now: Date;
   periodStart: string;
   periodEnd: string;
-  /** Number of areas of a level below the plan's area, for "every ward" denominators. */
-  areasBelow(level: string): number;
+  /** The areas of a level below the plan's area, for "every ward" denominators. */
+  areasBelow(level: string): string[];
+  isWithin(areaCode: string, ancestor: string): boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -48,17 +49,33 @@ function achievedValue(target: PlanTarget, tally: TargetTally, context: Progress
     case 'distinct':
     case 'cadence':
       return tally.numeratorValues.size;
-    case 'percentage': {
-      const numerator = measure.numerator.kind === 'count' ? tally.numeratorCount : tally.numeratorValues.size;
-      const denominator =
-        measure.denominator.kind === 'areas'
-          ? context.areasBelow(measure.denominator.level)
-          : measure.denominator.kind === 'count'
-            ? tally.denominatorCount
-            : tally.denominatorValues.size;
-      return denominator === 0 ? 0 : (numerator / denominator) * 100;
-    }
+    case 'percentage':
+      return percentageOf(measure, tally, context);
   }
+}
+
+/**
+ * A percentage of a set counts only members of that set, so it is never above 100 (ADR 0010, 4):
+ * distinct values found in both parts; areas of the level with an event in or below them; a
+ * ratio of two counts, at most 100.
+ */
+function percentageOf(measure: Extract<PlanTarget['measure'], { kind: 'percentage' }>, tally: TargetTally, context: ProgressContext): number {
+  const { numerator, denominator } = measure;
+  let members: number;
+  let total: number;
+  if (denominator.kind === 'areas') {
+    const areas = context.areasBelow(denominator.level);
+    total = areas.length;
+    members = areas.filter((area) => [...tally.numeratorValues].some((code) => context.isWithin(code, area))).length;
+  } else if (numerator.kind === 'distinct' && denominator.kind === 'distinct') {
+    total = tally.denominatorValues.size;
+    members = 0;
+    for (const value of tally.numeratorValues) if (tally.denominatorValues.has(value)) members++;
+  } else {
+    total = denominator.kind === 'count' ? tally.denominatorCount : tally.denominatorValues.size;
+    members = Math.min(total, numerator.kind === 'count' ? tally.numeratorCount : tally.numeratorValues.size);
+  }
+  return total === 0 ? 0 : (members / total) * 100;
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;

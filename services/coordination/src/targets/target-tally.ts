@@ -1,12 +1,13 @@
-import type { BusEvent, Measure, PlanTarget } from '@lienganh/contracts';
+import { eventKey, type BusEvent, type Measure, type PlanTarget } from '@lienganh/contracts';
 
 /**
  * How far a target has come, derived from events alone. `evolveTally` is a pure reducer:
- * it ignores an event it has applied before (redelivery, replay), and the order of events
- * does not change the result (counts and sets commute), so a rebuild equals the live tally.
+ * it ignores an event it has applied before (same source + id: redelivery, replay, re-send), and
+ * the order of events does not change the result (counts and sets commute), so a rebuild equals
+ * the live tally. What each figure counts: docs/adr/0010-figures-the-committee-can-trust.md.
  */
 export interface TargetTally {
-  /** Ids of the events that counted, in the order applied: "the contributing events". */
+  /** Keys (`eventKey`: source + id) of the events that counted: what makes a re-applied event change nothing. */
   applied: Set<string>;
   /** For count measures (and count parts of a percentage). */
   numeratorCount: number;
@@ -14,7 +15,7 @@ export interface TargetTally {
   /** For distinct measures: the distinct values seen. Also periods, for cadence measures. */
   numeratorValues: Set<string>;
   denominatorValues: Set<string>;
-  /** Contributing events per area code (the plan's area for events that name none): the per-district view. */
+  /** Contributing events per area code: the per-area view. */
   byArea: Map<string, number>;
 }
 
@@ -37,31 +38,98 @@ export interface TallyContext {
   planArea: string;
 }
 
+/**
+ * An event as targets see it, made once per event (`factOf`): its identity (source + id), and
+ * where and when it counts. A referral answer carries no area: it counts where and when the
+ * referral it answers was made (ADR 0010), so the projection places it before it is counted.
+ */
+export interface CountedFact {
+  key: string;
+  type: string;
+  data: unknown;
+  /** Where it counts; undefined counts nowhere. */
+  areaCode: string | undefined;
+  /** The Vietnam date that places it in a plan's period. */
+  day: string;
+}
+
+export function factOf(event: BusEvent, placedAt?: { areaCode: string; time: string }): CountedFact {
+  return {
+    key: eventKey(event),
+    type: event.type,
+    data: event.data,
+    areaCode: placedAt?.areaCode ?? areaOf(event),
+    day: vietnamDate(placedAt?.time ?? event.time),
+  };
+}
+
+/**
+ * What one event added to a tally: the distinct value (or `''` for a count) it added to the
+ * numerator and the denominator. Kept with each contribution, so that a figure can be recomputed
+ * as it stood on any date (`tallyOf`).
+ */
+export interface Counted {
+  numerator?: string;
+  denominator?: string;
+}
+
 type Selection = { eventType: string; where?: Record<string, unknown>; area?: string | undefined };
 
-/** Applies one event; true when it counted (it is then one of the target's contributing events). */
-export function evolveTally(target: PlanTarget, tally: TargetTally, event: BusEvent, context: TallyContext): boolean {
-  if (tally.applied.has(event.id)) return false;
-  const day = vietnamDate(event.time);
-  if (day < context.periodStart || day > context.periodEnd) return false;
-  const { measure } = target;
-  let counted = false;
-  if (measure.kind === 'percentage') {
-    counted = apply(measure.numerator, event, context, (value) => countInto(tally, 'numerator', value));
-    if (measure.denominator.kind !== 'areas') {
-      counted = apply(measure.denominator, event, context, (value) => countInto(tally, 'denominator', value)) || counted;
-    }
-  } else if (measure.kind === 'cadence') {
-    counted = apply(measure, event, context, () => tally.numeratorValues.add(periodKey(vietnamDate(event.time), measure.every)));
-  } else {
-    counted = apply(measure, event, context, (value) => countInto(tally, 'numerator', value));
-  }
-  if (counted) {
-    tally.applied.add(event.id);
-    const area = areaOf(event) ?? context.planArea;
-    tally.byArea.set(area, (tally.byArea.get(area) ?? 0) + 1);
-  }
+/** Applies one event; what it added when it counted (it is then one of the target's contributing events). */
+export function evolveTally(target: PlanTarget, tally: TargetTally, fact: CountedFact, context: TallyContext): Counted | undefined {
+  if (tally.applied.has(fact.key) || fact.areaCode === undefined) return undefined;
+  if (fact.day < context.periodStart || fact.day > context.periodEnd) return undefined;
+  const counted = countedBy(target.measure, fact, context);
+  if (!counted) return undefined;
+  addTo(tally, target.measure, counted);
+  tally.applied.add(fact.key);
+  tally.byArea.set(fact.areaCode, (tally.byArea.get(fact.areaCode) ?? 0) + 1);
   return counted;
+}
+
+/** A tally rebuilt from what each contribution added: the figure as it stood when only they had happened. */
+export function tallyOf(measure: Measure, contributions: Iterable<Counted>): TargetTally {
+  const tally = emptyTally();
+  for (const counted of contributions) addTo(tally, measure, counted);
+  return tally;
+}
+
+function countedBy(measure: Measure, fact: CountedFact, context: TallyContext): Counted | undefined {
+  if (measure.kind === 'percentage') {
+    const counted: Counted = {};
+    if (selects(measure.numerator, fact, context)) {
+      // A percentage of areas counts the area an event happened in; its numerator is placed by area (ADR 0010, 4).
+      const value = measure.denominator.kind === 'areas' ? fact.areaCode : valueOf(measure.numerator, fact);
+      if (value !== undefined) counted.numerator = value;
+    }
+    if (measure.denominator.kind !== 'areas' && selects(measure.denominator, fact, context)) {
+      const value = valueOf(measure.denominator, fact);
+      if (value !== undefined) counted.denominator = value;
+    }
+    return counted.numerator !== undefined || counted.denominator !== undefined ? counted : undefined;
+  }
+  if (!selects(measure, fact, context)) return undefined;
+  const value = measure.kind === 'cadence' ? periodKey(fact.day, measure.every) : valueOf(measure, fact);
+  return value === undefined ? undefined : { numerator: value };
+}
+
+/** The distinct value an event adds, `''` for a count; undefined when a distinct field is missing. */
+function valueOf(selection: { kind: string; field?: string }, fact: CountedFact): string | undefined {
+  if (selection.kind !== 'distinct') return '';
+  const value = valueAt(fact.data, selection.field!);
+  return value === undefined ? undefined : String(value);
+}
+
+function addTo(tally: TargetTally, measure: Measure, counted: Counted): void {
+  const [numerator, denominator] = measure.kind === 'percentage' ? [measure.numerator.kind === 'count' && measure.denominator.kind !== 'areas', measure.denominator.kind === 'count'] : [measure.kind === 'count', false];
+  if (counted.numerator !== undefined) {
+    if (numerator) tally.numeratorCount++;
+    else tally.numeratorValues.add(counted.numerator);
+  }
+  if (counted.denominator !== undefined) {
+    if (denominator) tally.denominatorCount++;
+    else tally.denominatorValues.add(counted.denominator);
+  }
 }
 
 /** The area an event's data names, if any. */
@@ -70,30 +138,11 @@ export function areaOf(event: BusEvent): string | undefined {
   return typeof areaCode === 'string' ? areaCode : undefined;
 }
 
-/** Applies `record` when the event is selected; passes the distinct value when the measure has one. */
-function apply(selection: Selection & { kind: string; field?: string }, event: BusEvent, context: TallyContext, record: (value: string | undefined) => void): boolean {
-  if (!selects(selection, event, context)) return false;
-  if (selection.kind === 'distinct') {
-    const value = valueAt(event.data, selection.field!);
-    if (value === undefined) return false;
-    record(String(value));
-  } else {
-    record(undefined);
-  }
-  return true;
-}
-
-function countInto(tally: TargetTally, part: 'numerator' | 'denominator', value: string | undefined): void {
-  if (value === undefined) tally[`${part}Count`]++;
-  else tally[`${part}Values`].add(value);
-}
-
-function selects(selection: Selection, event: BusEvent, context: TallyContext): boolean {
-  if (event.type !== selection.eventType) return false;
-  const areaCode = areaOf(event);
-  if (areaCode !== undefined && !context.isWithin(areaCode, selection.area ?? context.planArea)) return false;
+function selects(selection: Selection, fact: CountedFact, context: TallyContext): boolean {
+  if (fact.type !== selection.eventType) return false;
+  if (!context.isWithin(fact.areaCode!, selection.area ?? context.planArea)) return false;
   for (const [path, expected] of Object.entries(selection.where ?? {})) {
-    const actual = valueAt(event.data, path);
+    const actual = valueAt(fact.data, path);
     if (Array.isArray(expected) ? !expected.includes(actual as never) : actual !== expected) return false;
   }
   return true;
