@@ -18,6 +18,9 @@ export const Recurrence = z.enum(['monthly', 'quarterly', 'half-yearly', 'annual
 
 export const AreaLevel = z.enum(['province', 'district', 'commune', 'ward']);
 
+/** The area levels below each plan level (communes and wards are one tier). */
+const LEVELS_BELOW: Record<z.infer<typeof PlanLevel>, z.infer<typeof AreaLevel>[]> = { province: ['district', 'commune', 'ward'], district: ['commune', 'ward'], commune: [] };
+
 /** A body the plan names that the registry may not know yet (border guard, Women's Union…). */
 export const PlanBody = z.strictObject({ code: AgencyCode, name: LocalizedText });
 
@@ -57,6 +60,11 @@ const AreasDenominator = z.strictObject({ kind: z.literal('areas'), level: AreaL
 export const Measure = z.discriminatedUnion('kind', [
   CountMeasure,
   DistinctMeasure,
+  /**
+   * A share of a set, never above 100: the numerator counts only members of the denominator set
+   * (distinct values in both; areas of the level with an event in or below them, the numerator
+   * then a count or a distinct of `areaCode`; two counts: their ratio, at most 100). ADR 0010.
+   */
   z.strictObject({
     kind: z.literal('percentage'),
     numerator: z.discriminatedUnion('kind', [CountMeasure, DistinctMeasure]),
@@ -105,6 +113,15 @@ export const ReportingDuty = z.strictObject({
   cadences: z.array(z.enum(['monthly', 'quarterly', 'half-yearly', 'annual'])).min(1),
   /** Days after a period ends by which its report is due. */
   dueDays: z.int().min(0).max(90).default(5),
+  /**
+   * Bodies that report once per area of a level below the plan's, not once for the plan's area:
+   * `{ ubnd-phuong: ward }` says each ward's People's Committee owes its own report, for its
+   * ward, every period ("UBND 14 phường … định kỳ báo cáo"). Each key must be a body that
+   * reports (in `from`, or with a task when `from` is omitted); the level must lie below the
+   * plan's (a district plan: commune or ward; a province plan: district, commune or ward).
+   * The areas are those of that level below the plan's area on the first day of its period.
+   */
+  eachArea: z.record(AgencyCode, AreaLevel).optional(),
 });
 
 const Days = z.int().min(1).max(365);
@@ -150,10 +167,18 @@ export const Plan = z
     tasks: z.array(PlanTask).max(1_000),
     reporting: ReportingDuty.optional(),
     deadlines: DeadlineRules.default(DeadlineRules.parse({})),
+    /**
+     * The first day (Vietnam time) on which deadlines raise alerts. Deadlines due before it, or
+     * before the plan was imported (the time of its `coordination.plan.published` event), raise
+     * none: the board shows them per body as a backlog (duties missed before import). For a plan
+     * transcribed late in its period; within the period.
+     */
+    alertsFrom: IsoDate.optional(),
   })
   .superRefine((plan, context) => {
     const problem = (path: (string | number)[], message: string) => context.addIssue({ code: 'custom', path, message });
     if (plan.period.start > plan.period.end) problem(['period', 'end'], 'must not be before period.start');
+    if (plan.alertsFrom && (plan.alertsFrom < plan.period.start || plan.alertsFrom > plan.period.end)) problem(['alertsFrom'], 'must be within the plan period');
     const targetIds = new Set<string>();
     plan.targets.forEach((target, index) => {
       if (targetIds.has(target.id)) problem(['targets', index, 'id'], `"${target.id}" is used twice`);
@@ -168,6 +193,15 @@ export const Plan = z
       });
       if (task.due && (task.due < plan.period.start || task.due > plan.period.end)) problem(['tasks', index, 'due'], 'is outside the plan period');
     });
+    if (plan.reporting?.eachArea) {
+      const reporting = plan.reporting;
+      const reporters = new Set(reporting.from ?? plan.tasks.flatMap((task) => [task.lead, ...task.supporting]).filter((body) => body !== reporting.to));
+      const below = LEVELS_BELOW[plan.level];
+      for (const [body, level] of Object.entries(reporting.eachArea ?? {})) {
+        if (!reporters.has(body)) problem(['reporting', 'eachArea', body], `names a body that does not report under this plan ("${body}")`);
+        if (!below.includes(level)) problem(['reporting', 'eachArea', body], below.length ? `must be a level below the plan's (${plan.level}): ${below.join(', ')}` : `a ${plan.level} plan has no level below its own`);
+      }
+    }
     const areaCodes = new Set(plan.areas.map((area) => area.code));
     plan.areas.forEach((area, index) => {
       if (area.parent && !areaCodes.has(area.parent) && area.parent !== plan.area) {

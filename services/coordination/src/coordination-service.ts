@@ -140,8 +140,8 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   });
 
   const publisher = new CoordinationPublisher(nc);
-  const plans = new PlanImport(projector, publisher);
   const clock = config.clock ?? systemClock;
+  const plans = new PlanImport(projector, publisher, undefined, clock);
   const alerts = new AlertDelivery(nc, [new WebhookNotifier(config.webhooks ?? {}), new LogNotifier(logger)], {
     ...config.alertDelivery,
     // One durable consumer for every instance (`coordination-alert-delivery`), run by the leader only.

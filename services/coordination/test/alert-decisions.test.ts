@@ -197,3 +197,33 @@ describe('decideAlerts', () => {
     });
   });
 });
+
+describe('a deadline due before its plan’s alerts start (backlog: ADR 0010, 8)', () => {
+  // The plan was imported (or its alertsFrom falls) a day after this deadline was due.
+  const IMPORTED = new Date(due + DAY).toISOString();
+
+  it('raises nothing, however long overdue: not overdue, not escalated, not at the import, not a year later', () => {
+    const backlog = handover({ alertsFrom: IMPORTED });
+    for (const offset of [DAY + MINUTE, 8 * DAY, 365 * DAY]) expect(ids(decide(backlog, offset))).toEqual([]);
+  });
+
+  it('raises nothing when its action comes late either (nothing was raised to resolve)', () => {
+    expect(ids(decide(handover({ alertsFrom: IMPORTED, metAt: new Date(due + 2 * DAY).toISOString() }), 3 * DAY))).toEqual([]);
+  });
+
+  it('one due at or after the start is alerted as always: approaching, overdue, escalated', () => {
+    const after = handover({ alertsFrom: new Date(due - 5 * DAY).toISOString() });
+    expect(ids(decide(after, -3 * DAY + MINUTE))).toEqual(['referral:cg-ca-1:approaching:3']);
+    expect(ids(decide(after, 8 * DAY))).toEqual(['referral:cg-ca-1:overdue', 'referral:cg-ca-1:escalated']);
+    expect(ids(decide(handover({ alertsFrom: DUE }), MINUTE))).toEqual(['referral:cg-ca-1:overdue']);
+  });
+
+  it('compares instants, not strings: a start written in UTC a minute after the due time still makes it backlog', () => {
+    const utc = new Date(due + MINUTE).toISOString(); // "…Z" sorts before "…+07:00" as text
+    expect(ids(decide(handover({ alertsFrom: utc }), 8 * DAY))).toEqual([]);
+  });
+
+  it('a deadline that does not know when its alerts start (kept by an earlier version) is alerted as before', () => {
+    expect(ids(decide(handover(), 8 * DAY))).toEqual(['referral:cg-ca-1:overdue', 'referral:cg-ca-1:escalated']);
+  });
+});

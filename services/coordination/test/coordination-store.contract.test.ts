@@ -109,7 +109,12 @@ const everything = (): ProjectionChanges => structuredClone({
   contributions: [contribution('evt-kt-1', '2021-05-04T09:30:00+07:00'), contribution('evt-kt-2', '2021-05-05T09:30:00+07:00')],
   referrals: [referral, { referralId: 'cg-0002', made: '2021-05-06T11:00:00+07:00' }],
   reports: [report],
-  deadlines: [deadline, { ...deadline, id: 'patrol:td-lieu-giai:evt-1', kind: 'hotspot-patrol', refId: 'td-lieu-giai', raised: [], cancelled: true, metAt: '2021-05-09T22:00:00+07:00' }],
+  deadlines: [
+    deadline,
+    { ...deadline, id: 'patrol:td-lieu-giai:evt-1', kind: 'hotspot-patrol', refId: 'td-lieu-giai', raised: [], cancelled: true, metAt: '2021-05-09T22:00:00+07:00' },
+    // A cadence duty of a plan imported late: when its alerts start is kept with it (ADR 0010, 8).
+    { ...deadline, id: 'cadence:kh-ba-dinh-2021:ct-tin-bai:2021-04', kind: 'task', agency: 'culture', refId: 'ct-tin-bai:2021-04', duty: { targetId: 'ct-tin-bai', period: '2021-04' }, alertsFrom: '2021-06-01T00:00:00+07:00', raised: [] },
+  ],
   alerts: [alert, { id: 'referral:cg-0001:overdue', kind: 'overdue', deadlineId: 'referral:cg-0001', time: '2021-05-11T10:05:00+07:00' }],
 });
 

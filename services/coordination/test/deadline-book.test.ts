@@ -597,3 +597,175 @@ describe('takeChanged', () => {
     expect(book.takeChanged()).toEqual([]);
   });
 });
+
+// ---------------------------------------------------------------------------------------
+// When alerts start (ADR 0010, 8): a plan imported after some of its deadlines passed
+// ---------------------------------------------------------------------------------------
+
+describe('when alerts start', () => {
+  /** Police report monthly for the first half of 2021; no tasks. */
+  const halfYear: Plan = { ...baDinh, id: 'kh-nhap-muon-2021', period: { start: '2021-01-01', end: '2021-06-30' }, tasks: [], targets: [], reporting: { to: 'labour', from: ['police'], cadences: ['monthly'], dueDays: 5 } };
+  const IMPORTED = '2021-04-20T09:00:00+07:00';
+
+  it("every deadline of the plan carries the plan's import time (the plan.published event's time), the decision being data", () => {
+    // Given the plan imported on 20 April
+    const book = given([], [halfYear]);
+    book.addPlan(halfYear, new Map(), { publishedAt: IMPORTED });
+    // Then its deadlines, and one opened later by an event, start their alerts then
+    expect([...book.deadlines.values()].every((record) => record.alertsFrom === IMPORTED)).toBe(true);
+    book.apply(policeReferral('cg-nhap', '2021-03-02T10:00:00+07:00'));
+    expect(deadline(book, 'referral:cg-nhap')).toMatchObject({ alertsFrom: IMPORTED, planId: halfYear.id });
+    expect(book.alertsStart(halfYear.id)).toBe(IMPORTED);
+  });
+
+  it('those due before the import raise no alert, those after do', () => {
+    const book = given([], [halfYear]);
+    book.addPlan(halfYear, new Map(), { publishedAt: IMPORTED });
+    const later = new Date('2021-07-20T09:00:00+07:00');
+    const raised = (period: string) => decideAlerts(deadline(book, `report:${halfYear.id}:police:monthly:${period}`)!, halfYear.deadlines, later).map((decision) => decision.kind);
+    // March's report was due on 5 April, before the import; April's on 5 May, after it.
+    expect(raised('2021-03')).toEqual([]);
+    expect(raised('2021-04')).toEqual(['overdue', 'escalated']);
+  });
+
+  it("the plan's alertsFrom, when later than the import, starts them at the beginning of that day in Vietnam", () => {
+    const book = given([], [halfYear]);
+    book.addPlan({ ...halfYear, alertsFrom: '2021-06-01' }, new Map(), { publishedAt: IMPORTED });
+    expect(deadline(book, `report:${halfYear.id}:police:monthly:2021-04`)!.alertsFrom).toBe('2021-06-01T00:00:00+07:00');
+    // An alertsFrom before the import changes nothing: the import is later.
+    const early = given([], [halfYear]);
+    early.addPlan({ ...halfYear, alertsFrom: '2021-02-01' }, new Map(), { publishedAt: IMPORTED });
+    expect(deadline(early, `report:${halfYear.id}:police:monthly:2021-04`)!.alertsFrom).toBe(IMPORTED);
+  });
+
+  it('restored from a store (where the plan does not keep its import time), the deadlines opened next still know it', () => {
+    const live = given([], [halfYear]);
+    live.addPlan(halfYear, new Map(), { publishedAt: IMPORTED });
+    // A restart: the plan comes back without its event, then the stored deadlines
+    const restored = given([], [halfYear]);
+    restored.addPlan(halfYear, new Map());
+    restored.restore(structuredClone([...live.deadlines.values()]));
+    restored.apply(policeReferral('cg-sau', '2021-03-02T10:00:00+07:00'));
+    expect(deadline(restored, 'referral:cg-sau')!.alertsFrom).toBe(IMPORTED);
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// Cadence targets (ADR 0010, 9): every period that ends with nothing counted is a duty
+// ---------------------------------------------------------------------------------------
+
+describe('cadence target', () => {
+  const publications = { kind: 'cadence', eventType: 'vn.pcmd.culture.publication.published.v1', every: 'month' } as const;
+  const monthly: Plan = {
+    ...baDinh,
+    id: 'kh-tin-bai-2021',
+    period: { start: '2021-01-01', end: '2021-03-31' },
+    targets: [{ id: 'ct-tin-bai', title: { vi: 'Tin bài mỗi tháng', en: 'An article every month' }, agency: 'culture', measure: publications, goal: { min: 3 } }],
+    tasks: [],
+    reporting: undefined,
+  };
+  const recurring = (id: string, lead: string) => ({ id, title: { vi: id, en: id }, lead, supporting: [], recurrence: 'monthly' as const, targets: ['ct-tin-bai'] });
+  const planned = (plan: Plan) => {
+    const book = given([], [plan]);
+    book.addPlan(plan, new Map());
+    return book;
+  };
+
+  it('without a recurring task naming it, opens one deadline per period, owed by the target’s agency', () => {
+    const book = planned(monthly);
+    expect(ofKind(book, 'task').map((record) => [record.id, record.agency, record.refId])).toEqual([
+      ['cadence:kh-tin-bai-2021:ct-tin-bai:2021-01', 'culture', 'ct-tin-bai:2021-01'],
+      ['cadence:kh-tin-bai-2021:ct-tin-bai:2021-02', 'culture', 'ct-tin-bai:2021-02'],
+      ['cadence:kh-tin-bai-2021:ct-tin-bai:2021-03', 'culture', 'ct-tin-bai:2021-03'],
+    ]);
+    const february = deadline(book, 'cadence:kh-tin-bai-2021:ct-tin-bai:2021-02')!;
+    expect(february).toMatchObject({ duty: { targetId: 'ct-tin-bai', period: '2021-02' }, areaCode: 'hn-ba-dinh' });
+    expect(instant(february.dueAt)).toBe(instant('2021-02-28T23:59:59+07:00'));
+    // A month that ends with nothing counted is overdue the next day.
+    expect(decideAlerts(february, monthly.deadlines, new Date('2021-03-01T08:00:00+07:00')).map((decision) => decision.id)).toEqual(['cadence:kh-tin-bai-2021:ct-tin-bai:2021-02:overdue']);
+  });
+
+  it('with a recurring task naming it, is owed by that task’s lead, under the id it always had', () => {
+    const book = planned({ ...monthly, tasks: [recurring('nv-dua-tin', 'womens-union')] });
+    expect(ofKind(book, 'task').map((record) => [record.id, record.agency])).toEqual([
+      ['duty:kh-tin-bai-2021:nv-dua-tin:ct-tin-bai:2021-01', 'womens-union'],
+      ['duty:kh-tin-bai-2021:nv-dua-tin:ct-tin-bai:2021-02', 'womens-union'],
+      ['duty:kh-tin-bai-2021:nv-dua-tin:ct-tin-bai:2021-03', 'womens-union'],
+    ]);
+  });
+
+  it('named by two recurring tasks, is still one deadline per period (the first task’s lead owes it)', () => {
+    const book = planned({ ...monthly, tasks: [recurring('nv-a', 'culture'), recurring('nv-b', 'youth-union')] });
+    expect(ofKind(book, 'task')).toHaveLength(3);
+    expect(new Set(ofKind(book, 'task').map((record) => record.agency))).toEqual(new Set(['culture']));
+  });
+
+  it('a task with a due date naming it does not own the duty, and keeps its own deadline', () => {
+    const dueTask = { ...recurring('nv-co-han', 'police'), recurrence: undefined, due: '2021-03-31' };
+    const book = planned({ ...monthly, tasks: [dueTask] });
+    expect(ofKind(book, 'task').map((record) => record.id).sort()).toEqual([
+      'cadence:kh-tin-bai-2021:ct-tin-bai:2021-01',
+      'cadence:kh-tin-bai-2021:ct-tin-bai:2021-02',
+      'cadence:kh-tin-bai-2021:ct-tin-bai:2021-03',
+      'task:kh-tin-bai-2021:nv-co-han',
+    ]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// Reports owed per area (ADR 0010, 10): each ward's People's Committee reports for its ward
+// ---------------------------------------------------------------------------------------
+
+describe('periodic report owed per area', () => {
+  /** Ward committees report monthly, each for its own ward, for the first quarter of 2021; police once for the district. */
+  const wards: Plan = {
+    ...baDinh,
+    id: 'kh-bao-cao-phuong-2021',
+    period: { start: '2021-01-01', end: '2021-03-31' },
+    tasks: [],
+    targets: [],
+    reporting: { to: 'labour', from: ['police', 'ubnd-phuong'], eachArea: { 'ubnd-phuong': 'ward' }, cadences: ['monthly'], dueDays: 5 },
+  };
+  const wardCodes = baDinh.areas.filter((area) => area.level === 'ward').map((area) => area.code);
+  const wardDeadline = (ward: string, period: string) => `report:${wards.id}:ubnd-phuong:${ward}:monthly:${period}`;
+  function planned(events: BusEvent[] = [], before: BusEvent[] = []): DeadlineBook {
+    const book = given(before, [wards]);
+    book.addPlan(wards, reportsOf(before));
+    for (const event of events) book.apply(event);
+    return book;
+  }
+
+  it('opens one deadline per ward and period for the ward committees, each in its ward, and one per period for police', () => {
+    const book = planned();
+    const reports = ofKind(book, 'periodic-report');
+    expect(wardCodes).toHaveLength(14);
+    expect(reports.filter((record) => record.agency === 'ubnd-phuong')).toHaveLength(14 * 3);
+    expect(reports.filter((record) => record.agency === 'police').map((record) => record.id)).toEqual(['01', '02', '03'].map((month) => `report:${wards.id}:police:monthly:2021-${month}`));
+    expect(deadline(book, wardDeadline('hn-ba-dinh-kim-ma', '2021-02'))).toMatchObject({ agency: 'ubnd-phuong', areaCode: 'hn-ba-dinh-kim-ma', refId: 'monthly:2021-02' });
+  });
+
+  it("one ward's report meets its own ward's deadline only", () => {
+    const book = planned([report('ubnd-phuong', 'monthly', '2021-02', '2021-03-03T10:00:00+07:00', 'hn-ba-dinh-kim-ma')]);
+    expect(deadline(book, wardDeadline('hn-ba-dinh-kim-ma', '2021-02'))!.metAt).toBe('2021-03-03T10:00:00+07:00');
+    const others = wardCodes.filter((ward) => ward !== 'hn-ba-dinh-kim-ma').map((ward) => deadline(book, wardDeadline(ward, '2021-02'))!);
+    expect(others).toHaveLength(13);
+    expect(others.filter((record) => record.metAt)).toEqual([]);
+  });
+
+  it('a report sent before the plan was added meets its ward’s deadline when the plan is added, and no other', () => {
+    const book = planned([], [report('ubnd-phuong', 'monthly', '2021-01', '2021-02-02T10:00:00+07:00', 'hn-ba-dinh-truc-bach')]);
+    expect(ofKind(book, 'periodic-report').filter((record) => record.metAt).map((record) => record.id)).toEqual([wardDeadline('hn-ba-dinh-truc-bach', '2021-01')]);
+  });
+
+  it("a district-level report by the ward committees meets no ward's deadline", () => {
+    const book = planned([report('ubnd-phuong', 'monthly', '2021-02', '2021-03-03T10:00:00+07:00', 'hn-ba-dinh')]);
+    expect(ofKind(book, 'periodic-report').filter((record) => record.metAt)).toEqual([]);
+  });
+
+  it('lists the wards from the area registry when given (wards the plan itself does not declare)', () => {
+    const declaresNone: Plan = { ...wards, areas: [] };
+    const book = given([], [declaresNone]);
+    book.addPlan(declaresNone, new Map(), { areasBelow: (area, level, on) => areas.below(area, level, on) });
+    expect(ofKind(book, 'periodic-report').filter((record) => record.agency === 'ubnd-phuong')).toHaveLength(14 * 3);
+  });
+});

@@ -188,6 +188,7 @@ describe('reportingCompliance', () => {
     const events = [report('police', 'monthly', '2021-01', '2021-02-03T09:00:00+07:00'), report('police', 'monthly', '2021-03', '2021-04-20T09:00:00+07:00')];
     expect(bodyOf(monthly, events, tenthOfJune, 'police')).toEqual({
       body: 'police',
+      area: 'hn-ba-dinh',
       due: 5,
       onTime: 1,
       late: 1,
@@ -228,7 +229,7 @@ describe('reportingCompliance', () => {
     ]);
   });
 
-  it('measures the Ba Đình plan’s own duty (monthly, quarterly, annual; 13 bodies) once the year is over', () => {
+  it('measures the Ba Đình plan’s own duty (monthly, quarterly, annual; 12 bodies and the 14 ward committees) once the year is over', () => {
     const reports = [
       report('police', 'monthly', '2021-12', '2022-01-04T09:00:00+07:00'),
       report('police', 'quarterly', '2021-Q4', '2022-01-05T23:00:00+07:00'),
@@ -236,7 +237,7 @@ describe('reportingCompliance', () => {
       report('police', 'half-yearly', '2021-H2', '2022-01-03T09:00:00+07:00'), // not a cadence of this plan
     ];
     const compliance = complianceOf(baDinh, reports, '2022-01-06T00:00:00+07:00');
-    expect(compliance).toHaveLength(13);
+    expect(compliance).toHaveLength(12 + 14);
     // 12 months + 4 quarters + the year, all due by the end of 5 January 2022.
     expect(compliance.every((entry) => entry.due === 17)).toBe(true);
     expect(compliance.find((entry) => entry.body === 'police')).toMatchObject({ onTime: 2, late: 1, missing: 14 });
@@ -249,5 +250,51 @@ describe('reportingCompliance', () => {
   it('gives nothing for a plan without a reporting duty', () => {
     const { reporting: _, ...plan } = baDinh;
     expect(reportingCompliance(plan as Plan, reportsOf([report('police', 'monthly', '2021-05', '2021-06-01T09:00:00+07:00')]), new Date(tenthOfJune), isWithin)).toEqual([]);
+  });
+});
+
+describe('reportingCompliance per body and area (ADR 0010, 10)', () => {
+  // Each ward's People's Committee reports monthly for its own ward; police once for the district.
+  const wardDuty = withReporting({ from: ['police', 'ubnd-phuong'], eachArea: { 'ubnd-phuong': 'ward' } });
+  const tenthOfJune = '2021-06-10T00:00:00+07:00';
+  const wardRow = (rows: ReturnType<typeof complianceOf>, ward: string) => rows.find((row) => row.body === 'ubnd-phuong' && row.area === ward)!;
+
+  it('has one row per ward for the ward committees, named, and one for police, in the plan’s order', () => {
+    const rows = complianceOf(wardDuty, [], tenthOfJune);
+    expect(rows).toHaveLength(1 + 14);
+    expect(rows[0]).toMatchObject({ body: 'police', area: 'hn-ba-dinh' });
+    expect(rows.slice(1).every((row) => row.body === 'ubnd-phuong')).toBe(true);
+    expect(new Set(rows.slice(1).map((row) => row.area)).size).toBe(14);
+    expect(wardRow(rows, 'hn-ba-dinh-kim-ma')).toMatchObject({ areaName: { vi: 'Phường Kim Mã', en: 'Kim Ma ward' }, due: 5, missing: 5 });
+  });
+
+  it("counts one ward's report for that ward only: the 13 others have not reported", () => {
+    // Given Kim Mã's committee reporting May on time, and no other ward
+    const events = [report('ubnd-phuong', 'monthly', '2021-05', '2021-06-03T09:00:00+07:00', { areaCode: 'hn-ba-dinh-kim-ma' })];
+    // When the committee looks on 10 June
+    const rows = complianceOf(wardDuty, events, tenthOfJune);
+    // Then Kim Mã is on time for May, and every other ward is missing May
+    expect(wardRow(rows, 'hn-ba-dinh-kim-ma')).toMatchObject({ onTime: 1, missing: 4 });
+    const missingMay = rows.filter((row) => row.body === 'ubnd-phuong' && row.missingPeriods.includes('monthly:2021-05')).map((row) => row.area);
+    expect(missingMay).toHaveLength(13);
+    expect(missingMay).not.toContain('hn-ba-dinh-kim-ma');
+  });
+
+  it("a report the ward committees send for the whole district meets no ward's duty", () => {
+    const rows = complianceOf(wardDuty, [report('ubnd-phuong', 'monthly', '2021-05', '2021-06-03T09:00:00+07:00', { areaCode: 'hn-ba-dinh' })], tenthOfJune);
+    expect(rows.filter((row) => row.body === 'ubnd-phuong' && row.onTime > 0)).toEqual([]);
+  });
+
+  it('lists the wards from the registry when given, for a plan that does not declare them', () => {
+    const rows = reportingCompliance({ ...wardDuty, areas: [] }, new Map(), new Date(tenthOfJune), isWithin, (area, level, on) => areas.below(area, level, on));
+    expect(rows.filter((row) => row.body === 'ubnd-phuong')).toHaveLength(14);
+  });
+
+  it('the demo plan makes each of the 14 ward committees report for its ward', () => {
+    expect(baDinh.reporting?.eachArea).toEqual({ 'ubnd-phuong': 'ward' });
+    const rows = complianceOf(baDinh, [], tenthOfJune);
+    expect(rows.filter((row) => row.body === 'ubnd-phuong').map((row) => row.area).sort()).toEqual(
+      baDinh.areas.filter((area) => area.level === 'ward').map((area) => area.code).sort(),
+    );
   });
 });

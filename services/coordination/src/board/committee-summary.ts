@@ -1,5 +1,7 @@
 import type { Plan } from '@lienganh/contracts';
 import { referralFunnel, type ReferralFunnel } from '../referrals/referral-funnel.js';
+import { planBacklog, type BodyBacklog } from '../deadlines/backlog.js';
+import type { DeadlineBook } from '../deadlines/deadline-book.js';
 import type { AgencyRegistry } from '../registry/agency-registry.js';
 import type { AreaRegistry } from '../registry/area-registry.js';
 import { reportingCompliance, type BodyCompliance } from '../reporting/report-compliance.js';
@@ -34,8 +36,12 @@ export interface PlanSummary {
   areas: { code: string; name: { vi: string; en: string }; targets: { id: string; events: number }[] }[];
   /** Referrals made in the plan's area and period, by the furthest stages they reached. */
   referrals: ReferralFunnel;
-  /** Periodic reports due so far under the plan's reporting duty. */
+  /** Periodic reports due so far under the plan's reporting duty, per body and area it reports for. */
   reporting: BodyCompliance[];
+  /** When the plan's deadlines started to raise alerts: the later of its import and its `alertsFrom` (ADR 0010, 8). */
+  alertsFrom?: string;
+  /** Per body, the duties missed before that (before import): shown here, never alerted; most missed first. */
+  backlog: BodyBacklog[];
 }
 
 export interface CommitteeInputs {
@@ -44,6 +50,7 @@ export interface CommitteeInputs {
   areas: AreaRegistry;
   referrals: ReadonlyMap<string, ReferralRecord>;
   reports: ReadonlyMap<string, ReportRecord>;
+  deadlines: DeadlineBook;
 }
 
 export function committeeSummary(inputs: CommitteeInputs, now: Date): CommitteeOverview {
@@ -113,6 +120,8 @@ function planSummary(plan: Plan, inputs: CommitteeInputs, now: Date): PlanSummar
       const day = vietnamDate(referral.made);
       return day >= plan.period.start && day <= plan.period.end;
     }),
-    reporting: reportingCompliance(plan, inputs.reports, now, (area, ancestor) => areas.isWithin(area, ancestor)),
+    reporting: reportingCompliance(plan, inputs.reports, now, (area, ancestor) => areas.isWithin(area, ancestor), (area, level, on) => areas.below(area, level, on)),
+    ...(inputs.deadlines.alertsStart(plan.id) ? { alertsFrom: inputs.deadlines.alertsStart(plan.id) } : {}),
+    backlog: planBacklog(plan.id, inputs.deadlines.deadlines.values(), inputs, now),
   };
 }

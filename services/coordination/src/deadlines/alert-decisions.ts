@@ -15,16 +15,25 @@ const DAY_MS = 86_400_000;
 export const alertId = (deadlineId: string, kind: AlertKind, leadDays?: number) => `${deadlineId}:${kind}${leadDays ? `:${leadDays}` : ''}`;
 
 /**
+ * Due before its plan's alerts start (before the plan was imported, or before its `alertsFrom`):
+ * a backlog item, shown on the board per body, never alerted (ADR 0010, 8). Data, not the clock:
+ * replay decides the same.
+ */
+export const isBacklog = (deadline: Pick<DeadlineRecord, 'dueAt' | 'alertsFrom'>) =>
+  deadline.alertsFrom !== undefined && Date.parse(deadline.dueAt) < Date.parse(deadline.alertsFrom);
+
+/**
  * Pure: the alerts a deadline calls for at `now`, given those already raised.
  * - approaching: at each configured lead time before the due time (only the nearest one if
  *   several have passed, e.g. after a downtime);
  * - overdue: once the due time passes unmet; escalated: once it has been overdue longer than
  *   the threshold (to the committee); each once;
  * - resolved: once the awaited event has arrived, late or not, if anything had been raised.
- * A deadline met before any alert gives none.
+ * A deadline met before any alert gives none; a backlog deadline (due before its plan's alerts
+ * start) gives none at all.
  */
 export function decideAlerts(deadline: DeadlineRecord, rules: Pick<DeadlineRules, 'approachingDays' | 'escalateAfterDays'>, now: Date): AlertDecision[] {
-  if (deadline.cancelled) return [];
+  if (deadline.cancelled || isBacklog(deadline)) return [];
   const raised = new Set(deadline.raised);
   const decide = (kind: AlertKind, leadDays?: number): AlertDecision[] => {
     const id = alertId(deadline.id, kind, leadDays);

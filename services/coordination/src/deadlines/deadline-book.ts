@@ -1,5 +1,5 @@
 import type { BusEvent, DeadlineRules, Plan } from '@lienganh/contracts';
-import { findReport, periodsOf } from '../reporting/report-compliance.js';
+import { findReport, periodsOf, reportingDutyUnits, type AreasBelow } from '../reporting/report-compliance.js';
 import type { ReportRecord } from '../store/coordination-store.js';
 import { isEarlier, vietnamDate } from '../targets/target-tally.js';
 
@@ -26,6 +26,13 @@ export interface DeadlineRecord {
   since?: string;
   /** A recurring duty: the cadence target that shows it done, and the period (`2021-05`, `2021-Q2`…). */
   duty?: { targetId: string; period: string };
+  /**
+   * When alerts about it may start: the later of its plan's import (the `time` of the
+   * `plan.published` event) and the plan's `alertsFrom`. A deadline due before it is backlog:
+   * counted on the board per body, never alerted (ADR 0010, 8). Absent when not known (a record
+   * kept by an earlier version): alerts as before.
+   */
+  alertsFrom?: string;
   /** Alerts raised, by alert id (`<deadline id>:<kind>[:<lead days>]`), from coordination's stream. */
   raised: string[];
 }
@@ -53,58 +60,81 @@ export class DeadlineBook {
   private readonly earlyAlerts = new Map<string, string[]>();
   /** hotspotId → the open patrol deadline. */
   private readonly openPatrols = new Map<string, string>();
+  /** planId → when its alerts start (`DeadlineRecord.alertsFrom`). */
+  private readonly alertStarts = new Map<string, string>();
+  /** planId → body → the areas it reports for, one by one (`reporting.eachArea`). */
+  private readonly reportAreas = new Map<string, Map<string, string[]>>();
   /** Ids of deadlines changed since the last `takeChanged`. */
   private changed = new Set<string>();
 
   constructor(private readonly plans: () => Iterable<Plan>, private readonly isWithin: (area: string, ancestor: string) => boolean) {}
 
-  /** A plan's own deadlines: tasks with a due date, and every periodic report it asks for. */
-  addPlan(plan: Plan, reports: ReadonlyMap<string, ReportRecord>): void {
+  /**
+   * A plan's own deadlines: tasks with a due date, each period of every cadence target, and every
+   * periodic report it asks for. `publishedAt` is the `time` of the plan's `plan.published` event:
+   * with the plan's `alertsFrom`, it says from when its deadlines raise alerts (ADR 0010, 8), so
+   * that replay decides as live processing did. `areasBelow` lists the areas a body reports for
+   * one by one (`reporting.eachArea`); the plan's own `areas` without it.
+   */
+  addPlan(plan: Plan, reports: ReadonlyMap<string, ReportRecord>, context: { publishedAt?: string; areasBelow?: AreasBelow } = {}): void {
+    const alertsFrom = alertsStartOf(plan, context.publishedAt);
+    if (alertsFrom && !this.alertStarts.has(plan.id)) this.alertStarts.set(plan.id, alertsFrom);
     for (const task of plan.tasks) {
       if (task.due) this.open({ id: `task:${plan.id}:${task.id}`, kind: 'task', agency: task.lead, areaCode: task.area ?? plan.area, dueAt: endOfDay(task.due), refId: task.id, planId: plan.id });
-      if (task.recurrence) this.openDuties(plan, task);
     }
+    this.openDuties(plan);
     if (!plan.reporting) return;
-    const bodies = plan.reporting.from ?? [...new Set(plan.tasks.flatMap((task) => [task.lead, ...task.supporting]))].filter((body) => body !== plan.reporting!.to);
+    const units = reportingDutyUnits(plan, this.isWithin, context.areasBelow);
+    const perArea = new Map<string, string[]>();
+    for (const unit of units) if (unit.perArea) perArea.set(unit.body, [...(perArea.get(unit.body) ?? []), unit.area]);
+    if (perArea.size > 0 && !this.reportAreas.has(plan.id)) this.reportAreas.set(plan.id, perArea);
     for (const cadence of plan.reporting.cadences) {
       for (const period of periodsOf(cadence, plan.period.start, plan.period.end)) {
-        for (const body of bodies) {
+        for (const { body, area, perArea: byArea } of units) {
           const deadline = this.open({
-            id: `report:${plan.id}:${body}:${cadence}:${period.key}`,
+            id: reportDeadlineId(plan.id, body, cadence, period.key, byArea ? area : undefined),
             kind: 'periodic-report',
             agency: body,
-            areaCode: plan.area,
+            areaCode: area,
             dueAt: endOfDay(addDays(period.end, plan.reporting.dueDays)),
             refId: `${cadence}:${period.key}`,
             planId: plan.id,
           });
-          const report = deadline && findReport(reports, { body, cadence, period: period.key, area: plan.area }, this.isWithin);
+          const report = deadline && findReport(reports, { body, cadence, period: period.key, area }, this.isWithin);
           if (report) this.meet(deadline!.id, report.submittedAt);
         }
       }
     }
   }
 
+  /** When the alerts of a plan start (the later of its import and its `alertsFrom`); undefined when not known. */
+  alertsStart(planId: string): string | undefined {
+    return this.alertStarts.get(planId);
+  }
+
   /**
-   * A recurring task owes something every period; where one of its targets counts periods (a
-   * cadence measure, e.g. a publication every month), each period of that target is a deadline,
-   * met once the target counts the period. Other recurring duties are reports, which the
-   * reporting duty's deadlines cover.
+   * Every cadence target (a publication every month…) owes something each period: each period is
+   * a deadline, met once the target counts the period, whether or not a recurring task names the
+   * target. It is owed by the lead of the first recurring task that names the target (the id
+   * names that task, as it always has), else by the target's agency; one deadline per target and
+   * period, however many tasks name it. Other recurring duties are reports, which the reporting
+   * duty's deadlines cover.
    */
-  private openDuties(plan: Plan, task: Plan['tasks'][number]): void {
-    for (const targetId of task.targets) {
-      const measure = plan.targets.find((target) => target.id === targetId)?.measure;
-      if (measure?.kind !== 'cadence') continue;
+  private openDuties(plan: Plan): void {
+    for (const target of plan.targets) {
+      const { measure } = target;
+      if (measure.kind !== 'cadence') continue;
+      const task = plan.tasks.find((entry) => entry.recurrence && entry.targets.includes(target.id));
       for (const period of periodsOf(CADENCE_OF[measure.every], plan.period.start, plan.period.end)) {
         this.open({
-          id: `duty:${plan.id}:${task.id}:${targetId}:${period.key}`,
+          id: task ? `duty:${plan.id}:${task.id}:${target.id}:${period.key}` : `cadence:${plan.id}:${target.id}:${period.key}`,
           kind: 'task',
-          agency: task.lead,
-          areaCode: task.area ?? plan.area,
+          agency: task?.lead ?? target.agency,
+          areaCode: task?.area ?? measure.area ?? plan.area,
           dueAt: endOfDay(period.end),
-          refId: `${task.id}:${period.key}`,
+          refId: `${task?.id ?? target.id}:${period.key}`,
           planId: plan.id,
-          duty: { targetId, period: period.key },
+          duty: { targetId: target.id, period: period.key },
         });
       }
     }
@@ -157,12 +187,15 @@ export class DeadlineBook {
     for (const record of records) this.deadlines.set(record.id, record);
     for (const record of records) {
       if (record.kind === 'hotspot-patrol' && !record.metAt && !record.cancelled) this.openPatrols.set(record.refId, record.id);
+      // The plan's import time is not in the stored plan: its deadlines keep when its alerts start.
+      if (record.alertsFrom) this.alertStarts.set(record.planId, record.alertsFrom);
     }
   }
 
   private open(deadline: Omit<DeadlineRecord, 'raised'>): DeadlineRecord | undefined {
     if (this.deadlines.has(deadline.id)) return undefined;
-    const record: DeadlineRecord = { ...deadline, raised: this.earlyAlerts.get(deadline.id) ?? [] };
+    const alertsFrom = this.alertStarts.get(deadline.planId);
+    const record: DeadlineRecord = { ...deadline, ...(alertsFrom ? { alertsFrom } : {}), raised: this.earlyAlerts.get(deadline.id) ?? [] };
     this.earlyAlerts.delete(deadline.id);
     this.deadlines.set(record.id, record);
     this.changed.add(record.id);
@@ -227,7 +260,11 @@ export class DeadlineBook {
     const data = event.data as { reportingBody: string; areaCode: string; cadence: string; period: string };
     if (data.cadence === 'ad-hoc') return;
     for (const plan of this.plans()) {
-      if (this.isWithin(data.areaCode, plan.area)) this.meet(`report:${plan.id}:${data.reportingBody}:${data.cadence}:${data.period}`, event.time);
+      if (!this.isWithin(data.areaCode, plan.area)) continue;
+      const areas = this.reportAreas.get(plan.id)?.get(data.reportingBody);
+      // A body that reports per area meets only the duty of the area its report is for (or is below).
+      if (!areas) this.meet(reportDeadlineId(plan.id, data.reportingBody, data.cadence, data.period), event.time);
+      else for (const area of areas) if (this.isWithin(data.areaCode, area)) this.meet(reportDeadlineId(plan.id, data.reportingBody, data.cadence, data.period, area), event.time);
     }
   }
 
@@ -285,6 +322,20 @@ export class DeadlineBook {
   }
 }
 
+
+/**
+ * `report:<plan>:<body>:<cadence>:<period>`, or for a body that reports per area
+ * (`reporting.eachArea`) `report:<plan>:<body>:<area>:<cadence>:<period>`.
+ */
+export const reportDeadlineId = (planId: string, body: string, cadence: string, period: string, area?: string) =>
+  area ? `report:${planId}:${body}:${area}:${cadence}:${period}` : `report:${planId}:${body}:${cadence}:${period}`;
+
+/** The later of the plan's import and the start (Vietnam time) of its `alertsFrom` day; undefined when neither is known. */
+export function alertsStartOf(plan: Pick<Plan, 'alertsFrom'>, publishedAt?: string): string | undefined {
+  const from = plan.alertsFrom ? `${plan.alertsFrom}T00:00:00+07:00` : undefined;
+  if (!publishedAt || !from) return publishedAt ?? from;
+  return Date.parse(from) > Date.parse(publishedAt) ? from : publishedAt;
+}
 
 /** The last instant of a day in Vietnam (UTC+7), as an ISO time with its offset. */
 export const endOfDay = (date: string) => `${date}T23:59:59+07:00`;

@@ -1,10 +1,9 @@
 import { coordinationDeadlineApproaching, coordinationDeadlineEscalated, coordinationDeadlineOverdue, coordinationDeadlineResolved } from '@lienganh/contracts';
-import { isTaskDone } from '../board/committee-view.js';
-import { targetKey } from '../board/coordination-state.js';
 import type { Clock } from '../http/tokens.js';
 import type { CoordinationProjector } from '../projection/coordination-projector.js';
 import type { CoordinationPublisher } from '../publishing/coordination-publisher.js';
-import { decideAlerts, type AlertDecision } from './alert-decisions.js';
+import { decideAlerts, isBacklog, type AlertDecision } from './alert-decisions.js';
+import { isTaskDeadlineDone } from './backlog.js';
 import type { AlertKind } from './deadline-book.js';
 
 const DEFINITIONS = {
@@ -68,15 +67,11 @@ export class DeadlineEngine {
     const decisions: AlertDecision[] = [];
     for (const deadline of deadlines.deadlines.values()) {
       const plan = state.plans.get(deadline.planId);
-      if (!plan) continue;
+      // Due before the plan's alerts start (its import, its alertsFrom): backlog, never alerted.
+      if (!plan || isBacklog(deadline)) continue;
       // A task is met when its targets are (a duty when its target counts the period); that
       // depends on the clock and the tallies, so it is judged here.
-      const done =
-        deadline.kind === 'task' &&
-        !deadline.metAt &&
-        (deadline.duty
-          ? state.targets.get(targetKey(plan.id, deadline.duty.targetId))?.tally.numeratorValues.has(deadline.duty.period)
-          : isTaskDone(state, areas, plan.id, deadline.refId, now));
+      const done = deadline.kind === 'task' && !deadline.metAt && isTaskDeadlineDone(deadline, state, areas, now);
       const judged = done ? { ...deadline, metAt: now.toISOString() } : deadline;
       for (const decision of decideAlerts(judged, plan.deadlines, now)) if (!this.published.has(decision.id)) decisions.push(decision);
     }

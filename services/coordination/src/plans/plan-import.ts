@@ -1,4 +1,5 @@
 import { ContractError, coordinationPlanPublished, validatePlan, type Plan } from '@lienganh/contracts';
+import { systemClock, type Clock } from '../http/tokens.js';
 import type { CoordinationProjector } from '../projection/coordination-projector.js';
 import { checkPlanReferences } from '../registry/plan-registration.js';
 import type { CoordinationPublisher } from '../publishing/coordination-publisher.js';
@@ -21,13 +22,15 @@ export class PlanNotVisibleError extends Error {
 /**
  * Imports a plan: schema, catalog and registry problems are listed together (a
  * `ContractError`, nothing stored); a valid plan is published on coordination's stream and
- * the call returns once the board shows it.
+ * the call returns once the board shows it. The event's `time`, from the service's clock, is
+ * when the plan was imported: deadlines that had passed by then raise no alert (ADR 0010, 8).
  */
 export class PlanImport {
   constructor(
     private readonly projector: CoordinationProjector,
     private readonly publisher: CoordinationPublisher,
     private readonly visibleWithinMs = 30_000,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async import(document: unknown): Promise<PlanImported> {
@@ -39,7 +42,7 @@ export class PlanImport {
       areas: plan.areas.filter((entry) => !areas.has(entry.code)).map((entry) => entry.code),
     };
     const visible = this.projector.whenPlanCommitted(plan.id);
-    await this.publisher.publish(coordinationPlanPublished, plan, { id: `plan-published-${plan.id}` });
+    await this.publisher.publish(coordinationPlanPublished, plan, { id: `plan-published-${plan.id}`, time: this.clock.now() });
     await withTimeout(visible, this.visibleWithinMs);
     return { planId: plan.id, registered };
   }

@@ -66,7 +66,7 @@ export class CoordinationProjection {
     if (event.type === coordinationPlanPublished.type) {
       const plan = event.data as Plan;
       if (!this.state.plans.has(plan.id)) {
-        this.addPlan(plan);
+        this.addPlan(plan, event.time);
         return { plan, targets: [] };
       }
     }
@@ -148,10 +148,11 @@ export class CoordinationProjection {
     };
   }
 
-  private addPlan(plan: Plan): void {
+  /** `publishedAt`: the `time` of the plan's `plan.published` event, from when its deadlines alert (ADR 0010, 8). */
+  private addPlan(plan: Plan, publishedAt?: string): void {
     registerPlan(plan, this.agencies, this.areas);
     addPlan(this.state, plan, this.areas);
-    this.deadlines.addPlan(plan, this.reports);
+    this.deadlines.addPlan(plan, this.reports, { publishedAt, areasBelow: (area, level, on) => this.areas.below(area, level, on) });
   }
 
   /** The deadline book keeps its own list of what changed; it joins the next commit. */

@@ -65,8 +65,49 @@ export function findReport(
   return earliest;
 }
 
+/** The areas of `level` below `ancestor` that exist on `on` (`AreaRegistry.below`). */
+export type AreasBelow = (ancestor: string, level: Plan['areas'][number]['level'], on: string) => readonly { code: string; name?: { vi: string; en: string } }[];
+
+/** One body's duty to report for one area: the plan's, or (`reporting.eachArea`) one area of a level below it. */
+export interface ReportingDutyUnit {
+  body: string;
+  area: string;
+  /** The area's name, for a duty per area (from the registry, or the plan's `areas`). */
+  areaName?: { vi: string; en: string };
+  /** Owed once per area of a level below the plan's: a report from another of those areas does not meet it. */
+  perArea: boolean;
+}
+
+/** Who owes reports under a plan: `reporting.from`, or every body with a task but the one reports go to. */
+export function reportingBodies(plan: Plan): string[] {
+  if (!plan.reporting) return [];
+  const { from, to } = plan.reporting;
+  return from ?? [...new Set(plan.tasks.flatMap((task) => [task.lead, ...task.supporting]))].filter((body) => body !== to);
+}
+
+/**
+ * Every (body, area) that owes a report each period, in the plan's order of bodies: a body owes
+ * one for the plan's area, or, when `reporting.eachArea` names it, one for each area of that level
+ * below the plan's area existing on the first day of the period (ward committees: one per ward).
+ * Without `areasBelow` (a registry), the plan's own `areas` of that level are used.
+ */
+export function reportingDutyUnits(plan: Plan, isWithin: (area: string, ancestor: string) => boolean, areasBelow?: AreasBelow): ReportingDutyUnit[] {
+  const eachArea = plan.reporting?.eachArea ?? {};
+  return reportingBodies(plan).flatMap((body): ReportingDutyUnit[] => {
+    const level = eachArea[body];
+    if (!level) return [{ body, area: plan.area, perArea: false }];
+    const areas = areasBelow
+      ? areasBelow(plan.area, level, plan.period.start)
+      : plan.areas.filter((area) => area.level === level && area.code !== plan.area && isWithin(area.code, plan.area));
+    return areas.map((area) => ({ body, area: area.code, ...(area.name ? { areaName: area.name } : {}), perArea: true }));
+  });
+}
+
 export interface BodyCompliance {
   body: string;
+  /** The area the body reports for: the plan's, or one area below it for a duty per area (`reporting.eachArea`). */
+  area: string;
+  areaName?: { vi: string; en: string };
   /** Reports whose due date has passed. */
   due: number;
   onTime: number;
@@ -76,15 +117,20 @@ export interface BodyCompliance {
   missingPeriods: string[];
 }
 
+/**
+ * Per body, and per area where the plan asks a body to report for each area below its own
+ * (`reporting.eachArea`): the reports due so far, on time, late and missing. A report counts
+ * for the area it names and the areas above it: one ward's report never meets another ward's duty.
+ */
 export function reportingCompliance(
   plan: Plan,
   reports: ReadonlyMap<string, ReportRecord>,
   now: Date,
   isWithin: (area: string, ancestor: string) => boolean,
+  areasBelow?: AreasBelow,
 ): BodyCompliance[] {
   if (!plan.reporting) return [];
   const { cadences, dueDays } = plan.reporting;
-  const bodies = plan.reporting.from ?? [...new Set(plan.tasks.flatMap((task) => [task.lead, ...task.supporting]))].filter((body) => body !== plan.reporting!.to);
   const duePeriods = cadences.flatMap((cadence) =>
     periodsOf(cadence, plan.period.start, plan.period.end)
       .map((period) => ({ cadence, ...period, dueAt: endOfDay(addDays(period.end, dueDays)) }))
@@ -92,10 +138,10 @@ export function reportingCompliance(
   );
   // Oldest first across cadences (a period's end, then the plan's order of cadences): what `missingPeriods` promises.
   duePeriods.sort((a, b) => (a.end < b.end ? -1 : a.end > b.end ? 1 : 0));
-  return bodies.map((body) => {
-    const compliance: BodyCompliance = { body, due: duePeriods.length, onTime: 0, late: 0, missing: 0, missingPeriods: [] };
+  return reportingDutyUnits(plan, isWithin, areasBelow).map(({ body, area, areaName }) => {
+    const compliance: BodyCompliance = { body, area, ...(areaName ? { areaName } : {}), due: duePeriods.length, onTime: 0, late: 0, missing: 0, missingPeriods: [] };
     for (const period of duePeriods) {
-      const report = findReport(reports, { body, cadence: period.cadence, period: period.key, area: plan.area }, isWithin);
+      const report = findReport(reports, { body, cadence: period.cadence, period: period.key, area }, isWithin);
       if (!report) {
         compliance.missing++;
         compliance.missingPeriods.push(`${period.cadence}:${period.key}`);

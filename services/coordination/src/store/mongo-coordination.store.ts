@@ -124,6 +124,7 @@ const deadlineSchema = new Schema<DeadlineDocument>(
     cancelled: { type: Boolean },
     since: text,
     duty: { type: new Schema({ targetId: text, period: text }, { _id: false }), default: undefined },
+    alertsFrom: text,
     raised: texts,
   },
   options,
