@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { benchCommand } from './commands/bench.command.js';
 import { catalogCommand } from './commands/catalog.command.js';
+import { checkCommand } from './commands/check.command.js';
 import { docsCommand } from './commands/docs.command.js';
 import { natsCommand } from './commands/nats.command.js';
 import { planCommand } from './commands/plan.command.js';
@@ -16,7 +17,7 @@ const program = new Command('lienganh')
   .configureOutput({ outputError: (text, write) => write(text) })
   .showHelpAfterError('(run with --help for usage)');
 
-for (const command of [catalogCommand(), docsCommand(), startCommand(), natsCommand(), simulateCommand(), planCommand(), reportCommand(), replayCommand(), benchCommand()]) program.addCommand(command);
+for (const command of [catalogCommand(), docsCommand(), startCommand(), natsCommand(), simulateCommand(), planCommand(), reportCommand(), replayCommand(), benchCommand(), checkCommand()]) program.addCommand(command);
 inheritSettings(program);
 
 /** addCommand() does not pass on exitOverride and output settings, at any depth; usage errors must exit 2. */

@@ -77,6 +77,12 @@ export function describeDifference(difference: Difference): string {
   ].filter(Boolean);
   return (
     `seed ${difference.seed}: ${difference.figure} differs (${where.join(', ')}): ` +
-    `board ${JSON.stringify(difference.board)}, oracle ${JSON.stringify(difference.oracle)}${difference.note ? ` — ${difference.note}` : ''}`
+    `board ${shown(difference.board)}, oracle ${shown(difference.oracle)}${difference.note ? ` — ${difference.note}` : ''}`
   );
+}
+
+/** A value as JSON, cut short: a snapshot difference can be a whole record. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? 'undefined';
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
