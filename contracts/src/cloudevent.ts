@@ -55,6 +55,34 @@ export function provenanceProblem(event: Pick<BusEvent, 'type' | 'source'>, nats
   return undefined;
 }
 
+/**
+ * The dates an event may carry (ADR 0010, rule 11): the plans the board measures start in this
+ * century, and a fact cannot have happened tomorrow. The lower bound is a fixed date, so an old
+ * but valid event stays valid on every replay; the upper bound moves with the receiving service's
+ * clock, so it is checked where an event is received (`timeProblem`), never by `parseEvent`.
+ */
+export const EARLIEST_EVENT_TIME = '2000-01-01T00:00:00Z';
+/** How far ahead of the receiving service's clock an event's `time` may be: a day (clocks and time zones disagree). */
+export const MAX_EVENT_TIME_AHEAD_MS = 24 * 60 * 60 * 1000;
+const EARLIEST_EVENT_TIME_MS = Date.parse(EARLIEST_EVENT_TIME);
+const TOO_EARLY = `must be ${EARLIEST_EVENT_TIME} or later (events before 2000 are refused)`;
+
+/**
+ * Why an event's `time` cannot be taken by a service whose clock reads `nowMs` (ms since the
+ * epoch), or undefined when it can: before 2000-01-01, or more than a day after `nowMs`. Pure:
+ * ingestion passes its clock, a consumer the time the stream stored the message (so that a
+ * replay decides what the live consumer decided).
+ */
+export function timeProblem(time: string, nowMs: number): string | undefined {
+  const at = Date.parse(time);
+  if (Number.isNaN(at)) return 'must be an RFC 3339 timestamp, e.g. 2021-05-04T09:30:00+07:00';
+  if (at < EARLIEST_EVENT_TIME_MS) return TOO_EARLY;
+  if (at > nowMs + MAX_EVENT_TIME_AHEAD_MS) {
+    return `must not be more than 24 hours after the receiving service's clock (${new Date(nowMs).toISOString()}): a fact cannot have happened in the future`;
+  }
+  return undefined;
+}
+
 export function dataschemaFor(type: string): string {
   return `${DATASCHEMA_PREFIX}${type}`;
 }
@@ -65,10 +93,13 @@ const Envelope = z.strictObject({
   type: z.string().min(1).max(200),
   source: z.string().regex(SOURCE, 'must name the emitting agency, e.g. /pcmd/police or /pcmd/police/cap-quan-ba-dinh'),
   subject: z.string().min(1).max(200),
-  time: z.iso.datetime({
-    offset: true,
-    error: (issue) => (issue.input === undefined ? 'is required' : 'must be an RFC 3339 timestamp, e.g. 2021-05-04T09:30:00+07:00'),
-  }),
+  time: z.iso
+    .datetime({
+      offset: true,
+      error: (issue) => (issue.input === undefined ? 'is required' : 'must be an RFC 3339 timestamp, e.g. 2021-05-04T09:30:00+07:00'),
+    })
+    // A malformed time has its issue above; only a well-formed one is compared.
+    .refine((time) => !(Date.parse(time) < EARLIEST_EVENT_TIME_MS), TOO_EARLY),
   datacontenttype: z.literal(DATA_CONTENT_TYPE).default(DATA_CONTENT_TYPE),
   dataschema: z.string().max(300).optional(),
   data: z.unknown(),

@@ -5,6 +5,7 @@ import {
   encodeBinary,
   encodeHeaderValue,
   encodeStructured,
+  eventKey,
   policeHotspotReported,
 } from '@lienganh/contracts';
 
@@ -16,10 +17,11 @@ const event = buildEvent(policeHotspotReported, policeHotspotReported.example, {
 const encoder = new TextEncoder();
 
 describe('binary content mode', () => {
-  it('puts every attribute in a ce- header, the data in the body and the id in Nats-Msg-Id', () => {
+  it('puts every attribute in a ce- header, the data in the body and the identity (source + id) in Nats-Msg-Id', () => {
     const { headers, data } = encodeBinary(event);
     expect(headers).toEqual({
-      'Nats-Msg-Id': 'evt-hotspot-1',
+      // base64url(SHA-256("/pcmd/police evt-hotspot-1")), as the AsyncAPI document tells direct producers
+      'Nats-Msg-Id': '66HMle_9hhwgJma4hhS_WWQd1l33cQuy3eEvsFRb7Vo',
       'content-type': 'application/json',
       'ce-specversion': '1.0',
       'ce-id': 'evt-hotspot-1',
@@ -73,7 +75,7 @@ describe('structured content mode', () => {
   it('round-trips the whole event in the body', () => {
     const { headers, data } = encodeStructured(event);
     expect(headers['content-type']).toBe('application/cloudevents+json; charset=utf-8');
-    expect(headers['Nats-Msg-Id']).toBe(event.id);
+    expect(headers['Nats-Msg-Id']).toBe(eventKey(event));
     expect(decodeNatsMessage(headers, data)).toEqual(event);
   });
 

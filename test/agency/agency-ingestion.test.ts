@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildEvent, decodeNatsMessage, policeCaseOpened, policeInspectionCompleted, STREAMS, type BusEvent } from '@lienganh/contracts';
+import { buildEvent, decodeNatsMessage, eventKey, policeCaseOpened, policeInspectionCompleted, STREAMS, type BusEvent } from '@lienganh/contracts';
 import { startAgencyService, type RunningAgencyService } from '@lienganh/platform';
 import { policeService } from '@lienganh/police';
 import { startNatsFixture, type NatsFixture } from '../support/nats.js';
@@ -57,7 +57,8 @@ describe('police service ingestion', () => {
     expect(message!.header.get('ce-source')).toBe('/pcmd/police');
     expect(message!.header.get('ce-specversion')).toBe('1.0');
     expect(message!.header.get('content-type')).toBe('application/json');
-    expect(message!.header.get('Nats-Msg-Id')).toBe(sent.id);
+    // The event's identity, source + id (ADR 0010): another source's event with the same id is another message.
+    expect(message!.header.get('Nats-Msg-Id')).toBe(eventKey({ source: '/pcmd/police', id: sent.id }));
     expect(JSON.parse(message!.string())).toEqual(policeInspectionCompleted.example);
     expect(decodeNatsMessage(message!.header, message!.data).id).toBe(sent.id);
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Parser } from '@asyncapi/parser';
-import { buildAsyncApiDocument, catalog, catalogJsonSchemas, dataschemaFor, eventJsonSchema, type JsonSchema } from '@lienganh/contracts';
+import { buildAsyncApiDocument, catalog, catalogJsonSchemas, dataschemaFor, eventJsonSchema, eventKey, type JsonSchema } from '@lienganh/contracts';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
@@ -107,7 +107,8 @@ describe('AsyncAPI document', () => {
     expect(payload(example.payload) || payload.errors).toBe(true);
     expect(example.headers['ce-type']).toBe(type);
     expect(example.headers['ce-dataschema']).toBe(dataschemaFor(type));
-    expect(example.headers['ce-id']).toBe(example.headers['Nats-Msg-Id']);
+    // The message id is the event's identity, source + id, as the document tells producers to compute it.
+    expect(example.headers['Nats-Msg-Id']).toBe(eventKey({ source: example.headers['ce-source']!, id: example.headers['ce-id']! }));
     expect(example.payload).toEqual(definition.example);
     // A header set naming another type is refused by the per-type constants.
     expect(headers({ ...example.headers, 'ce-type': `${type}x` })).toBe(false);

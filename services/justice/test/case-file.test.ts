@@ -28,6 +28,12 @@ describe('case files', () => {
     expect(caseFilesAfter(transferred, prosecuted, tried, late).cases.get(transferred.data.caseId)!.status).toBe('tried');
   });
 
+  it('applies the same id from two police units as two transfers: an event is its source + id', () => {
+    const fromUnitA = buildEvent(policeCaseTransferred, { ...policeCaseTransferred.example, caseId: 'va-a' }, { id: '1001', unit: 'unit-a' });
+    const fromUnitB = buildEvent(policeCaseTransferred, { ...policeCaseTransferred.example, caseId: 'va-b' }, { id: '1001', unit: 'unit-b' });
+    expect([...caseFilesAfter(fromUnitA, fromUnitB, fromUnitB).cases.keys()]).toEqual(['va-a', 'va-b']);
+  });
+
   it('ignores a step for a case never transferred until its transfer comes', () => {
     expect(caseFilesAfter(prosecuted).cases.size).toBe(0);
   });

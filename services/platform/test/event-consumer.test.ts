@@ -1,4 +1,4 @@
-import { buildEvent, decodeNatsMessage, encodeBinary, policeCaseOpened, policeReferralMade, STREAMS, type BusEvent } from '@lienganh/contracts';
+import { buildEvent, decodeNatsMessage, encodeBinary, eventKey, policeCaseOpened, policeReferralMade, STREAMS, type BusEvent } from '@lienganh/contracts';
 import {
   DEAD_LETTER_STREAM,
   DeadLetterHeaders,
@@ -121,7 +121,7 @@ describe('JetStreamEventConsumer', () => {
     expect(header.get(DeadLetterHeaders.originalSequence)).toBe(String(badSeq));
     expect(header.get(DeadLetterHeaders.originalStream)).toBe(STREAM);
     expect(header.get(DeadLetterHeaders.deliveries)).toBe('3');
-    expect(header.get(DeadLetterHeaders.originalMsgId)).toBe(bad.id);
+    expect(header.get(DeadLetterHeaders.originalMsgId)).toBe(eventKey(bad));
     expect(decodeNatsMessage(header, stored!.data)).toEqual(bad); // same data and ce- headers
 
     // Terminated, not redelivered again.
@@ -159,6 +159,36 @@ describe('JetStreamEventConsumer', () => {
     expect(second!.header.get(DeadLetterHeaders.reason)).toContain('data.phone');
     expect(second!.header.get(DeadLetterHeaders.reason)).not.toContain('0912345678');
     await waitFor('the consumer to settle', settled('poison'));
+  });
+
+  it('dead-letters an event dated before 2000 or more than a day after the stream stored it, naming time, without calling the handler', async () => {
+    // What a producer publishing on NATS directly may send (ADR 0010, rule 11); a service's own publisher is checked at ingestion.
+    const event = (id: string, time: string) => ({ ...buildEvent(policeCaseOpened, policeCaseOpened.example, { id }), time });
+    await publish(event('case-9999', '9999-12-31T23:59:59Z'), policeCaseOpened.subject);
+    await publish(event('case-1999', '1999-12-31T23:59:59Z'), policeCaseOpened.subject);
+    await publish(event('case-tomorrow', new Date(Date.now() + 25 * 3_600_000).toISOString()), policeCaseOpened.subject);
+    await publish(event('case-soon', new Date(Date.now() + 23 * 3_600_000).toISOString()), policeCaseOpened.subject);
+    await publish(event('case-2000', '2000-01-01T00:00:00Z'), policeCaseOpened.subject);
+
+    const seen: string[] = [];
+    await startConsumer({ name: 'time-range', filterSubject: 'pcmd.events.police.>', maxDeliveries: 5 }, async (handled) => {
+      seen.push(handled.id);
+    });
+
+    await waitFor('two events handled and three dead letters', async () => seen.length === 2 && (await deadLetters()) === 3);
+    expect(seen).toEqual(['case-soon', 'case-2000']);
+    const firstSeq = (await jsm.streams.info(DEAD_LETTER_STREAM)).state.first_seq;
+    const reasons: string[] = [];
+    for (const seq of [firstSeq, firstSeq + 1, firstSeq + 2]) {
+      const stored = await jsm.streams.getMessage(DEAD_LETTER_STREAM, { seq });
+      reasons.push(`${stored!.header.get('ce-id')}: ${stored!.header.get(DeadLetterHeaders.reason)}`);
+    }
+    expect(reasons).toEqual([
+      expect.stringMatching(/^case-9999: rejected: time must not be more than 24 hours after the receiving service's clock/),
+      'case-1999: undecodable message: time: must be 2000-01-01T00:00:00Z or later (events before 2000 are refused)',
+      expect.stringMatching(/^case-tomorrow: rejected: time must not be more than 24 hours after/),
+    ]);
+    await waitFor('the consumer to settle', settled('time-range'));
   });
 
   it('never runs more than `concurrency` handlers at once', async () => {

@@ -50,6 +50,38 @@ describe('prepareIncoming', () => {
     expect(issuesOf(Array.from({ length: MAX_BATCH_SIZE + 1 }, inspection))[0]!.message).toMatch(/at most 1000 events/);
   });
 
+  it('takes the same id from two units of the agency in one batch: an event is its source + id', () => {
+    const event = inspection();
+    const events = prepareIncoming([{ ...event, source: '/pcmd/police/unit-a' }, { ...event, source: '/pcmd/police/unit-b' }], 'police');
+    expect(events.map((taken) => `${taken.source} ${taken.id}`)).toEqual([`/pcmd/police/unit-a ${event.id}`, `/pcmd/police/unit-b ${event.id}`]);
+  });
+
+  it('refuses a time before 2000 or more than a day after the service clock, naming time, beside other problems', () => {
+    const now = Date.parse('2026-12-05T12:00:00Z');
+    const issuesAt = (body: unknown) => {
+      try {
+        prepareIncoming(body, 'police', undefined, now);
+      } catch (error) {
+        if (error instanceof ContractError) return [...error.issues];
+        throw error;
+      }
+      return [];
+    };
+    const at = (time: string) => ({ ...inspection(), time });
+    expect(issuesAt(at('0000-01-01T00:00:00Z'))).toEqual([{ path: 'time', message: 'must be 2000-01-01T00:00:00Z or later (events before 2000 are refused)' }]);
+    expect(issuesAt(at('1999-12-31T23:59:59Z'))).toEqual([{ path: 'time', message: 'must be 2000-01-01T00:00:00Z or later (events before 2000 are refused)' }]);
+    const future = `must not be more than 24 hours after the receiving service's clock (2026-12-05T12:00:00.000Z): a fact cannot have happened in the future`;
+    expect(issuesAt(at('9999-12-31T23:59:59Z'))).toEqual([{ path: 'time', message: future }]);
+    expect(issuesAt(at('2026-12-06T12:00:01Z'))).toEqual([{ path: 'time', message: future }]);
+    expect(issuesAt([at('2026-12-06T12:00:00Z'), at('2000-01-01T00:00:00Z'), at('2021-05-04T09:30:00+07:00')])).toEqual([]);
+    // Named with the event's other problems, by position, and nothing of the batch taken.
+    const bad = { ...at('9999-01-01T00:00:00Z'), data: { ...policeInspectionCompleted.example, outcome: 'fine' } };
+    expect(issuesAt([inspection(), bad])).toEqual([
+      { path: '[1].data.outcome', message: expect.any(String) },
+      { path: '[1].time', message: future },
+    ]);
+  });
+
   it('refuses what is not an event object', () => {
     expect(issuesOf('hello')).toEqual([{ path: '', message: 'a CloudEvent must be a JSON object' }]);
     expect(issuesOf([42])).toEqual([{ path: '[0]', message: 'a CloudEvent must be a JSON object' }]);

@@ -51,6 +51,16 @@ describe('referral inbox', () => {
     expect(given(made, accepted, delivered, delivered).state.referrals.get('cg-1')!.servicesDelivered).toEqual(['counselling']);
   });
 
+  it('applies the same id from two units as two events: an event is its source + id', () => {
+    const fromUnitA = buildEvent(policeReferralMade, { ...policeReferralMade.example, referralId: 'cg-a' }, { id: '1001', unit: 'unit-a' });
+    const fromUnitB = buildEvent(policeReferralMade, { ...policeReferralMade.example, referralId: 'cg-b' }, { id: '1001', unit: 'unit-b' });
+    const deliveredA = buildEvent(labourReferralServiceDelivered, { referralId: 'cg-a', service: 'counselling' }, { id: '2002', unit: 'unit-a' });
+    const deliveredB = buildEvent(labourReferralServiceDelivered, { referralId: 'cg-a', service: 'loan' }, { id: '2002', unit: 'unit-b' });
+    const { state } = given(fromUnitA, fromUnitB, fromUnitB, deliveredA, deliveredB, deliveredA);
+    expect([...state.referrals.keys()]).toEqual(['cg-a', 'cg-b']);
+    expect(state.referrals.get('cg-a')!.servicesDelivered).toEqual(['counselling', 'loan']);
+  });
+
   it('keeps an answer read before its referral (another replica answered it) and applies it, once, when the referral comes', () => {
     const delivered = buildEvent(labourReferralServiceDelivered, { referralId: 'cg-1', service: 'counselling' });
     const { state } = given(accepted, delivered, accepted, made, delivered);

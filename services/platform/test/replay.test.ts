@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { buildEvent, encodeBinary, MSG_ID_HEADER, policeReferralMade, policeInspectionCompleted, STREAMS, type BusEvent } from '@lienganh/contracts';
+import { buildEvent, encodeBinary, eventKey, MSG_ID_HEADER, policeReferralMade, policeInspectionCompleted, STREAMS, type BusEvent } from '@lienganh/contracts';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { replayEvents } from '../src/consuming/replay.js';
@@ -44,7 +44,7 @@ async function publish(event: BusEvent): Promise<void> {
   const { headers, data } = encodeBinary(event);
   const natsHeadersOf = natsHeaders();
   for (const [name, value] of Object.entries(headers)) if (name !== MSG_ID_HEADER) natsHeadersOf.set(name, value);
-  await jetstream(operator).publish(findSubject(event), data, { headers: natsHeadersOf, msgID: event.id });
+  await jetstream(operator).publish(findSubject(event), data, { headers: natsHeadersOf, msgID: eventKey(event) });
 }
 const findSubject = (event: BusEvent) => (event.type === policeReferralMade.type ? policeReferralMade.subject : policeInspectionCompleted.subject);
 
@@ -81,4 +81,12 @@ it('is refused by the server under a name the permissions do not give the identi
   await expect(replayEvents(labour, STREAM, policeReferralMade.subject, () => undefined, { consumerName: 'labour-peek' })).rejects.toThrow(
     /Permissions Violation for Publish to "\$JS\.API\.CONSUMER\.(DELETE|CREATE)\.PCMD_AGENCY_EVENTS\.labour-peek/,
   );
+});
+
+it('skips, as the durable consumers dead-letter, an event dated more than a day after the stream stored it', async () => {
+  await publish(buildEvent(policeReferralMade, { ...policeReferralMade.example, referralId: 'cg-future' }, { id: 'cg-future', time: '9999-12-31T23:59:59Z' }));
+  await publish(buildEvent(policeReferralMade, { ...policeReferralMade.example, referralId: 'cg-31' }, { id: 'cg-31' }));
+  const ids: string[] = [];
+  expect(await replayEvents(labour, STREAM, policeReferralMade.subject, (event) => ids.push(event.id), { consumerName: REPLAY })).toBe(31);
+  expect(ids.slice(-2)).toEqual(['cg-30', 'cg-31']);
 });

@@ -1,4 +1,4 @@
-import { buildEvent, encodeBinary, getEventDefinition, MSG_ID_HEADER, policeInspectionCompleted, type BusEvent } from '@lienganh/contracts';
+import { buildEvent, encodeBinary, eventKey, getEventDefinition, MSG_ID_HEADER, policeInspectionCompleted, sourceFor, type BusEvent } from '@lienganh/contracts';
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import { BA_DINH_WARDS } from '../simulation/record-generator.js';
 import { Random } from '../simulation/random.js';
@@ -19,6 +19,13 @@ const YEAR_START = Date.parse('2021-01-01T01:00:00Z');
 const YEAR_MS = 364 * 86_400_000;
 
 export const eventId = (prefix: string, index: number) => `kt-${prefix}-${String(index).padStart(7, '0')}`;
+
+/** The unit of police that inspects: every benchmark event's `source`. */
+const UNIT = 'cong-an-quan-ba-dinh';
+const SOURCE = sourceFor('police', UNIT);
+
+/** The identity (`eventKey`, source + id) of benchmark event `index`: what the read models key what they applied on. */
+export const benchEventKey = (prefix: string, index: number) => eventKey({ source: SOURCE, id: eventId(prefix, index) });
 
 type Outcome = 'compliant' | 'violations-found' | 'closed-down';
 
@@ -42,7 +49,7 @@ export function inspectionEvent(prefix: string, index: number, total: number, on
       outcome,
       violations,
     },
-    { id, unit: 'cong-an-quan-ba-dinh', time: new Date(YEAR_START + Math.floor((index / Math.max(total, 1)) * YEAR_MS)) },
+    { id, source: SOURCE, time: new Date(YEAR_START + Math.floor((index / Math.max(total, 1)) * YEAR_MS)) },
   );
 }
 
@@ -65,7 +72,8 @@ export function toWire(event: BusEvent): WireMessage {
     size += name.length + value.length + 4;
     if (name !== MSG_ID_HEADER) headers.set(name, value);
   }
-  return { subject, data: binary.data, headers, msgID: event.id, size };
+  // The message id is the event's identity, source + id (`eventKey`), as the publisher sends it.
+  return { subject, data: binary.data, headers, msgID: binary.headers[MSG_ID_HEADER]!, size };
 }
 
 

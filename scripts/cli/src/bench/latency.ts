@@ -3,7 +3,7 @@ import type { Plan } from '@lienganh/contracts';
 import type { RunningCoordinationService } from '@lienganh/coordination';
 import { BENCH_TOKEN, INSPECTIONS_TARGET, inspectionsTarget } from './coordination.js';
 import { AGENCY_STREAM, waitFor, type BenchEnvironment } from './environment.js';
-import { eventId } from './events.js';
+import { benchEventKey } from './events.js';
 import { percentile, rate, type Figures } from './figures.js';
 import type { AgencyUnderTest } from './ingest.js';
 import { absoluteNow, prepareLoad, type PostRecord } from './load.js';
@@ -14,7 +14,7 @@ const PREFIX = 'e2e';
 /**
  * 4. End-to-end latency at a fixed offered rate: a worker thread posts single events to the
  * police service (child process) on an open-loop schedule; this process runs coordination
- * and notes when each event shows in the read model (its id in the inspections target's
+ * and notes when each event shows in the read model (its `eventKey` in the inspections target's
  * `applied`, checked after every commit through `projector.changes`) and when the SSE
  * message of that commit reaches a client of GET /api/v1/stream.
  */
@@ -30,7 +30,7 @@ export async function measureLatency(
   const count = Math.max(1, Math.round(options.rate * options.seconds));
   reporter.step(`end-to-end latency: ${count} single events posted at ${options.rate}/s for ${options.seconds} s; read model and SSE`);
   const tracked = inspectionsTarget(coordination, plan);
-  const ids = Array.from({ length: count }, (_, index) => eventId(PREFIX, index));
+  const keys = Array.from({ length: count }, (_, index) => benchEventKey(PREFIX, index));
   const visibleAt = new Float64Array(count).fill(Number.NaN);
   const commitCountOf = new Int32Array(count).fill(-1);
   const pending = new Set<number>();
@@ -46,7 +46,7 @@ export async function measureLatency(
     const applied = tracked.tally.applied;
     const counted = tracked.tally.numeratorCount;
     for (const index of pending) {
-      if (!applied.has(ids[index]!)) continue;
+      if (!applied.has(keys[index]!)) continue;
       visibleAt[index] = now;
       commitCountOf[index] = counted;
       pending.delete(index);

@@ -227,7 +227,8 @@ function pacer(rate: number | undefined, started: number): (index: number) => Pr
 
 /**
  * One request; Node's fetch keeps the connection alive between them. A network error is tried
- * once more (a kept-alive socket the server just closed), which is safe: a re-sent id is stored once.
+ * once more (a kept-alive socket the server just closed), which is safe: a re-sent event (same
+ * source + id, same body) is stored once.
  */
 async function post(plan: SimulationPlan, events: BusEvent[], retry = true): Promise<Outcome> {
   try {

@@ -1,4 +1,4 @@
-import { buildEvent, encodeBinary, findEventDefinition, MSG_ID_HEADER, STREAMS, type BusEvent, type EventDefinition } from '@lienganh/contracts';
+import { buildEvent, encodeBinary, eventKey, findEventDefinition, MSG_ID_HEADER, STREAMS, type BusEvent, type EventDefinition } from '@lienganh/contracts';
 import { startProducerSpan, tracingEnabled } from '@lienganh/platform';
 import { jetstream } from '@nats-io/jetstream';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
@@ -6,9 +6,9 @@ import type { z } from 'zod';
 
 /**
  * Publishes coordination's own facts (plans, alerts, delivery records) on its stream and waits
- * for the stream's ack. Ids are deterministic (a plan's, an alert's), and they are the message
- * ids too, so a retried publish within the duplicate window is stored once; beyond it the
- * projection ignores an id it has applied.
+ * for the stream's ack. Ids are deterministic (a plan's, an alert's), and with the source they
+ * make the message id (`eventKey`, ADR 0010), so a retried publish within the duplicate window is
+ * stored once; beyond it the projection ignores an event it has applied.
  */
 export class CoordinationPublisher {
   constructor(private readonly nc: NatsConnection) {}
@@ -26,7 +26,7 @@ export class CoordinationPublisher {
     const withoutId = natsHeaders();
     for (const [name, value] of Object.entries(headers)) if (name !== MSG_ID_HEADER) withoutId.set(name, value);
     try {
-      await jetstream(this.nc).publish(subject, data, { headers: withoutId, msgID: event.id, expect: { streamName: STREAMS.coordinationEvents.name } });
+      await jetstream(this.nc).publish(subject, data, { headers: withoutId, msgID: eventKey(event), expect: { streamName: STREAMS.coordinationEvents.name } });
     } catch (error) {
       span?.end(error);
       throw error;

@@ -1,4 +1,5 @@
 import {
+  eventKey,
   justiceCaseProsecuted,
   justiceCaseTried,
   policeCaseTransferred,
@@ -26,6 +27,7 @@ export interface CaseFile {
 
 export interface CaseFilesState {
   cases: Map<string, CaseFile>;
+  /** Applied events by `eventKey` (source + id): a redelivered or replayed event changes nothing. */
   applied: Set<string>;
   /**
    * Steps read before the transfer they follow, by case: a replica reads transfers and steps
@@ -37,9 +39,9 @@ export interface CaseFilesState {
 export const emptyCaseFiles = (): CaseFilesState => ({ cases: new Map(), applied: new Set(), early: new Map() });
 
 export function evolve(state: CaseFilesState, event: BusEvent): void {
-  if (state.applied.has(event.id)) return;
+  if (state.applied.has(eventKey(event))) return;
   if (event.type === policeCaseTransferred.type) {
-    state.applied.add(event.id);
+    state.applied.add(eventKey(event));
     const data = event.data as EventData<typeof policeCaseTransferred>;
     if (!state.cases.has(data.caseId)) {
       state.cases.set(data.caseId, { ...data, transferredAt: event.time, status: 'transferred' });
@@ -54,10 +56,10 @@ export function evolve(state: CaseFilesState, event: BusEvent): void {
   const file = state.cases.get(caseId);
   if (!file) {
     const early = state.early.get(caseId) ?? [];
-    if (!early.some((step) => step.id === event.id)) state.early.set(caseId, [...early, event]);
+    if (!early.some((step) => step.id === event.id && step.source === event.source)) state.early.set(caseId, [...early, event]);
     return;
   }
-  state.applied.add(event.id);
+  state.applied.add(eventKey(event));
   // A trial is never undone by a prosecution read after it (a replay, another replica's answer).
   if (event.type === justiceCaseProsecuted.type && file.status === 'transferred') {
     Object.assign(file, { status: 'prosecuted', defendants: (event.data as EventData<typeof justiceCaseProsecuted>).defendants });

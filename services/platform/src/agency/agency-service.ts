@@ -9,6 +9,7 @@ import { JetStreamClientProxy, JetStreamTransport, type JetStreamConsumerConfig 
 import { createHttpApp } from '../http/create-http-app.js';
 import type { RateLimit } from '../http/rate-limit.js';
 import type { AgencyKeys } from '../ingestion/agency-credentials.js';
+import { DuplicateGuard } from '../ingestion/duplicate-guard.js';
 import { IngestionModule } from '../ingestion/ingestion.module.js';
 import { PseudonymKeyError } from '../ingestion/pseudonym-key.js';
 import { connectToNats } from '../nats/nats-connection.js';
@@ -56,6 +57,8 @@ export interface AgencyServiceConfig {
    * that its in-memory views see every event. None: a lone service.
    */
   replica?: number;
+  /** The service's clock: an event's `time` may be at most a day after it (ADR 0010). Default: the system clock. */
+  clock?: { now(): Date };
 }
 
 export interface RunningAgencyService {
@@ -85,15 +88,20 @@ export async function startAgencyService(definition: AgencyServiceDefinition, co
     onPermissionError: (message) => logger.error(message),
   });
   // Only the operator provisions streams; the agency's identity may only look at them.
+  let duplicateWindowMs: number;
   try {
-    await requireStreams(await jetstreamManager(nc), [STREAMS.agencyEvents.name, ...(definition.consumers?.length ? [STREAMS.deadLetter.name] : [])]);
+    const jsm = await jetstreamManager(nc);
+    await requireStreams(jsm, [STREAMS.agencyEvents.name, ...(definition.consumers?.length ? [STREAMS.deadLetter.name] : [])]);
+    duplicateWindowMs = ((await jsm.streams.info(STREAMS.agencyEvents.name)).config.duplicate_window ?? 0) / 1e6;
   } catch (error) {
     await nc.close();
     throw error;
   }
 
+  // Bodies of the events this replica took, for the stream's duplicate window: a re-send with another body is a 409.
+  const duplicates = new DuplicateGuard({ windowMs: Math.max(duplicateWindowMs, 2 * 60_000), ...(config.clock ? { clock: config.clock } : {}) });
   const outbox = await DurableOutbox.open(resolve(join(config.dataDir, 'outbox', agency)));
-  const publisher = new JetStreamEventPublisher(nc, outbox, { logger });
+  const publisher = new JetStreamEventPublisher(nc, outbox, { logger, onAcknowledged: (msgId, duplicate) => duplicates.acknowledged(msgId, duplicate) });
   publisher.start();
   const client = new JetStreamClientProxy({ publish: (events) => publisher.publish(events) });
   const consumerName: ReplicaConsumerName = (name) => replicaConsumerName(name, config.replica);
@@ -116,6 +124,8 @@ export async function startAgencyService(definition: AgencyServiceDefinition, co
         agency,
         keys: config.keys,
         ...(config.pseudonymKey ? { pseudonymKey: config.pseudonymKey } : {}),
+        ...(config.clock ? { clock: config.clock } : {}),
+        duplicates,
         sink: publisher,
         readiness: () => ({ ready: !nc.isClosed(), detail: { outboxPending: publisher.pending } }),
       }),

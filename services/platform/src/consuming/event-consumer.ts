@@ -1,4 +1,4 @@
-import { ContractError, decodeNatsMessage, MSG_ID_HEADER, STREAMS, type BusEvent } from '@lienganh/contracts';
+import { ContractError, decodeNatsMessage, MSG_ID_HEADER, STREAMS, timeProblem, type BusEvent } from '@lienganh/contracts';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -20,6 +20,10 @@ import { tracingEnabled } from '../telemetry/tracing.js';
  * A durable JetStream pull consumer that hands each event to a handler, at most
  * `concurrency` at a time, acks on success, naks with exponential backoff on failure, and
  * moves a message that keeps failing (or cannot be decoded at all) to the dead-letter stream.
+ * So is an event whose `time` no service may take (before 2000, or more than a day after the
+ * stream stored it: ADR 0010, rule 11), e.g. from a producer that publishes on NATS directly:
+ * its handler never sees it. The stream's timestamp, not this process's clock, is the
+ * receiving clock, so that a replay (`replayEvents` skips the same events) decides the same.
  *
  * Delivery is at least once: a handler that outlives AckWait, a lost ack or a crash means
  * the same event again, and the server still accepts an ack after AckWait has passed (so the
@@ -333,6 +337,8 @@ export class JetStreamEventConsumer {
       return this.failed(msg, error, deliveryCount);
     }
     const context: EventContext = { seq: msg.seq, deliveryCount, subject: msg.subject, publishedAtMs: msg.info.timestampNanos / 1e6 };
+    const outOfRange = timeProblem(event.time, context.publishedAtMs!);
+    if (outOfRange) return this.deadLetter(msg, `rejected: time ${outOfRange}`, deliveryCount, 'rejected');
     // Tracing on: a consumer span, child of the producer's (the event's traceparent), around the handler.
     const span = tracingEnabled() ? startConsumerSpan(event, { ...context, consumer: this.name, stream: this.options.stream }) : undefined;
     try {

@@ -1,4 +1,4 @@
-import { ContractError, decodeNatsMessage, type BusEvent } from '@lienganh/contracts';
+import { ContractError, decodeNatsMessage, timeProblem, type BusEvent } from '@lienganh/contracts';
 import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 
@@ -25,7 +25,8 @@ export interface ReplayConsumerConfig {
 /**
  * Reads the events stored on one subject of a stream (all of it when `filterSubject` is
  * undefined), in order: how a service rebuilds in-memory state at start, or catches up from
- * a checkpoint. Undecodable messages are skipped here; the durable consumers dead-letter them.
+ * a checkpoint. Undecodable messages, and events whose time no service may take, are skipped
+ * here; the durable consumers dead-letter them.
  */
 export async function replayEvents(
   nc: NatsConnection,
@@ -76,7 +77,10 @@ async function read(messages: ConsumerMessages, reader: Reader, checkGaps: boole
 
 function applyOne(message: JsMsg, reader: Reader): void {
   try {
-    reader.apply(decodeNatsMessage(message.headers, message.data), message.seq, message.subject);
+    const event = decodeNatsMessage(message.headers, message.data);
+    // What the durable consumers dead-letter (`JetStreamEventConsumer`): a time no service may take.
+    if (timeProblem(event.time, message.info.timestampNanos / 1e6)) return;
+    reader.apply(event, message.seq, message.subject);
     reader.count++;
   } catch (error) {
     if (!(error instanceof ContractError)) throw error;

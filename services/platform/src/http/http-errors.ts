@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
 import { ContractError } from '@lienganh/contracts';
 import type { NextFunction, Request, Response } from 'express';
+import { ConflictingDuplicateError } from '../ingestion/duplicate-guard.js';
 import { PseudonymisationUnavailableError } from '../ingestion/record-keys.js';
 
 /** The one shape of every error response: a code, a bilingual message, and the issues if any. */
@@ -31,6 +32,12 @@ export function describeError(error: unknown): [number, ErrorBody] {
     // The request is well formed; this service lacks the key to take record keys (its configuration).
     const message = 'Dịch vụ không nhận mã hồ sơ khi chưa có khóa bí danh hóa / this service takes no record keys: it has no pseudonymisation key';
     return [422, { error: 'pseudonymisation-unavailable', message, issues: error.issues }];
+  }
+  if (error instanceof ConflictingDuplicateError) {
+    // The same source + id as an event already taken, with another body: not a re-send, and not stored.
+    const ids = error.ids.map((id) => `"${id}"`).join(', ');
+    const message = `Đã nhận sự kiện cùng nguồn và id nhưng nội dung khác, không lưu gì / an event with the same source and id but a different body was already taken, nothing stored: ${ids}`;
+    return [409, { error: 'conflicting-duplicate', message, issues: error.issues }];
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();

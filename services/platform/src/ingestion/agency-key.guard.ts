@@ -2,6 +2,7 @@ import { HttpException, Inject, Injectable, type CanActivate, type ExecutionCont
 import type { AgencyService } from '@lienganh/contracts';
 import type { Request } from 'express';
 import { agencyOfKey, type AgencyKeys } from './agency-credentials.js';
+import type { DuplicateGuard } from './duplicate-guard.js';
 
 export const INGESTION_OPTIONS = Symbol('INGESTION_OPTIONS');
 
@@ -10,6 +11,10 @@ export interface IngestionOptions {
   keys: AgencyKeys;
   /** Turns the record keys the agency's systems send into subject references; none: they are refused. */
   pseudonymKey?: Uint8Array;
+  /** The service's clock: an event's `time` may be at most a day after it. Default: the system clock. */
+  clock?: { now(): Date };
+  /** What this replica remembers of the events it took (409 on a conflicting re-send); one of its own when none. */
+  duplicates?: DuplicateGuard;
 }
 
 /** Only the service's own agency, by its bearer key, may post its events. */

@@ -7,7 +7,9 @@ import { prepareIncoming } from './incoming-events.js';
 /**
  * `POST /api/v1/events`: one structured CloudEvent or an array of them, of the authenticated
  * agency's types. 202 once every event is durable; 400 with every invalid field named and
- * nothing published otherwise. A re-sent id is stored once (JetStream's Nats-Msg-Id).
+ * nothing published otherwise. An event is its source + id: a re-send is stored once
+ * (JetStream's Nats-Msg-Id is its `eventKey`), and one with a body other than the one this
+ * replica took is answered 409 `conflicting-duplicate` before anything of the request is published.
  */
 @Controller('api/v1/events')
 @UseGuards(AgencyKeyGuard)
@@ -20,8 +22,15 @@ export class EventsController {
   @Post()
   @HttpCode(202)
   async ingest(@Body() body: unknown): Promise<{ accepted: string[] }> {
-    const events = prepareIncoming(body, this.options.agency, this.options.pseudonymKey);
-    await this.sink.publish(events);
+    const now = this.options.clock?.now() ?? new Date();
+    const events = prepareIncoming(body, this.options.agency, this.options.pseudonymKey, now.getTime());
+    const release = this.options.duplicates?.claim(events, Array.isArray(body));
+    try {
+      await this.sink.publish(events);
+    } catch (error) {
+      release?.();
+      throw error;
+    }
     backboneMetrics().ingested(events);
     return { accepted: events.map((event) => event.id) };
   }

@@ -1,9 +1,11 @@
 import {
   ContractError,
+  eventKey,
   findEventDefinition,
   parseEvent,
   sourceFor,
   agencyOfSource,
+  timeProblem,
   type AgencyService,
   type BusEvent,
   type ContractIssue,
@@ -19,8 +21,12 @@ export const MAX_BATCH_SIZE = 1_000;
  * Record keys sent in place of subject references become `sr_…` with `pseudonymKey`
  * (`record-keys.ts`); without a key, a body carrying one is refused whole
  * (PseudonymisationUnavailableError, 422), before any other check.
+ *
+ * `time` must lie between 2000-01-01 and a day after `nowMs`, the receiving service's clock
+ * (ADR 0010, rule 11). An event is its `source` + `id` (`eventKey`): the same id twice in a batch
+ * is refused only from the same source.
  */
-export function prepareIncoming(body: unknown, agency: AgencyService, pseudonymKey?: Uint8Array): BusEvent[] {
+export function prepareIncoming(body: unknown, agency: AgencyService, pseudonymKey?: Uint8Array, nowMs: number = Date.now()): BusEvent[] {
   const batch = Array.isArray(body);
   const items: unknown[] = batch ? body : [body];
   if (items.length === 0) throw ContractError.single('', 'the batch is empty');
@@ -29,7 +35,7 @@ export function prepareIncoming(body: unknown, agency: AgencyService, pseudonymK
   const events: BusEvent[] = [];
   const issues: ContractIssue[] = [];
   const unhashable: ContractIssue[] = [];
-  const ids = new Set<string>();
+  const keys = new Set<string>();
   const prefixed = (prefix: string, found: readonly ContractIssue[]) => found.map((issue) => ({ path: join(prefix, issue.path), message: issue.message }));
   items.forEach((item, index) => {
     const prefix = batch ? `[${index}]` : '';
@@ -39,10 +45,23 @@ export function prepareIncoming(body: unknown, agency: AgencyService, pseudonymK
       withheld = replaced.withheld;
       issues.push(...prefixed(prefix, replaced.issues));
       unhashable.push(...prefixed(prefix, replaced.unhashable));
-      const event = parseEvent(replaced.event);
+      let event: BusEvent;
+      try {
+        event = parseEvent(replaced.event);
+      } catch (error) {
+        // A time from the future is named beside the event's other problems.
+        if (error instanceof ContractError && !error.issues.some((issue) => issue.path === 'time')) {
+          const late = timeIssue(replaced.event, nowMs);
+          if (late) throw new ContractError([...error.issues, late]);
+        }
+        throw error;
+      }
+      const late = timeIssue(event, nowMs);
+      if (late) throw new ContractError([late]);
       if (withheld.size > 0) return; // its issues are listed; nothing of it is published
-      if (ids.has(event.id)) throw ContractError.single('id', `"${event.id}" appears twice in the batch`);
-      ids.add(event.id);
+      const key = eventKey(event);
+      if (keys.has(key)) throw ContractError.single('id', `"${event.id}" appears twice in the batch`);
+      keys.add(key);
       events.push(event);
     } catch (error) {
       if (!(error instanceof ContractError)) throw error;
@@ -71,6 +90,14 @@ function completeForAgency(item: unknown, agency: AgencyService): unknown {
     if (typeof value === 'string') event.subject = value;
   }
   return event;
+}
+
+/** The issue of a well-formed `time` the service cannot take (`timeProblem` with its clock); a malformed one is parseEvent's. */
+function timeIssue(item: unknown, nowMs: number): ContractIssue | undefined {
+  const time = typeof item === 'object' && item !== null ? (item as { time?: unknown }).time : undefined;
+  if (typeof time !== 'string' || Number.isNaN(Date.parse(time))) return undefined;
+  const problem = timeProblem(time, nowMs);
+  return problem ? { path: 'time', message: problem } : undefined;
 }
 
 const join = (prefix: string, path: string) => (prefix && path ? `${prefix}.${path}` : prefix || path);

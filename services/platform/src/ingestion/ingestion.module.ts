@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { HealthController, READINESS, type ReadinessCheck } from '../http/health.controller.js';
 import { AgencyKeyGuard, INGESTION_OPTIONS, type IngestionOptions } from './agency-key.guard.js';
+import { DuplicateGuard } from './duplicate-guard.js';
 import { EVENT_SINK, type EventSink } from './event-sink.js';
 import { EventsController } from './events.controller.js';
 
@@ -8,7 +9,8 @@ import { EventsController } from './events.controller.js';
 @Module({})
 export class IngestionModule {
   static register(options: IngestionOptions & { sink: EventSink; readiness: ReadinessCheck }): DynamicModule {
-    const { sink, readiness, ...ingestion } = options;
+    const { sink, readiness, ...rest } = options;
+    const ingestion: IngestionOptions = { ...rest, duplicates: rest.duplicates ?? new DuplicateGuard(rest.clock ? { clock: rest.clock } : {}) };
     return {
       module: IngestionModule,
       // Global: an agency's own endpoints use the same key guard and the same sink.

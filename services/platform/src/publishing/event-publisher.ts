@@ -1,4 +1,4 @@
-import { encodeBinary, getEventDefinition, MSG_ID_HEADER, type BusEvent } from '@lienganh/contracts';
+import { CE_HEADER_PREFIX, encodeBinary, eventKey, getEventDefinition, MSG_ID_HEADER, type BusEvent } from '@lienganh/contracts';
 import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
 import {
   backoff,
@@ -30,6 +30,12 @@ export interface EventPublisherOptions {
   /** Outbox entries read per drain round. Default 100. */
   drainBatchSize?: number;
   logger?: PublisherLogger;
+  /**
+   * Told of every acknowledgement the stream gave, by message id (the event's `eventKey`), both
+   * for events sent at once and for those drained from the outbox: `duplicate` when the stream
+   * already held a message with that id within its duplicate window and dropped this one.
+   */
+  onAcknowledged?: (msgId: string, duplicate: boolean) => void;
 }
 
 export class PublisherClosedError extends Error {
@@ -59,7 +65,8 @@ interface PublishRequest {
 /**
  * Publishes bus events to JetStream so that an event is never lost once `publish` resolved:
  * it resolves when every event is either acknowledged by its stream or fsynced in the outbox.
- * Binary mode, `Nats-Msg-Id` = event id, so a re-send (outbox retry, crash replay) is stored once.
+ * Binary mode, `Nats-Msg-Id` = `eventKey` (source + id), so a re-send (outbox retry, crash replay)
+ * is stored once and two sources' events with the same id are both stored.
  *
  * Order is kept per publisher: publishes are sent in call order on one connection, and while
  * the outbox holds anything, new events queue behind it instead of overtaking. A background
@@ -76,6 +83,7 @@ export class JetStreamEventPublisher {
   private readonly retryCeilingMs: number;
   private readonly drainBatchSize: number;
   private readonly log: PublisherLogger;
+  private readonly onAcknowledged: ((msgId: string, duplicate: boolean) => void) | undefined;
 
   private connected: boolean;
   private maxPayload: number | undefined;
@@ -104,6 +112,7 @@ export class JetStreamEventPublisher {
     this.retryCeilingMs = policy[policy.length - 1]!;
     this.drainBatchSize = options.drainBatchSize ?? 100;
     this.log = options.logger ?? silent;
+    this.onAcknowledged = options.onAcknowledged;
     this.connected = !nc.isClosed();
     this.maxPayload = nc.info?.max_payload;
   }
@@ -239,13 +248,23 @@ export class JetStreamEventPublisher {
     return entries.length;
   }
 
-  private send(entry: OutboxEntry): Promise<PubAck> {
+  private async send(entry: OutboxEntry, msgID = entry.headers[MSG_ID_HEADER]): Promise<PubAck> {
     const headers = natsHeaders();
     for (const [name, value] of Object.entries(entry.headers)) {
       if (name !== MSG_ID_HEADER) headers.set(name, value);
     }
     const data = typeof entry.data === 'string' ? Buffer.from(entry.data, 'base64') : entry.data;
-    return this.js.publish(entry.subject, data, { headers, msgID: entry.headers[MSG_ID_HEADER], timeout: this.ackTimeoutMs });
+    const ack = await this.js.publish(entry.subject, data, { headers, msgID, timeout: this.ackTimeoutMs });
+    if (msgID !== undefined) this.acknowledged(msgID, ack.duplicate);
+    return ack;
+  }
+
+  private acknowledged(msgId: string, duplicate: boolean): void {
+    try {
+      this.onAcknowledged?.(msgId, duplicate);
+    } catch (error) {
+      this.log.warn({ err: error }, 'onAcknowledged failed');
+    }
   }
 
   private async drain(): Promise<void> {
@@ -287,7 +306,7 @@ export class JetStreamEventPublisher {
     try {
       for (const record of records) {
         if (this.closing) break;
-        await this.send(record);
+        await this.send(record, outboxMessageId(record));
         persisted = this.outbox.ack(1);
         persisted.catch(() => undefined); // awaited below
       }
@@ -347,5 +366,21 @@ export class JetStreamEventPublisher {
     if (this.drainWaiters.size === 0 || !this.isDrained()) return;
     for (const waiter of this.drainWaiters) waiter.resolve();
     this.drainWaiters.clear();
+  }
+}
+
+/**
+ * The message id of an outbox entry: the `eventKey` of its `ce-source` and `ce-id`, also for an
+ * entry an earlier version stored with the bare id as its `Nats-Msg-Id` (which would make the
+ * stream drop another source's event with that id).
+ */
+function outboxMessageId(entry: OutboxEntry): string | undefined {
+  const source = entry.headers[`${CE_HEADER_PREFIX}source`];
+  const id = entry.headers[`${CE_HEADER_PREFIX}id`];
+  if (source === undefined || id === undefined) return entry.headers[MSG_ID_HEADER];
+  try {
+    return eventKey({ source: decodeURIComponent(source), id: decodeURIComponent(id) });
+  } catch {
+    return entry.headers[MSG_ID_HEADER];
   }
 }

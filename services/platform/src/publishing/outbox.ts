@@ -241,7 +241,8 @@ export class DurableOutbox {
   /**
    * Removes the `count` oldest entries; resolves once the new head is fsynced. Acks made while
    * a cursor write is in progress share the next one; a crash before it re-delivers those
-   * entries, which JetStream's Nats-Msg-Id deduplication absorbs.
+   * entries, which JetStream's Nats-Msg-Id deduplication absorbs (the message id is the event's
+   * `eventKey`, its source + id: see `JetStreamEventPublisher`).
    */
   async ack(count: number): Promise<void> {
     if (this.closed) throw new OutboxClosedError();

@@ -1,4 +1,4 @@
-import type { AgencyService, BusEvent, EventDefinition, SupportService } from '@lienganh/contracts';
+import { eventKey, type AgencyService, type BusEvent, type EventDefinition, type SupportService } from '@lienganh/contracts';
 
 /**
  * An agency's inbox of people referred to it for support: police → labour after a sanction
@@ -36,7 +36,7 @@ export interface Referral {
 
 export interface ReferralInboxState {
   referrals: Map<string, Referral>;
-  /** Ids of applied events: a redelivered or replayed event changes nothing. */
+  /** Applied events by `eventKey` (source + id): a redelivered or replayed event changes nothing. */
   applied: Set<string>;
   /**
    * Answers read before the referral they answer, by referral: each replica reads referrals and
@@ -58,7 +58,7 @@ interface MadeData {
 }
 
 export function evolve(spec: ReferralInboxSpec, state: ReferralInboxState, event: BusEvent): void {
-  if (state.applied.has(event.id)) return;
+  if (state.applied.has(eventKey(event))) return;
   const made = spec.incoming.find((definition) => definition.type === event.type);
   const { answers } = spec;
   const data = event.data as { referralId: string };
@@ -78,7 +78,7 @@ export function evolve(spec: ReferralInboxSpec, state: ReferralInboxState, event
       plannedServices: [],
       servicesDelivered: [],
     });
-    state.applied.add(event.id);
+    state.applied.add(eventKey(event));
     const early = state.early.get(referred.referralId) ?? [];
     state.early.delete(referred.referralId);
     for (const answer of early) evolve(spec, state, answer);
@@ -86,7 +86,7 @@ export function evolve(spec: ReferralInboxSpec, state: ReferralInboxState, event
   } else if (!referral) {
     const isAnswer = [answers.accepted, answers.declined, answers.serviceDelivered, answers.closed].some((definition) => definition?.type === event.type);
     const early = state.early.get(data.referralId) ?? [];
-    if (isAnswer && !early.some((answer) => answer.id === event.id)) state.early.set(data.referralId, [...early, event]);
+    if (isAnswer && !early.some((answer) => answer.id === event.id && answer.source === event.source)) state.early.set(data.referralId, [...early, event]);
     return;
   } else if (event.type === answers.accepted.type) {
     referral.status = 'accepted';
@@ -100,7 +100,7 @@ export function evolve(spec: ReferralInboxSpec, state: ReferralInboxState, event
   } else {
     return;
   }
-  state.applied.add(event.id);
+  state.applied.add(eventKey(event));
 }
 
 export type ReferralCommand =
