@@ -33,8 +33,8 @@ export interface CheckSummary {
   /** Events fed to the board over every seed, re-sends included. */
   eventsFed: number;
   agreed: number;
-  /** Seeds where the board and the oracle disagree, each with its first differing figure. */
-  failed: { seed: number; differences: number; first: Difference; text: string }[];
+  /** Seeds where the board and the oracle disagree, each with its first differing figure (and, in JSON, the first 50). */
+  failed: { seed: number; differences: number; first: Difference; text: string; all: Difference[] }[];
   seconds: number;
 }
 
@@ -92,7 +92,7 @@ async function runCheck(settings: CheckSettings, check: SeedChecker, tty: boolea
       const first = result.differences[0];
       if (first) {
         const text = describeDifference(first);
-        summary.failed.push({ seed, differences: result.differences.length, first, text });
+        summary.failed.push({ seed, differences: result.differences.length, first, text, all: result.differences.slice(0, 50) });
         progress.log(`check: ${text}`);
       } else summary.agreed++;
       progress.update(seed - settings.fromSeed + 1, summary.failed.length);
