@@ -142,7 +142,13 @@ describe('the committee dashboard in a real Chromium', () => {
     expect(await page.locator('#tasks tbody tr').count()).toBe(baDinh.tasks.length);
     // By district (here the 14 wards) and who reported on time.
     expect(await page.locator('#areas [role="meter"]').count()).toBe(14);
-    expect(await page.locator('#reporting tbody tr').count()).toBe(baDinh.reporting.from.length);
+    // One row per body, and one per ward for the ward committees, which report each for its ward.
+    expect(await page.locator('#reporting tbody tr').count()).toBe(baDinh.reporting.from.length - 1 + 14);
+    expect(await page.locator('#reporting tbody tr', { hasText: 'Phường Kim Mã' }).count()).toBe(1);
+    // Imported on 1 June 2021: the duties missed before then are a backlog per body, not alerts.
+    const wards = page.locator('#backlog tbody tr[data-backlog="kh-ba-dinh-2021/ubnd-phuong"]');
+    expect(await wards.textContent()).toContain('báo cáo định kỳ 70'); // January to April and Q1, 14 wards
+    expect(await page.locator('#backlog-starts').textContent()).toContain('cảnh báo tính từ');
     // The security headers' CSP lets the page's own script and its bar widths through.
     expect(consoleErrors).toEqual([]);
     expect(await page.locator(`[data-target="${TARGET}"] .bar > span`).evaluate((bar) => (bar as HTMLElement).style.width)).toBe('0%');
@@ -169,6 +175,8 @@ describe('the committee dashboard in a real Chromium', () => {
     await expect(page.locator('h1').textContent()).resolves.toContain('Steering Committee 138');
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     expect(await page.getByRole('button', { name: 'English' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await page.locator('#backlog-heading').textContent()).toBe('Backlog before import');
+    expect(await page.locator('#backlog tbody tr[data-backlog="kh-ba-dinh-2021/ubnd-phuong"]').textContent()).toContain('periodic report 70');
     const title = await page.locator(`[data-target="${TARGET}"] .name`).textContent();
     expect(title).toBe(baDinh.targets.find((target: { id: string }) => target.id === 'ct-kiem-tra-hanh-chinh-400').title.en);
 

@@ -19,6 +19,8 @@ const TEXT = {
     funnel_: { made: 'Đã chuyển gửi', accepted: 'Đã tiếp nhận', declined: 'Từ chối', serviceDelivered: 'Đã hỗ trợ', closed: 'Đã kết thúc' },
     levels: { province: 'tỉnh/thành', district: 'quận/huyện', commune: 'xã', ward: 'phường' },
     signOut: 'Đăng xuất', hiddenRef: '(mã hồ sơ đã ẩn)',
+    backlog: 'Tồn đọng trước khi nhập kế hoạch', backlogNote: 'Việc đã quá hạn trước khi kế hoạch được nhập (hoặc trước ngày bắt đầu cảnh báo): không gửi cảnh báo, chỉ thống kê theo cơ quan.',
+    missedBefore: 'Quá hạn trước khi nhập', byKind: 'Theo loại', noBacklog: 'Không có việc tồn đọng.', alertsFrom: 'cảnh báo tính từ', wholeArea: 'Toàn địa bàn kế hoạch',
     role_: { secretariat: 'Thường trực BCĐ 138', 'agency-officer': 'Cán bộ', 'committee-member': 'Thành viên BCĐ 138' },
   },
   en: {
@@ -38,6 +40,8 @@ const TEXT = {
     funnel_: { made: 'Referred', accepted: 'Taken on', declined: 'Declined', serviceDelivered: 'Service delivered', closed: 'Closed' },
     levels: { province: 'province', district: 'district', commune: 'commune', ward: 'ward' },
     signOut: 'Sign out', hiddenRef: '(case reference hidden)',
+    backlog: 'Backlog before import', backlogNote: 'Duties already overdue when the plan was imported (or before its alerts start): no alerts are sent for them, they are counted per body here.',
+    missedBefore: 'Missed before import', byKind: 'By kind', noBacklog: 'No backlog.', alertsFrom: 'alerts from', wholeArea: "Plan's whole area",
     role_: { secretariat: 'Committee 138 secretariat', 'agency-officer': 'Officer', 'committee-member': 'Committee member' },
   },
 };
@@ -97,6 +101,7 @@ function render() {
   renderPlans();
   renderTargets();
   renderAlerts();
+  renderBacklog();
   renderAreas();
   renderFunnel();
   renderReporting();
@@ -151,6 +156,21 @@ function renderAlerts() {
   );
 }
 
+/** Per body, the duties missed before each plan's alerts started (its import, or its alertsFrom): never alerted, counted here. */
+function renderBacklog() {
+  const plans = state.overview.plans.filter((plan) => inPlan(plan.id));
+  $('#backlog-starts').replaceChildren(...plans.filter((plan) => plan.alertsFrom).map((plan) => el('li', {}, `${plan.number}: ${t().alertsFrom} ${fmtDate(plan.alertsFrom)}`)));
+  const rows = plans.flatMap((plan) =>
+    (plan.backlog ?? []).map((entry) =>
+      el('tr', { 'data-backlog': `${plan.id}/${entry.body}` }, el('th', { scope: 'row' }, agencyName(entry.body, plan.id)), el('td', { class: 'num' }, fmtNumber(entry.missed)), el('td', {}, Object.entries(entry.kinds).map(([kind, count]) => `${t().deadline_[kind] ?? kind} ${fmtNumber(count)}`).join(', '))),
+    ),
+  );
+  $('#backlog').replaceChildren(
+    el('thead', {}, el('tr', {}, ...[t().agency, t().missedBefore, t().byKind].map((label, index) => el('th', { scope: 'col', class: index === 1 ? 'num' : undefined }, label)))),
+    el('tbody', {}, rows.length ? rows : [el('tr', {}, el('td', { colspan: 3 }, t().noBacklog))]),
+  );
+}
+
 /** Per area below the plan's: events counted, and how many of the plan's targets have work there (a bar). */
 function renderAreas() {
   const plans = state.overview.plans.filter((plan) => inPlan(plan.id) && plan.areas.length);
@@ -181,8 +201,8 @@ function renderFunnel() {
 function renderReporting() {
   const rows = state.overview.plans
     .filter((plan) => inPlan(plan.id))
-    .flatMap((plan) => plan.reporting.map((body) => el('tr', {}, el('th', { scope: 'row' }, agencyName(body.body)), el('td', { class: 'num' }, body.due), el('td', { class: 'num' }, body.onTime), el('td', { class: 'num' }, body.late), el('td', { class: 'num' }, body.missing), el('td', {}, periodList(body.missingPeriods)))));
-  $('#reporting').replaceChildren(el('thead', {}, el('tr', {}, ...[t().agency, t().dueReports, t().onTime, t().late, t().missing, t().missingPeriods].map((label, index) => el('th', { scope: 'col', class: index && index < 5 ? 'num' : undefined }, label)))), el('tbody', {}, rows));
+    .flatMap((plan) => plan.reporting.map((body) => el('tr', {}, el('th', { scope: 'row' }, agencyName(body.body)), el('td', {}, body.areaName ? local(body.areaName) : body.area === plan.area ? t().wholeArea : body.area), el('td', { class: 'num' }, body.due), el('td', { class: 'num' }, body.onTime), el('td', { class: 'num' }, body.late), el('td', { class: 'num' }, body.missing), el('td', {}, periodList(body.missingPeriods)))));
+  $('#reporting').replaceChildren(el('thead', {}, el('tr', {}, ...[t().agency, t().area, t().dueReports, t().onTime, t().late, t().missing, t().missingPeriods].map((label, index) => el('th', { scope: 'col', class: index > 1 && index < 6 ? 'num' : undefined }, label)))), el('tbody', {}, rows));
 }
 
 /** `monthly:2021-05` → "tháng 2021-05" / "month 2021-05"; the latest few, the rest counted. */
