@@ -44,7 +44,7 @@ export interface Figures {
   plans: PlanFigures[];
 }
 
-export type FigureKind = 'achieved' | 'area' | 'plan-level' | 'rows-sum' | 'funnel' | 'funnel-order' | 'flow' | 'cumulative' | 'body' | 'replay' | 'restore';
+export type FigureKind = 'achieved' | 'area' | 'plan-level' | 'rows-sum' | 'funnel' | 'funnel-order' | 'flow' | 'cumulative' | 'body' | 'restore' | 'replay' | 'reorder';
 
 /** One figure on which the board and the oracle disagree. */
 export interface Difference {
