@@ -25,7 +25,8 @@ const baDinh = parseYaml(readFileSync(baDinhFile, 'utf8'));
 const canTho = parseYaml(readFileSync(canThoFile, 'utf8'));
 const INSPECTION = policeInspectionCompleted.type;
 /** Coordination's clock: after the Ba Đình plan's year, so that its task deadlines are overdue when checked. */
-const clock = { now: () => new Date('2022-03-01T09:00:00+07:00') };
+const AFTER_THE_YEAR = new Date('2022-03-01T09:00:00+07:00');
+const clock = { current: AFTER_THE_YEAR, now: () => clock.current };
 
 const spans = new InMemorySpanExporter();
 let nats: NatsFixture;
@@ -189,7 +190,10 @@ describe('metrics', () => {
   });
 
   it('shows open overdue alerts once the deadlines of a plan are missed', async () => {
+    // Imported at the start of its year: deadlines that had passed at the import would raise nothing (ADR 0010, 8).
+    clock.current = new Date('2021-01-15T09:00:00+07:00');
     expect((await postJson(`${coordination.url}/api/v1/plans`, baDinh, tokens.secretariat)).status).toBe(201);
+    clock.current = AFTER_THE_YEAR;
     await coordination.deadlines.tick(); // resolves once every alert is on coordination's stream
     // Then every consumer of that stream has applied and acked them all: the lag gauges say when.
     const coordinationStream = { stream: STREAMS.coordinationEvents.name };
