@@ -23,7 +23,8 @@ const NOW = new Date('2021-07-01T09:00:00+07:00');
 export async function measureDeadlineScan(plan: Plan, figures: Figures, reporter: Reporter, count: number): Promise<void> {
   reporter.step(`deadline scan: one pass of the deadline engine over ${count} open follow-up deadlines (no I/O)`);
   const projection = new CoordinationProjection();
-  const published = projection.apply(buildEvent(coordinationPlanPublished, plan, { id: `plan-published-${plan.id}` }));
+  // Imported when its period starts: a deadline that had passed at the import would be backlog, never alerted (ADR 0010, 8).
+  const published = projection.apply(buildEvent(coordinationPlanPublished, plan, { id: `plan-published-${plan.id}`, time: `${plan.period.start}T00:00:00+07:00` }));
   if (published.plan) projection.planReady(published.plan.id);
   for (let index = 0; index < count; index++) projection.apply(inspectionEvent('deadlines', index, count, 'violations-found'));
   const open = [...projection.deadlines.deadlines.values()].filter((deadline) => !deadline.metAt && !deadline.cancelled).length;
