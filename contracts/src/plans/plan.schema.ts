@@ -184,6 +184,13 @@ export const Plan = z
       if (targetIds.has(target.id)) problem(['targets', index, 'id'], `"${target.id}" is used twice`);
       targetIds.add(target.id);
     });
+    plan.targets.forEach((target, index) => {
+      const { measure } = target;
+      // A percentage of areas counts the areas with an event; a distinct value of another field has no area to be a member of.
+      if (measure.kind === 'percentage' && measure.denominator.kind === 'areas' && measure.numerator.kind === 'distinct' && measure.numerator.field !== 'areaCode') {
+        problem(['targets', index, 'measure', 'numerator', 'field'], 'must be areaCode (or use a count) when the denominator is areas');
+      }
+    });
     const taskIds = new Set<string>();
     plan.tasks.forEach((task, index) => {
       if (taskIds.has(task.id)) problem(['tasks', index, 'id'], `"${task.id}" is used twice`);

@@ -1,4 +1,4 @@
-export { emptyTally, evolveTally, vietnamDate, type TallyContext, type TargetTally } from './targets/target-tally.js';
+export { emptyTally, evolveTally, factOf, tallyOf, vietnamDate, type Counted, type CountedFact, type TallyContext, type TargetTally } from './targets/target-tally.js';
 export { progressOf, type ProgressContext, type TargetProgress, type TargetStatus } from './targets/target-progress.js';
 export { AgencyRegistry, type AgencyEntry } from './registry/agency-registry.js';
 export { AreaRegistry, type AreaEntry } from './registry/area-registry.js';

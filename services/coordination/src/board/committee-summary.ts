@@ -1,5 +1,5 @@
 import type { Plan } from '@lienganh/contracts';
-import { referralFunnel, type ReferralFunnel } from '../referrals/referral-funnel.js';
+import { addTo, emptyFunnel, referralFunnel, type ReferralFunnel } from '../referrals/referral-funnel.js';
 import { planBacklog, type BodyBacklog } from '../deadlines/backlog.js';
 import type { DeadlineBook } from '../deadlines/deadline-book.js';
 import type { AgencyRegistry } from '../registry/agency-registry.js';
@@ -18,7 +18,9 @@ export interface CommitteeOverview {
   plans: PlanSummary[];
 }
 
+/** One body's targets and tasks in one plan, named as that plan names it. */
 export interface AgencySummary {
+  planId: string;
   agency: string;
   name: { vi: string; en: string };
   targets: { total: number; achieved: number; onTrack: number; atRisk: number; overdue: number };
@@ -32,10 +34,19 @@ export interface PlanSummary {
   level: string;
   area: string;
   period: { start: string; end: string };
-  /** The areas right below the plan's (districts, or a two-tier province's wards): events counted per target. */
+  /** The bodies the plan names (lead, supporting, targets, reporting), as it names them. */
+  bodies: { code: string; name: { vi: string; en: string } }[];
+  /**
+   * The areas right below the plan's (districts, or a two-tier province's wards): events counted
+   * per target, each event in one area only; `planLevel` has the events at the plan's own level,
+   * so that for a count target the rows add up to its total (ADR 0010, 5).
+   */
   areas: { code: string; name: { vi: string; en: string }; targets: { id: string; events: number }[] }[];
-  /** Referrals made in the plan's area and period, by the furthest stages they reached. */
+  planLevel: { targets: { id: string; events: number }[] };
+  /** Referrals made in the plan's area and period, by the stages they reached (cumulative: ADR 0010, 6). */
   referrals: ReferralFunnel;
+  /** The same per referring and receiving agency and area right below the plan's (the plan's own for referrals made at its level). */
+  referralFlows: ({ from: string; to: string; area: string } & ReferralFunnel)[];
   /** Periodic reports due so far under the plan's reporting duty, per body and area it reports for. */
   reporting: BodyCompliance[];
   /** When the plan's deadlines started to raise alerts: the later of its import and its `alertsFrom` (ADR 0010, 8). */
@@ -56,22 +67,25 @@ export interface CommitteeInputs {
 export function committeeSummary(inputs: CommitteeInputs, now: Date): CommitteeOverview {
   const targets = committeeOverview(inputs.state, inputs.areas, now);
   const tasks = taskBoard(inputs.state, inputs.areas, now);
+  const plans = [...inputs.state.plans.values()].map((plan) => planSummary(plan, inputs, now));
   return {
     generatedAt: now.toISOString(),
     targets,
-    agencies: agencySummaries(targets, tasks, inputs.agencies),
-    plans: [...inputs.state.plans.values()].map((plan) => planSummary(plan, inputs, now)),
+    agencies: plans.flatMap((plan) => agencySummaries(plan, targets, tasks)),
+    plans,
   };
 }
 
-function agencySummaries(targets: TargetOverview[], tasks: TaskBoardEntry[], agencies: AgencyRegistry): AgencySummary[] {
+function agencySummaries(plan: PlanSummary, targets: TargetOverview[], tasks: TaskBoardEntry[]): AgencySummary[] {
+  const names = new Map(plan.bodies.map((body) => [body.code, body.name]));
   const byAgency = new Map<string, AgencySummary>();
   const summary = (agency: string) => {
     let entry = byAgency.get(agency);
     if (!entry) {
       entry = {
+        planId: plan.id,
         agency,
-        name: agencies.get(agency)?.name ?? { vi: agency, en: agency },
+        name: names.get(agency) ?? { vi: agency, en: agency },
         targets: { total: 0, achieved: 0, onTrack: 0, atRisk: 0, overdue: 0 },
         tasks: { total: 0, done: 0, inProgress: 0, notStarted: 0, overdue: 0 },
       };
@@ -82,12 +96,14 @@ function agencySummaries(targets: TargetOverview[], tasks: TaskBoardEntry[], age
   const targetField = { achieved: 'achieved', 'on-track': 'onTrack', 'at-risk': 'atRisk', overdue: 'overdue' } as const;
   const taskField = { done: 'done', 'in-progress': 'inProgress', 'not-started': 'notStarted', overdue: 'overdue' } as const;
   for (const target of targets) {
+    if (target.planId !== plan.id) continue;
     const entry = summary(target.agency);
     entry.targets.total++;
     entry.targets[targetField[target.status]]++;
   }
   // A task is the lead agency's (chủ trì); supporting agencies answer to it.
   for (const task of tasks) {
+    if (task.planId !== plan.id) continue;
     const entry = summary(task.lead);
     entry.tasks.total++;
     entry.tasks[taskField[task.status]]++;
@@ -98,6 +114,24 @@ function agencySummaries(targets: TargetOverview[], tasks: TaskBoardEntry[], age
 function planSummary(plan: Plan, inputs: CommitteeInputs, now: Date): PlanSummary {
   const { state, areas } = inputs;
   const children = areas.children(plan.area, plan.period.start);
+  const childCodes = children.map((child) => child.code);
+  const isWithin = (area: string, ancestor: string) => areas.isWithin(area, ancestor);
+  // Each target's events per child area, each area code placed under one child (or the plan's level).
+  const events = new Map<string, Map<string, number>>();
+  for (const target of plan.targets) {
+    const perArea = new Map<string, number>();
+    for (const [code, count] of state.targets.get(targetKey(plan.id, target.id))!.tally.byArea) {
+      const placed = areas.placeUnder(code, childCodes) ?? plan.area;
+      perArea.set(placed, (perArea.get(placed) ?? 0) + count);
+    }
+    events.set(target.id, perArea);
+  }
+  const eventsIn = (area: string) => plan.targets.map((target) => ({ id: target.id, events: events.get(target.id)!.get(area) ?? 0 }));
+  const referrals = [...inputs.referrals.values()].filter((referral) => {
+    if (!referral.made || !referral.areaCode || !areas.isWithin(referral.areaCode, plan.area)) return false;
+    const day = vietnamDate(referral.made);
+    return day >= plan.period.start && day <= plan.period.end;
+  });
   return {
     id: plan.id,
     number: plan.number,
@@ -105,23 +139,40 @@ function planSummary(plan: Plan, inputs: CommitteeInputs, now: Date): PlanSummar
     level: plan.level,
     area: plan.area,
     period: plan.period,
-    areas: children.map((child) => ({
-      code: child.code,
-      name: child.name,
-      targets: plan.targets.map((target) => {
-        const byArea = state.targets.get(targetKey(plan.id, target.id))!.tally.byArea;
-        let events = 0;
-        for (const [code, count] of byArea) if (areas.isWithin(code, child.code)) events += count;
-        return { id: target.id, events };
-      }),
-    })),
-    referrals: referralFunnel(inputs.referrals.values(), (referral) => {
-      if (!referral.made || !referral.areaCode || !areas.isWithin(referral.areaCode, plan.area)) return false;
-      const day = vietnamDate(referral.made);
-      return day >= plan.period.start && day <= plan.period.end;
-    }),
-    reporting: reportingCompliance(plan, inputs.reports, now, (area, ancestor) => areas.isWithin(area, ancestor), (area, level, on) => areas.below(area, level, on)),
+    bodies: bodiesOf(plan).map((code) => ({ code, name: inputs.agencies.nameIn(plan, code, isWithin) })),
+    areas: children.map((child) => ({ code: child.code, name: child.name, targets: eventsIn(child.code) })),
+    planLevel: { targets: eventsIn(plan.area) },
+    referrals: referralFunnel(referrals, () => true),
+    referralFlows: referralFlows(referrals, (code) => areas.placeUnder(code, childCodes) ?? plan.area),
+    reporting: reportingCompliance(plan, inputs.reports, now, isWithin, (area, level, on) => areas.below(area, level, on)),
     ...(inputs.deadlines.alertsStart(plan.id) ? { alertsFrom: inputs.deadlines.alertsStart(plan.id) } : {}),
     backlog: planBacklog(plan.id, inputs.deadlines.deadlines.values(), inputs, now),
   };
+}
+
+/** The funnel per referring agency, receiving agency and area, in a stable order. */
+function referralFlows(referrals: ReferralRecord[], areaOf: (code: string) => string): PlanSummary['referralFlows'] {
+  const flows = new Map<string, PlanSummary['referralFlows'][number]>();
+  for (const referral of referrals) {
+    const from = referral.fromAgency ?? 'unknown';
+    const to = referral.toAgency ?? 'unknown';
+    const area = areaOf(referral.areaCode!);
+    const key = `${from}|${to}|${area}`;
+    let flow = flows.get(key);
+    if (!flow) flows.set(key, (flow = { from, to, area, ...emptyFunnel() }));
+    addTo(flow, referral);
+  }
+  return [...flows.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, flow]) => flow);
+}
+
+/** Every body a plan names, in its order: issuing body, targets, tasks (lead, then supporting), reporting, declared bodies. */
+export function bodiesOf(plan: Plan): string[] {
+  const codes = [
+    plan.issuingBody,
+    ...plan.targets.map((target) => target.agency),
+    ...plan.tasks.flatMap((task) => [task.lead, ...task.supporting]),
+    ...(plan.reporting ? [plan.reporting.to, ...(plan.reporting.from ?? [])] : []),
+    ...plan.bodies.map((body) => body.code),
+  ];
+  return [...new Set(codes)];
 }

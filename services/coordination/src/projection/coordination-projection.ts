@@ -1,13 +1,13 @@
-import { coordinationPlanPublished, type BusEvent, type Plan } from '@lienganh/contracts';
+import { coordinationPlanPublished, eventKey, type BusEvent, type Plan } from '@lienganh/contracts';
 import { addPlan, applyEvent, emptyCoordinationState, type CoordinationState, type TrackedTarget } from '../board/coordination-state.js';
 import { DeadlineBook } from '../deadlines/deadline-book.js';
-import { evolveReferral, referralStageOf } from '../referrals/referral-funnel.js';
+import { evolveReferral, referralStageOf, type ReferralStage } from '../referrals/referral-funnel.js';
 import { AgencyRegistry } from '../registry/agency-registry.js';
 import { AreaRegistry } from '../registry/area-registry.js';
 import { registerPlan } from '../registry/plan-registration.js';
 import { evolveReport, isReportSubmitted, reportKeyOf } from '../reporting/report-compliance.js';
 import type { AlertRecord, Contribution, ProjectionChanges, ReferralRecord, ReportRecord, StoredProjection, StoredTally, TallyChange } from '../store/coordination-store.js';
-import { areaOf } from '../targets/target-tally.js';
+import { factOf, type Counted, type CountedFact } from '../targets/target-tally.js';
 
 /** Where an event sits in its stream: what a checkpoint records. */
 export interface StreamPosition {
@@ -20,8 +20,9 @@ export interface StreamPosition {
  * referral funnel and the reports received. Events go in through `apply`; what changed since
  * the last `takeChanges` comes out as documents for the store. No I/O here.
  *
- * Re-applying an event changes nothing (tallies keep the ids they counted, referral stages and
- * reports keep the earliest time), so delivery may be at least once and in any order.
+ * Re-applying an event changes nothing (tallies keep the keys, source + id, of the events they
+ * counted; referral stages and reports keep the earliest time), so delivery may be at least once
+ * and in any order. What each figure counts: docs/adr/0010-figures-the-committee-can-trust.md.
  */
 export class CoordinationProjection {
   readonly state: CoordinationState = emptyCoordinationState();
@@ -71,8 +72,8 @@ export class CoordinationProjection {
       }
     }
     if (position) this.advance(position);
-    const targets = this.count(event);
-    this.evolveFunnelAndReports(event);
+    const stage = this.evolveFunnelAndReports(event);
+    const targets = stage ? this.countReferralEvent(event, stage) : this.count(event, factOf(event));
     this.deadlines.apply(event);
     if (isAlert(event) && !this.alerts.has(event.id)) {
       const data = event.data as { deadlineId: string; leadDays?: number };
@@ -87,7 +88,8 @@ export class CoordinationProjection {
   /** Applies an event that came before `planId` was added to that plan's targets and deadlines only. */
   backfill(planId: string, event: BusEvent): TrackedTarget[] {
     this.deadlines.backfill(event, planId);
-    return this.count(event, planId);
+    const fact = referralStageOf(event) ? this.placedAnswer(event) : factOf(event);
+    return fact ? this.count(event, fact, planId) : [];
   }
 
   planReady(planId: string, position?: StreamPosition): void {
@@ -166,18 +168,52 @@ export class CoordinationProjection {
     this.changed.checkpoints.set(stream, seq);
   }
 
-  private count(event: BusEvent, planId?: string): TrackedTarget[] {
-    const counted = applyEvent(this.state, event, planId);
-    for (const tracked of counted) {
+  private count(event: BusEvent, fact: CountedFact, planId?: string): TrackedTarget[] {
+    const applied = applyEvent(this.state, event, fact, planId);
+    for (const { tracked, counted } of applied) {
       const added = this.changed.tallies.get(tracked);
-      if (added) added.push(event.id);
-      else this.changed.tallies.set(tracked, [event.id]);
-      this.changed.contributions.push(contribution(tracked, event));
+      if (added) added.push(fact.key);
+      else this.changed.tallies.set(tracked, [fact.key]);
+      this.changed.contributions.push(contribution(tracked, event, fact, counted));
     }
-    return counted;
+    return applied.map(({ tracked }) => tracked);
   }
 
-  private evolveFunnelAndReports(event: BusEvent): void {
+  /**
+   * A referral is counted where it was made; an answer to it (accepted, declined, served, closed)
+   * where and when its referral was made (ADR 0010, 3). An answer to a referral not known yet waits
+   * on the referral's record, and counts once the referral arrives, whatever the order.
+   */
+  private countReferralEvent(event: BusEvent, stage: ReferralStage): TrackedTarget[] {
+    const id = (event.data as { referralId: string }).referralId;
+    if (stage === 'made') {
+      const targets = this.count(event, factOf(event));
+      const record = this.referrals.get(id)!;
+      if (!record.unplacedAnswers || !record.made) return targets;
+      const { unplacedAnswers, ...placed } = record;
+      this.referrals.set(id, placed);
+      this.changed.referrals.add(id);
+      return [...targets, ...unplacedAnswers.flatMap((answer) => this.count(answer, this.placedAnswer(answer)!))];
+    }
+    const fact = this.placedAnswer(event);
+    if (fact) return this.count(event, fact);
+    const record = this.referrals.get(id)!;
+    const key = eventKey(event);
+    if (!record.unplacedAnswers?.some((answer) => eventKey(answer) === key)) {
+      this.referrals.set(id, { ...record, unplacedAnswers: [...(record.unplacedAnswers ?? []), event] });
+      this.changed.referrals.add(id);
+    }
+    return [];
+  }
+
+  /** An answer placed at its referral's area and date; undefined while the referral is not known. */
+  private placedAnswer(event: BusEvent): CountedFact | undefined {
+    const referral = this.referrals.get((event.data as { referralId: string }).referralId);
+    return referral?.made && referral.areaCode ? factOf(event, { areaCode: referral.areaCode, time: referral.made }) : undefined;
+  }
+
+  /** Moves the funnel or the reports on; the referral stage the event marks, if any. */
+  private evolveFunnelAndReports(event: BusEvent): ReferralStage | undefined {
     const stage = referralStageOf(event);
     if (stage) {
       const id = (event.data as { referralId: string }).referralId;
@@ -196,6 +232,7 @@ export class CoordinationProjection {
         this.changed.reports.add(key);
       }
     }
+    return stage;
   }
 }
 
@@ -218,9 +255,18 @@ const keyOf = (tracked: TrackedTarget) => `${tracked.plan.id}/${tracked.target.i
 const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 const sorted = (values: Iterable<string>) => [...values].sort();
 
-function contribution(tracked: TrackedTarget, event: BusEvent): Contribution {
-  const areaCode = areaOf(event);
-  return { targetKey: keyOf(tracked), eventId: event.id, type: event.type, time: event.time, agency: event.type.split('.')[2]!, ...(areaCode ? { areaCode } : {}) };
+function contribution(tracked: TrackedTarget, event: BusEvent, fact: CountedFact, counted: Counted): Contribution {
+  return {
+    targetKey: keyOf(tracked),
+    eventKey: fact.key,
+    eventId: event.id,
+    source: event.source,
+    type: event.type,
+    time: event.time,
+    agency: event.type.split('.')[2]!,
+    ...(fact.areaCode ? { areaCode: fact.areaCode } : {}),
+    ...counted,
+  };
 }
 
 /** The whole tally with sorted arrays, so that equal tallies are equal objects: for `snapshot`. */

@@ -50,7 +50,11 @@ const state = { lang: localStorage.getItem('lienganh-lang') === 'en' ? 'en' : 'v
 const $ = (selector) => document.querySelector(selector);
 const t = () => TEXT[state.lang];
 const local = (text) => (text && typeof text === 'object' ? text[state.lang] ?? text.vi : text ?? '');
-const agencyName = (code) => local(state.agencyNames.get(code)) || code;
+/** A body as the plan names it (bodies belong to a jurisdiction); with no plan given, as the first plan that names it does. */
+const agencyName = (code, planId = state.plan) => {
+  const named = planId ? state.agencyNames.get(`${planId}|${code}`) : state.overview?.plans.map((plan) => state.agencyNames.get(`${plan.id}|${code}`)).find(Boolean);
+  return local(named) || code;
+};
 const inPlan = (planId) => !state.plan || planId === state.plan;
 // Formatters are costly to make: one per language, made once.
 const formats = {};
@@ -84,7 +88,7 @@ async function getJson(path) {
 async function loadAll() {
   const [overview, tasks, alerts] = await Promise.all([getJson('/api/v1/committee/overview'), getJson('/api/v1/tasks'), getJson('/api/v1/alerts?status=open')]);
   state.overview = overview;
-  state.agencyNames = new Map(overview.agencies.map((agency) => [agency.agency, agency.name]));
+  state.agencyNames = new Map(overview.plans.flatMap((plan) => plan.bodies.map((body) => [`${plan.id}|${body.code}`, body.name])));
   state.tasks = tasks.tasks;
   state.alerts = alerts.alerts.filter((alert) => alert.kind !== 'resolved');
   render();
@@ -132,8 +136,13 @@ function targetNode(target) {
 
 function renderTargets() {
   const targets = state.overview.targets.filter((target) => inPlan(target.planId));
-  const agencies = [...new Set(targets.map((target) => target.agency))];
-  $('#targets').replaceChildren(...agencies.map((agency) => el('div', { class: 'group' }, el('h3', {}, agencyName(agency)), ...targets.filter((target) => target.agency === agency).map(targetNode))));
+  const groups = [...new Set(targets.map((target) => `${target.planId}|${target.agency}`))];
+  $('#targets').replaceChildren(
+    ...groups.map((group) => {
+      const [planId, agency] = group.split('|');
+      return el('div', { class: 'group' }, el('h3', {}, agencyName(agency, planId)), ...targets.filter((target) => target.planId === planId && target.agency === agency).map(targetNode));
+    }),
+  );
 }
 
 /** A target moved (SSE): only its bar and figures change, the page stays where it is. */
@@ -151,7 +160,7 @@ function renderAlerts() {
   $('#alert-count').textContent = alerts.length ? String(alerts.length) : '';
   $('#alerts').replaceChildren(
     ...(alerts.length
-      ? alerts.slice(-200).reverse().map((alert) => el('li', { class: alert.kind }, el('strong', {}, t().alert_[alert.kind]), ` · ${t().deadline_[alert.deadline.kind] ?? alert.deadline.kind} · ${agencyName(alert.deadline.agency)} · ${alert.deadline.areaCode} · ${t().due}: ${fmtDate(alert.deadline.dueAt)}`, el('br'), el('span', { class: 'muted' }, alert.hidden ? t().hiddenRef : alert.deadline.refId)))
+      ? alerts.slice(-200).reverse().map((alert) => el('li', { class: alert.kind }, el('strong', {}, t().alert_[alert.kind]), ` · ${t().deadline_[alert.deadline.kind] ?? alert.deadline.kind} · ${agencyName(alert.deadline.agency, alert.deadline.planId)} · ${alert.deadline.areaCode} · ${t().due}: ${fmtDate(alert.deadline.dueAt)}`, el('br'), el('span', { class: 'muted' }, alert.hidden ? t().hiddenRef : alert.deadline.refId)))
       : [el('li', {}, t().noAlerts)]),
   );
 }
@@ -201,7 +210,7 @@ function renderFunnel() {
 function renderReporting() {
   const rows = state.overview.plans
     .filter((plan) => inPlan(plan.id))
-    .flatMap((plan) => plan.reporting.map((body) => el('tr', {}, el('th', { scope: 'row' }, agencyName(body.body)), el('td', {}, body.areaName ? local(body.areaName) : body.area === plan.area ? t().wholeArea : body.area), el('td', { class: 'num' }, body.due), el('td', { class: 'num' }, body.onTime), el('td', { class: 'num' }, body.late), el('td', { class: 'num' }, body.missing), el('td', {}, periodList(body.missingPeriods)))));
+    .flatMap((plan) => plan.reporting.map((body) => el('tr', {}, el('th', { scope: 'row' }, agencyName(body.body, plan.id)), el('td', {}, body.areaName ? local(body.areaName) : body.area === plan.area ? t().wholeArea : body.area), el('td', { class: 'num' }, body.due), el('td', { class: 'num' }, body.onTime), el('td', { class: 'num' }, body.late), el('td', { class: 'num' }, body.missing), el('td', {}, periodList(body.missingPeriods)))));
   $('#reporting').replaceChildren(el('thead', {}, el('tr', {}, ...[t().agency, t().area, t().dueReports, t().onTime, t().late, t().missing, t().missingPeriods].map((label, index) => el('th', { scope: 'col', class: index > 1 && index < 6 ? 'num' : undefined }, label)))), el('tbody', {}, rows));
 }
 
@@ -231,7 +240,7 @@ function renderTasks() {
   const tasks = all.filter((task) => (!agency || task.lead === agency || task.supporting.includes(agency)) && (!status || task.status === status) && (!area || task.area === area));
   $('#task-summary').textContent = t().taskCount(tasks.length, all.length);
   const head = el('thead', {}, el('tr', {}, ...[t().task, t().lead, t().supporting, t().due, t().progress, t().status].map((label) => el('th', { scope: 'col' }, label))));
-  const rows = tasks.map((task) => el('tr', { 'data-task': `${task.planId}/${task.taskId}` }, el('td', {}, local(task.title)), el('td', {}, agencyName(task.lead)), el('td', {}, task.supporting.map(agencyName).join(', ')), el('td', {}, task.due ? fmtDate(`${task.due}T00:00:00+07:00`) : task.recurrence ?? '—'), el('td', { class: 'num' }, `${fmtNumber(task.progress)}%`), el('td', {}, el('span', { class: `status ${task.status}` }, t().status_[task.status]))));
+  const rows = tasks.map((task) => el('tr', { 'data-task': `${task.planId}/${task.taskId}` }, el('td', {}, local(task.title)), el('td', {}, agencyName(task.lead, task.planId)), el('td', {}, task.supporting.map((code) => agencyName(code, task.planId)).join(', ')), el('td', {}, task.due ? fmtDate(`${task.due}T00:00:00+07:00`) : task.recurrence ?? '—'), el('td', { class: 'num' }, `${fmtNumber(task.progress)}%`), el('td', {}, el('span', { class: `status ${task.status}` }, t().status_[task.status]))));
   $('#tasks').replaceChildren(head, el('tbody', {}, rows.length ? rows : [el('tr', {}, el('td', { colspan: 6 }, t().noTasks))]));
 }
 
