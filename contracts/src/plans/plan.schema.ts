@@ -178,7 +178,8 @@ export const Plan = z
   .superRefine((plan, context) => {
     const problem = (path: (string | number)[], message: string) => context.addIssue({ code: 'custom', path, message });
     if (plan.period.start > plan.period.end) problem(['period', 'end'], 'must not be before period.start');
-    if (plan.alertsFrom && (plan.alertsFrom < plan.period.start || plan.alertsFrom > plan.period.end)) problem(['alertsFrom'], 'must be within the plan period');
+    const alertsFrom = plan.alertsFrom !== undefined && IsoDate.safeParse(plan.alertsFrom).success ? plan.alertsFrom : undefined; // a bad date is refused by its own check
+    if (alertsFrom && (alertsFrom < plan.period.start || alertsFrom > plan.period.end)) problem(['alertsFrom'], 'must be within the plan period');
     const targetIds = new Set<string>();
     plan.targets.forEach((target, index) => {
       if (targetIds.has(target.id)) problem(['targets', index, 'id'], `"${target.id}" is used twice`);
