@@ -90,10 +90,20 @@ export function firstDifference(a: unknown, b: unknown, path = ''): { path: stri
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return { path: path || '(root)', a, b };
   const keys = union(Object.keys(a), Object.keys(b));
   for (const key of keys) {
-    const found = firstDifference((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], path ? `${path}.${key}` : key);
+    const [left, right] = [(a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]];
+    // A record in a list is named by its id where it has one: deadlines[patrol:td-1:1001], not deadlines.145.
+    const name = Array.isArray(a) && recordName(left) === recordName(right) ? recordName(left) : undefined;
+    const found = firstDifference(left, right, name ? `${path}[${name}]` : path ? `${path}.${key}` : key);
     if (found) return found;
   }
   return { path: path || '(root)', a, b };
+}
+
+function recordName(record: unknown): string | undefined {
+  if (typeof record !== 'object' || record === null) return undefined;
+  const { id, key, referralId } = record as { id?: unknown; key?: unknown; referralId?: unknown };
+  const name = id ?? key ?? referralId;
+  return typeof name === 'string' ? name : undefined;
 }
 
 const zeroFunnel: Funnel = { made: 0, accepted: 0, declined: 0, serviceDelivered: 0, closed: 0 };

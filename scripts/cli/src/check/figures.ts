@@ -55,6 +55,8 @@ export interface Difference {
   area?: string;
   period?: string;
   stage?: string;
+  /** In a read-model snapshot (restore, replay, reorder): where the two differ. */
+  path?: string;
   board: unknown;
   oracle: unknown;
   note?: string;
@@ -69,11 +71,12 @@ export const round2 = (value: number) => Math.round(value * 100) / 100;
 
 export function describeDifference(difference: Difference): string {
   const where = [
-    `plan ${difference.plan}`,
+    difference.plan === '*' ? 'read model' : `plan ${difference.plan}`,
     difference.target ? `target ${difference.target}` : '',
     difference.area ? `area ${difference.area}` : '',
     difference.period ? `period ${difference.period}` : '',
     difference.stage ? `stage ${difference.stage}` : '',
+    difference.path ? `at ${difference.path}` : '',
   ].filter(Boolean);
   return (
     `seed ${difference.seed}: ${difference.figure} differs (${where.join(', ')}): ` +

@@ -38,7 +38,7 @@ export async function checkSeed(seed: number, options: CheckOptions = { events: 
     const replayed = fed.projection.snapshot();
     const compare = (figure: 'restore' | 'replay' | 'reorder', snapshot: StoredProjection, note: string, parts: readonly string[] = PARTS) => {
       const found = firstDifference(pick(snapshot, parts), pick(replayed, parts));
-      if (found) differences.push({ seed, plan: '*', figure, area: found.path, board: found.a, oracle: found.b, note });
+      if (found) differences.push({ seed, plan: '*', figure, path: found.path, board: found.a, oracle: found.b, note });
     };
     compare('restore', CoordinationProjection.restore(await fed.store.load()).snapshot(), 'restored from the store (board) vs replayed (oracle)');
     compare('replay', feedBoardLive(stream.planEvents, stream.arrivals).snapshot(), 'live, the second plan arriving mid-stream and backfilled (board), vs replayed, plans first (oracle)');
