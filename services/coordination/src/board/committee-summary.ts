@@ -1,4 +1,4 @@
-import type { Plan } from '@lienganh/contracts';
+import type { Plan, PlanTarget } from '@lienganh/contracts';
 import { addTo, emptyFunnel, referralFunnel, type ReferralFunnel } from '../referrals/referral-funnel.js';
 import { planBacklog, type BodyBacklog } from '../deadlines/backlog.js';
 import type { DeadlineBook } from '../deadlines/deadline-book.js';
@@ -120,7 +120,9 @@ function planSummary(plan: Plan, inputs: CommitteeInputs, now: Date): PlanSummar
   const events = new Map<string, Map<string, number>>();
   for (const target of plan.targets) {
     const perArea = new Map<string, number>();
+    const members = membersOf(target, plan, areas);
     for (const [code, count] of state.targets.get(targetKey(plan.id, target.id))!.tally.byArea) {
+      if (members && !members.some((member) => areas.isWithin(code, member))) continue;
       const placed = areas.placeUnder(code, childCodes) ?? plan.area;
       perArea.set(placed, (perArea.get(placed) ?? 0) + count);
     }
@@ -148,6 +150,13 @@ function planSummary(plan: Plan, inputs: CommitteeInputs, now: Date): PlanSummar
     ...(inputs.deadlines.alertsStart(plan.id) ? { alertsFrom: inputs.deadlines.alertsStart(plan.id) } : {}),
     backlog: planBacklog(plan.id, inputs.deadlines.deadlines.values(), inputs, now),
   };
+}
+
+/** For a percentage of areas, the areas of its level: events outside them are members of none and show in no row (ADR 0010, 4-5). */
+function membersOf(target: PlanTarget, plan: Plan, areas: AreaRegistry): string[] | undefined {
+  const { measure } = target;
+  if (measure.kind !== 'percentage' || measure.denominator.kind !== 'areas') return undefined;
+  return areas.below(plan.area, measure.denominator.level, plan.period.start).map((area) => area.code);
 }
 
 /** The funnel per referring agency, receiving agency and area, in a stable order. */

@@ -200,7 +200,9 @@ export class CoordinationProjection {
     const record = this.referrals.get(id)!;
     const key = eventKey(event);
     if (!record.unplacedAnswers?.some((answer) => eventKey(answer) === key)) {
-      this.referrals.set(id, { ...record, unplacedAnswers: [...(record.unplacedAnswers ?? []), event] });
+      // Kept in key order, so that the record is the same whatever order the answers came in.
+      const unplacedAnswers = [...(record.unplacedAnswers ?? []), event].sort((a, b) => (eventKey(a) < eventKey(b) ? -1 : 1));
+      this.referrals.set(id, { ...record, unplacedAnswers });
       this.changed.referrals.add(id);
     }
     return [];
