@@ -769,3 +769,56 @@ describe('periodic report owed per area', () => {
     expect(ofKind(book, 'periodic-report').filter((record) => record.agency === 'ubnd-phuong')).toHaveLength(14 * 3);
   });
 });
+
+// ---------------------------------------------------------------------------------------
+// Hotspot watches: per jurisdiction, and the same whether a plan comes before its events or after
+// (replay equals live: ADR 0010 acceptance)
+// ---------------------------------------------------------------------------------------
+
+describe('hotspot watches across jurisdictions and in replay', () => {
+  const tayHo: Plan = { ...baDinh, id: 'kh-tay-ho-2021', area: 'hn-tay-ho', areas: [], targets: [], tasks: [], reporting: undefined };
+  const hotspot = (action: 'cleared' | 'patrolled', hotspotId: string, id: string, time: string, areaCode: string) =>
+    action === 'cleared' ? buildEvent(policeHotspotCleared, { hotspotId, areaCode }, { id, time }) : buildEvent(policeHotspotPatrolled, { hotspotId, areaCode, activityObserved: false }, { id, time });
+  const sorted = (book: DeadlineBook) => [...book.deadlines.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+
+  it("two districts' police using the same hotspot id: a clearance or patrol in one leaves the other's watch alone", () => {
+    const book = given(
+      [
+        hotspot('cleared', 'td-01', 'evt-bd-1', '2021-03-01T10:00:00+07:00', 'hn-ba-dinh-lieu-giai'),
+        hotspot('cleared', 'td-01', 'evt-th-1', '2021-03-02T10:00:00+07:00', 'hn-tay-ho-quang-an'),
+        hotspot('patrolled', 'td-01', 'evt-th-2', '2021-03-05T10:00:00+07:00', 'hn-tay-ho-quang-an'),
+      ],
+      [baDinh, tayHo],
+    );
+    expect(deadline(book, 'patrol:td-01:evt-bd-1')).toMatchObject({ planId: baDinh.id });
+    expect(deadline(book, 'patrol:td-01:evt-bd-1')!.cancelled).toBeUndefined();
+    expect(deadline(book, 'patrol:td-01:evt-bd-1')!.metAt).toBeUndefined();
+    expect(deadline(book, 'patrol:td-01:evt-th-1')).toMatchObject({ planId: tayHo.id, metAt: '2021-03-05T10:00:00+07:00' });
+  });
+
+  it('a patrol dated before the clearance (sent late) does not meet the watch that clearance began', () => {
+    const book = given([hotspot('cleared', 'td-02', 'evt-c', '2021-03-10T10:00:00+07:00', 'hn-ba-dinh-lieu-giai'), hotspot('patrolled', 'td-02', 'evt-p', '2021-03-05T10:00:00+07:00', 'hn-ba-dinh-lieu-giai')]);
+    expect(deadline(book, 'patrol:td-02:evt-c')!.metAt).toBeUndefined();
+    expect(deadline(book, 'patrol:td-02:evt-p')).toBeUndefined();
+  });
+
+  it('a plan added after its hotspot events holds the watches a replay (plans first) holds', () => {
+    // Cleared on 25 December 2021, patrolled on 5 January 2022 (after the plan's year, covered by no plan)
+    const events = [
+      hotspot('cleared', 'td-03', 'evt-c', '2021-12-25T10:00:00+07:00', 'hn-tay-ho-quang-an'),
+      hotspot('patrolled', 'td-03', 'evt-p1', '2022-01-05T10:00:00+07:00', 'hn-tay-ho-quang-an'),
+      hotspot('cleared', 'td-04', 'evt-c2', '2021-06-01T10:00:00+07:00', 'hn-tay-ho-quang-an'),
+      hotspot('patrolled', 'td-04', 'evt-p2', '2021-05-20T10:00:00+07:00', 'hn-tay-ho-quang-an'),
+      hotspot('patrolled', 'td-04', 'evt-p3', '2021-06-10T10:00:00+07:00', 'hn-tay-ho-quang-an'),
+    ];
+    const replayed = given(events, [baDinh, tayHo]);
+    // Live: Ba Đình's plan only, then Tây Hồ's arrives and the events so far are backfilled
+    const plans = [baDinh];
+    const live = given(events, plans);
+    plans.push(tayHo);
+    for (const event of events) live.backfill(event, tayHo.id);
+    expect(sorted(live)).toEqual(sorted(replayed));
+    expect(deadline(live, 'patrol:td-03:evt-c')!.metAt).toBe('2022-01-05T10:00:00+07:00');
+    expect(deadline(live, 'patrol:td-04:evt-c2')!.metAt).toBe('2021-06-10T10:00:00+07:00');
+  });
+});

@@ -58,8 +58,12 @@ export class DeadlineBook {
    * before the agency events that open referral, follow-up and patrol deadlines.
    */
   private readonly earlyAlerts = new Map<string, string[]>();
-  /** hotspotId → the open patrol deadline. */
-  private readonly openPatrols = new Map<string, string>();
+  /**
+   * hotspotId → plan → the open patrol deadline, and the plan's area. A hotspot is watched under
+   * the plan that covered its clearance; two jurisdictions' police may use the same hotspot id,
+   * so an event of a hotspot touches only the watches of plans whose area it is in.
+   */
+  private readonly openPatrols = new Map<string, Map<string, { id: string; area: string }>>();
   /** planId → when its alerts start (`DeadlineRecord.alertsFrom`). */
   private readonly alertStarts = new Map<string, string>();
   /** planId → body → the areas it reports for, one by one (`reporting.eachArea`). */
@@ -159,9 +163,20 @@ export class DeadlineBook {
    */
   backfill(event: BusEvent, planId: string): void {
     const data = event.data as { areaCode?: unknown };
-    if (typeof data.areaCode !== 'string' || this.rulesFor(data.areaCode, event.time)?.plan.id !== planId) return;
+    if (typeof data.areaCode !== 'string') return;
     const [, , , entity, action] = event.type.split('.');
-    const opens = (entity === 'referral' && action === 'made') || entity === 'inspection' || entity === 'joint-inspection' || entity === 'hotspot';
+    const covered = this.rulesFor(data.areaCode, event.time);
+    if (entity === 'hotspot') {
+      // The watches of this plan's hotspots, as a replay (plans first) builds them: every event of
+      // the hotspot this plan covers, or that no plan covers in its area, touching this plan's watches only.
+      const plan = covered ? covered.plan : [...this.plans()].find((entry) => entry.id === planId);
+      if (plan?.id !== planId || !this.isWithin(data.areaCode, plan.area)) return;
+      if (action === 'cleared' || action === 'patrolled') this.hotspotWatched(event, action, planId);
+      else if (action === 'reactivated') this.hotspotReactivated(event, planId);
+      return;
+    }
+    if (covered?.plan.id !== planId) return;
+    const opens = (entity === 'referral' && action === 'made') || entity === 'inspection' || entity === 'joint-inspection';
     if (opens) this.apply(event);
   }
 
@@ -186,7 +201,10 @@ export class DeadlineBook {
   restore(records: DeadlineRecord[]): void {
     for (const record of records) this.deadlines.set(record.id, record);
     for (const record of records) {
-      if (record.kind === 'hotspot-patrol' && !record.metAt && !record.cancelled) this.openPatrols.set(record.refId, record.id);
+      if (record.kind === 'hotspot-patrol' && !record.metAt && !record.cancelled) {
+        const area = [...this.plans()].find((plan) => plan.id === record.planId)?.area ?? record.areaCode;
+        this.watch(record.refId, record.planId, { id: record.id, area });
+      }
       // The plan's import time is not in the stored plan: its deadlines keep when its alerts start.
       if (record.alertsFrom) this.alertStarts.set(record.planId, record.alertsFrom);
     }
@@ -273,32 +291,56 @@ export class DeadlineBook {
    * opens the next one. A patrol of a hotspot not under watch (never cleared, or re-activated)
    * starts nothing. The same event applied again finds the deadline it opened and changes nothing.
    */
-  private hotspotWatched(event: BusEvent, action: string): void {
+  private hotspotWatched(event: BusEvent, action: string, onlyPlan?: string): void {
     const data = event.data as { hotspotId: string; areaCode: string };
     const id = `patrol:${data.hotspotId}:${event.id}`;
     if (this.deadlines.has(id)) return;
-    const open = this.openPatrols.get(data.hotspotId);
-    if (action === 'patrolled' && !open) return;
-    if (open) {
-      if (action === 'patrolled') this.meet(open, event.time);
-      else this.cancel(open); // cleared again: a new watch starts
+    const open = this.watchesOf(data.hotspotId, data.areaCode, event.time, onlyPlan);
+    if (action === 'patrolled' && open.length === 0) return;
+    for (const [planId, watch] of open) {
+      if (action === 'patrolled') this.meet(watch.id, event.time);
+      else this.cancel(watch.id); // cleared again: a new watch starts
+      this.unwatch(data.hotspotId, planId);
     }
     const covered = this.rulesFor(data.areaCode, event.time);
-    if (!covered) return;
+    if (!covered || (onlyPlan && covered.plan.id !== onlyPlan)) return;
     const { everyDays, by } = covered.rules.hotspotPatrol;
     const opened = this.open({ id, kind: 'hotspot-patrol', agency: by, areaCode: data.areaCode, dueAt: new Date(Date.parse(event.time) + everyDays * DAY_MS).toISOString(), refId: data.hotspotId, planId: covered.plan.id, since: event.time });
-    if (opened) this.openPatrols.set(data.hotspotId, id);
+    if (opened) this.watch(data.hotspotId, covered.plan.id, { id, area: covered.plan.area });
   }
 
   /** Ends the watch, unless it started after the re-activation (a re-sent old event). */
-  private hotspotReactivated(event: BusEvent): void {
-    const { hotspotId } = event.data as { hotspotId: string };
-    const open = this.openPatrols.get(hotspotId);
-    if (!open) return;
-    const deadline = this.deadlines.get(open)!;
-    if (deadline.since && Date.parse(deadline.since) > Date.parse(event.time)) return;
-    this.cancel(open);
-    this.openPatrols.delete(hotspotId);
+  private hotspotReactivated(event: BusEvent, onlyPlan?: string): void {
+    const { hotspotId, areaCode } = event.data as { hotspotId: string; areaCode: string };
+    for (const [planId, watch] of this.watchesOf(hotspotId, areaCode, event.time, onlyPlan)) {
+      this.cancel(watch.id);
+      this.unwatch(hotspotId, planId);
+    }
+  }
+
+  /**
+   * The open watches of a hotspot that an event at `time` in `areaCode` touches: under the plans
+   * whose area it is in, started no later than it (an event dated before a clearance, sent late or
+   * re-sent, says nothing of the watch that clearance began), of `onlyPlan` alone when given.
+   */
+  private watchesOf(hotspotId: string, areaCode: string, time: string, onlyPlan?: string): [string, { id: string; area: string }][] {
+    return [...(this.openPatrols.get(hotspotId) ?? [])].filter(([planId, watch]) => {
+      if ((onlyPlan && planId !== onlyPlan) || !this.isWithin(areaCode, watch.area)) return false;
+      const since = this.deadlines.get(watch.id)?.since;
+      return !since || Date.parse(since) <= Date.parse(time);
+    });
+  }
+
+  private watch(hotspotId: string, planId: string, watch: { id: string; area: string }): void {
+    const byPlan = this.openPatrols.get(hotspotId) ?? new Map<string, { id: string; area: string }>();
+    byPlan.set(planId, watch);
+    this.openPatrols.set(hotspotId, byPlan);
+  }
+
+  private unwatch(hotspotId: string, planId: string): void {
+    const byPlan = this.openPatrols.get(hotspotId);
+    byPlan?.delete(planId);
+    if (byPlan?.size === 0) this.openPatrols.delete(hotspotId);
   }
 
   private cancel(id: string): void {
