@@ -17,7 +17,7 @@ const district = {
   tasks: [{ id: 'nv-1', title: { vi: 'Nhiệm vụ', en: 'Task' }, lead: 'police', supporting: ['ubnd-phuong'], due: '2021-06-30' }],
 };
 
-function issuesOf(document: unknown): { path: string; message: string }[] {
+function issuesOf(document: unknown): readonly { path: string; message: string }[] {
   try {
     validatePlan(document);
     return [];
