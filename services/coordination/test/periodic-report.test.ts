@@ -239,6 +239,22 @@ describe('the periodic report for Steering Committee 138', () => {
     expect(report.agencies.map((entry) => entry.agency).slice(0, 5)).toEqual(['labour', 'police', 'health', 'culture', 'justice']);
   });
 
+  it("adds up a body's reports per area: every ward's People's Committee owes its own", async () => {
+    const wardReport = buildEvent(
+      policeReportSubmitted,
+      { reportId: 'bc-ubnd-kim-ma-2021-04', reportingBody: 'ubnd-phuong', areaCode: 'hn-ba-dinh-kim-ma', cadence: 'monthly', period: '2021-04' },
+      { id: 'evt-bc-ubnd-kim-ma-2021-04', time: '2021-05-02T10:00:00+07:00' },
+    );
+    const { compile } = await given([baDinh], [...seededEvents, wardReport]);
+    const district = await compile('2021-Q2');
+    // 14 wards × (3 months and the quarter); Kim Mã sent April on time.
+    expect(row(district, 'ubnd-phuong').reports).toMatchObject({ area: 'hn-ba-dinh', due: 56, onTime: 1, missing: 55, missingPeriods: ['monthly:2021-04', 'monthly:2021-05', 'monthly:2021-06', 'quarterly:2021-Q2'] });
+    expect(district.reporting.filter((entry) => entry.body === 'ubnd-phuong')).toHaveLength(14);
+    const kimMa = await compile('2021-Q2', { area: 'hn-ba-dinh-kim-ma' });
+    expect(kimMa.reporting.filter((entry) => entry.body === 'ubnd-phuong').map((entry) => entry.area)).toEqual(['hn-ba-dinh-kim-ma']);
+    expect(row(kimMa, 'ubnd-phuong').reports).toMatchObject({ due: 4, onTime: 1, missing: 3, missingPeriods: ['monthly:2021-05', 'monthly:2021-06', 'quarterly:2021-Q2'] });
+  });
+
   it('narrows to a ward: only the events, referrals of that ward', async () => {
     const { compile } = await given();
     const report = await compile('2021-Q2', { area: 'hn-ba-dinh-kim-ma' });

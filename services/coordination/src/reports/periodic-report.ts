@@ -184,7 +184,10 @@ export async function compilePeriodicReport(inputs: PeriodicReportInputs, reques
   // Reporting: the reports of the periods that end within this one (month reports of a quarter, and the quarter's own).
   const start = period.start > plan.period.start ? period.start : plan.period.start;
   const end = period.end < plan.period.end ? period.end : plan.period.end;
-  const reporting = reportingCompliance({ ...plan, period: { start, end } }, inputs.reports, now, (code, ancestor) => areas.isWithin(code, ancestor));
+  // A ward's report lists the ward's own duties and the plan-wide ones; a district's, those of its wards too.
+  const reporting = reportingCompliance({ ...plan, period: { start, end } }, inputs.reports, now, (code, ancestor) => areas.isWithin(code, ancestor)).filter(
+    (row) => areas.isWithin(row.area, area) || areas.isWithin(area, row.area),
+  );
 
   const agencies = agencyOrder(plan, [
     ...plan.targets.map((target) => target.agency),
@@ -194,7 +197,7 @@ export async function compilePeriodicReport(inputs: PeriodicReportInputs, reques
   ]).map((agency): AgencyReportRow => {
     const own = targets.filter((target) => target.agency === agency);
     const led = tasks.filter((task) => task.lead === agency);
-    const reports = reporting.find((body) => body.body === agency);
+    const reports = complianceOf(agency, area, reporting);
     const row: AgencyReportRow = {
       agency,
       name: inputs.agencies.nameIn(plan, agency, (code, ancestor) => areas.isWithin(code, ancestor)),
@@ -273,6 +276,32 @@ export function choosePlan(state: CoordinationState, areas: AreaRegistry, reques
     );
   }
   return nearest[0]!;
+}
+
+/** A body's reports in the report's area: its rows of every area added up; a period is missing if any area's report is. */
+function complianceOf(body: string, area: string, rows: BodyCompliance[]): BodyCompliance | undefined {
+  const own = rows.filter((row) => row.body === body);
+  if (own.length <= 1) return own[0];
+  const missing = new Set(own.flatMap((row) => row.missingPeriods));
+  const sum = (pick: (row: BodyCompliance) => number) => own.reduce((total, row) => total + pick(row), 0);
+  return {
+    body,
+    area,
+    due: sum((row) => row.due),
+    onTime: sum((row) => row.onTime),
+    late: sum((row) => row.late),
+    missing: sum((row) => row.missing),
+    missingPeriods: [...missing].sort((a, b) => endMonthOf(a).localeCompare(endMonthOf(b))),
+  };
+}
+
+/** `monthly:2021-05` → `2021-05`, `quarterly:2021-Q2` → `2021-06`…: the month a period ends, to put periods oldest first. */
+function endMonthOf(entry: string): string {
+  const key = entry.slice(entry.indexOf(':') + 1);
+  const year = key.slice(0, 4);
+  const part = key.slice(5);
+  const month = part === '' ? 12 : part.startsWith('Q') ? Number(part[1]) * 3 : part.startsWith('H') ? Number(part[1]) * 6 : Number(part);
+  return `${year}-${String(month).padStart(2, '0')}`;
 }
 
 const CADENCE_UNIT = { month: { vi: 'tháng', en: 'months' }, quarter: { vi: 'quý', en: 'quarters' }, 'half-year': { vi: 'nửa năm', en: 'half-years' }, year: { vi: 'năm', en: 'years' } };

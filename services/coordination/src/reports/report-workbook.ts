@@ -84,6 +84,7 @@ const REPORTING_COLUMNS: Column<BodyCompliance & { name: string }>[] = [
   { header: 'STT / No.', width: 7, value: (_, index) => index + 1 },
   { header: 'Cơ quan / Body', width: 40, value: (row) => row.name, wrap: true },
   { header: 'Mã / Code', width: 20, value: (row) => row.body },
+  { header: 'Địa bàn / Area', width: 28, value: (row) => row.areaName?.vi ?? row.area, wrap: true },
   { header: 'Báo cáo đến hạn / Reports due', width: 12, value: (row) => row.due },
   { header: 'Đúng hạn / On time', width: 11, value: (row) => row.onTime },
   { header: 'Muộn / Late', width: 11, value: (row) => row.late },
