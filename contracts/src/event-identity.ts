@@ -10,11 +10,19 @@ import type { BusEvent } from './cloudevent.js';
  */
 export function eventKey(event: Pick<BusEvent, 'source' | 'id'>): string {
   if (event === lastEvent) return lastKey;
-  lastKey = createHash('sha256').update(`${event.source} ${event.id}`, 'utf8').digest('base64url');
+  let key = keys.get(event);
+  if (key === undefined) {
+    key = createHash('sha256').update(`${event.source} ${event.id}`, 'utf8').digest('base64url');
+    keys.set(event, key);
+  }
   lastEvent = event;
-  return lastKey;
+  lastKey = key;
+  return key;
 }
 
-// A consumer asks for the key of one event several times in a row (once per target that counts it).
+// A consumer asks for the key of one event several times in a row (once per target that counts it);
+// ingestion asks for each event of a batch three times (the batch, the duplicate check, the encoding).
+// Events are not changed once built or parsed; a key lives as long as its event.
 let lastEvent: Pick<BusEvent, 'source' | 'id'> | undefined;
 let lastKey = '';
+const keys = new WeakMap<object, string>();

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { eventKey, type BusEvent, type ContractIssue } from '@lienganh/contracts';
 
 /**
@@ -115,23 +115,14 @@ export class DuplicateGuard {
 }
 
 /**
- * The event as stored, keys sorted at every level, without the trace context (a retry is a new
- * span of the same event): two posts with this digest equal are the same event.
+ * The digest of an event as `parseEvent` returns it: two posts with the same digest are the same
+ * event. Its identity (`source`, `id`) is the map's key; of the rest, `subject` and `dataschema`
+ * follow from `type` and `data`, `specversion` and `datacontenttype` are fixed, and the trace
+ * context is left out (a retry is a new span of the same event): so `type`, `time` and `data`.
+ * `parseEvent` puts every data field in its schema's order whatever the order it came in (event
+ * schemas are objects and arrays, no records: `duplicate-guard.test.ts` checks the catalog), so
+ * plain `JSON.stringify` is canonical here, at a third of the cost of sorting keys.
  */
 export function bodyDigest(event: BusEvent): number {
-  const { traceparent: _traceparent, tracestate: _tracestate, ...stored } = event;
-  const hash = createHash('sha256').update(canonicalJson(stored), 'utf8').digest();
-  return hash.readUIntBE(0, 6);
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.keys(value)
-      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
+  return parseInt(hash('sha256', `${event.type} ${event.time} ${JSON.stringify(event.data)}`, 'hex').slice(0, 12), 16);
 }
