@@ -42,7 +42,7 @@ async function publish(event: BusEvent, subject = findEventDefinition(event.type
   const { headers, data } = encodeBinary(event);
   const natsHeadersOf = natsHeaders();
   for (const [name, value] of Object.entries(headers)) if (name !== MSG_ID_HEADER) natsHeadersOf.set(name, value);
-  await nats.js.publish(subject, data, { headers: natsHeadersOf, msgID: event.id });
+  await nats.js.publish(subject, data, { headers: natsHeadersOf, msgID: headers[MSG_ID_HEADER] }); // eventKey: source + id
 }
 
 /** The CLI as coordination's NATS identity, without a MongoDB from the machine running the tests. */

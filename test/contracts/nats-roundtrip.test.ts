@@ -4,6 +4,7 @@ import {
   decodeNatsMessage,
   encodeBinary,
   encodeStructured,
+  MSG_ID_HEADER,
   STREAMS,
   type BusEvent,
   type NatsMessageParts,
@@ -55,13 +56,17 @@ describe.each(events)('%s', (type, event) => {
   });
 });
 
-it('stores a re-sent event id once (Nats-Msg-Id deduplication)', async () => {
+it('stores a re-sent event once, and the same id from another source as another event (Nats-Msg-Id = eventKey)', async () => {
   const [, event] = events[0]!;
   const definition = catalog[0]!;
-  const first = await nats.js.publish(definition.subject, encodeBinary(event).data, { msgID: `dup-${event.id}` });
-  const second = await nats.js.publish(definition.subject, encodeBinary(event).data, { msgID: `dup-${event.id}` });
+  const resent = { ...event, id: `dup-${event.id}` };
+  const first = await nats.js.publish(definition.subject, encodeBinary(resent).data, { msgID: encodeBinary(resent).headers[MSG_ID_HEADER] });
+  const second = await nats.js.publish(definition.subject, encodeBinary(resent).data, { msgID: encodeBinary(resent).headers[MSG_ID_HEADER] });
   expect(second.duplicate).toBe(true);
   expect(second.seq).toBe(first.seq);
+  const otherUnit = { ...resent, source: `${resent.source}/unit-b` };
+  const third = await nats.js.publish(definition.subject, encodeBinary(otherUnit).data, { msgID: encodeBinary(otherUnit).headers[MSG_ID_HEADER] });
+  expect(third.duplicate).toBe(false);
 });
 
 it('delivers binary-mode events to a durable pull consumer with their headers', async () => {
