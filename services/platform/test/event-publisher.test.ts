@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DurableOutbox, ensureStreams, JetStreamEventPublisher, NatsServer, PublisherClosedError } from '@lienganh/platform';
-import { ContractError } from '@lienganh/contracts';
+import { ContractError, decodeNatsMessage, encodeBinary, eventKey, MSG_ID_HEADER, policeCaseOpened } from '@lienganh/contracts';
 import { AGENCY_STREAM, caseOpenedEvents, connectForever, lastSeq, storedIds } from './support/publishing.js';
 
 let server: NatsServer;
@@ -39,6 +39,15 @@ async function openPublisher(name: string): Promise<{ publisher: JetStreamEventP
       await outbox.close();
     },
   };
+}
+
+async function storedSources(after: number): Promise<string[]> {
+  const sources: string[] = [];
+  for (let seq = after + 1; seq <= (await lastSeq(jsm)); seq++) {
+    const message = await jsm.streams.getMessage(AGENCY_STREAM, { seq });
+    if (message) sources.push(decodeNatsMessage(message.header, message.data).source);
+  }
+  return sources;
 }
 
 describe('JetStreamEventPublisher', () => {
@@ -87,6 +96,28 @@ describe('JetStreamEventPublisher', () => {
 
     expect(await storedIds(jsm, before)).toEqual([event!.id]);
     await close();
+  });
+
+  it('stores the same id from two units twice, also from the outbox, and tells every acknowledgement by eventKey', async () => {
+    const outbox = await DurableOutbox.open(join(workDir, 'identity'));
+    const acks: string[] = [];
+    const publisher = new JetStreamEventPublisher(nc, outbox, { ackTimeoutMs: 500, retryBackoffMs: [50, 100, 200, 400], onAcknowledged: (key, duplicate) => acks.push(`${key}${duplicate ? ' duplicate' : ''}`) });
+    const before = await lastSeq(jsm);
+    const [event] = caseOpenedEvents('identity', 1);
+    const unitA = { ...event!, source: '/pcmd/police/unit-a' };
+    const unitB = { ...event!, source: '/pcmd/police/unit-b' };
+    // An entry an earlier version left in the outbox, with the bare id as its message id.
+    const legacy = encodeBinary(unitB);
+    await outbox.append([{ subject: policeCaseOpened.subject, headers: { ...legacy.headers, [MSG_ID_HEADER]: unitB.id }, data: legacy.data }]);
+    publisher.start();
+    await publisher.whenDrained(20_000);
+    await publisher.publish([unitA]);
+    await publisher.publish([unitB]);
+
+    expect(await storedSources(before)).toEqual(['/pcmd/police/unit-b', '/pcmd/police/unit-a']);
+    expect(acks).toEqual([eventKey(unitB), eventKey(unitA), `${eventKey(unitB)} duplicate`]);
+    await publisher.close();
+    await outbox.close();
   });
 
   it('on close, leaves what it could not send on disk for the next publisher on the same directory', async () => {
