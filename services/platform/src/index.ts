@@ -35,6 +35,7 @@ export { EVENT_SINK, type EventSink } from './ingestion/event-sink.js';
 export { IngestionModule } from './ingestion/ingestion.module.js';
 export { AgencyKeyGuard } from './ingestion/agency-key.guard.js';
 export { MAX_BATCH_SIZE, prepareIncoming } from './ingestion/incoming-events.js';
+export { bodyDigest, ConflictingDuplicateError, DuplicateGuard, type DuplicateGuardOptions } from './ingestion/duplicate-guard.js';
 export { ensurePseudonymKey, parsePseudonymKey, pseudonymKeyFileOf, pseudonymKeyFromEnv, PseudonymKeyError } from './ingestion/pseudonym-key.js';
 export { PseudonymisationUnavailableError, replaceRecordKeys, type RecordKeysReplaced } from './ingestion/record-keys.js';
 export {
