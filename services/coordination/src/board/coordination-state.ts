@@ -8,6 +8,8 @@ import { emptyTally, evolveTally, factOf, type Counted, type CountedFact, type T
  * only the targets that care (no scan of every plan per event).
  */
 export interface TrackedTarget {
+  /** `${planId}/${targetId}`, made once: every contribution to it shares the string. */
+  key: string;
   plan: Plan;
   target: PlanTarget;
   tally: TargetTally;
@@ -39,8 +41,8 @@ export function addPlan(state: CoordinationState, plan: Plan, areas: AreaRegistr
     isWithin: (code, ancestor) => areas.isWithin(code, ancestor),
   };
   for (const target of plan.targets) {
-    const tracked: TrackedTarget = { plan, target, tally: emptyTally(), context };
-    state.targets.set(targetKey(plan.id, target.id), tracked);
+    const tracked: TrackedTarget = { key: targetKey(plan.id, target.id), plan, target, tally: emptyTally(), context };
+    state.targets.set(tracked.key, tracked);
     for (const type of eventTypesOf(target)) {
       state.byEventType.set(type, [...(state.byEventType.get(type) ?? []), tracked]);
     }

@@ -19,8 +19,20 @@ export const alertId = (deadlineId: string, kind: AlertKind, leadDays?: number) 
  * a backlog item, shown on the board per body, never alerted (ADR 0010, 8). Data, not the clock:
  * replay decides the same.
  */
-export const isBacklog = (deadline: Pick<DeadlineRecord, 'dueAt' | 'alertsFrom'>) =>
-  deadline.alertsFrom !== undefined && Date.parse(deadline.dueAt) < Date.parse(deadline.alertsFrom);
+export function isBacklog(deadline: Pick<DeadlineRecord, 'dueAt' | 'alertsFrom'>): boolean {
+  if (deadline.alertsFrom === undefined) return false;
+  // Asked of every deadline at every tick: a plan's start is parsed once, and a due time in UTC
+  // (`toISOString`, as hand-overs and checks have) compares as text, without a parse.
+  let start = alertStarts.get(deadline.alertsFrom);
+  if (start === undefined) {
+    const ms = Date.parse(deadline.alertsFrom);
+    alertStarts.set(deadline.alertsFrom, (start = { ms, iso: new Date(ms).toISOString() }));
+  }
+  const { dueAt } = deadline;
+  return dueAt.length === 24 && dueAt.endsWith('Z') ? dueAt < start.iso : Date.parse(dueAt) < start.ms;
+}
+/** Each plan's alert start, parsed: one per plan. */
+const alertStarts = new Map<string, { ms: number; iso: string }>();
 
 /**
  * Pure: the alerts a deadline calls for at `now`, given those already raised.
@@ -34,26 +46,38 @@ export const isBacklog = (deadline: Pick<DeadlineRecord, 'dueAt' | 'alertsFrom'>
  */
 export function decideAlerts(deadline: DeadlineRecord, rules: Pick<DeadlineRules, 'approachingDays' | 'escalateAfterDays'>, now: Date): AlertDecision[] {
   if (deadline.cancelled || isBacklog(deadline)) return [];
-  const raised = new Set(deadline.raised);
-  const decide = (kind: AlertKind, leadDays?: number): AlertDecision[] => {
-    const id = alertId(deadline.id, kind, leadDays);
-    return raised.has(id) ? [] : [{ id, kind, deadline, ...(leadDays ? { leadDays } : {}) }];
-  };
-  const metAt = deadline.metAt ? Date.parse(deadline.metAt) : undefined;
+  // Asked of every open deadline at every tick: no allocation unless an alert is due.
   const time = now.getTime();
-  if (metAt !== undefined && metAt <= time) {
+  if (deadline.metAt !== undefined && Date.parse(deadline.metAt) <= time) {
     const anyRaised = deadline.raised.some((id) => !id.endsWith(':resolved'));
-    return anyRaised ? decide('resolved') : [];
+    return anyRaised ? decided(deadline, 'resolved') : NONE;
   }
   const due = Date.parse(deadline.dueAt);
-  if (time >= due + rules.escalateAfterDays * DAY_MS) return [...decide('overdue'), ...decide('escalated')];
-  if (time >= due) return decide('overdue');
-  const passed = [...rules.approachingDays].sort((a, b) => a - b).find((lead) => time >= due - lead * DAY_MS);
-  if (passed === undefined) return [];
+  if (time >= due + rules.escalateAfterDays * DAY_MS) return [...decided(deadline, 'overdue'), ...decided(deadline, 'escalated')];
+  if (time >= due) return decided(deadline, 'overdue');
+  const passed = nearestFirst(rules.approachingDays).find((lead) => time >= due - lead * DAY_MS);
+  if (passed === undefined) return NONE;
   // A nearer lead already raised covers a farther one that comes due later (it cannot).
   const nearerRaised = deadline.raised.some((id) => {
     const match = /:approaching:(\d+)$/.exec(id);
     return match !== null && Number(match[1]) <= passed;
   });
-  return nearerRaised ? [] : decide('approaching', passed);
+  return nearerRaised ? NONE : decided(deadline, 'approaching', passed);
+}
+
+const NONE: AlertDecision[] = [];
+Object.freeze(NONE);
+
+/** The alert of `kind` about a deadline, unless it was raised already. */
+function decided(deadline: DeadlineRecord, kind: AlertKind, leadDays?: number): AlertDecision[] {
+  const id = alertId(deadline.id, kind, leadDays);
+  return deadline.raised.includes(id) ? NONE : [{ id, kind, deadline, ...(leadDays ? { leadDays } : {}) }];
+}
+
+/** A plan's lead times, nearest first; sorted once per plan's rules. */
+const sortedLeads = new WeakMap<readonly number[], readonly number[]>();
+function nearestFirst(leads: readonly number[]): readonly number[] {
+  let sorted = sortedLeads.get(leads);
+  if (!sorted) sortedLeads.set(leads, (sorted = [...leads].sort((a, b) => a - b)));
+  return sorted;
 }

@@ -2,7 +2,7 @@ import { coordinationDeadlineApproaching, coordinationDeadlineEscalated, coordin
 import type { Clock } from '../http/tokens.js';
 import type { CoordinationProjector } from '../projection/coordination-projector.js';
 import type { CoordinationPublisher } from '../publishing/coordination-publisher.js';
-import { decideAlerts, isBacklog, type AlertDecision } from './alert-decisions.js';
+import { decideAlerts, type AlertDecision } from './alert-decisions.js';
 import { isTaskDeadlineDone } from './backlog.js';
 import type { AlertKind } from './deadline-book.js';
 
@@ -67,8 +67,8 @@ export class DeadlineEngine {
     const decisions: AlertDecision[] = [];
     for (const deadline of deadlines.deadlines.values()) {
       const plan = state.plans.get(deadline.planId);
-      // Due before the plan's alerts start (its import, its alertsFrom): backlog, never alerted.
-      if (!plan || isBacklog(deadline)) continue;
+      // Due before the plan's alerts start (its import, its alertsFrom): backlog, never alerted (decideAlerts says none).
+      if (!plan) continue;
       // A task is met when its targets are (a duty when its target counts the period); that
       // depends on the clock and the tallies, so it is judged here.
       const done = deadline.kind === 'task' && !deadline.metAt && isTaskDeadlineDone(deadline, state, areas, now);

@@ -253,9 +253,17 @@ const emptyChanges = () => ({
 const isAlert = (event: BusEvent) => event.type.startsWith('vn.pcmd.coordination.deadline.');
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-const keyOf = (tracked: TrackedTarget) => `${tracked.plan.id}/${tracked.target.id}`;
+const keyOf = (tracked: TrackedTarget) => tracked.key;
 const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 const sorted = (values: Iterable<string>) => [...values].sort();
+
+/** The agency of a type (`vn.pcmd.<agency>.…`), one string per type: a contribution keeps it, and there are many. */
+const agencyOfType = new Map<string, string>();
+function agencyOf(type: string): string {
+  let agency = agencyOfType.get(type);
+  if (agency === undefined) agencyOfType.set(type, (agency = type.split('.')[2]!));
+  return agency;
+}
 
 function contribution(tracked: TrackedTarget, event: BusEvent, fact: CountedFact, counted: Counted): Contribution {
   return {
@@ -265,7 +273,7 @@ function contribution(tracked: TrackedTarget, event: BusEvent, fact: CountedFact
     source: event.source,
     type: event.type,
     time: event.time,
-    agency: event.type.split('.')[2]!,
+    agency: agencyOf(event.type),
     ...(fact.areaCode ? { areaCode: fact.areaCode } : {}),
     ...counted,
   };

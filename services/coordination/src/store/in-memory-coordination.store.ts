@@ -39,23 +39,27 @@ export class InMemoryCoordinationStore implements CoordinationStore {
   }
 
   async commit(changes: ProjectionChanges): Promise<void> {
-    // Copies, so that the caller's objects changing later cannot change what was committed.
-    const copy = structuredClone(changes);
+    // Copies, so that the caller's objects changing later cannot change what was committed. The
+    // bulk (contributions, applied keys) is copied shallowly: its strings are immutable and shared
+    // with the projection, which is most of what a million events weigh.
+    const { contributions, tallies, ...documents } = changes;
+    const copy = structuredClone(documents);
     for (const plan of copy.plans ?? []) if (!this.plans.has(plan.id)) this.plans.set(plan.id, plan);
-    for (const { appliedAdded, ...tally } of copy.tallies ?? []) {
+    for (const { appliedAdded, ...figures } of tallies ?? []) {
+      const tally = structuredClone(figures);
       this.tallies.set(tally.key, tally);
       let applied = this.applied.get(tally.key);
       if (!applied) this.applied.set(tally.key, (applied = new Set()));
-      for (const id of appliedAdded) applied.add(id);
+      for (const key of appliedAdded) applied.add(key);
     }
     for (const referral of copy.referrals ?? []) this.referrals.set(referral.referralId, referral);
     for (const report of copy.reports ?? []) this.reports.set(report.key, report);
     for (const deadline of copy.deadlines ?? []) this.deadlines.set(deadline.id, deadline);
     for (const alert of copy.alerts ?? []) this.alerts.set(alert.id, alert);
-    for (const contribution of copy.contributions ?? []) {
+    for (const contribution of contributions ?? []) {
       let byEvent = this.contributionsByTarget.get(contribution.targetKey);
       if (!byEvent) this.contributionsByTarget.set(contribution.targetKey, (byEvent = new Map()));
-      byEvent.set(contribution.eventKey, contribution);
+      byEvent.set(contribution.eventKey, { ...contribution });
     }
     for (const [stream, seq] of Object.entries(copy.checkpoints ?? {})) {
       this.checkpoints.set(stream, Math.max(seq, this.checkpoints.get(stream) ?? 0));
