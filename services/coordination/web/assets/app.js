@@ -6,7 +6,7 @@ const TEXT = {
     skip: 'Bỏ qua, tới nội dung chính', title: 'Ban Chỉ đạo 138 — Phòng, chống mại dâm', updated: 'Cập nhật',
     connecting: 'đang kết nối…', live: '● trực tuyến', offline: '○ mất kết nối, đang thử lại…',
     plans: 'Kế hoạch', plan: 'Kế hoạch', allPlans: 'Tất cả kế hoạch', targets: 'Chỉ tiêu theo cơ quan',
-    alerts: 'Cảnh báo đang mở', noAlerts: 'Không có cảnh báo đang mở.', areas: 'Theo địa bàn', funnel: 'Chuyển gửi hỗ trợ',
+    alerts: 'Cảnh báo đang mở', noAlerts: 'Không có cảnh báo đang mở.', areas: 'Theo địa bàn', planLevel: 'chung, không thuộc địa bàn cấp dưới', funnel: 'Chuyển gửi hỗ trợ',
     reporting: 'Chế độ báo cáo', tasks: 'Nhiệm vụ', agency: 'Cơ quan', status: 'Tình trạng', area: 'Địa bàn', all: 'Tất cả',
     task: 'Nhiệm vụ', lead: 'Chủ trì', supporting: 'Phối hợp', due: 'Thời hạn', progress: 'Tiến độ', goal: 'Mục tiêu',
     achieved: 'Đạt', events: 'sự kiện', period: 'Kỳ', onTime: 'Đúng hạn', late: 'Muộn', missing: 'Chưa gửi', dueReports: 'Phải gửi',
@@ -27,7 +27,7 @@ const TEXT = {
     skip: 'Skip to main content', title: 'Steering Committee 138 — Prostitution prevention', updated: 'Updated',
     connecting: 'connecting…', live: '● live', offline: '○ offline, retrying…',
     plans: 'Plans', plan: 'Plan', allPlans: 'All plans', targets: 'Targets by agency',
-    alerts: 'Open alerts', noAlerts: 'No open alerts.', areas: 'By area', funnel: 'Referrals for support',
+    alerts: 'Open alerts', noAlerts: 'No open alerts.', areas: 'By area', planLevel: 'as a whole, in none of the areas below', funnel: 'Referrals for support',
     reporting: 'Reporting', tasks: 'Tasks', agency: 'Agency', status: 'Status', area: 'Area', all: 'All',
     task: 'Task', lead: 'Lead', supporting: 'Supporting', due: 'Due', progress: 'Progress', goal: 'Goal',
     achieved: 'Achieved', events: 'events', period: 'Period', onTime: 'On time', late: 'Late', missing: 'Missing', dueReports: 'Due',
@@ -183,8 +183,10 @@ function renderBacklog() {
 /** Per area below the plan's: events counted, and how many of the plan's targets have work there (a bar). */
 function renderAreas() {
   const plans = state.overview.plans.filter((plan) => inPlan(plan.id) && plan.areas.length);
+  // Events at the plan's own level (the district itself, not one of its wards) get a row of their own when there are any, so that the rows add up.
+  const planLevel = (plan) => ({ code: plan.area, name: { vi: `${TEXT.vi.levels[plan.level] ?? plan.level} ${plan.area} (${TEXT.vi.planLevel})`, en: `${TEXT.en.levels[plan.level] ?? plan.level} ${plan.area} (${TEXT.en.planLevel})` }, targets: plan.planLevel.targets });
   const rows = plans.flatMap((plan) =>
-    plan.areas.map((area) => {
+    [...plan.areas, ...(plan.planLevel.targets.some((target) => target.events > 0) ? [planLevel(plan)] : [])].map((area) => {
       const active = area.targets.filter((target) => target.events > 0).length;
       const label = `a-${cssId(`${plan.id}-${area.code}`)}`;
       return el(
