@@ -17,6 +17,7 @@ import { AlertDelivery, DEADLINE_ALERT_SUBJECTS, type AlertDeliveredData, type A
 import { LogNotifier } from '../../services/coordination/src/alerts/notifiers/log.notifier.js';
 import type { DeadlineAlert } from '../../services/coordination/src/alerts/notifiers/notifier.js';
 import { verifyWebhookSignature, WebhookNotifier } from '../../services/coordination/src/alerts/notifiers/webhook.notifier.js';
+import { WebhookAllowList } from '../../services/coordination/src/alerts/notifiers/webhook-address.js';
 import { eventually } from '../support/http.js';
 import { startNatsFixture, type NatsFixture } from '../support/nats.js';
 
@@ -171,7 +172,11 @@ async function startDelivery(
 ): Promise<{ delivery: AlertDelivery; logged: string[]; lines: ReturnType<typeof recordingLogger>['lines'] }> {
   const logged: string[] = [];
   const secrets: Record<string, string> = { labour: LABOUR_SECRET, committee: COMMITTEE_SECRET };
-  const webhook = new WebhookNotifier(Object.fromEntries(Object.entries(webhooks).map(([name, receiver]) => [name, { url: receiver.url, secret: secrets[name]! }])), { timeoutMs: 2_000 });
+  const webhook = new WebhookNotifier(Object.fromEntries(Object.entries(webhooks).map(([name, receiver]) => [name, { url: receiver.url, secret: secrets[name]! }])), {
+    timeoutMs: 2_000,
+    // The receivers listen on 127.0.0.1: loopback allowed explicitly, as LIENGANH_WEBHOOK_ALLOW would.
+    allow: new WebhookAllowList(['127.0.0.1']),
+  });
   const log = new LogNotifier({ info: (fields) => logged.push((fields as { alertId: string }).alertId) });
   const { logger, lines } = recordingLogger();
   const delivery = new AlertDelivery(nats.nc, [webhook, log], { logger, consumerName, backoff: { initialMs: 50, maxMs: 200 }, ...options });

@@ -15,7 +15,7 @@ import {
   type BusEvent,
   type EventDefinition,
 } from '@lienganh/contracts';
-import { DEMO_PLAN_FILES, startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
+import { DEMO_PLAN_FILES, startCoordinationService, WebhookAllowList, type RunningCoordinationService } from '@lienganh/coordination';
 import { labourService } from '@lienganh/labour';
 import { startAgencyService, type RunningAgencyService } from '@lienganh/platform';
 import { policeService } from '@lienganh/police';
@@ -44,9 +44,11 @@ let dataDir: string;
 const deliveries: string[] = [];
 let receiver: Server;
 let receiverUrl: string;
+/** The receiver listens on 127.0.0.1: loopback allowed explicitly, as LIENGANH_WEBHOOK_ALLOW=127.0.0.1 would. */
+const LOOPBACK_ALLOWED = new WebhookAllowList(['127.0.0.1']);
 const webhooks = () => ({ labour: { url: receiverUrl, secret: 'labour-webhook-secret-0123456789' } });
 
-const startCoordination = () => startCoordinationService({ ...nats.identity('coordination'), port: 0, clock, deadlineTickMs: 0, webhooks: webhooks(), users: TEST_USERS });
+const startCoordination = () => startCoordinationService({ ...nats.identity('coordination'), port: 0, clock, deadlineTickMs: 0, webhooks: webhooks(), webhookAllow: LOOPBACK_ALLOWED, users: TEST_USERS });
 
 beforeAll(async () => {
   receiver = createServer((request, response) => {

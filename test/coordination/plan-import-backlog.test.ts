@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { buildEvent, culturePublicationPublished, policeReferralMade, policeReportSubmitted, STREAMS, type EventDefinition } from '@lienganh/contracts';
-import { DEMO_PLAN_FILES, startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
+import { DEMO_PLAN_FILES, startCoordinationService, WebhookAllowList, type RunningCoordinationService } from '@lienganh/coordination';
 import { startAgencyService, type RunningAgencyService } from '@lienganh/platform';
 import { policeService } from '@lienganh/police';
 import { cultureService } from '@lienganh/culture';
@@ -34,6 +34,8 @@ let dataDir: string;
 const calls: string[] = [];
 let receiver: Server;
 let receiverUrl: string;
+/** The receiver listens on 127.0.0.1: loopback allowed explicitly, as LIENGANH_WEBHOOK_ALLOW=127.0.0.1 would. */
+const LOOPBACK_ALLOWED = new WebhookAllowList(['127.0.0.1']);
 const webhooks = () =>
   Object.fromEntries(['police', 'labour', 'culture', 'committee', 'ubnd-phuong'].map((name) => [name, { url: `${receiverUrl}/${name}`, secret: `${name}-webhook-secret-0123456789` }]));
 
@@ -48,7 +50,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'lienganh-backlog-'));
   const config = (agency: 'police' | 'culture') => ({ ...nats.identity(agency), port: 0, dataDir, keys });
   [police, culture] = await Promise.all([startAgencyService(policeService, config('police')), startAgencyService(cultureService, config('culture'))]);
-  coordination = await startCoordinationService({ ...nats.identity('coordination'), port: 0, clock, deadlineTickMs: 0, webhooks: webhooks(), users: TEST_USERS });
+  coordination = await startCoordinationService({ ...nats.identity('coordination'), port: 0, clock, deadlineTickMs: 0, webhooks: webhooks(), webhookAllow: LOOPBACK_ALLOWED, users: TEST_USERS });
 }, 60_000);
 afterAll(async () => {
   await coordination?.close();

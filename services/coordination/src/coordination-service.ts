@@ -12,7 +12,8 @@ import { createHttpApp, createLogger, HealthController, READINESS, watchOverdueA
 import { CommitteeController } from './board/committee.controller.js';
 import { AlertDelivery, type AlertDeliveryOptions } from './alerts/alert-delivery.js';
 import { LogNotifier } from './alerts/notifiers/log.notifier.js';
-import type { WebhookReceivers } from './alerts/notifiers/webhook-config.js';
+import { checkWebhookReceivers, webhookAllowList, type WebhookReceivers } from './alerts/notifiers/webhook-config.js';
+import type { WebhookAllowList } from './alerts/notifiers/webhook-address.js';
 import { WebhookNotifier } from './alerts/notifiers/webhook.notifier.js';
 import { AlertsController } from './deadlines/alerts.controller.js';
 import { DeadlineEngine } from './deadlines/deadline-engine.js';
@@ -69,6 +70,12 @@ export interface CoordinationServiceConfig {
   deadlineTickMs?: number;
   /** Webhook receivers of alerts, per agency and `committee` (see `loadWebhookReceivers`); none by default. */
   webhooks?: WebhookReceivers;
+  /**
+   * Loopback, private, link-local… hosts and ranges webhooks may reach anyway; default from
+   * `LIENGANH_WEBHOOK_ALLOW` (none when unset). Every receiver's host is resolved and checked at
+   * start (a refused one fails the start with a `WebhookConfigError`) and at each delivery.
+   */
+  webhookAllow?: WebhookAllowList;
   /** Retry timing of alert deliveries (tests shorten it). */
   alertDelivery?: Pick<AlertDeliveryOptions, 'backoff' | 'ackWaitMs'>;
   /**
@@ -104,6 +111,8 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   // Every instance keeps its own read models through its own consumers; one id per running instance.
   const instanceId = checkInstanceId(config.instanceId ?? config.consumerPrefix ?? DEFAULT_INSTANCE_ID);
   const store = config.store ?? new InMemoryCoordinationStore();
+  const webhookAllow = config.webhookAllow ?? webhookAllowList(process.env);
+  await checkWebhookReceivers(config.webhooks ?? {}, webhookAllow, { origin: 'webhooks' });
   const nc: NatsConnection = await connectToNats({
     servers: config.natsUrl,
     name: 'lienganh-coordination',
@@ -142,7 +151,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   const publisher = new CoordinationPublisher(nc);
   const clock = config.clock ?? systemClock;
   const plans = new PlanImport(projector, publisher, undefined, clock);
-  const alerts = new AlertDelivery(nc, [new WebhookNotifier(config.webhooks ?? {}), new LogNotifier(logger)], {
+  const alerts = new AlertDelivery(nc, [new WebhookNotifier(config.webhooks ?? {}, { allow: webhookAllow }), new LogNotifier(logger)], {
     ...config.alertDelivery,
     // One durable consumer for every instance (`coordination-alert-delivery`), run by the leader only.
     logger: messages,

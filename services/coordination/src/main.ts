@@ -1,6 +1,6 @@
 import { configuredOrExit, createLogger, loadUserDirectory, MissingStreamError, natsSeedFromEnv, portFrom, setupTelemetry, stopOnSignals } from '@lienganh/platform';
 import { COORDINATION_PORT, startCoordinationService } from './coordination-service.js';
-import { loadWebhookReceivers } from './alerts/notifiers/webhook-config.js';
+import { checkWebhookReceivers, loadWebhookReceivers, WebhookConfigError, webhookAllowList } from './alerts/notifiers/webhook-config.js';
 import { storeFromEnv } from './store/store-from-env.js';
 import { checkInstanceId, InstanceIdInUseError, InvalidInstanceIdError } from './leadership/instance-id.js';
 
@@ -9,6 +9,7 @@ import { checkInstanceId, InstanceIdInUseError, InvalidInstanceIdError } from '.
  * server), `NATS_NKEY_SEED` or `NATS_NKEY_SEED_FILE` (its NATS identity), `COORDINATION_PORT`
  * or `PORT` (default 8080), `HOST`, `MONGODB_URI` for the MongoDB store (in memory otherwise),
  * `LIENGANH_USERS_FILE` for the users of the API and dashboard (none: /api/ refuses everything),
+ * `LIENGANH_WEBHOOKS`/`LIENGANH_WEBHOOKS_FILE` and `LIENGANH_WEBHOOK_ALLOW` for alert webhooks,
  * `COORDINATION_INSTANCE_ID` when several instances run at once (each its own; default `coordination`).
  * SIGTERM and SIGINT stop it gracefully.
  */
@@ -22,12 +23,21 @@ const deadlineTickMs = configuredOrExit(logger, () => {
   return ms;
 });
 const webhooks = configuredOrExit(logger, () => loadWebhookReceivers(process.env));
+// LIENGANH_WEBHOOK_ALLOW: the loopback, private… hosts and ranges webhooks may reach anyway.
+const webhookAllow = configuredOrExit(logger, () => webhookAllowList(process.env));
+// Every receiver's host resolved and each address checked before anything starts (exit 2).
+await checkWebhookReceivers(webhooks, webhookAllow, { origin: process.env.LIENGANH_WEBHOOKS ? 'LIENGANH_WEBHOOKS' : 'LIENGANH_WEBHOOKS_FILE' }).catch((error: unknown) => {
+  if (!(error instanceof WebhookConfigError)) throw error;
+  logger.fatal(error.message);
+  process.exit(2);
+});
 // Users of the API and dashboard (LIENGANH_USERS_FILE); without it every /api/ request is refused.
 const users = configuredOrExit(logger, () => loadUserDirectory(process.env));
 const instanceId = configuredOrExit(logger, () => (process.env.COORDINATION_INSTANCE_ID ? checkInstanceId(process.env.COORDINATION_INSTANCE_ID) : undefined));
 const natsSeed = configuredOrExit(logger, () => natsSeedFromEnv(process.env));
 const service = await startCoordinationService({
   webhooks,
+  webhookAllow,
   natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4250',
   ...(natsSeed ? { natsSeed } : {}),
   port,

@@ -6,11 +6,14 @@ import { join } from 'node:path';
 import { buildEvent, coordinationDeadlineEscalated, coordinationDeadlineOverdue, parseEvent } from '@lienganh/contracts';
 import { LogNotifier } from '../src/alerts/notifiers/log.notifier.js';
 import type { DeadlineAlert } from '../src/alerts/notifiers/notifier.js';
-import { loadWebhookReceivers, parseWebhookReceivers, WebhookConfigError } from '../src/alerts/notifiers/webhook-config.js';
+import { checkWebhookReceivers, loadWebhookReceivers, parseWebhookReceivers, WebhookConfigError } from '../src/alerts/notifiers/webhook-config.js';
+import { WebhookAllowList } from '../src/alerts/notifiers/webhook-address.js';
 import { signWebhookBody, verifyWebhookSignature, WebhookDeliveryError, WebhookNotifier } from '../src/alerts/notifiers/webhook.notifier.js';
 
 const LABOUR_SECRET = 'labour-secret-0123456789';
 const COMMITTEE_SECRET = 'committee-secret-0123456789';
+/** The receivers here listen on 127.0.0.1: allowed explicitly, as a deployment would have to. */
+const LOOPBACK = new WebhookAllowList(['127.0.0.1']);
 
 interface Received {
   method: string;
@@ -59,7 +62,7 @@ function alert(definition = coordinationDeadlineOverdue, agency = 'labour', id =
 describe('WebhookNotifier', () => {
   it('POSTs the alert as a structured CloudEvent, signed with the receiver secret, with the delivery id and timestamp', async () => {
     const labour = await startReceiver();
-    const notifier = new WebhookNotifier({ labour: { url: labour.url, secret: LABOUR_SECRET } });
+    const notifier = new WebhookNotifier({ labour: { url: labour.url, secret: LABOUR_SECRET } }, { allow: LOOPBACK });
     const overdue = alert();
 
     const before = Math.floor(Date.now() / 1000);
@@ -91,7 +94,7 @@ describe('WebhookNotifier', () => {
 
   it('throws a WebhookDeliveryError naming the receiver and the status on a non-2xx answer', async () => {
     const failing = await startReceiver(() => 500);
-    const notifier = new WebhookNotifier({ labour: { url: failing.url, secret: LABOUR_SECRET } });
+    const notifier = new WebhookNotifier({ labour: { url: failing.url, secret: LABOUR_SECRET } }, { allow: LOOPBACK });
 
     const error = await notifier.deliver(alert(), 'labour').catch((caught: unknown) => caught);
 
@@ -103,7 +106,7 @@ describe('WebhookNotifier', () => {
 
   it('does not follow a redirect: a 3xx is a failed delivery', async () => {
     const redirecting = await startReceiver(() => 307);
-    const notifier = new WebhookNotifier({ labour: { url: redirecting.url, secret: LABOUR_SECRET } });
+    const notifier = new WebhookNotifier({ labour: { url: redirecting.url, secret: LABOUR_SECRET } }, { allow: LOOPBACK });
 
     await expect(notifier.deliver(alert(), 'labour')).rejects.toMatchObject({ failure: 'status', status: 307 });
   });
@@ -111,7 +114,7 @@ describe('WebhookNotifier', () => {
   it('throws when the receiver cannot be reached', async () => {
     const closed = await startReceiver();
     await new Promise((resolve) => closed.server.close(resolve));
-    const notifier = new WebhookNotifier({ labour: { url: closed.url, secret: LABOUR_SECRET } });
+    const notifier = new WebhookNotifier({ labour: { url: closed.url, secret: LABOUR_SECRET } }, { allow: LOOPBACK });
 
     const error = await notifier.deliver(alert(), 'labour').catch((caught: unknown) => caught);
 
@@ -127,7 +130,7 @@ describe('WebhookNotifier', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     servers.push(silent);
     const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/`;
-    const notifier = new WebhookNotifier({ labour: { url, secret: LABOUR_SECRET } }, { timeoutMs: 100 });
+    const notifier = new WebhookNotifier({ labour: { url, secret: LABOUR_SECRET } }, { timeoutMs: 100, allow: LOOPBACK });
 
     try {
       await expect(notifier.deliver(alert(), 'labour')).rejects.toMatchObject({ receiver: 'labour', failure: 'timeout', message: 'webhook of "labour" did not answer within 100 ms' });
@@ -149,7 +152,7 @@ describe('WebhookNotifier', () => {
     expect(notifier.receiversOf(alert(coordinationDeadlineOverdue, 'health'))).toEqual([]);
     expect(notifier.receiversOf(alert(coordinationDeadlineEscalated, 'health', 'referral:cg-1:escalated'))).toEqual(['committee']);
 
-    const agencyOnly = new WebhookNotifier({ labour: { url: 'http://127.0.0.1:1/labour', secret: LABOUR_SECRET } });
+    const agencyOnly = new WebhookNotifier({ labour: { url: 'http://127.0.0.1:1/labour', secret: LABOUR_SECRET } }, { allow: LOOPBACK });
     expect(agencyOnly.receiversOf(alert(coordinationDeadlineEscalated, 'labour', 'referral:cg-1:escalated'))).toEqual(['labour']);
     expect(new WebhookNotifier({}).receiversOf(alert())).toEqual([]);
   });
@@ -157,7 +160,7 @@ describe('WebhookNotifier', () => {
   it('signs each receiver with its own secret', async () => {
     const labour = await startReceiver();
     const committee = await startReceiver();
-    const notifier = new WebhookNotifier({ labour: { url: labour.url, secret: LABOUR_SECRET }, committee: { url: committee.url, secret: COMMITTEE_SECRET } });
+    const notifier = new WebhookNotifier({ labour: { url: labour.url, secret: LABOUR_SECRET }, committee: { url: committee.url, secret: COMMITTEE_SECRET } }, { allow: LOOPBACK });
     const escalated = alert(coordinationDeadlineEscalated, 'labour', 'referral:cg-1:escalated');
 
     for (const receiver of notifier.receiversOf(escalated)) await notifier.deliver(escalated, receiver);
@@ -176,12 +179,12 @@ describe('webhook configuration', () => {
   const valid = { labour: { url: 'https://labour.example.vn/hooks', secret: LABOUR_SECRET }, committee: { url: 'http://127.0.0.1:9000/', secret: COMMITTEE_SECRET } };
 
   it('reads receivers from LIENGANH_WEBHOOKS, or from the file LIENGANH_WEBHOOKS_FILE names; none configured is no webhooks', () => {
-    expect(loadWebhookReceivers({ LIENGANH_WEBHOOKS: JSON.stringify(valid) })).toEqual(valid);
+    expect(loadWebhookReceivers({ LIENGANH_WEBHOOKS: JSON.stringify(valid), LIENGANH_WEBHOOK_ALLOW: '127.0.0.1' })).toEqual(valid);
     const dir = mkdtempSync(join(tmpdir(), 'lienganh-webhooks-'));
     try {
       const file = join(dir, 'webhooks.json');
       writeFileSync(file, JSON.stringify(valid));
-      expect(loadWebhookReceivers({ LIENGANH_WEBHOOKS_FILE: file })).toEqual(valid);
+      expect(loadWebhookReceivers({ LIENGANH_WEBHOOKS_FILE: file, LIENGANH_WEBHOOK_ALLOW: '127.0.0.0/8' })).toEqual(valid);
       expect(() => loadWebhookReceivers({ LIENGANH_WEBHOOKS_FILE: join(dir, 'missing.json') })).toThrow(`LIENGANH_WEBHOOKS_FILE (${join(dir, 'missing.json')}): file not found`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -218,6 +221,75 @@ describe('webhook configuration', () => {
     expect(() => loadWebhookReceivers({ LIENGANH_WEBHOOKS: '{"labour":{"url":"https://labour.example.vn/"}}' })).toThrow('LIENGANH_WEBHOOKS: labour.secret: is required');
     expect(() => loadWebhookReceivers({ LIENGANH_WEBHOOKS: '{"labour":{}}' })).toThrow('LIENGANH_WEBHOOKS: labour.url: is required; labour.secret: is required');
     expect(() => loadWebhookReceivers({ LIENGANH_WEBHOOKS: '{"labour":"https://labour.example.vn/"}' })).toThrow('LIENGANH_WEBHOOKS: labour: must be an object');
+  });
+});
+
+describe('webhook targets (server-side request forgery)', () => {
+  const refused = ['http://127.0.0.1:9000/', 'http://10.0.0.1/', 'http://169.254.169.254/latest/meta-data/', 'http://[::1]:9000/', 'http://localhost:9000/', 'http://[::ffff:10.0.0.1]/', 'http://100.64.0.1/', 'http://172.16.5.4/', 'http://192.168.1.1/', 'http://0.0.0.0/', 'http://[fd00::1]/', 'http://[fe80::1]/', 'http://[::]/'];
+
+  it.each(refused)('refuses %s at configuration time with an error naming the receiver and the address', (url) => {
+    const error = (() => {
+      try {
+        loadWebhookReceivers({ LIENGANH_WEBHOOKS: JSON.stringify({ labour: { url, secret: LABOUR_SECRET } }) });
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(WebhookConfigError);
+    const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
+    expect((error as Error).message).toMatch(new RegExp(`^LIENGANH_WEBHOOKS: labour\\.url: .*${host.replace(/[.[\]]/g, '\\$&')}.*refused \\(allow it in LIENGANH_WEBHOOK_ALLOW\\)`));
+    expect((error as Error).message).not.toContain(LABOUR_SECRET);
+  });
+
+  it('accepts them when LIENGANH_WEBHOOK_ALLOW lists the address, its range or the host name', () => {
+    const webhooks = (url: string) => JSON.stringify({ labour: { url, secret: LABOUR_SECRET } });
+    expect(loadWebhookReceivers({ LIENGANH_WEBHOOKS: webhooks('http://127.0.0.1:9000/'), LIENGANH_WEBHOOK_ALLOW: '127.0.0.1' })).toHaveProperty('labour');
+    expect(loadWebhookReceivers({ LIENGANH_WEBHOOKS: webhooks('http://10.0.0.1/'), LIENGANH_WEBHOOK_ALLOW: '10.0.0.0/8, 192.168.0.0/16' })).toHaveProperty('labour');
+    expect(loadWebhookReceivers({ LIENGANH_WEBHOOKS: webhooks('http://[::1]:9000/'), LIENGANH_WEBHOOK_ALLOW: '::1' })).toHaveProperty('labour');
+    expect(loadWebhookReceivers({ LIENGANH_WEBHOOKS: webhooks('http://localhost:9000/'), LIENGANH_WEBHOOK_ALLOW: 'localhost' })).toHaveProperty('labour');
+    // Public addresses need no allow-list.
+    expect(loadWebhookReceivers({ LIENGANH_WEBHOOKS: webhooks('https://203.113.131.1/hooks') })).toHaveProperty('labour');
+    // Allowing one address does not allow another.
+    expect(() => loadWebhookReceivers({ LIENGANH_WEBHOOKS: webhooks('http://169.254.169.254/'), LIENGANH_WEBHOOK_ALLOW: '127.0.0.1' })).toThrow('169.254.169.254, a link-local (cloud metadata) address: refused');
+    expect(() => loadWebhookReceivers({ LIENGANH_WEBHOOKS: webhooks('https://203.113.131.1/'), LIENGANH_WEBHOOK_ALLOW: 'not a host!' })).toThrow('LIENGANH_WEBHOOK_ALLOW: "host!" is not a host name');
+  });
+
+  it('resolves host names and checks every address they resolve to, at start', async () => {
+    const lookup = async (host: string) =>
+      ({ 'hooks.labour.example.vn': [{ address: '203.113.131.1', family: 4 }, { address: '10.0.0.1', family: 4 }], 'public.example.vn': [{ address: '203.113.131.1', family: 4 }] })[host] ?? [];
+    const receivers = { labour: { url: 'https://hooks.labour.example.vn/', secret: LABOUR_SECRET }, committee: { url: 'https://public.example.vn/', secret: COMMITTEE_SECRET } };
+    await expect(checkWebhookReceivers(receivers, new WebhookAllowList(), { origin: 'LIENGANH_WEBHOOKS', lookup })).rejects.toThrow(
+      'LIENGANH_WEBHOOKS: labour.url: hooks.labour.example.vn resolves to 10.0.0.1, a private address: refused (allow it in LIENGANH_WEBHOOK_ALLOW)',
+    );
+    await expect(checkWebhookReceivers(receivers, new WebhookAllowList(['hooks.labour.example.vn']), { lookup })).resolves.toBeUndefined();
+    await expect(checkWebhookReceivers(receivers, new WebhookAllowList(['10.0.0.1']), { lookup })).resolves.toBeUndefined();
+    // The real resolver: localhost is this host.
+    await expect(checkWebhookReceivers({ labour: { url: 'http://localhost:1/', secret: LABOUR_SECRET } }, new WebhookAllowList())).rejects.toThrow(/labour\.url: localhost resolves to (127\.0\.0\.1|::1), a loopback address: refused/);
+  });
+
+  it('checks again at each delivery and connects only to the address checked (DNS can change)', async () => {
+    const labour = await startReceiver();
+    const port = new URL(labour.url).port;
+    let answer = '203.113.131.1';
+    const lookup = async () => [{ address: answer, family: 4 }];
+    // A name that resolved to a public address at start, then to loopback: refused, nothing sent.
+    answer = '127.0.0.1';
+    const notifier = new WebhookNotifier({ labour: { url: `http://hooks.labour.example.vn:${port}/hooks/alerts`, secret: LABOUR_SECRET } }, { lookup });
+    const error = await notifier.deliver(alert(), 'labour').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(WebhookDeliveryError);
+    expect(error).toMatchObject({ receiver: 'labour', failure: 'refused' });
+    expect((error as Error).message).toBe('webhook of "labour" is refused: hooks.labour.example.vn resolves to 127.0.0.1, a loopback address: refused (allow it in LIENGANH_WEBHOOK_ALLOW)');
+    for (const url of ['http://10.0.0.1/', 'http://169.254.169.254/', `http://[::1]:${port}/`, `http://localhost:${port}/`]) {
+      await expect(new WebhookNotifier({ labour: { url, secret: LABOUR_SECRET } }).deliver(alert(), 'labour')).rejects.toMatchObject({ failure: 'refused' });
+    }
+    expect(labour.received).toHaveLength(0);
+
+    // Allowed: the request goes to the address the check resolved (the name is never looked up again).
+    const allowed = new WebhookNotifier({ labour: { url: `http://hooks.labour.example.vn:${port}/hooks/alerts`, secret: LABOUR_SECRET } }, { lookup, allow: LOOPBACK });
+    await allowed.deliver(alert(), 'labour');
+    expect(labour.received).toHaveLength(1);
+    expect(labour.received[0]!.headers.host).toBe(`hooks.labour.example.vn:${port}`);
   });
 });
 

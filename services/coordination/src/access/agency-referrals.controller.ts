@@ -1,4 +1,4 @@
-import { BadRequestException, Controller, Get, HttpException, Inject, Param, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Header, HttpException, Inject, Param, Query } from '@nestjs/common';
 import { AgencyCode } from '@lienganh/contracts';
 import { AUDIT_TRAIL, CurrentUser, recordAccessOrRefuse, type AuditTrail, type User } from '@lienganh/platform';
 import { z } from 'zod';
@@ -41,6 +41,7 @@ export class AgencyReferralsController {
   ) {}
 
   @Get()
+  @Header('Cache-Control', 'no-store') // person-related: no copy in a cache on the way
   async list(@Param('agency') agency: string, @Query() query: unknown, @CurrentUser() user: User): Promise<{ agency: string; total: number; referrals: AgencyReferral[] }> {
     if (!AgencyCode.safeParse(agency).success) {
       throw new BadRequestException({ error: 'invalid-path', message: 'Mã cơ quan không hợp lệ / invalid agency code', issues: [{ path: 'params.agency', message: 'must be a lower-case agency code such as "police"' }] });

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Query } from '@nestjs/common';
 import { AgencyCode } from '@lienganh/contracts';
 import { AUDIT_TRAIL, Roles } from '@lienganh/platform';
 import { z } from 'zod';
@@ -20,6 +20,7 @@ export class AuditController {
   constructor(@Inject(AUDIT_TRAIL) private readonly trail: StreamAuditTrail) {}
 
   @Get()
+  @Header('Cache-Control', 'no-store') // person-related: no copy in a cache on the way
   async list(@Query() query: unknown): Promise<{ total: number; entries: AuditEntry[] }> {
     return this.trail.list(parseQuery(AuditQuery, query));
   }

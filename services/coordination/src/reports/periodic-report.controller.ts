@@ -1,4 +1,4 @@
-import { Controller, Get, HttpException, Inject, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Header, HttpException, Inject, Query, StreamableFile } from '@nestjs/common';
 import { AUDIT_TRAIL, CurrentUser, recordAccessOrRefuse, type AuditTrail, type User } from '@lienganh/platform';
 import { parseQuery } from '../http/request-query.js';
 import { CLOCK, PROJECTOR, type Clock } from '../http/tokens.js';
@@ -20,6 +20,7 @@ export class PeriodicReportController {
   ) {}
 
   @Get('periodic')
+  @Header('Cache-Control', 'no-store') // a report leaves no copy in a cache on the way
   async periodic(@Query() query: unknown, @CurrentUser() user: User): Promise<PeriodicReport | StreamableFile> {
     const { period, area, plan, format } = parseQuery(PeriodicReportQuery, query);
     const { projection, store } = this.projector;

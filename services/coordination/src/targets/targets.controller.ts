@@ -1,4 +1,4 @@
-import { Controller, Get, HttpException, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Header, HttpException, Inject, Param, Query } from '@nestjs/common';
 import { AUDIT_TRAIL, CurrentUser, recordAccessOrRefuse, type AuditTrail, type User } from '@lienganh/platform';
 import { z } from 'zod';
 import { isPersonRelatedType, PERSON_RECORDS, type PersonRecordPolicy, type ShownContribution } from '../access/person-records.js';
@@ -35,6 +35,7 @@ export class TargetsController {
 
   /** One target: its progress and the events that counted towards it; reading events about people is audited. */
   @Get(':id')
+  @Header('Cache-Control', 'no-store') // person-related: no copy in a cache on the way
   async get(@Param('id') id: string, @Query() query: unknown, @CurrentUser() user: User): Promise<TargetDetail> {
     const { plan, limit } = parseQuery(TargetQuery, query);
     const tracked = this.find(id, plan);

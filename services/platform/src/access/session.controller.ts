@@ -1,4 +1,4 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, HttpException, Inject, Post, Req, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Delete, Get, Header, HttpCode, HttpException, Inject, Post, Req, Res } from '@nestjs/common';
 import { contractErrorMap, issuesFromZod } from '@lienganh/contracts';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
@@ -20,6 +20,7 @@ export class SessionController {
 
   @Post()
   @PublicRoute()
+  @Header('Cache-Control', 'no-store')
   @HttpCode(200)
   signIn(@Body() body: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response): { user: User } {
     const parsed = SignIn.safeParse(body, { error: contractErrorMap });
@@ -34,12 +35,14 @@ export class SessionController {
 
   /** Who is signed in (401 when nobody is). */
   @Get()
+  @Header('Cache-Control', 'no-store')
   whoAmI(@CurrentUser() user: User): { user: User } {
     return { user };
   }
 
   @Delete()
   @PublicRoute()
+  @Header('Cache-Control', 'no-store')
   @HttpCode(204)
   signOut(@Req() request: Request, @Res({ passthrough: true }) response: Response): void {
     response.setHeader('Set-Cookie', cookie('', 0, request.secure));

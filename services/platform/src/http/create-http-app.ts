@@ -6,6 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { traceRequests } from '../telemetry/http-spans.js';
 import { serveMetrics } from '../telemetry/metrics.js';
+import { metricsAccess } from '../telemetry/metrics-access.js';
 import { tracingEnabled } from '../telemetry/tracing.js';
 import { expressErrorHandler, HttpErrorFilter } from './http-errors.js';
 import { rateLimitFromEnv, withRateLimit, type RateLimit } from './rate-limit.js';
@@ -40,7 +41,8 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions = {
   // Security headers (CSP, no sniffing, no framing, HSTS…); the dashboard loads only its own scripts.
   // Served over plain HTTP inside an agency's network too: no forced upgrade of its requests to HTTPS.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
-  app.use(serveMetrics); // GET /metrics (Prometheus), before any body handling
+  // GET /metrics (Prometheus), before any body handling: with LIENGANH_METRICS_TOKEN as a bearer token, else from this host only.
+  app.use(metricsAccess(), serveMetrics);
   app.use(refuseNonJsonBodies);
   app.use(express.json({ limit: options.bodyLimit ?? '1mb', type: JSON_TYPES, strict: false }));
   app.use(expressErrorHandler(options.onUnexpectedError));

@@ -1,8 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { LookupAddress } from 'node:dns';
+import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { coordinationDeadlineEscalated, STRUCTURED_CONTENT_TYPE } from '@lienganh/contracts';
 import { describeFailure } from '@lienganh/platform';
 import type { DeadlineAlert, Notifier } from './notifier.js';
 import type { WebhookReceivers } from './webhook-config.js';
+import { checkedAddresses, systemLookup, WebhookAddressRefusedError, WebhookAllowList, type Lookup } from './webhook-address.js';
 
 /** Headers of a webhook delivery; receivers verify the signature and dedupe by the delivery id. */
 export const WebhookHeaders = {
@@ -19,7 +24,7 @@ export const COMMITTEE_RECEIVER = 'committee';
 
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
 
-export type WebhookFailure = 'status' | 'timeout' | 'network';
+export type WebhookFailure = 'status' | 'timeout' | 'network' | 'refused';
 
 /** A webhook did not take an alert: it answered other than 2xx, did not answer in time, or could not be reached. */
 export class WebhookDeliveryError extends Error {
@@ -42,6 +47,13 @@ export interface WebhookNotifierOptions {
   timeoutMs?: number;
   /** Unix seconds for the signature (tests); the clock by default. */
   now?: () => number;
+  /**
+   * Hosts, addresses and ranges a webhook may reach although loopback, private, link-local…
+   * (`LIENGANH_WEBHOOK_ALLOW`); none by default.
+   */
+  allow?: WebhookAllowList;
+  /** How host names are resolved (tests); the system resolver by default. */
+  lookup?: Lookup;
 }
 
 /** `sha256=<hex>` of `<timestamp>.<body>` under the receiver's secret. */
@@ -67,6 +79,8 @@ export class WebhookNotifier implements Notifier {
   readonly recordsDelivery = true;
   private readonly timeoutMs: number;
   private readonly now: () => number;
+  private readonly allow: WebhookAllowList;
+  private readonly lookup: Lookup;
 
   constructor(
     private readonly receivers: WebhookReceivers,
@@ -74,6 +88,8 @@ export class WebhookNotifier implements Notifier {
   ) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS;
     this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
+    this.allow = options.allow ?? new WebhookAllowList();
+    this.lookup = options.lookup ?? systemLookup;
   }
 
   receiversOf(alert: DeadlineAlert): string[] {
@@ -92,10 +108,19 @@ export class WebhookNotifier implements Notifier {
     const body = JSON.stringify(alert);
     const timestamp = String(this.now());
     const signal = AbortSignal.timeout(this.timeoutMs);
-    let response: Response;
+    // The host is resolved and every address checked at each delivery (DNS can change since the
+    // start), and the request goes to the addresses checked: no second lookup in between.
+    let addresses: LookupAddress[];
     try {
-      response = await fetch(url, {
-        method: 'POST',
+      addresses = await withTimeout(checkedAddresses(url, this.allow, this.lookup), signal);
+    } catch (error) {
+      if (error instanceof WebhookAddressRefusedError) throw new WebhookDeliveryError(receiver, 'refused', `is refused: ${error.message}`, undefined, { cause: error });
+      if (signal.aborted) throw new WebhookDeliveryError(receiver, 'timeout', `did not answer within ${this.timeoutMs} ms`, undefined, { cause: error });
+      throw new WebhookDeliveryError(receiver, 'network', `cannot be reached: ${networkReason(error)}`, undefined, { cause: error });
+    }
+    let status: number;
+    try {
+      status = await post(url, addresses, {
         headers: {
           'content-type': `${STRUCTURED_CONTENT_TYPE}; charset=utf-8`,
           'user-agent': 'lienganh-coordination',
@@ -104,8 +129,6 @@ export class WebhookNotifier implements Notifier {
           [WebhookHeaders.signature]: signWebhookBody(secret, timestamp, body),
         },
         body,
-        // A redirect is an answer other than 2xx: the signed body is not sent on to another address.
-        redirect: 'manual',
         signal,
       });
     } catch (error) {
@@ -114,10 +137,9 @@ export class WebhookNotifier implements Notifier {
       }
       throw new WebhookDeliveryError(receiver, 'network', `cannot be reached: ${networkReason(error)}`, undefined, { cause: error });
     }
-    // Nothing in the answer is needed; reading it to the end frees the connection.
-    await response.arrayBuffer().catch(() => undefined);
-    if (response.status < 200 || response.status > 299) {
-      throw new WebhookDeliveryError(receiver, 'status', `answered ${response.status}`, response.status);
+    // A redirect is an answer other than 2xx: the signed body is not sent on to another address.
+    if (status < 200 || status > 299) {
+      throw new WebhookDeliveryError(receiver, 'status', `answered ${status}`, status);
     }
   }
 
@@ -126,8 +148,53 @@ export class WebhookNotifier implements Notifier {
   }
 }
 
-/** undici's "fetch failed" hides the reason in `cause` (ECONNREFUSED, ENOTFOUND…). */
+/**
+ * POSTs `body` to `url`, connecting only to `addresses` (already checked): the request keeps the
+ * URL's host name (Host header, TLS name), but the connection never looks the name up again.
+ * Resolves with the status once the answer is read to its end; follows no redirect.
+ */
+function post(url: string, addresses: readonly LookupAddress[], init: { headers: Record<string, string>; body: string; signal: AbortSignal }): Promise<number> {
+  const target = new URL(url);
+  const pinned: LookupFunction = (_host, options, callback) => {
+    const family = typeof options === 'object' ? options.family : undefined;
+    const usable = addresses.filter((entry) => !family || entry.family === family);
+    const chosen = usable.length > 0 ? usable : addresses;
+    if (typeof options === 'object' && options.all) (callback as (error: null, addresses: LookupAddress[]) => void)(null, [...chosen]);
+    else callback(null, chosen[0]!.address, chosen[0]!.family);
+  };
+  const options: RequestOptions = {
+    method: 'POST',
+    headers: { ...init.headers, 'content-length': String(Buffer.byteLength(init.body)) },
+    signal: init.signal,
+    lookup: pinned,
+  };
+  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise<number>((resolve, reject) => {
+    const request = send(target, options, (response: IncomingMessage) => {
+      // Nothing in the answer is needed; reading it to the end frees the connection.
+      response.on('error', reject);
+      response.on('end', () => resolve(response.statusCode ?? 0));
+      response.resume();
+    });
+    request.on('error', reject);
+    request.end(init.body);
+  });
+}
+
+/** `promise`, or a rejection once `signal` aborts. */
+function withTimeout<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}
+
+/** The reason of a failed connection (ECONNREFUSED, ENOTFOUND…), from the error or its `cause`. */
 function networkReason(error: unknown): string {
+  const own = (error as { code?: unknown } | undefined)?.code;
+  if (typeof own === 'string') return own;
   const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
   if (typeof cause?.code === 'string') return cause.code;
   if (typeof cause?.message === 'string') return cause.message;
