@@ -99,7 +99,7 @@ describe('police service ingestion', () => {
     expect((await fetch(`${police.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${police.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', detail: { outboxPending: 0 } });
+    expect(await ready.json()).toEqual({ status: 'ready', detail: { outboxPending: 0, bus: 'connected', outbox: 'writable', outboxWriteFailures: 0 } });
   });
 
   it('with nats-server stopped, answers 202 to 100 events, and after the restart stores all of them once and in order', async () => {

@@ -100,7 +100,12 @@ export async function startAgencyService(definition: AgencyServiceDefinition, co
 
   // Bodies of the events this replica took, for the stream's duplicate window: a re-send with another body is a 409.
   const duplicates = new DuplicateGuard({ windowMs: Math.max(duplicateWindowMs, 2 * 60_000), ...(config.clock ? { clock: config.clock } : {}) });
-  const outbox = await DurableOutbox.open(resolve(join(config.dataDir, 'outbox', agency)));
+  const outbox = await DurableOutbox.open(resolve(join(config.dataDir, 'outbox', agency)), {
+    onWritableChange: (writable, error) =>
+      writable
+        ? logger.info('outbox writes again: events are accepted')
+        : logger.error({ err: error }, 'outbox cannot write: events the bus does not take are refused (503) until it recovers by itself'),
+  });
   const publisher = new JetStreamEventPublisher(nc, outbox, { logger, onAcknowledged: (msgId, duplicate) => duplicates.acknowledged(msgId, duplicate) });
   publisher.start();
   const client = new JetStreamClientProxy({ publish: (events) => publisher.publish(events) });
@@ -127,7 +132,7 @@ export async function startAgencyService(definition: AgencyServiceDefinition, co
         ...(config.clock ? { clock: config.clock } : {}),
         duplicates,
         sink: publisher,
-        readiness: () => ({ ready: !nc.isClosed(), detail: { outboxPending: publisher.pending } }),
+        readiness: () => publisher.readiness(),
       }),
       ...(definition.modules ?? []),
     ],

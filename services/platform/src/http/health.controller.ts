@@ -3,8 +3,12 @@ import { PublicRoute } from '../access/user.guard.js';
 
 export const READINESS = Symbol('READINESS');
 
-/** Answers whether the service can take work now (e.g. its NATS connection is usable). */
-export type ReadinessCheck = () => { ready: boolean; detail?: Record<string, unknown> };
+/**
+ * Answers whether the service can take work now (e.g. its NATS connection is usable). Not
+ * ready: `/readyz` is 503 with the `reason`. Ready but `degraded` (e.g. `'bus'`: NATS is
+ * unreachable, events go to the outbox): 200, and the body says what is degraded.
+ */
+export type ReadinessCheck = () => { ready: boolean; reason?: string; degraded?: string; detail?: Record<string, unknown> };
 
 /** Open to probes where the API needs a user. */
 @Controller()
@@ -19,9 +23,12 @@ export class HealthController {
   }
 
   @Get('readyz')
-  ready(): { status: 'ready'; detail?: Record<string, unknown> } {
-    const { ready, detail } = this.readiness();
-    if (!ready) throw new HttpException({ error: 'not-ready', message: 'Chưa sẵn sàng / not ready', ...(detail ? { detail } : {}) }, 503);
-    return detail ? { status: 'ready', detail } : { status: 'ready' };
+  ready(): { status: 'ready'; degraded?: string; detail?: Record<string, unknown> } {
+    const { ready, reason, degraded, detail } = this.readiness();
+    if (!ready) {
+      const message = `Chưa sẵn sàng / not ready${reason ? `: ${reason}` : ''}`;
+      throw new HttpException({ error: 'not-ready', message, ...(reason ? { reason } : {}), ...(detail ? { detail } : {}) }, 503);
+    }
+    return { status: 'ready', ...(degraded ? { degraded } : {}), ...(detail ? { detail } : {}) };
   }
 }

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nest
 import { ContractError } from '@lienganh/contracts';
 import type { NextFunction, Request, Response } from 'express';
 import { ConflictingDuplicateError } from '../ingestion/duplicate-guard.js';
+import { OutboxFailedError } from '../publishing/outbox.js';
 import { PseudonymisationUnavailableError } from '../ingestion/record-keys.js';
 
 /** The one shape of every error response: a code, a bilingual message, and the issues if any. */
@@ -18,13 +19,16 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const [status, body] = describeError(error);
-    if (status >= 500) this.onUnexpected(error);
+    const [status, body, headers] = describeError(error);
+    // A refusal by an outbox that cannot write is expected and logged by the publisher, not once per request here.
+    if (status >= 500 && !(error instanceof OutboxFailedError)) this.onUnexpected(error);
+    if (headers) response.set(headers);
     response.status(status).json(body);
   }
 }
 
-export function describeError(error: unknown): [number, ErrorBody] {
+/** The status, the body, and headers the answer needs (`Retry-After`). */
+export function describeError(error: unknown): [number, ErrorBody, Record<string, string>?] {
   if (error instanceof ContractError) {
     return [400, { error: 'invalid-event', message: 'Sự kiện không hợp lệ / invalid event', issues: error.issues }];
   }
@@ -38,6 +42,12 @@ export function describeError(error: unknown): [number, ErrorBody] {
     const ids = error.ids.map((id) => `"${id}"`).join(', ');
     const message = `Đã nhận sự kiện cùng nguồn và id nhưng nội dung khác, không lưu gì / an event with the same source and id but a different body was already taken, nothing stored: ${ids}`;
     return [409, { error: 'conflicting-duplicate', message, issues: error.issues }];
+  }
+  if (error instanceof OutboxFailedError) {
+    // The bus did not take the events and the outbox cannot write them: not kept, so not 202; it repairs itself.
+    const seconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+    const message = `Tạm thời không lưu được sự kiện, xin gửi lại sau ${seconds} giây / the events could not be kept (message bus unreachable, outbox cannot write), nothing accepted: retry in ${seconds} s`;
+    return [503, { error: 'outbox-unavailable', message }, { 'Retry-After': String(seconds) }];
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
@@ -61,8 +71,9 @@ export function describeError(error: unknown): [number, ErrorBody] {
 /** Express error middleware for what fails before Nest's routing (the body parser). */
 export function expressErrorHandler(onUnexpected: (error: unknown) => void = () => undefined) {
   return (error: unknown, _request: Request, response: Response, _next: NextFunction): void => {
-    const [status, body] = describeError(error);
+    const [status, body, headers] = describeError(error);
     if (status >= 500) onUnexpected(error);
+    if (headers) response.set(headers);
     response.status(status).json(body);
   };
 }

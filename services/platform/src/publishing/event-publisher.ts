@@ -13,7 +13,7 @@ import {
 } from '@nats-io/transport-node';
 import { startProducerSpan, type ProducerSpan } from '../telemetry/messaging-spans.js';
 import { tracingEnabled } from '../telemetry/tracing.js';
-import type { DurableOutbox, OutboxEntry } from './outbox.js';
+import { OutboxFailedError, type DurableOutbox, type OutboxEntry } from './outbox.js';
 
 /** pino's `(context, message)` shape; `console` fits as well. */
 export interface PublisherLogger {
@@ -52,6 +52,18 @@ export class EventTooLargeError extends Error {
 
 export class DrainTimeoutError extends Error {
   override readonly name = 'DrainTimeoutError';
+}
+
+/**
+ * What `/readyz` says of an agency service's publishing: not ready while the outbox cannot write
+ * (events the bus does not take are refused with 503) or the connection is closed for good;
+ * ready but `degraded: 'bus'` while NATS is unreachable and events go to the outbox.
+ */
+export interface PublisherReadiness {
+  ready: boolean;
+  reason?: 'outbox-unavailable' | 'bus-closed';
+  degraded?: 'bus';
+  detail: Record<string, unknown>;
 }
 
 const DEFAULT_BACKOFF_MS = [100, 200, 400, 800, 1600, 3200, 5000];
@@ -120,6 +132,23 @@ export class JetStreamEventPublisher {
   /** Entries waiting in the outbox. */
   get pending(): number {
     return this.outbox.size;
+  }
+
+  /** For `/readyz`: see `PublisherReadiness`. */
+  readiness(): PublisherReadiness {
+    const outbox = this.outbox.writeStatus;
+    const closed = this.nc.isClosed();
+    const detail: Record<string, unknown> = {
+      outboxPending: this.pending,
+      bus: closed ? 'closed' : this.connected ? 'connected' : 'unreachable',
+      outbox: outbox.writable ? 'writable' : 'cannot-write',
+      ...(outbox.writable ? {} : { outboxError: outbox.error, outboxFailingSince: outbox.since, outboxRetryAfterMs: outbox.retryAfterMs }),
+      outboxWriteFailures: outbox.writeFailures,
+    };
+    if (closed) return { ready: false, reason: 'bus-closed', detail };
+    if (!outbox.writable) return { ready: false, reason: 'outbox-unavailable', detail };
+    if (!this.connected) return { ready: true, degraded: 'bus', detail };
+    return { ready: true, detail };
   }
 
   /** Follows the connection and starts draining what is in the outbox, including a previous process's. */
@@ -209,16 +238,33 @@ export class JetStreamEventPublisher {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0);
         const entries = batch.flatMap((request) => request.entries);
+        let sent = 0;
         try {
-          const sent = this.outbox.size === 0 && this.connected ? await this.sendInOrder(entries) : 0;
+          sent = this.outbox.size === 0 && this.connected ? await this.sendInOrder(entries) : 0;
           if (sent < entries.length) {
             await this.outbox.append(entries.slice(sent));
             if (this.drainerIdle) this.wake();
           }
           for (const request of batch) request.done.resolve();
         } catch (error) {
-          this.log.error({ err: error, events: entries.length }, 'events could not be published nor stored in the outbox');
-          for (const request of batch) request.done.reject(error);
+          // A request whose every event the stream acknowledged is kept; every other one is refused
+          // (its caller answers 503 and the agency re-sends; what the stream did take is deduplicated).
+          let end = 0;
+          let refused = 0;
+          for (const request of batch) {
+            end += request.entries.length;
+            if (end <= sent) {
+              request.done.resolve();
+            } else {
+              refused += request.entries.length;
+              request.done.reject(error);
+            }
+          }
+          if (error instanceof OutboxFailedError) {
+            this.log.warn({ err: error, events: refused }, 'events refused: JetStream did not take them and the outbox cannot write');
+          } else {
+            this.log.error({ err: error, events: refused }, 'events could not be published nor stored in the outbox');
+          }
         }
         this.notifyIfDrained();
       }

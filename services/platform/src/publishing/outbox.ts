@@ -2,6 +2,7 @@ import { mkdir, open, readdir, readFile, unlink, writeFile, type FileHandle } fr
 import { join, resolve } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { deferred, type Deferred } from '@nats-io/transport-node';
+import { backboneMetrics } from '../telemetry/metrics.js';
 
 /**
  * An on-disk, append-only queue of encoded events: what a publisher falls back to when
@@ -16,6 +17,13 @@ import { deferred, type Deferred } from '@nats-io/transport-node';
  * - `LOCK`: the pid of the process that has the outbox open; one writer per directory.
  *
  * One drainer per outbox: `peek` and `ack` are meant to be called by one loop, in turn.
+ *
+ * A failed write or fsync does not disable the outbox for good: the appends of that round are
+ * refused (their callers were never told the events were kept), further appends are refused at
+ * once while the outbox is unwritable, and a repair is tried with backoff: the tail segment is cut
+ * back to its last fsynced length (nothing half-written stays), a probe block is written, fsynced
+ * and cut off again, and only then are appends taken again. A failed fsync is never retried on the
+ * same bytes; they are discarded and the next append writes and fsyncs its own.
  */
 
 export interface OutboxEntry {
@@ -38,6 +46,12 @@ export interface OutboxOptions {
   maxSegmentBytes?: number;
   /** Entries kept in memory for the drainer; the rest is read from disk when reached. Default 1000. */
   maxCachedEntries?: number;
+  /** Waits before repair attempts after a failed write (the last one repeats). Default 100 ms doubling to 5 s. */
+  repairBackoffMs?: number[];
+  /** Told when the outbox becomes unwritable (with the error) and writable again. */
+  onWritableChange?: (writable: boolean, error?: OutboxFailedError) => void;
+  /** Opens the segment and cursor files; a test injects filesystem faults here. Default `fs.promises.open`. */
+  openFile?: (path: string, flags: string) => Promise<FileHandle>;
 }
 
 export class OutboxError extends Error {
@@ -54,9 +68,30 @@ export class OutboxCorruptError extends OutboxError {
   override readonly name = 'OutboxCorruptError';
 }
 
-/** A write or fsync failed: the outbox refuses further appends (a failed fsync cannot be retried safely). */
+/**
+ * A write or fsync failed: the outbox refuses appends until a repair succeeds (tried by itself
+ * with backoff); `retryAfterMs` is how long until the next attempt.
+ */
 export class OutboxFailedError extends OutboxError {
   override readonly name = 'OutboxFailedError';
+  readonly retryAfterMs: number;
+  constructor(message: string, options: { cause?: unknown; retryAfterMs?: number } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.retryAfterMs = options.retryAfterMs ?? 0;
+  }
+}
+
+/** The outbox's write health, for readiness. */
+export interface OutboxWriteStatus {
+  writable: boolean;
+  /** Why not, when not writable. */
+  error?: string;
+  /** Since when it is unwritable (ISO time). */
+  since?: string;
+  /** Milliseconds until the next repair attempt. */
+  retryAfterMs?: number;
+  /** Failed writes (appends, cursor writes, repairs) since the outbox was opened. */
+  writeFailures: number;
 }
 
 export class OutboxClosedError extends OutboxError {
@@ -92,6 +127,9 @@ const CURSOR_LINE = /^(\d{16}):([0-9a-f]{8})\n$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const NEWLINE = 0x0a;
 const READ_CHUNK = 1 << 20;
+const DEFAULT_REPAIR_BACKOFF_MS = [100, 200, 400, 800, 1600, 3200, 5000];
+/** What a repair writes past the committed end, to learn that the file takes writes again, then cuts off. */
+const PROBE_BYTES = 4096;
 
 // Two opens of one directory in this process would interleave writes; the LOCK file covers other processes.
 const openDirs = new Set<string>();
@@ -115,6 +153,16 @@ export class DurableOutbox {
   private writing: Promise<void> = Promise.resolve();
   private writerActive = false;
   private failure: OutboxFailedError | undefined;
+  private failedSince: Date | undefined;
+  /** Failed writes in a row: the repair backoff's step. */
+  private consecutiveFailures = 0;
+  private writeFailures = 0;
+  private repairAt = 0;
+  private repairTimer: NodeJS.Timeout | undefined;
+  private repairing: Promise<void> | undefined;
+  private readonly repairBackoffMs: number[];
+  private readonly onWritableChange: OutboxOptions['onWritableChange'];
+  private readonly openFile: (path: string, flags: string) => Promise<FileHandle>;
   private reads: Promise<unknown> = Promise.resolve();
   private cursorRunning: Promise<void> | undefined;
   private cursorQueued: Promise<void> | undefined;
@@ -130,6 +178,9 @@ export class DurableOutbox {
   ) {
     this.maxSegmentBytes = options.maxSegmentBytes ?? 8 * 1024 * 1024;
     this.maxCached = options.maxCachedEntries ?? 1000;
+    this.repairBackoffMs = options.repairBackoffMs?.length ? options.repairBackoffMs : DEFAULT_REPAIR_BACKOFF_MS;
+    this.onWritableChange = options.onWritableChange;
+    this.openFile = options.openFile ?? open;
     this.tailHandle = tail;
     this.headSeq = head.seq;
     this.persistedSeq = head.seq;
@@ -193,8 +244,9 @@ export class DurableOutbox {
       await unlink(segments.shift()!.path);
     }
 
-    const tailHandle = await open(tail.path, 'a');
-    const cursorHandle = await openCursor(join(dir, CURSOR_FILE));
+    const openFile = options.openFile ?? open;
+    const tailHandle = await openFile(tail.path, 'a');
+    const cursorHandle = await openCursor(join(dir, CURSOR_FILE), openFile);
     // Makes the names of a new segment, cursor or lock durable.
     await syncDir(dir);
     return new DurableOutbox(dir, segments, tailHandle, cursorHandle, head, options);
@@ -205,13 +257,25 @@ export class DurableOutbox {
     return this.nextSeq - this.headSeq;
   }
 
+  /** Whether appends are taken now, and if not why and until when. */
+  get writeStatus(): OutboxWriteStatus {
+    if (!this.failure) return { writable: true, writeFailures: this.writeFailures };
+    return {
+      writable: false,
+      error: this.failure.message,
+      ...(this.failedSince ? { since: this.failedSince.toISOString() } : {}),
+      retryAfterMs: Math.max(0, this.repairAt - Date.now()),
+      writeFailures: this.writeFailures,
+    };
+  }
+
   /**
    * Stores the entries, in order, behind everything already queued; resolves once they are
    * fsynced. Appends made while a write is in progress are committed together (one write, one fsync).
    */
   append(entries: readonly OutboxEntry[]): Promise<void> {
     if (this.closed) return Promise.reject(new OutboxClosedError());
-    if (this.failure) return Promise.reject(this.failure);
+    if (this.failure) return Promise.reject(this.currentFailure());
     if (entries.length === 0) return Promise.resolve();
     let prepared: PendingAppend['entries'];
     try {
@@ -261,7 +325,9 @@ export class DurableOutbox {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.repairTimer);
     await this.writing;
+    await this.repairing;
     await this.reads.catch(() => undefined);
     await this.cursorQueued?.catch(() => undefined);
     await this.cursorRunning?.catch(() => undefined);
@@ -275,13 +341,18 @@ export class DurableOutbox {
     try {
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0);
+        if (this.failure) {
+          for (const append of batch) append.done.reject(this.currentFailure());
+          continue;
+        }
         try {
-          if (this.failure) throw this.failure;
           await this.commit(batch);
+          this.consecutiveFailures = 0;
           for (const append of batch) append.done.resolve();
         } catch (error) {
-          this.failure ??= new OutboxFailedError(`outbox ${this.dir}: write failed, no further appends: ${String(error)}`, { cause: error });
-          for (const append of [...batch, ...this.pending.splice(0)]) append.done.reject(this.failure);
+          // Nothing of this round was confirmed: its callers learn so, and the repair discards its bytes.
+          const failure = this.failed(error, 'append');
+          for (const append of [...batch, ...this.pending.splice(0)]) append.done.reject(failure);
         }
       }
     } finally {
@@ -315,10 +386,92 @@ export class DurableOutbox {
     this.nextSeq += entries.length;
   }
 
+  /** The current failure, with the time left until the next repair attempt. */
+  private currentFailure(): OutboxFailedError {
+    const failure = this.failure!;
+    return new OutboxFailedError(failure.message, { cause: failure.cause, retryAfterMs: Math.max(0, this.repairAt - Date.now()) });
+  }
+
+  /** Records a failed write: the outbox is unwritable until a repair, tried after a backoff, succeeds. */
+  private failed(error: unknown, operation: 'append' | 'repair'): OutboxFailedError {
+    this.writeFailures++;
+    backboneMetrics().outboxWriteFailed(operation);
+    const wait = this.repairBackoffMs[Math.min(this.consecutiveFailures, this.repairBackoffMs.length - 1)]!;
+    this.consecutiveFailures++;
+    this.repairAt = Date.now() + wait;
+    const wasWritable = !this.failure;
+    this.failure = new OutboxFailedError(`outbox ${this.dir} cannot write (${String(error)}); retrying in ${wait} ms`, { cause: error, retryAfterMs: wait });
+    if (wasWritable) this.failedSince = new Date();
+    if (!this.closed) {
+      clearTimeout(this.repairTimer);
+      this.repairTimer = setTimeout(() => {
+        this.repairTimer = undefined;
+        this.repairing = this.repair().finally(() => (this.repairing = undefined));
+      }, wait);
+      this.repairTimer.unref?.();
+    }
+    if (wasWritable) this.tell(false, this.failure);
+    return this.failure;
+  }
+
+  /**
+   * Makes the tail segment writable again: cut back to its committed length (what a failed
+   * write left is discarded), a probe block written, fsynced and cut off, then a fresh append
+   * handle. On failure the next attempt is scheduled; appends stay refused meanwhile.
+   */
+  private async repair(): Promise<void> {
+    if (this.closed || !this.failure) return;
+    const tail = this.segments[this.segments.length - 1]!;
+    let probe: FileHandle | undefined;
+    let fresh: FileHandle | undefined;
+    try {
+      probe = await this.openFile(tail.path, 'r+');
+      await probe.truncate(tail.bytes);
+      const block = Buffer.alloc(PROBE_BYTES, 0x20); // no newline: a crash right now leaves a torn tail, dropped at open
+      for (let written = 0; written < block.length; ) {
+        written += (await probe.write(block, written, block.length - written, tail.bytes + written)).bytesWritten;
+      }
+      await probe.datasync();
+      await probe.truncate(tail.bytes);
+      await probe.datasync();
+      await probe.close();
+      probe = undefined;
+      fresh = await this.openFile(tail.path, 'a');
+    } catch (error) {
+      await probe?.truncate(tail.bytes).catch(() => undefined);
+      await probe?.close().catch(() => undefined);
+      if (!this.closed) this.failed(error, 'repair');
+      return;
+    }
+    if (this.closed) {
+      await fresh.close().catch(() => undefined);
+      return;
+    }
+    const previous = this.tailHandle;
+    this.tailHandle = fresh;
+    await previous.close().catch(() => undefined);
+    this.failure = undefined;
+    this.failedSince = undefined;
+    this.tell(true);
+  }
+
+  private tell(writable: boolean, error?: OutboxFailedError): void {
+    try {
+      this.onWritableChange?.(writable, error);
+    } catch {
+      // a listener's failure is not the outbox's
+    }
+  }
+
   private async rotate(): Promise<Segment> {
     const segment: Segment = { firstSeq: this.nextSeq, count: 0, bytes: 0, path: segmentPath(this.dir, this.nextSeq) };
-    const handle = await open(segment.path, 'a');
-    await syncDir(this.dir);
+    const handle = await this.openFile(segment.path, 'a');
+    try {
+      await syncDir(this.dir);
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw error;
+    }
     const previous = this.tailHandle;
     this.tailHandle = handle;
     this.segments.push(segment);
@@ -381,8 +534,15 @@ export class DurableOutbox {
         this.cursorQueued = undefined;
         this.cursorRunning = next;
         const seq = this.headSeq;
-        await this.cursorHandle.write(cursorLine(seq), 0, undefined, 0);
-        await this.cursorHandle.datasync();
+        try {
+          await this.cursorHandle.write(cursorLine(seq), 0, undefined, 0);
+          await this.cursorHandle.datasync();
+        } catch (error) {
+          // The head stays in memory; the next ack rewrites the whole line (a crash meanwhile re-sends, deduplicated).
+          this.writeFailures++;
+          backboneMetrics().outboxWriteFailed('cursor');
+          throw error;
+        }
         this.stats.cursorWrites++;
         this.persistedSeq = Math.max(this.persistedSeq, seq);
         await this.removeAckedSegments();
@@ -499,12 +659,12 @@ async function readCursor(path: string): Promise<number | undefined> {
   return Number(match[1]);
 }
 
-async function openCursor(path: string): Promise<FileHandle> {
+async function openCursor(path: string, openFile: (path: string, flags: string) => Promise<FileHandle>): Promise<FileHandle> {
   try {
-    return await open(path, 'r+');
+    return await openFile(path, 'r+');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    return open(path, 'w+');
+    return openFile(path, 'w+');
   }
 }
 

@@ -39,6 +39,9 @@ export interface ConsumerLagSource {
   backlog(): Promise<ConsumerBacklog | undefined>;
 }
 
+/** What an outbox failed to write: an append (its events refused), a cursor write, a repair attempt. */
+export type OutboxWriteOperation = 'append' | 'cursor' | 'repair';
+
 /** Open overdue alerts by the agency that owes the action. */
 export type OverdueAlertsSource = () => Iterable<[agency: string, open: number]>;
 
@@ -73,6 +76,9 @@ export class BackboneMetrics {
   private readonly ingestedCounts = new CountsByType();
   private readonly projectedCounts = new CountsByType();
   private readonly deadLetteredCounter: Counter;
+  private readonly outboxWriteFailuresCounter: ObservableCounter;
+  /** Failed outbox writes by operation; `append` is reported from zero so that an alert rule sees the series. */
+  private readonly outboxWriteFailures = new Map<OutboxWriteOperation, number>([['append', 0]]);
   private readonly latency: Histogram;
   private readonly lag: ObservableGauge;
   private readonly unacked: ObservableGauge;
@@ -106,6 +112,13 @@ export class BackboneMetrics {
       description: 'Messages moved to the dead-letter stream, by reason and consumer',
       unit: '{message}',
     });
+    this.outboxWriteFailuresCounter = meter.createObservableCounter('lienganh.outbox.write_failures', {
+      description: 'Failed writes or fsyncs of an agency service outbox, by operation (append: the events were refused with 503)',
+      unit: '{failure}',
+    });
+    meter.addBatchObservableCallback((result) => {
+      for (const [operation, value] of this.outboxWriteFailures) result.observe(this.outboxWriteFailuresCounter, value, { operation });
+    }, [this.outboxWriteFailuresCounter]);
     this.latency = meter.createHistogram('lienganh.projection.latency', {
       description: 'From publication on the stream to committed in coordination read models',
       unit: 's',
@@ -130,6 +143,10 @@ export class BackboneMetrics {
 
   deadLettered(reason: DeadLetterReason, consumer: string): void {
     this.deadLetteredCounter.add(1, { reason, consumer });
+  }
+
+  outboxWriteFailed(operation: OutboxWriteOperation): void {
+    this.outboxWriteFailures.set(operation, (this.outboxWriteFailures.get(operation) ?? 0) + 1);
   }
 
   shutdown(): Promise<void> {
