@@ -6,7 +6,7 @@ import type { INestApplication } from '@nestjs/common';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { STREAMS } from '@lienganh/contracts';
-import { connectToNats, requireStreams } from '@lienganh/platform';
+import { closeHttpServer, connectToNats, requireStreams } from '@lienganh/platform';
 import { AUDIT_TRAIL, SessionController, USER_DIRECTORY, UserDirectory, UserGuard, type RateLimit, type UserEntry } from '@lienganh/platform';
 import { createHttpApp, createLogger, HealthController, READINESS, watchOverdueAlerts, type Logger } from '@lienganh/platform';
 import { CommitteeController } from './board/committee.controller.js';
@@ -206,9 +206,9 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   const stopOverdueGauge = watchOverdueAlerts(() => openOverdueAlerts(projector.projection));
   const close = async () => {
     stopOverdueGauge();
-    projector.changes.complete(); // ends the server-sent event streams, which would hold the HTTP server open
+    projector.changes.complete(); // ends the server-sent event streams (a last `closing` message), which would hold the HTTP server open
     await deadlines.stop();
-    await app?.close();
+    if (app) await closeHttpServer(app); // requests in flight get a drain deadline, then their connections are cut
     await leadership.stop(); // alert delivery stops, then a standby may take the lead
     await projector.stop();
     await instanceLease.release();

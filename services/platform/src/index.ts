@@ -1,4 +1,5 @@
 export { NatsServer, NatsServerNotFoundError, NatsServerStartError, findNatsServerBinary, type NatsServerOptions } from './nats/nats-server.js';
+export { stopLeftoverNatsServers, type LeftoverNatsServerOptions } from './nats/leftover-nats-server.js';
 export { freePorts, NatsCluster, type NatsClusterOptions } from './nats/nats-cluster.js';
 export { ensureStreams, MissingStreamError, requireStreams, streamConfigs, type StreamOptions } from './nats/streams.js';
 export { connectToNats, natsSeedFromEnv, NatsSeedError, natsServers, type NatsConnectionSettings } from './nats/nats-connection.js';
@@ -136,4 +137,5 @@ export {
 } from './referrals/referral-inbox.js';
 export { ReferralInboxModule } from './referrals/referral-inbox.module.js';
 export { referralConsumers, referralReplays } from './referrals/referral-consumers.js';
-export { configuredOrExit, portFrom, stopOnSignals } from './process/process-lifecycle.js';
+export { configuredOrExit, ignoreOutputErrors, portFrom, STOP_DEADLINE_MS, stopOnSignals } from './process/process-lifecycle.js';
+export { closeHttpServer } from './process/http-drain.js';

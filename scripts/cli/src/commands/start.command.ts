@@ -27,10 +27,13 @@ import {
   connectToNats,
   ensureNatsKeys,
   ensureStreams,
+  ignoreOutputErrors,
   NatsServer,
   natsKeysEnv,
   setupTelemetry,
   startAgencyService,
+  STOP_DEADLINE_MS,
+  stopLeftoverNatsServers,
   stopTelemetry,
   TelemetryConfigError,
   type RunningAgencyService,
@@ -68,7 +71,13 @@ export function startCommand(): Command {
       if (!url) {
         const storeDir = resolve(options.dataDir, 'nats');
         mkdirSync(storeDir, { recursive: true });
-        server = await NatsServer.start({ port, storeDir, name: 'lienganh-embedded', args: ['-c', NATS_SERVER_CONF], env: natsKeysEnv(natsKeys) });
+        // A server of this store left by a start that did not stop it would hold the port and the store.
+        const pidFile = resolve(options.dataDir, 'nats-server.pid');
+        for (const pid of await stopLeftoverNatsServers({ storeDir, pidFile })) {
+          console.log(`Đã dừng nats-server còn sót lại (pid ${pid}) của ${storeDir} / stopped a leftover nats-server (pid ${pid}) of the same data directory`);
+        }
+        // pidFile: how the next start finds it; it also ends when this process ends, however (dieWithParent).
+        server = await NatsServer.start({ port, storeDir, pidFile, name: 'lienganh-embedded', args: ['-c', NATS_SERVER_CONF], env: natsKeysEnv(natsKeys) });
         url = server.url;
         console.log(`nats-server (JetStream) đang chạy / running at ${url}, dữ liệu / data: ${storeDir}`);
       }
@@ -131,12 +140,23 @@ export function startCommand(): Command {
       console.log(`Khóa bí danh hóa / pseudonymisation keys: ${pseudonymKeysDir} (one per agency: record keys become sr_… references)`);
       console.log('Nhấn Ctrl-C để dừng / press Ctrl-C to stop');
 
-      await new Promise<void>((done) => {
-        process.once('SIGINT', done);
-        process.once('SIGTERM', done);
+      // Ctrl-C, SIGTERM and SIGHUP (the terminal closed) stop everything, within STOP_DEADLINE_MS: past it,
+      // or at a second signal, the process exits and the nats-server gets SIGKILL (see NatsServer).
+      const signal = await new Promise<NodeJS.Signals>((done) => {
+        for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(name, done);
       });
+      if (signal === 'SIGHUP') ignoreOutputErrors(); // the terminal may be gone
+      // A signal that comes twice at once (a wrapper passing on the terminal's) is one; later, it forces.
+      const signalledAt = Date.now();
+      for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(name, () => Date.now() - signalledAt > 1_000 && process.exit(1));
+      setTimeout(() => {
+        console.error(`Dừng quá ${STOP_DEADLINE_MS / 1000} giây, buộc dừng / stopping took over ${STOP_DEADLINE_MS / 1000} s, forced`);
+        process.exit(1);
+      }, STOP_DEADLINE_MS).unref();
+      console.log(`Đang dừng (${signal}) / stopping (${signal})`);
       await stopAll();
       console.log('Đã dừng / stopped');
+      process.exit(0);
     });
 }
 

@@ -1,16 +1,19 @@
 import { Controller, Inject, Sse, type MessageEvent } from '@nestjs/common';
 import { CurrentUser, type User } from '@lienganh/platform';
-import { concatMap, startWith, type Observable } from 'rxjs';
+import { concatMap, endWith, startWith, type Observable } from 'rxjs';
 import { PERSON_RECORDS, type PersonRecordPolicy } from '../access/person-records.js';
 import { targetOverview, taskBoard } from '../board/committee-view.js';
 import { alertView } from '../deadlines/alerts.controller.js';
 import { CLOCK, PROJECTOR, type Clock } from '../http/tokens.js';
 import type { BoardChange, CoordinationProjector } from '../projection/coordination-projector.js';
 
+/** The last message of every stream when the service stops. */
+const CLOSING: MessageEvent = { type: 'closing', data: { reason: 'shutdown' }, retry: 10_000 };
+
 /**
  * Server-sent events for every change to the board, after it is committed: `plan` when a plan
  * is added, `target` with a target's new progress, `task` with a task whose progress or status
- * moved with it, `alert` with an alert raised on a deadline.
+ * moved with it, `alert` with an alert raised on a deadline; `closing` last, when the service stops.
  */
 @Controller('api/v1/stream')
 export class BoardStreamController {
@@ -26,6 +29,10 @@ export class BoardStreamController {
     return this.projector.changes.pipe(
       concatMap((change) => this.messages(change, user)),
       startWith(ready),
+      // The service is stopping (the changes complete): a last message, then the response ends, so
+      // that an open dashboard never holds the HTTP server (and Ctrl-C) open. `retry` asks a browser
+      // to wait before it reconnects to a service that may be gone.
+      endWith(CLOSING),
     );
   }
 

@@ -7,6 +7,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { STREAMS } from '@lienganh/contracts';
 import { JetStreamClientProxy, JetStreamTransport, type JetStreamConsumerConfig } from '../consuming/jetstream.transport.js';
 import { createHttpApp } from '../http/create-http-app.js';
+import { closeHttpServer } from '../process/http-drain.js';
 import type { RateLimit } from '../http/rate-limit.js';
 import type { AgencyKeys } from '../ingestion/agency-credentials.js';
 import { DuplicateGuard } from '../ingestion/duplicate-guard.js';
@@ -141,7 +142,7 @@ export async function startAgencyService(definition: AgencyServiceDefinition, co
 
   let app: INestApplication | undefined;
   const close = async () => {
-    await app?.close(); // HTTP server and consumers, in-flight handlers finished
+    if (app) await closeHttpServer(app); // HTTP server (requests in flight get a drain deadline) and consumers, in-flight handlers finished
     await publisher.close();
     await outbox.close();
     if (!nc.isClosed()) await nc.drain();

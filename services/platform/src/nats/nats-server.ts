@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
@@ -19,6 +19,16 @@ export interface NatsServerOptions {
   /** Server name; JetStream keeps it in its metadata, so a restart must use the same one. */
   name?: string;
   readyTimeoutMs?: number;
+  /**
+   * A file the server's pid is written to while it runs (removed when it exits): how the next
+   * start finds a server that outlived its parent (`stopLeftoverNatsServers`).
+   */
+  pidFile?: string;
+  /**
+   * The server ends when the process that started it ends, however that ends (SIGKILL
+   * included), where the platform allows: on Linux through `setpriv --pdeathsig` (default true).
+   */
+  dieWithParent?: boolean;
 }
 
 export class NatsServerNotFoundError extends Error {
@@ -144,16 +154,28 @@ export class NatsServer {
     ];
     // Its own process group: a Ctrl-C aimed at our terminal must not stop the server before
     // we have drained our connections; we stop it ourselves, in order.
-    const child = spawn(findNatsServerBinary(), args, {
+    const binary = findNatsServerBinary();
+    // A child that cannot outlive its parent. On Linux the kernel does it: `setpriv --pdeathsig TERM`
+    // (util-linux, always on Debian) sets PR_SET_PDEATHSIG and then execs nats-server in the same
+    // process (same pid, so the pidfile and /proc/<pid>/cmdline name nats-server itself). When this
+    // process dies, even by SIGKILL, the server gets SIGTERM and shuts down cleanly. No polling
+    // watchdog, no extra process. (The parent "dies" with the thread that spawned it: Node spawns from
+    // its main thread.) Elsewhere the pidfile lets the next start find and stop what is left.
+    const wrapper = this.options.dieWithParent !== false ? parentDeathWrapper() : undefined;
+    const [command, commandArgs] = wrapper ? [wrapper, ['--pdeathsig', 'TERM', '--', binary, ...args]] : [binary, args];
+    const child = spawn(command, commandArgs, {
       stdio: ['ignore', 'ignore', 'pipe'],
       detached: true,
       ...(this.options.env ? { env: { ...process.env, ...this.options.env } } : {}),
     });
     running.add(child);
     this.child = child;
+    const pidFile = this.options.pidFile;
+    if (pidFile && child.pid !== undefined) writeFileSync(pidFile, `${child.pid}\n`);
     child.once('exit', () => {
       running.delete(child);
       if (this.child === child) this.child = undefined;
+      if (pidFile) removePidFile(pidFile, child.pid);
     });
 
     return new Promise<void>((resolve, reject) => {
@@ -189,6 +211,35 @@ export class NatsServer {
       });
     });
   }
+}
+
+/** Removes the pidfile if it still names `pid` (a later server may have written its own). */
+function removePidFile(pidFile: string, pid: number | undefined): void {
+  try {
+    if (readFileSync(pidFile, 'utf8').trim() === String(pid)) rmSync(pidFile, { force: true });
+  } catch {
+    // already gone
+  }
+}
+
+let setprivPath: string | null | undefined;
+/** `setpriv` where it can set a parent-death signal (Linux, util-linux); undefined elsewhere. */
+function parentDeathWrapper(): string | undefined {
+  if (setprivPath === undefined) {
+    setprivPath = null;
+    if (process.platform === 'linux') {
+      for (const dir of [...(process.env.PATH ?? '').split(delimiter), '/usr/bin', '/bin']) {
+        try {
+          accessSync(join(dir, 'setpriv'), constants.X_OK);
+          setprivPath = join(dir, 'setpriv');
+          break;
+        } catch {
+          // try the next place
+        }
+      }
+    }
+  }
+  return setprivPath ?? undefined;
 }
 
 export function findNatsServerBinary(): string {

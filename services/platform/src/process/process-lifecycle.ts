@@ -21,13 +21,34 @@ export function portFrom(value: string | undefined, fallback: number): number {
   return port;
 }
 
-/** SIGTERM and SIGINT close the service, flush telemetry (what waits for OTLP) and exit 0. */
+/** Within this long of SIGINT, SIGTERM or SIGHUP, a process has stopped, gracefully or not. */
+export const STOP_DEADLINE_MS = 8_000;
+
+/**
+ * SIGTERM, SIGINT and SIGHUP (the terminal closed) close the service, flush telemetry (what waits
+ * for OTLP) and exit 0. A stop that has not finished within `STOP_DEADLINE_MS`, or a second
+ * signal (a second later), exits 1 at once: a process asked to stop always stops.
+ */
 export function stopOnSignals(close: () => Promise<void>): void {
-  const stop = async () => {
+  let stoppingSince: number | undefined;
+  const stop = async (signal: NodeJS.Signals) => {
+    // A signal that comes twice at once (a wrapper passing on the terminal's) is one; later, it forces.
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince > 1_000) process.exit(1);
+      return;
+    }
+    stoppingSince = Date.now();
+    // After SIGHUP the terminal may be gone: a log line must not crash the stop.
+    if (signal === 'SIGHUP') ignoreOutputErrors();
+    setTimeout(() => process.exit(1), STOP_DEADLINE_MS).unref();
     await close();
     await stopTelemetry();
     process.exit(0);
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, stop);
+}
+
+/** Writes to a closed terminal or pipe (EIO, EPIPE) are dropped rather than thrown. */
+export function ignoreOutputErrors(): void {
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 }
