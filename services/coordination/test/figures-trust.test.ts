@@ -43,6 +43,19 @@ function plan(id: string, overrides: Partial<Record<string, unknown>>): Plan {
   });
 }
 
+/** "80% of businesses at risk inspected": distinct businesses inspected over those registered at risk. */
+const businessesInspected = {
+  id: 'ct-80',
+  title: { vi: '80%', en: '80%' },
+  agency: 'police',
+  measure: {
+    kind: 'percentage',
+    numerator: { kind: 'distinct', eventType: policeInspectionCompleted.type, field: 'business.businessId' },
+    denominator: { kind: 'distinct', eventType: policeBusinessRegistered.type, field: 'businessId', where: { atRisk: true } },
+  },
+  goal: { min: 80 },
+};
+
 const count = (id: string, eventType: string, agency = 'police') => ({ id, title: { vi: id, en: id }, agency, measure: { kind: 'count', eventType }, goal: { min: 10 } });
 
 const inspection = (id: string, areaCode: string, businessId = `b-${id}`, time = '2021-03-01T09:00:00+07:00', source?: string) =>
@@ -118,17 +131,7 @@ describe('figures the committee can trust (#17)', () => {
   it('never shows a percentage of a set above 100: only members of the denominator count (defect 3)', () => {
     const coverage = plan('p1', {
       targets: [
-        {
-          id: 'ct-80',
-          title: { vi: '80%', en: '80%' },
-          agency: 'police',
-          measure: {
-            kind: 'percentage',
-            numerator: { kind: 'distinct', eventType: policeInspectionCompleted.type, field: 'business.businessId' },
-            denominator: { kind: 'distinct', eventType: policeBusinessRegistered.type, field: 'businessId', where: { atRisk: true } },
-          },
-          goal: { min: 80 },
-        },
+        businessesInspected,
         {
           id: 'ct-phuong',
           title: { vi: 'phường', en: 'wards' },
@@ -200,17 +203,7 @@ describe('figures the committee can trust (#17)', () => {
   it('gives a report of a past period the same numbers whenever it is made (defect 7)', async () => {
     const coverage = plan('p1', {
       targets: [
-        {
-          id: 'ct-80',
-          title: { vi: '80%', en: '80%' },
-          agency: 'police',
-          measure: {
-            kind: 'percentage',
-            numerator: { kind: 'distinct', eventType: policeInspectionCompleted.type, field: 'business.businessId' },
-            denominator: { kind: 'distinct', eventType: policeBusinessRegistered.type, field: 'businessId', where: { atRisk: true } },
-          },
-          goal: { min: 80 },
-        },
+        businessesInspected,
         { id: 'ct-doanh-nghiep', title: { vi: 'dn', en: 'businesses' }, agency: 'police', measure: { kind: 'distinct', eventType: policeInspectionCompleted.type, field: 'business.businessId' }, goal: { min: 4 } },
       ],
     });
