@@ -7,6 +7,7 @@ import { healthEvents } from './events/health.events.js';
 import { justiceEvents } from './events/justice.events.js';
 import { labourEvents } from './events/labour.events.js';
 import { policeEvents } from './events/police.events.js';
+import { reportingEvents } from './events/reporting.events.js';
 
 /** Every event type the backbone carries, in a stable order (agency, then as declared). */
 export const catalog: readonly EventDefinition[] = Object.freeze([
@@ -15,6 +16,7 @@ export const catalog: readonly EventDefinition[] = Object.freeze([
   ...healthEvents,
   ...cultureEvents,
   ...justiceEvents,
+  ...reportingEvents,
   ...coordinationEvents,
 ]);
 

@@ -41,10 +41,34 @@ export function agencyOfSource(source: string): ProducerAgency | undefined {
   return agency !== undefined && isProducerAgency(agency) ? agency : undefined;
 }
 
+/** The unit a `source` names after its agency (`/pcmd/reporting/womens-union` → `womens-union`). */
+export function unitOfSource(source: string): string | undefined {
+  return source.split('/')[3];
+}
+
 /**
- * Whether an event's `type`, `source` and NATS subject all name the same agency; the reason
- * when they do not. A police service publishing a labour fact, or a labour `source` on a police
- * subject, is forged or broken: consumers refuse it rather than count it.
+ * The body that states a fact: the agency of its type, or, for the reporting service's types,
+ * the body its `source` names (`/pcmd/reporting/womens-union` → `womens-union`).
+ */
+export function bodyOf(event: Pick<BusEvent, 'type' | 'source'>): string {
+  const agency = event.type.split('.')[2]!;
+  return agency === 'reporting' ? (unitOfSource(event.source) ?? agency) : agency;
+}
+
+/** The NATS subject an event is published on: its type's, with the body for the reporting service's types. */
+export function natsSubjectOf(event: Pick<BusEvent, 'type' | 'source'>): string {
+  const { subject, agency } = getEventDefinition(event.type);
+  if (agency !== 'reporting') return subject;
+  const body = unitOfSource(event.source);
+  if (body === undefined) throw ContractError.single('source', `must name the reporting body: /pcmd/reporting/<body>`);
+  return subject.replace('*', body);
+}
+
+/**
+ * Whether an event's `type`, `source` and NATS subject all name the same agency (and, for the
+ * reporting service, the same body); the reason when they do not. A police service publishing a
+ * labour fact, a labour `source` on a police subject, or the Women's Union publishing as the
+ * border guard is forged or broken: consumers refuse it rather than count it.
  */
 export function provenanceProblem(event: Pick<BusEvent, 'type' | 'source'>, natsSubject: string): string | undefined {
   const byType = event.type.split('.')[2];
@@ -52,6 +76,11 @@ export function provenanceProblem(event: Pick<BusEvent, 'type' | 'source'>, nats
   const bySubject = natsSubject.split('.')[2];
   if (bySource !== byType) return `source ${event.source} does not name the agency of type ${event.type}`;
   if (bySubject !== byType) return `subject ${natsSubject} does not name the agency of type ${event.type}`;
+  if (byType === 'reporting') {
+    const body = unitOfSource(event.source);
+    if (body === undefined) return `source ${event.source} names no reporting body`;
+    if (natsSubject.split('.')[3] !== body) return `subject ${natsSubject} does not name the body of source ${event.source}`;
+  }
   return undefined;
 }
 

@@ -16,7 +16,11 @@ export interface EventDefinition<S extends z.ZodObject = z.ZodObject> {
   readonly action: string;
   /** Major version; a breaking change is a new definition with version + 1. */
   readonly version: number;
-  /** NATS subject, shared by every version of the same fact. */
+  /**
+   * NATS subject, shared by every version of the same fact. For the reporting service's types it
+   * is a pattern with the body as a wildcard (`pcmd.events.reporting.*.activity.held`): publish on
+   * `natsSubjectOf(event)`, filter consumers on this.
+   */
   readonly subject: string;
   readonly schema: S;
   /** The data field whose value becomes the CloudEvents `subject` (the entity the fact is about). */
@@ -47,6 +51,6 @@ export function defineEvent<S extends z.ZodObject>(spec: {
     ...spec,
     version,
     type: `${TYPE_PREFIX}.${spec.agency}.${spec.entity}.${spec.action}.v${version}`,
-    subject: `${SUBJECT_PREFIX}.${spec.agency}.${spec.entity}.${spec.action}`,
+    subject: spec.agency === 'reporting' ? `${SUBJECT_PREFIX}.reporting.*.${spec.entity}.${spec.action}` : `${SUBJECT_PREFIX}.${spec.agency}.${spec.entity}.${spec.action}`,
   });
 }

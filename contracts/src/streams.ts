@@ -1,4 +1,4 @@
-import { AGENCY_SERVICES } from './agencies.js';
+import { INGESTING_SERVICES } from './agencies.js';
 import { SUBJECT_PREFIX } from './define.js';
 
 /**
@@ -8,7 +8,7 @@ import { SUBJECT_PREFIX } from './define.js';
 export const STREAMS = {
   agencyEvents: {
     name: 'PCMD_AGENCY_EVENTS',
-    subjects: AGENCY_SERVICES.map((agency) => `${SUBJECT_PREFIX}.${agency}.>`),
+    subjects: INGESTING_SERVICES.map((agency) => `${SUBJECT_PREFIX}.${agency}.>`),
   },
   coordinationEvents: {
     name: 'PCMD_COORDINATION_EVENTS',

@@ -1,4 +1,4 @@
-import { AGENCY_SERVICES, catalog } from '@lienganh/contracts';
+import { catalog, INGESTING_SERVICES } from '@lienganh/contracts';
 import { runCli } from '../support/cli.js';
 
 describe('npx lienganh catalog', () => {
@@ -8,7 +8,7 @@ describe('npx lienganh catalog', () => {
     const entries = JSON.parse(stdout) as { type: string; agency: string; subject: string; version: number; description: { vi: string; en: string } }[];
     expect(entries.length).toBeGreaterThanOrEqual(35);
     expect(entries.map((entry) => entry.type)).toEqual(catalog.map((definition) => definition.type));
-    expect(new Set(entries.map((entry) => entry.agency))).toEqual(new Set([...AGENCY_SERVICES, 'coordination']));
+    expect(new Set(entries.map((entry) => entry.agency))).toEqual(new Set([...INGESTING_SERVICES, 'coordination']));
     for (const entry of entries) {
       expect(Object.keys(entry).sort()).toEqual(['agency', 'description', 'subject', 'type', 'version']);
       expect(entry.subject).toMatch(/^pcmd\.events\./);

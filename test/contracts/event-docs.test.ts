@@ -70,7 +70,8 @@ describe('AsyncAPI document', () => {
   it('has one message per catalog type and one channel and send operation per subject', () => {
     const subjects = new Set(catalog.map((definition) => definition.subject));
     expect(Object.keys(document.components.messages)).toEqual(catalog.map((definition) => definition.type));
-    expect(Object.values(document.channels).map((channel) => channel.address)).toEqual([...subjects]);
+    // A reporting subject's body token is the channel parameter {body}.
+    expect(Object.values(document.channels).map((channel) => channel.address)).toEqual([...subjects].map((subject) => subject.replace('*', '{body}')));
     expect(Object.keys(document.operations)).toHaveLength(subjects.size);
     for (const operation of Object.values(document.operations)) expect(operation.action).toBe('send');
     const channelMessages = Object.values(document.channels).flatMap((channel) => Object.keys(channel.messages as object));
@@ -88,7 +89,7 @@ describe('AsyncAPI document', () => {
 
   it('names the producing agency and the stream of every channel', () => {
     for (const definition of catalog) {
-      const channel = document.channels[definition.subject]!;
+      const channel = document.channels[definition.subject.replace('*', 'body')]!;
       expect(channel['x-producer-agency']).toBe(definition.agency);
       expect(channel['x-stream']).toBe(definition.agency === 'coordination' ? 'PCMD_COORDINATION_EVENTS' : 'PCMD_AGENCY_EVENTS');
     }

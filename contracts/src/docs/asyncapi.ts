@@ -61,9 +61,9 @@ export function buildAsyncApiDocument(options: AsyncApiOptions = {}): AsyncApiDo
     components: { schemas: { [HEADERS_SCHEMA]: headersSchema() }, messages: {}, tags: agencyTags() },
   };
   for (const [subject, definitions] of bySubject) {
-    const channelKey = subject;
+    const channelKey = subject.replace('*', 'body');
     document.channels[channelKey] = channel(subject, definitions);
-    document.operations[operationId(subject)] = operation(channelKey, definitions);
+    document.operations[operationId(channelKey)] = operation(channelKey, definitions);
     for (const definition of definitions) {
       document.components.schemas[definition.type] = payloadSchema(eventJsonSchema(definition));
       document.components.messages[definition.type] = message(definition);
@@ -117,9 +117,12 @@ function latest(definitions: EventDefinition[]): EventDefinition {
 
 function channel(subject: string, definitions: EventDefinition[]): JsonObject {
   const { agency, description } = latest(definitions);
+  const perBody = subject.includes('*');
   const result: JsonObject = {
-    address: subject,
-    title: operationId(subject),
+    // The reporting service's subjects carry the reporting body: an AsyncAPI channel parameter.
+    address: subject.replace('*', '{body}'),
+    ...(perBody ? { parameters: { body: { description: 'Mã cơ quan báo cáo / code of the reporting body, e.g. womens-union' } } } : {}),
+    title: operationId(subject.replace('*', '{body}')),
     description: bilingual(description),
     messages: Object.fromEntries(definitions.map((definition) => [definition.type, ref('components', 'messages', definition.type)])),
     'x-producer-agency': agency,

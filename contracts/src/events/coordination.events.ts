@@ -5,7 +5,7 @@ import { Plan, Recurrence } from '../plans/plan.schema.js';
 
 /** Coordination's own facts: plans, tasks, target progress and deadline alerts. */
 
-export const TaskStatus = z.enum(['not-started', 'in-progress', 'done', 'overdue']);
+export const TaskStatus = z.enum(['not-started', 'in-progress', 'awaiting-confirmation', 'done', 'reopened', 'overdue']);
 export const TargetStatus = z.enum(['on-track', 'at-risk', 'overdue', 'achieved']);
 export const DeadlineKind = z.enum(['task', 'referral-handover', 'follow-up-check', 'periodic-report', 'hotspot-patrol']);
 
@@ -77,29 +77,49 @@ export const coordinationTaskAssigned = defineEvent({
   },
 });
 
-export const coordinationTaskUpdated = defineEvent({
+/** Who in the secretariat acted: a staff account, never a person in the records. */
+const StaffAccount = Identifier.describe('Account of the secretariat user who acted');
+
+/** The secretariat confirms a task its lead body reported done: the board shows it done. */
+export const coordinationTaskConfirmed = defineEvent({
   agency: 'coordination',
   entity: 'task',
-  action: 'updated',
+  action: 'confirmed',
   subjectField: 'taskId',
-  description: { vi: 'Cập nhật tiến độ nhiệm vụ', en: 'Task progress updated' },
-  schema: z.strictObject({
-    taskId: Identifier,
-    status: TaskStatus,
-    progressPercent: z.number().min(0).max(100),
-    lastEventId: Identifier.optional().describe('Agency event that moved the task'),
-  }),
-  example: { taskId: 'kh-ba-dinh-2021/t-ca-01', status: 'in-progress', progressPercent: 37.5, lastEventId: 'evt-0001' },
+  description: { vi: 'Thường trực xác nhận nhiệm vụ đã hoàn thành', en: 'Task completion confirmed by the secretariat' },
+  schema: z.strictObject({ planId: Identifier, taskId: Identifier, confirmedBy: StaffAccount }),
+  example: { planId: 'kh-ba-dinh-2021', taskId: 'nv-tuyen-truyen', confirmedBy: 'thu-ky-01' },
 });
 
-export const coordinationTaskCompleted = defineEvent({
+export const TaskReopenReason = z.enum(['evidence-missing', 'evidence-insufficient', 'work-incomplete', 'reported-by-mistake', 'other']);
+
+/** The secretariat reopens a task reported (or confirmed) done: the lead body owes it again. */
+export const coordinationTaskReopened = defineEvent({
   agency: 'coordination',
   entity: 'task',
-  action: 'completed',
+  action: 'reopened',
   subjectField: 'taskId',
-  description: { vi: 'Nhiệm vụ đã hoàn thành', en: 'Task completed' },
-  schema: z.strictObject({ taskId: Identifier, completedOn: IsoDate }),
-  example: { taskId: 'kh-ba-dinh-2021/t-ca-01', completedOn: '2021-11-30' },
+  description: { vi: 'Thường trực mở lại nhiệm vụ (chưa đạt yêu cầu)', en: 'Task reopened by the secretariat (not done as required)' },
+  schema: z.strictObject({ planId: Identifier, taskId: Identifier, reopenedBy: StaffAccount, reason: TaskReopenReason }),
+  example: { planId: 'kh-ba-dinh-2021', taskId: 'nv-tuyen-truyen', reopenedBy: 'thu-ky-01', reason: 'evidence-missing' },
+});
+
+/** A body registered by the secretariat at run time (a plan registers the bodies it names by itself). */
+export const BodyKind = z.enum(['agency', 'department', 'mass-organisation', 'media', 'peoples-committee', 'armed-force', 'judicial', 'other']);
+
+export const coordinationBodyRegistered = defineEvent({
+  agency: 'coordination',
+  entity: 'body',
+  action: 'registered',
+  subjectField: 'code',
+  description: { vi: 'Đăng ký cơ quan, tổ chức tham gia', en: 'Body registered' },
+  schema: z.strictObject({ code: AgencyCode, title: LocalizedText.describe('Name of the body'), kind: BodyKind.default('other'), registeredBy: StaffAccount }),
+  example: {
+    code: 'womens-union',
+    title: { vi: 'Hội Liên hiệp Phụ nữ', en: "Women's Union" },
+    kind: 'mass-organisation',
+    registeredBy: 'thu-ky-01',
+  },
 });
 
 export const coordinationTargetProgressed = defineEvent({
@@ -223,8 +243,9 @@ export const coordinationAccessRecorded = defineEvent({
 export const coordinationEvents = [
   coordinationPlanPublished,
   coordinationTaskAssigned,
-  coordinationTaskUpdated,
-  coordinationTaskCompleted,
+  coordinationTaskConfirmed,
+  coordinationTaskReopened,
+  coordinationBodyRegistered,
   coordinationTargetProgressed,
   coordinationDeadlineApproaching,
   coordinationDeadlineOverdue,

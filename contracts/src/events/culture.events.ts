@@ -1,3 +1,4 @@
+import { bodyWorkEvents } from './body-work.events.js';
 import { z } from 'zod';
 import { AreaCode, BusinessKind, Count, Identifier, Label } from '../common.js';
 import { defineEvent } from '../define.js';
@@ -111,4 +112,5 @@ export const cultureEvents = [
   culturePublicationPublished,
   cultureWardAssessmentCompleted,
   cultureReportSubmitted,
+  ...bodyWorkEvents('culture'),
 ] as const;

@@ -1,3 +1,4 @@
+import { bodyWorkEvents } from './body-work.events.js';
 import { z } from 'zod';
 import { AreaCode, Count, Identifier, ReportingPeriod } from '../common.js';
 import { defineEvent } from '../define.js';
@@ -82,4 +83,5 @@ export const healthEvents = [
   healthReferralDeclined,
   healthReferralServiceDelivered,
   healthReportSubmitted,
+  ...bodyWorkEvents('health'),
 ] as const;

@@ -1,3 +1,4 @@
+import { bodyWorkEvents } from './body-work.events.js';
 import { z } from 'zod';
 import { AreaCode, Count, CriminalOffence, Identifier, Label, ReportingPeriod } from '../common.js';
 import { defineEvent } from '../define.js';
@@ -91,4 +92,5 @@ export const justiceEvents = [
   justiceLegalAidReported,
   justiceLegalDisseminationHeld,
   justiceReportSubmitted,
+  ...bodyWorkEvents('justice'),
 ] as const;

@@ -1,3 +1,4 @@
+import { bodyWorkEvents } from './body-work.events.js';
 import { z } from 'zod';
 import { AgencyCode, AreaCode, Business, Count, Identifier, InspectionOutcome, Label, Violation } from '../common.js';
 import { defineEvent } from '../define.js';
@@ -126,4 +127,5 @@ export const labourEvents = [
   labourReferralClosed,
   labourTrainingHeld,
   labourReportSubmitted,
+  ...bodyWorkEvents('labour'),
 ] as const;

@@ -1,3 +1,4 @@
+import { bodyWorkEvents } from './body-work.events.js';
 import { z } from 'zod';
 import { AgeGroup, AmountVnd, AreaCode, BusinessKind, Count, CriminalOffence, Identifier, Label, SubjectRef } from '../common.js';
 import { defineEvent } from '../define.js';
@@ -221,4 +222,5 @@ export const policeEvents = [
   policeVictimRescued,
   policeReferralMade,
   policeReportSubmitted,
+  ...bodyWorkEvents('police'),
 ] as const;

@@ -55,7 +55,7 @@ export function reportSubmitted(agency: ProducerAgency) {
       }),
     example: {
       reportId: `bc-${agency}-2021-05`,
-      reportingBody: agency,
+      reportingBody: agency === 'reporting' ? 'womens-union' : agency,
       areaCode: 'hn-ba-dinh',
       cadence: 'monthly',
       period: '2021-05',

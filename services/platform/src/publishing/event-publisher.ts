@@ -1,4 +1,4 @@
-import { CE_HEADER_PREFIX, encodeBinary, eventKey, getEventDefinition, MSG_ID_HEADER, type BusEvent } from '@lienganh/contracts';
+import { CE_HEADER_PREFIX, encodeBinary, eventKey, MSG_ID_HEADER, natsSubjectOf, type BusEvent } from '@lienganh/contracts';
 import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
 import {
   backoff,
@@ -170,7 +170,7 @@ export class JetStreamEventPublisher {
     // Tracing on: a producer span per event, ended once the event is durable; the event carries its traceparent.
     let spans: ProducerSpan[] | undefined;
     try {
-      spans = tracingEnabled() ? events.map((event) => startProducerSpan(event, getEventDefinition(event.type).subject)) : undefined;
+      spans = tracingEnabled() ? events.map((event) => startProducerSpan(event, natsSubjectOf(event))) : undefined;
       entries = (spans?.map((span) => span.event) ?? events).map((event) => this.encode(event));
     } catch (error) {
       spans?.forEach((span) => span.end(error));
@@ -219,7 +219,7 @@ export class JetStreamEventPublisher {
   }
 
   private encode(event: BusEvent): OutboxEntry {
-    const { subject } = getEventDefinition(event.type);
+    const subject = natsSubjectOf(event);
     const { headers, data } = encodeBinary(event);
     // Remembered: while reconnecting the client knows no server, and an oversized event in the
     // outbox would block the drainer for good.
