@@ -1,4 +1,5 @@
-import { AGENCY_SERVICES, eventsOf, parseEvent, type BusEvent } from '@lienganh/contracts';
+import { readFileSync } from 'node:fs';
+import { AGENCY_SERVICES, eventsOf, parseEvent, parsePlanDocument, type BusEvent } from '@lienganh/contracts';
 import { BA_DINH, BA_DINH_WARDS, createRecordGenerator, simulatedTypes } from '../src/simulation/record-generator.js';
 
 const generate = (agency: (typeof AGENCY_SERVICES)[number], seed: number, count: number): BusEvent[] =>
@@ -44,6 +45,19 @@ describe.each(AGENCY_SERVICES.map((agency) => [agency] as const))('simulated %s 
     expect([...keys].filter((key) => /name|phone|^mobile$|address|email|birth|dob|identity|passport|cccd|cmnd/i.test(key))).toEqual([]);
     const refs = events.map((event) => (event.data as { subjectRef?: string }).subjectRef).filter((ref) => ref !== undefined);
     expect(refs.filter((ref) => !/^sr_[A-Za-z0-9_-]{43}$/.test(ref))).toEqual([]);
+  });
+
+  it("report activities, progress and completions of the Ba Đình plan's tasks the agency leads", () => {
+    const plan = parsePlanDocument(readFileSync(new URL('../../../services/coordination/demo/ba-dinh-2021.plan.yaml', import.meta.url), 'utf8'), 'yaml');
+    const led = new Set(plan.tasks.filter((task) => task.lead === agency).map((task) => task.id));
+    const about = (action: string) => data(`vn.pcmd.${agency}.task.${action}.v1`) as { planId: string; taskId: string }[];
+    const completions = about('completed');
+    expect(completions.length).toBeGreaterThan(0);
+    expect(data(`vn.pcmd.${agency}.activity.held.v1`).length).toBeGreaterThan(0);
+    for (const task of [...about('progress-reported'), ...completions]) {
+      expect(task.planId).toBe(plan.id);
+      expect(led.has(task.taskId)).toBe(true);
+    }
   });
 
   it('are the same for the same seed, and differ for another', () => {

@@ -51,6 +51,8 @@ import {
   type EventDefinition,
   type SupportService,
 } from '@lienganh/contracts';
+import { getEventDefinition } from '@lienganh/contracts';
+import { activityRecord, completionRecord, progressRecord, type BodyWorkDraft } from './body-work-records.js';
 import { Random } from './random.js';
 
 /**
@@ -732,7 +734,21 @@ const SPECS = new Map<string, TypeSpec>([
     }),
   }],
   [justiceReportSubmitted.type, { weight: 2, build: (d) => report(d, 'justice', 'BC-PTP') }],
+
+  // Every agency: activities held, progress on the Ba Đình tasks it leads, and those tasks done.
+  ...(['police', 'labour', 'health', 'culture', 'justice'] as const).flatMap((agency): [string, TypeSpec][] => {
+    const progress = getEventDefinition(`vn.pcmd.${agency}.task.progress-reported.v1`);
+    return [
+      [`vn.pcmd.${agency}.activity.held.v1`, { weight: 2, build: (d) => activityRecord(bodyWorkDraft(d, agency)) }],
+      [progress.type, { weight: 1, build: (d) => progressRecord(bodyWorkDraft(d, agency)) }],
+      [`vn.pcmd.${agency}.task.completed.v1`, { weight: 0.3, after: progress, build: (d) => completionRecord(bodyWorkDraft(d, agency)) }],
+    ];
+  }),
 ]);
+
+function bodyWorkDraft({ random, time, seq, world }: Draft, agency: AgencyService): BodyWorkDraft {
+  return { random, agency, date: time.iso.slice(0, 10), month: time.month, seq, tag: world.tag, areas: BA_DINH_WARDS, district: BA_DINH };
+}
 
 function firstThings(definition: EventDefinition, run: RunMemory): EventDefinition {
   const after = specOf(definition).after;
