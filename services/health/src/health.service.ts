@@ -1,10 +1,15 @@
-import { healthReferralAccepted, healthReferralDeclined, healthReferralServiceDelivered, labourReferralMade } from '@lienganh/contracts';
+import { healthReferralAccepted, healthReferralDeclined, healthReferralServiceDelivered, labourReferralMade, policeReferralMade } from '@lienganh/contracts';
 import { ReferralInboxModule, referralConsumers, referralReplays, type AgencyServiceDefinition, type ReferralInboxSpec } from '@lienganh/platform';
 
-/** People labour refers on to health (health checks, HIV/STI care, methadone), and health's answers. */
+/**
+ * People referred to health, and health's answers: labour refers on for health checks, HIV/STI
+ * care and methadone; and where health is the standing body (since the 2025 reform, a plan's
+ * `roles`), police refer sanctioned or rescued people to health directly. Only referrals whose
+ * `toAgency` is health enter the inbox.
+ */
 export const healthReferralInbox: ReferralInboxSpec = {
   receiver: 'health',
-  incoming: [labourReferralMade],
+  incoming: [policeReferralMade, labourReferralMade],
   answers: {
     accepted: healthReferralAccepted,
     declined: healthReferralDeclined,
