@@ -19,6 +19,7 @@ import { AlertsController } from './deadlines/alerts.controller.js';
 import { DeadlineEngine } from './deadlines/deadline-engine.js';
 import { openOverdueAlerts } from './deadlines/open-overdue-alerts.js';
 import { TaskBoardController } from './board/task-board.controller.js';
+import { TASK_DECISIONS, TaskDecisions } from './board/task-decisions.js';
 import { CLOCK, PLAN_IMPORT, PROJECTOR, systemClock, type Clock } from './http/tokens.js';
 import { PlanImport } from './plans/plan-import.js';
 import { CoordinationPublisher } from './publishing/coordination-publisher.js';
@@ -196,7 +197,8 @@ export async function startCoordinationService(config: CoordinationServiceConfig
       { provide: PROJECTOR, useValue: projector },
       { provide: CLOCK, useValue: clock },
       { provide: PLAN_IMPORT, useValue: plans },
-      { provide: READINESS, useValue: () => ({ ready: !nc.isClosed(), detail: { store: store.kind, plans: projector.projection.state.plans.size, instance: instanceId, leader: leadership.leads } }) },
+      { provide: TASK_DECISIONS, useValue: new TaskDecisions(projector, publisher, clock) },
+      { provide: READINESS, useValue: () => ({ ready: !nc.isClosed(), detail: { store: store.kind, plans: projector.projection.state.plans.size, instance: instanceId, leader: leadership.leads, refusedTaskReports: Object.fromEntries(projector.refusedTaskReports) } }) },
     ],
   })
   class CoordinationAppModule {}

@@ -116,9 +116,22 @@ const everything = (): ProjectionChanges => structuredClone({
     { ...deadline, id: 'cadence:kh-ba-dinh-2021:ct-tin-bai:2021-04', kind: 'task', agency: 'culture', refId: 'ct-tin-bai:2021-04', duty: { targetId: 'ct-tin-bai', period: '2021-04' }, alertsFrom: '2021-06-01T00:00:00+07:00', raised: [] },
   ],
   alerts: [alert, { id: 'referral:cg-0001:overdue', kind: 'overdue', deadlineId: 'referral:cg-0001', time: '2021-05-11T10:05:00+07:00' }],
+  // A task reported done with its document, then reopened by the secretariat (board/task-completion.ts).
+  taskCompletions: [
+    {
+      key: 'kh-ba-dinh-2021/nv-vhtt-01',
+      planId: 'kh-ba-dinh-2021',
+      taskId: 'nv-vhtt-01',
+      facts: [
+        { kind: 'progress', key: 'k-p1', id: 'evt-tp-1', time: '2021-05-04T09:30:00+07:00', body: 'culture', percentDone: 50 },
+        { kind: 'completed', key: 'k-c1', id: 'evt-tc-1', time: '2021-11-30T10:00:00+07:00', body: 'culture', completedOn: '2021-11-30', evidence: { documentNumber: '45/BC-VHTT', issuedOn: '2021-11-30' } },
+        { kind: 'reopened', key: 'k-r1', id: 'reopened:kh-ba-dinh-2021:nv-vhtt-01:3', time: '2021-12-02T08:00:00+07:00', by: 'thu-ky-01', reason: 'evidence-missing' },
+      ],
+    },
+  ],
 });
 
-const empty = { checkpoints: {}, plans: [], tallies: [], referrals: [], reports: [], deadlines: [], alerts: [] };
+const empty = { checkpoints: {}, plans: [], tallies: [], referrals: [], reports: [], deadlines: [], alerts: [], taskCompletions: [] };
 
 function storeContract(name: string, open: () => Promise<CoordinationStore>, options: { persistent?: boolean } = {}) {
   describe(`${name}: the coordination store contract`, () => {

@@ -24,7 +24,7 @@ export interface AgencySummary {
   agency: string;
   name: { vi: string; en: string };
   targets: { total: number; achieved: number; onTrack: number; atRisk: number; overdue: number };
-  tasks: { total: number; done: number; inProgress: number; notStarted: number; overdue: number };
+  tasks: { total: number; done: number; inProgress: number; notStarted: number; overdue: number; awaitingConfirmation: number; reopened: number };
 }
 
 export interface PlanSummary {
@@ -87,14 +87,14 @@ function agencySummaries(plan: PlanSummary, targets: TargetOverview[], tasks: Ta
         agency,
         name: names.get(agency) ?? { vi: agency, en: agency },
         targets: { total: 0, achieved: 0, onTrack: 0, atRisk: 0, overdue: 0 },
-        tasks: { total: 0, done: 0, inProgress: 0, notStarted: 0, overdue: 0 },
+        tasks: { total: 0, done: 0, inProgress: 0, notStarted: 0, overdue: 0, awaitingConfirmation: 0, reopened: 0 },
       };
       byAgency.set(agency, entry);
     }
     return entry;
   };
   const targetField = { achieved: 'achieved', 'on-track': 'onTrack', 'at-risk': 'atRisk', overdue: 'overdue' } as const;
-  const taskField = { done: 'done', 'in-progress': 'inProgress', 'not-started': 'notStarted', overdue: 'overdue' } as const;
+  const taskField = { done: 'done', 'in-progress': 'inProgress', 'not-started': 'notStarted', overdue: 'overdue', 'awaiting-confirmation': 'awaitingConfirmation', reopened: 'reopened' } as const;
   for (const target of targets) {
     if (target.planId !== plan.id) continue;
     const entry = summary(target.agency);

@@ -4,6 +4,8 @@ import type { AreaRegistry } from '../registry/area-registry.js';
 import { progressOf, type ProgressContext, type TargetStatus } from '../targets/target-progress.js';
 import type { TargetTally } from '../targets/target-tally.js';
 import { targetKey, type CoordinationState, type TrackedTarget } from './coordination-state.js';
+import { completionOf } from './task-completion.js';
+import { completionView, taskProgress, taskStatus, type TaskCompletionView, type TaskStatus } from './task-status.js';
 
 export interface TargetOverview {
   planId: string;
@@ -17,7 +19,7 @@ export interface TargetOverview {
   status: TargetStatus;
 }
 
-export type TaskStatus = 'not-started' | 'in-progress' | 'done' | 'overdue';
+export type { TaskStatus };
 
 export interface TaskBoardEntry {
   planId: string;
@@ -31,6 +33,8 @@ export interface TaskBoardEntry {
   status: TaskStatus;
   progress: number;
   lastContributingEvent?: string;
+  /** What the bodies reported and the secretariat decided (task-status.ts). */
+  reports?: TaskCompletionView;
 }
 
 /** The committee's view of every target, computed at `now` from the tallies. */
@@ -56,15 +60,24 @@ export function targetOverview(tracked: TrackedTarget, areas: AreaRegistry, now:
  * explicit updates. `tallyOf` gives the figures to use (a past period's report passes them as
  * they stood at its end); the tallies to date otherwise.
  */
-export function taskBoard(state: CoordinationState, areas: AreaRegistry, now: Date, tallyOf: (tracked: TrackedTarget) => TargetTally = (tracked) => tracked.tally): TaskBoardEntry[] {
+export function taskBoard(
+  state: CoordinationState,
+  areas: AreaRegistry,
+  now: Date,
+  tallyOf: (tracked: TrackedTarget) => TargetTally = (tracked) => tracked.tally,
+  /** `completionsAsOf`: only reports and decisions up to then (a past period's report); all of them otherwise. */
+  options: { completionsAsOf?: Date } = {},
+): TaskBoardEntry[] {
   const today = new Date(now.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
   const entries: TaskBoardEntry[] = [];
   for (const plan of state.plans.values()) {
     for (const task of plan.tasks) {
       const tracked = task.targets.map((id) => state.targets.get(targetKey(plan.id, id))!);
       const progresses = tracked.map((target) => progressOf(target.target, tallyOf(target), progressContext(target, areas, now)));
-      const progress = progresses.length ? round(progresses.reduce((sum, item) => sum + item.percent, 0) / progresses.length) : 0;
+      const completion = completionOf(state.taskCompletions.get(`${plan.id}/${task.id}`), options.completionsAsOf);
+      const progress = taskProgress(progresses.length ? round(progresses.reduce((sum, item) => sum + item.percent, 0) / progresses.length) : undefined, completion);
       const done = progresses.length > 0 && progresses.every((item) => item.status === 'achieved');
+      const reports = completionView(completion);
       entries.push({
         planId: plan.id,
         taskId: task.id,
@@ -74,9 +87,10 @@ export function taskBoard(state: CoordinationState, areas: AreaRegistry, now: Da
         area: task.area ?? plan.area,
         ...(task.due ? { due: task.due } : {}),
         ...(task.recurrence ? { recurrence: task.recurrence } : {}),
-        status: done ? 'done' : dueDate(task, plan.period.end) < today ? 'overdue' : progress > 0 ? 'in-progress' : 'not-started',
+        status: taskStatus({ targetsDone: done, pastDue: dueDate(task, plan.period.end) < today, progress, completion }),
         progress,
         ...lastEvent(tracked),
+        ...(Object.keys(reports).length > 0 ? { reports } : {}),
       });
     }
   }

@@ -1,5 +1,6 @@
 import type { BusEvent, Plan, PlanTarget } from '@lienganh/contracts';
 import type { AreaRegistry } from '../registry/area-registry.js';
+import type { TaskCompletionRecord } from './task-completion.js';
 import { emptyTally, evolveTally, factOf, type Counted, type CountedFact, type TallyContext, type TargetTally } from '../targets/target-tally.js';
 
 /**
@@ -24,9 +25,11 @@ export interface CoordinationState {
   /** `${planId}/${targetId}` → tracked target. */
   targets: Map<string, TrackedTarget>;
   byEventType: Map<string, TrackedTarget[]>;
+  /** `${planId}/${taskId}` → what its bodies and the secretariat said of it (task-completion.ts). */
+  taskCompletions: Map<string, TaskCompletionRecord>;
 }
 
-export const emptyCoordinationState = (): CoordinationState => ({ plans: new Map(), targets: new Map(), byEventType: new Map() });
+export const emptyCoordinationState = (): CoordinationState => ({ plans: new Map(), targets: new Map(), byEventType: new Map(), taskCompletions: new Map() });
 
 export const targetKey = (planId: string, targetId: string) => `${planId}/${targetId}`;
 

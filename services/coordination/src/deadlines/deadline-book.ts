@@ -1,4 +1,5 @@
-import type { BusEvent, DeadlineRules, Plan } from '@lienganh/contracts';
+import type { BusEvent, DeadlineRules, Plan, PlanTask } from '@lienganh/contracts';
+import type { TaskFact } from '../board/task-completion.js';
 import { findReport, periodsOf, reportingDutyUnits, type AreasBelow } from '../reporting/report-compliance.js';
 import type { ReportRecord } from '../store/coordination-store.js';
 import { isEarlier, vietnamDate } from '../targets/target-tally.js';
@@ -38,6 +39,8 @@ export interface DeadlineRecord {
 }
 
 const DAY_MS = 86_400_000;
+/** Days a reopened task's lead gets when its due date has passed (or is nearer): ADR 0005. */
+export const REOPEN_GRACE_DAYS = 14;
 const CADENCE_OF = { month: 'monthly', quarter: 'quarterly', 'half-year': 'half-yearly', year: 'annual' } as const;
 
 /**
@@ -178,6 +181,28 @@ export class DeadlineBook {
     if (covered?.plan.id !== planId) return;
     const opens = (entity === 'referral' && action === 'made') || entity === 'inspection' || entity === 'joint-inspection';
     if (opens) this.apply(event);
+  }
+
+  /**
+   * A task's due date from what its lead and the secretariat said (the task's facts, in time
+   * order): the lead's completion report meets the deadline owed then (at the report's time);
+   * a reopening opens a new one, `task:<plan>:<task>:r<n>` for the n-th reopening, due at the
+   * later of the task's due date and `REOPEN_GRACE_DAYS` after the reopening, which the next
+   * completion meets. Earlier rounds stay met (their alerts resolved); a new round alerts anew.
+   * Called again after each fact: opening and meeting are idempotent and keep the earliest time.
+   */
+  taskReported(planId: string, task: Pick<PlanTask, 'id' | 'lead' | 'area' | 'due'>, planArea: string, facts: readonly TaskFact[]): void {
+    if (!task.due) return;
+    const base = `task:${planId}:${task.id}`;
+    let owed = base;
+    let round = 0;
+    for (const fact of facts) {
+      if (fact.kind === 'completed') this.meet(owed, fact.time);
+      if (fact.kind !== 'reopened') continue;
+      owed = `${base}:r${++round}`;
+      const dueAt = Math.max(Date.parse(endOfDay(task.due)), Date.parse(fact.time) + REOPEN_GRACE_DAYS * DAY_MS);
+      this.open({ id: owed, kind: 'task', agency: task.lead, areaCode: task.area ?? planArea, dueAt: new Date(dueAt).toISOString(), refId: task.id, planId, since: fact.time });
+    }
   }
 
   /** Marks a deadline met at `time` (the earliest such time wins). */

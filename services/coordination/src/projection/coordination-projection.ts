@@ -8,6 +8,17 @@ import { registerPlan } from '../registry/plan-registration.js';
 import { evolveReport, isReportSubmitted, reportKeyOf } from '../reporting/report-compliance.js';
 import type { AlertRecord, Contribution, ProjectionChanges, ReferralRecord, ReportRecord, StoredProjection, StoredTally, TallyChange } from '../store/coordination-store.js';
 import { factOf, type Counted, type CountedFact } from '../targets/target-tally.js';
+import { addFact, refusalOf, type ReportRefusal, type TaskCompletionRecord } from '../board/task-completion.js';
+import { taskFactOf } from '../board/task-facts.js';
+
+/** A body's task report that changed no task, and why (logged by the projector; never applied). */
+export interface RefusedTaskReport {
+  reason: ReportRefusal;
+  planId: string;
+  taskId: string;
+  body: string;
+  eventId: string;
+}
 
 /** Where an event sits in its stream: what a checkpoint records. */
 export interface StreamPosition {
@@ -37,6 +48,8 @@ export class CoordinationProjection {
   );
   /** Alerts raised (coordination's `deadline.*` events), by id. */
   readonly alerts = new Map<string, AlertRecord>();
+  /** What bodies and the secretariat said of each task, by `${planId}/${taskId}` (board/task-completion.ts). */
+  readonly taskCompletions: Map<string, TaskCompletionRecord> = this.state.taskCompletions;
   private changed = emptyChanges();
 
   /** The projection as a store last kept it. */
@@ -52,6 +65,7 @@ export class CoordinationProjection {
     for (const [stream, seq] of Object.entries(stored.checkpoints)) projection.checkpoints.set(stream, seq);
     projection.deadlines.restore(stored.deadlines);
     for (const alert of stored.alerts) projection.alerts.set(alert.id, alert);
+    for (const record of stored.taskCompletions ?? []) projection.taskCompletions.set(record.key, record);
     projection.deadlines.takeChanged();
     projection.changed = emptyChanges();
     return projection;
@@ -63,7 +77,7 @@ export class CoordinationProjection {
    * applied (`backfill`), then `planReady` records it and moves the checkpoint past it, so that
    * a crash during the backfill reads the plan again.
    */
-  apply(event: BusEvent, position?: StreamPosition): { plan?: Plan; targets: TrackedTarget[]; alert?: AlertRecord } {
+  apply(event: BusEvent, position?: StreamPosition): { plan?: Plan; targets: TrackedTarget[]; alert?: AlertRecord; task?: string; refusedTask?: RefusedTaskReport } {
     if (event.type === coordinationPlanPublished.type) {
       const plan = event.data as Plan;
       if (!this.state.plans.has(plan.id)) {
@@ -74,6 +88,9 @@ export class CoordinationProjection {
     if (position) this.advance(position);
     const stage = this.evolveFunnelAndReports(event);
     const targets = stage ? this.countReferralEvent(event, stage) : this.count(event, factOf(event));
+    const task = this.applyTaskFact(event);
+    if (task && 'refused' in task) return { targets, refusedTask: task.refused };
+    if (task) return { targets, task: task.changed };
     this.deadlines.apply(event);
     if (isAlert(event) && !this.alerts.has(event.id)) {
       const data = event.data as { deadlineId: string; leadDays?: number };
@@ -87,6 +104,7 @@ export class CoordinationProjection {
 
   /** Applies an event that came before `planId` was added to that plan's targets and deadlines only. */
   backfill(planId: string, event: BusEvent): TrackedTarget[] {
+    if (taskFactOf(event)?.planId === planId) this.applyTaskFact(event);
     this.deadlines.backfill(event, planId);
     const fact = referralStageOf(event) ? this.placedAnswer(event) : factOf(event);
     return fact ? this.count(event, fact, planId) : [];
@@ -99,14 +117,14 @@ export class CoordinationProjection {
 
   hasChanges(): boolean {
     this.collectDeadlineChanges();
-    const { plans, tallies, contributions, referrals, reports, checkpoints, deadlines, alerts } = this.changed;
-    return plans.size + tallies.size + contributions.length + referrals.size + reports.size + checkpoints.size + deadlines.size + alerts.size > 0;
+    const { plans, tallies, contributions, referrals, reports, checkpoints, deadlines, alerts, taskCompletions } = this.changed;
+    return plans.size + tallies.size + contributions.length + referrals.size + reports.size + checkpoints.size + deadlines.size + alerts.size + taskCompletions.size > 0;
   }
 
   /** What changed since the last call, as documents for `CoordinationStore.commit`. */
   takeChanges(): ProjectionChanges {
     this.collectDeadlineChanges();
-    const { plans, tallies, contributions, referrals, reports, checkpoints, deadlines, alerts } = this.changed;
+    const { plans, tallies, contributions, referrals, reports, checkpoints, deadlines, alerts, taskCompletions } = this.changed;
     this.changed = emptyChanges();
     return {
       checkpoints: Object.fromEntries(checkpoints),
@@ -117,6 +135,7 @@ export class CoordinationProjection {
       reports: [...reports].map((key) => this.reports.get(key)!),
       deadlines: [...deadlines].map((id) => this.deadlines.deadlines.get(id)!),
       alerts: [...alerts].map((id) => this.alerts.get(id)!),
+      taskCompletions: [...taskCompletions].map((key) => this.taskCompletions.get(key)!),
     };
   }
 
@@ -132,6 +151,7 @@ export class CoordinationProjection {
     for (const report of changes.reports ?? []) this.changed.reports.add(report.key);
     for (const deadline of changes.deadlines ?? []) this.changed.deadlines.add(deadline.id);
     for (const alert of changes.alerts ?? []) this.changed.alerts.add(alert.id);
+    for (const record of changes.taskCompletions ?? []) this.changed.taskCompletions.add(record.key);
     for (const [stream, seq] of Object.entries(changes.checkpoints ?? {})) {
       this.changed.checkpoints.set(stream, Math.max(seq, this.changed.checkpoints.get(stream) ?? 0));
     }
@@ -147,7 +167,34 @@ export class CoordinationProjection {
       reports: [...this.reports.values()].sort(byKey),
       deadlines: [...this.deadlines.deadlines.values()].sort(byId),
       alerts: [...this.alerts.values()].sort(byId),
+      taskCompletions: [...this.taskCompletions.values()].sort(byKey),
     };
+  }
+
+  /**
+   * A task fact (a body's progress or completion, the secretariat's decision) onto its task's
+   * record: the key of the task it changed, the reason it changed none (a task not in any plan
+   * known yet, whose plan's import will backfill it; a body that does not lead, or does not take
+   * part in, the task), or undefined when the event is no task fact. Idempotent by event key;
+   * the record keeps its facts in time order, so arrival order does not matter.
+   */
+  private applyTaskFact(event: BusEvent): { changed: string } | { refused: RefusedTaskReport } | undefined {
+    const found = taskFactOf(event);
+    if (!found) return undefined;
+    const { planId, taskId, fact } = found;
+    const plan = this.state.plans.get(planId);
+    const task = plan?.tasks.find((entry) => entry.id === taskId);
+    const body = 'body' in fact ? fact.body : 'coordination';
+    const refusal: ReportRefusal | undefined = !plan ? 'unknown-plan' : !task ? 'unknown-task' : fact.kind === 'progress' || fact.kind === 'completed' ? refusalOf(task, body, fact.kind) : undefined;
+    if (refusal) return { refused: { reason: refusal, planId, taskId, body, eventId: event.id } };
+    const key = `${planId}/${taskId}`;
+    const before = this.taskCompletions.get(key) ?? { key, planId, taskId, facts: [] };
+    const after = addFact(before, fact);
+    if (after === before) return { changed: key };
+    this.taskCompletions.set(key, after);
+    this.changed.taskCompletions.add(key);
+    this.deadlines.taskReported(planId, task!, plan!.area, after.facts);
+    return { changed: key };
   }
 
   /** `publishedAt`: the `time` of the plan's `plan.published` event, from when its deadlines alert (ADR 0010, 8). */
@@ -248,6 +295,7 @@ const emptyChanges = () => ({
   checkpoints: new Map<string, number>(),
   deadlines: new Set<string>(),
   alerts: new Set<string>(),
+  taskCompletions: new Set<string>(),
 });
 
 const isAlert = (event: BusEvent) => event.type.startsWith('vn.pcmd.coordination.deadline.');

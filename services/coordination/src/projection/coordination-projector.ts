@@ -14,7 +14,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { Subject } from 'rxjs';
 import type { TrackedTarget } from '../board/coordination-state.js';
 import type { AlertRecord, CoordinationStore } from '../store/coordination-store.js';
-import { CoordinationProjection } from './coordination-projection.js';
+import { CoordinationProjection, type RefusedTaskReport } from './coordination-projection.js';
 
 const AGENCY_STREAM = STREAMS.agencyEvents.name;
 const COORDINATION_STREAM = STREAMS.coordinationEvents.name;
@@ -26,6 +26,8 @@ export interface BoardChange {
   plans: Plan[];
   targets: TrackedTarget[];
   alerts: AlertRecord[];
+  /** Tasks whose completion state changed (`${planId}/${taskId}`): a body's report, the secretariat's decision. */
+  tasks: string[];
 }
 
 export interface ProjectorOptions {
@@ -92,6 +94,9 @@ export class CoordinationProjector {
   private changedTargets = new Set<TrackedTarget>();
   private changedPlans: Plan[] = [];
   private changedAlerts: AlertRecord[] = [];
+  private changedTasks = new Set<string>();
+  /** Task reports that changed no task since start, by reason (unknown plan or task, a body that does not lead it…). */
+  readonly refusedTaskReports = new Map<string, number>();
   private readonly flushDelayMs: number;
   private readonly maxBatch: number;
   /** Live events applied and waiting for their commit (unacked until then); see `maxInFlight`. */
@@ -208,9 +213,11 @@ export class CoordinationProjector {
     this.held++;
     this.peakHeld = Math.max(this.peakHeld, this.held);
     try {
-      const { plan, targets, alert } = this.projection.apply(event, position);
+      const { plan, targets, alert, task, refusedTask } = this.projection.apply(event, position);
       for (const target of targets) this.changedTargets.add(target);
       if (alert) this.changedAlerts.push(alert);
+      if (task) this.changedTasks.add(task);
+      if (refusedTask) this.refusedTaskReport(refusedTask);
       if (plan) await this.planAdded(plan, position);
       await this.committed();
     } finally {
@@ -245,8 +252,9 @@ export class CoordinationProjector {
         onProgress?.({ stream, seq, lastSeq: last });
         // Refused here as the live consumer refuses it (to the dead-letter stream, once): it never counts.
         if (provenanceProblem(event, subject)) return void result.refused++;
-        const { plan } = this.projection.apply(event, { stream, seq });
+        const { plan, refusedTask } = this.projection.apply(event, { stream, seq });
         if (plan) plans.push({ plan, seq });
+        if (refusedTask) this.refusedTaskReport(refusedTask);
       };
       result.events += await replayEvents(this.nc, stream, undefined, apply, { fromSeq: from, toSeq: Math.min(last, from + CATCH_UP_CHUNK - 1) });
       for (const { plan, seq } of plans) await this.planAdded(plan, { stream, seq });
@@ -254,6 +262,16 @@ export class CoordinationProjector {
     }
     result.events -= result.refused;
     return result;
+  }
+
+  /**
+   * A body's task report that changed no task: never applied, logged with the reason and counted
+   * (`refusedTaskReports`, in /readyz). One naming a plan not imported yet counts once it is (backfill).
+   */
+  private refusedTaskReport(refused: RefusedTaskReport): void {
+    this.refusedTaskReports.set(refused.reason, (this.refusedTaskReports.get(refused.reason) ?? 0) + 1);
+    const why = refused.reason === 'unknown-plan' ? 'names no imported plan (applied if that plan is imported)' : refused.reason === 'unknown-task' ? 'names no task of the plan' : refused.reason === 'not-lead' ? 'completes a task it does not lead' : 'reports on a task it neither leads nor supports';
+    this.options.logger.warn(`coordination: task report ${refused.eventId} of ${refused.body} on ${refused.planId}/${refused.taskId} ${why}: changes no task (${refused.reason})`);
   }
 
   /** Resolves when the effects of everything applied so far are committed (group commit). */
@@ -277,8 +295,9 @@ export class CoordinationProjector {
     const waiting = this.waiting.splice(0);
     if (!this.projection.hasChanges()) return waiting.forEach((waiter) => waiter.resolve());
     const changes = this.projection.takeChanges();
-    const change: BoardChange = { plans: this.changedPlans.splice(0), targets: [...this.changedTargets], alerts: this.changedAlerts.splice(0) };
+    const change: BoardChange = { plans: this.changedPlans.splice(0), targets: [...this.changedTargets], alerts: this.changedAlerts.splice(0), tasks: [...this.changedTasks] };
     this.changedTargets.clear();
+    this.changedTasks.clear();
     try {
       await this.store.commit(changes);
     } catch (error) {
@@ -287,6 +306,7 @@ export class CoordinationProjector {
       this.changedPlans.unshift(...change.plans);
       this.changedAlerts.unshift(...change.alerts);
       change.targets.forEach((target) => this.changedTargets.add(target));
+      change.tasks.forEach((task) => this.changedTasks.add(task));
       this.options.logger.error(`coordination: commit to the ${this.store.kind} store failed: ${String(error)}`);
       waiting.forEach((waiter) => waiter.reject(error));
       throw error;

@@ -163,7 +163,8 @@ export async function compilePeriodicReport(inputs: PeriodicReportInputs, reques
   }
 
   // Tasks as of the end of the period, in the area (a task of the whole district concerns each of its wards).
-  const tasks = taskBoard(state, areas, new Date(asOf), (tracked) => talliesAsOf.get(tracked) ?? tracked.tally).filter(
+  // Done: confirmed by the secretariat (or every target achieved) by then; later decisions are not read.
+  const tasks = taskBoard(state, areas, new Date(asOf), (tracked) => talliesAsOf.get(tracked) ?? tracked.tally, { completionsAsOf: new Date(asOf) }).filter(
     (task) => task.planId === plan.id && (areas.isWithin(task.area, area) || areas.isWithin(area, task.area)),
   );
 

@@ -1,8 +1,9 @@
 import type { BusEvent, Plan } from '@lienganh/contracts';
 import type { Counted } from '../targets/target-tally.js';
 import type { AlertKind, DeadlineRecord } from '../deadlines/deadline-book.js';
+import type { TaskCompletionRecord } from '../board/task-completion.js';
 
-export type { DeadlineRecord };
+export type { DeadlineRecord, TaskCompletionRecord };
 
 /**
  * The store port: where coordination's read models are kept between runs. The projection
@@ -40,6 +41,8 @@ export interface StoredProjection {
   reports: ReportRecord[];
   deadlines: DeadlineRecord[];
   alerts: AlertRecord[];
+  /** What the bodies and the secretariat said of each task (reported, confirmed, reopened), by task; none from an older store. */
+  taskCompletions?: TaskCompletionRecord[];
 }
 
 export interface ProjectionChanges {
@@ -51,6 +54,8 @@ export interface ProjectionChanges {
   reports?: ReportRecord[];
   deadlines?: DeadlineRecord[];
   alerts?: AlertRecord[];
+  /** Each changed task's record whole (it carries its facts' keys, so a replayed commit changes nothing). */
+  taskCompletions?: TaskCompletionRecord[];
 }
 
 /** A target's tally as stored; arrays in the order the values were first applied (stream order). */

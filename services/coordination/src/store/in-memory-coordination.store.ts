@@ -9,6 +9,7 @@ import type {
   ReportRecord,
   StoredProjection,
   StoredTally,
+  TaskCompletionRecord,
 } from './coordination-store.js';
 
 /** The default store: documents in maps, gone at exit, so that every start replays the streams. */
@@ -23,6 +24,7 @@ export class InMemoryCoordinationStore implements CoordinationStore {
   private reports = new Map<string, ReportRecord>();
   private deadlines = new Map<string, DeadlineRecord>();
   private alerts = new Map<string, AlertRecord>();
+  private taskCompletions = new Map<string, TaskCompletionRecord>();
   /** targetKey → eventKey → contribution. */
   private contributionsByTarget = new Map<string, Map<string, Contribution>>();
 
@@ -35,6 +37,7 @@ export class InMemoryCoordinationStore implements CoordinationStore {
       reports: [...this.reports.values()],
       deadlines: [...this.deadlines.values()],
       alerts: [...this.alerts.values()],
+      taskCompletions: [...this.taskCompletions.values()],
     });
   }
 
@@ -56,6 +59,7 @@ export class InMemoryCoordinationStore implements CoordinationStore {
     for (const report of copy.reports ?? []) this.reports.set(report.key, report);
     for (const deadline of copy.deadlines ?? []) this.deadlines.set(deadline.id, deadline);
     for (const alert of copy.alerts ?? []) this.alerts.set(alert.id, alert);
+    for (const record of copy.taskCompletions ?? []) this.taskCompletions.set(record.key, record);
     for (const contribution of contributions ?? []) {
       let byEvent = this.contributionsByTarget.get(contribution.targetKey);
       if (!byEvent) this.contributionsByTarget.set(contribution.targetKey, (byEvent = new Map()));
@@ -76,7 +80,7 @@ export class InMemoryCoordinationStore implements CoordinationStore {
   }
 
   async clear(): Promise<void> {
-    for (const map of [this.checkpoints, this.plans, this.tallies, this.applied, this.referrals, this.reports, this.deadlines, this.alerts, this.contributionsByTarget]) map.clear();
+    for (const map of [this.checkpoints, this.plans, this.tallies, this.applied, this.referrals, this.reports, this.deadlines, this.alerts, this.taskCompletions, this.contributionsByTarget]) map.clear();
   }
 
   async close(): Promise<void> {}

@@ -11,6 +11,7 @@ import type {
   StoredProjection,
   StoredTally,
   TallyChange,
+  TaskCompletionRecord,
 } from './coordination-store.js';
 
 interface CheckpointDocument {
@@ -49,6 +50,11 @@ interface DeadlineDocument extends Omit<DeadlineRecord, 'id'> {
 }
 
 interface AlertDocument extends Omit<AlertRecord, 'id'> {
+  _id: string;
+}
+
+/** A task's facts as they are (a small list per task), kept whole. */
+interface TaskCompletionDocument extends Omit<TaskCompletionRecord, 'key'> {
   _id: string;
 }
 
@@ -132,6 +138,8 @@ const deadlineSchema = new Schema<DeadlineDocument>(
 
 const alertSchema = new Schema<AlertDocument>({ _id: text, kind: text, deadlineId: text, time: text, leadDays: number }, options);
 
+const taskCompletionSchema = new Schema<TaskCompletionDocument>({ _id: text, planId: text, taskId: text, facts: { type: Schema.Types.Mixed } }, options);
+
 const contributionSchema = new Schema<ContributionDocument>(
   {
     targetKey: text,
@@ -164,6 +172,7 @@ function collectionsOf(connection: Connection, prefix: string) {
     reports: connection.model('Report', reportSchema, `${prefix}reports`),
     deadlines: connection.model('Deadline', deadlineSchema, `${prefix}deadlines`),
     alerts: connection.model('Alert', alertSchema, `${prefix}alerts`),
+    taskCompletions: connection.model('TaskCompletion', taskCompletionSchema, `${prefix}taskcompletions`),
     contributions: connection.model('Contribution', contributionSchema, `${prefix}contributions`),
     counters: connection.model('Counter', counterSchema, `${prefix}counters`),
   };
@@ -199,7 +208,7 @@ export class MongoCoordinationStore implements CoordinationStore {
   }
 
   async load(): Promise<StoredProjection> {
-    const [checkpoints, plans, tallies, referrals, reports, deadlines, alerts] = await Promise.all([
+    const [checkpoints, plans, tallies, referrals, reports, deadlines, alerts, taskCompletions] = await Promise.all([
       this.collections.checkpoints.find().lean<CheckpointDocument[]>(),
       this.collections.plans.find().sort({ order: 1 }).lean<PlanDocument[]>(),
       this.collections.tallies.find().lean<TallyDocument[]>(),
@@ -207,6 +216,7 @@ export class MongoCoordinationStore implements CoordinationStore {
       this.collections.reports.find().lean<ReportDocument[]>(),
       this.collections.deadlines.find().lean<DeadlineDocument[]>(),
       this.collections.alerts.find().lean<AlertDocument[]>(),
+      this.collections.taskCompletions.find().lean<TaskCompletionDocument[]>(),
     ]);
     return {
       checkpoints: Object.fromEntries(checkpoints.map((checkpoint) => [checkpoint._id, checkpoint.seq])),
@@ -216,6 +226,7 @@ export class MongoCoordinationStore implements CoordinationStore {
       reports: reports.map(({ _id, ...report }) => present({ key: _id, ...report })),
       deadlines: deadlines.map(({ _id, ...deadline }) => present({ id: _id, ...deadline })),
       alerts: alerts.map(({ _id, ...alert }) => present({ id: _id, ...alert })),
+      taskCompletions: taskCompletions.map(({ _id, ...record }) => ({ key: _id, ...record })),
     };
   }
 
@@ -281,6 +292,13 @@ export class MongoCoordinationStore implements CoordinationStore {
       this.collections.alerts,
       lastByKey(changes.alerts ?? [], (alert) => alert.id).map(({ id, ...alert }) => ({
         replaceOne: { filter: { _id: id }, replacement: present(alert), upsert: true },
+      })),
+    );
+
+    await write(
+      this.collections.taskCompletions,
+      lastByKey(changes.taskCompletions ?? [], (record) => record.key).map(({ key, ...record }) => ({
+        replaceOne: { filter: { _id: key }, replacement: record, upsert: true },
       })),
     );
 

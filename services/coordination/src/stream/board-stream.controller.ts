@@ -45,13 +45,15 @@ export class BoardStreamController {
       data: { planId: plan.id, number: plan.number, title: plan.title, targets: plan.targets.length, tasks: plan.tasks.length },
     }));
     messages.push(...change.alerts.filter((alert) => this.projector.projection.deadlines.deadlines.has(alert.deadlineId)).map((alert) => ({ type: 'alert', data: this.policy.alert(alertView(alert, this.projector.projection), user, this.projector.projection.referrals) })));
-    if (change.targets.length === 0) return messages;
+    if (change.targets.length === 0 && change.tasks.length === 0) return messages;
     messages.push(...change.targets.map((tracked) => ({ type: 'target', data: targetOverview(tracked, areas, now) })));
     const moved = new Set(change.targets.map((tracked) => `${tracked.plan.id}/${tracked.target.id}`));
+    // A body's report or the secretariat's decision moves its task by itself.
+    const reported = new Set(change.tasks);
     for (const task of taskBoard(state, areas, now)) {
       const plan = state.plans.get(task.planId)!;
       const drivers = plan.tasks.find((entry) => entry.id === task.taskId)!.targets;
-      if (drivers.some((id) => moved.has(`${task.planId}/${id}`))) messages.push({ type: 'task', data: this.policy.task(task, user, plan) });
+      if (reported.has(`${task.planId}/${task.taskId}`) || drivers.some((id) => moved.has(`${task.planId}/${id}`))) messages.push({ type: 'task', data: this.policy.task(task, user, plan) });
     }
     return messages;
   }
