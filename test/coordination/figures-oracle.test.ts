@@ -65,7 +65,28 @@ describe('the generator', () => {
     expect(b!.areas.filter((area) => area.code !== CT.province).every((area) => area.parent === CT.province)).toBe(true);
     expect(a!.bodies.find((body) => body.code === 'finance')!.name).not.toEqual(b!.bodies.find((body) => body.code === 'finance')!.name);
     const kinds = new Set([a!, b!].flatMap((plan) => plan.targets.map(({ measure }) => (measure.kind === 'percentage' ? `percentage ${measure.numerator.kind}/${measure.denominator.kind}` : measure.kind))));
-    expect([...kinds].sort()).toEqual(['cadence', 'count', 'distinct', 'percentage count/areas', 'percentage count/count', 'percentage distinct/areas', 'percentage distinct/distinct']);
+    expect([...kinds].sort()).toEqual([
+      'cadence',
+      'count',
+      'distinct',
+      'percentage count/areas',
+      'percentage count/count',
+      'percentage count/figure',
+      'percentage distinct/areas',
+      'percentage distinct/distinct',
+      'percentage distinct/figure',
+      'percentage sum/figure',
+      'referral-stage',
+      'sum',
+    ]);
+    // ADR 0012: baselines, goals per year and per level, areas by kind, a register to date, a `where` list past 50.
+    const targets = [a!, b!].flatMap((plan) => plan.targets);
+    expect(targets.filter((target) => target.baseline).map((target) => target.measure.kind).sort()).toEqual(['count', 'distinct']);
+    expect(targets.some((target) => target.goal.byYear)).toBe(true);
+    expect(targets.some((target) => target.goal.byLevel)).toBe(true);
+    expect(targets.some(({ measure }) => measure.kind === 'percentage' && measure.denominator.kind === 'areas' && measure.denominator.kinds)).toBe(true);
+    expect(targets.some(({ measure }) => 'dates' in measure && measure.dates === 'to-date')).toBe(true);
+    expect(targets.some(({ measure }) => Object.values(('where' in measure && measure.where) || {}).some((value) => Array.isArray(value) && value.length > 50))).toBe(true);
   });
 
   it('sends every agency event type of the catalog, thousands of them', () => {

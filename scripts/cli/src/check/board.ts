@@ -101,6 +101,9 @@ export function planFiguresOf(plan: Plan, overview: CommitteeOverview, reports: 
   const summary = overview.plans.find((entry) => entry.id === plan.id) as BoardPlanSummary | undefined;
   if (!summary) throw new Error(`the board has no plan ${plan.id}`);
   const targets = Object.fromEntries(overview.targets.filter((target) => target.planId === plan.id).map((target) => [target.id, target.achieved]));
+  const parts = Object.fromEntries(
+    overview.targets.filter((target) => target.planId === plan.id && target.parts).map((target) => [target.id, Object.fromEntries(target.parts!.map((part) => [part.key, part.achieved]))]),
+  );
   const areas = Object.fromEntries(summary.areas.map((area) => [area.code, Object.fromEntries(area.targets.map((target) => [target.id, target.events]))]));
   const planLevel = summary.planLevel ? Object.fromEntries(summary.planLevel.targets.map((target) => [target.id, target.events])) : undefined;
   const flows = summary.referralFlows?.map((flow): Flow => ({ from: flow.from, to: flow.to, area: flow.area, ...funnelOf(flow) }));
@@ -114,7 +117,7 @@ export function planFiguresOf(plan: Plan, overview: CommitteeOverview, reports: 
     if (agency.planId === plan.id) bodyNames.push({ where: 'committee agencies', code: agency.agency, name: agency.name });
   }
   for (const [key, report] of reports) for (const row of report.agencies) bodyNames.push({ where: `report ${key} agencies`, code: row.agency, name: row.name });
-  return { planId: plan.id, targets, areas, planLevel, funnel: funnelOf(summary.referrals), flows, quarters, bodies: {}, bodyNames };
+  return { planId: plan.id, targets, parts, areas, planLevel, funnel: funnelOf(summary.referrals), flows, quarters, bodies: {}, bodyNames };
 }
 
 /** The plan summary as the ADR's board has it; the rows it added are optional here so that an older board reads too. */

@@ -23,6 +23,13 @@ export function compareFigures(seed: number, board: Figures, oracle: Figures): D
       if (!same(actual.targets[target], expected.targets[target])) differ({ figure: 'achieved', target, board: actual.targets[target], oracle: expected.targets[target] });
     }
 
+    for (const [target, parts] of Object.entries(expected.parts ?? {})) {
+      for (const part of union(Object.keys(parts), Object.keys(actual.parts?.[target] ?? {}))) {
+        const shown = actual.parts?.[target]?.[part];
+        if (!same(shown, parts[part])) differ({ figure: 'part', target, stage: part, board: shown ?? 'no such part', oracle: parts[part] ?? 'no such part' });
+      }
+    }
+
     for (const area of union(Object.keys(expected.areas), Object.keys(actual.areas))) {
       for (const target of targetIds) {
         const shown = actual.areas[area]?.[target] ?? 0;

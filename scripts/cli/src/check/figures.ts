@@ -23,6 +23,8 @@ export interface PlanFigures {
   planId: string;
   /** Target id → achieved (events, distinct values, percent, periods covered). */
   targets: Record<string, number>;
+  /** Target id → part (a level, a year, `term`) → its value, for targets with goals per level or per year (ADR 0012). */
+  parts?: Record<string, Record<string, number>>;
   /** Oracle: target id → its measure's kind. */
   kinds?: Record<string, string>;
   /** Area right below the plan's → target id → contributing events placed there. */
@@ -44,7 +46,7 @@ export interface Figures {
   plans: PlanFigures[];
 }
 
-export type FigureKind = 'achieved' | 'area' | 'plan-level' | 'rows-sum' | 'funnel' | 'funnel-order' | 'flow' | 'cumulative' | 'body' | 'restore' | 'replay' | 'reorder';
+export type FigureKind = 'achieved' | 'part' | 'area' | 'plan-level' | 'rows-sum' | 'funnel' | 'funnel-order' | 'flow' | 'cumulative' | 'body' | 'restore' | 'replay' | 'reorder';
 
 /** One figure on which the board and the oracle disagree. */
 export interface Difference {

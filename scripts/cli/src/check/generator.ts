@@ -43,13 +43,15 @@ import {
   policeTipOffReceived,
   policeTipOffVerified,
   policeVictimRescued,
+  getEventDefinition,
+  reportingReportSubmitted,
   subjectRefOf,
   type BusEvent,
   type EventDefinition,
   type Plan,
 } from '@lienganh/contracts';
 import { Random } from '../simulation/random.js';
-import { CT, HN, OUTSIDE, oraclePlans } from './plans.js';
+import { CT, HN, OUTSIDE, PLAN_A_ID, PLAN_B_ID, oraclePlans } from './plans.js';
 
 /**
  * Seeded event streams for the figures oracle (ADR 0010): the same seed gives the same stream,
@@ -203,7 +205,8 @@ type Kind =
   | 'assessment'
   | 'justice'
   | 'report'
-  | 'referral';
+  | 'referral'
+  | 'body-work';
 
 class World {
   private readonly businesses = { hn: [] as Business[], ct: [] as Business[], outside: [] as Business[] };
@@ -244,6 +247,7 @@ class World {
       [spread(4), 'justice'],
       [spread(2), 'report'],
       [spread(4), 'referral'],
+      [spread(5), 'body-work'],
     ];
   }
 
@@ -328,12 +332,62 @@ class World {
         return one(justiceLegalAidReported, { batchId: `tgpl-${n}`, areaCode, period: vietnamDay(time).slice(0, 7), peopleAssisted: 3, referredBySupportServices: 1 });
       }
       case 'report': {
-        const definition = random.pick([policeReportSubmitted, labourReportSubmitted, healthReportSubmitted, cultureReportSubmitted, justiceReportSubmitted]);
-        return one(definition, { reportId: `bc-${n}`, reportingBody: definition.agency, areaCode, cadence: 'monthly', period: vietnamDay(time - 10 * DAY_MS).slice(0, 7) });
+        const definition = random.pick([policeReportSubmitted, labourReportSubmitted, healthReportSubmitted, cultureReportSubmitted, justiceReportSubmitted, reportingReportSubmitted]);
+        const body = definition.agency === 'reporting' ? random.pick(REPORTING_BODIES) : definition.agency;
+        const source = definition.agency === 'reporting' ? `/pcmd/reporting/${body}` : sourceOf(definition, random);
+        return one(definition, { reportId: `bc-${n}`, reportingBody: body, areaCode, cadence: 'monthly', period: vietnamDay(time - 10 * DAY_MS).slice(0, 7) }, source);
       }
+      case 'body-work':
+        return this.bodyWork(n, time, areaCode);
       case 'referral':
         return this.referral(time, areaCode);
     }
+  }
+
+  /**
+   * What any body does (ADR 0012's sums and the plans' tasks): an activity held with counts, or
+   * progress or completion of a task, from one of the five agencies or from a body reporting
+   * through the reporting service (`/pcmd/reporting/<body>`). Task facts move no figure.
+   */
+  private bodyWork(n: number, time: number, areaCode: string): Draft[] {
+    const random = this.random;
+    const producer = random.pick(['labour', 'police', 'health', 'culture', 'justice', 'reporting', 'reporting', 'reporting'] as const);
+    const body = producer === 'reporting' ? random.pick(REPORTING_BODIES) : producer;
+    const source = producer === 'reporting' ? `/pcmd/reporting/${body}` : producer === 'police' ? random.pick(['/pcmd/police/unit-a', '/pcmd/police']) : `/pcmd/${producer}`;
+    const day = vietnamDay(time);
+    const roll = random.next();
+    if (roll < 0.7) {
+      const kind = random.weighted<string>([
+        [6, 'training-course'],
+        [6, 'awareness-session'],
+        [1, 'campaign'],
+        [1, 'media-publication'],
+        [1, 'business-commitment-signing'],
+        [1, 'programme-integration'],
+        [1, 'pilot-model'],
+        [1, 'review-conference'],
+        [1, 'dialogue'],
+        [1, 'guidance-issued'],
+      ]);
+      const counts: Record<string, number> = {};
+      for (const count of ['participants', 'officers', 'businesses', 'publications', 'sessions']) if (random.next() < 0.6) counts[count] = random.int(0, 120);
+      const data: Record<string, unknown> = { activityId: `hd-${n}`, kind, areaCode, organiser: body, partners: random.next() < 0.3 ? ['labour'] : [], counts };
+      if (kind === 'media-publication') data['channel'] = random.pick(['newspaper', 'television', 'website'] as const);
+      if (random.next() < 0.3) Object.assign(data, { planId: PLAN_A_ID, taskId: 'nv-a-phuong' });
+      if (random.next() < 0.2) data['evidence'] = { documentNumber: `${n}/BC-HD`, issuedOn: day };
+      return [{ definition: getEventDefinition(`vn.pcmd.${producer}.activity.held.v1`), data, source, time }];
+    }
+    const [planId, taskId] = random.pick([
+      [PLAN_A_ID, 'nv-a-tai-chinh'],
+      [PLAN_A_ID, 'nv-a-phuong'],
+      [PLAN_B_ID, 'nv-b-tai-chinh'],
+      [PLAN_B_ID, 'nv-b-xa-phuong'],
+    ] as const);
+    const evidence = { documentNumber: `${n}/BC-NV`, issuedOn: day };
+    if (roll < 0.85) {
+      return [{ definition: getEventDefinition(`vn.pcmd.${producer}.task.progress-reported.v1`), data: { planId, taskId, areaCode, percentDone: random.int(0, 100), ...(random.next() < 0.5 ? { evidence } : {}) }, source, time }];
+    }
+    return [{ definition: getEventDefinition(`vn.pcmd.${producer}.task.completed.v1`), data: { planId, taskId, completedOn: day, evidence, ...(random.next() < 0.5 ? { areaCode } : {}) }, source, time }];
   }
 
   /** A referral and the answers it gets: made → (accepted | declined) → service delivered → closed, with gaps. */
@@ -468,6 +522,9 @@ class World {
     return `${local}${sign}${String(Math.floor(absolute / 60)).padStart(2, '0')}:${String(absolute % 60).padStart(2, '0')}`;
   }
 }
+
+/** Bodies without a service of their own, reporting through the reporting service. */
+const REPORTING_BODIES = ['womens-union', 'ubnd-phuong', 'ubnd-xa-phuong', 'finance'] as const;
 
 /** Police speak through two units (each numbering its own events) and the department; every other agency as itself. */
 function sourceOf(definition: EventDefinition, random: Random): string {

@@ -1,4 +1,4 @@
-import type { BusEvent, Plan, PlanTarget } from '@lienganh/contracts';
+import type { BusEvent, Plan, PlanFigure, PlanTarget } from '@lienganh/contracts';
 import { emptyFunnel, round2, type Figures, type Flow, type PlanFigures } from './figures.js';
 
 /**
@@ -15,6 +15,19 @@ import { emptyFunnel, round2, type Figures, type Flow, type PlanFigures } from '
  *   numerator events in an area of that level, since an event above that level is a member of
  *   none (rule 4);
  * - count over count is the ratio, capped at 100 %.
+ * Readings of ADR 0012 (the measure language):
+ * - a sum adds the field's value of each selected event where it is a number ≥ 0;
+ * - a baseline is added to the value; a distinct measure's baseline members add nothing again;
+ *   progress is what was added of what was to be added;
+ * - a registry figure is the latest value dated on or before the day the value is taken (the
+ *   period's end, today, a quarter's or a year's end, whichever is first), else the earliest;
+ *   a count, sum or distinct over it is capped at 100 %;
+ * - areas by levels and kinds are those of the plan's areas below its own, matching each filter;
+ * - a goal per level measures each level on its own; the target's value is the level furthest
+ *   behind (lowest progress to its goal, the first of equals); a goal per year measures what
+ *   stood at that year's end;
+ * - a referral stage: referrals made (selected as any selection) that got an answer of the stage
+ *   or a later one (placed where and when the referral was made), over those made.
  */
 
 interface Fact {
@@ -27,16 +40,25 @@ interface Fact {
   at: number;
 }
 
-type Selection = { kind: string; eventType: string; where?: Record<string, unknown> | undefined; area?: string | undefined; field?: string };
+type Selection = { kind: string; eventType: string; where?: Record<string, unknown> | undefined; area?: string | undefined; field?: string; dates?: string | undefined };
 
-export function oracleFigures(plans: Plan[], arrivals: BusEvent[]): Figures {
+/** A day up to which a value is taken, and the facts standing then. */
+interface Moment {
+  facts: Fact[];
+  /** The Vietnam day: which registry figure is in force, and up to when a year's goal counts. */
+  day: string;
+}
+
+/** `now`: the board's clock (which registry figures are in force, which events stood). */
+export function oracleFigures(plans: Plan[], arrivals: BusEvent[], now: Date = new Date('2026-12-01T00:00:00.000Z')): Figures {
   const world = new OracleWorld(plans, arrivals);
-  return { plans: plans.map((plan) => world.planFigures(plan)) };
+  return { plans: plans.map((plan) => world.planFigures(plan, now.getTime())) };
 }
 
 class OracleWorld {
   private readonly parent = new Map<string, string | undefined>();
   private readonly level = new Map<string, string>();
+  private readonly kind = new Map<string, string | undefined>();
   /** Every area any plan names, in the order the plans name them. */
   private readonly areaCodes: string[] = [];
   private readonly facts: Fact[];
@@ -49,6 +71,7 @@ class OracleWorld {
         if (this.level.has(area.code)) continue;
         this.parent.set(area.code, area.parent);
         this.level.set(area.code, area.level);
+        this.kind.set(area.code, area.kind);
         this.areaCodes.push(area.code);
       }
     }
@@ -70,14 +93,18 @@ class OracleWorld {
     this.facts = events.map((event) => this.factOf(event));
   }
 
-  planFigures(plan: Plan): PlanFigures {
+  planFigures(plan: Plan, now: number): PlanFigures {
     const children = this.areaCodes.filter((code) => this.parent.get(code) === plan.area);
     const targets: Record<string, number> = {};
+    const parts: Record<string, Record<string, number>> = {};
     const areas: Record<string, Record<string, number>> = Object.fromEntries(children.map((code) => [code, {}]));
     const planLevel: Record<string, number> = {};
+    const today = vietnamDay(now);
+    const upToNow: Moment = { facts: this.facts, day: today < plan.period.end ? today : plan.period.end };
     for (const target of plan.targets) {
-      const { value, contributing } = this.evaluate(plan, target, this.facts);
+      const { value, contributing, parts: targetParts } = this.measure(plan, target, upToNow);
       targets[target.id] = value;
+      if (targetParts) parts[target.id] = targetParts;
       for (const child of children) areas[child]![target.id] = 0;
       planLevel[target.id] = 0;
       for (const fact of contributing) {
@@ -88,14 +115,17 @@ class OracleWorld {
     }
     const quarters: PlanFigures['quarters'] = {};
     for (const quarter of quartersOf(plan.period.start, plan.period.end)) {
-      const upTo = this.facts.filter((fact) => fact.at <= quarter.end);
-      quarters[quarter.key] = Object.fromEntries(plan.targets.map((target) => [target.id, this.evaluate(plan, target, upTo).value]));
+      const day = vietnamDay(quarter.end);
+      const moment: Moment = { facts: this.facts.filter((fact) => fact.at <= quarter.end), day: day < plan.period.end ? day : plan.period.end };
+      quarters[quarter.key] = Object.fromEntries(plan.targets.map((target) => [target.id, this.measure(plan, target, moment).value]));
     }
     const { funnel, flows } = this.funnel(plan, children);
+    const kindOf = (target: PlanTarget) => (target.baseline ? `${target.measure.kind} from a baseline` : target.measure.kind);
     return {
       planId: plan.id,
       targets,
-      kinds: Object.fromEntries(plan.targets.map((target) => [target.id, target.measure.kind])),
+      parts,
+      kinds: Object.fromEntries(plan.targets.map((target) => [target.id, kindOf(target)])),
       areas,
       planLevel,
       funnel,
@@ -103,6 +133,32 @@ class OracleWorld {
       quarters,
       bodies: Object.fromEntries(plan.bodies.map((body) => [body.code, body.name])),
     };
+  }
+
+  /** A target's value at a moment, with its goals per level or per year (each its own value), and the facts that contribute. */
+  private measure(plan: Plan, target: PlanTarget, moment: Moment): { value: number; contributing: Fact[]; parts?: Record<string, number> } {
+    const { goal, measure } = target;
+    if (goal.byLevel && measure.kind === 'percentage' && measure.denominator.kind === 'areas') {
+      const denominator = measure.denominator;
+      const levels = Object.entries(goal.byLevel).map(([level, bound]) => {
+        const single = { ...target, measure: { ...measure, denominator: { kind: 'areas' as const, levels: [level as 'ward'], ...(denominator.kinds ? { kinds: denominator.kinds } : {}) } } };
+        const { value } = this.evaluate(plan, single, moment);
+        return { level, value, progress: progressTo(value, bound!, 0) };
+      });
+      const behind = levels.reduce((worst, entry) => (entry.progress < worst.progress ? entry : worst), levels[0]!);
+      return { value: behind.value, contributing: this.evaluate(plan, target, moment).contributing, parts: Object.fromEntries(levels.map((entry) => [entry.level, entry.value])) };
+    }
+    const whole = this.evaluate(plan, target, moment);
+    if (!goal.byYear) return whole;
+    const parts: Record<string, number> = {};
+    for (const year of Object.keys(goal.byYear).sort()) {
+      const end = Date.parse(`${year}-12-31T23:59:59.999+07:00`);
+      const yearEnd = `${year}-12-31` < plan.period.end ? `${year}-12-31` : plan.period.end;
+      const day = moment.day < yearEnd ? moment.day : yearEnd;
+      parts[year] = this.evaluate(plan, target, { facts: moment.facts.filter((fact) => fact.at <= end), day }).value;
+    }
+    parts['term'] = whole.value;
+    return { ...whole, parts };
   }
 
   /** Rule 6: cumulative stages, per plan and per (from, to, area); only referrals whose `made` is known, made in the plan's area and period. */
@@ -134,28 +190,61 @@ class OracleWorld {
     return { funnel, flows: [...flows.values()] };
   }
 
-  /** A target's value over `facts`, and the facts that contribute to it. */
-  private evaluate(plan: Plan, target: PlanTarget, facts: Fact[]): { value: number; contributing: Fact[] } {
-    const { measure } = target;
+  /** A target's value over the facts of a moment, and the facts that contribute to it. */
+  private evaluate(plan: Plan, target: PlanTarget, moment: Moment): { value: number; contributing: Fact[] } {
+    const { measure, baseline } = target;
+    const { facts } = moment;
+    const base = baseline?.value ?? 0;
     if (measure.kind === 'count') {
       const selected = facts.filter((fact) => this.selects(plan, measure, fact));
-      return { value: selected.length, contributing: selected };
+      return { value: base + selected.length, contributing: selected };
+    }
+    if (measure.kind === 'sum') {
+      const selected = facts.filter((fact) => this.selects(plan, measure, fact) && amountAt(fact, measure.field) !== undefined);
+      return { value: round2(base + selected.reduce((total, fact) => total + amountAt(fact, measure.field)!, 0)), contributing: selected };
     }
     if (measure.kind === 'distinct') {
       const selected = facts.filter((fact) => this.selects(plan, measure, fact));
-      return { value: new Set(selected.map((fact) => valueOf(fact, measure.field))).size, contributing: selected };
+      const members = new Set(baseline?.members ?? []);
+      const added = new Set(selected.map((fact) => valueOf(fact, measure.field)).filter((value) => !members.has(value)));
+      return { value: base + added.size, contributing: selected };
     }
     if (measure.kind === 'cadence') {
       const selected = facts.filter((fact) => this.selects(plan, measure, fact));
       return { value: new Set(selected.map((fact) => periodOf(fact.day, measure.every))).size, contributing: selected };
     }
+    if (measure.kind === 'referral-stage') {
+      const made = facts.filter((fact) => this.selects(plan, measure, fact));
+      const reached = STAGES_REACHING[measure.stage] ?? [];
+      const answers = facts.filter((fact) => {
+        const action = referralAction(fact.event.type);
+        return action !== undefined && reached.includes(action) && this.inScope(plan, measure, fact);
+      });
+      const madeIds = new Set(made.map((fact) => (fact.event.data as { referralId: string }).referralId));
+      const reachedIds = new Set(answers.map((fact) => (fact.event.data as { referralId: string }).referralId).filter((id) => madeIds.has(id)));
+      return { value: madeIds.size ? round2((reachedIds.size / madeIds.size) * 100) : 0, contributing: [...made, ...answers] };
+    }
     const { numerator, denominator } = measure;
-    const inNumerator = facts.filter((fact) => this.selects(plan, numerator, fact));
+    const inNumerator = facts.filter((fact) => this.selects(plan, numerator, fact) && (numerator.kind !== 'sum' || amountAt(fact, numerator.field) !== undefined));
     if (denominator.kind === 'areas') {
-      const levelAreas = this.areaCodes.filter((code) => this.level.get(code) === denominator.level && code !== plan.area && this.within(code, plan.area));
-      const members = inNumerator.filter((fact) => levelAreas.some((code) => this.within(fact.area!, code)));
-      const covered = levelAreas.filter((code) => members.some((fact) => this.within(fact.area!, code)));
-      return { value: levelAreas.length ? round2((covered.length / levelAreas.length) * 100) : 0, contributing: members };
+      const levels = denominator.levels ?? (denominator.level ? [denominator.level] : undefined);
+      const kinds = denominator.kinds;
+      const setAreas = this.areaCodes.filter(
+        (code) => code !== plan.area && this.within(code, plan.area) && (!levels || levels.includes(this.level.get(code) as never)) && (!kinds || kinds.includes(this.kind.get(code) as never)),
+      );
+      const members = inNumerator.filter((fact) => setAreas.some((code) => this.within(fact.area!, code)));
+      const covered = setAreas.filter((code) => members.some((fact) => this.within(fact.area!, code)));
+      return { value: setAreas.length ? round2((covered.length / setAreas.length) * 100) : 0, contributing: members };
+    }
+    if (denominator.kind === 'figure') {
+      const figure = inForce(plan.figures ?? [], denominator.figure, denominator.area ?? numerator.area ?? plan.area, moment.day);
+      const counted =
+        numerator.kind === 'sum'
+          ? inNumerator.reduce((total, fact) => total + amountAt(fact, numerator.field)!, 0)
+          : numerator.kind === 'count'
+            ? inNumerator.length
+            : new Set(inNumerator.map((fact) => valueOf(fact, numerator.field))).size;
+      return { value: figure ? round2((Math.min(figure, counted) / figure) * 100) : 0, contributing: inNumerator };
     }
     const inDenominator = facts.filter((fact) => this.selects(plan, denominator, fact));
     const contributing = [...new Set([...inNumerator, ...inDenominator])];
@@ -171,16 +260,21 @@ class OracleWorld {
     throw new Error(`the oracle has no rule for a ${numerator.kind} over a ${denominator.kind} (target ${target.id})`);
   }
 
-  /** Rule 2 (and 3 for answers): the type, every `where`, the area within the selection's (the plan's when none), the day within the period. */
+  /** Rule 2 (and 3 for answers): the type, every `where`, the area within the selection's (the plan's when none), the day within the period (or up to its end, `to-date`). */
   private selects(plan: Plan, selection: Selection, fact: Fact): boolean {
-    if (fact.event.type !== selection.eventType) return false;
-    if (fact.area === undefined || !this.within(fact.area, selection.area ?? plan.area)) return false;
-    if (!inPeriod(plan, fact.day)) return false;
+    if (fact.event.type !== selection.eventType || !this.inScope(plan, selection, fact)) return false;
     for (const [path, expected] of Object.entries(selection.where ?? {})) {
       const actual = valueAt(fact.event.data, path);
-      if (Array.isArray(expected) ? !expected.includes(actual) : actual !== expected) return false;
+      const wanted = Array.isArray(expected) ? expected : [expected];
+      // A list field (a case's offences) matches when any of its values is wanted.
+      if (!(Array.isArray(actual) ? actual : [actual]).some((value) => wanted.includes(value))) return false;
     }
     return selection.kind !== 'distinct' || valueAt(fact.event.data, selection.field!) !== undefined;
+  }
+
+  private inScope(plan: Plan, selection: Selection, fact: Fact): boolean {
+    if (fact.area === undefined || !this.within(fact.area, selection.area ?? plan.area)) return false;
+    return fact.day <= plan.period.end && (selection.dates === 'to-date' || fact.day >= plan.period.start);
   }
 
   /** Rule 5: the area right below the plan's that holds `area`, or the plan's own area. */
@@ -220,6 +314,35 @@ function valueAt(data: unknown, path: string): unknown {
 }
 
 const valueOf = (fact: Fact, field: string) => String(valueAt(fact.event.data, field));
+
+/** A sum's addend: a number ≥ 0, else none. */
+function amountAt(fact: Fact, field: string): number | undefined {
+  const value = valueAt(fact.event.data, field);
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+/** Answers that show a referral reached a stage (the funnel's cumulative stages). */
+const STAGES_REACHING: Record<string, string[]> = {
+  accepted: ['accepted', 'service-delivered', 'closed'],
+  'service-delivered': ['service-delivered', 'closed'],
+  closed: ['closed'],
+  declined: ['declined'],
+};
+
+/** The figure's value for an area on a day: the latest dated on or before it, else the earliest. */
+function inForce(figures: readonly PlanFigure[], id: string, area: string, day: string): number | undefined {
+  const values = (figures.find((figure) => figure.id === id)?.values ?? []).filter((value) => value.area === area);
+  const before = values.filter((value) => value.asOf <= day);
+  const pick = (list: typeof values, later: boolean) => list.reduce<(typeof values)[number] | undefined>((best, value) => (!best || (later ? value.asOf > best.asOf : value.asOf < best.asOf) ? value : best), undefined);
+  return (pick(before, true) ?? pick(values, false))?.value;
+}
+
+/** Progress to a goal, 0-100, as the board shows it (for choosing the level furthest behind). */
+function progressTo(value: number, goal: { min?: number | undefined; max?: number | undefined }, from: number): number {
+  if (goal.min === undefined) return value <= goal.max! ? 100 : 0;
+  if (goal.min === 0) return 100;
+  return Math.max(0, Math.min(100, round2(((value - from) / (goal.min - from)) * 100)));
+}
 
 const inPeriod = (plan: Plan, day: string) => day >= plan.period.start && day <= plan.period.end;
 

@@ -30,7 +30,7 @@ export interface SeedResult {
 
 export async function checkSeed(seed: number, options: CheckOptions = { events: DEFAULT_EVENTS }): Promise<SeedResult> {
   const stream = generateStream(seed, { events: options.events });
-  const oracle = oracleFigures(stream.plans, stream.arrivals);
+  const oracle = oracleFigures(stream.plans, stream.arrivals, stream.now);
   const fed = await feedBoard(stream.planEvents, stream.arrivals);
   const board = await boardFigures(fed, stream.plans, stream.now);
   const differences = compareFigures(seed, board, oracle);

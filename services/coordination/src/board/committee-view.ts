@@ -1,7 +1,6 @@
-import type { Goal, Plan, PlanTask } from '@lienganh/contracts';
-import type { z } from 'zod';
+import type { Baseline, Bound, Plan, PlanTask } from '@lienganh/contracts';
 import type { AreaRegistry } from '../registry/area-registry.js';
-import { progressOf, type ProgressContext, type TargetStatus } from '../targets/target-progress.js';
+import { boundOf, progressOf, type FigureInForce, type ProgressContext, type TargetPart, type TargetStatus } from '../targets/target-progress.js';
 import type { TargetTally } from '../targets/target-tally.js';
 import { targetKey, type CoordinationState, type TrackedTarget } from './coordination-state.js';
 import { completionOf } from './task-completion.js';
@@ -13,10 +12,19 @@ export interface TargetOverview {
   title: { vi: string; en: string };
   agency: string;
   measure: string;
-  goal: z.infer<typeof Goal>;
+  /** `%` for percentages and referral stages, `''` otherwise: how `achieved` and `goal` read. */
+  unit: '%' | '';
+  /** The goal `achieved` is measured against (for goals per level: the level furthest behind). */
+  goal: Bound;
   achieved: number;
   percent: number;
   status: TargetStatus;
+  /** Goals per level or per year (then the term): each part's goal, value and status (ADR 0012). */
+  parts?: TargetPart[];
+  /** Where the target starts from ("from 74 up to 80"): `achieved` includes it. */
+  baseline?: Baseline;
+  /** The registry figure a percentage is taken of, as in force when measured. */
+  figure?: FigureInForce;
 }
 
 export type { TaskStatus };
@@ -50,8 +58,10 @@ export function targetOverview(tracked: TrackedTarget, areas: AreaRegistry, now:
     title: target.title,
     agency: target.agency,
     measure: target.measure.kind,
-    goal: target.goal,
+    unit: target.measure.kind === 'percentage' || target.measure.kind === 'referral-stage' ? '%' : '',
+    goal: boundOf(target),
     ...progressOf(target, tracked.tally, progressContext(tracked, areas, now)),
+    ...(target.baseline ? { baseline: target.baseline } : {}),
   };
 }
 
@@ -117,7 +127,9 @@ export function planProgressContext(plan: Plan, areas: AreaRegistry, now: Date):
     now,
     periodStart: plan.period.start,
     periodEnd: plan.period.end,
-    areasBelow: (level: string) => areas.below(plan.area, level as never, plan.period.start).map((area) => area.code),
+    planArea: plan.area,
+    figures: plan.figures ?? [],
+    areasIn: (levels, kinds) => areas.matching(plan.area, plan.period.start, levels, kinds).map((area) => area.code),
     isWithin: (code, ancestor) => areas.isWithin(code, ancestor),
   };
 }

@@ -1,7 +1,7 @@
 import type { BusEvent, Plan, PlanTarget } from '@lienganh/contracts';
 import type { AreaRegistry } from '../registry/area-registry.js';
 import type { TaskCompletionRecord } from './task-completion.js';
-import { emptyTally, evolveTally, factOf, type Counted, type CountedFact, type TallyContext, type TargetTally } from '../targets/target-tally.js';
+import { emptyTally, evolveTally, factOf, isYearly, measuredTypes, type Counted, type CountedFact, type TallyContext, type TargetTally } from '../targets/target-tally.js';
 
 /**
  * What coordination derives from the streams: the plans it knows and, per target, its
@@ -44,9 +44,9 @@ export function addPlan(state: CoordinationState, plan: Plan, areas: AreaRegistr
     isWithin: (code, ancestor) => areas.isWithin(code, ancestor),
   };
   for (const target of plan.targets) {
-    const tracked: TrackedTarget = { key: targetKey(plan.id, target.id), plan, target, tally: emptyTally(), context };
+    const tracked: TrackedTarget = { key: targetKey(plan.id, target.id), plan, target, tally: emptyTally(isYearly(target)), context };
     state.targets.set(tracked.key, tracked);
-    for (const type of eventTypesOf(target)) {
+    for (const type of measuredTypes(target.measure)) {
       state.byEventType.set(type, [...(state.byEventType.get(type) ?? []), tracked]);
     }
   }
@@ -73,12 +73,4 @@ function isLater(event: BusEvent, tracked: TrackedTarget): boolean {
   if (!tracked.lastEventTime) return true;
   const difference = Date.parse(event.time) - Date.parse(tracked.lastEventTime);
   return difference > 0 || (difference === 0 && event.id > tracked.lastEventId!);
-}
-
-function eventTypesOf(target: PlanTarget): string[] {
-  const { measure } = target;
-  if (measure.kind !== 'percentage') return [measure.eventType];
-  return [measure.numerator.eventType, ...(measure.denominator.kind === 'areas' ? [] : [measure.denominator.eventType])].filter(
-    (type, index, types) => types.indexOf(type) === index,
-  );
 }

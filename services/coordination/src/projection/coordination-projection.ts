@@ -334,6 +334,7 @@ function storedTally(tracked: TrackedTarget): StoredTally {
     ...figures,
     numeratorValues: sorted(figures.numeratorValues),
     denominatorValues: sorted(figures.denominatorValues),
+    ...(figures.years ? { years: Object.fromEntries(Object.entries(figures.years).sort(([a], [b]) => (a < b ? -1 : 1)).map(([year, added]) => [year, { ...added, numeratorValues: sorted(added.numeratorValues), denominatorValues: sorted(added.denominatorValues) }])) } : {}),
     applied: sorted(tracked.tally.applied),
     byArea: Object.fromEntries(Object.entries(figures.byArea).sort(([a], [b]) => (a < b ? -1 : 1))),
   };
@@ -348,6 +349,8 @@ function tallyChange(tracked: TrackedTarget, appliedAdded: string[]): TallyChang
     denominatorCount: tally.denominatorCount,
     numeratorValues: [...tally.numeratorValues],
     denominatorValues: [...tally.denominatorValues],
+    numeratorSum: tally.numeratorSum,
+    ...(tally.years ? { years: Object.fromEntries([...tally.years].map(([year, added]) => [year, { ...added, numeratorValues: [...added.numeratorValues], denominatorValues: [...added.denominatorValues] }])) } : {}),
     appliedAdded,
     byArea: Object.fromEntries(tally.byArea),
     ...(tracked.lastEventTime ? { lastEventTime: tracked.lastEventTime, lastEventId: tracked.lastEventId! } : {}),
@@ -360,6 +363,8 @@ function restoreTally(tracked: TrackedTarget, stored: StoredTally): void {
     denominatorCount: stored.denominatorCount,
     numeratorValues: new Set(stored.numeratorValues),
     denominatorValues: new Set(stored.denominatorValues),
+    numeratorSum: stored.numeratorSum ?? 0,
+    ...(tracked.tally.years ? { years: new Map(Object.entries(stored.years ?? {}).map(([year, added]) => [year, { ...added, numeratorValues: new Set(added.numeratorValues), denominatorValues: new Set(added.denominatorValues) }])) } : {}),
     applied: new Set(stored.applied),
     byArea: new Map(Object.entries(stored.byArea)),
   });

@@ -1,12 +1,15 @@
 import type { z } from 'zod';
-import type { AreaLevel } from '@lienganh/contracts';
+import type { AreaKind, AreaLevel } from '@lienganh/contracts';
 
 type Level = z.infer<typeof AreaLevel>;
+type Kind = z.infer<typeof AreaKind>;
 
 export interface AreaEntry {
   code: string;
   name: { vi: string; en: string };
   level: Level;
+  /** xã, phường, thị trấn, quận, huyện…: what a measure's area set may name beside the level. */
+  kind?: Kind;
   parent?: string;
   /** When the area came into being (by a merge or a rename), if not always. */
   since?: string;
@@ -75,6 +78,22 @@ export class AreaRegistry {
       (area) =>
         area.level === level &&
         area.code !== ancestor &&
+        (!area.since || area.since <= on) &&
+        (!area.until || area.until > on) &&
+        this.isWithin(area.code, ancestor),
+    );
+  }
+
+  /**
+   * The areas below `ancestor` that exist on `on`, of any of `levels` and any of `kinds` (each
+   * filter only when given): "every commune, ward and town", "districts and communes" (ADR 0012).
+   */
+  matching(ancestor: string, on: string, levels: readonly string[] | undefined, kinds: readonly string[] | undefined): AreaEntry[] {
+    return [...this.areas.values()].filter(
+      (area) =>
+        area.code !== ancestor &&
+        (!levels || levels.includes(area.level)) &&
+        (!kinds || (area.kind !== undefined && kinds.includes(area.kind))) &&
         (!area.since || area.since <= on) &&
         (!area.until || area.until > on) &&
         this.isWithin(area.code, ancestor),

@@ -59,8 +59,10 @@ const STATUS: Record<TargetStatus, string> = {
 const MEASURE: Record<TargetReportRow['measure'], string> = {
   count: 'Đếm sự kiện / count',
   distinct: 'Đếm đối tượng khác nhau / distinct',
+  sum: 'Tổng số (cộng dồn trường số liệu) / sum',
   percentage: 'Tỷ lệ % / percentage',
   cadence: 'Định kỳ / cadence',
+  'referral-stage': 'Tỷ lệ % ca chuyển gửi đạt bước / referral stage',
 };
 
 export const TARGET_COLUMNS: Column<TargetReportRow & { agencyName: string }>[] = [
@@ -112,7 +114,7 @@ export function explanations(report: PeriodicReport): string[] {
 }
 
 function goalText(row: { goal: { min?: number | undefined; max?: number | undefined }; measure: TargetReportRow['measure'] }): string {
-  const unit = row.measure === 'percentage' ? '%' : '';
+  const unit = row.measure === 'percentage' || row.measure === 'referral-stage' ? '%' : '';
   const { min, max } = row.goal;
   if (min !== undefined && max !== undefined) return min === max ? `${min}${unit}` : `${min}–${max}${unit}`;
   if (min !== undefined) return `≥ ${min}${unit}`;

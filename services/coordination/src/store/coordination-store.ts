@@ -66,12 +66,25 @@ export interface StoredTally {
   denominatorCount: number;
   numeratorValues: string[];
   denominatorValues: string[];
+  /** For sum measures (absent from an older store: 0). */
+  numeratorSum?: number;
+  /** For a target with goals per year: what each year's events added (ADR 0012). */
+  years?: Record<string, StoredFigures>;
   /** Keys (source + id) of every event applied to this tally: what makes a re-applied event change nothing. */
   applied: string[];
   /** Contributing events per area code of the event (the plan's area when the event names none). */
   byArea: Record<string, number>;
   lastEventTime?: string;
   lastEventId?: string;
+}
+
+/** A tally's figures for one year: what the events of that year added. */
+export interface StoredFigures {
+  numeratorCount: number;
+  denominatorCount: number;
+  numeratorSum: number;
+  numeratorValues: string[];
+  denominatorValues: string[];
 }
 
 /**

@@ -87,6 +87,9 @@ const tallySchema = new Schema<TallyDocument>(
     denominatorCount: number,
     numeratorValues: texts,
     denominatorValues: texts,
+    numeratorSum: number,
+    // Per year, what its events added (ADR 0012): a small map of figures, kept as it is.
+    years: { type: Schema.Types.Mixed },
     applied: texts,
     byArea: [new Schema({ area: text, count: number }, { _id: false })],
     lastEventTime: text,
@@ -148,6 +151,7 @@ const contributionSchema = new Schema<ContributionDocument>(
     source: text,
     numerator: text,
     denominator: text,
+    amount: number,
     // `type` is Mongoose's own key: a field of that name needs the long form.
     type: text,
     time: text,

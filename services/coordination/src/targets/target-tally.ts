@@ -1,32 +1,48 @@
-import { eventKey, type BusEvent, type Measure, type PlanTarget } from '@lienganh/contracts';
+import { catalog, eventKey, type BusEvent, type Measure, type PlanTarget } from '@lienganh/contracts';
 
 /**
  * How far a target has come, derived from events alone. `evolveTally` is a pure reducer:
  * it ignores an event it has applied before (same source + id: redelivery, replay, re-send), and
- * the order of events does not change the result (counts and sets commute), so a rebuild equals
- * the live tally. What each figure counts: docs/adr/0010-figures-the-committee-can-trust.md.
+ * the order of events does not change the result (counts, sums and sets commute), so a rebuild
+ * equals the live tally. What each figure counts: docs/adr/0010-figures-the-committee-can-trust.md
+ * and docs/adr/0012-measure-language.md.
  */
-export interface TargetTally {
+export interface TargetTally extends TallyFigures {
   /** Keys (`eventKey`: source + id) of the events that counted: what makes a re-applied event change nothing. */
   applied: Set<string>;
+  /** Contributing events per area code: the per-area view. */
+  byArea: Map<string, number>;
+  /**
+   * For a target with goals per year only: what the events of each year (Vietnam year of their own
+   * `time`) added, so that a year's figure is what stood at its end (ADR 0012).
+   */
+  years?: Map<string, TallyFigures>;
+}
+
+/** The figures of a tally, whole or of one year. */
+export interface TallyFigures {
   /** For count measures (and count parts of a percentage). */
   numeratorCount: number;
   denominatorCount: number;
-  /** For distinct measures: the distinct values seen. Also periods, for cadence measures. */
+  /** For sum measures (and sum numerators of a percentage). */
+  numeratorSum: number;
+  /** Distinct values seen: of a field (distinct), periods (cadence), referral ids (referral-stage), areas (percentage of areas). */
   numeratorValues: Set<string>;
   denominatorValues: Set<string>;
-  /** Contributing events per area code: the per-area view. */
-  byArea: Map<string, number>;
 }
 
-export const emptyTally = (): TargetTally => ({
+export const emptyFigures = (): TallyFigures => ({ numeratorCount: 0, denominatorCount: 0, numeratorSum: 0, numeratorValues: new Set(), denominatorValues: new Set() });
+
+/** `yearly`: the target has goals per year, so the tally keeps what each year added. */
+export const emptyTally = (yearly = false): TargetTally => ({
   applied: new Set(),
-  numeratorCount: 0,
-  denominatorCount: 0,
-  numeratorValues: new Set(),
-  denominatorValues: new Set(),
+  ...emptyFigures(),
   byArea: new Map(),
+  ...(yearly ? { years: new Map<string, TallyFigures>() } : {}),
 });
+
+/** Whether a target's tally keeps its figures per year. */
+export const isYearly = (target: PlanTarget) => target.goal.byYear !== undefined;
 
 /** What a target needs to know beyond the event: its plan's period and area hierarchy. */
 export interface TallyContext {
@@ -51,6 +67,8 @@ export interface CountedFact {
   areaCode: string | undefined;
   /** The Vietnam date that places it in a plan's period. */
   day: string;
+  /** The event's own time: when it stood (the year it adds to, for goals per year). */
+  time: string;
 }
 
 export function factOf(event: BusEvent, placedAt?: { areaCode: string; time: string }): CountedFact {
@@ -60,57 +78,115 @@ export function factOf(event: BusEvent, placedAt?: { areaCode: string; time: str
     data: event.data,
     areaCode: placedAt?.areaCode ?? areaOf(event),
     day: vietnamDate(placedAt?.time ?? event.time),
+    time: event.time,
   };
 }
 
 /**
  * What one event added to a tally: the distinct value (or `''` for a count) it added to the
- * numerator and the denominator. Kept with each contribution, so that a figure can be recomputed
- * as it stood on any date (`tallyOf`).
+ * numerator and the denominator, and the amount it added to a sum. Kept with each contribution, so
+ * that a figure can be recomputed as it stood on any date (`tallyOf`).
  */
 export interface Counted {
   numerator?: string;
   denominator?: string;
+  /** What a sum numerator added (the field's value). */
+  amount?: number;
 }
 
-type Selection = { eventType: string; where?: Record<string, unknown>; area?: string | undefined };
+type Selection = { eventType: string; where?: Record<string, unknown> | undefined; area?: string | undefined; dates?: 'period' | 'to-date' | undefined };
 
 /** Applies one event; what it added when it counted (it is then one of the target's contributing events). */
 export function evolveTally(target: PlanTarget, tally: TargetTally, fact: CountedFact, context: TallyContext): Counted | undefined {
-  if (tally.applied.has(fact.key) || fact.areaCode === undefined) return undefined;
-  if (fact.day < context.periodStart || fact.day > context.periodEnd) return undefined;
+  if (tally.applied.has(fact.key) || fact.areaCode === undefined || fact.day > context.periodEnd) return undefined;
   const counted = countedBy(target.measure, fact, context);
   if (!counted) return undefined;
-  addTo(tally, target.measure, counted);
+  addTo(tally, target.measure, counted, fact.time);
   tally.applied.add(fact.key);
   tally.byArea.set(fact.areaCode, (tally.byArea.get(fact.areaCode) ?? 0) + 1);
   return counted;
 }
 
 /** A tally rebuilt from what each contribution added: the figure as it stood when only they had happened. */
-export function tallyOf(measure: Measure, contributions: Iterable<Counted>): TargetTally {
-  const tally = emptyTally();
-  for (const counted of contributions) addTo(tally, measure, counted);
+export function tallyOf(measure: Measure, contributions: Iterable<Counted & { time: string }>, yearly = false): TargetTally {
+  const tally = emptyTally(yearly);
+  for (const counted of contributions) addTo(tally, measure, counted, counted.time);
   return tally;
+}
+
+/** The figures of the years up to `year` added up: what stood at that year's end (only for a tally kept per year). */
+export function figuresUpTo(tally: TargetTally, year: string): TallyFigures {
+  const figures = emptyFigures();
+  for (const [key, added] of tally.years ?? []) {
+    if (key > year) continue;
+    figures.numeratorCount += added.numeratorCount;
+    figures.denominatorCount += added.denominatorCount;
+    figures.numeratorSum += added.numeratorSum;
+    for (const value of added.numeratorValues) figures.numeratorValues.add(value);
+    for (const value of added.denominatorValues) figures.denominatorValues.add(value);
+  }
+  return figures;
 }
 
 function countedBy(measure: Measure, fact: CountedFact, context: TallyContext): Counted | undefined {
   if (measure.kind === 'percentage') {
+    const { numerator, denominator } = measure;
     const counted: Counted = {};
-    if (selects(measure.numerator, fact, context)) {
-      // A percentage of areas counts the area an event happened in; its numerator is placed by area (ADR 0010, 4).
-      const value = measure.denominator.kind === 'areas' ? fact.areaCode : valueOf(measure.numerator, fact);
-      if (value !== undefined) counted.numerator = value;
+    if (selects(numerator, fact, context)) {
+      if (numerator.kind === 'sum') {
+        const amount = amountOf(numerator.field, fact);
+        if (amount !== undefined) Object.assign(counted, { numerator: '', amount });
+      } else {
+        // A percentage of areas counts the area an event happened in; its numerator is placed by area (ADR 0010, 4).
+        const value = denominator.kind === 'areas' ? fact.areaCode : valueOf(numerator, fact);
+        if (value !== undefined) counted.numerator = value;
+      }
     }
-    if (measure.denominator.kind !== 'areas' && selects(measure.denominator, fact, context)) {
-      const value = valueOf(measure.denominator, fact);
+    if ((denominator.kind === 'count' || denominator.kind === 'distinct') && selects(denominator, fact, context)) {
+      const value = valueOf(denominator, fact);
       if (value !== undefined) counted.denominator = value;
     }
     return counted.numerator !== undefined || counted.denominator !== undefined ? counted : undefined;
   }
+  if (measure.kind === 'referral-stage') {
+    // The referrals made are the denominator; an answer of the stage (placed at its referral) the numerator.
+    const referralId = valueAt(fact.data, 'referralId');
+    if (typeof referralId !== 'string') return undefined;
+    if (selects(measure, fact, context)) return { denominator: referralId };
+    if (answersStage(fact.type, measure.stage) && inScope(measure, fact, context)) return { numerator: referralId };
+    return undefined;
+  }
   if (!selects(measure, fact, context)) return undefined;
+  if (measure.kind === 'sum') {
+    const amount = amountOf(measure.field, fact);
+    return amount === undefined ? undefined : { numerator: '', amount };
+  }
   const value = measure.kind === 'cadence' ? periodKey(fact.day, measure.every) : valueOf(measure, fact);
   return value === undefined ? undefined : { numerator: value };
+}
+
+/** Answer types by the stage they reach; stages are cumulative as in the funnel (ADR 0010, 6). */
+const STAGE_ANSWERS: Record<Extract<Measure, { kind: 'referral-stage' }>['stage'], string[]> = {
+  accepted: ['accepted', 'service-delivered', 'closed'],
+  'service-delivered': ['service-delivered', 'closed'],
+  closed: ['closed'],
+  declined: ['declined'],
+};
+
+function answersStage(type: string, stage: keyof typeof STAGE_ANSWERS): boolean {
+  const match = /^vn\.pcmd\.[a-z0-9-]+\.referral\.([a-z-]+)\.v\d+$/.exec(type);
+  return match !== null && STAGE_ANSWERS[stage].includes(match[1]!);
+}
+
+/** Every event type a measure reads: what the projection indexes a target by. */
+export function measuredTypes(measure: Measure): string[] {
+  const types =
+    measure.kind === 'percentage'
+      ? [measure.numerator.eventType, ...('eventType' in measure.denominator ? [measure.denominator.eventType] : [])]
+      : measure.kind === 'referral-stage'
+        ? [measure.eventType, ...catalog.map((definition) => definition.type).filter((type) => answersStage(type, measure.stage))]
+        : [measure.eventType];
+  return types.filter((type, index) => types.indexOf(type) === index);
 }
 
 /** The distinct value an event adds, `''` for a count; undefined when a distinct field is missing. */
@@ -120,15 +196,54 @@ function valueOf(selection: { kind: string; field?: string }, fact: CountedFact)
   return value === undefined ? undefined : String(value);
 }
 
-function addTo(tally: TargetTally, measure: Measure, counted: Counted): void {
-  const [numerator, denominator] = measure.kind === 'percentage' ? [measure.numerator.kind === 'count' && measure.denominator.kind !== 'areas', measure.denominator.kind === 'count'] : [measure.kind === 'count', false];
+/** The number a sum adds: the field's value when it is a finite number ≥ 0; undefined (nothing added) otherwise. */
+function amountOf(field: string, fact: CountedFact): number | undefined {
+  const value = valueAt(fact.data, field);
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+type Mode = 'count' | 'values' | 'sum' | 'none';
+
+/** How each part of a measure adds up: events counted, values collected, amounts summed, or nothing (areas, figures). */
+function modesOf(measure: Measure): [Mode, Mode] {
+  switch (measure.kind) {
+    case 'count':
+      return ['count', 'none'];
+    case 'sum':
+      return ['sum', 'none'];
+    case 'distinct':
+    case 'cadence':
+      return ['values', 'none'];
+    case 'referral-stage':
+      return ['values', 'values'];
+    case 'percentage': {
+      const { numerator, denominator } = measure;
+      const top = numerator.kind === 'sum' ? 'sum' : numerator.kind === 'count' && denominator.kind !== 'areas' ? 'count' : 'values';
+      return [top, denominator.kind === 'count' ? 'count' : denominator.kind === 'distinct' ? 'values' : 'none'];
+    }
+  }
+}
+
+function addTo(tally: TargetTally, measure: Measure, counted: Counted, time: string): void {
+  const [numerator, denominator] = modesOf(measure);
+  addFigures(tally, numerator, denominator, counted);
+  if (tally.years) {
+    const year = vietnamDate(time).slice(0, 4);
+    let figures = tally.years.get(year);
+    if (!figures) tally.years.set(year, (figures = emptyFigures()));
+    addFigures(figures, numerator, denominator, counted);
+  }
+}
+
+function addFigures(figures: TallyFigures, numerator: Mode, denominator: Mode, counted: Counted): void {
   if (counted.numerator !== undefined) {
-    if (numerator) tally.numeratorCount++;
-    else tally.numeratorValues.add(counted.numerator);
+    if (numerator === 'count') figures.numeratorCount++;
+    else if (numerator === 'sum') figures.numeratorSum += counted.amount ?? 0;
+    else if (numerator === 'values') figures.numeratorValues.add(counted.numerator);
   }
   if (counted.denominator !== undefined) {
-    if (denominator) tally.denominatorCount++;
-    else tally.denominatorValues.add(counted.denominator);
+    if (denominator === 'count') figures.denominatorCount++;
+    else if (denominator === 'values') figures.denominatorValues.add(counted.denominator);
   }
 }
 
@@ -139,13 +254,24 @@ export function areaOf(event: BusEvent): string | undefined {
 }
 
 function selects(selection: Selection, fact: CountedFact, context: TallyContext): boolean {
-  if (fact.type !== selection.eventType) return false;
-  if (!context.isWithin(fact.areaCode!, selection.area ?? context.planArea)) return false;
+  if (fact.type !== selection.eventType || !inScope(selection, fact, context)) return false;
   for (const [path, expected] of Object.entries(selection.where ?? {})) {
-    const actual = valueAt(fact.data, path);
-    if (Array.isArray(expected) ? !expected.includes(actual as never) : actual !== expected) return false;
+    if (!matches(valueAt(fact.data, path), expected)) return false;
   }
   return true;
+}
+
+/** In the selection's area (the plan's when none) and dates: the plan's period, or up to its end for `to-date`. */
+function inScope(selection: Selection, fact: CountedFact, context: TallyContext): boolean {
+  if (fact.day > context.periodEnd || (selection.dates !== 'to-date' && fact.day < context.periodStart)) return false;
+  return context.isWithin(fact.areaCode!, selection.area ?? context.planArea);
+}
+
+/** A `where` value: equal, or one of a list; a field that is a list (a case's offences) matches when one of its values does. */
+export function matches(actual: unknown, expected: unknown): boolean {
+  const expectedValues: unknown[] = Array.isArray(expected) ? expected : [expected];
+  const actualValues: unknown[] = Array.isArray(actual) ? actual : [actual];
+  return actualValues.some((value) => expectedValues.includes(value));
 }
 
 function valueAt(data: unknown, path: string): unknown {

@@ -1,3 +1,0 @@
-import { runReportingServiceFromEnv } from './run-from-env.js';
-
-await runReportingServiceFromEnv();
