@@ -1,6 +1,6 @@
 # One image per service, from this one file:
 #   docker build --build-arg SERVICE=police -t lienganh/police:0.1.0 .
-# SERVICE is coordination, labour, police, health, culture or justice (a folder of services/).
+# SERVICE is coordination, labour, police, health, culture, justice or reporting (a folder of services/).
 # Every image also carries the platform package, whose provision-streams main creates the
 # JetStream streams (deploy/ runs it once as the operator identity).
 
@@ -10,7 +10,7 @@ ARG NODE_IMAGE=node:24.21.0-bookworm-slim
 # Build: the whole workspace, as `npm start` builds it.
 FROM ${NODE_IMAGE} AS build
 ARG SERVICE
-RUN test -n "$SERVICE" || (echo 'build with --build-arg SERVICE=<coordination|labour|police|health|culture|justice>' >&2; exit 1)
+RUN test -n "$SERVICE" || (echo 'build with --build-arg SERVICE=<coordination|labour|police|health|culture|justice|reporting>' >&2; exit 1)
 WORKDIR /app
 COPY . .
 RUN npm install --no-audit --no-fund \

@@ -6,7 +6,7 @@ import { repoRoot } from '../support/cli.js';
 /** What deploy/ holds, parsed once: the compose file, the Kubernetes objects, kustomize's view. */
 export const deployDir = join(repoRoot, 'deploy');
 
-/** The six services, their images and their ports by the conventions (DESIGN.md). */
+/** The seven services, their images and their ports by the conventions (DESIGN.md; reporting: ADR 0011). */
 export const SERVICE_PORTS: Readonly<Record<string, number>> = {
   coordination: 8080,
   labour: 8081,
@@ -14,6 +14,7 @@ export const SERVICE_PORTS: Readonly<Record<string, number>> = {
   health: 8083,
   culture: 8084,
   justice: 8085,
+  reporting: 8086,
 };
 export const SERVICES = Object.keys(SERVICE_PORTS);
 
