@@ -55,7 +55,7 @@ describe('npx lienganh start (the embedded default behind npm start)', () => {
     const headers = { authorization: `Bearer ${users[0]!.token}` };
     expect((await fetch(`${coordinationUrl}/api/v1/committee/overview`)).status).toBe(401);
     const planIds = async (url: string) => ((await (await fetch(`${url}/api/v1/committee/overview`, { headers })).json()) as { plans: { id: string }[] }).plans.map((plan) => plan.id);
-    expect(await planIds(coordinationUrl!)).toEqual(['kh-ba-dinh-2021', 'kh-can-tho-2026']);
+    expect(await planIds(coordinationUrl!)).toEqual(['kh-ba-dinh-2021', 'kh-can-tho-2026', 'kh-can-tho-2016']);
     expect(output).toContain('kh-ba-dinh-2021');
 
     // The five agency services run beside it, with the demo keys written for them.
@@ -90,7 +90,7 @@ describe('npx lienganh start (the embedded default behind npm start)', () => {
     // Started again on the same data, it finds the plans on the stream and imports nothing.
     const second = await start();
     const secondUrl = /(http:\/\/127\.0\.0\.1:\d+)\/api\/v1\/committee\/overview/.exec(second.output)![1];
-    expect(await planIds(secondUrl!)).toEqual(['kh-ba-dinh-2021', 'kh-can-tho-2026']);
+    expect(await planIds(secondUrl!)).toEqual(['kh-ba-dinh-2021', 'kh-can-tho-2026', 'kh-can-tho-2016']);
     expect(second.output).not.toContain('Kế hoạch mẫu / demo plan');
     // The same keys: a person's record key keeps its reference across restarts.
     expect(pseudonymKeyFiles.map((file) => readFileSync(file, 'utf8'))).toEqual(pseudonymKeys);
