@@ -21,3 +21,4 @@ export * from './docs/asyncapi.js';
 export * from './docs/json-schema.js';
 export * from './plans/plan.schema.js';
 export * from './plans/plan-document.js';
+export * from './plans/plan-roles.schema.js';

@@ -20,7 +20,8 @@ describe('the Cần Thơ 2026 demo plan', () => {
       issuingBody: 'ubnd-can-tho',
       period: { start: '2026-01-01', end: '2026-12-31' },
     });
-    expect(plan.reporting?.to).toBe('labour');
+    expect(plan.reporting?.to).toBe('health'); // the standing body since the 2025 reform
+    expect(plan.roles).toEqual({ standingBody: 'health', reportReceiver: 'health', referralReceivers: ['health'] });
     expect(plan.reporting?.cadences.length).toBeGreaterThan(0);
   });
 

@@ -1,11 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectToNats, createNatsKeys, ensureStreams, NatsServer, natsKeysEnv, type NatsIdentity, type NatsKeys } from '@lienganh/platform';
+import { BodiesNatsSync, connectToNats, createNatsKeys, ensureStreams, NatsServer, natsKeysEnv, writeRuntimeNatsConfig, type NatsIdentity, type NatsKeys } from '@lienganh/platform';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { repoRoot } from './cli.js';
 
 /** The committed configuration: every test runs with the permissions production has. */
-export const NATS_SERVER_CONF = join(repoRoot, 'deploy/nats/server.conf');
+export const NATS_CONFIG_DIR = join(repoRoot, 'deploy/nats');
+export const NATS_SERVER_CONF = join(NATS_CONFIG_DIR, 'server.conf');
 
 /** How a service connects as one identity: its `natsUrl` and `natsSeed` (config), or `NATS_URL` and `NATS_NKEY_SEED` (env). */
 export interface NatsIdentitySettings {
@@ -30,6 +33,11 @@ export interface NatsFixture {
   identityEnv(identity: NatsIdentity): { NATS_URL: string; NATS_NKEY_SEED: string };
   /** What the server refused so far, each line with the identity's name instead of its key. */
   permissionViolations(): string[];
+  /**
+   * With `bodies: true`: keeps the server's users in step with the register of bodies, as `lienganh
+   * start` does (a body issued credentials gets a NATS user, a revoked one loses it, by a reload).
+   */
+  bodies?: BodiesNatsSync;
   /** Stops everything; fails when the server refused anything that the test did not expect. */
   close(): Promise<void>;
 }
@@ -37,14 +45,28 @@ export interface NatsFixture {
 export interface NatsFixtureOptions {
   /** The test provokes refusals on purpose; otherwise one is a failure, found at `close()`. */
   expectPermissionViolations?: boolean;
+  /**
+   * Run the committed configuration plus the users of bodies issued credentials at run time
+   * (ADR 0011), reloaded on each change of the register of bodies. Off: the committed file as it is.
+   */
+  bodies?: boolean;
 }
 
 export async function startNatsFixture(options: NatsFixtureOptions = {}): Promise<NatsFixture> {
   const keys = createNatsKeys();
-  const server = await NatsServer.start({ args: ['-c', NATS_SERVER_CONF], env: natsKeysEnv(keys) });
+  const runtimeDir = options.bodies ? mkdtempSync(join(tmpdir(), 'lienganh-nats-conf-')) : undefined;
+  // Reloadable: the running copy of the configuration names the server and its store.
+  const name = `lienganh-test-${process.pid}-${Date.now().toString(36)}`;
+  const storeDir = runtimeDir ? join(runtimeDir, 'store') : undefined;
+  const conf = runtimeDir ? writeRuntimeNatsConfig(NATS_CONFIG_DIR, runtimeDir, [], { serverName: name, storeDir: storeDir! }) : NATS_SERVER_CONF;
+  const server = await NatsServer.start({ args: ['-c', conf], env: natsKeysEnv(keys), ...(runtimeDir ? { name, storeDir, storeInConfig: true } : {}) });
   const nc = await connectToNats({ servers: server.url, name: 'lienganh-test', identity: 'operator', seed: keys.operator.seed, reconnectForever: false });
   const jsm = await jetstreamManager(nc);
   await ensureStreams(jsm);
+  // A users file the server refused is a failure, found at `close()`.
+  const syncErrors: string[] = [];
+  const syncLog = { info: () => undefined, warn: (message: string) => syncErrors.push(message), error: (message: string) => syncErrors.push(message) };
+  const bodies = runtimeDir ? await BodiesNatsSync.start({ nc, server, sourceDir: NATS_CONFIG_DIR, runtimeDir, logger: syncLog }) : undefined;
   const identity = (name: NatsIdentity): NatsIdentitySettings => ({ natsUrl: server.url, natsSeed: keys[name].seed });
   const permissionViolations = () =>
     server.permissionViolations().map((line) => Object.entries(keys).reduce((text, [name, key]) => text.replaceAll(key.publicKey, name), line));
@@ -57,9 +79,13 @@ export async function startNatsFixture(options: NatsFixtureOptions = {}): Promis
     identity,
     identityEnv: (name) => ({ NATS_URL: server.url, NATS_NKEY_SEED: keys[name].seed }),
     permissionViolations,
+    ...(bodies ? { bodies } : {}),
     async close() {
+      bodies?.close();
       await nc.close();
       await server.dispose();
+      if (runtimeDir) rmSync(runtimeDir, { recursive: true, force: true });
+      if (syncErrors.length > 0) throw new Error(`the users of bodies did not reach nats-server:\n${syncErrors.join('\n')}`);
       const refused = permissionViolations();
       if (refused.length > 0 && !options.expectPermissionViolations) {
         throw new Error(`nats-server refused what a service needs (deploy/nats/auth.conf, \`npx lienganh nats config\`):\n${refused.join('\n')}`);

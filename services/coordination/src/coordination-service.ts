@@ -38,6 +38,9 @@ import { AgencyReferralsController } from './access/agency-referrals.controller.
 import { AuditController } from './access/audit.controller.js';
 import { PERSON_RECORDS, PersonRecordPolicy } from './access/person-records.js';
 import { StreamAuditTrail } from './access/stream-audit-trail.js';
+import { BodyRegister } from '@lienganh/platform';
+import { BodiesModule } from './bodies/bodies.module.js';
+import { BodyDirectory } from './bodies/body-directory.js';
 
 export const COORDINATION_PORT = 8080;
 const WEB_DIR = fileURLToPath(new URL('../web', import.meta.url));
@@ -151,6 +154,17 @@ export async function startCoordinationService(config: CoordinationServiceConfig
 
   const publisher = new CoordinationPublisher(nc);
   const clock = config.clock ?? systemClock;
+  // The register of bodies and their credentials (ADR 0011); bodies registered at run time join the agency registry.
+  let bodies: BodyDirectory | undefined;
+  let bodyRegister: BodyRegister;
+  try {
+    bodyRegister = await BodyRegister.open(nc, { onChange: () => bodies?.syncRegistry(), logger: messages });
+  } catch (error) {
+    retireHolder(holder);
+    await nc.close();
+    throw error;
+  }
+  bodies = new BodyDirectory(bodyRegister, () => projector.projection.agencies, publisher, clock);
   const plans = new PlanImport(projector, publisher, undefined, clock);
   const alerts = new AlertDelivery(nc, [new WebhookNotifier(config.webhooks ?? {}, { allow: webhookAllow }), new LogNotifier(logger)], {
     ...config.alertDelivery,
@@ -175,6 +189,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   });
 
   @Module({
+    imports: [BodiesModule.register(bodies)],
     controllers: [
       SessionController,
       PlansController,
@@ -213,6 +228,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
     if (app) await closeHttpServer(app); // requests in flight get a drain deadline, then their connections are cut
     await leadership.stop(); // alert delivery stops, then a standby may take the lead
     await projector.stop();
+    bodyRegister.close();
     await instanceLease.release();
     retireHolder(holder);
     if (!nc.isClosed()) await nc.drain();
@@ -220,6 +236,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   };
   try {
     await projector.start();
+    bodies.syncRegistry();
     await leadership.start();
     deadlines.start();
     app = await createHttpApp(CoordinationAppModule, {

@@ -13,12 +13,30 @@ export {
   natsUsers,
   nkeyVariableOf,
   renderAuthConf,
+  withBodyUsers,
+  AuthConfShapeError,
+  type BodyNatsUser,
   type AgencyReads,
   type NatsIdentity,
   type NatsRead,
   type NatsUser,
 } from './nats/nats-permissions.js';
 export { agencyReads } from './agency/agency-reads.js';
+export { BodiesNatsSync, writeRuntimeNatsConfig, type BodiesNatsSyncOptions } from './nats/nats-bodies-sync.js';
+export {
+  activeBodyUsers,
+  BODIES_BUCKET,
+  BODIES_BUCKET_HISTORY,
+  bodyInboxPrefix,
+  bodyPublishSubject,
+  newBodySecrets,
+  sha256Hex,
+  type BodyCredentials,
+  type BodyRecord,
+  type IssuedSecrets,
+} from './bodies/body-record.js';
+export { BodyRegister, type BodyRegisterOptions } from './bodies/body-register.js';
+export { BodyKeyGuard, BODY_REGISTER, REPORTING_BODY, type RequestWithBody } from './ingestion/body-key.guard.js';
 export { AGENCY_REPLICA_SLOTS, agencyReplicaFromEnv, checkAgencyReplica, everyReplicaConsumerName, InvalidAgencyReplicaError, REPLICA_CONSUMER_NAME, replicaConsumerName, type ReplicaConsumerName } from './agency/agency-replica.js';
 export { createNatsKeys, ensureNatsKeys, natsKeysEnv, NKEYS_ENV_FILE, seedFileOf, type NatsKey, type NatsKeys } from './nats/nats-keys.js';
 export { createHttpApp, type HttpAppOptions } from './http/create-http-app.js';

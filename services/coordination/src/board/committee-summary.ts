@@ -1,4 +1,4 @@
-import type { Plan, PlanTarget } from '@lienganh/contracts';
+import { reportReceiverOf, type Plan, type PlanTarget } from '@lienganh/contracts';
 import { addTo, emptyFunnel, referralFunnel, type ReferralFunnel } from '../referrals/referral-funnel.js';
 import { planBacklog, type BodyBacklog } from '../deadlines/backlog.js';
 import type { DeadlineBook } from '../deadlines/deadline-book.js';
@@ -36,6 +36,8 @@ export interface PlanSummary {
   period: { start: string; end: string };
   /** The bodies the plan names (lead, supporting, targets, reporting), as it names them. */
   bodies: { code: string; name: { vi: string; en: string } }[];
+  /** Who is standing body, report receiver and referral receivers of the jurisdiction: the plan's `roles` (labour when it has none). */
+  roles: { standingBody: string; reportReceiver: string; referralReceivers: string[] };
   /**
    * The areas right below the plan's (districts, or a two-tier province's wards): events counted
    * per target, each event in one area only; `planLevel` has the events at the plan's own level,
@@ -142,6 +144,7 @@ function planSummary(plan: Plan, inputs: CommitteeInputs, now: Date): PlanSummar
     area: plan.area,
     period: plan.period,
     bodies: bodiesOf(plan).map((code) => ({ code, name: inputs.agencies.nameIn(plan, code, isWithin) })),
+    roles: rolesOf(plan),
     areas: children.map((child) => ({ code: child.code, name: child.name, targets: eventsIn(child.code) })),
     planLevel: { targets: eventsIn(plan.area) },
     referrals: referralFunnel(referrals, () => true),
@@ -156,8 +159,7 @@ function planSummary(plan: Plan, inputs: CommitteeInputs, now: Date): PlanSummar
 function membersOf(target: PlanTarget, plan: Plan, areas: AreaRegistry): string[] | undefined {
   const { measure } = target;
   if (measure.kind !== 'percentage' || measure.denominator.kind !== 'areas') return undefined;
-  const { level, levels, kinds } = measure.denominator;
-  return areas.matching(plan.area, plan.period.start, levels ?? (level ? [level] : undefined), kinds).map((area) => area.code);
+  return areas.below(plan.area, measure.denominator.level, plan.period.start).map((area) => area.code);
 }
 
 /** The funnel per referring agency, receiving agency and area, in a stable order. */
@@ -185,4 +187,14 @@ export function bodiesOf(plan: Plan): string[] {
     ...plan.bodies.map((body) => body.code),
   ];
   return [...new Set(codes)];
+}
+
+/** A plan's roles, with what a plan without `roles` meant before the reform: labour, and the receivers of its hand-overs. */
+function rolesOf(plan: Plan): PlanSummary['roles'] {
+  const standingBody = plan.roles?.standingBody ?? 'labour';
+  return {
+    standingBody,
+    reportReceiver: reportReceiverOf(plan) ?? standingBody,
+    referralReceivers: plan.roles?.referralReceivers ?? [...new Set(plan.deadlines.referralHandovers.map((handover) => handover.to))],
+  };
 }

@@ -1,4 +1,4 @@
-import { PRODUCER_AGENCIES, PRODUCER_NAMES, type Plan } from '@lienganh/contracts';
+import { PRODUCER_AGENCIES, PRODUCER_NAMES, REPORTING_SERVICE, type Plan } from '@lienganh/contracts';
 
 export interface AgencyEntry {
   code: string;
@@ -12,7 +12,10 @@ export interface AgencyEntry {
  * declares it, never as another province's plan did (`nameIn`).
  */
 export class AgencyRegistry {
-  private readonly agencies = new Map<string, AgencyEntry>(PRODUCER_AGENCIES.map((code) => [code, { code, name: PRODUCER_NAMES[code] }]));
+  // The reporting service is a producer, not a body: the bodies it carries are in the registry by their own codes.
+  private readonly agencies = new Map<string, AgencyEntry>(
+    PRODUCER_AGENCIES.filter((code) => code !== REPORTING_SERVICE).map((code) => [code, { code, name: PRODUCER_NAMES[code] }]),
+  );
   /** code → the names plans declared it under, with the area of each declaring plan. */
   private readonly declarations = new Map<string, { area: string; name: AgencyEntry['name'] }[]>();
 
@@ -30,6 +33,11 @@ export class AgencyRegistry {
 
   get(code: string): AgencyEntry | undefined {
     return this.agencies.get(code);
+  }
+
+  /** Every body known, services included, in registration order. */
+  list(): AgencyEntry[] {
+    return [...this.agencies.values()];
   }
 
   /**

@@ -40,6 +40,11 @@ export function checkPlanReferences(plan: Plan, agencies: AgencyRegistry, areas:
     body(plan.reporting.to, 'reporting.to');
     plan.reporting.from?.forEach((code, position) => body(code, `reporting.from.${position}`));
   }
+  if (plan.roles) {
+    body(plan.roles.standingBody, 'roles.standingBody');
+    if (plan.roles.reportReceiver) body(plan.roles.reportReceiver, 'roles.reportReceiver');
+    plan.roles.referralReceivers?.forEach((code, position) => body(code, `roles.referralReceivers.${position}`));
+  }
   return issues;
 }
 

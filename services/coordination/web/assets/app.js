@@ -13,7 +13,12 @@ const TEXT = {
     missingPeriods: 'Kỳ chưa gửi (gần nhất)', activeTargets: 'Chỉ tiêu có hoạt động',
     cadence_: { monthly: 'tháng', quarterly: 'quý', 'half-yearly': '6 tháng', annual: 'năm' },
     taskCount: (shown, total) => `${shown} / ${total} nhiệm vụ`, noTasks: 'Không có nhiệm vụ phù hợp.',
-    status_: { 'on-track': 'đúng tiến độ', 'at-risk': 'có nguy cơ chậm', overdue: 'quá hạn', achieved: 'đã đạt', 'not-started': 'chưa bắt đầu', 'in-progress': 'đang thực hiện', done: 'hoàn thành' },
+    status_: { 'on-track': 'đúng tiến độ', 'at-risk': 'có nguy cơ chậm', overdue: 'quá hạn', achieved: 'đã đạt', 'not-started': 'chưa bắt đầu', 'in-progress': 'đang thực hiện', done: 'hoàn thành', 'awaiting-confirmation': 'chờ xác nhận', reopened: 'mở lại' },
+    actions: 'Xác nhận của thường trực', confirm: 'Xác nhận hoàn thành', reopen: 'Mở lại', reason: 'Lý do mở lại',
+    evidence: (number, date) => `Văn bản số ${number}, ngày ${date}`, doneOn: (date) => `hoàn thành ngày ${date}`,
+    confirmedBy: (who, date) => `${who} xác nhận ngày ${date}`, reopenedBy: (who, date, reason) => `${who} mở lại ngày ${date}: ${reason}`,
+    reported: (percent) => `báo cáo ${percent}%`, decided: 'Đã ghi nhận.', failed: 'Không thực hiện được',
+    reason_: { 'evidence-missing': 'thiếu văn bản chứng minh', 'evidence-insufficient': 'văn bản chưa đủ căn cứ', 'work-incomplete': 'chưa thực hiện xong', 'reported-by-mistake': 'báo cáo nhầm', other: 'lý do khác' },
     alert_: { approaching: 'Sắp đến hạn', overdue: 'Quá hạn', escalated: 'Báo cáo Ban Chỉ đạo', resolved: 'Đã xử lý' },
     deadline_: { task: 'nhiệm vụ', 'referral-handover': 'tiếp nhận chuyển gửi', 'follow-up-check': 'hậu kiểm', 'periodic-report': 'báo cáo định kỳ', 'hotspot-patrol': 'tuần tra tụ điểm' },
     funnel_: { made: 'Đã chuyển gửi', accepted: 'Đã tiếp nhận', declined: 'Từ chối', serviceDelivered: 'Đã hỗ trợ', closed: 'Đã kết thúc' },
@@ -34,7 +39,12 @@ const TEXT = {
     missingPeriods: 'Missing periods (latest)', activeTargets: 'Targets with activity',
     cadence_: { monthly: 'month', quarterly: 'quarter', 'half-yearly': 'half-year', annual: 'year' },
     taskCount: (shown, total) => `${shown} of ${total} tasks`, noTasks: 'No matching tasks.',
-    status_: { 'on-track': 'on track', 'at-risk': 'at risk', overdue: 'overdue', achieved: 'achieved', 'not-started': 'not started', 'in-progress': 'in progress', done: 'done' },
+    status_: { 'on-track': 'on track', 'at-risk': 'at risk', overdue: 'overdue', achieved: 'achieved', 'not-started': 'not started', 'in-progress': 'in progress', done: 'done', 'awaiting-confirmation': 'awaiting confirmation', reopened: 'reopened' },
+    actions: "Secretariat's decision", confirm: 'Confirm done', reopen: 'Reopen', reason: 'Reason to reopen',
+    evidence: (number, date) => `Document ${number} of ${date}`, doneOn: (date) => `done on ${date}`,
+    confirmedBy: (who, date) => `confirmed by ${who} on ${date}`, reopenedBy: (who, date, reason) => `reopened by ${who} on ${date}: ${reason}`,
+    reported: (percent) => `reported ${percent}%`, decided: 'Recorded.', failed: 'Could not be done',
+    reason_: { 'evidence-missing': 'evidence missing', 'evidence-insufficient': 'evidence insufficient', 'work-incomplete': 'work incomplete', 'reported-by-mistake': 'reported by mistake', other: 'other reason' },
     alert_: { approaching: 'Approaching', overdue: 'Overdue', escalated: 'Escalated to the committee', resolved: 'Resolved' },
     deadline_: { task: 'task', 'referral-handover': 'referral hand-over', 'follow-up-check': 'follow-up check', 'periodic-report': 'periodic report', 'hotspot-patrol': 'hotspot patrol' },
     funnel_: { made: 'Referred', accepted: 'Taken on', declined: 'Declined', serviceDelivered: 'Service delivered', closed: 'Closed' },
@@ -232,18 +242,74 @@ function renderTaskFilters() {
   const agencies = [...new Set(tasks.flatMap((task) => [task.lead, ...task.supporting]))].sort();
   const areas = [...new Set(tasks.map((task) => task.area))].sort();
   form.agency.replaceChildren(option('', t().all, state.filters.agency), ...agencies.map((code) => option(code, agencyName(code), state.filters.agency)));
-  form.status.replaceChildren(option('', t().all, state.filters.status), ...Object.entries(t().status_).filter(([code]) => ['not-started', 'in-progress', 'done', 'overdue'].includes(code)).map(([code, label]) => option(code, label, state.filters.status)));
+  form.status.replaceChildren(option('', t().all, state.filters.status), ...Object.entries(t().status_).filter(([code]) => TASK_STATUSES.includes(code)).map(([code, label]) => option(code, label, state.filters.status)));
   form.area.replaceChildren(option('', t().all, state.filters.area), ...areas.map((code) => option(code, code, state.filters.area)));
 }
+
+const TASK_STATUSES = ['not-started', 'in-progress', 'awaiting-confirmation', 'done', 'reopened', 'overdue'];
+const REOPEN_REASONS = ['evidence-missing', 'evidence-insufficient', 'work-incomplete', 'reported-by-mistake', 'other'];
+const decides = () => state.user?.role === 'secretariat';
 
 function renderTasks() {
   const { agency, status, area } = state.filters;
   const all = state.tasks.filter((task) => inPlan(task.planId));
   const tasks = all.filter((task) => (!agency || task.lead === agency || task.supporting.includes(agency)) && (!status || task.status === status) && (!area || task.area === area));
   $('#task-summary').textContent = t().taskCount(tasks.length, all.length);
-  const head = el('thead', {}, el('tr', {}, ...[t().task, t().lead, t().supporting, t().due, t().progress, t().status].map((label) => el('th', { scope: 'col' }, label))));
-  const rows = tasks.map((task) => el('tr', { 'data-task': `${task.planId}/${task.taskId}` }, el('td', {}, local(task.title)), el('td', {}, agencyName(task.lead, task.planId)), el('td', {}, task.supporting.map((code) => agencyName(code, task.planId)).join(', ')), el('td', {}, task.due ? fmtDate(`${task.due}T00:00:00+07:00`) : task.recurrence ?? '—'), el('td', { class: 'num' }, `${fmtNumber(task.progress)}%`), el('td', {}, el('span', { class: `status ${task.status}` }, t().status_[task.status]))));
-  $('#tasks').replaceChildren(head, el('tbody', {}, rows.length ? rows : [el('tr', {}, el('td', { colspan: 6 }, t().noTasks))]));
+  const labels = [t().task, t().lead, t().supporting, t().due, t().progress, t().status, ...(decides() ? [t().actions] : [])];
+  const head = el('thead', {}, el('tr', {}, ...labels.map((label) => el('th', { scope: 'col' }, label))));
+  const rows = tasks.map((task) =>
+    el('tr', { 'data-task': `${task.planId}/${task.taskId}` },
+      el('td', {}, local(task.title)), el('td', {}, agencyName(task.lead, task.planId)), el('td', {}, task.supporting.map((code) => agencyName(code, task.planId)).join(', ')),
+      el('td', {}, task.due ? fmtDate(`${task.due}T00:00:00+07:00`) : task.recurrence ?? '—'), el('td', { class: 'num' }, `${fmtNumber(task.progress)}%`),
+      el('td', {}, el('span', { class: `status ${task.status}` }, t().status_[task.status]), ...taskReports(task)),
+      ...(decides() ? [el('td', { class: 'decide' }, ...taskActions(task))] : []),
+    ),
+  );
+  $('#tasks').replaceChildren(head, el('tbody', {}, rows.length ? rows : [el('tr', {}, el('td', { colspan: labels.length }, t().noTasks))]));
+}
+
+const dayOf = (date) => fmtDate(`${date}T00:00:00+07:00`);
+
+/** The lead's report (its document and day) and the secretariat's decision, under the status. */
+function taskReports(task) {
+  const reports = task.reports ?? {};
+  const lines = [];
+  if (reports.completion) lines.push(`${t().evidence(reports.completion.evidence.documentNumber, dayOf(reports.completion.evidence.issuedOn))}; ${t().doneOn(dayOf(reports.completion.completedOn))}`);
+  else if (reports.reportedPercent !== undefined) lines.push(t().reported(fmtNumber(reports.reportedPercent)));
+  if (reports.confirmed && task.status === 'done') lines.push(t().confirmedBy(reports.confirmed.by, fmtDate(reports.confirmed.at)));
+  if (reports.reopened && task.status === 'reopened') lines.push(t().reopenedBy(reports.reopened.by, fmtDate(reports.reopened.at), t().reason_[reports.reopened.reason] ?? reports.reopened.reason));
+  return lines.map((line) => el('div', { class: 'muted small' }, line));
+}
+
+/** The secretariat's buttons: confirm a task awaiting confirmation; reopen one reported or confirmed done, with a reason. */
+function taskActions(task) {
+  const id = cssId(`${task.planId}-${task.taskId}`);
+  const reported = task.status === 'awaiting-confirmation' || (task.status === 'done' && task.reports?.confirmed);
+  if (!reported) return [];
+  const actions = [];
+  if (task.status === 'awaiting-confirmation') actions.push(el('button', { type: 'button', class: 'confirm', 'data-action': 'confirm', 'aria-describedby': `task-title-${id}` }, t().confirm));
+  const select = el('select', { name: 'reason', id: `reason-${id}`, 'aria-label': `${t().reason}: ${local(task.title)}` }, ...REOPEN_REASONS.map((reason) => el('option', { value: reason }, t().reason_[reason])));
+  actions.push(el('span', { class: 'reopen' }, select, el('button', { type: 'button', 'data-action': 'reopen', 'aria-label': `${t().reopen}: ${local(task.title)}` }, t().reopen)));
+  actions.push(el('span', { id: `task-title-${id}`, hidden: true }, local(task.title)));
+  return actions;
+}
+
+async function decideTask(row, action) {
+  const [planId, ...rest] = row.dataset.task.split('/');
+  const taskId = rest.join('/');
+  const body = action === 'reopen' ? { reason: row.querySelector('select[name="reason"]').value } : {};
+  const response = await fetch(`/api/v1/tasks/${encodeURIComponent(planId)}/${encodeURIComponent(taskId)}/${action}`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+  const answer = await response.json().catch(() => ({}));
+  if (response.status === 401) throw new SignInNeeded();
+  if (!response.ok) {
+    $('#task-decision').textContent = `${t().failed}: ${answer.message ?? `HTTP ${response.status}`}`;
+    return $('#task-decision').focus();
+  }
+  $('#task-decision').textContent = `${local(answer.task.title)}: ${t().status_[answer.task.status]}. ${t().decided}`;
+  updateTask(answer.task);
+  renderTasks();
+  // The row's buttons are redrawn: keyboard users continue from the message that says what happened.
+  $('#task-decision').focus();
 }
 
 function updateTask(task) {
@@ -344,6 +410,12 @@ for (const button of document.querySelectorAll('[data-lang]')) {
 $('#plan-filter').addEventListener('change', (event) => {
   state.plan = event.target.value;
   render();
+});
+$('#tasks').addEventListener('click', (event) => {
+  const button = event.target.closest('button[data-action]');
+  if (!button) return;
+  button.disabled = true;
+  decideTask(button.closest('tr'), button.dataset.action).catch(showError).finally(() => (button.disabled = false));
 });
 $('#task-filters').addEventListener('change', (event) => {
   state.filters[event.target.name] = event.target.value;

@@ -9,6 +9,11 @@ export interface NatsServerOptions {
   host?: string;
   /** JetStream store directory; a fresh temporary one (removed on stop) when omitted. */
   storeDir?: string;
+  /**
+   * The configuration file names the JetStream store (`writeRuntimeNatsConfig`): no `-js -sd` flags,
+   * which nats-server would refuse beside it. Needed for a server that is reloaded.
+   */
+  storeInConfig?: boolean;
   /** Extra command-line arguments, e.g. `['-c', 'deploy/nats/server.conf']`. */
   args?: string[];
   /**
@@ -57,6 +62,7 @@ export class NatsServer {
   private readonly ownsStoreDir: boolean;
   private readonly log: string[] = [];
   private readonly violations: string[] = [];
+  private readonly lineListeners = new Set<(line: string) => void>();
 
   private constructor(
     private readonly options: Required<Pick<NatsServerOptions, 'host' | 'name' | 'readyTimeoutMs'>> & NatsServerOptions,
@@ -109,6 +115,31 @@ export class NatsServer {
     return this.log.join('\n');
   }
 
+  /**
+   * Reloads the configuration files (SIGHUP), e.g. after the users of bodies changed (ADR 0011):
+   * resolves once the server says it reloaded; rejects with its reason when it refused the files,
+   * and keeps running the previous configuration then. Clients of a removed user are disconnected.
+   */
+  async reload(timeoutMs = 5_000): Promise<void> {
+    const child = this.child;
+    if (!child) throw new NatsServerStartError('nats-server is not running');
+    await new Promise<void>((resolve, reject) => {
+      const done = (error?: Error) => {
+        clearTimeout(timer);
+        this.lineListeners.delete(listen);
+        if (error) reject(error);
+        else resolve();
+      };
+      const listen = (line: string) => {
+        if (line.includes('Reloaded server configuration')) done();
+        else if (/Failed to reload server configuration/i.test(line)) done(new NatsServerStartError(`nats-server kept its configuration: ${line}`));
+      };
+      const timer = setTimeout(() => done(new NatsServerStartError(`nats-server did not reload within ${timeoutMs} ms\n${this.recentLog()}`)), timeoutMs);
+      this.lineListeners.add(listen);
+      child.kill('SIGHUP');
+    });
+  }
+
   /** Graceful stop (SIGTERM): the store stays, `restart()` brings the same server back. */
   async stop(): Promise<void> {
     await this.signal('SIGTERM');
@@ -148,8 +179,7 @@ export class NatsServer {
       '-a', this.options.host,
       '-p', this.currentPort === 0 ? '-1' : String(this.currentPort),
       '-n', this.options.name,
-      '-js',
-      '-sd', this.storeDir,
+      ...(this.options.storeInConfig ? [] : ['-js', '-sd', this.storeDir]),
       ...(this.options.args ?? []),
     ];
     // Its own process group: a Ctrl-C aimed at our terminal must not stop the server before
@@ -196,6 +226,7 @@ export class NatsServer {
         buffered = lines.pop()!;
         for (const line of lines) {
           this.log.push(line);
+          for (const listener of this.lineListeners) listener(line);
           if (/ - (Publish|Subscription) Violation - /.test(line)) this.violations.push(line);
           if (this.log.length > 60) this.log.shift();
           const port = /Listening for client connections on .*:(\d+)/.exec(line)?.[1];

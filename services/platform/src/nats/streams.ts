@@ -1,6 +1,8 @@
 import { STREAMS } from '@lienganh/contracts';
 import { DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
 import { nanos } from '@nats-io/transport-node';
+import { BODIES_BUCKET, BODIES_BUCKET_HISTORY } from '../bodies/body-record.js';
 
 export interface StreamOptions {
   /** Replicas per stream: 1 on one server, 3 in a production cluster. */
@@ -37,6 +39,18 @@ export async function ensureStreams(jsm: JetStreamManager, options: StreamOption
       if (!isStreamNotFound(error)) throw error;
       await jsm.streams.add(config);
     }
+  }
+  await ensureBodiesBucket(jsm, options);
+}
+
+/** The register of bodies and their credentials (ADR 0011), replicated as the streams are; kept when it exists. */
+async function ensureBodiesBucket(jsm: JetStreamManager, options: StreamOptions): Promise<void> {
+  try {
+    await jsm.streams.info(`KV_${BODIES_BUCKET}`);
+    if (options.replicas !== undefined) await jsm.streams.update(`KV_${BODIES_BUCKET}`, { num_replicas: options.replicas });
+  } catch (error) {
+    if (!isStreamNotFound(error)) throw error;
+    await new Kvm(jsm.jetstream()).create(BODIES_BUCKET, { history: BODIES_BUCKET_HISTORY, replicas: options.replicas ?? 1 });
   }
 }
 

@@ -1,0 +1,3 @@
+import { runReportingServiceFromEnv } from './run-from-env.js';
+
+await runReportingServiceFromEnv();
