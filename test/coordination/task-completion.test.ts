@@ -90,13 +90,14 @@ describe('tasks can be done', () => {
     await eventually(async () => ((await taskOf('nv-hoi-nghi')).status === 'in-progress' ? true : undefined), 10_000);
     expect(await taskOf('nv-hoi-nghi')).toMatchObject({ progress: 60, reports: { reportedPercent: 60 } });
 
-    await report(culture, 'culture', 'completed', completion('nv-hoi-nghi', '2021-11-25', '45/BC-VHTT'), '2021-11-25T16:00:00+07:00');
+    const completedId = await report(culture, 'culture', 'completed', completion('nv-hoi-nghi', '2021-11-25', '45/BC-VHTT'), '2021-11-25T16:00:00+07:00');
     const awaiting = await eventually(async () => {
       const entry = await taskOf('nv-hoi-nghi');
       return entry.status === 'awaiting-confirmation' ? entry : undefined;
     }, 10_000);
     expect(awaiting.reports.completion).toEqual({ body: 'culture', completedOn: '2021-11-25', evidence: { documentNumber: '45/BC-VHTT', issuedOn: '2021-11-25' }, reportedAt: '2021-11-25T16:00:00+07:00' });
     expect(awaiting.progress).toBe(100);
+    expect(awaiting.lastContributingEvent).toBe(completedId);
     // The live stream tells dashboards, without a reload.
     await stream.next((event) => event.type === 'task' && event.data.taskId === 'nv-hoi-nghi' && event.data.status === 'awaiting-confirmation', 5_000);
 

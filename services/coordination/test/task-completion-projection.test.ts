@@ -1,5 +1,5 @@
 import { buildEvent, coordinationPlanPublished, coordinationTaskConfirmed, coordinationTaskReopened, getEventDefinition, type BusEvent, type Plan } from '@lienganh/contracts';
-import { CoordinationProjection } from '../src/index.js';
+import { compilePeriodicReport, CoordinationProjection, InMemoryCoordinationStore, parsePeriod } from '../src/index.js';
 import { completionOf } from '../src/board/task-completion.js';
 
 // Given / When / Then through the whole projection: task facts from agency events and the
@@ -71,5 +71,22 @@ describe('task facts in the projection', () => {
     const restored = CoordinationProjection.restore(live.snapshot());
     expect(statusOf(restored)).toBe('reopened');
     expect(restored.snapshot()).toEqual(live.snapshot());
+  });
+});
+
+describe("the periodic report's tasks done", () => {
+  it('counts a task done in the period whose end saw it confirmed, not in one that ended before', async () => {
+    const projection = given(published, completed('culture', 'c1', '2021-06-20T10:00:00+07:00'), confirmed(2, '2021-07-02T09:00:00+07:00'));
+    const store = new InMemoryCoordinationStore();
+    await store.commit(projection.takeChanges());
+    const report = (period: string) =>
+      compilePeriodicReport(
+        { state: projection.state, agencies: projection.agencies, areas: projection.areas, referrals: projection.referrals, reports: projection.reports, contributions: async (key) => store.contributions(key, 1_000), now: new Date('2021-12-31T12:00:00+07:00') },
+        { period: parsePeriod(period), plan: plan.id },
+      );
+    const cultureOf = async (period: string) => (await report(period)).agencies.find((row) => row.agency === 'culture')!.tasks;
+    // Reported done on 20 June, confirmed on 2 July: not done when the second quarter ended.
+    expect(await cultureOf('2021-Q2')).toMatchObject({ total: 1, done: 0 });
+    expect(await cultureOf('2021-Q3')).toMatchObject({ total: 1, done: 1 });
   });
 });

@@ -99,7 +99,8 @@ export function taskBoard(
         ...(task.recurrence ? { recurrence: task.recurrence } : {}),
         status: taskStatus({ targetsDone: done, pastDue: dueDate(task, plan.period.end) < today, progress, completion }),
         progress,
-        ...lastEvent(tracked),
+        // A task without targets: its last report or decision.
+        ...(tracked.length > 0 ? lastEvent(tracked) : completion.lastEventId ? { lastContributingEvent: completion.lastEventId } : {}),
         ...(Object.keys(reports).length > 0 ? { reports } : {}),
       });
     }
