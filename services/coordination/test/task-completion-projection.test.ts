@@ -66,6 +66,15 @@ describe('task facts in the projection', () => {
     expect(replayed.snapshot().deadlines).toEqual(live.snapshot().deadlines);
   });
 
+  it("given a task a body without a service leads, when it reports through the reporting service, then its report counts (the body is the source's)", () => {
+    const withUnion: Plan = { ...plan, id: 'kh-phu-nu-2021', tasks: [{ id: 'nv-tuyen-truyen', title: { vi: 'Tuyên truyền', en: 'Awareness' }, lead: 'womens-union', supporting: [], due: '2021-09-30', targets: [] } as Plan['tasks'][number]] };
+    const projection = given(buildEvent(coordinationPlanPublished, withUnion, { id: `plan-published-${withUnion.id}`, time: '2021-02-01T09:00:00+07:00' }));
+    const done = buildEvent(getEventDefinition('vn.pcmd.reporting.task.completed.v1'), { planId: withUnion.id, taskId: 'nv-tuyen-truyen', completedOn: '2021-09-20', evidence: { documentNumber: '45/BC-HLHPN', issuedOn: '2021-09-20' } } as never, { id: 'hlhpn-1', time: '2021-09-20T10:00:00+07:00', unit: 'womens-union' });
+    expect(projection.apply(done)).toMatchObject({ task: `${withUnion.id}/nv-tuyen-truyen` });
+    expect(completionOf(projection.taskCompletions.get(`${withUnion.id}/nv-tuyen-truyen`)).completion).toMatchObject({ body: 'womens-union', evidence: { documentNumber: '45/BC-HLHPN' } });
+    expect(projection.deadlines.deadlines.get(`task:${withUnion.id}:nv-tuyen-truyen`)!.metAt).toBe('2021-09-20T10:00:00+07:00');
+  });
+
   it('is restored from what the store kept', () => {
     const live = given(published, completed('culture', 'c1', '2021-06-20T10:00:00+07:00'), reopened(2, '2021-07-01T09:00:00+07:00'));
     const restored = CoordinationProjection.restore(live.snapshot());
