@@ -134,7 +134,9 @@ describe('tasks can be done', () => {
     }, 10_000);
     expect(progressed.status).toBe('in-progress');
     expect(progressed.reports.completion).toBeUndefined();
-    expect(coordination.projector.refusedTaskReports.get('not-lead')).toBeGreaterThanOrEqual(1);
+    // Made visible: logged with the reason, and counted where operators look.
+    const readiness = await (await fetch(`${coordination.url}/readyz`)).json();
+    expect(readiness.detail.refusedTaskReports['not-lead']).toBeGreaterThanOrEqual(1);
 
     // Nothing to confirm or reopen yet.
     expect(await decide('nv-huong-dan', 'confirm')).toMatchObject({ status: 409, body: { error: 'not-reported-done' } });
