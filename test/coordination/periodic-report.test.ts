@@ -5,13 +5,13 @@ import { parse as parseYaml } from 'yaml';
 import ExcelJS from 'exceljs';
 import {
   buildEvent,
-  cultureAwarenessActivityHeld,
+  reportingActivityHeld,
   cultureWardAssessmentCompleted,
   encodeBinary,
-  findEventDefinition,
   labourJointInspectionCompleted,
   labourReferralAccepted,
   MSG_ID_HEADER,
+  natsSubjectOf,
   policeCaseOpened,
   policeInspectionCompleted,
   policeReferralMade,
@@ -46,8 +46,9 @@ const seeded: BusEvent[] = [
   buildEvent(labourJointInspectionCompleted, { ...labourJointInspectionCompleted.example, inspectionId: 'kt178-q1', business: { businessId: 'b-178-a', kind: 'massage' } }, { id: 'evt-178-q1', time: '2021-02-10T09:00:00+07:00' }),
   buildEvent(labourJointInspectionCompleted, { ...labourJointInspectionCompleted.example, inspectionId: 'kt178-q2-1', business: { businessId: 'b-178-a', kind: 'massage' } }, { id: 'evt-178-q2-1', time: '2021-04-12T09:00:00+07:00' }),
   buildEvent(labourJointInspectionCompleted, { ...labourJointInspectionCompleted.example, inspectionId: 'kt178-q2-2', business: { businessId: 'b-178-b', kind: 'massage' } }, { id: 'evt-178-q2-2', time: '2021-06-12T09:00:00+07:00' }),
-  buildEvent(cultureAwarenessActivityHeld, { ...cultureAwarenessActivityHeld.example, activityId: 'tt-lg', areaCode: 'hn-ba-dinh-lieu-giai' }, { id: 'evt-tt-lg', time: '2021-04-22T09:00:00+07:00' }),
-  buildEvent(cultureAwarenessActivityHeld, { ...cultureAwarenessActivityHeld.example, activityId: 'tt-km', areaCode: 'hn-ba-dinh-kim-ma' }, { id: 'evt-tt-km', time: '2021-05-22T09:00:00+07:00' }),
+  // The wards' model work (Ba Đình II.6), reported by the ward People's Committees through the reporting service.
+  buildEvent(reportingActivityHeld, { ...reportingActivityHeld.example, activityId: 'mh-lg', kind: 'pilot-model', organiser: 'ubnd-phuong', areaCode: 'hn-ba-dinh-lieu-giai' }, { id: 'evt-mh-lg', source: '/pcmd/reporting/ubnd-phuong', time: '2021-04-22T09:00:00+07:00' }),
+  buildEvent(reportingActivityHeld, { ...reportingActivityHeld.example, activityId: 'mh-km', kind: 'pilot-model', organiser: 'ubnd-phuong', areaCode: 'hn-ba-dinh-kim-ma' }, { id: 'evt-mh-km', source: '/pcmd/reporting/ubnd-phuong', time: '2021-05-22T09:00:00+07:00' }),
   buildEvent(cultureWardAssessmentCompleted, { ...cultureWardAssessmentCompleted.example, assessmentId: 'dg-lg', result: 'healthy', year: 2021 }, { id: 'evt-dg-lg', time: '2021-06-25T10:00:00+07:00' }),
   buildEvent(policeReferralMade, { ...policeReferralMade.example, referralId: 'cg-ca-1', consentRef: 'dy-ca-1', areaCode: 'hn-ba-dinh-kim-ma' }, { id: 'evt-cg-ca-1', time: '2021-04-02T10:00:00+07:00' }),
   buildEvent(labourReferralAccepted, { referralId: 'cg-ca-1', plannedServices: ['counselling'] }, { id: 'evt-tn-cg-ca-1', time: '2021-04-05T10:00:00+07:00' }),
@@ -69,7 +70,7 @@ beforeAll(async () => {
     const { headers, data } = encodeBinary(event);
     const natsHeadersOf = natsHeaders();
     for (const [name, value] of Object.entries(headers)) if (name !== MSG_ID_HEADER) natsHeadersOf.set(name, value);
-    await nats.js.publish(findEventDefinition(event.type)!.subject, data, { headers: natsHeadersOf, msgID: event.id });
+    await nats.js.publish(natsSubjectOf(event), data, { headers: natsHeadersOf, msgID: event.id });
   }
   // Acks follow commits: once nothing is pending, every event is in the read models and the store.
   await eventually(async () => {

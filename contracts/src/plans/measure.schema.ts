@@ -36,7 +36,9 @@ const FieldPath = z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*(\.[a-zA-Z][a-zA-Z0-9]*
  */
 const FieldFilter = z.record(
   FieldPath,
-  z.union([z.string().max(200), z.number(), z.boolean(), z.array(z.union([z.string().max(200), z.number()])).min(1).max(MAX_LIST)]),
+  z.union([z.string().max(200), z.number(), z.boolean(), z.array(z.union([z.string().max(200), z.number()])).min(1).max(MAX_LIST)], {
+    error: `must be a string (≤ 200 characters), a number, a boolean, or a list of 1-${MAX_LIST} strings or numbers`,
+  }),
 );
 
 export const EventType = z.string().regex(/^vn\.pcmd\.[a-z0-9.-]+\.v\d+$/, 'must be an event type such as vn.pcmd.police.inspection.completed.v1');
@@ -94,7 +96,7 @@ export const Measure = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('percentage'),
     numerator: z.discriminatedUnion('kind', [CountMeasure, DistinctMeasure, SumMeasure]),
-    denominator: z.union([CountMeasure, DistinctMeasure, AreasDenominator, FigureDenominator]),
+    denominator: z.discriminatedUnion('kind', [CountMeasure, DistinctMeasure, AreasDenominator, FigureDenominator]),
   }),
   /** At least one event in each period (month, quarter…) of the plan: achieved = periods covered. */
   EventSelection.extend({ kind: z.literal('cadence'), every: z.enum(['month', 'quarter', 'half-year', 'year']) }),

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { AgencyCode, AreaCode, Identifier, IsoDate, Label, LocalizedText } from '../common.js';
+import { AreaKind, AreaLevel, Baseline, Goal, Measure, PlanFigure } from './measure.schema.js';
 import { planRoleProblems, PlanRoles } from './plan-roles.schema.js';
+
+export * from './measure.schema.js';
 
 /**
  * The plan format (Kế hoạch): what an issuing body asks of every agency for a period,
@@ -17,69 +20,20 @@ import { planRoleProblems, PlanRoles } from './plan-roles.schema.js';
 export const PlanLevel = z.enum(['province', 'district', 'commune']);
 export const Recurrence = z.enum(['monthly', 'quarterly', 'half-yearly', 'annual']);
 
-export const AreaLevel = z.enum(['province', 'district', 'commune', 'ward']);
-
 /** The area levels below each plan level (communes and wards are one tier). */
 const LEVELS_BELOW: Record<z.infer<typeof PlanLevel>, z.infer<typeof AreaLevel>[]> = { province: ['district', 'commune', 'ward'], district: ['commune', 'ward'], commune: [] };
 
 /** A body the plan names that the registry may not know yet (border guard, Women's Union…). */
 export const PlanBody = z.strictObject({ code: AgencyCode, name: LocalizedText });
 
-/** An area the plan names; `parent` places it in the hierarchy (province → district → ward, or province → ward). */
+/** An area the plan names; `parent` places it in the hierarchy (province → district → ward, or province → ward); `kind` says xã, phường, thị trấn… */
 export const PlanArea = z.strictObject({
   code: AreaCode,
   name: LocalizedText,
   level: AreaLevel,
+  kind: AreaKind.optional(),
   parent: AreaCode.optional(),
 });
-
-/** Only events whose data has these values count: `{ "outcome": "violations-found", "business.kind": ["karaoke", "massage"] }`. */
-const FieldFilter = z.record(
-  z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*(\.[a-zA-Z][a-zA-Z0-9]*)*$/, 'must be a data field path such as business.kind'),
-  z.union([z.string().max(200), z.number(), z.boolean(), z.array(z.union([z.string().max(200), z.number()])).min(1).max(50)]),
-);
-
-const EventType = z.string().regex(/^vn\.pcmd\.[a-z0-9.-]+\.v\d+$/, 'must be an event type such as vn.pcmd.police.inspection.completed.v1');
-
-/** Events of one type, filtered: the base of every measure. */
-const EventSelection = z.strictObject({
-  eventType: EventType,
-  where: FieldFilter.optional(),
-  /** Count only events in this area or below it; the plan's area when omitted. */
-  area: AreaCode.optional(),
-});
-
-const CountMeasure = EventSelection.extend({ kind: z.literal('count') });
-/** Distinct values of a field, e.g. businesses inspected (`business.businessId`). */
-const DistinctMeasure = EventSelection.extend({
-  kind: z.literal('distinct'),
-  field: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*(\.[a-zA-Z][a-zA-Z0-9]*)*$/, 'must be a data field path'),
-});
-/** The areas of one level below the plan's area (e.g. every ward of the district). */
-const AreasDenominator = z.strictObject({ kind: z.literal('areas'), level: AreaLevel });
-
-export const Measure = z.discriminatedUnion('kind', [
-  CountMeasure,
-  DistinctMeasure,
-  /**
-   * A share of a set, never above 100: the numerator counts only members of the denominator set
-   * (distinct values in both; areas of the level with an event in or below them, the numerator
-   * then a count or a distinct of `areaCode`; two counts: their ratio, at most 100). ADR 0010.
-   */
-  z.strictObject({
-    kind: z.literal('percentage'),
-    numerator: z.discriminatedUnion('kind', [CountMeasure, DistinctMeasure]),
-    denominator: z.discriminatedUnion('kind', [CountMeasure, DistinctMeasure, AreasDenominator]),
-  }),
-  /** At least one event in each period (month, quarter…) of the plan: achieved = periods covered. */
-  EventSelection.extend({ kind: z.literal('cadence'), every: z.enum(['month', 'quarter', 'half-year', 'year']) }),
-]);
-
-/** The goal, in the measure's unit (events, distinct entities, percent, periods). */
-export const Goal = z
-  .strictObject({ min: z.number().min(0).optional(), max: z.number().min(0).optional() })
-  .refine((goal) => goal.min !== undefined || goal.max !== undefined, 'needs min, max or both')
-  .refine((goal) => goal.min === undefined || goal.max === undefined || goal.min <= goal.max, 'min must not exceed max');
 
 export const PlanTarget = z.strictObject({
   id: Identifier,
@@ -88,6 +42,8 @@ export const PlanTarget = z.strictObject({
   agency: AgencyCode,
   measure: Measure,
   goal: Goal,
+  /** Where it starts from ("from 74 up to 80"): achieved = baseline + counted. Count, distinct and sum measures. */
+  baseline: Baseline.optional(),
   /** The sentence of the plan it transcribes, for the reader. */
   source: z.string().max(1_000).optional(),
 });
@@ -150,80 +106,108 @@ export const DeadlineRules = z.strictObject({
   escalateAfterDays: Days.default(7),
 });
 
-export const Plan = z
-  .strictObject({
-    id: Identifier,
-    number: Label.describe('Số văn bản, e.g. 59/KH-UBND'),
-    issuedOn: IsoDate,
-    issuingBody: AgencyCode,
-    level: PlanLevel,
-    area: AreaCode,
-    /** The plan of the level above that this one implements (e.g. Hanoi's 26/KH-UBND). */
-    implements: Label.optional(),
-    period: z.strictObject({ start: IsoDate, end: IsoDate }),
-    title: LocalizedText,
-    bodies: z.array(PlanBody).max(200).default([]),
-    areas: z.array(PlanArea).max(2_000).default([]),
-    targets: z.array(PlanTarget).max(200),
-    tasks: z.array(PlanTask).max(1_000),
-    reporting: ReportingDuty.optional(),
-    /** Standing body, report receiver and referral receivers of the jurisdiction (labour when left out, as before the 2025 reform). */
-    roles: PlanRoles.optional(),
-    deadlines: DeadlineRules.default(DeadlineRules.parse({})),
-    /**
-     * The first day (Vietnam time) on which deadlines raise alerts. Deadlines due before it, or
-     * before the plan was imported (the time of its `coordination.plan.published` event), raise
-     * none: the board shows them per body as a backlog (duties missed before import). For a plan
-     * transcribed late in its period; within the period.
-     */
-    alertsFrom: IsoDate.optional(),
-  })
-  .superRefine((plan, context) => {
-    const problem = (path: (string | number)[], message: string) => context.addIssue({ code: 'custom', path, message });
-    if (plan.period.start > plan.period.end) problem(['period', 'end'], 'must not be before period.start');
-    const alertsFrom = plan.alertsFrom !== undefined && IsoDate.safeParse(plan.alertsFrom).success ? plan.alertsFrom : undefined; // a bad date is refused by its own check
-    if (alertsFrom && (alertsFrom < plan.period.start || alertsFrom > plan.period.end)) problem(['alertsFrom'], 'must be within the plan period');
-    const targetIds = new Set<string>();
-    plan.targets.forEach((target, index) => {
-      if (targetIds.has(target.id)) problem(['targets', index, 'id'], `"${target.id}" is used twice`);
-      targetIds.add(target.id);
-    });
-    plan.targets.forEach((target, index) => {
-      const { measure } = target;
-      // A percentage of areas counts the areas with an event; a distinct value of another field has no area to be a member of.
-      if (measure.kind === 'percentage' && measure.denominator.kind === 'areas' && measure.numerator.kind === 'distinct' && measure.numerator.field !== 'areaCode') {
-        problem(['targets', index, 'measure', 'numerator', 'field'], 'must be areaCode (or use a count) when the denominator is areas');
-      }
-    });
-    const taskIds = new Set<string>();
-    plan.tasks.forEach((task, index) => {
-      if (taskIds.has(task.id)) problem(['tasks', index, 'id'], `"${task.id}" is used twice`);
-      taskIds.add(task.id);
-      task.targets.forEach((id, position) => {
-        if (!targetIds.has(id)) problem(['tasks', index, 'targets', position], `names no target of this plan ("${id}")`);
-      });
-      if (task.due && (task.due < plan.period.start || task.due > plan.period.end)) problem(['tasks', index, 'due'], 'is outside the plan period');
-    });
-    if (plan.reporting?.eachArea) {
-      const reporting = plan.reporting;
-      const reporters = new Set(reporting.from ?? plan.tasks.flatMap((task) => [task.lead, ...task.supporting]).filter((body) => body !== reporting.to));
-      const below = LEVELS_BELOW[plan.level];
-      for (const [body, level] of Object.entries(reporting.eachArea ?? {})) {
-        if (!reporters.has(body)) problem(['reporting', 'eachArea', body], `names a body that does not report under this plan ("${body}")`);
-        if (!below.includes(level)) problem(['reporting', 'eachArea', body], below.length ? `must be a level below the plan's (${plan.level}): ${below.join(', ')}` : `a ${plan.level} plan has no level below its own`);
-      }
-    }
-    for (const [path, message] of planRoleProblems(plan)) problem(path, message);
-    const areaCodes = new Set(plan.areas.map((area) => area.code));
-    plan.areas.forEach((area, index) => {
-      if (area.parent && !areaCodes.has(area.parent) && area.parent !== plan.area) {
-        problem(['areas', index, 'parent'], `names no area of this plan ("${area.parent}")`);
-      }
-    });
+const PlanShape = z.strictObject({
+  id: Identifier,
+  number: Label.describe('Số văn bản, e.g. 59/KH-UBND'),
+  issuedOn: IsoDate,
+  issuingBody: AgencyCode,
+  level: PlanLevel,
+  area: AreaCode,
+  /** The plan of the level above that this one implements (e.g. Hanoi's 26/KH-UBND). */
+  implements: Label.optional(),
+  period: z.strictObject({ start: IsoDate, end: IsoDate }),
+  title: LocalizedText,
+  bodies: z.array(PlanBody).max(200).default([]),
+  areas: z.array(PlanArea).max(2_000).default([]),
+  /** Registry figures by area and date that percentages are taken of (officers on staff, businesses registered). */
+  figures: z.array(PlanFigure).max(100).optional(),
+  targets: z.array(PlanTarget).max(200),
+  tasks: z.array(PlanTask).max(1_000),
+  reporting: ReportingDuty.optional(),
+  /** Standing body, report receiver and referral receivers of the jurisdiction (labour when left out, as before the 2025 reform). */
+  roles: PlanRoles.optional(),
+  deadlines: DeadlineRules.default(DeadlineRules.parse({})),
+  /**
+   * The first day (Vietnam time) on which deadlines raise alerts. Deadlines due before it, or
+   * before the plan was imported (the time of its `coordination.plan.published` event), raise
+   * none: the board shows them per body as a backlog (duties missed before import). For a plan
+   * transcribed late in its period; within the period.
+   */
+  alertsFrom: IsoDate.optional(),
+});
+
+export const Plan = PlanShape.superRefine((plan, context) => {
+  const problem = (path: (string | number)[], message: string) => context.addIssue({ code: 'custom', path, message });
+  if (plan.period.start > plan.period.end) problem(['period', 'end'], 'must not be before period.start');
+  const alertsFrom = plan.alertsFrom !== undefined && IsoDate.safeParse(plan.alertsFrom).success ? plan.alertsFrom : undefined; // a bad date is refused by its own check
+  if (alertsFrom && (alertsFrom < plan.period.start || alertsFrom > plan.period.end)) problem(['alertsFrom'], 'must be within the plan period');
+  const targetIds = new Set<string>();
+  plan.targets.forEach((target, index) => {
+    if (targetIds.has(target.id)) problem(['targets', index, 'id'], `"${target.id}" is used twice`);
+    targetIds.add(target.id);
   });
+  plan.targets.forEach((target, index) => checkTarget(plan, target, (path, message) => problem(['targets', index, ...path], message)));
+  const taskIds = new Set<string>();
+  plan.tasks.forEach((task, index) => {
+    if (taskIds.has(task.id)) problem(['tasks', index, 'id'], `"${task.id}" is used twice`);
+    taskIds.add(task.id);
+    task.targets.forEach((id, position) => {
+      if (!targetIds.has(id)) problem(['tasks', index, 'targets', position], `names no target of this plan ("${id}")`);
+    });
+    if (task.due && (task.due < plan.period.start || task.due > plan.period.end)) problem(['tasks', index, 'due'], 'is outside the plan period');
+  });
+  if (plan.reporting?.eachArea) {
+    const reporting = plan.reporting;
+    const reporters = new Set(reporting.from ?? plan.tasks.flatMap((task) => [task.lead, ...task.supporting]).filter((body) => body !== reporting.to));
+    const below = LEVELS_BELOW[plan.level];
+    for (const [body, level] of Object.entries(reporting.eachArea ?? {})) {
+      if (!reporters.has(body)) problem(['reporting', 'eachArea', body], `names a body that does not report under this plan ("${body}")`);
+      if (!below.includes(level)) problem(['reporting', 'eachArea', body], below.length ? `must be a level below the plan's (${plan.level}): ${below.join(', ')}` : `a ${plan.level} plan has no level below its own`);
+    }
+  }
+  for (const [path, message] of planRoleProblems(plan)) problem(path, message);
+  const areaCodes = new Set(plan.areas.map((area) => area.code));
+  plan.areas.forEach((area, index) => {
+    if (area.parent && !areaCodes.has(area.parent) && area.parent !== plan.area) {
+      problem(['areas', index, 'parent'], `names no area of this plan ("${area.parent}")`);
+    }
+  });
+});
+
+/** What the schema of one target cannot say alone: measure, goal and baseline must fit together and with the plan. */
+function checkTarget(plan: z.infer<typeof PlanShape>, target: z.infer<typeof PlanTarget>, problem: (path: (string | number)[], message: string) => void): void {
+  const { measure, goal, baseline } = target;
+  if (measure.kind === 'percentage') {
+    const { numerator, denominator } = measure;
+    // A percentage of areas counts the areas with an event; a distinct value of another field has no area to be a member of.
+    if (denominator.kind === 'areas' && numerator.kind === 'distinct' && numerator.field !== 'areaCode') {
+      problem(['measure', 'numerator', 'field'], 'must be areaCode (or use a count) when the denominator is areas');
+    }
+    if (denominator.kind === 'areas' && numerator.kind === 'sum') problem(['measure', 'numerator', 'kind'], 'a sum is a share of a figure, not of areas');
+    if (numerator.kind === 'sum' && denominator.kind !== 'figure') problem(['measure', 'denominator', 'kind'], 'must be figure when the numerator is a sum');
+    if (denominator.kind === 'figure') {
+      const figure = plan.figures?.find((entry) => entry.id === denominator.figure);
+      const area = denominator.area ?? numerator.area ?? plan.area;
+      if (!figure) problem(['measure', 'denominator', 'figure'], `names no figure of this plan ("${denominator.figure}")`);
+      else if (!figure.values.some((value) => value.area === area)) problem(['measure', 'denominator', 'figure'], `has no value for area "${area}"`);
+    }
+  }
+  if (goal.byLevel) {
+    const levels = measure.kind === 'percentage' && measure.denominator.kind === 'areas' ? (measure.denominator.levels ?? (measure.denominator.level ? [measure.denominator.level] : [])) : undefined;
+    if (!levels) problem(['goal', 'byLevel'], 'needs a percentage of areas (denominator kind areas)');
+    else for (const level of Object.keys(goal.byLevel)) if (!levels.includes(level as never)) problem(['goal', 'byLevel', level], `is not one of the denominator's levels (${levels.join(', ') || 'none'})`);
+  }
+  for (const year of Object.keys(goal.byYear ?? {})) {
+    if (year < plan.period.start.slice(0, 4) || year > plan.period.end.slice(0, 4)) problem(['goal', 'byYear', year], 'is outside the plan period');
+  }
+  if (baseline) {
+    if (!['count', 'distinct', 'sum'].includes(measure.kind)) problem(['baseline'], 'applies to count, distinct and sum measures (a percentage or cadence starts from nothing)');
+    if (baseline.members && measure.kind !== 'distinct') problem(['baseline', 'members'], 'applies to distinct measures only');
+    if (baseline.members && baseline.members.length > baseline.value) problem(['baseline', 'members'], 'lists more members than the baseline value');
+  }
+}
 
 export type Plan = z.infer<typeof Plan>;
 export type PlanTarget = z.infer<typeof PlanTarget>;
 export type PlanTask = z.infer<typeof PlanTask>;
 export type DeadlineRules = z.infer<typeof DeadlineRules>;
-export type Measure = z.infer<typeof Measure>;

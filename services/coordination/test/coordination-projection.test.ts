@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import {
   buildEvent,
   coordinationPlanPublished,
-  cultureAwarenessActivityHeld,
+  reportingActivityHeld,
   EXAMPLE_SUBJECT_REF,
   cultureInspectionCompleted,
   cultureReportSubmitted,
@@ -63,8 +63,9 @@ const jointInspection = (id: string, businessId: string, time: string) =>
 const caseOpened = (id: string, time: string) => buildEvent(policeCaseOpened, { ...policeCaseOpened.example, caseId: `va-${id}` }, { id: `evt-va-${id}`, time });
 const caseTried = (id: string, time: string) => buildEvent(justiceCaseTried, { ...justiceCaseTried.example, caseId: `va-${id}` }, { id: `evt-xx-${id}`, time });
 
-const awareness = (id: string, areaCode: string, time: string) =>
-  buildEvent(cultureAwarenessActivityHeld, { ...cultureAwarenessActivityHeld.example, activityId: `tt-${id}`, areaCode }, { id: `evt-tt-${id}`, time });
+const modelActivity = (id: string, areaCode: string, time: string) =>
+  // A ward's People's Committee reports its model's work (Ba Đình II.6), through the reporting service.
+  buildEvent(reportingActivityHeld, { ...reportingActivityHeld.example, activityId: `mh-${id}`, kind: 'pilot-model', organiser: 'ubnd-phuong', areaCode }, { id: `evt-mh-${id}`, source: '/pcmd/reporting/ubnd-phuong', time });
 
 const assessment = (ward: string, result: 'healthy' | 'not-yet-healthy') =>
   buildEvent(cultureWardAssessmentCompleted, { ...cultureWardAssessmentCompleted.example, assessmentId: `dg-${ward}`, areaCode: `hn-ba-dinh-${ward}`, result, year: 2021 }, { id: `evt-dg-${ward}`, time: '2021-11-20T10:00:00+07:00' });
@@ -107,9 +108,9 @@ const agencyEvents: BusEvent[] = [
   caseOpened('1', '2021-02-14T22:00:00+07:00'),
   caseOpened('2', '2021-07-01T08:00:00+07:00'),
   caseTried('1', '2021-09-09T08:00:00+07:00'),
-  awareness('lieu-giai', 'hn-ba-dinh-lieu-giai', '2021-03-05T09:00:00+07:00'),
-  awareness('kim-ma', 'hn-ba-dinh-kim-ma', '2021-03-06T09:00:00+07:00'),
-  awareness('quan', 'hn-ba-dinh', '2021-03-07T09:00:00+07:00'), // district-wide: not a ward of the model
+  modelActivity('lieu-giai', 'hn-ba-dinh-lieu-giai', '2021-03-05T09:00:00+07:00'),
+  modelActivity('kim-ma', 'hn-ba-dinh-kim-ma', '2021-03-06T09:00:00+07:00'),
+  modelActivity('quan', 'hn-ba-dinh', '2021-03-07T09:00:00+07:00'), // district-wide: not a ward of the model
   assessment('lieu-giai', 'healthy'),
   assessment('doi-can', 'not-yet-healthy'),
   // Referral funnel: police → labour, labour → health; one made in 2020, one in another district.
@@ -204,7 +205,7 @@ describe('the coordination projection', () => {
       expect(tallyOf(snapshot, INSPECTIONS_400).applied).not.toContain('evt-kt-truoc-ky');
       expect(tallyOf(snapshot, INSPECTIONS_400).applied).not.toContain('evt-kt-tay-ho');
       expect(tallyOf(snapshot, 'kh-ba-dinh-2021/ct-doi-178-30-50').numeratorValues).toEqual(['b-178-a', 'b-178-b']);
-      expect(tallyOf(snapshot, 'kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram')).toMatchObject({ denominatorValues: ['b-0', 'b-1', 'b-2'] });
+      expect(tallyOf(snapshot, 'kh-ba-dinh-2021/ct-kiem-tra-80-lieu-giai')).toMatchObject({ denominatorValues: ['b-0', 'b-1', 'b-2'] });
       expect(tallyOf(snapshot, 'kh-ba-dinh-2021/ct-mo-hinh-14-phuong').numeratorValues).toEqual(['hn-ba-dinh-kim-ma', 'hn-ba-dinh-lieu-giai']);
       expect(snapshot.referrals.map((referral) => referral.referralId)).toEqual(['cg-ca-1', 'cg-ca-2', 'cg-ca-3', 'cg-ca-4', 'cg-ld-1']);
       expect(snapshot.referrals[0]).toEqual({

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import {
   buildEvent,
   coordinationPlanPublished,
-  cultureAwarenessActivityHeld,
+  reportingActivityHeld,
   cultureReportSubmitted,
   cultureWardAssessmentCompleted,
   healthReferralAccepted,
@@ -88,8 +88,9 @@ const caseOpened = (id: string, time: string, areaCode = 'hn-ba-dinh-kim-ma') =>
 const caseTried = (id: string, time: string) => buildEvent(justiceCaseTried, { ...justiceCaseTried.example, caseId: `va-${id}` }, { id: `evt-xx-${id}`, time });
 const jointInspection = (id: string, businessId: string, time: string) =>
   buildEvent(labourJointInspectionCompleted, { ...labourJointInspectionCompleted.example, inspectionId: `kt178-${id}`, business: { businessId, kind: 'massage' } }, { id: `evt-178-${id}`, time });
-const awareness = (id: string, areaCode: string, time: string) =>
-  buildEvent(cultureAwarenessActivityHeld, { ...cultureAwarenessActivityHeld.example, activityId: `tt-${id}`, areaCode }, { id: `evt-tt-${id}`, time });
+const modelActivity = (id: string, areaCode: string, time: string) =>
+  // A ward's People's Committee reports its model's work (Ba Đình II.6), through the reporting service.
+  buildEvent(reportingActivityHeld, { ...reportingActivityHeld.example, activityId: `mh-${id}`, kind: 'pilot-model', organiser: 'ubnd-phuong', areaCode }, { id: `evt-mh-${id}`, source: '/pcmd/reporting/ubnd-phuong', time });
 const assessment = (ward: string, result: 'healthy' | 'not-yet-healthy', time: string) =>
   buildEvent(cultureWardAssessmentCompleted, { ...cultureWardAssessmentCompleted.example, assessmentId: `dg-${ward}`, areaCode: `hn-ba-dinh-${ward}`, result, year: 2021 }, { id: `evt-dg-${ward}`, time });
 const policeReferral = (n: number, time: string, areaCode: string) =>
@@ -127,10 +128,10 @@ const seededEvents: BusEvent[] = [
   jointInspection('q2-1', 'b-178-a', '2021-04-15T09:00:00+07:00'),
   jointInspection('q2-2', 'b-178-a', '2021-05-15T09:00:00+07:00'),
   jointInspection('q2-3', 'b-178-b', '2021-06-15T09:00:00+07:00'),
-  // Awareness activities (labour's model target): 2 in wards in Q2; a district-wide one does not count.
-  awareness('lg', 'hn-ba-dinh-lieu-giai', '2021-04-22T09:00:00+07:00'),
-  awareness('km', 'hn-ba-dinh-kim-ma', '2021-05-22T09:00:00+07:00'),
-  awareness('quan', 'hn-ba-dinh', '2021-05-23T09:00:00+07:00'),
+  // The wards' model work (labour's model target): 2 in wards in Q2; district-wide work does not count.
+  modelActivity('lg', 'hn-ba-dinh-lieu-giai', '2021-04-22T09:00:00+07:00'),
+  modelActivity('km', 'hn-ba-dinh-kim-ma', '2021-05-22T09:00:00+07:00'),
+  modelActivity('quan', 'hn-ba-dinh', '2021-05-23T09:00:00+07:00'),
   // Ward assessments (culture): one healthy ward counts.
   assessment('lieu-giai', 'healthy', '2021-06-25T10:00:00+07:00'),
   assessment('doi-can', 'not-yet-healthy', '2021-06-26T10:00:00+07:00'),
@@ -196,8 +197,8 @@ describe('the periodic report for Steering Committee 138', () => {
     expect(row(report, 'labour')).toMatchObject({ targets: 2, achievedInPeriod: 5 });
     expect(row(report, 'culture')).toMatchObject({ targets: 1, achievedInPeriod: 1 });
     expect(row(report, 'justice')).toMatchObject({ targets: 1, achievedInPeriod: 1 });
-    // The 80% target counts police inspections (its numerator).
-    expect(row(report, 'ubnd-phuong')).toMatchObject({ targets: 1, achievedInPeriod: 6 });
+    // The 80% targets (one per ward) count police inspections in their ward (their numerator).
+    expect(row(report, 'ubnd-phuong')).toMatchObject({ targets: 14, achievedInPeriod: 6 });
     expect(report.total).toMatchObject({ targets: baDinh.targets.length, achievedInPeriod: 6 + 2 + 1 + 3 + 2 + 1 });
 
     expect(target(report, 'ct-kiem-tra-hanh-chinh-400')).toMatchObject({ achievedInPeriod: 6, cumulative: 8, cumulativeAsOf: '2021-06-30', percent: 2, status: 'at-risk' });
@@ -334,7 +335,7 @@ describe('the workbook and the CSV', () => {
     const cultureLine = lines.find((line) => line.startsWith('4,'))!;
     expect(cultureLine).toMatch(/^4,"Văn hóa, Thể thao và Du lịch",culture,1,0,1,/);
     expect(cultureLine).toMatch(/,"Chưa gửi báo cáo \/ missing reports: tháng 2021-04, tháng 2021-05, tháng 2021-06, quý 2021-Q2; Chỉ tiêu chậm tiến độ \/ targets behind: ct-phuong-lanh-manh-100"$/);
-    expect(lines.at(-1)).toMatch(/^,Tổng cộng \/ Total,,9,0,15,/);
+    expect(lines.at(-1)).toMatch(/^,Tổng cộng \/ Total,,22,0,15,/);
   });
 });
 

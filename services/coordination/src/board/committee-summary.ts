@@ -159,7 +159,8 @@ function planSummary(plan: Plan, inputs: CommitteeInputs, now: Date): PlanSummar
 function membersOf(target: PlanTarget, plan: Plan, areas: AreaRegistry): string[] | undefined {
   const { measure } = target;
   if (measure.kind !== 'percentage' || measure.denominator.kind !== 'areas') return undefined;
-  return areas.below(plan.area, measure.denominator.level, plan.period.start).map((area) => area.code);
+  const { level, levels, kinds } = measure.denominator;
+  return areas.matching(plan.area, plan.period.start, levels ?? (level ? [level] : undefined), kinds).map((area) => area.code);
 }
 
 /** The funnel per referring agency, receiving agency and area, in a stable order. */

@@ -5,8 +5,8 @@ import type { AgencyRegistry } from '../registry/agency-registry.js';
 import type { AreaRegistry } from '../registry/area-registry.js';
 import { reportingCompliance, type BodyCompliance } from '../reporting/report-compliance.js';
 import type { Contribution, ReferralRecord, ReportRecord } from '../store/coordination-store.js';
-import { progressOf, type TargetStatus } from '../targets/target-progress.js';
-import { tallyOf, vietnamDate, type TargetTally } from '../targets/target-tally.js';
+import { boundOf, progressOf, type FigureInForce, type TargetPart, type TargetProgress, type TargetStatus } from '../targets/target-progress.js';
+import { isYearly, tallyOf, vietnamDate, type TargetTally } from '../targets/target-tally.js';
 import { periodInstants, type ReportPeriod } from './periodic-period.js';
 
 /**
@@ -98,6 +98,12 @@ export interface TargetReportRow {
   cumulativeAsOf: string;
   percent: number;
   status: TargetStatus;
+  /** Goals per level or per year (then the term), each as it stood at `cumulativeAsOf` (ADR 0012). */
+  parts?: TargetPart[];
+  /** The registry figure a percentage is taken of, as in force on `cumulativeAsOf`. */
+  figure?: FigureInForce;
+  /** Where the target starts from; `cumulative` includes it. */
+  baseline?: { value: number; asOf: string; source: string };
   note?: { vi: string; en: string };
 }
 
@@ -145,7 +151,7 @@ export async function compilePeriodicReport(inputs: PeriodicReportInputs, reques
       events.add(contribution.eventKey);
       allEvents.add(contribution.eventKey);
     }
-    const tallyAsOf = tallyOf(target.measure, contributions.filter((contribution) => Date.parse(contribution.time) <= asOf));
+    const tallyAsOf = tallyOf(target.measure, contributions.filter((contribution) => Date.parse(contribution.time) <= asOf), isYearly(target));
     talliesAsOf.set(tracked, tallyAsOf);
     const cumulative = progressOf(target, tallyAsOf, planProgressContext(plan, areas, new Date(asOf)));
     targets.push({
@@ -154,13 +160,16 @@ export async function compilePeriodicReport(inputs: PeriodicReportInputs, reques
       title: target.title,
       agency: target.agency,
       measure: target.measure.kind,
-      goal: target.goal,
+      goal: cumulative.goal ?? boundOf(target),
       achievedInPeriod: new Set(ofPeriod.map((contribution) => contribution.eventKey)).size,
       cumulative: cumulative.achieved,
       cumulativeAsOf: asOfDay,
       percent: cumulative.percent,
       status: cumulative.status,
-      ...noteOf(target),
+      ...(cumulative.parts ? { parts: cumulative.parts } : {}),
+      ...(cumulative.figure ? { figure: cumulative.figure } : {}),
+      ...(target.baseline ? { baseline: { value: target.baseline.value, asOf: target.baseline.asOf, source: target.baseline.source } } : {}),
+      ...noteOf(target, cumulative),
     });
   }
 
@@ -310,35 +319,85 @@ function endMonthOf(entry: string): string {
 
 const CADENCE_UNIT = { month: { vi: 'tháng', en: 'months' }, quarter: { vi: 'quý', en: 'quarters' }, 'half-year': { vi: 'nửa năm', en: 'half-years' }, year: { vi: 'năm', en: 'years' } };
 
-/** What the two figures of a non-count target mean. */
-function noteOf(target: PlanTarget): { note?: { vi: string; en: string } } {
+/** What the two figures of a target mean, and what stands behind the cumulative one (baseline, figure, goals per level or year). */
+function noteOf(target: PlanTarget, progress: TargetProgress): { note?: { vi: string; en: string } } {
+  const lines = [measureNote(target), baselineNote(target), figureNote(progress), partsNote(progress)].filter((line) => line !== undefined);
+  return lines.length ? { note: { vi: lines.map((line) => line.vi).join('; '), en: lines.map((line) => line.en).join('; ') } } : {};
+}
+
+function measureNote(target: PlanTarget): { vi: string; en: string } | undefined {
   const { measure } = target;
   switch (measure.kind) {
     case 'count':
-      return {};
+      return undefined;
     case 'distinct':
       return {
-        note: {
-          vi: `Trong kỳ: số lượt (sự kiện); lũy kế: số đối tượng khác nhau (${measure.field}) đến hết kỳ`,
-          en: `In period: events (visits); cumulative: distinct values of ${measure.field} to the end of the period`,
-        },
+        vi: `Trong kỳ: số lượt (sự kiện); lũy kế: số đối tượng khác nhau (${measure.field}) đến hết kỳ`,
+        en: `In period: events (visits); cumulative: distinct values of ${measure.field} to the end of the period`,
       };
+    case 'sum':
+      return { vi: `Trong kỳ: số sự kiện; lũy kế: tổng ${measure.field} đến hết kỳ`, en: `In period: events; cumulative: the sum of ${measure.field} to the end of the period` };
     case 'percentage':
       return {
-        note: {
-          vi: 'Trong kỳ: số sự kiện được tính (tử số và mẫu số); lũy kế: tỷ lệ % đến hết kỳ',
-          en: 'In period: events counted (numerator and denominator); cumulative: the percentage to the end of the period',
-        },
+        vi: 'Trong kỳ: số sự kiện được tính (tử số và mẫu số); lũy kế: tỷ lệ % đến hết kỳ',
+        en: 'In period: events counted (numerator and denominator); cumulative: the percentage to the end of the period',
+      };
+    case 'referral-stage':
+      return {
+        vi: `Trong kỳ: số sự kiện (chuyển gửi và phản hồi); lũy kế: tỷ lệ % số ca chuyển gửi đạt bước "${STAGE_WORD[measure.stage].vi}", tính theo nơi và ngày chuyển gửi`,
+        en: `In period: events (referrals and answers); cumulative: the share of referrals made that reached "${STAGE_WORD[measure.stage].en}", where and when each was made`,
       };
     case 'cadence':
       return {
-        note: {
-          vi: `Trong kỳ: số sự kiện; lũy kế: số ${CADENCE_UNIT[measure.every].vi} có ít nhất một sự kiện`,
-          en: `In period: events; cumulative: ${CADENCE_UNIT[measure.every].en} with at least one event`,
-        },
+        vi: `Trong kỳ: số sự kiện; lũy kế: số ${CADENCE_UNIT[measure.every].vi} có ít nhất một sự kiện`,
+        en: `In period: events; cumulative: ${CADENCE_UNIT[measure.every].en} with at least one event`,
       };
   }
 }
+
+const STAGE_WORD = {
+  accepted: { vi: 'đã tiếp nhận', en: 'accepted' },
+  declined: { vi: 'từ chối', en: 'declined' },
+  'service-delivered': { vi: 'đã cung cấp dịch vụ', en: 'service delivered' },
+  closed: { vi: 'đã kết thúc', en: 'closed' },
+};
+
+function baselineNote(target: PlanTarget): { vi: string; en: string } | undefined {
+  const baseline = target.baseline;
+  if (!baseline) return undefined;
+  return {
+    vi: `Lũy kế gồm số nền ${baseline.value} (đến ${baseline.asOf}, ${baseline.source})`,
+    en: `Cumulative includes the baseline of ${baseline.value} (as of ${baseline.asOf}, ${baseline.source})`,
+  };
+}
+
+function figureNote(progress: TargetProgress): { vi: string; en: string } | undefined {
+  const figure = progress.figure;
+  if (!figure) return undefined;
+  return {
+    vi: `Mẫu số: ${figure.figure} của ${figure.area} = ${figure.value} (số liệu ngày ${figure.asOf}, ${figure.source})`,
+    en: `Denominator: ${figure.figure} of ${figure.area} = ${figure.value} (as of ${figure.asOf}, ${figure.source})`,
+  };
+}
+
+const GOAL_PART = { district: { vi: 'cấp huyện', en: 'districts' }, commune: { vi: 'xã', en: 'communes' }, ward: { vi: 'phường', en: 'wards' }, province: { vi: 'cấp tỉnh', en: 'provinces' }, term: { vi: 'cả giai đoạn', en: 'the term' } } as const;
+
+function partsNote(progress: TargetProgress): { vi: string; en: string } | undefined {
+  if (!progress.parts) return undefined;
+  const bound = (goal: { min?: number; max?: number }) => (goal.min !== undefined ? `≥ ${goal.min}` : `≤ ${goal.max}`);
+  const name = (key: string) => GOAL_PART[key as keyof typeof GOAL_PART] ?? { vi: `năm ${key}`, en: key };
+  return {
+    vi: `Mục tiêu từng phần: ${progress.parts.map((part) => `${name(part.key).vi} ${bound(part.goal)}: ${part.achieved} (${STATUS_WORD[part.status].vi})`).join(', ')}`,
+    en: `Goals by part: ${progress.parts.map((part) => `${name(part.key).en} ${bound(part.goal)}: ${part.achieved} (${STATUS_WORD[part.status].en})`).join(', ')}`,
+  };
+}
+
+const STATUS_WORD = {
+  achieved: { vi: 'đạt', en: 'achieved' },
+  'on-track': { vi: 'đúng tiến độ', en: 'on track' },
+  'at-risk': { vi: 'chậm tiến độ', en: 'at risk' },
+  overdue: { vi: 'không đạt', en: 'missed' },
+};
 
 const PERIOD_WORD: Record<string, string> = { monthly: 'tháng', quarterly: 'quý', 'half-yearly': '6 tháng', annual: 'năm' };
 
