@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -9,6 +9,7 @@ import { DEMO_PLAN_FILES, startCoordinationService, type RunningCoordinationServ
 import { cultureService } from '@lienganh/culture';
 import { startAgencyService, type RunningAgencyService } from '@lienganh/platform';
 import { launchChromium } from '../support/browser.js';
+import { repoRoot } from '../support/cli.js';
 import { eventually, postJson } from '../support/http.js';
 import { startNatsFixture, type NatsFixture } from '../support/nats.js';
 import { getAs, TEST_USERS, tokens } from '../support/users.js';
@@ -68,6 +69,9 @@ describe('task confirmation on the dashboard', () => {
 
   it('lets the secretariat confirm it by keyboard; the board then shows it done', async () => {
     const page = await signedIn(tokens.secretariat);
+    await row(page).scrollIntoViewIfNeeded();
+    mkdirSync(join(repoRoot, 'test-output', 'screenshots'), { recursive: true });
+    await page.screenshot({ path: join(repoRoot, 'test-output', 'screenshots', 'task-confirm-1280.png') });
     const confirm = row(page).getByRole('button', { name: 'Xác nhận hoàn thành' });
     await confirm.focus();
     await page.keyboard.press('Enter');
