@@ -1,6 +1,9 @@
 import {
   buildEvent,
   catalog,
+  cultureWardAssessmentCompleted,
+  getEventDefinition,
+  policeCaseOpened,
   cultureAwarenessActivityHeld,
   culturePublicationPublished,
   labourReferralAccepted,
@@ -234,6 +237,52 @@ describe('the oracle, on a stream small enough to count by hand', () => {
     // The service for cg-4 was delivered on 2025-07-02: not by the end of 2025-Q2.
     expect(a.quarters['2025-Q2']).toMatchObject({ 'a-kiem-tra': 4, 'a-chuyen-gui': 0 });
   });
+  describe('with the measure language of real plans (ADR 0012)', () => {
+    const activity = (id: string, producer: 'reporting' | 'labour', time: string, areaCode: string, kind: string, counts: Record<string, number>) =>
+      event(getEventDefinition(`vn.pcmd.${producer}.activity.held.v1`), id, producer === 'reporting' ? '/pcmd/reporting/womens-union' : '/pcmd/labour', time, {
+        activityId: `hd-${id}`,
+        kind,
+        areaCode,
+        organiser: producer === 'reporting' ? 'womens-union' : 'labour',
+        counts,
+      });
+    const healthy = (id: string, time: string, areaCode: string) =>
+      event(cultureWardAssessmentCompleted, id, '/pcmd/culture', time, { assessmentId: `dg-${id}`, areaCode, year: 2024, score: 90, result: 'healthy' });
+    const opened = (id: string, time: string, offences: string[]) =>
+      event(policeCaseOpened, id, '/pcmd/police', time, { caseId: `va-${id}`, areaCode: 'hn-ba-dinh-giang-vo', offences, suspects: 1 });
+    const more = oracleFigures(oraclePlans(), [
+      ...arrivals,
+      registered('13', '2023-05-01T09:00:00+07:00', 'hn-ba-dinh-kim-ma', '0101000005', true), // before the period: on the register to date
+      activity('40', 'reporting', '2024-08-01T09:00:00+07:00', 'hn-ba-dinh-kim-ma', 'training-course', { participants: 400 }),
+      activity('41', 'reporting', '2025-02-01T09:00:00+07:00', 'hn-ba-dinh-kim-ma', 'awareness-session', { participants: 700 }),
+      activity('42', 'reporting', '2025-02-02T09:00:00+07:00', 'hn-ba-dinh-kim-ma', 'campaign', { participants: 999 }), // not a kind the target sums
+      activity('43', 'labour', '2024-10-01T09:00:00+07:00', 'hn-ba-dinh', 'training-course', { officers: 30 }),
+      opened('50', '2024-12-01T09:00:00+07:00', ['organising']),
+      opened('51', '2024-12-02T09:00:00+07:00', ['trafficking']),
+      healthy('60', '2024-11-01T09:00:00+07:00', 'hn-ba-dinh-kim-ma'), // already in the baseline
+      healthy('61', '2024-11-02T09:00:00+07:00', 'hn-ba-dinh-ngoc-ha'),
+    ]).plans.find((plan) => plan.planId === PLAN_A_ID)!;
+
+    it('sums, adds to baselines, takes figures in force, matches list fields and keeps registers to date', () => {
+      expect(more.targets).toMatchObject({
+        'a-nguoi-tham-gia': 1_100,
+        // 30 officers of 150 on staff (the figure in force at the period's end), 20 %.
+        'a-can-bo-tap-huan': 20,
+        'a-an-mai-dam': 1,
+        'a-dang-ky': 3,
+        'a-phuong-lanh-manh-nen': 4,
+        'a-xu-ly-nen': 12,
+        'a-kiem-tra-danh-sach': 0,
+        // cg-1 closed (so served), cg-4 served after the period, on its referral's date: 2 of 2.
+        'a-ket-noi-dich-vu': 100,
+      });
+      expect(more.parts!['a-nguoi-tham-gia']).toEqual({ '2024': 400, '2025': 1_100, term: 1_100 });
+      // At the end of 2024 the figure in force was 120: 30 of 120.
+      expect(more.parts!['a-can-bo-tap-huan']).toEqual({ '2024': 25, term: 20 });
+      expect(more.quarters['2025-Q2']).toMatchObject({ 'a-ket-noi-dich-vu': 50, 'a-can-bo-tap-huan': 20 });
+      expect(more.quarters['2024-Q4']).toMatchObject({ 'a-can-bo-tap-huan': 25, 'a-nguoi-tham-gia': 400 });
+    });
+  });
 });
 
 describe('the comparison', () => {
@@ -252,6 +301,8 @@ describe('the comparison', () => {
     const [difference] = compareFigures(3, board((figures) => (figures.plans[1]!.areas['ct-o-mon']!['b-kiem-tra']! += 1)), oracle);
     expect(difference).toMatchObject({ seed: 3, plan: PLAN_B_ID, figure: 'area', target: 'b-kiem-tra', area: 'ct-o-mon' });
     expect(describeDifference(difference!)).toMatch(/^seed 3: area differs \(plan kh-oracle-can-tho, target b-kiem-tra, area ct-o-mon\): board \d+, oracle \d+$/);
+    const part = compareFigures(3, board((figures) => (figures.plans[0]!.parts!['a-nguoi-tham-gia']!['2024']! += 1)), oracle);
+    expect(part).toEqual([expect.objectContaining({ figure: 'part', target: 'a-nguoi-tham-gia', stage: '2024' })]);
     const quarter = compareFigures(3, board((figures) => (figures.plans[0]!.quarters['2024-Q4']!['a-doi-178'] = -1)), oracle);
     expect(quarter).toEqual([expect.objectContaining({ figure: 'cumulative', period: '2024-Q4', target: 'a-doi-178', board: -1 })]);
   });

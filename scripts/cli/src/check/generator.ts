@@ -247,7 +247,7 @@ class World {
       [spread(4), 'justice'],
       [spread(2), 'report'],
       [spread(4), 'referral'],
-      [spread(5), 'body-work'],
+      [spread(8), 'body-work'],
     ];
   }
 
@@ -351,7 +351,8 @@ class World {
    */
   private bodyWork(n: number, time: number, areaCode: string): Draft[] {
     const random = this.random;
-    const producer = random.pick(['labour', 'police', 'health', 'culture', 'justice', 'reporting', 'reporting', 'reporting'] as const);
+    // Labour's trainings (officers trained) and the reporting bodies' activities (participants) are what plans sum most.
+    const producer = random.pick(['labour', 'labour', 'police', 'health', 'culture', 'justice', 'reporting', 'reporting', 'reporting'] as const);
     const body = producer === 'reporting' ? random.pick(REPORTING_BODIES) : producer;
     const source = producer === 'reporting' ? `/pcmd/reporting/${body}` : producer === 'police' ? random.pick(['/pcmd/police/unit-a', '/pcmd/police']) : `/pcmd/${producer}`;
     const day = vietnamDay(time);
