@@ -105,7 +105,20 @@ const alert: AlertRecord = { id: 'referral:cg-0001:approaching:3', kind: 'approa
 const everything = (): ProjectionChanges => structuredClone({
   checkpoints: { POLICE: 41, LABOUR: 7 },
   plans: [baDinh, planWith('kh-kiem-tra-2021')],
-  tallies: [tally('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram'), tally('kh-ba-dinh-2021/ct-ca-triet-pha-05', { byArea: {}, lastEventTime: undefined, lastEventId: undefined })],
+  tallies: [
+    tally('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram'),
+    tally('kh-ba-dinh-2021/ct-ca-triet-pha-05', { byArea: {}, lastEventTime: undefined, lastEventId: undefined }),
+    // A sum with goals per year (ADR 0012): the sum, and what each year's events added.
+    tally('kh-ba-dinh-2021/ct-tap-huan', {
+      numeratorCount: 0,
+      numeratorValues: [],
+      numeratorSum: 1_234.5,
+      years: {
+        '2021': { numeratorCount: 0, denominatorCount: 0, numeratorSum: 1_000, numeratorValues: [], denominatorValues: [] },
+        '2022': { numeratorCount: 0, denominatorCount: 0, numeratorSum: 234.5, numeratorValues: ['a'], denominatorValues: ['a', 'b'] },
+      },
+    }),
+  ],
   contributions: [contribution('evt-kt-1', '2021-05-04T09:30:00+07:00'), contribution('evt-kt-2', '2021-05-05T09:30:00+07:00')],
   referrals: [referral, { referralId: 'cg-0002', made: '2021-05-06T11:00:00+07:00' }],
   reports: [report],
@@ -161,6 +174,12 @@ function storeContract(name: string, open: () => Promise<CoordinationStore>, opt
       expect(loaded.referrals.find((r) => r.referralId === 'cg-0002')).toEqual({ referralId: 'cg-0002', made: '2021-05-06T11:00:00+07:00' });
       expect(loaded.plans[1]!.targets[0]!.measure).toMatchObject({ where: { 'business.kind': ['karaoke', 'massage'] } });
       expect(await store.contributions('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram', 10)).toEqual(contributions);
+    });
+
+    it('keeps what a contribution added to a sum (ADR 0012)', async () => {
+      const added = { ...contribution('evt-hd-1', '2021-06-01T09:00:00+07:00', 'kh-ba-dinh-2021/ct-tap-huan'), numerator: '', amount: 120.5 };
+      await store.commit({ contributions: [added] });
+      expect(await store.contributions('kh-ba-dinh-2021/ct-tap-huan', 10)).toEqual([added]);
     });
 
     it('changes nothing when the same changes are committed twice', async () => {
