@@ -51,7 +51,7 @@ describe('the Cần Thơ 2026 demo plan', () => {
     const eventTypes = plan.targets.flatMap(({ measure }) =>
       measure.kind !== 'percentage'
         ? [measure.eventType]
-        : [measure.numerator.eventType, ...(measure.denominator.kind === 'areas' ? [] : [measure.denominator.eventType])],
+        : [measure.numerator.eventType, ...('eventType' in measure.denominator ? [measure.denominator.eventType] : [])],
     );
     for (const type of eventTypes) expect(findEventDefinition(type)).toBeDefined();
     expect(plan.targets).toContainEqual(expect.objectContaining({ goal: { max: 0 } }));
