@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect as connectTcp, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { servesStore } from '@lienganh/platform';
 import { interrupt, spawnCli } from '../support/cli.js';
 import { openEventStream } from '../support/sse.js';
 
@@ -29,7 +30,7 @@ describe('npx lienganh start and signals', () => {
   const env = () => ({
     MONGODB_URI: '',
     NATS_PORT: String(natsPort),
-    ...Object.fromEntries(['LABOUR', 'POLICE', 'HEALTH', 'CULTURE', 'JUSTICE', 'COORDINATION'].map((name) => [`${name}_PORT`, '0'])),
+    ...Object.fromEntries(['LABOUR', 'POLICE', 'HEALTH', 'CULTURE', 'JUSTICE', 'REPORTING', 'COORDINATION'].map((name) => [`${name}_PORT`, '0'])),
   });
 
   /** `npx lienganh start` on the test's data directory, once it says it runs. */
@@ -226,7 +227,8 @@ function natsServersOf(storeDir: string): number[] {
   return pids().filter((pid) => {
     try {
       const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      return argv[0]!.endsWith('nats-server') && argv.includes(resolve(storeDir)) && alive(pid);
+      // The store on the command line, or in the -c file of a reloadable server (ADR 0011).
+      return argv[0]!.endsWith('nats-server') && (argv.includes(resolve(storeDir)) || servesStore(pid, resolve(storeDir))) && alive(pid);
     } catch {
       return false;
     }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, nkeyAuthenticator } from '@nats-io/transport-node';
 import { STREAMS } from '@lienganh/contracts';
-import { COORDINATION_LEASE_BUCKET } from '@lienganh/platform';
+import { BODIES_BUCKET, COORDINATION_LEASE_BUCKET } from '@lienganh/platform';
 import { interrupt, spawnCli } from '../support/cli.js';
 
 function freePort(): Promise<number> {
@@ -25,7 +25,7 @@ describe('npx lienganh start (the embedded default behind npm start)', () => {
 
   it('runs its own nats-server with the backbone streams, and Ctrl-C stops everything it started', async () => {
     const port = await freePort();
-    const servicePorts = { LABOUR_PORT: '0', POLICE_PORT: '0', HEALTH_PORT: '0', CULTURE_PORT: '0', JUSTICE_PORT: '0', COORDINATION_PORT: '0' };
+    const servicePorts = { LABOUR_PORT: '0', POLICE_PORT: '0', HEALTH_PORT: '0', CULTURE_PORT: '0', JUSTICE_PORT: '0', REPORTING_PORT: '0', COORDINATION_PORT: '0' };
     const start = async () => {
       const child = spawnCli(['start', '--data-dir', dataDir], { MONGODB_URI: '', NATS_PORT: String(port), ...servicePorts });
       const run = { child, output: '', closed: new Promise<void>((resolve) => child.once('close', () => resolve())) };
@@ -64,6 +64,10 @@ describe('npx lienganh start (the embedded default behind npm start)', () => {
     for (const url of urls) expect((await fetch(`${url}/healthz`)).status).toBe(200);
     const { agencyKeys } = JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8'));
     expect(Object.keys(agencyKeys).sort()).toEqual(['culture', 'health', 'justice', 'labour', 'police']);
+    // The reporting service of the other bodies, whose keys the secretariat issues at run time (ADR 0011).
+    const reportingUrl = /reporting service of the other bodies: (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+    expect((await fetch(`${reportingUrl}/readyz`)).status).toBe(200);
+    expect((await fetch(`${reportingUrl}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${agencyKeys.police}` } })).status).toBe(401);
 
     // The server runs with permissions: only the operator's key (made once, mode 600) may look at everything.
     const seedFile = join(dataDir, 'nats-keys', 'operator.nk');
@@ -77,8 +81,8 @@ describe('npx lienganh start (the embedded default behind npm start)', () => {
     const nc = await connect({ servers: `nats://127.0.0.1:${port}`, authenticator: nkeyAuthenticator(new TextEncoder().encode(readFileSync(seedFile, 'utf8').trim())) });
     const names: string[] = [];
     for await (const name of (await jetstreamManager(nc)).streams.names()) names.push(name);
-    // The backbone's streams, and the key-value bucket of coordination's lease.
-    expect(names.sort()).toEqual([...Object.values(STREAMS).map((stream) => stream.name), `KV_${COORDINATION_LEASE_BUCKET}`].sort());
+    // The backbone's streams, the key-value bucket of coordination's lease and the register of bodies.
+    expect(names.sort()).toEqual([...Object.values(STREAMS).map((stream) => stream.name), `KV_${COORDINATION_LEASE_BUCKET}`, `KV_${BODIES_BUCKET}`].sort());
     await nc.close();
 
     interrupt(child);

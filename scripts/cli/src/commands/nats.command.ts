@@ -6,8 +6,11 @@ import { healthService } from '@lienganh/health';
 import { justiceService } from '@lienganh/justice';
 import { labourService } from '@lienganh/labour';
 import {
+  activeBodyUsers,
   agencyReads,
+  BodyRegister,
   connectToNats,
+  withBodyUsers,
   ensureNatsKeys,
   ensureStreams,
   natsConfigFiles,
@@ -47,6 +50,19 @@ export function renderNatsConfig(): Record<string, string> {
   return natsConfigFiles(agencyServiceReads());
 }
 
+/** The bodies with credentials in force, from the register of bodies, as the operator sees it. */
+async function bodiesWithCredentials(): Promise<{ code: string; natsPublicKey: string }[]> {
+  const seed = natsSeedOfCommand();
+  const nc = await connectToNats({ servers: natsServers(process.env.NATS_URL ?? 'nats://127.0.0.1:4250'), name: 'lienganh-nats-config', ...(seed ? { seed } : {}), reconnectForever: false, timeoutMs: 5_000 });
+  try {
+    const register = await BodyRegister.open(nc);
+    register.close();
+    return activeBodyUsers(register.all());
+  } finally {
+    await nc.close();
+  }
+}
+
 export function natsCommand(): Command {
   const nats = new Command('nats').description('NATS identities and permissions: server configuration, keys, streams');
 
@@ -54,8 +70,17 @@ export function natsCommand(): Command {
     .command('config')
     .description('Write the nats-server configuration (auth.conf with one nkey user per identity, server.conf, cluster/node-N.conf) from the agency registry')
     .option('--out <dir>', 'output folder', DEFAULT_NATS_CONFIG_DIR)
-    .action((options: { out: string }) => {
-      for (const [path, content] of Object.entries(renderNatsConfig())) {
+    .option('--bodies', "also the users of bodies with credentials in force, read from the register of bodies (NATS_URL, the operator's NATS_NKEY_SEED[_FILE]): for an external nats-server, which is then reloaded (`nats-server --signal reload`)")
+    .action(async (options: { out: string; bodies?: boolean }) => {
+      const files = renderNatsConfig();
+      if (options.bodies) {
+        // deploy/nats/ stays the committed, key-free file; the bodies' public keys go to a folder of the operator's.
+        if (options.out === DEFAULT_NATS_CONFIG_DIR) throw new UsageError('--bodies needs --out <dir>: deploy/nats/ holds the committed configuration, without bodies');
+        const bodies = await bodiesWithCredentials();
+        files['auth.conf'] = withBodyUsers(files['auth.conf']!, bodies);
+        console.log(`Cơ quan có khóa NATS / bodies with NATS credentials: ${bodies.map((body) => body.code).join(', ') || '(không có / none)'}`);
+      }
+      for (const [path, content] of Object.entries(files)) {
         const target = join(options.out, path);
         const same = existsSync(target) && readFileSync(target, 'utf8') === content;
         if (!same) {

@@ -27,6 +27,8 @@ import {
   connectToNats,
   ensureNatsKeys,
   ensureStreams,
+  BodiesNatsSync,
+  writeRuntimeNatsConfig,
   ignoreOutputErrors,
   NatsServer,
   natsKeysEnv,
@@ -39,13 +41,15 @@ import {
   type RunningAgencyService,
 } from '@lienganh/platform';
 import { policeService } from '@lienganh/police';
+import { REPORTING_PORT, startReportingService, type RunningReportingService } from '@lienganh/reporting';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Command } from 'commander';
 import { UsageError } from '../usage-error.js';
 
 const DEFAULT_NATS_PORT = 4250;
 /** The generated configuration with every identity's permissions (deploy/nats, `npx lienganh nats config`). */
-const NATS_SERVER_CONF = fileURLToPath(new URL('../../../../deploy/nats/server.conf', import.meta.url));
+const NATS_CONFIG_DIR = fileURLToPath(new URL('../../../../deploy/nats', import.meta.url));
+const EMBEDDED_SERVER_NAME = 'lienganh-embedded';
 
 /**
  * The embedded default (DESIGN.md conventions): its own nats-server with JetStream on
@@ -53,13 +57,14 @@ const NATS_SERVER_CONF = fileURLToPath(new URL('../../../../deploy/nats/server.c
  */
 export function startCommand(): Command {
   return new Command('start')
-    .description('Run the system: the embedded nats-server (or NATS_URL), the streams, the five agency services and coordination with the demo plans; Ctrl-C stops it')
+    .description('Run the system: the embedded nats-server (or NATS_URL), the streams, the five agency services, the reporting service of the other bodies and coordination with the demo plans; Ctrl-C stops it')
     .option('--data-dir <dir>', 'where the embedded server keeps its data', '.data')
     .action(async (options: { dataDir: string }) => {
       // Every setting is checked before anything starts: bad input changes nothing.
       const port = natsPort();
       const ports = AGENCY_SERVICE_DEFINITIONS.map((definition) => servicePort(definition.agency, definition.defaultPort));
       const coordinationPort = servicePort('coordination', COORDINATION_PORT);
+      const reportingPort = servicePort('reporting', REPORTING_PORT);
       const webhooks = webhookReceivers();
       const configuredUsers = usersFromFile();
       telemetry();
@@ -76,14 +81,21 @@ export function startCommand(): Command {
         for (const pid of await stopLeftoverNatsServers({ storeDir, pidFile })) {
           console.log(`Đã dừng nats-server còn sót lại (pid ${pid}) của ${storeDir} / stopped a leftover nats-server (pid ${pid}) of the same data directory`);
         }
+        // The committed configuration plus the users of bodies issued credentials at run time (ADR 0011),
+        // in .data/nats-conf/, reloaded when they change: it names the server and its store, as a reload needs.
+        const conf = writeRuntimeNatsConfig(NATS_CONFIG_DIR, resolve(options.dataDir, 'nats-conf'), [], { serverName: EMBEDDED_SERVER_NAME, storeDir });
         // pidFile: how the next start finds it; it also ends when this process ends, however (dieWithParent).
-        server = await NatsServer.start({ port, storeDir, pidFile, name: 'lienganh-embedded', args: ['-c', NATS_SERVER_CONF], env: natsKeysEnv(natsKeys) });
+        server = await NatsServer.start({ port, storeDir, storeInConfig: true, pidFile, name: EMBEDDED_SERVER_NAME, args: ['-c', conf], env: natsKeysEnv(natsKeys) });
         url = server.url;
         console.log(`nats-server (JetStream) đang chạy / running at ${url}, dữ liệu / data: ${storeDir}`);
       }
       const nc = await connectToNats({ servers: url, name: 'lienganh-start', identity: 'operator', seed: natsKeys.operator.seed, reconnectForever: false });
       await ensureStreams(await jetstreamManager(nc));
       console.log(`Streams: ${Object.values(STREAMS).map((stream) => stream.name).join(', ')}`);
+      // This process owns the embedded server: it gives bodies issued credentials their NATS users, without a restart.
+      const bodiesSync = server
+        ? await BodiesNatsSync.start({ nc, server, sourceDir: NATS_CONFIG_DIR, runtimeDir: resolve(options.dataDir, 'nats-conf'), logger: bodiesLog() })
+        : undefined;
       console.log(`Danh mục sự kiện / event catalog: ${catalog.length} types (npx lienganh catalog)`);
 
       const credentialsFile = resolve(options.dataDir, 'demo-credentials.json');
@@ -94,9 +106,12 @@ export function startCommand(): Command {
       const users = configuredUsers ?? new UserDirectory(ensureDemoUsers(credentialsFile, resolve(options.dataDir, 'demo-users.json')));
       const services: RunningAgencyService[] = [];
       let coordination: RunningCoordinationService | undefined;
+      let reporting: RunningReportingService | undefined;
       const stopAll = async () => {
         await coordination?.close();
+        await reporting?.close();
         for (const service of services) await service.close();
+        bodiesSync?.close();
         await nc.drain();
         await server?.stop();
         await stopTelemetry();
@@ -115,6 +130,13 @@ export function startCommand(): Command {
             }),
           );
         }
+        reporting = await startReportingService({
+          natsUrl: url,
+          natsSeed: natsKeys.reporting.seed,
+          port: reportingPort,
+          dataDir: options.dataDir,
+          logger: createLogger('reporting', process.env.LOG_LEVEL ?? 'warn'),
+        });
         coordination = await startCoordinationService({
           natsUrl: url,
           natsSeed: natsKeys.coordination.seed,
@@ -130,6 +152,8 @@ export function startCommand(): Command {
         throw error;
       }
       for (const service of services) console.log(`Dịch vụ ${service.agency} / ${service.agency} service: ${service.url}/api/v1/events`);
+      console.log(`Cổng báo cáo của các cơ quan khác / reporting service of the other bodies: ${reporting!.url} (POST /api/v1/events with a body's key: npx lienganh bodies credentials issue <body>)`);
+      if (!server) console.log('nats-server ngoài / external nats-server: after issuing or revoking a body\'s credentials, run `npx lienganh nats config --bodies --out <dir>` and reload it (docs/operations.md)');
       console.log(`Bảng điều khiển Ban Chỉ đạo 138 / committee dashboard: ${coordination!.url}/`);
       console.log(`Điều phối / coordination: ${coordination!.url}/api/v1/committee/overview, /api/v1/tasks, /api/v1/alerts, /api/v1/stream`);
       console.log(`Khóa demo / demo keys: ${credentialsFile}`);
@@ -158,6 +182,12 @@ export function startCommand(): Command {
       console.log('Đã dừng / stopped');
       process.exit(0);
     });
+}
+
+/** What the bodies' NATS users sync says: reloads at info (shown with LOG_LEVEL=info), failures always. */
+function bodiesLog(): { info(message: string): void; warn(message: string): void; error(message: string): void } {
+  const logger = createLogger('nats', process.env.LOG_LEVEL ?? 'warn');
+  return { info: (message) => logger.info(message), warn: (message) => logger.warn(message), error: (message) => logger.error(message) };
 }
 
 /** The demo plans go on the board once; a restart finds them on the stream. */

@@ -56,8 +56,11 @@ function processIds(): number[] {
   }
 }
 
-/** Whether `pid` is a live nats-server whose store directory (`-sd`, `--store_dir`) is `storeDir`. */
-function servesStore(pid: number, storeDir: string): boolean {
+/**
+ * Whether `pid` is a live nats-server whose store directory (`-sd`, `--store_dir`, or the
+ * `store_dir` of its `-c` file, as a reloadable server's running configuration names it) is `storeDir`.
+ */
+export function servesStore(pid: number, storeDir: string): boolean {
   let argv: string[];
   try {
     argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
@@ -65,7 +68,20 @@ function servesStore(pid: number, storeDir: string): boolean {
     return false; // gone, not ours to read, or no /proc
   }
   if (basename(argv[0] ?? '') !== 'nats-server' || !alive(pid)) return false;
-  return argv.some((arg, index) => ['-sd', '--sd', '-store_dir', '--store_dir'].includes(arg) && argv[index + 1] !== undefined && resolve(argv[index + 1]!) === storeDir);
+  if (argv.some((arg, index) => ['-sd', '--sd', '-store_dir', '--store_dir'].includes(arg) && argv[index + 1] !== undefined && resolve(argv[index + 1]!) === storeDir)) return true;
+  const config = argv.findIndex((arg) => arg === '-c' || arg === '--config');
+  return config >= 0 && argv[config + 1] !== undefined && configNamesStore(argv[config + 1]!, pid, storeDir);
+}
+
+function configNamesStore(file: string, pid: number, storeDir: string): boolean {
+  try {
+    // A relative path is the server's own working directory's.
+    const text = readFileSync(resolve(`/proc/${pid}/cwd`, file), 'utf8');
+    const named = /store_dir:\s*"([^"]+)"/.exec(text)?.[1];
+    return named !== undefined && resolve(named) === storeDir;
+  } catch {
+    return false;
+  }
 }
 
 function signal(pid: number, name: NodeJS.Signals): void {

@@ -1,0 +1,126 @@
+import { writeFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { DEFAULT_COORDINATION_URL } from '../plans/plan-import.js';
+import { serviceEndpoint } from '../service-endpoint.js';
+import { UsageError } from '../usage-error.js';
+import { authorization, refusedLine, TOKEN_HELP, userToken } from '../user-token.js';
+
+const BODIES_PATH = '/api/v1/bodies';
+const REQUEST_TIMEOUT_MS = 30_000;
+const CODE = /^[a-z][a-z0-9-]{1,47}$/;
+const KINDS = ['agency', 'department', 'mass-organisation', 'media', 'peoples-committee', 'armed-force', 'judicial', 'other'];
+
+interface Connection {
+  url?: string;
+  token?: string;
+  json?: boolean;
+}
+
+/**
+ * `lienganh bodies`: the secretariat registers bodies and issues or revokes their credentials
+ * through coordination's API (ADR 0011), without a release or restart. Exit 0 done, 1 the service
+ * could not be reached or failed, 2 bad input or refused (400, 401, 403, 404, 409).
+ */
+export function bodiesCommand(): Command {
+  const bodies = new Command('bodies').description('Bodies that report (cơ quan, tổ chức): register them, list them, issue and revoke their credentials');
+  const withConnection = (command: Command) =>
+    command.option('--url <url>', `the coordination service (default: $LIENGANH_COORDINATION_URL, else ${DEFAULT_COORDINATION_URL})`).option('--token <token>', TOKEN_HELP).option('--json', 'print the answer as JSON');
+
+  withConnection(
+    bodies
+      .command('register <code>')
+      .description('Register a body at run time: its code, Vietnamese and English names, kind')
+      .requiredOption('--vi <name>', 'Vietnamese name, e.g. "Hội Liên hiệp Phụ nữ thành phố"')
+      .requiredOption('--en <name>', "English name, e.g. \"City Women's Union\"")
+      .option('--kind <kind>', KINDS.join(', '), 'other'),
+  ).action(async (code: string, options: Connection & { vi: string; en: string; kind: string }) => {
+    checkCode(code);
+    if (!KINDS.includes(options.kind)) throw new UsageError(`--kind must be one of ${KINDS.join(', ')}, not "${options.kind}"`);
+    const answer = await call('POST', endpointOf(options.url), options.token, { code, title: { vi: options.vi, en: options.en }, kind: options.kind });
+    process.exitCode = report(answer, options.json, (body) => `Đã đăng ký / registered: ${body.code} (${body.title?.vi} / ${body.title?.en})`);
+  });
+
+  withConnection(bodies.command('list').description('Every body: registered at run time or named by a plan, with the state of its credentials')).action(async (options: Connection) => {
+    const answer = await call('GET', endpointOf(options.url), options.token);
+    process.exitCode = report(answer, options.json, (body) =>
+      (body.bodies ?? []).map((entry: { code: string; title: { vi: string }; origin: string; credentials: string }) => `${entry.code}\t${entry.credentials}\t${entry.origin}\t${entry.title.vi}`).join('\n') || '(không có / none)',
+    );
+  });
+
+  const credentials = new Command('credentials').description("A body's credentials: an HTTP key for the reporting service and a NATS nkey limited to its own subjects");
+  withConnection(
+    credentials
+      .command('issue <code>')
+      .description('Issue new credentials (the old ones stop working); the secrets are shown once')
+      .option('--out <file>', 'write the secrets to this file (mode 600) instead of printing them'),
+  ).action(async (code: string, options: Connection & { out?: string }) => {
+    checkCode(code);
+    const answer = await call('POST', `${endpointOf(options.url)}/${code}/credentials`, options.token);
+    if (answer.kind === 'answered' && answer.status === 201 && options.out) {
+      writeFileSync(options.out, `${JSON.stringify(answer.body, null, 2)}\n`, { mode: 0o600 });
+      process.stdout.write(`Đã cấp khóa cho / credentials issued to ${code}: ${options.out} (chỉ hiện một lần / shown once, keep it secret)\n`);
+      return;
+    }
+    process.exitCode = report(answer, true, () => '');
+    if (process.exitCode === 0) process.stderr.write('Khóa chỉ hiện một lần, hãy cất giữ / the secrets are shown once: keep them safe\n');
+  });
+  withConnection(credentials.command('revoke <code>').description('Revoke the credentials: refused within seconds over HTTP and on NATS')).action(async (code: string, options: Connection) => {
+    checkCode(code);
+    const answer = await call('DELETE', `${endpointOf(options.url)}/${code}/credentials`, options.token);
+    process.exitCode = report(answer, options.json, (body) => `Đã thu hồi khóa / credentials revoked: ${body.code} (${body.revokedAt ?? ''})`);
+  });
+  bodies.addCommand(credentials);
+  return bodies;
+}
+
+function checkCode(code: string): void {
+  if (!CODE.test(code)) throw new UsageError(`mã cơ quan không hợp lệ / invalid body code "${code}": lower-case letters, digits and -, e.g. womens-union`);
+}
+
+function endpointOf(url: string | undefined): string {
+  return serviceEndpoint(url || process.env.LIENGANH_COORDINATION_URL || DEFAULT_COORDINATION_URL, BODIES_PATH).replace(/\/$/, '');
+}
+
+type Answer = { kind: 'answered'; status: number; body: any; token: string | undefined } | { kind: 'unreachable'; reason: string; endpoint: string };
+
+async function call(method: string, endpoint: string, tokenOption: string | undefined, body?: unknown): Promise<Answer> {
+  const token = userToken(tokenOption);
+  try {
+    const response = await fetch(endpoint, {
+      method,
+      headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...authorization(token) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = { message: text.slice(0, 200) };
+    }
+    return { kind: 'answered', status: response.status, body: parsed, token };
+  } catch (error) {
+    return { kind: 'unreachable', reason: error instanceof Error ? error.message : String(error), endpoint };
+  }
+}
+
+/** Prints the answer (Vietnamese first, English beside); the exit code: 0 done, 1 unreachable or failed, 2 bad input or refused. */
+function report(answer: Answer, json: boolean | undefined, line: (body: any) => string): number {
+  if (answer.kind === 'unreachable') {
+    process.stderr.write(`lienganh: không kết nối được dịch vụ điều phối / cannot reach the coordination service at ${answer.endpoint}: ${answer.reason}\n`);
+    return 1;
+  }
+  const { status, body } = answer;
+  if (status >= 200 && status < 300) {
+    process.stdout.write(`${json ? JSON.stringify(body, null, 2) : line(body)}\n`);
+    return 0;
+  }
+  if (status === 401 || status === 403) {
+    process.stderr.write(`lienganh: ${refusedLine(status, body?.message, answer.token)}\n`);
+    return 2;
+  }
+  const issues = Array.isArray(body?.issues) ? body.issues.map((issue: { path: string; message: string }) => `\n  ${issue.path || '(body)'}: ${issue.message}`).join('') : '';
+  process.stderr.write(`lienganh: HTTP ${status}: ${body?.message ?? body?.error ?? ''}${issues}\n`);
+  return status >= 400 && status < 500 ? 2 : 1;
+}
