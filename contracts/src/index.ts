@@ -22,4 +22,5 @@ export * from './docs/json-schema.js';
 export * from './plans/plan.schema.js';
 export * from './plans/plan-document.js';
 export * from './plans/plan-roles.schema.js';
+export * from './plans/plan-revision.schema.js';
 export * from './personal-data.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AgencyCode, AreaCode, Identifier, IsoDate, Label, LocalizedText } from '../common.js';
 import { AreaKind, AreaLevel, Baseline, Goal, Measure, PlanFigure } from './measure.schema.js';
 import { planRoleProblems, PlanRoles } from './plan-roles.schema.js';
+import { PlanRevision } from './plan-revision.schema.js';
 
 export * from './measure.schema.js';
 
@@ -134,6 +135,8 @@ const PlanShape = z.strictObject({
    * transcribed late in its period; within the period.
    */
   alertsFrom: IsoDate.optional(),
+  /** An amended version of the plan (kế hoạch sửa đổi, bổ sung): its number (2 and up) and the day it governs from. */
+  revision: PlanRevision.optional(),
 });
 
 export const Plan = PlanShape.superRefine((plan, context) => {
@@ -141,6 +144,8 @@ export const Plan = PlanShape.superRefine((plan, context) => {
   if (plan.period.start > plan.period.end) problem(['period', 'end'], 'must not be before period.start');
   const alertsFrom = plan.alertsFrom !== undefined && IsoDate.safeParse(plan.alertsFrom).success ? plan.alertsFrom : undefined; // a bad date is refused by its own check
   if (alertsFrom && (alertsFrom < plan.period.start || alertsFrom > plan.period.end)) problem(['alertsFrom'], 'must be within the plan period');
+  const effectiveFrom = plan.revision && IsoDate.safeParse(plan.revision.effectiveFrom).success ? plan.revision.effectiveFrom : undefined;
+  if (effectiveFrom && (effectiveFrom < plan.period.start || effectiveFrom > plan.period.end)) problem(['revision', 'effectiveFrom'], 'must be within the plan period');
   const targetIds = new Set<string>();
   plan.targets.forEach((target, index) => {
     if (targetIds.has(target.id)) problem(['targets', index, 'id'], `"${target.id}" is used twice`);

@@ -24,6 +24,8 @@ import { CLOCK, PLAN_IMPORT, PROJECTOR, systemClock, type Clock } from './http/t
 import { PlanImport } from './plans/plan-import.js';
 import { CoordinationPublisher } from './publishing/coordination-publisher.js';
 import { PlansController } from './plans/plans.controller.js';
+import { PLAN_REVISIONS, PlanRevisionsController } from './plans/plan-revisions.controller.js';
+import { PlanRevisionHistory } from './plans/plan-revisions.js';
 import { PeriodicReportController } from './reports/periodic-report.controller.js';
 import { CoordinationProjector, type ProjectorOptions } from './projection/coordination-projector.js';
 import type { CoordinationStore } from './store/coordination-store.js';
@@ -193,6 +195,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
     controllers: [
       SessionController,
       PlansController,
+      PlanRevisionsController,
       TaskBoardController,
       CommitteeController,
       TargetsController,
@@ -212,6 +215,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
       { provide: PROJECTOR, useValue: projector },
       { provide: CLOCK, useValue: clock },
       { provide: PLAN_IMPORT, useValue: plans },
+      { provide: PLAN_REVISIONS, useValue: new PlanRevisionHistory(nc) },
       { provide: TASK_DECISIONS, useValue: new TaskDecisions(projector, publisher, clock) },
       { provide: READINESS, useValue: () => ({ ready: !nc.isClosed(), detail: { store: store.kind, plans: projector.projection.state.plans.size, instance: instanceId, leader: leadership.leads, refusedTaskReports: Object.fromEntries(projector.refusedTaskReports) } }) },
     ],

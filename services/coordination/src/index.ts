@@ -17,6 +17,7 @@ export { COORDINATION_PORT, startCoordinationService, type CoordinationServiceCo
 export { systemClock, type Clock } from './http/tokens.js';
 export { PlanExistsError, PlanImport, PlanNotVisibleError, type PlanImported } from './plans/plan-import.js';
 export { DEMO_PLAN_FILES } from './plans/demo-plans.js';
+export { PlanRevisionHistory, type PlanRevisionEntry } from './plans/plan-revisions.js';
 export { checkInstanceId, claimInstanceId, DEFAULT_INSTANCE_ID, InstanceIdInUseError, InvalidInstanceIdError } from './leadership/instance-id.js';
 export { DEFAULT_LEASE_TTL_MS, LEASE_BUCKET, LeaseBucket, type LeaseEntry, type LeaseHolder } from './leadership/lease-bucket.js';
 export { holderIsGone, Lease, newHolder, retireHolder, type LeaseOptions } from './leadership/lease.js';

@@ -230,6 +230,38 @@ function storeContract(name: string, open: () => Promise<CoordinationStore>, opt
       expect(plans[3]!.title.vi).toBe('Kiểm tra cơ sở karaoke, massage');
     });
 
+    it('replaces a plan, in its place, by a higher revision only (#18: plan revisions)', async () => {
+      const revised = (id: string, number: number, title: string): Plan => ({ ...planWith(id, title), revision: { number, effectiveFrom: '2021-07-01' } });
+      await store.commit({ plans: [planWith('kh-a-2021'), planWith('kh-b-2021')] });
+      await store.commit({ plans: [revised('kh-a-2021', 2, 'Bản sửa đổi lần 2')] });
+      // A lower or equal revision (redelivered, replayed) changes nothing; within a batch the highest wins.
+      await store.commit({ plans: [revised('kh-a-2021', 2, 'Gửi lại'), planWith('kh-a-2021', 'Bản gốc gửi lại'), revised('kh-b-2021', 3, 'Lần 3'), revised('kh-b-2021', 2, 'Lần 2')] });
+      const plans = (await store.load()).plans;
+      expect(plans.map((plan) => [plan.id, plan.revision?.number, plan.title.vi])).toEqual([
+        ['kh-a-2021', 2, 'Bản sửa đổi lần 2'],
+        ['kh-b-2021', 3, 'Lần 3'],
+      ]);
+    });
+
+    it('drops what a revision voided before writing the same keys anew: tallies with their contributions, task records, deadlines', async () => {
+      const key = 'kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram';
+      const record = everything().taskCompletions![0]!;
+      await store.commit({ tallies: [tally(key)], contributions: [contribution('evt-kt-1', '2021-05-04T09:00:00+07:00', key), contribution('evt-kt-2', '2021-05-05T09:00:00+07:00', key)], taskCompletions: [record], deadlines: [deadline] });
+      const recounted = tally(key, { numeratorCount: 1, numeratorValues: ['0101234567'], appliedAdded: ['evt-kt-3'], byArea: { 'hn-ba-dinh-kim-ma': 1 } });
+      await store.commit({
+        dropped: { tallies: [key], taskCompletions: [record.key], deadlines: [deadline.id] },
+        tallies: [recounted],
+        contributions: [contribution('evt-kt-3', '2021-08-05T09:00:00+07:00', key)],
+      });
+      const loaded = await store.load();
+      expect(loaded.tallies).toEqual([loadedTally(recounted)]);
+      expect(loaded.tallies[0]!.applied).toEqual(['evt-kt-3']);
+      expect(loaded.taskCompletions).toEqual([]);
+      expect(loaded.deadlines).toEqual([]);
+      expect((await store.contributions(key, 10)).map((entry) => entry.eventId)).toEqual(['evt-kt-3']);
+      expect(await store.countContributions(key)).toBe(1);
+    });
+
     it('only moves a checkpoint forward', async () => {
       await store.commit({ checkpoints: { POLICE: 10 } });
       await store.commit({ checkpoints: { POLICE: 5, LABOUR: 3 } });

@@ -9,7 +9,7 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 /** What the coordination service answered to `POST /api/v1/plans`, or why it did not answer. */
 export type ImportAnswer =
-  | { kind: 'imported'; body: { planId: string; registered: { bodies: string[]; areas: string[] } } }
+  | { kind: 'imported'; body: { planId: string; registered: { bodies: string[]; areas: string[] }; revision?: number; supersedes?: number } }
   | { kind: 'exists'; body: ServiceError }
   | { kind: 'invalid'; status: number; body: ServiceError & { issues: ContractIssue[] } }
   /** 401 (no or unknown token) or 403 (a user other than the secretariat). */
@@ -47,7 +47,9 @@ export async function postPlan(endpoint: string, plan: Plan, token?: string): Pr
   const body = parseJson(text);
   if (status === 201 && isObject(body) && typeof body.planId === 'string') {
     const registered = isObject(body.registered) ? body.registered : {};
-    return { kind: 'imported', body: { ...body, planId: body.planId, registered: { bodies: strings(registered.bodies), areas: strings(registered.areas) } } };
+    const revision = typeof body.revision === 'number' ? { revision: body.revision } : {};
+    const supersedes = typeof body.supersedes === 'number' ? { supersedes: body.supersedes } : {};
+    return { kind: 'imported', body: { ...body, planId: body.planId, registered: { bodies: strings(registered.bodies), areas: strings(registered.areas) }, ...revision, ...supersedes } };
   }
   if (status === 409 && isObject(body)) return { kind: 'exists', body };
   if (status === 401 || status === 403) return { kind: 'refused', status, body: isObject(body) ? body : {}, token };
@@ -68,9 +70,11 @@ export function reportImport(answer: ImportAnswer, endpoint: string, json: boole
   if (json && answer.body !== undefined) out(JSON.stringify(answer.body, null, 2));
   switch (answer.kind) {
     case 'imported': {
-      const { planId, registered } = answer.body;
+      const { planId, registered, revision, supersedes } = answer.body;
       if (!json) {
-        out(`Đã nhập kế hoạch / plan imported: ${planId}`);
+        // A new version of a known plan: it governs from its effectiveFrom, the earlier one stays in its history.
+        if (supersedes !== undefined) out(`Đã nhập bản sửa đổi lần ${revision} / revision imported: ${planId}, revision ${revision} (thay bản ${supersedes} / supersedes ${supersedes})`);
+        else out(`Đã nhập kế hoạch / plan imported: ${planId}`);
         out(`Cơ quan mới đăng ký / newly registered bodies: ${list(registered.bodies)}`);
         out(`Địa bàn mới đăng ký / newly registered areas: ${list(registered.areas)}`);
       }

@@ -1,4 +1,4 @@
-import { reportReceiverOf, type Plan, type PlanTarget } from '@lienganh/contracts';
+import { reportReceiverOf, revisionEffectiveFrom, revisionNumberOf, type Plan, type PlanTarget } from '@lienganh/contracts';
 import { addTo, emptyFunnel, referralFunnel, type ReferralFunnel } from '../referrals/referral-funnel.js';
 import { planBacklog, type BodyBacklog } from '../deadlines/backlog.js';
 import type { DeadlineBook } from '../deadlines/deadline-book.js';
@@ -34,6 +34,8 @@ export interface PlanSummary {
   level: string;
   area: string;
   period: { start: string; end: string };
+  /** The version shown (1: as first issued; a higher one: an amendment) and the day it governs from; history at `/api/v1/plans/:id/revisions`. */
+  revision: { number: number; effectiveFrom: string };
   /** The bodies the plan names (lead, supporting, targets, reporting), as it names them. */
   bodies: { code: string; name: { vi: string; en: string } }[];
   /** Who is standing body, report receiver and referral receivers of the jurisdiction: the plan's `roles` (labour when it has none). */
@@ -143,6 +145,7 @@ function planSummary(plan: Plan, inputs: CommitteeInputs, now: Date): PlanSummar
     level: plan.level,
     area: plan.area,
     period: plan.period,
+    revision: { number: revisionNumberOf(plan), effectiveFrom: revisionEffectiveFrom(plan) },
     bodies: bodiesOf(plan).map((code) => ({ code, name: inputs.agencies.nameIn(plan, code, isWithin) })),
     roles: rolesOf(plan),
     areas: children.map((child) => ({ code: child.code, name: child.name, targets: eventsIn(child.code) })),

@@ -37,6 +37,34 @@ export const targetKey = (planId: string, targetId: string) => `${planId}/${targ
 export function addPlan(state: CoordinationState, plan: Plan, areas: AreaRegistry): void {
   if (state.plans.has(plan.id)) return;
   state.plans.set(plan.id, plan);
+  trackTargets(state, plan, areas);
+}
+
+/**
+ * A revision of a known plan takes its place (in the same position, so that the first plan
+ * covering an area stays the same) with fresh, empty targets: the caller re-counts them from the
+ * events (a backfill). Returns the targets of the version it replaced, whose tallies are void.
+ */
+export function replacePlan(state: CoordinationState, plan: Plan, areas: AreaRegistry): TrackedTarget[] {
+  const all = [...state.targets.values()];
+  const replaced = all.filter((tracked) => tracked.plan.id === plan.id);
+  const gone = new Set(replaced);
+  for (const [type, tracked] of state.byEventType) {
+    const kept = tracked.filter((entry) => !gone.has(entry));
+    if (kept.length === 0) state.byEventType.delete(type);
+    else if (kept.length !== tracked.length) state.byEventType.set(type, kept);
+  }
+  state.plans.set(plan.id, plan);
+  // The new targets where the old ones were, so that the board keeps the plans' order.
+  const at = replaced.length > 0 ? all.indexOf(replaced[0]!) : all.length;
+  state.targets.clear();
+  for (const tracked of all.slice(0, at)) if (!gone.has(tracked)) state.targets.set(tracked.key, tracked);
+  trackTargets(state, plan, areas);
+  for (const tracked of all.slice(at)) if (!gone.has(tracked)) state.targets.set(tracked.key, tracked);
+  return replaced;
+}
+
+function trackTargets(state: CoordinationState, plan: Plan, areas: AreaRegistry): void {
   const context: TallyContext = {
     periodStart: plan.period.start,
     periodEnd: plan.period.end,

@@ -1,4 +1,4 @@
-import type { BusEvent, DeadlineRules, Plan, PlanTask } from '@lienganh/contracts';
+import { revisionEffectiveFrom, type BusEvent, type DeadlineRules, type Plan, type PlanTask } from '@lienganh/contracts';
 import type { TaskFact } from '../board/task-completion.js';
 import { findReport, periodsOf, reportingDutyUnits, type AreasBelow } from '../reporting/report-compliance.js';
 import type { ReportRecord } from '../store/coordination-store.js';
@@ -71,6 +71,15 @@ export class DeadlineBook {
   private readonly alertStarts = new Map<string, string>();
   /** planId → body → the areas it reports for, one by one (`reporting.eachArea`). */
   private readonly reportAreas = new Map<string, Map<string, string[]>>();
+  /**
+   * planId → the deadline rules of each version, with the day it governs from, oldest first: an
+   * event is held to the rules in force on its own date, so that replay (which knows every
+   * version before any agency event) and live processing agree. Memory only: a plan restored
+   * from a store has its current version's rules alone.
+   */
+  private readonly rulesByRevision = new Map<string, { from: string; rules: DeadlineRules }[]>();
+  /** A plan being re-counted after a revision: the events of its backfill re-time the hand-overs and checks they opened. */
+  private retiming: string | undefined;
   /** Ids of deadlines changed since the last `takeChanged`. */
   private changed = new Set<string>();
 
@@ -83,13 +92,17 @@ export class DeadlineBook {
    * that replay decides as live processing did. `areasBelow` lists the areas a body reports for
    * one by one (`reporting.eachArea`); the plan's own `areas` without it.
    */
-  addPlan(plan: Plan, reports: ReadonlyMap<string, ReportRecord>, context: { publishedAt?: string; areasBelow?: AreasBelow } = {}): void {
+  addPlan(plan: Plan, reports: ReadonlyMap<string, ReportRecord>, context: PlanDeadlineContext = {}): void {
     const alertsFrom = alertsStartOf(plan, context.publishedAt);
     if (alertsFrom && !this.alertStarts.has(plan.id)) this.alertStarts.set(plan.id, alertsFrom);
+    if (!this.rulesByRevision.has(plan.id)) this.rulesByRevision.set(plan.id, [{ from: plan.period.start, rules: plan.deadlines }]);
+    // A revision opens only what falls due from the day it governs, with its own alert start.
+    const from = context.from ? Date.parse(context.from) : undefined;
+    const open = (deadline: Omit<DeadlineRecord, 'raised'>) => (from !== undefined && Date.parse(deadline.dueAt) < from ? undefined : this.open(deadline, context.alertsFrom));
     for (const task of plan.tasks) {
-      if (task.due) this.open({ id: `task:${plan.id}:${task.id}`, kind: 'task', agency: task.lead, areaCode: task.area ?? plan.area, dueAt: endOfDay(task.due), refId: task.id, planId: plan.id });
+      if (task.due) open({ id: `task:${plan.id}:${task.id}`, kind: 'task', agency: task.lead, areaCode: task.area ?? plan.area, dueAt: endOfDay(task.due), refId: task.id, planId: plan.id });
     }
-    this.openDuties(plan);
+    this.openDuties(plan, open);
     if (!plan.reporting) return;
     const units = reportingDutyUnits(plan, this.isWithin, context.areasBelow);
     const perArea = new Map<string, string[]>();
@@ -98,7 +111,7 @@ export class DeadlineBook {
     for (const cadence of plan.reporting.cadences) {
       for (const period of periodsOf(cadence, plan.period.start, plan.period.end)) {
         for (const { body, area, perArea: byArea } of units) {
-          const deadline = this.open({
+          const deadline = open({
             id: reportDeadlineId(plan.id, body, cadence, period.key, byArea ? area : undefined),
             kind: 'periodic-report',
             agency: body,
@@ -114,6 +127,45 @@ export class DeadlineBook {
     }
   }
 
+  /**
+   * A revision of a known plan (ADR 0005, amendment on revisions). The deadlines of the plan's own
+   * (task due dates and their reopened rounds, cadence duties, periodic reports) that fall due
+   * before the revision's `effectiveFrom` stand, as met or alerted as they were; those due from
+   * that day on are replaced by the revision's. One the revision owes again under the same id keeps
+   * the alerts raised about it and when its alerts started (never raised twice); one it adds alerts
+   * from the later of the plan's alert start and the revision's own (its import, its `alertsFrom`).
+   * Hand-overs, follow-up checks and patrols came from events: they stand, re-timed by the
+   * revision's backfill (`startRetiming`) when their event falls under the new rules. Returns the
+   * ids removed, for the store to drop before it writes those opened again.
+   */
+  revisePlan(plan: Plan, reports: ReadonlyMap<string, ReportRecord>, context: { publishedAt?: string; areasBelow?: AreasBelow } = {}): string[] {
+    const from = `${revisionEffectiveFrom(plan)}T00:00:00+07:00`;
+    const replaced = new Map<string, Pick<DeadlineRecord, 'raised' | 'alertsFrom'>>();
+    for (const deadline of [...this.deadlines.values()]) {
+      if (deadline.planId !== plan.id || (deadline.kind !== 'task' && deadline.kind !== 'periodic-report') || isEarlier(deadline.dueAt, from)) continue;
+      replaced.set(deadline.id, { raised: deadline.raised, ...(deadline.alertsFrom ? { alertsFrom: deadline.alertsFrom } : {}) });
+      this.deadlines.delete(deadline.id);
+      this.changed.delete(deadline.id);
+    }
+    this.reportAreas.delete(plan.id);
+    this.rulesByRevision.set(plan.id, [...(this.rulesByRevision.get(plan.id) ?? []).filter((version) => version.from < revisionEffectiveFrom(plan)), { from: revisionEffectiveFrom(plan), rules: plan.deadlines }]);
+    const alertsFrom = laterOf(this.alertStarts.get(plan.id), alertsStartOf(plan, context.publishedAt));
+    this.addPlan(plan, reports, { ...context, from, ...(alertsFrom ? { alertsFrom } : {}) });
+    for (const [id, before] of replaced) {
+      const record = this.deadlines.get(id);
+      if (!record) continue;
+      record.raised = [...new Set([...before.raised, ...record.raised])];
+      if (before.alertsFrom) record.alertsFrom = before.alertsFrom;
+      else delete record.alertsFrom;
+    }
+    return [...replaced.keys()];
+  }
+
+  /** While a revised plan's backfill runs, the deadlines its events opened are re-timed by the rules in force on their date. */
+  startRetiming(planId: string | undefined): void {
+    this.retiming = planId;
+  }
+
   /** When the alerts of a plan start (the later of its import and its `alertsFrom`); undefined when not known. */
   alertsStart(planId: string): string | undefined {
     return this.alertStarts.get(planId);
@@ -127,13 +179,13 @@ export class DeadlineBook {
    * period, however many tasks name it. Other recurring duties are reports, which the reporting
    * duty's deadlines cover.
    */
-  private openDuties(plan: Plan): void {
+  private openDuties(plan: Plan, open: (deadline: Omit<DeadlineRecord, 'raised'>) => DeadlineRecord | undefined): void {
     for (const target of plan.targets) {
       const { measure } = target;
       if (measure.kind !== 'cadence') continue;
       const task = plan.tasks.find((entry) => entry.recurrence && entry.targets.includes(target.id));
       for (const period of periodsOf(CADENCE_OF[measure.every], plan.period.start, plan.period.end)) {
-        this.open({
+        open({
           id: task ? `duty:${plan.id}:${task.id}:${target.id}:${period.key}` : `cadence:${plan.id}:${target.id}:${period.key}`,
           kind: 'task',
           agency: task?.lead ?? target.agency,
@@ -231,13 +283,23 @@ export class DeadlineBook {
         this.watch(record.refId, record.planId, { id: record.id, area });
       }
       // The plan's import time is not in the stored plan: its deadlines keep when its alerts start.
-      if (record.alertsFrom) this.alertStarts.set(record.planId, record.alertsFrom);
+      // The earliest: deadlines a revision added start later than the plan's own (`revisePlan`).
+      const known = this.alertStarts.get(record.planId);
+      if (record.alertsFrom && (!known || isEarlier(record.alertsFrom, known))) this.alertStarts.set(record.planId, record.alertsFrom);
     }
   }
 
-  private open(deadline: Omit<DeadlineRecord, 'raised'>): DeadlineRecord | undefined {
-    if (this.deadlines.has(deadline.id)) return undefined;
-    const alertsFrom = this.alertStarts.get(deadline.planId);
+  private open(deadline: Omit<DeadlineRecord, 'raised'>, alertsFrom = this.alertStarts.get(deadline.planId)): DeadlineRecord | undefined {
+    const existing = this.deadlines.get(deadline.id);
+    if (existing) {
+      // A revision's backfill: an event's hand-over or check falls due by the rules now in force on its date.
+      if (this.retiming === deadline.planId && existing.dueAt !== deadline.dueAt && (deadline.kind === 'referral-handover' || deadline.kind === 'follow-up-check')) {
+        existing.dueAt = deadline.dueAt;
+        existing.agency = deadline.agency;
+        this.changed.add(existing.id);
+      }
+      return undefined;
+    }
     const record: DeadlineRecord = { ...deadline, ...(alertsFrom ? { alertsFrom } : {}), raised: this.earlyAlerts.get(deadline.id) ?? [] };
     this.earlyAlerts.delete(deadline.id);
     this.deadlines.set(record.id, record);
@@ -249,9 +311,15 @@ export class DeadlineBook {
   private rulesFor(areaCode: string, time: string): { plan: Plan; rules: DeadlineRules } | undefined {
     const day = vietnamDate(time);
     for (const plan of this.plans()) {
-      if (day >= plan.period.start && day <= plan.period.end && this.isWithin(areaCode, plan.area)) return { plan, rules: plan.deadlines };
+      if (day >= plan.period.start && day <= plan.period.end && this.isWithin(areaCode, plan.area)) return { plan, rules: this.rulesOn(plan, day) };
     }
     return undefined;
+  }
+
+  /** The deadline rules of the plan's version in force on `day` (the current one when no history is known). */
+  private rulesOn(plan: Plan, day: string): DeadlineRules {
+    const versions = this.rulesByRevision.get(plan.id);
+    return versions?.findLast((version) => version.from <= day)?.rules ?? plan.deadlines;
   }
 
   private referralMade(event: BusEvent, from: string): void {
@@ -403,6 +471,18 @@ export function alertsStartOf(plan: Pick<Plan, 'alertsFrom'>, publishedAt?: stri
   if (!publishedAt || !from) return publishedAt ?? from;
   return Date.parse(from) > Date.parse(publishedAt) ? from : publishedAt;
 }
+
+/** What a plan's deadlines are opened with: when it was imported, the areas a body reports for, and for a revision the day it governs from and when its new deadlines alert. */
+export interface PlanDeadlineContext {
+  publishedAt?: string;
+  areasBelow?: AreasBelow;
+  /** Only deadlines due from this instant are opened (a revision's `effectiveFrom`). */
+  from?: string;
+  /** When the deadlines opened now start to alert, instead of the plan's own start. */
+  alertsFrom?: string;
+}
+
+const laterOf = (a: string | undefined, b: string | undefined) => (!a ? b : !b ? a : isEarlier(a, b) ? b : a);
 
 /** The last instant of a day in Vietnam (UTC+7), as an ISO time with its offset. */
 export const endOfDay = (date: string) => `${date}T23:59:59+07:00`;

@@ -1,4 +1,4 @@
-import { ContractError, coordinationPlanPublished, validatePlan, type Plan } from '@lienganh/contracts';
+import { ContractError, coordinationPlanPublished, revisionNumberOf, validatePlan, type Plan } from '@lienganh/contracts';
 import { systemClock, type Clock } from '../http/tokens.js';
 import type { CoordinationProjector } from '../projection/coordination-projector.js';
 import { checkPlanReferences } from '../registry/plan-registration.js';
@@ -8,10 +8,21 @@ export interface PlanImported {
   planId: string;
   /** Bodies and areas the registries learnt from this plan. */
   registered: { bodies: string[]; areas: string[] };
+  /** The version imported: its `revision.number`, 1 for a plan without one. */
+  revision: number;
+  /** The revision it superseded, when the plan was known. */
+  supersedes?: number;
 }
 
+/** The plan is known at this revision or a later one: amending it needs a higher `revision.number`. */
 export class PlanExistsError extends Error {
   override readonly name = 'PlanExistsError';
+  constructor(
+    readonly planId: string,
+    readonly currentRevision: number,
+  ) {
+    super(`plan "${planId}" is at revision ${currentRevision}; to amend it, import revision.number ${currentRevision + 1} (revision: { number: ${currentRevision + 1}, effectiveFrom: … })`);
+  }
 }
 
 /** The plan was stored on the stream, but the board did not show it in time. */
@@ -36,15 +47,19 @@ export class PlanImport {
   async import(document: unknown): Promise<PlanImported> {
     const plan = this.validate(document);
     const { agencies, areas, state } = this.projector.projection;
-    if (state.plans.has(plan.id)) throw new PlanExistsError(`a plan with id "${plan.id}" exists; a revised plan needs a new id`);
+    const current = state.plans.get(plan.id);
+    const revision = revisionNumberOf(plan);
+    if (current && revision <= revisionNumberOf(current)) throw new PlanExistsError(plan.id, revisionNumberOf(current));
     const registered = {
       bodies: plan.bodies.filter((entry) => !agencies.has(entry.code)).map((entry) => entry.code),
       areas: plan.areas.filter((entry) => !areas.has(entry.code)).map((entry) => entry.code),
     };
     const visible = this.projector.whenPlanCommitted(plan.id);
-    await this.publisher.publish(coordinationPlanPublished, plan, { id: `plan-published-${plan.id}`, time: this.clock.now() });
+    // One message id per version: JetStream drops a retried import of it, never a new revision.
+    const id = revision === 1 ? `plan-published-${plan.id}` : `plan-published-${plan.id}-r${revision}`;
+    await this.publisher.publish(coordinationPlanPublished, plan, { id, time: this.clock.now() });
     await withTimeout(visible, this.visibleWithinMs);
-    return { planId: plan.id, registered };
+    return { planId: plan.id, registered, revision, ...(current ? { supersedes: revisionNumberOf(current) } : {}) };
   }
 
   private validate(document: unknown): Plan {

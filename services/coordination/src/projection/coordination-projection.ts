@@ -1,5 +1,5 @@
-import { coordinationPlanPublished, eventKey, type BusEvent, type Plan } from '@lienganh/contracts';
-import { addPlan, applyEvent, emptyCoordinationState, type CoordinationState, type TrackedTarget } from '../board/coordination-state.js';
+import { coordinationPlanPublished, eventKey, revisionNumberOf, type BusEvent, type Plan } from '@lienganh/contracts';
+import { addPlan, applyEvent, emptyCoordinationState, replacePlan, type CoordinationState, type TrackedTarget } from '../board/coordination-state.js';
 import { DeadlineBook } from '../deadlines/deadline-book.js';
 import { evolveReferral, referralStageOf, type ReferralStage } from '../referrals/referral-funnel.js';
 import { AgencyRegistry } from '../registry/agency-registry.js';
@@ -51,6 +51,8 @@ export class CoordinationProjection {
   /** What bodies and the secretariat said of each task, by `${planId}/${taskId}` (board/task-completion.ts). */
   readonly taskCompletions: Map<string, TaskCompletionRecord> = this.state.taskCompletions;
   private changed = emptyChanges();
+  /** Plans revised whose backfill has not finished (`planReady`). */
+  private readonly revising = new Set<string>();
 
   /** The projection as a store last kept it. */
   static restore(stored: StoredProjection): CoordinationProjection {
@@ -80,8 +82,14 @@ export class CoordinationProjection {
   apply(event: BusEvent, position?: StreamPosition): { plan?: Plan; targets: TrackedTarget[]; alert?: AlertRecord; task?: string; refusedTask?: RefusedTaskReport } {
     if (event.type === coordinationPlanPublished.type) {
       const plan = event.data as Plan;
-      if (!this.state.plans.has(plan.id)) {
+      const current = this.state.plans.get(plan.id);
+      if (!current) {
         this.addPlan(plan, event.time);
+        return { plan, targets: [] };
+      }
+      // A higher revision supersedes the plan; the same or a lower one (redelivered, replayed) changes nothing.
+      if (revisionNumberOf(plan) > revisionNumberOf(current)) {
+        this.revisePlan(plan, event.time);
         return { plan, targets: [] };
       }
     }
@@ -105,28 +113,34 @@ export class CoordinationProjection {
   /** Applies an event that came before `planId` was added to that plan's targets and deadlines only. */
   backfill(planId: string, event: BusEvent): TrackedTarget[] {
     if (taskFactOf(event)?.planId === planId) this.applyTaskFact(event);
+    this.deadlines.startRetiming(this.revising.has(planId) ? planId : undefined);
     this.deadlines.backfill(event, planId);
+    this.deadlines.startRetiming(undefined);
     const fact = referralStageOf(event) ? this.placedAnswer(event) : factOf(event);
     return fact ? this.count(event, fact, planId) : [];
   }
 
   planReady(planId: string, position?: StreamPosition): void {
+    this.revising.delete(planId);
     this.changed.plans.set(planId, this.state.plans.get(planId)!);
     if (position) this.advance(position);
   }
 
   hasChanges(): boolean {
     this.collectDeadlineChanges();
-    const { plans, tallies, contributions, referrals, reports, checkpoints, deadlines, alerts, taskCompletions } = this.changed;
-    return plans.size + tallies.size + contributions.length + referrals.size + reports.size + checkpoints.size + deadlines.size + alerts.size + taskCompletions.size > 0;
+    const { plans, tallies, contributions, referrals, reports, checkpoints, deadlines, alerts, taskCompletions, dropped } = this.changed;
+    const drops = dropped.tallies.size + dropped.taskCompletions.size + dropped.deadlines.size;
+    return plans.size + tallies.size + contributions.length + referrals.size + reports.size + checkpoints.size + deadlines.size + alerts.size + taskCompletions.size + drops > 0;
   }
 
   /** What changed since the last call, as documents for `CoordinationStore.commit`. */
   takeChanges(): ProjectionChanges {
     this.collectDeadlineChanges();
-    const { plans, tallies, contributions, referrals, reports, checkpoints, deadlines, alerts, taskCompletions } = this.changed;
+    const { plans, tallies, contributions, referrals, reports, checkpoints, deadlines, alerts, taskCompletions, dropped } = this.changed;
     this.changed = emptyChanges();
+    const drops = dropped.tallies.size + dropped.taskCompletions.size + dropped.deadlines.size;
     return {
+      ...(drops > 0 ? { dropped: { tallies: [...dropped.tallies], taskCompletions: [...dropped.taskCompletions], deadlines: [...dropped.deadlines] } } : {}),
       checkpoints: Object.fromEntries(checkpoints),
       plans: [...plans.values()],
       tallies: [...tallies].map(([tracked, added]) => tallyChange(tracked, added)),
@@ -141,6 +155,9 @@ export class CoordinationProjection {
 
   /** Puts changes back after a failed commit, so that the next commit carries them too. */
   restoreChanges(changes: ProjectionChanges): void {
+    for (const key of changes.dropped?.tallies ?? []) this.changed.dropped.tallies.add(key);
+    for (const key of changes.dropped?.taskCompletions ?? []) this.changed.dropped.taskCompletions.add(key);
+    for (const id of changes.dropped?.deadlines ?? []) this.changed.dropped.deadlines.add(id);
     for (const plan of changes.plans ?? []) this.changed.plans.set(plan.id, plan);
     for (const tally of changes.tallies ?? []) {
       const tracked = this.state.targets.get(tally.key)!;
@@ -202,6 +219,44 @@ export class CoordinationProjection {
     registerPlan(plan, this.agencies, this.areas);
     addPlan(this.state, plan, this.areas);
     this.deadlines.addPlan(plan, this.reports, { publishedAt, areasBelow: (area, level, on) => this.areas.below(area, level, on) });
+  }
+
+  /**
+   * A higher revision of a known plan (`publishedAt`: its `plan.published` event's time) takes
+   * its place: its targets start empty and are re-counted by the backfill the projector runs, as
+   * for a new plan (the store drops the old tallies and contributions first); the task records of
+   * tasks it keeps keep the secretariat's decisions, and the bodies' reports are judged again
+   * against it by the backfill, as a replay (every version before any agency event) judges them;
+   * records of tasks it drops go. Deadlines: `DeadlineBook.revisePlan`. See ADR 0005 (revisions).
+   */
+  private revisePlan(plan: Plan, publishedAt: string): void {
+    registerPlan(plan, this.agencies, this.areas);
+    const replaced = replacePlan(this.state, plan, this.areas);
+    const voided = new Set(replaced.map((tracked) => tracked.key));
+    for (const tracked of replaced) {
+      this.changed.tallies.delete(tracked);
+      this.changed.dropped.tallies.add(tracked.key);
+    }
+    this.changed.contributions = this.changed.contributions.filter((entry) => !voided.has(entry.targetKey));
+    const kept: TaskCompletionRecord[] = [];
+    for (const [key, record] of [...this.taskCompletions]) {
+      if (record.planId !== plan.id) continue;
+      const decisions = record.facts.filter((fact) => fact.kind === 'confirmed' || fact.kind === 'reopened');
+      // A record left with nothing is dropped, as a replay would never have made it.
+      if (decisions.length === 0 || !plan.tasks.some((task) => task.id === record.taskId)) {
+        this.taskCompletions.delete(key);
+        this.changed.taskCompletions.delete(key);
+        this.changed.dropped.taskCompletions.add(key);
+        continue;
+      }
+      const after = decisions.length === record.facts.length ? record : { ...record, facts: decisions };
+      this.taskCompletions.set(key, after);
+      if (after !== record) this.changed.taskCompletions.add(key);
+      kept.push(after);
+    }
+    for (const id of this.deadlines.revisePlan(plan, this.reports, { publishedAt, areasBelow: (area, level, on) => this.areas.below(area, level, on) })) this.changed.dropped.deadlines.add(id);
+    for (const record of kept) this.deadlines.taskReported(plan.id, plan.tasks.find((task) => task.id === record.taskId)!, plan.area, record.facts);
+    this.revising.add(plan.id);
   }
 
   /** The deadline book keeps its own list of what changed; it joins the next commit. */
@@ -296,6 +351,8 @@ const emptyChanges = () => ({
   deadlines: new Set<string>(),
   alerts: new Set<string>(),
   taskCompletions: new Set<string>(),
+  /** Keys of documents a plan revision voided: dropped by the store before this commit's writes. */
+  dropped: { tallies: new Set<string>(), taskCompletions: new Set<string>(), deadlines: new Set<string>() },
 });
 
 const isAlert = (event: BusEvent) => event.type.startsWith('vn.pcmd.coordination.deadline.');

@@ -15,7 +15,11 @@ export type { DeadlineRecord, TaskCompletionRecord };
  * - `commit` is an upsert by key and idempotent: committing the same changes twice changes nothing;
  * - a contribution is kept once per (targetKey, eventId);
  * - a checkpoint only moves forward;
- * - `load` returns what was committed, plans in the order they were first committed.
+ * - `load` returns what was committed, plans in the order they were first committed;
+ * - a plan is replaced (in its place) only by a higher revision (`revision.number`, 1 when absent);
+ * - `dropped` documents are removed before anything else of the commit is written (a plan
+ *   revision voids its tallies, their contributions, some task records and deadlines, and writes
+ *   the same keys anew in the same commit).
  * Each document is written whole and carries the ids of the events it holds, so a crash
  * between two writes of one commit is repaired by re-applying events from the checkpoint.
  */
@@ -46,6 +50,8 @@ export interface StoredProjection {
 }
 
 export interface ProjectionChanges {
+  /** What a plan revision voided, by key: removed first. A tally's contributions go with it. */
+  dropped?: { tallies: string[]; taskCompletions: string[]; deadlines: string[] };
   checkpoints?: Record<string, number>;
   plans?: Plan[];
   tallies?: TallyChange[];

@@ -1,4 +1,4 @@
-import type { Plan } from '@lienganh/contracts';
+import { revisionNumberOf, type Plan } from '@lienganh/contracts';
 import type {
   AlertRecord,
   Contribution,
@@ -45,9 +45,20 @@ export class InMemoryCoordinationStore implements CoordinationStore {
     // Copies, so that the caller's objects changing later cannot change what was committed. The
     // bulk (contributions, applied keys) is copied shallowly: its strings are immutable and shared
     // with the projection, which is most of what a million events weigh.
-    const { contributions, tallies, ...documents } = changes;
+    const { contributions, tallies, dropped, ...documents } = changes;
+    for (const key of dropped?.tallies ?? []) {
+      this.tallies.delete(key);
+      this.applied.delete(key);
+      this.contributionsByTarget.delete(key);
+    }
+    for (const key of dropped?.taskCompletions ?? []) this.taskCompletions.delete(key);
+    for (const id of dropped?.deadlines ?? []) this.deadlines.delete(id);
     const copy = structuredClone(documents);
-    for (const plan of copy.plans ?? []) if (!this.plans.has(plan.id)) this.plans.set(plan.id, plan);
+    // A Map keeps a replaced key in its place: a revision stays where the plan was first committed.
+    for (const plan of copy.plans ?? []) {
+      const kept = this.plans.get(plan.id);
+      if (!kept || revisionNumberOf(plan) > revisionNumberOf(kept)) this.plans.set(plan.id, plan);
+    }
     for (const { appliedAdded, ...figures } of tallies ?? []) {
       const tally = structuredClone(figures);
       this.tallies.set(tally.key, tally);

@@ -1,4 +1,4 @@
-import type { Plan } from '@lienganh/contracts';
+import { revisionNumberOf, type Plan } from '@lienganh/contracts';
 import mongoose, { Schema, type AnyBulkWriteOperation, type Connection, type MongooseBulkWriteOptions } from 'mongoose';
 import type {
   AlertRecord,
@@ -28,6 +28,8 @@ interface PlanDocument {
   _id: string;
   /** Position of the plan's first commit: `load` returns plans in this order. */
   order: number;
+  /** The plan's `revision.number` (absent in documents written before revisions: 1). */
+  revision?: number;
   document: string;
 }
 
@@ -77,7 +79,7 @@ const options = { versionKey: false } as const;
 
 const checkpointSchema = new Schema<CheckpointDocument>({ _id: text, seq: number }, options);
 
-const planSchema = new Schema<PlanDocument>({ _id: text, order: number, document: text }, options);
+const planSchema = new Schema<PlanDocument>({ _id: text, order: number, revision: number, document: text }, options);
 planSchema.index({ order: 1 });
 
 const tallySchema = new Schema<TallyDocument>(
@@ -237,6 +239,14 @@ export class MongoCoordinationStore implements CoordinationStore {
   async commit(original: ProjectionChanges): Promise<void> {
     // A copy, as in memory: the caller's objects changing while this runs cannot change what is written.
     const changes = structuredClone(original);
+    // What a plan revision voided goes first: the same keys may be written anew below.
+    const dropped = changes.dropped;
+    if (dropped?.tallies.length) {
+      await this.collections.tallies.deleteMany({ _id: { $in: dropped.tallies } });
+      await this.collections.contributions.deleteMany({ targetKey: { $in: dropped.tallies } });
+    }
+    if (dropped?.taskCompletions.length) await this.collections.taskCompletions.deleteMany({ _id: { $in: dropped.taskCompletions } });
+    if (dropped?.deadlines.length) await this.collections.deadlines.deleteMany({ _id: { $in: dropped.deadlines } });
     const contributions = lastByKey(changes.contributions ?? [], (contribution) => `${contribution.targetKey}\u0000${contribution.eventKey}`);
     await write(
       this.collections.contributions,
@@ -246,16 +256,6 @@ export class MongoCoordinationStore implements CoordinationStore {
         const replacement = present({ ...contribution, at: Number.isNaN(at) ? null : new Date(at) });
         return { replaceOne: { filter: { targetKey: contribution.targetKey, eventKey: contribution.eventKey }, replacement, upsert: true } };
       }),
-    );
-
-    // The first commit of a plan wins, also within one batch (an unordered bulk write has no order).
-    const plans = firstByKey(changes.plans ?? [], (plan) => plan.id);
-    const firstOrder = await this.reserveOrders(plans.length);
-    await write(
-      this.collections.plans,
-      plans.map((plan, index) => ({
-        updateOne: { filter: { _id: plan.id }, update: { $setOnInsert: { order: firstOrder + index, document: JSON.stringify(plan) } }, upsert: true },
-      })),
     );
 
     // Figures replaced, applied ids appended once each (`$addToSet`): a replayed commit adds nothing.
@@ -306,6 +306,10 @@ export class MongoCoordinationStore implements CoordinationStore {
       })),
     );
 
+    // Plans after the documents counted for them: a crash before this leaves the previous version
+    // stored, so that its revision is read (and its backfill made) again.
+    await this.writePlans(changes.plans ?? []);
+
     // `$max`: a checkpoint only moves forward, even when an older commit is replayed.
     await write(
       this.collections.checkpoints,
@@ -338,6 +342,34 @@ export class MongoCoordinationStore implements CoordinationStore {
     await this.connection.close();
   }
 
+  /**
+   * A new plan takes the next position; a stored one is replaced, in its place, only by a higher
+   * revision. Within one batch the highest revision of each plan wins, the first of equal ones.
+   */
+  private async writePlans(changed: Plan[]): Promise<void> {
+    const highest = new Map<string, Plan>();
+    for (const plan of changed) {
+      const kept = highest.get(plan.id);
+      if (!kept || revisionNumberOf(plan) > revisionNumberOf(kept)) highest.set(plan.id, plan);
+    }
+    const plans = [...highest.values()];
+    const firstOrder = await this.reserveOrders(plans.length);
+    await write(
+      this.collections.plans,
+      plans.map((plan, index) => ({
+        updateOne: { filter: { _id: plan.id }, update: { $setOnInsert: { order: firstOrder + index, revision: revisionNumberOf(plan), document: JSON.stringify(plan) } }, upsert: true },
+      })),
+    );
+    const revised = plans.filter((plan) => revisionNumberOf(plan) > 1);
+    await write(
+      this.collections.plans,
+      revised.map((plan) => {
+        const lower = { $or: [{ revision: { $lt: revisionNumberOf(plan) } }, { revision: { $exists: false } }] };
+        return { updateOne: { filter: { _id: plan.id, ...lower }, update: { $set: { revision: revisionNumberOf(plan), document: JSON.stringify(plan) } } } };
+      }),
+    );
+  }
+
   /** Reserves `count` consecutive plan positions and returns the first. */
   private async reserveOrders(count: number): Promise<number> {
     if (count === 0) return 0;
@@ -357,13 +389,6 @@ async function write(model: { bulkWrite(operations: AnyBulkWriteOperation[], opt
   // Unordered for speed (each write is a whole document by key); but a document that does not
   // fit its schema must fail the commit, not be dropped while the checkpoint moves on.
   await model.bulkWrite(operations, { ordered: false, throwOnValidationError: true, strict: 'throw' });
-}
-
-/** The first of each key, in first-seen order, as successive inserts-if-absent would leave it. */
-function firstByKey<T>(items: T[], keyOf: (item: T) => string): T[] {
-  const firsts = new Map<string, T>();
-  for (const item of items) if (!firsts.has(keyOf(item))) firsts.set(keyOf(item), item);
-  return [...firsts.values()];
 }
 
 /** The last of each key, as successive upserts by key would leave it. */
