@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEvent, policeInspectionCompleted, validatePlan } from '@lienganh/contracts';
 import { CoordinationProjector, InMemoryCoordinationStore, startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
 import { connectToNats, startAgencyService, type RunningAgencyService } from '@lienganh/platform';
 import { policeService } from '@lienganh/police';
+import { runCli } from '../support/cli.js';
 import { eventually, postJson } from '../support/http.js';
 import { startNatsFixture, type NatsFixture } from '../support/nats.js';
 import { getAs, TEST_USERS, tokens } from '../support/users.js';
@@ -178,4 +179,15 @@ describe('plan revisions', () => {
     expect(await figures(rebuilt.url)).toEqual(board);
     expect(rebuilt.projector.projection.snapshot()).toEqual(live);
   });
+
+  it('is what `npx lienganh plan import` says: revision imported, or the revision to import', async () => {
+    const file = join(dataDir, 'sua-doi-lan-3.plan.json');
+    writeFileSync(file, JSON.stringify({ ...amended, number: '150/KH-UBND', revision: { number: 3, effectiveFrom: '2021-09-01' } }));
+    const imported = await runCli(['plan', 'import', file, '--url', coordination.url, '--token', tokens.secretariat]);
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toContain(`Đã nhập bản sửa đổi lần 3 / revision imported: ${PLAN_ID}, revision 3`);
+    const again = await runCli(['plan', 'import', file, '--url', coordination.url, '--token', tokens.secretariat]);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toContain('revision.number 4');
+  }, 60_000);
 });
