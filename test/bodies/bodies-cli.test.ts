@@ -1,7 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
+import { findNatsServerBinary, natsKeysEnv } from '@lienganh/platform';
 import { runCli } from '../support/cli.js';
 import { startNatsFixture, type NatsFixture } from '../support/nats.js';
 import { TEST_USERS, tokens } from '../support/users.js';
@@ -37,6 +40,20 @@ it('registers a body, issues its credentials into a file of mode 600, lists it a
   expect(secrets.httpKey).toMatch(/^lgb_/);
   expect(secrets.natsSeed).toMatch(/^SU/);
   expect(issued.stdout).not.toContain(secrets.httpKey);
+
+  // An external nats-server's users: the committed auth.conf plus this body, which nats-server accepts.
+  const conf = join(dir, 'nats');
+  const config = await runCli(['nats', 'config', '--bodies', '--out', conf], { NATS_URL: nats.server.url, NATS_NKEY_SEED: nats.keys.operator.seed });
+  expect(config).toMatchObject({ code: 0, stdout: expect.stringContaining('fatherland-front') });
+  const publicKey = JSON.parse(readFileSync(out, 'utf8')).natsPublicKey as string;
+  const auth = readFileSync(join(conf, 'auth.conf'), 'utf8');
+  expect(auth).toContain(`nkey: ${publicKey}`);
+  expect(auth).toContain('"pcmd.events.reporting.fatherland-front.>"');
+  expect(auth).not.toContain(secrets.natsSeed);
+  const checked = await promisify(execFile)(findNatsServerBinary(), ['-t', '-c', join(conf, 'server.conf')], { env: { ...process.env, ...natsKeysEnv(nats.keys) } });
+  expect(checked.stderr).toContain('is valid');
+  // deploy/nats/ stays the committed file, without bodies.
+  expect((await runCli(['nats', 'config', '--bodies'], { NATS_URL: nats.server.url, NATS_NKEY_SEED: nats.keys.operator.seed })).code).toBe(2);
 
   const listed = await runCli(['bodies', 'list', '--json', ...as(tokens.secretariat)]);
   expect(listed.code).toBe(0);
