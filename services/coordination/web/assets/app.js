@@ -12,6 +12,7 @@ const TEXT = {
     achieved: 'Đạt', events: 'sự kiện', period: 'Kỳ', onTime: 'Đúng hạn', late: 'Muộn', missing: 'Chưa gửi', dueReports: 'Phải gửi',
     missingPeriods: 'Kỳ chưa gửi (gần nhất)', activeTargets: 'Chỉ tiêu có hoạt động',
     cadence_: { monthly: 'tháng', quarterly: 'quý', 'half-yearly': '6 tháng', annual: 'năm' },
+    revision: (number, date) => `Bản sửa đổi lần ${number}, hiệu lực từ ${date}`,
     taskCount: (shown, total) => `${shown} / ${total} nhiệm vụ`, noTasks: 'Không có nhiệm vụ phù hợp.',
     status_: { 'on-track': 'đúng tiến độ', 'at-risk': 'có nguy cơ chậm', overdue: 'quá hạn', achieved: 'đã đạt', 'not-started': 'chưa bắt đầu', 'in-progress': 'đang thực hiện', done: 'hoàn thành', 'awaiting-confirmation': 'chờ xác nhận', reopened: 'mở lại' },
     actions: 'Xác nhận của thường trực', confirm: 'Xác nhận hoàn thành', reopen: 'Mở lại', reason: 'Lý do mở lại',
@@ -38,6 +39,7 @@ const TEXT = {
     achieved: 'Achieved', events: 'events', period: 'Period', onTime: 'On time', late: 'Late', missing: 'Missing', dueReports: 'Due',
     missingPeriods: 'Missing periods (latest)', activeTargets: 'Targets with activity',
     cadence_: { monthly: 'month', quarterly: 'quarter', 'half-yearly': 'half-year', annual: 'year' },
+    revision: (number, date) => `revision ${number}, in force from ${date}`,
     taskCount: (shown, total) => `${shown} of ${total} tasks`, noTasks: 'No matching tasks.',
     status_: { 'on-track': 'on track', 'at-risk': 'at risk', overdue: 'overdue', achieved: 'achieved', 'not-started': 'not started', 'in-progress': 'in progress', done: 'done', 'awaiting-confirmation': 'awaiting confirmation', reopened: 'reopened' },
     actions: "Secretariat's decision", confirm: 'Confirm done', reopen: 'Reopen', reason: 'Reason to reopen',
@@ -128,8 +130,16 @@ function renderPlans() {
   const select = $('#plan-filter');
   select.replaceChildren(el('option', { value: '' }, t().allPlans), ...state.overview.plans.map((plan) => el('option', { value: plan.id, selected: plan.id === state.plan }, `${plan.number} — ${local(plan.title)}`)));
   $('#plan-list').replaceChildren(
-    ...state.overview.plans.filter((plan) => inPlan(plan.id)).map((plan) => el('li', {}, el('strong', {}, local(plan.title)), el('br'), el('span', { class: 'muted' }, `${plan.number} · ${t().levels[plan.level] ?? plan.level} ${plan.area} · ${fmtDate(`${plan.period.start}T00:00:00+07:00`)} – ${fmtDate(`${plan.period.end}T00:00:00+07:00`)}`))),
+    ...state.overview.plans.filter((plan) => inPlan(plan.id)).map((plan) => el('li', {}, el('strong', {}, local(plan.title)), ...revisionNote(plan), el('br'), el('span', { class: 'muted' }, `${plan.number} · ${t().levels[plan.level] ?? plan.level} ${plan.area} · ${fmtDate(`${plan.period.start}T00:00:00+07:00`)} – ${fmtDate(`${plan.period.end}T00:00:00+07:00`)}`))),
   );
+}
+
+/** An amended plan (kế hoạch sửa đổi) says which version the board shows, next to its title; the first version says nothing. */
+function revisionNote(plan) {
+  if (!plan.revision || plan.revision.number < 2) return [];
+  // A calendar day of the plan, written as the document writes it (01/07/2021), in both languages.
+  const day = plan.revision.effectiveFrom.split('-').reverse().join('/');
+  return [' ', el('span', { class: 'muted' }, `(${t().revision(plan.revision.number, day)})`)];
 }
 
 function targetNode(target) {
