@@ -10,7 +10,7 @@
 //
 // Ports (environment): NATS_CLUSTER_PORTS and NATS_CLUSTER_ROUTE_PORTS (three each, comma-
 // separated; default 4251-4253 and 6251-6253 as in the node configs), COORDINATION_PORT,
-// LABOUR_PORT, POLICE_PORT, HEALTH_PORT, CULTURE_PORT, JUSTICE_PORT (defaults 8080-8085).
+// LABOUR_PORT, POLICE_PORT, HEALTH_PORT, CULTURE_PORT, JUSTICE_PORT, REPORTING_PORT (defaults 8080-8086).
 // MONGODB_URI, LIENGANH_WEBHOOKS(_FILE), LIENGANH_TELEMETRY and OTEL_* pass through to the services.
 // Builds first when the workspace is not installed or built (scripts/setup.mjs). Plain Node.
 import { spawn } from 'node:child_process';
@@ -33,6 +33,8 @@ const SERVICES = [
   { name: 'health', portVariable: 'HEALTH_PORT', defaultPort: 8083 },
   { name: 'culture', portVariable: 'CULTURE_PORT', defaultPort: 8084 },
   { name: 'justice', portVariable: 'JUSTICE_PORT', defaultPort: 8085 },
+  // Bodies without a service of their own (ADR 0011); their NATS users need each node reloaded (docs/operations.md).
+  { name: 'reporting', portVariable: 'REPORTING_PORT', defaultPort: 8086 },
 ];
 const NODES = [1, 2, 3];
 const START_TIMEOUT_MS = 180_000;
@@ -47,7 +49,7 @@ try {
 }
 if (options.help) {
   say('Usage: node scripts/run-cluster.mjs [--data-dir DIR]   (default .data; the cluster keeps its data in DIR/cluster)');
-  say('Ports: NATS_CLUSTER_PORTS, NATS_CLUSTER_ROUTE_PORTS (three each), COORDINATION_PORT, LABOUR_PORT … JUSTICE_PORT');
+  say('Ports: NATS_CLUSTER_PORTS, NATS_CLUSTER_ROUTE_PORTS (three each), COORDINATION_PORT, LABOUR_PORT … JUSTICE_PORT, REPORTING_PORT');
   process.exit(0);
 }
 const dataDir = resolve(options['data-dir']);
@@ -183,7 +185,8 @@ try {
   const token = demoUserToken('secretariat', credentialsFile);
   // Each agency service its own pseudonymisation key, as npm start keeps them.
   const pseudonymKeysDir = join(dataDir, 'pseudonym-keys');
-  for (const service of SERVICES.filter(({ name }) => name !== 'coordination')) ensurePseudonymKey(pseudonymKeysDir, service.name);
+  const pseudonymous = (name) => name !== 'coordination' && name !== 'reporting';
+  for (const service of SERVICES.filter(({ name }) => pseudonymous(name))) ensurePseudonymKey(pseudonymKeysDir, service.name);
 
   // ---- Each service as its own process, its own NATS identity, its log in a file. ----
   for (const service of SERVICES) {
@@ -198,7 +201,7 @@ try {
         DATA_DIR: clusterDir,
         LIENGANH_CREDENTIALS_FILE: credentialsFile,
         LIENGANH_USERS_FILE: usersFile,
-        ...(service.name === 'coordination' ? {} : { LIENGANH_PSEUDONYM_KEY_FILE: pseudonymKeyFileOf(pseudonymKeysDir, service.name) }),
+        ...(pseudonymous(service.name) ? { LIENGANH_PSEUDONYM_KEY_FILE: pseudonymKeyFileOf(pseudonymKeysDir, service.name) } : {}),
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
       },
       stdio: ['ignore', log, log],

@@ -44,8 +44,8 @@ describe('scripts/run-cluster.mjs', () => {
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('runs the cluster of three, the streams with three replicas and every service as its own process with the demo plans; SIGINT stops them all', async () => {
-    const [c1, c2, c3, r1, r2, r3, ...service] = await freePorts(12);
-    const ports = { COORDINATION_PORT: service[0], LABOUR_PORT: service[1], POLICE_PORT: service[2], HEALTH_PORT: service[3], CULTURE_PORT: service[4], JUSTICE_PORT: service[5] };
+    const [c1, c2, c3, r1, r2, r3, ...service] = await freePorts(13);
+    const ports = { COORDINATION_PORT: service[0], LABOUR_PORT: service[1], POLICE_PORT: service[2], HEALTH_PORT: service[3], CULTURE_PORT: service[4], JUSTICE_PORT: service[5], REPORTING_PORT: service[6] };
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       NATS_CLUSTER_PORTS: `${c1},${c2},${c3}`,
@@ -98,11 +98,11 @@ describe('scripts/run-cluster.mjs', () => {
         await nc.close();
       }
 
-      // Three nats-server nodes and six services, each its own process, all children of the script.
+      // Three nats-server nodes and seven services (the reporting service too), each its own process, all children of the script.
       children = childrenOf(child.pid!);
       const commands = children.map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' '));
       expect(commands.filter((command) => command.includes('nats-server'))).toHaveLength(3);
-      expect(commands.filter((command) => /services\/[a-z]+\/dist\/main\.js/.test(command))).toHaveLength(6);
+      expect(commands.filter((command) => /services\/[a-z]+\/dist\/main\.js/.test(command))).toHaveLength(7);
 
       child.kill('SIGINT');
       expect(await closed).toBe(0);
