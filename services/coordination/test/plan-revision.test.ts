@@ -184,4 +184,34 @@ describe('a plan revision in the projection', () => {
     expect(achieved(restored)).toEqual(achieved(projection));
     expect(restored.snapshot()).toEqual(projection.snapshot());
   });
+
+  describe('what a revision changes in how events are judged: the same live as in a replay', () => {
+    /** Revision 2 again, with the inspection task now led by culture and police hand-overs to labour due in 3 days, not 7. */
+    const reassigned = validatePlan({
+      ...amended,
+      tasks: amended.tasks.map((entry) => (entry.id === 'nv-kiem-tra' ? { ...entry, lead: 'culture' } : entry)),
+      deadlines: { ...original.deadlines, referralHandovers: [{ from: 'police', to: 'labour', days: 3 }] },
+    });
+    const r2b = published(reassigned, '2021-07-15T09:00:00+07:00');
+    const referral = (id: string, time: string) =>
+      buildEvent(getEventDefinition('vn.pcmd.police.referral.made.v1'), { ...(getEventDefinition('vn.pcmd.police.referral.made.v1').example as object), referralId: id, areaCode: 'hn-ba-dinh-kim-ma' } as never, { id, time });
+    const events = [completed('nv-kiem-tra', '2021-05-20T09:00:00+07:00'), referral('cg-06', '2021-06-20T09:00:00+07:00'), referral('cg-07', '2021-07-10T09:00:00+07:00')];
+
+    it("judges the bodies' task reports by the new version: a completion by the lead it replaced no longer stands", () => {
+      const processed = live([r1, ...events, r2b]);
+      expect(live([r1, ...events]).taskCompletions.get(`${PLAN}/nv-kiem-tra`)!.facts.map((fact) => fact.kind)).toEqual(['completed']);
+      expect(processed.taskCompletions.has(`${PLAN}/nv-kiem-tra`)).toBe(false);
+      expect(processed.deadlines.deadlines.get(`task:${PLAN}:nv-kiem-tra`)).toMatchObject({ agency: 'culture' });
+      expect(processed.deadlines.deadlines.get(`task:${PLAN}:nv-kiem-tra`)!.metAt).toBeUndefined();
+      expect(processed.snapshot()).toEqual(live([r1, r2b, ...events]).snapshot());
+    });
+
+    it("holds each hand-over to the rules in force on its referral's date, re-timing those the revision governs", () => {
+      const processed = live([r1, ...events, r2b]);
+      // Made on 20 June, under version 1: 7 days. Made on 10 July, from when the revision governs: 3 days.
+      expect(processed.deadlines.deadlines.get('referral:cg-06')!.dueAt).toBe(new Date(Date.parse('2021-06-20T09:00:00+07:00') + 7 * 86_400_000).toISOString());
+      expect(processed.deadlines.deadlines.get('referral:cg-07')!.dueAt).toBe(new Date(Date.parse('2021-07-10T09:00:00+07:00') + 3 * 86_400_000).toISOString());
+      expect(processed.snapshot().deadlines).toEqual(live([r1, r2b, ...events]).snapshot().deadlines);
+    });
+  });
 });
