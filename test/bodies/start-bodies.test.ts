@@ -67,7 +67,7 @@ it('a body registered while it runs reports over HTTP and on NATS, and is refuse
   });
   expect((await postJson(`${reportingUrl}/api/v1/events`, event('tn-0001'), issued.httpKey)).status).toBe(202);
   const connectAsBody = () =>
-    connect({ servers: natsUrl, authenticator: nkeyAuthenticator(new TextEncoder().encode(issued.natsSeed)), inboxPrefix: issued.natsInboxPrefix, maxReconnectAttempts: 0 });
+    connect({ servers: natsUrl, authenticator: nkeyAuthenticator(new TextEncoder().encode(issued.natsSeed)), inboxPrefix: issued.natsInboxPrefix, maxReconnectAttempts: 0, timeout: 1_000 });
   const nc: NatsConnection = await eventually(connectAsBody, 5_000);
   const closed = nc.closed();
 

@@ -35,6 +35,7 @@ export class BodyRegister {
     const kv = await new Kvm(nc).open(BODIES_BUCKET);
     const register = new BodyRegister(kv, options);
     await register.watch();
+    void register.rewatchOnReconnect(nc);
     return register;
   }
 
@@ -74,9 +75,21 @@ export class BodyRegister {
     this.stopWatch?.();
   }
 
+  /**
+   * After a reconnection the watch's consumer may be gone with the server that held it: the watch
+   * starts again from the last entry it saw, so that no revocation is missed.
+   */
+  private async rewatchOnReconnect(nc: NatsConnection): Promise<void> {
+    for await (const status of nc.status()) {
+      if (this.closed) return;
+      if (status.type === 'reconnect') this.stopWatch?.(); // the loop in `watch` starts it again
+    }
+  }
+
   private async watch(resumeFrom = 0): Promise<void> {
     // An empty bucket has nothing to bring; otherwise the watch marks the last entry of the present state `isUpdate`.
     const empty = resumeFrom > 0 || (await this.kv.status()).values === 0;
+    // `resumeFromRevision` delivers from that stream sequence on: the entries after the last one seen.
     const watcher = await this.kv.watch(resumeFrom > 0 ? { resumeFromRevision: resumeFrom + 1 } : {});
     this.stopWatch = () => watcher.stop();
     let last = resumeFrom;
@@ -90,10 +103,15 @@ export class BodyRegister {
         if (entry.isUpdate) initialised();
       }
       initialised();
-      // The watch ended (a lost connection or server): start again after the last entry seen.
-      if (!this.closed) {
-        this.options.logger?.warn('body register watch ended, watching again');
-        await this.watch(last).catch((error: unknown) => this.options.logger?.warn(`body register watch failed: ${String(error)}`));
+      // The watch ended (a lost connection or server): start again after the last entry seen, until it works.
+      for (let attempt = 0; !this.closed; attempt++) {
+        try {
+          await this.watch(last);
+          return;
+        } catch (error) {
+          this.options.logger?.warn(`body register watch failed, retrying: ${String(error)}`);
+          await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 5_000)).unref());
+        }
       }
     })();
     await ready;
