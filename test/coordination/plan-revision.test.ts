@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildEvent, policeInspectionCompleted, validatePlan } from '@lienganh/contracts';
+import { buildEvent, getEventDefinition, policeInspectionCompleted, validatePlan } from '@lienganh/contracts';
 import { CoordinationProjector, InMemoryCoordinationStore, startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
 import { connectToNats, startAgencyService, type RunningAgencyService } from '@lienganh/platform';
 import { policeService } from '@lienganh/police';
@@ -32,7 +32,8 @@ const original = {
   bodies: [{ code: 'ubnd-ba-dinh', name: { vi: 'UBND quận Ba Đình', en: 'Ba Đình District People’s Committee' } }],
   areas: [{ code: 'hn-ba-dinh', name: { vi: 'Quận Ba Đình', en: 'Ba Đình District' }, level: 'district' }, ward('hn-ba-dinh-lieu-giai', 'Phường Liễu Giai'), ward('hn-ba-dinh-kim-ma', 'Phường Kim Mã')],
   targets: [{ id: 'ct-kiem-tra', title: { vi: 'Kiểm tra 10 lượt cơ sở karaoke', en: '10 karaoke inspections' }, agency: 'police', measure: inspections('karaoke'), goal: { min: 10 } }],
-  tasks: [task('nv-kiem-tra', '2021-12-15', ['ct-kiem-tra'])],
+  // nv-ra-quan is due in March: overdue before the amendment, which drops it.
+  tasks: [task('nv-kiem-tra', '2021-12-15', ['ct-kiem-tra']), task('nv-ra-quan', '2021-03-31', [])],
 };
 /** The amendment from 1 July: the goal raised to 20 and massage added to the filter; a new target for hotels. */
 const amended = {
@@ -49,6 +50,7 @@ const amended = {
 
 /** Coordination's clock: version 1 imported in February, the amendment in late June. */
 const clock = { current: new Date('2021-02-01T09:00:00+07:00'), now: () => clock.current };
+const overdueTask = `task:${PLAN_ID}:nv-ra-quan:overdue`;
 
 let nats: NatsFixture;
 let police: RunningAgencyService;
@@ -105,6 +107,15 @@ describe('plan revisions', () => {
     await caughtUp();
     expect(await figures()).toEqual({ 'ct-kiem-tra': { achieved: 2, goal: { min: 10 } } });
     expect((await overview()).plans.find((plan: any) => plan.id === PLAN_ID).revision).toEqual({ number: 1, effectiveFrom: '2021-01-01' });
+
+    // The March task is overdue in April: its alert is raised under version 1.
+    clock.current = new Date('2021-04-02T09:00:00+07:00');
+    expect((await coordination.deadlines.tick()).map((alert) => alert.id)).toContain(overdueTask);
+    await eventually(() => coordination.projector.projection.alerts.get(overdueTask), 5_000);
+    // Police report progress on the inspection task, which both versions keep.
+    const { source: _source, subject: _subject, ...progress } = buildEvent(getEventDefinition('vn.pcmd.police.task.progress-reported.v1'), { planId: PLAN_ID, taskId: 'nv-kiem-tra', percentDone: 40 } as never, { time: '2021-05-30T09:00:00+07:00' });
+    expect(await postJson(`${police.url}/api/v1/events`, progress, keys.police)).toMatchObject({ status: 202 });
+    await eventually(async () => ((await getAs(`${coordination.url}/api/v1/tasks?plan=${PLAN_ID}`)).body.tasks.find((entry: any) => entry.taskId === 'nv-kiem-tra').reports?.reportedPercent === 40 ? true : undefined), 10_000);
   });
 
   it('takes revision 2: the new goals and targets, every figure re-computed over the events already in', async () => {
@@ -124,8 +135,14 @@ describe('plan revisions', () => {
     await inspect('kt-05', 'massage', 'hn-ba-dinh-kim-ma', '2021-07-15T09:00:00+07:00');
     await eventually(async () => ((await figures())['ct-kiem-tra'].achieved === 4 ? true : undefined), 10_000);
     // The task moves with the new version's targets: 4 of 20 and 1 of 5.
+    // The dropped task is off the board; the kept one keeps what police reported.
     const tasks = (await getAs(`${coordination.url}/api/v1/tasks?plan=${PLAN_ID}`)).body.tasks;
-    expect(tasks).toEqual([expect.objectContaining({ taskId: 'nv-kiem-tra', status: 'in-progress', lastContributingEvent: 'kt-05' })]);
+    expect(tasks).toEqual([expect.objectContaining({ taskId: 'nv-kiem-tra', status: 'in-progress', lastContributingEvent: 'kt-05', reports: expect.objectContaining({ reportedPercent: 40 }) })]);
+    // Its March deadline fell due before the amendment took effect: it stands, and so does its alert (raised once).
+    expect(coordination.projector.projection.deadlines.deadlines.get(`task:${PLAN_ID}:nv-ra-quan`)!.raised).toContain(overdueTask);
+    const alerts = (await getAs(`${coordination.url}/api/v1/alerts?deadlineKind=task`)).body.alerts as any[];
+    expect(alerts.filter((alert) => alert.id === overdueTask)).toHaveLength(1);
+    expect((await coordination.deadlines.tick()).map((alert) => alert.id)).not.toContain(overdueTask);
   });
 
   it('lists every version imported, oldest first, to any signed-in user', async () => {
