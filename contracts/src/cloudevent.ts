@@ -4,6 +4,7 @@ import { isProducerAgency, type ProducerAgency } from './agencies.js';
 import { getEventDefinition } from './catalog.js';
 import type { EventData, EventDefinition } from './define.js';
 import { ContractError, contractErrorMap, issuesFromZod, parseOrThrow } from './errors.js';
+import { refusePersonalData } from './personal-data.js';
 
 /**
  * A CloudEvents 1.0 event as it travels on the bus: every attribute we rely on is required,
@@ -91,6 +92,10 @@ export function provenanceProblem(event: Pick<BusEvent, 'type' | 'source'>, nats
  * clock, so it is checked where an event is received (`timeProblem`), never by `parseEvent`.
  */
 export const EARLIEST_EVENT_TIME = '2000-01-01T00:00:00Z';
+
+/** W3C Trace Context `tracestate` (https://www.w3.org/TR/trace-context/#tracestate-header): vendor keys and printable values, nothing else. */
+const TRACESTATE_MEMBER = '(?:[a-z][a-z0-9_*/-]{0,255}|[a-z0-9][a-z0-9_*/-]{0,240}@[a-z][a-z0-9_*/-]{0,13})=[\\x20-\\x2b\\x2d-\\x3c\\x3e-\\x7e]{0,255}[\\x21-\\x2b\\x2d-\\x3c\\x3e-\\x7e]';
+const TRACESTATE = new RegExp(`^${TRACESTATE_MEMBER}(?:[ \\t]*,[ \\t]*${TRACESTATE_MEMBER}){0,31}$`);
 /** How far ahead of the receiving service's clock an event's `time` may be: a day (clocks and time zones disagree). */
 export const MAX_EVENT_TIME_AHEAD_MS = 24 * 60 * 60 * 1000;
 const EARLIEST_EVENT_TIME_MS = Date.parse(EARLIEST_EVENT_TIME);
@@ -118,10 +123,10 @@ export function dataschemaFor(type: string): string {
 
 const Envelope = z.strictObject({
   specversion: z.literal('1.0'),
-  id: z.string().regex(/^[\x21-\x7e]{1,128}$/, 'must be 1-128 printable ASCII characters'),
+  id: z.string().regex(/^[\x21-\x7e]{1,128}$/, 'must be 1-128 printable ASCII characters').superRefine(refusePersonalData),
   type: z.string().min(1).max(200),
-  source: z.string().regex(SOURCE, 'must name the emitting agency, e.g. /pcmd/police or /pcmd/police/cap-quan-ba-dinh'),
-  subject: z.string().min(1).max(200),
+  source: z.string().regex(SOURCE, 'must name the emitting agency, e.g. /pcmd/police or /pcmd/police/cap-quan-ba-dinh').superRefine(refusePersonalData),
+  subject: z.string().min(1).max(200).superRefine(refusePersonalData),
   time: z.iso
     .datetime({
       offset: true,
@@ -136,7 +141,14 @@ const Envelope = z.strictObject({
     .string()
     .regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/, 'must be a W3C traceparent')
     .optional(),
-  tracestate: z.string().max(512).optional(),
+  tracestate: z
+    .string()
+    .max(512)
+    .regex(TRACESTATE, 'must be a W3C tracestate: up to 32 comma-separated key=value members')
+    .superRefine((value, context) => {
+      if (TRACESTATE.test(value)) refusePersonalData(value, context); // a malformed one has its issue above
+    })
+    .optional(),
 });
 
 /** Validates a payload against its event type's schema; issues are reported under `data.`. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { refusePersonalData } from './personal-data.js';
 
 /**
  * Building blocks shared by the event schemas. Every object is strict (unknown keys are
@@ -10,6 +11,7 @@ import { z } from 'zod';
 export const Identifier = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, 'must be 1-128 letters, digits or . _ : / - (no spaces)')
+  .superRefine(refusePersonalData)
   .describe('Identifier assigned by the emitting system');
 
 /** Code of a body in the agency registry (data, not code): `police`, `border-guard`, `womens-union`… */
@@ -48,7 +50,7 @@ export const Count = z.int().nonnegative().max(10_000_000);
 export const AmountVnd = z.int().nonnegative().max(100_000_000_000).describe('Amount in Vietnamese đồng');
 
 /** Short label for a place, an outlet or a topic; never a person. */
-export const Label = z.string().trim().min(1).max(200);
+export const Label = z.string().trim().min(1).max(200).superRefine(refusePersonalData);
 
 export const LocalizedText = z.strictObject({
   vi: z.string().trim().min(1).max(500),
@@ -125,3 +127,4 @@ export const AgeGroup = z.enum(['minor', 'adult', 'unknown']);
 
 export type BusinessKind = z.infer<typeof BusinessKind>;
 export type SupportService = z.infer<typeof SupportService>;
+

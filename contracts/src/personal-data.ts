@@ -17,13 +17,18 @@ export interface PersonalDataFinding {
 }
 
 /**
- * Phone numbers: `0` or `+84`/`84`, then a mobile number (3, 5, 7, 8 or 9 and 8 more digits) or a
- * landline (2 and 9 more digits), with or without spaces, dots or dashes: 0912345678,
- * 0912.345.678, +84 912 345 678, 024 3825 1234. An enterprise code of a province whose code is 03,
- * 05, 07, 08 or 09 reads as a mobile number and is refused here: business references are checked
- * by their own pattern (enterprise code or pseudonymous reference).
+ * Phone numbers, as people write them: `0` or `+84`/`84`, then a mobile number (3, 5, 7, 8 or 9
+ * and 8 more digits) or a landline (2 and 9 more digits), run together or in the usual groups
+ * with spaces, dots or dashes: 0912345678, 0912 345 678, 0912.345.678, 091 234 5678,
+ * +84 912 345 678, 024 3825 1234, 0243.825.1234. Only those groups: dates run together in an
+ * identifier (…-05-2021-06-05) are not a number. An enterprise code of a province whose code is
+ * 03, 05, 07, 08 or 09 reads as a mobile number and is refused here: business references are
+ * checked by their own pattern (enterprise code or pseudonymous reference).
  */
-const PHONE = /(?<![\d])(?:\+84|84|0)[ .\-]?(?:[35789](?:[ .\-]?\d){8}|2(?:[ .\-]?\d){9})(?![\d])/;
+const S = '[ .\\-]';
+const MOBILE = `[35789](?:\\d{8}|\\d{2}${S}\\d{3}${S}\\d{3}|\\d${S}\\d{3}${S}\\d{4}|\\d{2}${S}\\d{6}|\\d{2}${S}\\d{2}${S}\\d{2}${S}\\d{2})`;
+const LANDLINE = `2(?:\\d{9}|\\d${S}\\d{4}${S}\\d{4}|\\d{2}${S}\\d{3}${S}\\d{4}|\\d{2}${S}\\d{7})`;
+const PHONE = new RegExp(`(?<![\\d])(?:0|\\+84${S}?|84${S}?)(?:${MOBILE}|${LANDLINE})(?![\\d])`);
 
 /**
  * Citizen ID numbers: CCCD has 12 digits (a province code 001-096 first), the old CMND 9; also
@@ -35,11 +40,22 @@ const ID_NUMBER = /(?<![\d])(?:\d{9}|\d{12}|\d{3}[ .\-]\d{3}[ .\-]\d{3}|\d{3}[ .
 const EMAIL = /[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+/;
 
 /**
- * Dates written as a person's birth date is: 15/08/1998, 15-8-1998, 15.08.1998, "sinh năm 1998",
- * "ngày sinh". ISO dates (2021-05-04) are how this system writes the date of a fact, and are
- * checked by type, not here.
+ * A date of birth: a birth word ("sinh năm 1998", "ngày sinh", "DOB"), or a date written as a
+ * person's birth date is (15/08/1998, 15-8-1998, 15.08.1998) that is not the date of a document
+ * or an event ("Báo cáo 15/BC-SNV ngày 10/01/2021", "từ 01/01/2021"). ISO dates (2021-05-04) are
+ * how this system writes the date of a fact, and are checked by type, not here.
  */
-const DATE_OF_BIRTH = /(?<![\d])(?:0?[1-9]|[12]\d|3[01])[/.\-](?:0?[1-9]|1[0-2])[/.\-](?:19|20)\d{2}(?![\d])|\b(?:sinh năm|ngày sinh|năm sinh|date of birth|born)\b/iu;
+const BIRTH_WORDS = /(?:sinh năm|ngày sinh|năm sinh|ngày tháng năm sinh|date of birth|\bdob\b|\bborn\b)/iu;
+const WRITTEN_DATE = /(?<![\d])(?:0?[1-9]|[12]\d|3[01])[/.\-](?:0?[1-9]|1[0-2])[/.\-](?:19|20)\d{2}(?![\d])/g;
+const DATE_OF_A_FACT = /(?:ngày|từ|đến|dated?|on|from|to)\s*$/iu;
+
+function dateOfBirth(text: string): boolean {
+  if (BIRTH_WORDS.test(text)) return true;
+  for (const match of text.matchAll(WRITTEN_DATE)) {
+    if (!DATE_OF_A_FACT.test(text.slice(Math.max(0, match.index - 12), match.index))) return true;
+  }
+  return false;
+}
 
 /** The commonest Vietnamese family names (over 90 % of people). */
 const SURNAMES =
@@ -56,9 +72,25 @@ const PLACE_WORDS = /(?:đường|phố|ngõ|ngách|hẻm|kiệt|phường|quậ
 
 const NAME_CHECK = new RegExp(PERSON_NAME.source, 'gu');
 
+/**
+ * A name hidden in an identifier, without diacritics and with separators: `nguyen-thi-hoa`. Only
+ * for text without diacritics (with them, the rule above applies), and only with the two middle
+ * names that always mark a person (Văn, Thị): folded, "đường" is "duong" like the family name
+ * Dương, and codes of places named after people (ba-dinh-kim-ma) would read as names.
+ */
+const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase();
+const ASCII_NAME = new RegExp(`(?<![a-z])(?:${fold(SURNAMES)})[-_. ]+(?:van|thi)(?:[-_. ]+[a-z]+){1,2}(?![a-z])`, 'g');
+const ASCII_PLACE_WORDS = /(?:duong|pho|ngo|ngach|hem|kiet|phuong|quan|xa|huyen|truong|cau|cho|ben|khu|street|road)(?:[-_. ]+[a-z]{2,5})?[-_. ]*$/;
+const HAS_DIACRITICS = /[^\x00-\x7f]/;
+
 function personName(text: string): boolean {
   for (const match of text.matchAll(NAME_CHECK)) {
     if (!PLACE_WORDS.test(text.slice(0, match.index))) return true;
+  }
+  if (HAS_DIACRITICS.test(text)) return false;
+  const folded = text.toLowerCase();
+  for (const match of folded.matchAll(ASCII_NAME)) {
+    if (!ASCII_PLACE_WORDS.test(folded.slice(0, match.index))) return true;
   }
   return false;
 }
@@ -67,13 +99,20 @@ const DETECTORS: readonly [PersonalDataKind, (text: string) => boolean, string][
   ['email', (text) => EMAIL.test(text), 'looks like an email address'],
   ['phone-number', (text) => PHONE.test(text), 'looks like a phone number (0 or +84 and 9-10 digits)'],
   ['id-number', (text) => ID_NUMBER.test(text), 'looks like a citizen ID number (9 or 12 digits, CMND/CCCD)'],
-  ['date-of-birth', (text) => DATE_OF_BIRTH.test(text), 'looks like a date of birth'],
+  ['date-of-birth', dateOfBirth, 'looks like a date of birth'],
   ['person-name', personName, 'looks like a person’s full name (family name, middle name, given name)'],
 ];
 
+/**
+ * UUIDs and hex digests (event ids, trace ids) are made by machines, and a run of their digits
+ * is no one's number: they are taken out before the detectors run, or a random id would be
+ * refused now and then.
+ */
+const MACHINE_TOKENS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?<![0-9a-z])[0-9a-f]{16,}(?![0-9a-z])/gi;
+
 /** What personal data `text` seems to hold; empty when none. One finding per kind. */
 export function findPersonalData(text: string, kinds: readonly PersonalDataKind[] = ALL_KINDS): PersonalDataFinding[] {
-  const normalised = text.normalize('NFC');
+  const normalised = text.normalize('NFC').replace(MACHINE_TOKENS, ' ');
   return DETECTORS.filter(([kind, detects]) => kinds.includes(kind) && detects(normalised)).map(([kind, , reason]) => ({ kind, reason }));
 }
 
@@ -83,4 +122,14 @@ export const ALL_KINDS: readonly PersonalDataKind[] = DETECTORS.map(([kind]) => 
 export function personalDataProblem(text: string, kinds?: readonly PersonalDataKind[]): string | undefined {
   const [finding] = findPersonalData(text, kinds);
   return finding ? `${finding.reason}: personal data is never sent (DOMAIN.md, "People in the data")` : undefined;
+}
+
+/**
+ * For zod's `superRefine` on every identifier, reference, label and header of the contracts: they
+ * are opaque to this system, so whatever looks like personal data in one is refused, the message
+ * saying what it looked like, never the value.
+ */
+export function refusePersonalData(value: string, context: { addIssue(issue: { code: 'custom'; message: string }): void }): void {
+  const problem = personalDataProblem(value);
+  if (problem) context.addIssue({ code: 'custom', message: problem });
 }

@@ -78,7 +78,7 @@ const inspections = {
     buildEvent(labourJointInspectionCompleted, { ...labourJointInspectionCompleted.example, inspectionId: id, outcome, violations: outcome === 'compliant' ? [] : labourJointInspectionCompleted.example.violations }, { id: `evt-${id}`, time }),
 };
 const followUpCheck = (inspectionId: string, time: string) =>
-  buildEvent(labourFollowUpCheckCompleted, { ...labourFollowUpCheckCompleted.example, checkId: `hk-${inspectionId}-${time.replace(/[^A-Za-z0-9]/g, '')}`, inspectionId }, { id: `evt-hk-${inspectionId}-${time}`, time });
+  buildEvent(labourFollowUpCheckCompleted, { ...labourFollowUpCheckCompleted.example, checkId: `hk-${inspectionId}-${Date.parse(time).toString(36)}`, inspectionId }, { id: `evt-hk-${inspectionId}-${time}`, time });
 
 const cleared = (hotspotId: string, id: string, time: string) => buildEvent(policeHotspotCleared, { hotspotId, areaCode: 'hn-ba-dinh-lieu-giai' }, { id, time });
 const patrolled = (hotspotId: string, id: string, time: string) => buildEvent(policeHotspotPatrolled, { hotspotId, areaCode: 'hn-ba-dinh-lieu-giai', activityObserved: false }, { id, time });
