@@ -14,6 +14,16 @@ export const Identifier = z
   .superRefine(refusePersonalData)
   .describe('Identifier assigned by the emitting system');
 
+/**
+ * Number and symbol of an administrative document, as Decree 30/2020 writes them: 59/KH-UBND,
+ * 178/2004/NĐ-CP, 45/BC-HLHPN (letters, digits, Đ, and . / _ -; no spaces).
+ */
+export const DocumentNumber = z
+  .string()
+  .regex(/^[0-9A-Za-zĐđ][0-9A-Za-zĐđ./_-]{0,63}$/u, 'must be a document number and symbol such as 59/KH-UBND or 178/2004/NĐ-CP')
+  .superRefine(refusePersonalData)
+  .describe('Number and symbol of an administrative document');
+
 /** Code of a body in the agency registry (data, not code): `police`, `border-guard`, `womens-union`… */
 export const AgencyCode = z
   .string()

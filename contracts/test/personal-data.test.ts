@@ -123,3 +123,12 @@ describe('every identifier, label and trace header refuses personal data', () =>
     expect(issuesOf({ ...inspection, tracestate: 'a=b=c' })).toEqual(['tracestate']);
   });
 });
+
+describe('document numbers', () => {
+  it('take the symbols of Vietnamese documents, Đ included, and refuse what is not one', () => {
+    expect(contracts.DocumentNumber.safeParse('178/2004/NĐ-CP').success).toBe(true);
+    expect(contracts.DocumentNumber.safeParse('98/BC-SLĐTBXH').success).toBe(true);
+    expect(contracts.DocumentNumber.safeParse('45 BC').success).toBe(false);
+    expect(contracts.DocumentNumber.safeParse('0912345678').success).toBe(false);
+  });
+});

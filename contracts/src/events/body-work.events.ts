@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ProducerAgency } from '../agencies.js';
-import { AgencyCode, AreaCode, Count, Identifier, IsoDate } from '../common.js';
+import { AgencyCode, AreaCode, Count, DocumentNumber, Identifier, IsoDate } from '../common.js';
 import { defineEvent } from '../define.js';
 
 /**
@@ -39,7 +39,7 @@ export const MediaChannel = z.enum(['newspaper', 'television', 'radio', 'website
 
 /** A document that shows the work done: its number and date (e.g. 45/BC-HLHPN, 2026-06-30). */
 export const Evidence = z.strictObject({
-  documentNumber: Identifier.describe('Number and symbol of the document, e.g. 45/BC-HLHPN'),
+  documentNumber: DocumentNumber,
   issuedOn: IsoDate,
 });
 

@@ -5,6 +5,7 @@ import {
   AreaCode,
   Business,
   ConsentRef,
+  DocumentNumber,
   Identifier,
   InspectionOutcome,
   IsoDate,
@@ -47,7 +48,7 @@ export function reportSubmitted(agency: ProducerAgency) {
         areaCode: AreaCode,
         cadence: ReportCadence,
         period: ReportingPeriod,
-        documentRef: Identifier.optional().describe('Number of the report document, e.g. 123/BC-CAQ'),
+        documentRef: DocumentNumber.optional().describe('Number of the report document, e.g. 123/BC-CAQ'),
       })
       .refine((report) => report.cadence === 'ad-hoc' || PERIOD_SHAPE[report.cadence].test(report.period), {
         path: ['period'],
