@@ -7,7 +7,7 @@ describe('npx lienganh plan validate', () => {
   it('accepts the Ba Đình plan', async () => {
     const { code, stdout } = await runCli(['plan', 'validate', 'services/coordination/demo/ba-dinh-2021.plan.yaml', '--json']);
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toEqual({ valid: true, planId: 'kh-ba-dinh-2021', targets: 9, tasks: 59 });
+    expect(JSON.parse(stdout)).toEqual({ valid: true, planId: 'kh-ba-dinh-2021', targets: 22, tasks: 59 });
   });
 
   it('lists every problem of an invalid plan and exits 2', async () => {
