@@ -49,7 +49,8 @@ const amended = validatePlan({
     original.targets[1],
     { id: 'ct-khach-san', title: { vi: 'Kiểm tra 5 lượt khách sạn', en: '5 hotel inspections' }, agency: 'police', measure: inspections('hotel'), goal: { min: 5 } },
   ],
-  tasks: [task('nv-kiem-tra', 'police', '2021-12-15', ['ct-kiem-tra', 'ct-khach-san']), task('nv-hoi-nghi', 'culture', '2021-06-30'), task('nv-moi', 'police', '2021-09-30')],
+  // nv-truoc is due before the amendment takes effect: version 1 governed then, so it owes nothing.
+  tasks: [task('nv-kiem-tra', 'police', '2021-12-15', ['ct-kiem-tra', 'ct-khach-san']), task('nv-hoi-nghi', 'culture', '2021-06-30'), task('nv-moi', 'police', '2021-09-30'), task('nv-truoc', 'police', '2021-05-31')],
 });
 
 const published = (plan: Plan, time: string) => buildEvent(coordinationPlanPublished, plan, { id: `plan-published-${plan.id}${plan.revision ? `-r${plan.revision.number}` : ''}`, time });
@@ -153,6 +154,7 @@ describe('a plan revision in the projection', () => {
     // The dropped task owes nothing more; the added one alerts from the revision's import.
     expect(deadlines.get(`task:${PLAN}:nv-bo`)).toBeUndefined();
     expect(deadlines.get(`task:${PLAN}:nv-moi`)).toMatchObject({ agency: 'police', alertsFrom: r2.time });
+    expect(deadlines.has(`task:${PLAN}:nv-truoc`)).toBe(false);
     // A task due before the amendment took effect stands, met by its lead's report.
     expect(deadlines.get(`task:${PLAN}:nv-hoi-nghi`)).toMatchObject({ metAt: '2021-06-10T09:00:00+07:00' });
   });
@@ -181,6 +183,7 @@ describe('a plan revision in the projection', () => {
     expect((await store.contributions(`${PLAN}/ct-kiem-tra`, 10)).map((entry) => entry.eventId)).toEqual(['kt-01', 'kt-02', 'kt-03']);
     // A projection restored from the store is the one that made it.
     const restored = CoordinationProjection.restore(stored);
+    expect(restored.deadlines.deadlines.has(`task:${PLAN}:nv-truoc`)).toBe(false);
     expect(achieved(restored)).toEqual(achieved(projection));
     expect(restored.snapshot()).toEqual(projection.snapshot());
   });

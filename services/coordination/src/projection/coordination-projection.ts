@@ -65,6 +65,13 @@ export class CoordinationProjection {
     for (const referral of stored.referrals) projection.referrals.set(referral.referralId, referral);
     for (const report of stored.reports) projection.reports.set(report.key, report);
     for (const [stream, seq] of Object.entries(stored.checkpoints)) projection.checkpoints.set(stream, seq);
+    // `addPlan` opened a revised plan's deadlines as if it governed from its period's start; its own
+    // are those the store kept (a revision opens only what falls due from its effectiveFrom).
+    const kept = new Set(stored.deadlines.map((deadline) => deadline.id));
+    for (const [id, deadline] of projection.deadlines.deadlines) {
+      const own = deadline.kind === 'task' || deadline.kind === 'periodic-report';
+      if (own && !kept.has(id) && revisionNumberOf(projection.state.plans.get(deadline.planId)!) > 1) projection.deadlines.deadlines.delete(id);
+    }
     projection.deadlines.restore(stored.deadlines);
     for (const alert of stored.alerts) projection.alerts.set(alert.id, alert);
     for (const record of stored.taskCompletions ?? []) projection.taskCompletions.set(record.key, record);
