@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { ensureStreams, NatsServer, NatsServerNotFoundError, streamConfigs } from '@lienganh/platform';
+import { BODIES_BUCKET, ensureStreams, NatsServer, NatsServerNotFoundError, streamConfigs } from '@lienganh/platform';
 
 describe('NatsServer (the test harness)', () => {
   it('starts a real JetStream server on a free loopback port and keeps its data across a restart', async () => {
@@ -61,7 +61,8 @@ describe('NatsServer (the test harness)', () => {
       await ensureStreams(jsm);
       await ensureStreams(jsm, { duplicateWindowMs: 5 * 60_000 });
       const names = (await jsm.streams.names().next()).sort();
-      expect(names).toEqual(streamConfigs().map((config) => config.name).sort());
+      // The streams, and the register of bodies beside them (ADR 0011).
+      expect(names).toEqual([...streamConfigs().map((config) => config.name), `KV_${BODIES_BUCKET}`].sort());
       expect((await jsm.streams.info('PCMD_AGENCY_EVENTS')).config.duplicate_window).toBe(5 * 60_000 * 1_000_000);
     } finally {
       await nc.close();
