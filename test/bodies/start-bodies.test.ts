@@ -80,3 +80,21 @@ it('a body registered while it runs reports over HTTP and on NATS, and is refuse
   expect(Date.now() - revokedAt).toBeLessThan(5_000);
   await expect(connectAsBody()).rejects.toThrow();
 }, 60_000);
+
+it('a body a plan names (the border guard of the Cần Thơ plan) is issued credentials without registering, and reports', async () => {
+  const listed = JSON.parse((await cli(['list', '--json'])).stdout) as { bodies: { code: string; origin: string; credentials: string }[] };
+  expect(listed.bodies).toContainEqual(expect.objectContaining({ code: 'border-guard', origin: 'plan', credentials: 'none' }));
+  expect(listed.bodies.map((body) => body.code)).not.toContain('reporting');
+  const file = join(dataDir, 'border-guard.json');
+  expect((await cli(['credentials', 'issue', 'border-guard', '--out', file])).code).toBe(0);
+  const { httpKey } = JSON.parse(readFileSync(file, 'utf8')) as { httpKey: string };
+  const answer = await postJson(`${reportingUrl}/api/v1/events`, {
+    specversion: '1.0',
+    id: 'bp-0001',
+    type: 'vn.pcmd.reporting.task.progress-reported.v1',
+    time: '2026-04-03T09:00:00+07:00',
+    data: { planId: 'kh-can-tho-2026', taskId: 'nv-bien-gioi', percentDone: 30 },
+  }, httpKey);
+  expect(answer).toEqual({ status: 202, body: { accepted: ['bp-0001'] } });
+  expect(JSON.parse((await cli(['list', '--json'])).stdout).bodies).toContainEqual(expect.objectContaining({ code: 'border-guard', origin: 'plan', credentials: 'active' }));
+}, 60_000);
