@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { DEMO_PLAN_FILES } from '@lienganh/coordination';
 import { buildEvent, encodeBinary, eventKey, MSG_ID_HEADER, reportingActivityHeld, reportingTaskProgressReported, STREAMS, type BusEvent } from '@lienganh/contracts';
 import { startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
 import { DeadLetterHeaders } from '@lienganh/platform';
@@ -226,4 +229,14 @@ it('coordination dead-letters a reporting event whose subject names another body
     return found.length > 0 ? found : undefined;
   }, 10_000);
   expect(letters[0]!.reason).toContain('does not name the body of source /pcmd/reporting/womens-union');
+});
+
+it('a body registered at run time may lead a plan’s task without the plan declaring it', async () => {
+  const plan = parseYaml(readFileSync(DEMO_PLAN_FILES[0]!, 'utf8')) as { id: string; tasks: { lead: string }[] };
+  const naming = (id: string) => ({ ...plan, id, tasks: plan.tasks.map((task, index) => (index === 0 ? { ...task, lead: 'farmers-union' } : task)) });
+  const before = await postJson(`${coordination.url}/api/v1/plans`, naming('kh-thu-1'), tokens.secretariat);
+  expect(before.status).toBe(400);
+  expect(JSON.stringify(before.body.issues)).toContain('farmers-union');
+  expect((await postJson(bodiesUrl(), { code: 'farmers-union', title: { vi: 'Hội Nông dân thành phố', en: "City Farmers' Union" }, kind: 'mass-organisation' }, tokens.secretariat)).status).toBe(201);
+  expect((await postJson(`${coordination.url}/api/v1/plans`, naming('kh-thu-2'), tokens.secretariat)).status).toBe(201);
 });
