@@ -214,6 +214,19 @@ describe('a body registered at run time', () => {
     const again = (await postJson(`${bodiesUrl()}/provincial-newspaper/credentials`, {}, tokens.secretariat)).body as Issued;
     expect((await postJson(eventsUrl(), activity('bao-0003', 'provincial-newspaper'), again.httpKey)).status).toBe(202);
     expect((await postJson(eventsUrl(), activity('bao-0004', 'provincial-newspaper'), issued.httpKey)).status).toBe(401);
+
+    // The register's history says who did what, and when; never a secret.
+    const history = await getAs(`${bodiesUrl()}/provincial-newspaper/history`);
+    expect(history.status).toBe(200);
+    expect(history.body.history.map((step: { what: string; by: string }) => [step.what, step.by])).toEqual([
+      ['registered', 'test-secretariat'],
+      ['credentials-issued', 'test-secretariat'],
+      ['credentials-revoked', 'test-secretariat'],
+      ['credentials-issued', 'test-secretariat'],
+    ]);
+    expect(JSON.stringify(history.body)).not.toContain(issued.httpKey);
+    expect((await getAs(`${bodiesUrl()}/no-such-body/history`)).status).toBe(404);
+    expect((await getAs(`${bodiesUrl()}/provincial-newspaper/history`, tokens.committee)).status).toBe(403);
   });
 });
 
@@ -239,4 +252,11 @@ it('a body registered at run time may lead a plan’s task without the plan decl
   expect(JSON.stringify(before.body.issues)).toContain('farmers-union');
   expect((await postJson(bodiesUrl(), { code: 'farmers-union', title: { vi: 'Hội Nông dân thành phố', en: "City Farmers' Union" }, kind: 'mass-organisation' }, tokens.secretariat)).status).toBe(201);
   expect((await postJson(`${coordination.url}/api/v1/plans`, naming('kh-thu-2'), tokens.secretariat)).status).toBe(201);
+});
+
+it('nats-server refused nothing of the services: only the body’s publish on another body’s subject', () => {
+  const refused = nats.permissionViolations();
+  const provoked = (line: string) => line.includes('pcmd.events.reporting.womens-union.activity.held');
+  expect(refused.some(provoked)).toBe(true);
+  expect(refused.filter((line) => !provoked(line))).toEqual([]);
 });

@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, Delete, Get, Header, HttpCode, HttpException, Inject, Param, Post } from '@nestjs/common';
 import { ContractError } from '@lienganh/contracts';
 import { CurrentUser, Roles, type User } from '@lienganh/platform';
-import { BodyDirectory, BodyExistsError, NoCredentialsError, UnknownBodyError, type BodyListing, type IssuedCredentials } from './body-directory.js';
+import { BodyDirectory, BodyExistsError, NoCredentialsError, UnknownBodyError, type BodyHistoryStep, type BodyListing, type IssuedCredentials } from './body-directory.js';
 
 export const BODY_DIRECTORY = Symbol('BODY_DIRECTORY');
 
@@ -32,6 +32,12 @@ export class BodiesController {
   @Header('Cache-Control', 'no-store') // the secrets: no copy anywhere on the way
   async issue(@Param('code') code: string, @CurrentUser() user: User): Promise<IssuedCredentials> {
     return this.bodies.issue(checkCode(code), user.id).catch(refusal);
+  }
+
+  /** Who registered the body and issued or revoked its credentials, and when (the register's history). */
+  @Get(':code/history')
+  async history(@Param('code') code: string): Promise<{ body: string; history: BodyHistoryStep[] }> {
+    return { body: checkCode(code), history: await this.bodies.history(code).catch(refusal) };
   }
 
   @Delete(':code/credentials')

@@ -31,6 +31,15 @@ export interface BodyListing {
   natsPublicKey?: string;
 }
 
+/** One step of a body's record: who registered it, issued or revoked its credentials, and when. */
+export interface BodyHistoryStep {
+  revision: number;
+  what: 'registered' | 'credentials-issued' | 'credentials-revoked';
+  at: string;
+  by: string;
+  natsPublicKey?: string;
+}
+
 /** Credentials as issued: the secrets are in this answer only. */
 export interface IssuedCredentials {
   body: string;
@@ -93,6 +102,23 @@ export class BodyDirectory {
     }
     await this.publisher.publish(coordinationBodyRegistered, { code, title, kind, registeredBy: by }, { id: `body-${code}-${randomUUID()}`, time: at });
     return listingOf(record);
+  }
+
+  /** The body's record from the bucket's history (the last 20 entries), oldest first; 404 for a body never in the bucket. */
+  async history(code: string): Promise<BodyHistoryStep[]> {
+    const entries = await this.register.history(code);
+    if (entries.length === 0) throw new UnknownBodyError(`body "${code}" has never been registered or issued credentials`);
+    const steps: BodyHistoryStep[] = [];
+    let previous: BodyRecord | undefined;
+    for (const { revision, record } of entries) {
+      if (!previous && record.registeredAt && record.registeredBy) steps.push({ revision, what: 'registered', at: record.registeredAt, by: record.registeredBy });
+      const issued = record.credentials;
+      if (issued && issued.issuedAt !== previous?.credentials?.issuedAt) steps.push({ revision, what: 'credentials-issued', at: issued.issuedAt, by: issued.issuedBy, natsPublicKey: issued.natsPublicKey });
+      const revoked = record.revoked;
+      if (revoked && !issued && revoked.at !== previous?.revoked?.at) steps.push({ revision, what: 'credentials-revoked', at: revoked.at, by: revoked.by, natsPublicKey: revoked.natsPublicKey });
+      previous = record;
+    }
+    return steps;
   }
 
   /** New credentials for a body (the old ones stop working): the secrets, once. */

@@ -70,6 +70,15 @@ export class BodyRegister {
     return { record: entry.json<BodyRecord>(), revision: entry.revision };
   }
 
+  /** Every kept entry of a body, oldest first: the record of who registered it and issued or revoked its credentials. */
+  async history(code: string): Promise<{ revision: number; record: BodyRecord }[]> {
+    const entries: { revision: number; record: BodyRecord }[] = [];
+    for await (const entry of await this.kv.history({ key: code })) {
+      if (entry.operation === 'PUT') entries.push({ revision: entry.revision, record: entry.json<BodyRecord>() });
+    }
+    return entries;
+  }
+
   close(): void {
     this.closed = true;
     this.stopWatch?.();
