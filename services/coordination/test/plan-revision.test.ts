@@ -184,6 +184,8 @@ describe('a plan revision in the projection', () => {
     // A projection restored from the store is the one that made it.
     const restored = CoordinationProjection.restore(stored);
     expect(restored.deadlines.deadlines.has(`task:${PLAN}:nv-truoc`)).toBe(false);
+    // The plan's alerts started at version 1's import, not at the later start of the deadlines the revision added.
+    expect(restored.deadlines.alertsStart(PLAN)).toBe(r1.time);
     expect(achieved(restored)).toEqual(achieved(projection));
     expect(restored.snapshot()).toEqual(projection.snapshot());
   });
@@ -216,5 +218,14 @@ describe('a plan revision in the projection', () => {
       expect(processed.deadlines.deadlines.get('referral:cg-07')!.dueAt).toBe(new Date(Date.parse('2021-07-10T09:00:00+07:00') + 3 * 86_400_000).toISOString());
       expect(processed.snapshot().deadlines).toEqual(live([r1, r2b, ...events]).snapshot().deadlines);
     });
+  });
+
+  it("restores when a plan's alerts started from its deadlines, not from an earlier alertsFrom day the plan names", async () => {
+    const early = published(validatePlan({ ...original, alertsFrom: '2021-01-15' }), '2021-02-01T09:00:00+07:00');
+    const projection = live([early]);
+    expect(projection.deadlines.alertsStart(PLAN)).toBe(early.time);
+    const store = new InMemoryCoordinationStore();
+    await store.commit(projection.takeChanges());
+    expect(CoordinationProjection.restore(await store.load()).deadlines.alertsStart(PLAN)).toBe(early.time);
   });
 });

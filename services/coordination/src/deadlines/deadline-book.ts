@@ -277,16 +277,18 @@ export class DeadlineBook {
 
   restore(records: DeadlineRecord[]): void {
     for (const record of records) this.deadlines.set(record.id, record);
+    const starts = new Map<string, string>();
     for (const record of records) {
       if (record.kind === 'hotspot-patrol' && !record.metAt && !record.cancelled) {
         const area = [...this.plans()].find((plan) => plan.id === record.planId)?.area ?? record.areaCode;
         this.watch(record.refId, record.planId, { id: record.id, area });
       }
-      // The plan's import time is not in the stored plan: its deadlines keep when its alerts start.
-      // The earliest: deadlines a revision added start later than the plan's own (`revisePlan`).
-      const known = this.alertStarts.get(record.planId);
-      if (record.alertsFrom && (!known || isEarlier(record.alertsFrom, known))) this.alertStarts.set(record.planId, record.alertsFrom);
+      // The plan's import time is not in the stored plan: its deadlines keep when its alerts start,
+      // the earliest of them (deadlines a revision added start later than the plan's own: `revisePlan`).
+      const known = starts.get(record.planId);
+      if (record.alertsFrom && (!known || isEarlier(record.alertsFrom, known))) starts.set(record.planId, record.alertsFrom);
     }
+    for (const [planId, start] of starts) this.alertStarts.set(planId, start);
   }
 
   private open(deadline: Omit<DeadlineRecord, 'raised'>, alertsFrom = this.alertStarts.get(deadline.planId)): DeadlineRecord | undefined {
