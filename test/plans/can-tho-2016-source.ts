@@ -1,3 +1,4 @@
+import { parse as parseYaml } from 'yaml';
 import { existsSync, readFileSync } from 'node:fs';
 
 /**
@@ -93,24 +94,10 @@ export function sectionOfTask(id: string): string {
   throw new Error(`task id ${id} names no section`);
 }
 
-/** Each task's `# source:` comment: among the comment lines right above its `- id:` line in the YAML. */
+/** Each task's `source`, the sentence of the text it transcribes. */
 export function taskSources(): Map<string, string> {
-  const lines = planText.split('\n');
-  const tasksAt = lines.indexOf('tasks:');
-  if (tasksAt < 0) throw new Error('no tasks: in the plan');
-  const sources = new Map<string, string>();
-  lines.forEach((line, index) => {
-    const item = /^  - id: (\S+)\s*$/.exec(line);
-    if (!item || index < tasksAt) return;
-    for (let above = index - 1; above > tasksAt && /^\s*#/.test(lines[above]!); above--) {
-      const source = /^\s*# source: (.+)$/.exec(lines[above]!);
-      if (source) {
-        sources.set(item[1]!, source[1]!.trim());
-        break;
-      }
-    }
-  });
-  return sources;
+  const { tasks } = parseYaml(planText) as { tasks: { id: string; source?: string }[] };
+  return new Map(tasks.flatMap((task) => (task.source ? [[task.id, task.source] as const] : [])));
 }
 
 /** The header's table of area codes: `#   ct-quan-ninh-kieu   916  Quận Ninh Kiều`. */

@@ -34,6 +34,10 @@ export const PlanArea = z.strictObject({
   level: AreaLevel,
   kind: AreaKind.optional(),
   parent: AreaCode.optional(),
+  /** The first day the area exists (formed by the 2025 reform: 2025-07-01), when not always. */
+  since: IsoDate.optional(),
+  /** The day it stopped existing (merged or abolished, e.g. a district on 2025-07-01), when it did. */
+  until: IsoDate.optional(),
 });
 
 export const PlanTarget = z.strictObject({
@@ -60,6 +64,8 @@ export const PlanTask = z
     recurrence: Recurrence.optional(),
     /** Targets whose progress is this task's progress. */
     targets: z.array(Identifier).max(20).default([]),
+    /** The sentence of the plan it transcribes, for the reader. */
+    source: z.string().max(1_000).optional(),
   })
   .refine((task) => !task.supporting.includes(task.lead), { path: ['supporting'], message: 'must not repeat the lead agency' });
 
