@@ -1,4 +1,5 @@
-import { ContractError, revisionEffectiveFrom, revisionNumberOf, validatePlan } from '@lienganh/contracts';
+import { revisionEffectiveFrom, revisionNumberOf, validatePlan } from '@lienganh/contracts';
+import { planIssuesOf as issuesOf } from './plan-issues.js';
 
 // Plan revisions (issue 18): an amended plan (kế hoạch sửa đổi, bổ sung) carries its revision
 // number and the day it governs from; every refusal names the field.
@@ -16,15 +17,6 @@ const plan = {
   tasks: [],
 };
 
-function issuesOf(document: unknown): readonly { path: string; message: string }[] {
-  try {
-    validatePlan(document);
-    return [];
-  } catch (error) {
-    if (error instanceof ContractError) return error.issues;
-    throw error;
-  }
-}
 
 describe('plan revisions in the plan format', () => {
   it('reads a plan without a revision as version 1, in force from its period', () => {

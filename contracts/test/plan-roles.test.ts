@@ -1,4 +1,5 @@
-import { ContractError, reportReceiverOf, validatePlan } from '@lienganh/contracts';
+import { reportReceiverOf, validatePlan } from '@lienganh/contracts';
+import { planIssuesOf as issuesOf } from './plan-issues.js';
 
 // Roles per jurisdiction as data (issue 18): since the 2025 reform the standing body, the report
 // receiver and the referral receivers may be health, or any body, instead of labour.
@@ -18,15 +19,6 @@ const province = {
 const healthRoles = { standingBody: 'health', referralReceivers: ['health'] };
 const toHealth = { referralHandovers: [{ from: 'police', to: 'health', days: 7 }] };
 
-function issuesOf(document: unknown): readonly { path: string; message: string }[] {
-  try {
-    validatePlan(document);
-    return [];
-  } catch (error) {
-    if (error instanceof ContractError) return error.issues;
-    throw error;
-  }
-}
 
 describe('roles', () => {
   it('are optional: a plan without them reports to its reporting duty’s body, as before the reform', () => {
