@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
-import { ContractError, REPORTING_SERVICE, sourceFor, type AgencyService } from '@lienganh/contracts';
-import { backboneMetrics, BodyKeyGuard, EVENT_SINK, prepareIncoming, REPORTING_BODY, type DuplicateGuard, type EventSink, type RequestWithBody } from '@lienganh/platform';
+import { ContractError, REPORTING_SERVICE, sourceFor } from '@lienganh/contracts';
+import { acceptEvents, BodyKeyGuard, EVENT_SINK, prepareIncoming, REPORTING_BODY, type DuplicateGuard, type EventSink, type RequestWithBody } from '@lienganh/platform';
 
 export const REPORTING_OPTIONS = Symbol('REPORTING_OPTIONS');
 
@@ -32,16 +32,8 @@ export class ReportingEventsController {
     const batch = Array.isArray(body);
     const items = (batch ? (body as unknown[]) : [body]).map((item, index) => withSourceOf(item, reporter, batch ? `[${index}].` : ''));
     // prepareIncoming checks the types against the producer's and the rest; the reporting service is one more producer.
-    const events = prepareIncoming(batch ? items : items[0], REPORTING_SERVICE as string as AgencyService, undefined, now.getTime());
-    const release = this.options.duplicates.claim(events, batch);
-    try {
-      await this.sink.publish(events);
-    } catch (error) {
-      release?.();
-      throw error;
-    }
-    backboneMetrics().ingested(events);
-    return { accepted: events.map((event) => event.id) };
+    const events = prepareIncoming(batch ? items : items[0], REPORTING_SERVICE, undefined, now.getTime());
+    return acceptEvents(events, batch, this.sink, this.options.duplicates);
   }
 }
 

@@ -1,7 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { AgencyKeyGuard, INGESTION_OPTIONS, type IngestionOptions } from './agency-key.guard.js';
-import { backboneMetrics } from '../telemetry/metrics.js';
-import { EVENT_SINK, type EventSink } from './event-sink.js';
+import { acceptEvents, EVENT_SINK, type EventSink } from './event-sink.js';
 import { prepareIncoming } from './incoming-events.js';
 
 /**
@@ -24,14 +23,6 @@ export class EventsController {
   async ingest(@Body() body: unknown): Promise<{ accepted: string[] }> {
     const now = this.options.clock?.now() ?? new Date();
     const events = prepareIncoming(body, this.options.agency, this.options.pseudonymKey, now.getTime());
-    const release = this.options.duplicates?.claim(events, Array.isArray(body));
-    try {
-      await this.sink.publish(events);
-    } catch (error) {
-      release?.();
-      throw error;
-    }
-    backboneMetrics().ingested(events);
-    return { accepted: events.map((event) => event.id) };
+    return acceptEvents(events, Array.isArray(body), this.sink, this.options.duplicates);
   }
 }

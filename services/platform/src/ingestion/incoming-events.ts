@@ -6,7 +6,7 @@ import {
   sourceFor,
   agencyOfSource,
   timeProblem,
-  type AgencyService,
+  type IngestingService,
   type BusEvent,
   type ContractIssue,
 } from '@lienganh/contracts';
@@ -26,7 +26,7 @@ export const MAX_BATCH_SIZE = 1_000;
  * (ADR 0010, rule 11). An event is its `source` + `id` (`eventKey`): the same id twice in a batch
  * is refused only from the same source.
  */
-export function prepareIncoming(body: unknown, agency: AgencyService, pseudonymKey?: Uint8Array, nowMs: number = Date.now()): BusEvent[] {
+export function prepareIncoming(body: unknown, agency: IngestingService, pseudonymKey?: Uint8Array, nowMs: number = Date.now()): BusEvent[] {
   const batch = Array.isArray(body);
   const items: unknown[] = batch ? body : [body];
   if (items.length === 0) throw ContractError.single('', 'the batch is empty');
@@ -74,7 +74,7 @@ export function prepareIncoming(body: unknown, agency: AgencyService, pseudonymK
 }
 
 /** Checks what only the authenticated agency may say, and fills `source` and `subject` when omitted. */
-function completeForAgency(item: unknown, agency: AgencyService): unknown {
+function completeForAgency(item: unknown, agency: IngestingService): unknown {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) return item;
   const event = { ...(item as Record<string, unknown>) };
   const definition = typeof event.type === 'string' ? findEventDefinition(event.type) : undefined;
