@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { connect as connectTcp, createServer } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect as connectTcp } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { servesStore } from '@lienganh/platform';
-import { interrupt, spawnCli } from '../support/cli.js';
+import { interrupt } from '../support/cli.js';
+import { alive, demoCredentials, descendants, freePort, natsServersOf, parentOf, secretariatToken, startEnv, startLienganh, waitFor, type LienganhRun } from '../support/lienganh-start.js';
 import { openEventStream } from '../support/sse.js';
 
 /**
@@ -27,34 +27,10 @@ describe('npx lienganh start and signals', () => {
     expect(left).toEqual([]);
   });
 
-  const env = () => ({
-    MONGODB_URI: '',
-    NATS_PORT: String(natsPort),
-    ...Object.fromEntries(['LABOUR', 'POLICE', 'HEALTH', 'CULTURE', 'JUSTICE', 'REPORTING', 'COORDINATION'].map((name) => [`${name}_PORT`, '0'])),
-  });
-
-  /** `npx lienganh start` on the test's data directory, once it says it runs. */
-  async function start() {
-    const child = spawnCli(['start', '--data-dir', dataDir], env());
-    const run = {
-      child,
-      output: '',
-      closed: new Promise<void>((done) => child.once('close', () => done())),
-      coordinationUrl: '',
-      policeUrl: '',
-    };
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (run.output += chunk));
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (run.output += chunk));
-    await waitFor(() => run.output.includes('Ctrl-C'), 40_000, () => run.output);
-    run.coordinationUrl = /(http:\/\/127\.0\.0\.1:\d+)\/api\/v1\/committee\/overview/.exec(run.output)![1]!;
-    run.policeUrl = /(http:\/\/127\.0\.0\.1:\d+)\/api\/v1\/events/.exec(run.output.slice(run.output.indexOf('police service')))![1]!;
-    return run;
-  }
-  type Run = Awaited<ReturnType<typeof start>>;
-
-  const credentials = () =>
-    JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8')) as { agencyKeys: Record<string, string>; users: { role: string; token: string }[] };
-  const secretariat = () => credentials().users.find((user) => user.role === 'secretariat')!.token;
+  const start = () => startLienganh(dataDir, startEnv(natsPort));
+  type Run = LienganhRun;
+  const credentials = () => demoCredentials(dataDir);
+  const secretariat = () => secretariatToken(dataDir);
 
   async function postInspection(run: Run, id: string): Promise<void> {
     const response = await fetch(`${run.policeUrl}/api/v1/events`, {
@@ -161,16 +137,6 @@ describe('npx lienganh start and signals', () => {
   }, 120_000);
 });
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-    probe.once('error', fail);
-  });
-}
-
 function accepts(port: number): Promise<boolean> {
   return new Promise((done) => {
     const socket = connectTcp(port, '127.0.0.1');
@@ -180,65 +146,4 @@ function accepts(port: number): Promise<boolean> {
     });
     socket.once('error', () => done(false));
   });
-}
-
-/** `/proc/<pid>/stat`: state and parent pid (after the command name, which may hold spaces). */
-function stat(pid: number): { state: string; ppid: number } | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const [state, ppid] = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { state: state!, ppid: Number(ppid) };
-  } catch {
-    return undefined;
-  }
-}
-
-function alive(pid: number): boolean {
-  const found = stat(pid);
-  return found !== undefined && found.state !== 'Z';
-}
-
-function parentOf(pid: number): number {
-  return stat(pid)!.ppid;
-}
-
-function pids(): number[] {
-  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
-}
-
-/** `root` and every process below it. */
-function descendants(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const pid of pids()) {
-    const parent = stat(pid)?.ppid;
-    if (parent !== undefined) children.set(parent, [...(children.get(parent) ?? []), pid]);
-  }
-  const found: number[] = [];
-  const visit = (pid: number) => {
-    found.push(pid);
-    for (const child of children.get(pid) ?? []) visit(child);
-  };
-  visit(root);
-  return found.filter(alive);
-}
-
-/** Live nats-servers whose store directory is `storeDir` (never another server of the machine). */
-function natsServersOf(storeDir: string): number[] {
-  return pids().filter((pid) => {
-    try {
-      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      // The store on the command line, or in the -c file of a reloadable server (ADR 0011).
-      return argv[0]!.endsWith('nats-server') && (argv.includes(resolve(storeDir)) || servesStore(pid, resolve(storeDir))) && alive(pid);
-    } catch {
-      return false;
-    }
-  });
-}
-
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, describe: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${describe()}`);
-    await new Promise((done) => setTimeout(done, 50));
-  }
 }

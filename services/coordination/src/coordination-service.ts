@@ -6,9 +6,9 @@ import type { INestApplication } from '@nestjs/common';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { STREAMS } from '@lienganh/contracts';
-import { closeHttpServer, connectToNats, requireStreams } from '@lienganh/platform';
+import { BusLink, closeHttpServer, connectToNats, requireStreams } from '@lienganh/platform';
 import { AUDIT_TRAIL, SessionController, USER_DIRECTORY, UserDirectory, UserGuard, type RateLimit, type UserEntry } from '@lienganh/platform';
-import { createHttpApp, createLogger, HealthController, READINESS, watchOverdueAlerts, type Logger } from '@lienganh/platform';
+import { createHttpApp, createLogger, HealthController, logRefusals, READINESS, watchOverdueAlerts, type Logger } from '@lienganh/platform';
 import { CommitteeController } from './board/committee.controller.js';
 import { AlertDelivery, type AlertDeliveryOptions } from './alerts/alert-delivery.js';
 import { LogNotifier } from './alerts/notifiers/log.notifier.js';
@@ -31,6 +31,8 @@ import { CoordinationProjector, type ProjectorOptions } from './projection/coord
 import type { CoordinationStore } from './store/coordination-store.js';
 import { InMemoryCoordinationStore } from './store/in-memory-coordination.store.js';
 import { BoardStreamController } from './stream/board-stream.controller.js';
+import { BoardHealth } from './health/board-health.js';
+import { BOARD_HEALTH, BoardStatusController } from './health/board-status.controller.js';
 import { TargetsController } from './targets/targets.controller.js';
 import { checkInstanceId, claimInstanceId, DEFAULT_INSTANCE_ID } from './leadership/instance-id.js';
 import { LeaseBucket } from './leadership/lease-bucket.js';
@@ -154,6 +156,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
     logger: messages,
   });
 
+  const health = new BoardHealth(new BusLink(nc), projector);
   const publisher = new CoordinationPublisher(nc);
   const clock = config.clock ?? systemClock;
   // The register of bodies and their credentials (ADR 0011); bodies registered at run time join the agency registry.
@@ -204,6 +207,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
       PeriodicReportController,
       AgencyReferralsController,
       AuditController,
+      BoardStatusController,
       HealthController,
     ],
     providers: [
@@ -217,7 +221,9 @@ export async function startCoordinationService(config: CoordinationServiceConfig
       { provide: PLAN_IMPORT, useValue: plans },
       { provide: PLAN_REVISIONS, useValue: new PlanRevisionHistory(nc) },
       { provide: TASK_DECISIONS, useValue: new TaskDecisions(projector, publisher, clock) },
-      { provide: READINESS, useValue: () => ({ ready: !nc.isClosed(), detail: { store: store.kind, plans: projector.projection.state.plans.size, instance: instanceId, leader: leadership.leads, refusedTaskReports: Object.fromEntries(projector.refusedTaskReports) } }) },
+      { provide: BOARD_HEALTH, useValue: health },
+      // 503 while the board goes stale (bus unreachable, store cannot write), with the reason.
+      { provide: READINESS, useValue: () => health.readiness({ storeKind: store.kind, plans: projector.projection.state.plans.size, instance: instanceId, leader: leadership.leads, refusedTaskReports: Object.fromEntries(projector.refusedTaskReports) }) },
     ],
   })
   class CoordinationAppModule {}
@@ -227,6 +233,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   const stopOverdueGauge = watchOverdueAlerts(() => openOverdueAlerts(projector.projection));
   const close = async () => {
     stopOverdueGauge();
+    health.close();
     projector.changes.complete(); // ends the server-sent event streams (a last `closing` message), which would hold the HTTP server open
     await deadlines.stop();
     if (app) await closeHttpServer(app); // requests in flight get a drain deadline, then their connections are cut
@@ -246,6 +253,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
     app = await createHttpApp(CoordinationAppModule, {
       ...(config.rateLimit !== undefined ? { rateLimit: config.rateLimit } : {}),
       onUnexpectedError: (error) => logger.error({ err: error }, 'unexpected error in a request'),
+      onRefused: logRefusals(logger),
     });
     // The committee's dashboard: static files, no build step (web/index.html at `/`).
     (app as NestExpressApplication).useStaticAssets(WEB_DIR, { index: 'index.html', maxAge: '1m' });

@@ -1,8 +1,10 @@
-export { NatsServer, NatsServerNotFoundError, NatsServerStartError, findNatsServerBinary, type NatsServerOptions } from './nats/nats-server.js';
+export { NatsServer, NatsServerNotFoundError, NatsServerStartError, findNatsServerBinary, type NatsServerExit, type NatsServerOptions } from './nats/nats-server.js';
+export { superviseNatsServer, type NatsSupervisor, type NatsSupervisorOptions } from './nats/nats-supervisor.js';
 export { servesStore, stopLeftoverNatsServers, type LeftoverNatsServerOptions } from './nats/leftover-nats-server.js';
 export { freePorts, NatsCluster, type NatsClusterOptions } from './nats/nats-cluster.js';
 export { ensureStreams, MissingStreamError, requireStreams, streamConfigs, type StreamOptions } from './nats/streams.js';
 export { connectToNats, natsSeedFromEnv, NatsSeedError, natsServers, type NatsConnectionSettings } from './nats/nats-connection.js';
+export { BusLink, type BusLinkState } from './nats/bus-link.js';
 export {
   clusterPorts,
   CLUSTER_NODES,
@@ -39,8 +41,8 @@ export { BodyRegister, type BodyRegisterOptions } from './bodies/body-register.j
 export { BodyKeyGuard, BODY_REGISTER, REPORTING_BODY, type RequestWithBody } from './ingestion/body-key.guard.js';
 export { AGENCY_REPLICA_SLOTS, agencyReplicaFromEnv, checkAgencyReplica, everyReplicaConsumerName, InvalidAgencyReplicaError, REPLICA_CONSUMER_NAME, replicaConsumerName, type ReplicaConsumerName } from './agency/agency-replica.js';
 export { createNatsKeys, ensureNatsKeys, natsKeysEnv, NKEYS_ENV_FILE, seedFileOf, type NatsKey, type NatsKeys } from './nats/nats-keys.js';
-export { createHttpApp, type HttpAppOptions } from './http/create-http-app.js';
-export { describeError, HttpErrorFilter, type ErrorBody } from './http/http-errors.js';
+export { createHttpApp, logRefusals, type HttpAppOptions } from './http/create-http-app.js';
+export { describeError, HttpErrorFilter, type ErrorBody, type Refusal } from './http/http-errors.js';
 export { ADDRESS_FACTOR, DEFAULT_RATE_LIMIT, FixedWindowStorage, rateLimitFromEnv, withRateLimit, type RateLimit } from './http/rate-limit.js';
 export { loadUserDirectory, parseUsers, ROLE_NAMES, ROLES, tokenDigest, UserDirectory, UsersFile, UsersFileError, type Role, type User, type UserEntry } from './access/users.js';
 export { CurrentUser, PublicRoute, Roles, USER_DIRECTORY, UserGuard, type RequestWithUser } from './access/user.guard.js';
@@ -92,7 +94,7 @@ export {
 export { AGENCY_EVENTS_CLIENT, NATS_CONNECTION } from './agency/tokens.js';
 export { startAgencyService, type AgencyServiceConfig, type AgencyServiceDefinition, type RunningAgencyService } from './agency/agency-service.js';
 export { runAgencyServiceFromEnv } from './agency/run-from-env.js';
-export { createLogger, traceFields, type Logger } from './telemetry/logger.js';
+export { createLogger, terminalDestination, traceFields, type Logger } from './telemetry/logger.js';
 export { setupTelemetry, stopTelemetry } from './telemetry/telemetry.js';
 export {
   checkTelemetryEnv,

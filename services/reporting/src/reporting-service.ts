@@ -9,6 +9,7 @@ import {
   closeHttpServer,
   connectToNats,
   createHttpApp,
+  logRefusals,
   createLogger,
   DuplicateGuard,
   DurableOutbox,
@@ -103,6 +104,7 @@ export async function startReportingService(config: ReportingServiceConfig): Pro
     app = await createHttpApp(ReportingAppModule, {
       ...(config.rateLimit !== undefined ? { rateLimit: config.rateLimit } : {}),
       onUnexpectedError: (error) => logger.error({ err: error }, 'unexpected error in a request'),
+      onRefused: logRefusals(logger),
     });
     await app.listen(config.port, config.host ?? '127.0.0.1');
   } catch (error) {

@@ -37,12 +37,16 @@ import {
   STOP_DEADLINE_MS,
   stopLeftoverNatsServers,
   stopTelemetry,
+  superviseNatsServer,
   TelemetryConfigError,
+  terminalDestination,
+  type Logger,
   type RunningAgencyService,
 } from '@lienganh/platform';
 import { policeService } from '@lienganh/police';
 import { REPORTING_PORT, startReportingService, type RunningReportingService } from '@lienganh/reporting';
 import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { Command } from 'commander';
 import { UsageError } from '../usage-error.js';
 
@@ -67,6 +71,8 @@ export function startCommand(): Command {
       const reportingPort = servicePort('reporting', REPORTING_PORT);
       const webhooks = webhookReceivers();
       const configuredUsers = usersFromFile();
+      const tickMs = deadlineTickMs();
+      logLevel();
       telemetry();
       // One nkey per identity, made once: each service connects as itself, this command as the operator.
       const natsKeysDir = resolve(options.dataDir, 'nats-keys');
@@ -89,21 +95,14 @@ export function startCommand(): Command {
         url = server.url;
         console.log(`nats-server (JetStream) đang chạy / running at ${url}, dữ liệu / data: ${storeDir}`);
       }
-      const nc = await connectToNats({ servers: url, name: 'lienganh-start', identity: 'operator', seed: natsKeys.operator.seed, reconnectForever: false });
-      await ensureStreams(await jetstreamManager(nc));
-      console.log(`Streams: ${Object.values(STREAMS).map((stream) => stream.name).join(', ')}`);
-      // This process owns the embedded server: it gives bodies issued credentials their NATS users, without a restart.
-      const bodiesSync = server
-        ? await BodiesNatsSync.start({ nc, server, sourceDir: NATS_CONFIG_DIR, runtimeDir: resolve(options.dataDir, 'nats-conf'), logger: bodiesLog() })
-        : undefined;
-      console.log(`Danh mục sự kiện / event catalog: ${catalog.length} types (npx lienganh catalog)`);
-
+      // It comes back by itself if it dies; the services reconnect and catch up.
+      const supervisor = server ? superviseNatsServer(server, { logger: bound(log('nats')) }) : undefined;
       const credentialsFile = resolve(options.dataDir, 'demo-credentials.json');
-      const keys = ensureDemoCredentials(credentialsFile);
       // Each agency its own pseudonymisation key (mode 600), made once: the same record key keeps its sr_… across restarts.
       const pseudonymKeysDir = resolve(options.dataDir, 'pseudonym-keys');
-      // Without LIENGANH_USERS_FILE: demo users, their tokens beside the demo keys, their hashes in a users file.
-      const users = configuredUsers ?? new UserDirectory(ensureDemoUsers(credentialsFile, resolve(options.dataDir, 'demo-users.json')));
+      let nc: NatsConnection | undefined;
+      let bodiesSync: BodiesNatsSync | undefined;
+      let users = configuredUsers;
       const services: RunningAgencyService[] = [];
       let coordination: RunningCoordinationService | undefined;
       let reporting: RunningReportingService | undefined;
@@ -112,11 +111,22 @@ export function startCommand(): Command {
         await reporting?.close();
         for (const service of services) await service.close();
         bodiesSync?.close();
-        await nc.drain();
+        supervisor?.stop();
+        await nc?.drain();
         await server?.stop();
         await stopTelemetry();
       };
       try {
+        // Reconnects for ever, as the services do: a restarted server finds it again.
+        nc = await connectToNats({ servers: url, name: 'lienganh-start', identity: 'operator', seed: natsKeys.operator.seed });
+        await ensureStreams(await jetstreamManager(nc));
+        console.log(`Streams: ${Object.values(STREAMS).map((stream) => stream.name).join(', ')}`);
+        // This process owns the embedded server: it gives bodies issued credentials their NATS users, without a restart.
+        if (server) bodiesSync = await BodiesNatsSync.start({ nc, server, sourceDir: NATS_CONFIG_DIR, runtimeDir: resolve(options.dataDir, 'nats-conf'), logger: bound(log('nats')) });
+        console.log(`Danh mục sự kiện / event catalog: ${catalog.length} types (npx lienganh catalog)`);
+        const keys = ensureDemoCredentials(credentialsFile);
+        // Without LIENGANH_USERS_FILE: demo users, their tokens beside the demo keys, their hashes in a users file.
+        users ??= new UserDirectory(ensureDemoUsers(credentialsFile, resolve(options.dataDir, 'demo-users.json')));
         for (const [index, definition] of AGENCY_SERVICE_DEFINITIONS.entries()) {
           services.push(
             await startAgencyService(definition, {
@@ -126,7 +136,7 @@ export function startCommand(): Command {
               dataDir: options.dataDir,
               keys,
               pseudonymKey: ensurePseudonymKey(pseudonymKeysDir, definition.agency),
-              logger: createLogger(definition.agency, process.env.LOG_LEVEL ?? 'warn'),
+              logger: log(definition.agency),
             }),
           );
         }
@@ -135,7 +145,7 @@ export function startCommand(): Command {
           natsSeed: natsKeys.reporting.seed,
           port: reportingPort,
           dataDir: options.dataDir,
-          logger: createLogger('reporting', process.env.LOG_LEVEL ?? 'warn'),
+          logger: log('reporting'),
         });
         coordination = await startCoordinationService({
           natsUrl: url,
@@ -143,8 +153,9 @@ export function startCommand(): Command {
           port: coordinationPort,
           store: await storeFromEnv(process.env),
           webhooks,
-          users,
-          logger: createLogger('coordination', process.env.LOG_LEVEL ?? 'warn'),
+          users: users!,
+          deadlineTickMs: tickMs,
+          logger: log('coordination'),
         });
         await loadDemoPlans(coordination);
       } catch (error) {
@@ -157,7 +168,7 @@ export function startCommand(): Command {
       console.log(`Bảng điều khiển Ban Chỉ đạo 138 / committee dashboard: ${coordination!.url}/`);
       console.log(`Điều phối / coordination: ${coordination!.url}/api/v1/committee/overview, /api/v1/tasks, /api/v1/alerts, /api/v1/stream`);
       console.log(`Khóa demo / demo keys: ${credentialsFile}`);
-      const userIds = users.describe().map((user) => user.id).join(', ');
+      const userIds = users!.describe().map((user) => user.id).join(', ');
       if (process.env.LIENGANH_USERS_FILE) console.log(`Người dùng / users (${process.env.LIENGANH_USERS_FILE}): ${userIds}`);
       else console.log(`Người dùng demo / demo users (mã truy cập / tokens: "users" in ${credentialsFile}): ${userIds}`);
       console.log(`Danh tính NATS / NATS identities: ${natsKeysDir} (nkeys.env: public keys for an external nats-server)`);
@@ -184,9 +195,26 @@ export function startCommand(): Command {
     });
 }
 
-/** What the bodies' NATS users sync says: reloads at info (shown with LOG_LEVEL=info), failures always. */
-function bodiesLog(): { info(message: string): void; warn(message: string): void; error(message: string): void } {
-  const logger = createLogger('nats', process.env.LOG_LEVEL ?? 'warn');
+/**
+ * The logs of `npm start`: at info unless `LOG_LEVEL` says otherwise (alerts raised, events
+ * refused, the bus restarted…), lines to read on a terminal, JSON lines when piped to a collector.
+ */
+let destination: ReturnType<typeof terminalDestination> | null = null;
+function log(service: string): Logger {
+  destination ??= terminalDestination();
+  return createLogger(service, logLevel(), destination);
+}
+
+/** `LOG_LEVEL` (default info): one of pino's levels, or a usage error before anything starts. */
+function logLevel(): string {
+  const level = process.env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(level)) throw new UsageError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
+  return level;
+}
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** A logger's methods as plain functions (pino's need their `this`). */
+function bound(logger: Logger): { info(message: string): void; warn(message: string): void; error(message: string): void } {
   return { info: (message) => logger.info(message), warn: (message) => logger.warn(message), error: (message) => logger.error(message) };
 }
 
@@ -235,6 +263,14 @@ function usersFromFile(): UserDirectory | undefined {
     if (error instanceof UsersFileError) throw new UsageError(error.message);
     throw error;
   }
+}
+
+/** How often deadlines are checked (`DEADLINE_TICK_MS`, default 30 s), as coordination's own process reads it. */
+function deadlineTickMs(): number {
+  const raw = process.env.DEADLINE_TICK_MS ?? '30000';
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0) throw new UsageError(`DEADLINE_TICK_MS must be a whole number of milliseconds, got "${raw}"`);
+  return ms;
 }
 
 function natsPort(): number {

@@ -102,6 +102,8 @@ export class CoordinationProjector {
   /** Live events applied and waiting for their commit (unacked until then); see `maxInFlight`. */
   private held = 0;
   private peakHeld = 0;
+  /** The last commit failed (readiness says so until one succeeds): why, and since when. */
+  private storeFailure: { error: string; since: Date } | undefined;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -119,6 +121,11 @@ export class CoordinationProjector {
    */
   get maxInFlight(): number {
     return (this.options.concurrency ?? DEFAULT_CONCURRENCY) + 1;
+  }
+
+  /** Whether the store takes commits: `writable: false` from a failed commit until one succeeds. */
+  get storeHealth(): { writable: true } | { writable: false; error: string; since: Date } {
+    return this.storeFailure ? { writable: false, ...this.storeFailure } : { writable: true };
   }
 
   /** Live events held right now: applied, waiting for their commit. */
@@ -308,9 +315,11 @@ export class CoordinationProjector {
       change.targets.forEach((target) => this.changedTargets.add(target));
       change.tasks.forEach((task) => this.changedTasks.add(task));
       this.options.logger.error(`coordination: commit to the ${this.store.kind} store failed: ${String(error)}`);
+      this.storeFailure ??= { error: String(error), since: new Date() };
       waiting.forEach((waiter) => waiter.reject(error));
       throw error;
     }
+    this.storeFailure = undefined;
     waiting.forEach((waiter) => waiter.resolve());
     for (const plan of changes.plans ?? []) {
       for (const waiter of this.planWaiters.get(plan.id) ?? []) waiter.resolve();

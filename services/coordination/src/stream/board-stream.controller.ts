@@ -1,9 +1,11 @@
 import { Controller, Inject, Sse, type MessageEvent } from '@nestjs/common';
 import { CurrentUser, type User } from '@lienganh/platform';
-import { concatMap, endWith, startWith, type Observable } from 'rxjs';
+import { concatMap, endWith, map, merge, startWith, type Observable } from 'rxjs';
 import { PERSON_RECORDS, type PersonRecordPolicy } from '../access/person-records.js';
 import { targetOverview, taskBoard } from '../board/committee-view.js';
 import { alertView } from '../deadlines/alerts.controller.js';
+import type { BoardHealth } from '../health/board-health.js';
+import { BOARD_HEALTH } from '../health/board-status.controller.js';
 import { CLOCK, PROJECTOR, type Clock } from '../http/tokens.js';
 import type { BoardChange, CoordinationProjector } from '../projection/coordination-projector.js';
 
@@ -13,7 +15,8 @@ const CLOSING: MessageEvent = { type: 'closing', data: { reason: 'shutdown' }, r
 /**
  * Server-sent events for every change to the board, after it is committed: `plan` when a plan
  * is added, `target` with a target's new progress, `task` with a task whose progress or status
- * moved with it, `alert` with an alert raised on a deadline; `closing` last, when the service stops.
+ * moved with it, `alert` with an alert raised on a deadline, `status` when the board stops or starts
+ * being current (the bus unreachable, then back: `BoardFreshness`); `closing` last, when the service stops.
  */
 @Controller('api/v1/stream')
 export class BoardStreamController {
@@ -21,13 +24,16 @@ export class BoardStreamController {
     @Inject(PROJECTOR) private readonly projector: CoordinationProjector,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(PERSON_RECORDS) private readonly policy: PersonRecordPolicy,
+    @Inject(BOARD_HEALTH) private readonly health: BoardHealth,
   ) {}
 
   @Sse()
   stream(@CurrentUser() user: User): Observable<MessageEvent> {
-    const ready: MessageEvent = { type: 'ready', data: { plans: this.projector.projection.state.plans.size } };
-    return this.projector.changes.pipe(
-      concatMap((change) => this.messages(change, user)),
+    const ready: MessageEvent = { type: 'ready', data: { plans: this.projector.projection.state.plans.size, status: this.health.freshness() } };
+    return merge(
+      this.projector.changes.pipe(concatMap((change) => this.messages(change, user))),
+      this.health.changes.pipe(map((status): MessageEvent => ({ type: 'status', data: status }))),
+    ).pipe(
       startWith(ready),
       // The service is stopping (the changes complete): a last message, then the response ends, so
       // that an open dashboard never holds the HTTP server (and Ctrl-C) open. `retry` asks a browser

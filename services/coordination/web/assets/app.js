@@ -5,6 +5,9 @@ const TEXT = {
   vi: {
     skip: 'Bỏ qua, tới nội dung chính', title: 'Ban Chỉ đạo 138 — Phòng, chống mại dâm', updated: 'Cập nhật',
     connecting: 'đang kết nối…', live: '● trực tuyến', offline: '○ mất kết nối, đang thử lại…',
+    staleBus: 'Dữ liệu tính đến {time}, mất kết nối hệ thống truyền tin (bus): số liệu mới chưa được cập nhật.',
+    staleStore: 'Dữ liệu tính đến {time}, chưa ghi được kho dữ liệu: số liệu mới chưa được cập nhật.',
+    staleService: 'Dữ liệu tính đến {time}, không kết nối được dịch vụ điều phối.',
     plans: 'Kế hoạch', plan: 'Kế hoạch', allPlans: 'Tất cả kế hoạch', targets: 'Chỉ tiêu theo cơ quan',
     alerts: 'Cảnh báo đang mở', noAlerts: 'Không có cảnh báo đang mở.', areas: 'Theo địa bàn', planLevel: 'chung, không thuộc địa bàn cấp dưới', funnel: 'Chuyển gửi hỗ trợ',
     reporting: 'Chế độ báo cáo', tasks: 'Nhiệm vụ', agency: 'Cơ quan', status: 'Tình trạng', area: 'Địa bàn', all: 'Tất cả',
@@ -32,6 +35,9 @@ const TEXT = {
   en: {
     skip: 'Skip to main content', title: 'Steering Committee 138 — Prostitution prevention', updated: 'Updated',
     connecting: 'connecting…', live: '● live', offline: '○ offline, retrying…',
+    staleBus: 'Data as of {time}, bus unreachable: new figures are not coming in.',
+    staleStore: 'Data as of {time}, the store cannot write: new figures are not coming in.',
+    staleService: 'Data as of {time}, the coordination service is unreachable.',
     plans: 'Plans', plan: 'Plan', allPlans: 'All plans', targets: 'Targets by agency',
     alerts: 'Open alerts', noAlerts: 'No open alerts.', areas: 'By area', planLevel: 'as a whole, in none of the areas below', funnel: 'Referrals for support',
     reporting: 'Reporting', tasks: 'Tasks', agency: 'Agency', status: 'Status', area: 'Area', all: 'All',
@@ -58,7 +64,8 @@ const TEXT = {
   },
 };
 
-const state = { lang: localStorage.getItem('lienganh-lang') === 'en' ? 'en' : 'vi', user: null, stream: null, overview: null, agencyNames: new Map(), tasks: [], alerts: [], plan: '', filters: { agency: '', status: '', area: '' } };
+// freshness: the board's BoardFreshness (/api/v1/status, the stream's ready and status); seenAt: when the service went unreachable.
+const state = { freshness: null, seenAt: null, serviceDown: false, lang: localStorage.getItem('lienganh-lang') === 'en' ? 'en' : 'vi', user: null, stream: null, overview: null, agencyNames: new Map(), tasks: [], alerts: [], plan: '', filters: { agency: '', status: '', area: '' } };
 const $ = (selector) => document.querySelector(selector);
 const t = () => TEXT[state.lang];
 const local = (text) => (text && typeof text === 'object' ? text[state.lang] ?? text.vi : text ?? '');
@@ -74,8 +81,10 @@ const formatsOf = (lang) =>
   (formats[lang] ??= {
     number: new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 2 }),
     date: new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'medium', timeZone: 'Asia/Ho_Chi_Minh' }),
+    time: new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Ho_Chi_Minh' }),
   });
 const fmtNumber = (value) => formatsOf(state.lang).number.format(value);
+const fmtTime = (iso) => formatsOf(state.lang).time.format(new Date(iso));
 const fmtDate = (iso) => (iso ? formatsOf(state.lang).date.format(new Date(iso)) : '—');
 
 /** Builds an element: el('td', { class: 'num' }, 'text', child…). */
@@ -111,6 +120,7 @@ function render() {
   for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t()[node.dataset.i18n];
   for (const button of document.querySelectorAll('[data-lang]')) button.setAttribute('aria-pressed', String(button.dataset.lang === state.lang));
   renderUser();
+  renderFreshness();
   if (!state.overview) return;
   $('#generated-at').textContent = fmtDate(state.overview.generatedAt);
   $('#generated-at').dateTime = state.overview.generatedAt;
@@ -341,12 +351,43 @@ function debounce(action, ms) {
 const scheduleTasks = debounce(() => renderTasks(), 150);
 const scheduleReload = debounce(() => loadAll().catch(showError), 1_000);
 
+/** Says since when the figures may lack what happened: the service's bus or store is down, or the service itself. */
+function renderFreshness() {
+  const notice = $('#stale');
+  const freshness = state.freshness;
+  const why = state.serviceDown ? 'staleService' : freshness && !freshness.current ? (freshness.bus === 'unreachable' ? 'staleBus' : 'staleStore') : undefined;
+  const asOf = state.serviceDown ? state.seenAt : freshness?.asOf;
+  notice.hidden = !why || !asOf;
+  notice.textContent = why && asOf ? t()[why].replace('{time}', fmtTime(asOf)) : '';
+}
+
+function setFreshness(freshness) {
+  state.freshness = freshness;
+  state.serviceDown = false;
+  renderFreshness();
+}
+
 function follow() {
   state.stream?.close();
   const stream = (state.stream = new EventSource('/api/v1/stream'));
   stream.addEventListener('open', () => ($('#live').textContent = t().live));
-  stream.addEventListener('error', () => ($('#live').textContent = t().offline));
-  stream.addEventListener('ready', () => ($('#live').textContent = t().live));
+  stream.addEventListener('error', () => {
+    $('#live').textContent = t().offline;
+    // The service is gone: what is shown is as of now (or of when its bus went, as already said).
+    if (!state.serviceDown && state.freshness?.current !== false) {
+      state.serviceDown = true;
+      state.seenAt = new Date().toISOString();
+    }
+    renderFreshness();
+  });
+  stream.addEventListener('ready', (message) => {
+    $('#live').textContent = t().live;
+    setFreshness(JSON.parse(message.data).status);
+  });
+  stream.addEventListener('status', (message) => {
+    setFreshness(JSON.parse(message.data));
+    scheduleReload(); // back: what came in meanwhile
+  });
   stream.addEventListener('target', (message) => {
     updateTarget(JSON.parse(message.data));
     scheduleReload(); // areas, funnel and reporting are recomputed by the service

@@ -6,7 +6,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { STREAMS } from '@lienganh/contracts';
 import { JetStreamClientProxy, JetStreamTransport, type JetStreamConsumerConfig } from '../consuming/jetstream.transport.js';
-import { createHttpApp } from '../http/create-http-app.js';
+import { createHttpApp, logRefusals } from '../http/create-http-app.js';
 import { closeHttpServer } from '../process/http-drain.js';
 import type { RateLimit } from '../http/rate-limit.js';
 import type { AgencyKeys } from '../ingestion/agency-credentials.js';
@@ -151,6 +151,7 @@ export async function startAgencyService(definition: AgencyServiceDefinition, co
     app = await createHttpApp(AgencyAppModule, {
       ...(config.rateLimit !== undefined ? { rateLimit: config.rateLimit } : {}),
       onUnexpectedError: (error) => logger.error({ err: error }, 'unexpected error in a request'),
+      onRefused: logRefusals(logger),
     });
     if (definition.consumers?.length) {
       // Each replica through its own consumers: every replica's views see every event.

@@ -5,10 +5,11 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { traceRequests } from '../telemetry/http-spans.js';
+import type { Logger } from '../telemetry/logger.js';
 import { serveMetrics } from '../telemetry/metrics.js';
 import { metricsAccess } from '../telemetry/metrics-access.js';
 import { tracingEnabled } from '../telemetry/tracing.js';
-import { expressErrorHandler, HttpErrorFilter } from './http-errors.js';
+import { expressErrorHandler, HttpErrorFilter, type Refusal } from './http-errors.js';
 import { rateLimitFromEnv, withRateLimit, type RateLimit } from './rate-limit.js';
 
 export interface HttpAppOptions {
@@ -16,8 +17,22 @@ export interface HttpAppOptions {
   bodyLimit?: string;
   logger?: LoggerService | false;
   onUnexpectedError?: (error: unknown) => void;
+  /** Every request refused with a 4xx (a refused event…): the fields named, never their values; for the log. */
+  onRefused?: (refusal: Refusal) => void;
   /** Requests per client per window (429 beyond); `false`: none. Default: `LIENGANH_RATE_LIMIT`, `LIENGANH_RATE_LIMIT_WINDOW_MS`. */
   rateLimit?: RateLimit | false;
+}
+
+/**
+ * Logs each refused request at info, the fields it named but never their values (they may be
+ * the personal data that got it refused): what an operator looks at when a system says "400".
+ */
+export function logRefusals(logger: Pick<Logger, 'info'>): (refusal: Refusal) => void {
+  return (refusal) => {
+    const what = refusal.method === 'POST' && refusal.path.endsWith('/events') ? 'sự kiện bị từ chối / event refused' : 'yêu cầu bị từ chối / request refused';
+    const fields = refusal.fields.length > 0 ? `: ${refusal.fields.join(', ')}` : '';
+    logger.info({ refusal }, `${what} (${refusal.status} ${refusal.error}) ${refusal.method} ${refusal.path}${fields}`);
+  };
 }
 
 /** JSON types an agency system may send: plain JSON, a structured CloudEvent, a batch. */
@@ -45,8 +60,8 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions = {
   app.use(metricsAccess(), serveMetrics);
   app.use(refuseNonJsonBodies);
   app.use(express.json({ limit: options.bodyLimit ?? '1mb', type: JSON_TYPES, strict: false }));
-  app.use(expressErrorHandler(options.onUnexpectedError));
-  app.useGlobalFilters(new HttpErrorFilter(options.onUnexpectedError));
+  app.use(expressErrorHandler(options.onUnexpectedError, options.onRefused));
+  app.useGlobalFilters(new HttpErrorFilter(options.onUnexpectedError, options.onRefused));
   return app;
 }
 

@@ -12,16 +12,29 @@ export interface ErrorBody {
   issues?: readonly { path: string; message: string }[];
 }
 
+/** A request refused with a 4xx: what a log may say of it (the fields named, never their values). */
+export interface Refusal {
+  method: string;
+  path: string;
+  status: number;
+  error: string;
+  fields: string[];
+}
+
 /** Maps every error to a clear JSON answer; never a stack trace, never an internal message. */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
-  constructor(private readonly onUnexpected: (error: unknown) => void = () => undefined) {}
+  constructor(
+    private readonly onUnexpected: (error: unknown) => void = () => undefined,
+    private readonly onRefused?: (refusal: Refusal) => void,
+  ) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const [status, body, headers] = describeError(error);
     // A refusal by an outbox that cannot write is expected and logged by the publisher, not once per request here.
     if (status >= 500 && !(error instanceof OutboxFailedError)) this.onUnexpected(error);
+    if (status >= 400 && status < 500) this.onRefused?.(refusalOf(host.switchToHttp().getRequest<Request>(), status, body));
     if (headers) response.set(headers);
     response.status(status).json(body);
   }
@@ -68,11 +81,16 @@ export function describeError(error: unknown): [number, ErrorBody, Record<string
   return [500, { error: 'internal', message: 'Lỗi hệ thống / internal error' }];
 }
 
+function refusalOf(request: Request, status: number, body: ErrorBody): Refusal {
+  return { method: request.method, path: request.path, status, error: body.error, fields: [...new Set((body.issues ?? []).map((issue) => issue.path))] };
+}
+
 /** Express error middleware for what fails before Nest's routing (the body parser). */
-export function expressErrorHandler(onUnexpected: (error: unknown) => void = () => undefined) {
-  return (error: unknown, _request: Request, response: Response, _next: NextFunction): void => {
+export function expressErrorHandler(onUnexpected: (error: unknown) => void = () => undefined, onRefused?: (refusal: Refusal) => void) {
+  return (error: unknown, request: Request, response: Response, _next: NextFunction): void => {
     const [status, body, headers] = describeError(error);
     if (status >= 500) onUnexpected(error);
+    if (status >= 400 && status < 500) onRefused?.(refusalOf(request, status, body));
     if (headers) response.set(headers);
     response.status(status).json(body);
   };

@@ -36,6 +36,12 @@ export interface NatsServerOptions {
   dieWithParent?: boolean;
 }
 
+/** How a server exited: its exit code, or the signal that ended it. */
+export interface NatsServerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export class NatsServerNotFoundError extends Error {
   override readonly name = 'NatsServerNotFoundError';
   constructor() {
@@ -63,6 +69,9 @@ export class NatsServer {
   private readonly log: string[] = [];
   private readonly violations: string[] = [];
   private readonly lineListeners = new Set<(line: string) => void>();
+  private readonly exitListeners = new Set<(exit: NatsServerExit) => void>();
+  /** The child this harness is stopping itself: its exit is expected. */
+  private stopping: ChildProcess | undefined;
 
   private constructor(
     private readonly options: Required<Pick<NatsServerOptions, 'host' | 'name' | 'readyTimeoutMs'>> & NatsServerOptions,
@@ -140,6 +149,12 @@ export class NatsServer {
     });
   }
 
+  /** Called when the running server exits without this harness stopping it (a crash, a kill from outside). */
+  onUnexpectedExit(listener: (exit: NatsServerExit) => void): () => void {
+    this.exitListeners.add(listener);
+    return () => this.exitListeners.delete(listener);
+  }
+
   /** Graceful stop (SIGTERM): the store stays, `restart()` brings the same server back. */
   async stop(): Promise<void> {
     await this.signal('SIGTERM');
@@ -170,6 +185,7 @@ export class NatsServer {
     const child = this.child;
     if (!child) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    this.stopping = child;
     child.kill(signal);
     await exited;
   }
@@ -202,10 +218,13 @@ export class NatsServer {
     this.child = child;
     const pidFile = this.options.pidFile;
     if (pidFile && child.pid !== undefined) writeFileSync(pidFile, `${child.pid}\n`);
-    child.once('exit', () => {
+    let ready = false;
+    child.once('exit', (code, signal) => {
       running.delete(child);
       if (this.child === child) this.child = undefined;
       if (pidFile) removePidFile(pidFile, child.pid);
+      // A server that never became ready is the launch's failure, said by its promise.
+      if (ready && this.stopping !== child) for (const listener of this.exitListeners) listener({ code, signal });
     });
 
     return new Promise<void>((resolve, reject) => {
@@ -236,6 +255,7 @@ export class NatsServer {
           }
           if (listening && line.includes('Server is ready')) {
             clearTimeout(timer);
+            ready = true;
             resolve();
           }
         }

@@ -1,5 +1,6 @@
 import { trace } from '@opentelemetry/api';
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { build as prettyStream } from 'pino-pretty';
 import { tracingEnabled } from './tracing.js';
 
 export type { Logger } from 'pino';
@@ -21,4 +22,13 @@ export function traceFields(): Record<string, string> {
 export function createLogger(service: string, level = process.env.LOG_LEVEL ?? (process.env.JEST_WORKER_ID ? 'silent' : 'info'), destination?: DestinationStream): Logger {
   const options = { name: service, level, base: { service }, mixin: traceFields };
   return destination ? pino(options, destination) : pino(options);
+}
+
+/**
+ * Where a process that a person watches writes its logs: on a terminal, lines to read (pino-pretty,
+ * local time); otherwise undefined, i.e. JSON lines on stdout for a log collector.
+ */
+export function terminalDestination(stream: NodeJS.WriteStream = process.stdout): DestinationStream | undefined {
+  if (!stream.isTTY) return undefined;
+  return prettyStream({ destination: stream, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' });
 }
