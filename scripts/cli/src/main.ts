@@ -8,6 +8,7 @@ import { bodiesCommand } from './commands/bodies.command.js';
 import { planCommand } from './commands/plan.command.js';
 import { reportCommand } from './commands/report.command.js';
 import { replayCommand } from './commands/replay.command.js';
+import { resetCommand } from './commands/reset.command.js';
 import { simulateCommand } from './commands/simulate.command.js';
 import { startCommand } from './commands/start.command.js';
 import { UsageError } from './usage-error.js';
@@ -18,7 +19,7 @@ const program = new Command('lienganh')
   .configureOutput({ outputError: (text, write) => write(text) })
   .showHelpAfterError('(run with --help for usage)');
 
-for (const command of [catalogCommand(), docsCommand(), startCommand(), natsCommand(), bodiesCommand(), simulateCommand(), planCommand(), reportCommand(), replayCommand(), benchCommand(), checkCommand()]) program.addCommand(command);
+for (const command of [catalogCommand(), docsCommand(), startCommand(), resetCommand(), natsCommand(), bodiesCommand(), simulateCommand(), planCommand(), reportCommand(), replayCommand(), benchCommand(), checkCommand()]) program.addCommand(command);
 inheritSettings(program);
 
 /** addCommand() does not pass on exitOverride and output settings, at any depth; usage errors must exit 2. */

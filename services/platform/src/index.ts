@@ -1,6 +1,6 @@
 export { NatsServer, NatsServerNotFoundError, NatsServerStartError, findNatsServerBinary, type NatsServerExit, type NatsServerOptions } from './nats/nats-server.js';
 export { superviseNatsServer, type NatsSupervisor, type NatsSupervisorOptions } from './nats/nats-supervisor.js';
-export { servesStore, stopLeftoverNatsServers, type LeftoverNatsServerOptions } from './nats/leftover-nats-server.js';
+export { natsServersOfStore, servesStore, stopLeftoverNatsServers, type LeftoverNatsServerOptions } from './nats/leftover-nats-server.js';
 export { freePorts, NatsCluster, type NatsClusterOptions } from './nats/nats-cluster.js';
 export { ensureStreams, MissingStreamError, requireStreams, streamConfigs, type StreamOptions } from './nats/streams.js';
 export { connectToNats, natsSeedFromEnv, NatsSeedError, natsServers, type NatsConnectionSettings } from './nats/nats-connection.js';

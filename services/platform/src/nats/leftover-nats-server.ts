@@ -21,12 +21,7 @@ export interface LeftoverNatsServerOptions {
  */
 export async function stopLeftoverNatsServers(options: LeftoverNatsServerOptions): Promise<number[]> {
   const storeDir = resolve(options.storeDir);
-  const candidates = new Set<number>();
-  const fromPidFile = options.pidFile ? readPid(options.pidFile) : undefined;
-  if (fromPidFile !== undefined) candidates.add(fromPidFile);
-  for (const pid of processIds()) candidates.add(pid);
-  candidates.delete(process.pid);
-  const leftovers = [...candidates].filter((pid) => servesStore(pid, storeDir));
+  const leftovers = natsServersOfStore(storeDir, options.pidFile);
   for (const pid of leftovers) signal(pid, 'SIGTERM');
   const graceMs = options.graceMs ?? 5_000;
   for (const pid of leftovers) {
@@ -36,6 +31,16 @@ export async function stopLeftoverNatsServers(options: LeftoverNatsServerOptions
   }
   if (options.pidFile) rmSync(options.pidFile, { force: true });
   return leftovers;
+}
+
+/** The live nats-servers whose store is `storeDir` (the pidfile's, and on Linux any in /proc). */
+export function natsServersOfStore(storeDir: string, pidFile?: string): number[] {
+  const candidates = new Set<number>();
+  const fromPidFile = pidFile ? readPid(pidFile) : undefined;
+  if (fromPidFile !== undefined) candidates.add(fromPidFile);
+  for (const pid of processIds()) candidates.add(pid);
+  candidates.delete(process.pid);
+  return [...candidates].filter((pid) => servesStore(pid, resolve(storeDir)));
 }
 
 function readPid(file: string): number | undefined {
