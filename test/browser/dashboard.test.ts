@@ -155,6 +155,16 @@ describe('the committee dashboard in a real Chromium', () => {
     await page.close();
   });
 
+  it('is served under a CSP with no inline script or style and no other origin', async () => {
+    const csp = (await fetch(coordination.url)).headers.get('content-security-policy')!;
+    const directives = Object.fromEntries(csp.split(';').map((directive) => directive.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    expect(directives['default-src']).toEqual(["'self'"]);
+    expect(directives['script-src']).toEqual(["'self'"]);
+    expect(directives['style-src']).toEqual(["'self'"]);
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('https:');
+  });
+
   it('moves the matching progress bar when police post an inspection, without a reload', async () => {
     const page = await openDashboard({ width: 1280, height: 900 });
     await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same page'));
@@ -165,6 +175,9 @@ describe('the committee dashboard in a real Chromium', () => {
 
     await page.waitForFunction((key) => document.querySelector(`[data-target="${key}"] [role="progressbar"]`)?.getAttribute('aria-valuenow') === '0.5', TARGET);
     expect(await page.locator(`[data-target="${TARGET}"] [data-achieved]`).textContent()).toContain('2');
+    // The bar's width is set through the CSSOM, which the CSP allows (an inline style attribute it would block).
+    expect(await page.locator(`[data-target="${TARGET}"] .bar > span`).evaluate((bar) => (bar as HTMLElement).style.width)).toBe('0.5%');
+    expect(consoleErrors).toEqual([]);
     expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('same page');
     await page.close();
   });

@@ -90,7 +90,12 @@ const fmtDate = (iso) => (iso ? formatsOf(state.lang).date.format(new Date(iso))
 /** Builds an element: el('td', { class: 'num' }, 'text', child…). */
 function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) if (value !== undefined && value !== null && value !== false) node.setAttribute(name, value === true ? '' : String(value));
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    // Styles through the CSSOM: the CSP allows no inline style attribute.
+    if (name === 'style') Object.assign(node.style, value);
+    else node.setAttribute(name, value === true ? '' : String(value));
+  }
   for (const child of children.flat()) node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   return node;
 }
@@ -159,7 +164,7 @@ function targetNode(target) {
   return el(
     'div', { class: 'target', 'data-target': key },
     el('div', { class: 'name', id: `t-${cssId(key)}` }, local(target.title)),
-    el('div', { class: 'bar', role: 'progressbar', 'aria-labelledby': `t-${cssId(key)}`, 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': target.percent, 'aria-valuetext': `${fmtNumber(target.achieved)}${unit} (${goal}${unit}), ${t().status_[target.status]}` }, el('span', { style: `width:${Math.min(100, target.percent)}%` })),
+    el('div', { class: 'bar', role: 'progressbar', 'aria-labelledby': `t-${cssId(key)}`, 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': target.percent, 'aria-valuetext': `${fmtNumber(target.achieved)}${unit} (${goal}${unit}), ${t().status_[target.status]}` }, el('span', { style: { width: `${Math.min(100, target.percent)}%` } })),
     el('div', { class: 'muted' }, el('span', { 'data-achieved': '' }, `${t().achieved}: ${fmtNumber(target.achieved)}${unit} / ${goal}${unit}`), ' ', el('span', { class: `status ${target.status}` }, t().status_[target.status])),
   );
 }
@@ -223,7 +228,7 @@ function renderAreas() {
         'tr', {},
         el('th', { scope: 'row', id: label }, local(area.name)),
         el('td', { class: 'num' }, fmtNumber(area.targets.reduce((sum, target) => sum + target.events, 0))),
-        el('td', {}, el('div', { class: 'bar', role: 'meter', 'aria-labelledby': label, 'aria-valuemin': 0, 'aria-valuemax': area.targets.length, 'aria-valuenow': active, 'aria-valuetext': `${active} / ${area.targets.length}` }, el('span', { style: `width:${area.targets.length ? (active / area.targets.length) * 100 : 0}%` })), `${active} / ${area.targets.length}`),
+        el('td', {}, el('div', { class: 'bar', role: 'meter', 'aria-labelledby': label, 'aria-valuemin': 0, 'aria-valuemax': area.targets.length, 'aria-valuenow': active, 'aria-valuetext': `${active} / ${area.targets.length}` }, el('span', { style: { width: `${area.targets.length ? (active / area.targets.length) * 100 : 0}%` } })), `${active} / ${area.targets.length}`),
       );
     }),
   );
@@ -235,7 +240,7 @@ function renderFunnel() {
   for (const plan of state.overview.plans.filter((entry) => inPlan(entry.id))) for (const stage of Object.keys(totals)) totals[stage] += plan.referrals[stage];
   const most = Math.max(1, totals.made);
   $('#funnel').replaceChildren(
-    ...Object.entries(totals).map(([stage, count]) => el('div', { class: 'step' }, el('span', { id: `f-${stage}` }, t().funnel_[stage]), el('div', { class: 'bar', role: 'meter', 'aria-labelledby': `f-${stage}`, 'aria-valuemin': 0, 'aria-valuemax': most, 'aria-valuenow': count }, el('span', { style: `width:${(count / most) * 100}%` })), el('span', { class: 'num' }, fmtNumber(count)))),
+    ...Object.entries(totals).map(([stage, count]) => el('div', { class: 'step' }, el('span', { id: `f-${stage}` }, t().funnel_[stage]), el('div', { class: 'bar', role: 'meter', 'aria-labelledby': `f-${stage}`, 'aria-valuemin': 0, 'aria-valuemax': most, 'aria-valuenow': count }, el('span', { style: { width: `${(count / most) * 100}%` } })), el('span', { class: 'num' }, fmtNumber(count)))),
   );
 }
 

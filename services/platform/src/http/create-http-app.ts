@@ -53,9 +53,10 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions = {
   app.disable('x-powered-by');
   // First, so that the server span covers everything below; only while tracing is on.
   if (tracingEnabled()) app.use(traceRequests);
-  // Security headers (CSP, no sniffing, no framing, HSTS…); the dashboard loads only its own scripts.
+  // Security headers (CSP, no sniffing, no framing, HSTS…); the dashboard loads only its own scripts
+  // and styles (no inline style, no other origin: it sets styles through the CSSOM).
   // Served over plain HTTP inside an agency's network too: no forced upgrade of its requests to HTTPS.
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null, styleSrc: ["'self'"], fontSrc: ["'self'"], frameAncestors: ["'none'"] } } }));
   // GET /metrics (Prometheus), before any body handling: with LIENGANH_METRICS_TOKEN as a bearer token, else from this host only.
   app.use(metricsAccess(), serveMetrics);
   app.use(refuseNonJsonBodies);
