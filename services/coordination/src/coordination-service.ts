@@ -26,7 +26,8 @@ import { CoordinationPublisher } from './publishing/coordination-publisher.js';
 import { PlansController } from './plans/plans.controller.js';
 import { PLAN_REVISIONS, PlanRevisionsController } from './plans/plan-revisions.controller.js';
 import { PlanRevisionHistory } from './plans/plan-revisions.js';
-import { PeriodicReportController } from './reports/periodic-report.controller.js';
+import { PeriodicReportController, REPORT_QUEUE } from './reports/periodic-report.controller.js';
+import { ReportQueue, type ReportQueueOptions } from './reports/report-queue.js';
 import { CoordinationProjector, type ProjectorOptions } from './projection/coordination-projector.js';
 import type { CoordinationStore } from './store/coordination-store.js';
 import { InMemoryCoordinationStore } from './store/in-memory-coordination.store.js';
@@ -93,6 +94,8 @@ export interface CoordinationServiceConfig {
   users?: UserDirectory | readonly UserEntry[];
   /** Requests per client per window; default from `LIENGANH_RATE_LIMIT` (see `createHttpApp`). */
   rateLimit?: RateLimit | false;
+  /** Periodic reports: one at a time, and per user a few a minute (`LIENGANH_REPORTS_PER_MINUTE`, default 10). */
+  reports?: ReportQueueOptions;
 }
 
 export interface RunningCoordinationService {
@@ -222,6 +225,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
       { provide: PLAN_REVISIONS, useValue: new PlanRevisionHistory(nc) },
       { provide: TASK_DECISIONS, useValue: new TaskDecisions(projector, publisher, clock) },
       { provide: BOARD_HEALTH, useValue: health },
+      { provide: REPORT_QUEUE, useValue: new ReportQueue(config.reports) },
       // 503 while the board goes stale (bus unreachable, store cannot write), with the reason.
       { provide: READINESS, useValue: () => health.readiness({ storeKind: store.kind, plans: projector.projection.state.plans.size, instance: instanceId, leader: leadership.leads, refusedTaskReports: Object.fromEntries(projector.refusedTaskReports) }) },
     ],

@@ -42,7 +42,7 @@ export { BodyKeyGuard, BODY_REGISTER, REPORTING_BODY, type RequestWithBody } fro
 export { AGENCY_REPLICA_SLOTS, agencyReplicaFromEnv, checkAgencyReplica, everyReplicaConsumerName, InvalidAgencyReplicaError, REPLICA_CONSUMER_NAME, replicaConsumerName, type ReplicaConsumerName } from './agency/agency-replica.js';
 export { createNatsKeys, ensureNatsKeys, natsKeysEnv, NKEYS_ENV_FILE, seedFileOf, type NatsKey, type NatsKeys } from './nats/nats-keys.js';
 export { createHttpApp, logRefusals, type HttpAppOptions } from './http/create-http-app.js';
-export { describeError, HttpErrorFilter, type ErrorBody, type Refusal } from './http/http-errors.js';
+export { describeError, HttpErrorFilter, RetryLaterException, type ErrorBody, type Refusal } from './http/http-errors.js';
 export { ADDRESS_FACTOR, DEFAULT_RATE_LIMIT, FixedWindowStorage, rateLimitFromEnv, withRateLimit, type RateLimit } from './http/rate-limit.js';
 export { loadUserDirectory, parseUsers, ROLE_NAMES, ROLES, tokenDigest, UserDirectory, UsersFile, UsersFileError, type Role, type User, type UserEntry } from './access/users.js';
 export { CurrentUser, PublicRoute, Roles, USER_DIRECTORY, UserGuard, type RequestWithUser } from './access/user.guard.js';

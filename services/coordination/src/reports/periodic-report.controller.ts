@@ -5,7 +5,10 @@ import { CLOCK, PROJECTOR, type Clock } from '../http/tokens.js';
 import type { CoordinationProjector } from '../projection/coordination-projector.js';
 import { PeriodicReportQuery } from './periodic-period.js';
 import { compilePeriodicReport, PeriodicReportError, type PeriodicReport } from './periodic-report.js';
+import { ReportQueue } from './report-queue.js';
 import { CSV_CONTENT_TYPE, reportCsv, reportWorkbook, XLSX_CONTENT_TYPE } from './report-workbook.js';
+
+export const REPORT_QUEUE = Symbol('REPORT_QUEUE');
 
 /** `bao-cao-2021-Q2-hn-ba-dinh.xlsx`: period and area codes are ASCII, so the name needs no encoding. */
 export const reportFileName = (report: Pick<PeriodicReport, 'period' | 'area'>, format: 'xlsx' | 'csv') => `bao-cao-${report.period.key}-${report.area.code}.${format}`;
@@ -17,12 +20,18 @@ export class PeriodicReportController {
     @Inject(PROJECTOR) private readonly projector: CoordinationProjector,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(AUDIT_TRAIL) private readonly audit: AuditTrail,
+    @Inject(REPORT_QUEUE) private readonly queue: ReportQueue,
   ) {}
 
   @Get('periodic')
   @Header('Cache-Control', 'no-store') // a report leaves no copy in a cache on the way
   async periodic(@Query() query: unknown, @CurrentUser() user: User): Promise<PeriodicReport | StreamableFile> {
-    const { period, area, plan, format } = parseQuery(PeriodicReportQuery, query);
+    const request = parseQuery(PeriodicReportQuery, query);
+    // In its turn, within the user's limits: a loop of requests never takes what ingestion needs.
+    return this.queue.run(user.id, () => this.make(request, user));
+  }
+
+  private async make({ period, area, plan, format }: PeriodicReportQuery, user: User): Promise<PeriodicReport | StreamableFile> {
     const { projection, store } = this.projector;
     let report: PeriodicReport;
     try {
@@ -34,6 +43,8 @@ export class PeriodicReportController {
           referrals: projection.referrals,
           reports: projection.reports,
           contributions: async (key) => {
+            // One target at a time, with the event loop between: events keep coming in while a report is made.
+            await new Promise((next) => setImmediate(next));
             const total = await store.countContributions(key);
             return total > 0 ? store.contributions(key, total) : [];
           },

@@ -40,6 +40,17 @@ export class HttpErrorFilter implements ExceptionFilter {
   }
 }
 
+/** A refusal the client may retry after a while (429, 503): the answer says when, in `Retry-After`. */
+export class RetryLaterException extends HttpException {
+  constructor(
+    status: 429 | 503,
+    body: ErrorBody,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(body, status);
+  }
+}
+
 /** The status, the body, and headers the answer needs (`Retry-After`). */
 export function describeError(error: unknown): [number, ErrorBody, Record<string, string>?] {
   if (error instanceof ContractError) {
@@ -61,6 +72,9 @@ export function describeError(error: unknown): [number, ErrorBody, Record<string
     const seconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
     const message = `Tạm thời không lưu được sự kiện, xin gửi lại sau ${seconds} giây / the events could not be kept (message bus unreachable, outbox cannot write), nothing accepted: retry in ${seconds} s`;
     return [503, { error: 'outbox-unavailable', message }, { 'Retry-After': String(seconds) }];
+  }
+  if (error instanceof RetryLaterException) {
+    return [error.getStatus(), error.getResponse() as ErrorBody, { 'Retry-After': String(Math.max(1, Math.ceil(error.retryAfterSeconds))) }];
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
