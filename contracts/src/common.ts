@@ -45,8 +45,15 @@ export const SubjectRef = z
   .regex(/^sr_[A-Za-z0-9_-]{43}$/, 'must be a pseudonymous subject reference: "sr_" and 43 base64url characters')
   .describe('Pseudonymous subject reference (keyed hash made at the agency edge)');
 
-/** Reference to the consent record an agency keeps for a person it refers on. */
-export const ConsentRef = Identifier.describe('Reference to the recorded consent, kept by the referring agency');
+/**
+ * Reference to the consent record an agency keeps for a person it refers on. Pseudonymous as a
+ * subject reference is, and made the same way at the agency edge: `cr_` + base64url(HMAC-SHA256(
+ * agency key, "consent" + LF + record key)). A raw record key could name the person's file.
+ */
+export const ConsentRef = z
+  .string()
+  .regex(/^cr_[A-Za-z0-9_-]{43}$/, 'must be a pseudonymous consent reference: "cr_" and 43 base64url characters (or send {"recordKey": …} to the agency service)')
+  .describe('Pseudonymous reference to the recorded consent (keyed hash made at the agency edge)');
 
 export const IsoDate = z.iso.date().describe('Calendar date, YYYY-MM-DD');
 

@@ -14,7 +14,7 @@ export * from './events/labour.events.js';
 export * from './events/police.events.js';
 export * from './events/reporting.events.js';
 export { ActivityCounts, ActivityKind, Evidence, MediaChannel } from './events/body-work.events.js';
-export { EXAMPLE_SUBJECT_REF, ReportCadence, SanctionMeasure } from './events/shared.events.js';
+export { EXAMPLE_CONSENT_REF, EXAMPLE_SUBJECT_REF, ReportCadence, SanctionMeasure } from './events/shared.events.js';
 export * from './streams.js';
 export * from './subject-ref.js';
 export * from './docs/asyncapi.js';

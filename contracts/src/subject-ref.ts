@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import { SubjectRef } from './common.js';
+import { ConsentRef, SubjectRef } from './common.js';
 import type { EventDefinition } from './define.js';
 
 /**
@@ -12,6 +12,15 @@ import type { EventDefinition } from './define.js';
  */
 export function subjectRefOf(key: Uint8Array | string, recordKey: string): string {
   return `sr_${createHmac('sha256', key).update(recordKey, 'utf8').digest('base64url')}`;
+}
+
+/**
+ * The consent record's reference: `cr_` + base64url(HMAC-SHA256(key, "consent" LF record key)).
+ * Its own domain: a consent record and a person sharing a key in the agency's system never give
+ * the same digest.
+ */
+export function consentRefOf(key: Uint8Array | string, recordKey: string): string {
+  return `cr_${createHmac('sha256', key).update(`consent\n${recordKey}`, 'utf8').digest('base64url')}`;
 }
 
 /** The shortest pseudonymisation key an agency service takes: 32 random bytes, HMAC-SHA256's block of strength. */
@@ -29,20 +38,37 @@ export const RecordKey = z
  */
 export const RecordKeyInPlaceOfSubjectRef = z.strictObject({ recordKey: RecordKey });
 
-/** The top-level data fields of an event type that hold a subject reference (`subjectRef` today). */
-export function subjectRefFields(definition: EventDefinition): readonly string[] {
+/** A data field that holds a pseudonymous reference, and how the agency edge makes one from a record key. */
+export interface PseudonymousField {
+  field: string;
+  reference: (key: Uint8Array | string, recordKey: string) => string;
+}
+
+const REFERENCE_MAKERS = new Map<z.ZodType, PseudonymousField['reference']>([
+  [SubjectRef, subjectRefOf],
+  [ConsentRef, consentRefOf],
+]);
+
+/** The top-level data fields of an event type that hold a pseudonymous reference (`subjectRef`, `consentRef`). */
+export function pseudonymousFields(definition: EventDefinition): readonly PseudonymousField[] {
   let fields = fieldsOf.get(definition);
   if (!fields) {
-    fields = Object.entries(definition.schema.shape)
-      .filter(([, field]) => unwrapOptional(field as z.ZodType) === SubjectRef)
-      .map(([name]) => name);
+    fields = Object.entries(definition.schema.shape).flatMap(([field, schema]) => {
+      const reference = REFERENCE_MAKERS.get(unwrapOptional(schema as z.ZodType));
+      return reference ? [{ field, reference }] : [];
+    });
     fieldsOf.set(definition, fields);
   }
   return fields;
 }
 
+/** The fields of `pseudonymousFields` that hold a subject reference. */
+export function subjectRefFields(definition: EventDefinition): readonly string[] {
+  return pseudonymousFields(definition).filter((field) => field.reference === subjectRefOf).map((field) => field.field);
+}
+
 /** Definitions are frozen: their fields are worked out once (ingestion asks for every event). */
-const fieldsOf = new WeakMap<EventDefinition, readonly string[]>();
+const fieldsOf = new WeakMap<EventDefinition, readonly PseudonymousField[]>();
 
 function unwrapOptional(field: z.ZodType): z.ZodType {
   return field instanceof z.ZodOptional ? unwrapOptional(field.unwrap() as z.ZodType) : field;

@@ -1,4 +1,4 @@
-import { catalog, ContractError, parseOrThrow, RecordKeyInPlaceOfSubjectRef, SubjectRef, subjectRefFields, subjectRefOf } from '@lienganh/contracts';
+import { catalog, ConsentRef, consentRefOf, ContractError, EXAMPLE_CONSENT_REF, parseOrThrow, pseudonymousFields, RecordKeyInPlaceOfSubjectRef, SubjectRef, subjectRefFields, subjectRefOf } from '@lienganh/contracts';
 
 describe('subjectRefOf', () => {
   it('is sr_ and the base64url HMAC-SHA256 (RFC 4231 test case 2), a valid SubjectRef', () => {
@@ -13,6 +13,27 @@ describe('subjectRefOf', () => {
     expect(subjectRefOf(police, 'HS-2021-0042')).toBe(subjectRefOf(Buffer.from(police), 'HS-2021-0042'));
     expect(subjectRefOf(police, 'HS-2021-0042')).not.toBe(subjectRefOf(labour, 'HS-2021-0042'));
     expect(subjectRefOf(police, 'HS-2021-0042')).not.toBe(subjectRefOf(police, 'HS-2021-0043'));
+  });
+});
+
+describe('consentRefOf and ConsentRef', () => {
+  it('is cr_ and a keyed hash of its own domain: never the subject reference of the same record key', () => {
+    const key = Buffer.alloc(32, 1);
+    const ref = consentRefOf(key, 'DY-2021-0001');
+    expect(ref).toMatch(/^cr_[A-Za-z0-9_-]{43}$/);
+    expect(ConsentRef.safeParse(ref).success).toBe(true);
+    expect(ref.slice(3)).not.toBe(subjectRefOf(key, 'DY-2021-0001').slice(3));
+    expect(consentRefOf('example-key', 'DY-2021-0001')).toBe(EXAMPLE_CONSENT_REF);
+  });
+
+  it('refuses a raw consent record key, a phone number or an sr_ in its place', () => {
+    for (const raw of ['dy-police-2021-0001', 'DY-2021-0001', '0912345678', subjectRefOf('k', 'HS-1')]) expect(ConsentRef.safeParse(raw).success).toBe(false);
+  });
+
+  it('is made at the edge for every consentRef field of the catalog', () => {
+    const consentFields = catalog.flatMap((definition) => pseudonymousFields(definition).filter((field) => field.reference === consentRefOf).map((field) => `${definition.type}#${field.field}`));
+    expect(consentFields.length).toBeGreaterThanOrEqual(2);
+    expect(consentFields.every((entry) => entry.endsWith('#consentRef'))).toBe(true);
   });
 });
 

@@ -1,4 +1,5 @@
 import {
+  EXAMPLE_CONSENT_REF,
   buildEvent,
   catalog,
   cultureWardAssessmentCompleted,
@@ -144,7 +145,7 @@ describe('the oracle, on a stream small enough to count by hand', () => {
     event(policeReferralMade, id, '/pcmd/police/unit-b', time, {
       referralId,
       subjectRef: 'sr_an-Zd5QkL9P8vhiAmgMh13v6hZ1pUROHb3xXAzwPPeg',
-      consentRef: `dy-${id}`,
+      consentRef: EXAMPLE_CONSENT_REF,
       areaCode,
       toAgency: 'labour',
       reason: 'sanctioned',

@@ -112,7 +112,7 @@ const cultureActivity = (areaCode: string, time: string) =>
 const healthy = (areaCode: string, time: string) =>
   event(getEventDefinition('vn.pcmd.culture.ward-assessment.completed.v1'), { assessmentId: `dg-${areaCode}`, areaCode, year: 2024, score: 90, result: 'healthy' }, time);
 const made = (referralId: string, areaCode: string, toAgency: string, time: string) =>
-  event(policeReferralMade, { ...policeReferralMade.example, referralId, consentRef: `dy-${referralId}`, areaCode, toAgency }, time);
+  event(policeReferralMade, { ...policeReferralMade.example, referralId, areaCode, toAgency }, time);
 
 const events: BusEvent[] = [
   bodyActivity('tn-a-1', 60, '2024-03-10T09:00:00+07:00'),

@@ -50,7 +50,7 @@ const seeded: BusEvent[] = [
   buildEvent(reportingActivityHeld, { ...reportingActivityHeld.example, activityId: 'mh-lg', kind: 'pilot-model', organiser: 'ubnd-phuong', areaCode: 'hn-ba-dinh-lieu-giai' }, { id: 'evt-mh-lg', source: '/pcmd/reporting/ubnd-phuong', time: '2021-04-22T09:00:00+07:00' }),
   buildEvent(reportingActivityHeld, { ...reportingActivityHeld.example, activityId: 'mh-km', kind: 'pilot-model', organiser: 'ubnd-phuong', areaCode: 'hn-ba-dinh-kim-ma' }, { id: 'evt-mh-km', source: '/pcmd/reporting/ubnd-phuong', time: '2021-05-22T09:00:00+07:00' }),
   buildEvent(cultureWardAssessmentCompleted, { ...cultureWardAssessmentCompleted.example, assessmentId: 'dg-lg', result: 'healthy', year: 2021 }, { id: 'evt-dg-lg', time: '2021-06-25T10:00:00+07:00' }),
-  buildEvent(policeReferralMade, { ...policeReferralMade.example, referralId: 'cg-ca-1', consentRef: 'dy-ca-1', areaCode: 'hn-ba-dinh-kim-ma' }, { id: 'evt-cg-ca-1', time: '2021-04-02T10:00:00+07:00' }),
+  buildEvent(policeReferralMade, { ...policeReferralMade.example, referralId: 'cg-ca-1', areaCode: 'hn-ba-dinh-kim-ma' }, { id: 'evt-cg-ca-1', time: '2021-04-02T10:00:00+07:00' }),
   buildEvent(labourReferralAccepted, { referralId: 'cg-ca-1', plannedServices: ['counselling'] }, { id: 'evt-tn-cg-ca-1', time: '2021-04-05T10:00:00+07:00' }),
   buildEvent(policeReportSubmitted, { reportId: 'bc-ca-2021-04', reportingBody: 'police', areaCode: 'hn-ba-dinh', cadence: 'monthly', period: '2021-04' }, { id: 'evt-bc-ca-2021-04', time: '2021-05-03T10:00:00+07:00' }),
 ];

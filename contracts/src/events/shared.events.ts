@@ -20,6 +20,8 @@ import { defineEvent } from '../define.js';
 /** Facts that several agencies state in the same shape; each agency gets its own type. */
 
 export const EXAMPLE_SUBJECT_REF = 'sr_an-Zd5QkL9P8vhiAmgMh13v6hZ1pUROHb3xXAzwPPeg';
+/** `consentRefOf('example-key', 'DY-2021-0001')`. */
+export const EXAMPLE_CONSENT_REF = 'cr_rJLN9HwHY72vhoaC0yyU7cUWzxpva4kJo1m27FBqOjk';
 
 export const ReportCadence = z.enum(['monthly', 'quarterly', 'half-yearly', 'annual', 'ad-hoc']);
 
@@ -142,7 +144,7 @@ export function referralMade(agency: ProducerAgency, toAgency: string, descripti
     example: {
       referralId: `cg-${agency}-2021-0001`,
       subjectRef: EXAMPLE_SUBJECT_REF,
-      consentRef: `dy-${agency}-2021-0001`,
+      consentRef: EXAMPLE_CONSENT_REF,
       areaCode: 'hn-ba-dinh-lieu-giai',
       toAgency,
       reason: agency === 'police' ? 'sanctioned' : 'support-plan',

@@ -71,9 +71,9 @@ const assessment = (ward: string, result: 'healthy' | 'not-yet-healthy') =>
   buildEvent(cultureWardAssessmentCompleted, { ...cultureWardAssessmentCompleted.example, assessmentId: `dg-${ward}`, areaCode: `hn-ba-dinh-${ward}`, result, year: 2021 }, { id: `evt-dg-${ward}`, time: '2021-11-20T10:00:00+07:00' });
 
 const policeReferral = (n: number, time: string, areaCode = 'hn-ba-dinh-lieu-giai') =>
-  buildEvent(policeReferralMade, { ...policeReferralMade.example, referralId: `cg-ca-${n}`, consentRef: `dy-ca-${n}`, areaCode }, { id: `evt-cg-ca-${n}`, time });
+  buildEvent(policeReferralMade, { ...policeReferralMade.example, referralId: `cg-ca-${n}`, areaCode }, { id: `evt-cg-ca-${n}`, time });
 const labourReferral = (n: number, time: string) =>
-  buildEvent(labourReferralMade, { ...labourReferralMade.example, referralId: `cg-ld-${n}`, consentRef: `dy-ld-${n}` }, { id: `evt-cg-ld-${n}`, time });
+  buildEvent(labourReferralMade, { ...labourReferralMade.example, referralId: `cg-ld-${n}` }, { id: `evt-cg-ld-${n}`, time });
 const accepted = (referralId: string, time: string) => buildEvent(labourReferralAccepted, { referralId, plannedServices: ['counselling'] }, { id: `evt-tn-${referralId}`, time });
 const healthAccepted = (referralId: string, time: string) => buildEvent(healthReferralAccepted, { referralId, plannedServices: ['hiv-sti-care'] }, { id: `evt-yt-tn-${referralId}`, time });
 const delivered = (referralId: string, n: number, time: string) =>

@@ -55,11 +55,11 @@ const ofKind = (book: DeadlineBook, kind: DeadlineRecord['kind']) => [...book.de
 const policeReferral = (id: string, time: string, options: { areaCode?: string; respondBy?: string; toAgency?: string } = {}) =>
   buildEvent(
     policeReferralMade,
-    { ...policeReferralMade.example, referralId: id, consentRef: `dy-${id}`, areaCode: options.areaCode ?? 'hn-ba-dinh-lieu-giai', toAgency: options.toAgency ?? 'labour', ...(options.respondBy ? { respondBy: options.respondBy } : {}) },
+    { ...policeReferralMade.example, referralId: id, areaCode: options.areaCode ?? 'hn-ba-dinh-lieu-giai', toAgency: options.toAgency ?? 'labour', ...(options.respondBy ? { respondBy: options.respondBy } : {}) },
     { id: `evt-${id}`, time },
   );
 const labourReferral = (id: string, time: string) =>
-  buildEvent(labourReferralMade, { ...labourReferralMade.example, referralId: id, consentRef: `dy-${id}`, areaCode: 'hn-ba-dinh-kim-ma' }, { id: `evt-${id}`, time });
+  buildEvent(labourReferralMade, { ...labourReferralMade.example, referralId: id, areaCode: 'hn-ba-dinh-kim-ma' }, { id: `evt-${id}`, time });
 
 const answers = {
   'labour accepted': (referralId: string, time: string) => buildEvent(labourReferralAccepted, { referralId, plannedServices: ['counselling'] }, { id: `evt-ld-tn-${referralId}-${time}`, time }),

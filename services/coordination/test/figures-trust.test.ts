@@ -63,7 +63,7 @@ const inspection = (id: string, areaCode: string, businessId = `b-${id}`, time =
 const registered = (businessId: string, areaCode = 'hn-bd-w1') =>
   buildEvent(policeBusinessRegistered, { ...policeBusinessRegistered.example, businessId, areaCode, atRisk: true }, { id: `reg-${businessId}`, time: '2021-01-10T09:00:00+07:00' });
 const referral = (referralId: string, areaCode: string, time = '2021-04-01T09:00:00+07:00') =>
-  buildEvent(policeReferralMade, { ...policeReferralMade.example, referralId, consentRef: `dy-${referralId}`, areaCode }, { id: `made-${referralId}`, time });
+  buildEvent(policeReferralMade, { ...policeReferralMade.example, referralId, areaCode }, { id: `made-${referralId}`, time });
 const accepted = (referralId: string, time = '2021-04-03T09:00:00+07:00') => buildEvent(labourReferralAccepted, { referralId, plannedServices: ['counselling'] }, { id: `acc-${referralId}`, time });
 const served = (referralId: string, time = '2021-05-03T09:00:00+07:00') => buildEvent(labourReferralServiceDelivered, { referralId, service: 'counselling' }, { id: `dv-${referralId}`, time });
 

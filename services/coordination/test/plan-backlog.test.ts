@@ -41,7 +41,7 @@ const published = (plan: Plan, time: string) => buildEvent(coordinationPlanPubli
 const report = (body: 'police' | 'ubnd-phuong', period: string, time: string, areaCode = 'hn-thu') =>
   buildEvent(body === 'police' ? policeReportSubmitted : labourReportSubmitted, { reportId: `bc-${body}-${period}-${areaCode}`, reportingBody: body, areaCode, cadence: 'monthly', period }, { id: `evt-bc-${body}-${period}-${areaCode}`, time });
 const referral = (id: string, time: string) =>
-  buildEvent(policeReferralMade, { ...policeReferralMade.example, referralId: id, consentRef: `dy-${id}`, areaCode: 'hn-thu-a', toAgency: 'labour' }, { id: `evt-${id}`, time });
+  buildEvent(policeReferralMade, { ...policeReferralMade.example, referralId: id, areaCode: 'hn-thu-a', toAgency: 'labour' }, { id: `evt-${id}`, time });
 
 /** A projection fed `events` in order; a plan event is backfilled with the agency events before it, as the projector does. */
 function given(events: BusEvent[]): CoordinationProjection {

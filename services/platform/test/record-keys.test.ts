@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildEvent, ContractError, EXAMPLE_SUBJECT_REF, policeReferralMade, policeSanctionIssued, subjectRefOf, type EventDefinition } from '@lienganh/contracts';
+import { buildEvent, consentRefOf, ContractError, EXAMPLE_SUBJECT_REF, policeReferralMade, policeSanctionIssued, subjectRefOf, type EventDefinition } from '@lienganh/contracts';
 import {
   describeError,
   ensurePseudonymKey,
@@ -38,6 +38,16 @@ describe('record keys in place of subject references (prepareIncoming)', () => {
     expect((referral!.data as { subjectRef: string }).subjectRef).toBe(subjectRefOf(KEY, RECORD_KEY));
     expect((sanction!.data as { subjectRef: string }).subjectRef).toBe(subjectRefOf(KEY, RECORD_KEY));
     expect(JSON.stringify([referral, sanction])).not.toContain(RECORD_KEY);
+  });
+
+  it('replaces a consent record key { recordKey } with cr_ + HMAC of the service key, and refuses a raw one', () => {
+    const [referral] = prepareIncoming(posted(policeReferralMade, { recordKey: RECORD_KEY }, { consentRef: { recordKey: 'DY-2021-0001' } }), 'police', KEY);
+    expect((referral!.data as { consentRef: string }).consentRef).toBe(consentRefOf(KEY, 'DY-2021-0001'));
+    expect(JSON.stringify(referral)).not.toContain('DY-2021-0001');
+    const answer = refusal(posted(policeReferralMade, EXAMPLE_SUBJECT_REF, { consentRef: 'DY-2021-0001' }), KEY);
+    expect(answer.status).toBe(400);
+    expect(answer.body.issues!.map((issue) => issue.path)).toEqual(['data.consentRef']);
+    expect(JSON.stringify(answer.body)).not.toContain('DY-2021-0001');
   });
 
   it('gives the same reference to the same record key, another under another key', () => {

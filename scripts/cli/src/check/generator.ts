@@ -45,6 +45,7 @@ import {
   policeVictimRescued,
   getEventDefinition,
   reportingReportSubmitted,
+  consentRefOf,
   subjectRefOf,
   type BusEvent,
   type EventDefinition,
@@ -403,7 +404,7 @@ class World {
         data: {
           referralId,
           subjectRef: random.pick(this.subjects),
-          consentRef: `dy-${this.referrals}`,
+          consentRef: consentRefOf('oracle-check-key', `DY-${this.referrals}`),
           areaCode,
           toAgency: fromPolice ? 'labour' : 'health',
           reason: fromPolice ? 'sanctioned' : 'support-plan',

@@ -44,6 +44,7 @@ import {
   policeTipOffReceived,
   policeTipOffVerified,
   policeVictimRescued,
+  consentRefOf,
   subjectRefOf,
   type AgencyService,
   type BusEvent,
@@ -181,6 +182,8 @@ interface World {
   facts(kind: string, n: number): Random;
   /** What an agency's edge makes of its own record key (`subjectRefOf`, one key per simulated world). */
   person(recordKey: string): string;
+  /** The same for a consent record (`consentRefOf`). */
+  consent(recordKey: string): string;
   tag: string;
 }
 
@@ -197,6 +200,7 @@ function createWorld(seed: number): World {
     businesses: businessPool(random),
     facts: (kind, n) => new Random(hash32(`${seed}/${kind}/${n}`)),
     person: (recordKey) => subjectRefOf(personKey, recordKey),
+    consent: (recordKey) => consentRefOf(personKey, recordKey),
     tag: `s${seed}`,
   };
 }
@@ -266,7 +270,7 @@ function policeReferralFacts(world: World, n: number) {
   return {
     referralId: policeReferralId(world, n),
     subjectRef: origin.person,
-    consentRef: `dy-police-2021-${world.tag}-${pad(n)}`,
+    consentRef: world.consent(`DY-police-2021-${world.tag}-${pad(n)}`),
     areaCode: origin.areaCode,
     toAgency: 'labour',
     reason: rescued ? 'rescued' : 'sanctioned',
@@ -282,7 +286,7 @@ function labourReferralFacts(world: World, n: number) {
   return {
     referralId: labourReferralId(world, n),
     subjectRef: from.subjectRef,
-    consentRef: `dy-labour-2021-${world.tag}-${pad(n)}`,
+    consentRef: world.consent(`DY-labour-2021-${world.tag}-${pad(n)}`),
     areaCode: from.areaCode,
     toAgency: 'health',
     reason: 'support-plan',

@@ -2,17 +2,16 @@ import {
   ContractError,
   findEventDefinition,
   parseOrThrow,
+  pseudonymousFields,
   RecordKeyInPlaceOfSubjectRef,
-  subjectRefFields,
-  subjectRefOf,
   type ContractIssue,
 } from '@lienganh/contracts';
 
 /**
- * The agency edge's pseudonymisation: where an event's data holds a subject reference, the
- * agency system may send its own record key instead, `"subjectRef": { "recordKey": "HS-2021-0042" }`,
- * and the service puts `sr_` + HMAC(its key, record key) there before the event is validated
- * and published. An `sr_…` the system made itself passes as it is. The record key is never
+ * The agency edge's pseudonymisation: where an event's data holds a subject or consent reference,
+ * the agency system may send its own record key instead, `"subjectRef": { "recordKey": "HS-2021-0042" }`,
+ * and the service puts `sr_` (or `cr_`) + HMAC(its key, record key) there before the event is
+ * validated and published. An `sr_…` or `cr_…` the system made itself passes as it is. The record key is never
  * echoed in an answer, and is gone from the event before it reaches the publisher.
  */
 export interface RecordKeysReplaced {
@@ -36,8 +35,8 @@ export class PseudonymisationUnavailableError extends Error {
 }
 
 const NO_KEY =
-  'dịch vụ chưa có khóa bí danh hóa nên không nhận mã hồ sơ; hãy gửi mã tham chiếu sr_… / ' +
-  'this service has no pseudonymisation key (LIENGANH_PSEUDONYM_KEY_FILE): send an sr_… subject reference instead';
+  'dịch vụ chưa có khóa bí danh hóa nên không nhận mã hồ sơ; hãy gửi mã tham chiếu sr_… hoặc cr_… / ' +
+  'this service has no pseudonymisation key (LIENGANH_PSEUDONYM_KEY_FILE): send an sr_… or cr_… reference instead';
 
 export function replaceRecordKeys(item: unknown, key: Uint8Array | undefined): RecordKeysReplaced {
   const result: RecordKeysReplaced = { event: item, issues: [], unhashable: [], withheld: new Set() };
@@ -45,7 +44,7 @@ export function replaceRecordKeys(item: unknown, key: Uint8Array | undefined): R
   const definition = findEventDefinition(item.type);
   if (!definition) return result;
   let data: Record<string, unknown> | undefined;
-  for (const field of subjectRefFields(definition)) {
+  for (const { field, reference } of pseudonymousFields(definition)) {
     const value = item.data[field];
     // A string is an sr_… (or not: the schema says so); only an object asks for pseudonymisation.
     if (!isPlainObject(value)) continue;
@@ -65,7 +64,7 @@ export function replaceRecordKeys(item: unknown, key: Uint8Array | undefined): R
       result.unhashable.push({ path: `${path}.recordKey`, message: NO_KEY });
       continue;
     }
-    data[field] = subjectRefOf(key, recordKey);
+    data[field] = reference(key, recordKey);
     result.withheld.delete(path);
   }
   if (data) result.event = { ...item, data };
