@@ -69,10 +69,14 @@ export const AmountVnd = z.int().nonnegative().max(100_000_000_000).describe('Am
 /** Short label for a place, an outlet or a topic; never a person. */
 export const Label = z.string().trim().min(1).max(200).superRefine(refusePersonalData);
 
+/** A title or a name in both languages (plans, bodies, tasks): free text, so checked by the detector too. */
 export const LocalizedText = z.strictObject({
-  vi: z.string().trim().min(1).max(500),
-  en: z.string().trim().min(1).max(500),
+  vi: z.string().trim().min(1).max(500).superRefine(refusePersonalData),
+  en: z.string().trim().min(1).max(500).superRefine(refusePersonalData),
 });
+
+/** Where a place is, within its area (`areaCode`): a street, a park, a market; bounded, never a person. */
+export const PlaceDescription = Label.pipe(z.string().max(120)).describe('A public place within the area, e.g. "phố Liễu Giai"; never a person');
 
 /** Conditional business lines named by the plans (ngành nghề kinh doanh có điều kiện). */
 export const BusinessKind = z.enum([
@@ -105,9 +109,31 @@ export const ViolationCategory = z.enum([
   'other',
 ]);
 
+/**
+ * A legal citation as Vietnamese documents write one: optional point, clause and article, then an
+ * instrument by its number (Nghị định 144/2021/NĐ-CP, Thông tư 12/2019/TT-BLĐTBXH) or by its title
+ * and year (Bộ luật Hình sự 2015, Luật Phòng, chống mua bán người năm 2011); up to five of them
+ * separated by "; ". Examples: "Điều 25 Nghị định 144/2021/NĐ-CP", "Điểm a Khoản 2 Điều 327 Bộ
+ * luật Hình sự 2015". Nothing else fits: free text is where a name or a number would ride along.
+ */
+const CITED_PART = '(?:Điểm [a-zđ]|Khoản \\d{1,3}|Điều \\d{1,4}[a-z]?),? ';
+const INSTRUMENT = '(?:Nghị định|Thông tư liên tịch|Thông tư|Quyết định|Nghị quyết|Chỉ thị|Pháp lệnh|Bộ luật|Luật|Hiến pháp)';
+const CITATION = `(?:${CITED_PART})*${INSTRUMENT}(?: (?:số )?\\d{1,5}/[0-9A-Za-zĐđ./_-]{1,40}| [\\p{L}][\\p{L} ,-]{1,119}?(?: (?:năm )?(?:19|20)\\d{2})?)`;
+export const LEGAL_CITATION = new RegExp(`^${CITATION}(?:; ${CITATION}){0,4}$`, 'iu');
+
+export const LegalCitation = z
+  .string()
+  .trim()
+  .min(1)
+  .max(300)
+  // One issue for a citation that is not one: the detector runs on those that are.
+  .regex(LEGAL_CITATION, { message: 'must be a legal citation such as "Điều 25 Nghị định 144/2021/NĐ-CP" or "Điều 327 Bộ luật Hình sự 2015"', abort: true })
+  .superRefine(refusePersonalData)
+  .describe('Legal citation: [Điểm …] [Khoản …] [Điều …] and an instrument by number or by title and year');
+
 export const Violation = z.strictObject({
   category: ViolationCategory,
-  legalBasis: Label.optional().describe('Article and decree, e.g. "Điều 25 Nghị định 144/2021/NĐ-CP"'),
+  legalBasis: LegalCitation.optional().describe('Article and decree, e.g. "Điều 25 Nghị định 144/2021/NĐ-CP"'),
 });
 
 export const InspectionOutcome = z.enum(['compliant', 'violations-found', 'closed-down']);

@@ -124,6 +124,47 @@ describe('every identifier, label and trace header refuses personal data', () =>
   });
 });
 
+describe('legal citations', () => {
+  it.each([
+    'Nghị định 144/2021/NĐ-CP',
+    'Điều 25 Nghị định 144/2021/NĐ-CP',
+    'Điểm a Khoản 2 Điều 327 Bộ luật Hình sự 2015',
+    'Luật Phòng, chống mua bán người năm 2011',
+    'Pháp lệnh Phòng, chống mại dâm 2003',
+    'Thông tư 12/2019/TT-BLĐTBXH',
+    'Điều 25 Nghị định 144/2021/NĐ-CP; Điều 7 Nghị định 38/2021/NĐ-CP',
+  ])('takes %j', (citation) => {
+    expect(contracts.LegalCitation.safeParse(citation).success).toBe(true);
+  });
+
+  it.each([
+    'Nguyễn Thị Hoa khai',
+    'Nghị định 144/2021/NĐ-CP, gọi 0912345678',
+    'Điều 25 Nghị định 144/2021/NĐ-CP 001203012345',
+    'Luật Nguyễn Văn An 2011',
+    'Luật',
+    'xem hoa@example.com',
+  ])('refuses %j with one issue', (text) => {
+    const result = contracts.LegalCitation.safeParse(text);
+    expect(result.success).toBe(false);
+    expect(result.error!.issues).toHaveLength(1);
+  });
+});
+
+describe('titles and names in both languages, places', () => {
+  it('refuse personal data in a plan title, a body name or a task title', () => {
+    expect(contracts.LocalizedText.safeParse({ vi: 'Kế hoạch phòng, chống mại dâm năm 2026', en: 'Plan 2026' }).success).toBe(true);
+    expect(contracts.LocalizedText.safeParse({ vi: 'Hỗ trợ chị Nguyễn Thị Hoa', en: 'Support' }).success).toBe(false);
+    expect(contracts.LocalizedText.safeParse({ vi: 'Liên hệ', en: 'Call 0912 345 678' }).success).toBe(false);
+  });
+
+  it('bound a place description to 120 characters and refuse a person in it', () => {
+    expect(contracts.PlaceDescription.safeParse('Phố Liễu Giai').success).toBe(true);
+    expect(contracts.PlaceDescription.safeParse('p'.repeat(121)).success).toBe(false);
+    expect(contracts.PlaceDescription.safeParse('nhà Trần Văn Nam').success).toBe(false);
+  });
+});
+
 describe('document numbers', () => {
   it('take the symbols of Vietnamese documents, Đ included, and refuse what is not one', () => {
     expect(contracts.DocumentNumber.safeParse('178/2004/NĐ-CP').success).toBe(true);

@@ -1,6 +1,6 @@
 import { bodyWorkEvents } from './body-work.events.js';
 import { z } from 'zod';
-import { AgeGroup, AmountVnd, AreaCode, BusinessKind, Count, CriminalOffence, Identifier, Label, SubjectRef } from '../common.js';
+import { AgeGroup, AmountVnd, AreaCode, BusinessKind, Count, CriminalOffence, Identifier, Label, PlaceDescription, SubjectRef } from '../common.js';
 import { defineEvent } from '../define.js';
 import { EXAMPLE_SUBJECT_REF, inspectionCompleted, referralMade, reportSubmitted } from './shared.events.js';
 
@@ -104,7 +104,7 @@ export const policeHotspotReported = defineEvent({
   schema: z.strictObject({
     hotspotId: Identifier,
     areaCode: AreaCode,
-    place: Label.describe('Public place, e.g. "phố Liễu Giai"; never a person'),
+    place: PlaceDescription,
     kind: HotspotKind,
     detectedBy: z.enum(['patrol', 'tip-off', 'ward', 'media', 'other']),
   }),
