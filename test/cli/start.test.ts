@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, nkeyAuthenticator } from '@nats-io/transport-node';
@@ -132,6 +132,26 @@ describe('npx lienganh start (the embedded default behind npm start)', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('NATS_PORT must be a port number, got "eighty"');
   });
+});
+
+describe('npx lienganh start and alert webhooks', () => {
+  it('refuses a webhook whose host name resolves to a loopback or private address, with exit code 2 and before anything starts', async () => {
+    // The machine's own name resolves to one of its addresses (127.0.0.1 on these machines); unresolvable, it is refused too.
+    const dataDir = mkdtempSync(join(tmpdir(), 'lienganh-start-webhook-'));
+    try {
+      const webhooks = JSON.stringify({ labour: { url: `http://${hostname()}:9/alerts`, secret: 'labour-webhook-secret-0123456789' } });
+      const child = spawnCli(['start', '--data-dir', dataDir], { MONGODB_URI: '', NATS_PORT: '0', LIENGANH_WEBHOOKS: webhooks, LIENGANH_WEBHOOK_ALLOW: '' });
+      let stderr = '';
+      child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(code).toBe(2);
+      expect(stderr).toContain('labour.url');
+      expect(stderr).not.toMatch(/\n\s+at /);
+      expect(existsSync(join(dataDir, 'nats'))).toBe(false); // nothing started
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 async function waitFor(condition: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {

@@ -3,12 +3,14 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { catalog, parsePlanDocument, STREAMS } from '@lienganh/contracts';
 import {
+  checkWebhookReceivers,
   COORDINATION_PORT,
   DEMO_PLAN_FILES,
   loadWebhookReceivers,
   startCoordinationService,
   storeFromEnv,
   WebhookConfigError,
+  webhookAllowList,
   type RunningCoordinationService,
   type WebhookReceivers,
 } from '@lienganh/coordination';
@@ -69,7 +71,7 @@ export function startCommand(): Command {
       const ports = AGENCY_SERVICE_DEFINITIONS.map((definition) => servicePort(definition.agency, definition.defaultPort));
       const coordinationPort = servicePort('coordination', COORDINATION_PORT);
       const reportingPort = servicePort('reporting', REPORTING_PORT);
-      const webhooks = webhookReceivers();
+      const webhooks = await webhookReceivers();
       const configuredUsers = usersFromFile();
       const tickMs = deadlineTickMs();
       logLevel();
@@ -234,10 +236,16 @@ function servicePort(agency: string, defaultPort: number): number {
   return portFromEnv(`${agency.toUpperCase()}_PORT`, defaultPort);
 }
 
-/** Alert webhooks from LIENGANH_WEBHOOKS or LIENGANH_WEBHOOKS_FILE; a bad one is a usage error, before anything starts. */
-function webhookReceivers(): WebhookReceivers {
+/**
+ * Alert webhooks from LIENGANH_WEBHOOKS or LIENGANH_WEBHOOKS_FILE, each host resolved and checked
+ * against LIENGANH_WEBHOOK_ALLOW: a bad one (or a name resolving to a private address) is a usage
+ * error, before anything starts.
+ */
+async function webhookReceivers(): Promise<WebhookReceivers> {
   try {
-    return loadWebhookReceivers(process.env);
+    const receivers = loadWebhookReceivers(process.env);
+    await checkWebhookReceivers(receivers, webhookAllowList(process.env), { origin: 'webhooks' });
+    return receivers;
   } catch (error) {
     if (error instanceof WebhookConfigError) throw new UsageError(error.message);
     throw error;
