@@ -24,3 +24,5 @@ export * from './plans/plan-document.js';
 export * from './plans/plan-roles.schema.js';
 export * from './plans/plan-revision.schema.js';
 export * from './personal-data.js';
+export * from './binding-headers.js';
+export * from './refusals.js';
