@@ -69,7 +69,7 @@ export function bindingHeaderIssues(headers: HeaderNames): ContractIssue[] {
     if (!(JETSTREAM_PUBLISH_HEADERS as readonly string[]).includes(lower)) {
       issues.push({
         path,
-        message: 'is not a header of the CloudEvents NATS binding (only ce-<attribute>, content-type, Nats-Msg-Id and Nats-Expected-*): headers are stored, so no other is taken',
+        message: 'is not a header of the CloudEvents NATS binding (only ce-<attribute>, content-type and JetStream’s message id and expectations): headers are stored, so no other is taken',
       });
       continue;
     }
