@@ -18,6 +18,7 @@ export { EXAMPLE_SUBJECT_REF, ReportCadence, SanctionMeasure } from './events/sh
 export * from './streams.js';
 export * from './subject-ref.js';
 export * from './docs/asyncapi.js';
+export * from './docs/asyncapi-refusals.js';
 export * from './docs/json-schema.js';
 export * from './plans/plan.schema.js';
 export * from './plans/plan-document.js';
