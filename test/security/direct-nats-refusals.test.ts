@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { buildEvent, encodeBinary, eventKey, MSG_ID_HEADER, reportingActivityHeld, STREAMS, type BusEvent } from '@lienganh/contracts';
+import { buildEvent, encodeBinary, eventKey, MSG_ID_HEADER, policeInspectionCompleted, reportingActivityHeld, STREAMS, type BusEvent } from '@lienganh/contracts';
 import { startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
+import { connectToNats } from '@lienganh/platform';
 import { AckPolicy, jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, headers as natsHeaders, nkeyAuthenticator, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import { eventually, postJson } from '../support/http.js';
@@ -172,6 +173,27 @@ it('still takes a valid direct event: it stays in the stream and reaches coordin
   expect(stored!.header.get('ce-id')).toBe('hd-cto-0003');
   const letters = (await everyStoredMessage(nats.jsm)).filter(({ stream, text }) => stream === STREAMS.deadLetter.name && text.includes('hd-cto-0003'));
   expect(letters).toEqual([]);
+});
+
+it('tells an agency publishing with its own NATS identity, on pcmd.refusals.<agency>', async () => {
+  const police = await connectToNats({ servers: nats.server.url, name: 'police-direct', identity: 'police', seed: nats.keys.police.seed, reconnectForever: false });
+  try {
+    const event = buildEvent(policeInspectionCompleted, policeInspectionCompleted.example, { id: 'kt-truc-tiep-1', time: '2026-04-02T09:00:00+07:00' });
+    const { headers, data } = encodeBinary(event);
+    const natsHeadersOf = natsHeaders();
+    for (const [name, value] of Object.entries(headers)) if (name !== MSG_ID_HEADER) natsHeadersOf.set(name, value);
+    natsHeadersOf.set('X-Owner-Phone', '+84 912 345 678');
+    const { seq } = await jetstream(police).publish(policeInspectionCompleted.subject, data, { headers: natsHeadersOf, timeout: 5_000 });
+    const jsm = await jetstreamManager(police);
+    await jsm.consumers.add(STREAMS.refusals.name, { durable_name: 'refusals-police', filter_subject: 'pcmd.refusals.police', ack_policy: AckPolicy.Explicit });
+    const message = await (await jetstream(police).consumers.get(STREAMS.refusals.name, 'refusals-police')).next({ expires: 10_000 });
+    expect(message!.json<Refusal>()).toMatchObject({ sequence: seq, removed: true, event: { id: 'kt-truc-tiep-1' }, reasons: [{ path: 'headers.X-Owner-Phone' }] });
+    expect(message!.string()).not.toContain('912');
+    message!.ack();
+    await eventually(async () => ((await nats.jsm.streams.getMessage(STREAMS.agencyEvents.name, { seq }).catch(() => null)) === null ? true : undefined), 10_000);
+  } finally {
+    await police.close();
+  }
 });
 
 it('lets a body read only its own refusals', async () => {
