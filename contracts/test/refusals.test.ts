@@ -1,4 +1,4 @@
-import { findPersonalData, refusalConsumerOf, refusalReasons, refusalSubjectFor, refusalSubjectOf, UNATTRIBUTED_REFUSALS } from '@lienganh/contracts';
+import { findPersonalData, provenanceProblem, refusalConsumerOf, refusalReasons, refusalSubjectFor, refusalSubjectOf, UNATTRIBUTED_REFUSALS } from '@lienganh/contracts';
 
 /** Issue 19: a refusal names the field and why, never the refused value (ADR 0014). */
 
@@ -48,5 +48,16 @@ describe('refusal reasons', () => {
   it('say something even when there is nothing to say, and at most 20 things', () => {
     expect(refusalReasons([], [])).toEqual([{ path: '', message: 'refused' }]);
     expect(refusalReasons(Array.from({ length: 50 }, (_, index) => ({ path: `data.f${index}`, message: 'is required' })), [])).toHaveLength(20);
+  });
+});
+
+describe('provenance on the direct path', () => {
+  const event = { type: 'vn.pcmd.reporting.activity.held.v1', source: '/pcmd/reporting/red-cross' };
+
+  it('takes only the type’s own subject, so that nothing rides in a subject token', () => {
+    expect(provenanceProblem(event, 'pcmd.events.reporting.red-cross.activity.held')).toBeUndefined();
+    const problem = provenanceProblem(event, 'pcmd.events.reporting.red-cross.activity.held.0912345678');
+    expect(problem).toBe('subject must be pcmd.events.reporting.red-cross.activity.held, the subject of type vn.pcmd.reporting.activity.held.v1');
+    expect(provenanceProblem({ type: 'vn.pcmd.police.inspection.completed.v1', source: '/pcmd/police' }, 'pcmd.events.police.case.opened')).toMatch(/^subject must be pcmd\.events\.police\.inspection\.completed/);
   });
 });

@@ -160,6 +160,18 @@ it('refuses an invalid direct event and one with a header outside the binding: a
   for (const seq of [first.seq, second.seq]) expect(await nats.jsm.streams.getMessage(STREAMS.agencyEvents.name, { seq }).catch(() => null)).toBeNull();
 });
 
+it('refuses a valid event on a subject with a token of its own (a phone number after the type’s subject), naming subject, and removes it', async () => {
+  const event = activity('hd-cto-0004');
+  const { headers, data } = encodeBinary(event);
+  const natsHeadersOf = natsHeaders();
+  for (const [name, value] of Object.entries(headers)) if (name !== MSG_ID_HEADER) natsHeadersOf.set(name, value);
+  const { seq } = await jetstream(body).publish(`${subject}.0912345678`, data, { headers: natsHeadersOf, timeout: 5_000 });
+  const [refused] = await readRefusals(1);
+  expect(refused!.refusal).toMatchObject({ sequence: seq, removed: true, reasons: [{ path: 'subject', message: `subject must be ${subject}, the subject of type ${reportingActivityHeld.type}` }] });
+  expect(JSON.stringify(refused!.refusal)).not.toContain('0912345678');
+  await eventually(async () => ((await everyStoredMessage(nats.jsm)).some(({ text }) => text.includes('0912345678')) ? undefined : true), 10_000);
+});
+
 it('still takes a valid direct event: it stays in the stream and reaches coordination', async () => {
   const valid = activity('hd-cto-0003');
   const { headers, data } = encodeBinary(valid);
