@@ -460,7 +460,10 @@ export class JetStreamEventConsumer {
 }
 
 /**
- * The original headers and data, plus where the message came from and why it failed.
+ * For a valid event whose handler kept failing (it passed every check, so it holds only the
+ * binding's headers and no personal data; an operator replays it from here): the original
+ * headers and data, plus where the message came from and why it failed. A refused message is
+ * never copied: see `refuse` and ADR 0014.
  * JetStream's own `Nats-*` headers are dropped: an `Nats-Expected-*` header would be checked
  * against the dead-letter stream, and the original `Nats-Msg-Id` would make the stream drop the
  * copy when a second consumer dead-letters the same event. The copy's id is per consumer and
