@@ -417,6 +417,7 @@ export class JetStreamEventConsumer {
     const reason = `${why === 'undecodable' ? 'undecodable message' : 'rejected'}: ${reasonsText(refusal.reasons)}`;
     const remove = this.options.removeRefused === true;
     refusal.removed = remove;
+    let first = false;
     try {
       if (remove) {
         const event = refusalEvent(refusal, msg.subject);
@@ -434,7 +435,10 @@ export class JetStreamEventConsumer {
       headers.set(DeadLetterHeaders.originalStream, msg.info.stream);
       headers.set(DeadLetterHeaders.deliveries, String(deliveryCount));
       headers.set(DeadLetterHeaders.bodySha256, refusal.bodySha256);
-      await this.js.publish(this.deadLetterSubject, JSON.stringify(refusal), { headers, msgID: refusedDeadLetterId(refusal), expect: { streamName: DEAD_LETTER_STREAM } });
+      const stored = await this.js.publish(this.deadLetterSubject, JSON.stringify(refusal), { headers, msgID: refusedDeadLetterId(refusal), expect: { streamName: DEAD_LETTER_STREAM } });
+      // Counted once per message, by the consumer whose record was stored: the gate and an agency's or
+      // the projection's consumer refusing the same message are one dead-lettered event, not two.
+      first = !stored.duplicate;
       if (remove) await removeRefused(await jetstreamManager(this.nc, { checkAPI: false }), msg.info.stream, msg.seq);
     } catch (error) {
       const delay = backoffDelay(deliveryCount, this.backoffInitialMs, this.backoffMaxMs);
@@ -443,7 +447,7 @@ export class JetStreamEventConsumer {
       return;
     }
     this.logger.error(`consumer ${this.name}: seq ${msg.seq} refused${remove ? ', removed from the stream,' : ''} and recorded on ${this.deadLetterSubject}: ${reason}`);
-    backboneMetrics().deadLettered(why, this.name);
+    if (first) backboneMetrics().deadLettered(why, this.name);
     settle(() => msg.term(), this.logger);
   }
 
