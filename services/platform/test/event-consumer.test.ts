@@ -206,6 +206,20 @@ describe('JetStreamEventConsumer', () => {
     await waitFor('the consumer to settle', settled('time-range'));
   });
 
+  it('refuses, without calling the handler, an event whose type, source and subject name different producers, or whose subject has tokens of its own', async () => {
+    await publish(buildEvent(policeCaseOpened, policeCaseOpened.example, { id: 'case-labour-source', source: '/pcmd/labour' }), policeCaseOpened.subject);
+    await publish(buildEvent(policeCaseOpened, policeCaseOpened.example, { id: 'case-extra-token' }), `${policeCaseOpened.subject}.x`);
+    await publish(buildEvent(policeCaseOpened, policeCaseOpened.example, { id: 'case-fine' }), policeCaseOpened.subject);
+    const seen: string[] = [];
+    await startConsumer({ name: 'provenance', filterSubject: 'pcmd.events.police.>' }, async (event) => void seen.push(event.id));
+    await waitFor('one event handled and two dead letters', async () => seen.length === 1 && (await deadLetters()) === 2);
+    expect(seen).toEqual(['case-fine']);
+    const firstSeq = (await jsm.streams.info(DEAD_LETTER_STREAM)).state.first_seq;
+    const reasons = [];
+    for (const seq of [firstSeq, firstSeq + 1]) reasons.push((await jsm.streams.getMessage(DEAD_LETTER_STREAM, { seq }))!.json<{ reasons: { path: string }[] }>().reasons[0]!.path);
+    expect(reasons).toEqual(['source', 'subject']);
+  });
+
   it('with removeRefused: tells the producer and removes what it refuses from the stream, once, however many consumers refuse it', async () => {
     const withPhone = encodeBinary(buildEvent(policeCaseOpened, policeCaseOpened.example, { id: 'case-phone' }));
     const phoneHeaders = natsHeaders();

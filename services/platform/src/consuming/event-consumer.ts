@@ -1,4 +1,4 @@
-import { ContractError, decodeNatsMessage, MSG_ID_HEADER, reasonsText, STREAMS, timeProblem, type BusEvent, type ContractIssue } from '@lienganh/contracts';
+import { ContractError, decodeNatsMessage, MSG_ID_HEADER, provenanceProblem, reasonsText, STREAMS, timeProblem, type BusEvent, type ContractIssue } from '@lienganh/contracts';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -25,8 +25,10 @@ import { identityHeaders, refusalEvent, refusalOf, refusedDeadLetterId, removeRe
  * stream stored it: ADR 0010, rule 11), e.g. from a producer that publishes on NATS directly:
  * its handler never sees it. The stream's timestamp, not this process's clock, is the
  * receiving clock, so that a replay (`replayEvents` skips the same events) decides the same.
- * What is refused (undecodable, against its contract, headers outside the binding, an impossible
- * time, `RejectedEventError`) is dead-lettered without its body (ADR 0014: `refused-message.ts`);
+ * So is an event whose type, source and subject name different producers, or whose subject is
+ * not its type's (`provenanceProblem`: forged, or a token riding after the type's subject). What
+ * is refused (undecodable, against its contract, headers outside the binding, an impossible time,
+ * forged, `RejectedEventError`) is dead-lettered without its body (ADR 0014: `refused-message.ts`);
  * with `removeRefused` the consumer also tells the producer and removes it from the stream.
  *
  * Delivery is at least once: a handler that outlives AckWait, a lost ack or a crash means
@@ -361,6 +363,10 @@ export class JetStreamEventConsumer {
     const context: EventContext = { seq: msg.seq, deliveryCount, subject: msg.subject, publishedAtMs: msg.info.timestampNanos / 1e6 };
     const outOfRange = timeProblem(event.time, context.publishedAtMs!);
     if (outOfRange) return this.refuse(msg, [{ path: 'time', message: outOfRange }], deliveryCount, 'rejected');
+    // A type, source and subject that name different producers (or a subject with tokens of its
+    // own) is forged or broken: no handler sees it, as no handler sees an undecodable message.
+    const forged = provenanceProblem(event, msg.subject);
+    if (forged) return this.refuse(msg, [{ path: forged.startsWith('source') ? 'source' : 'subject', message: forged }], deliveryCount, 'rejected');
     // Tracing on: a consumer span, child of the producer's (the event's traceparent), around the handler.
     const span = tracingEnabled() ? startConsumerSpan(event, { ...context, consumer: this.name, stream: this.options.stream }) : undefined;
     try {

@@ -1,6 +1,6 @@
-import { provenanceProblem, STREAMS } from '@lienganh/contracts';
+import { STREAMS } from '@lienganh/contracts';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { JetStreamEventConsumer, RejectedEventError, type ConsumerLogger } from './event-consumer.js';
+import { JetStreamEventConsumer, type ConsumerLogger } from './event-consumer.js';
 
 /**
  * The refusal gate (ADR 0014): one durable consumer of the whole agency stream, shared by every
@@ -27,9 +27,8 @@ export function refusalGate(nc: NatsConnection, options: { logger?: ConsumerLogg
       backoff: { initialMs: 200, maxMs: 5_000 },
       ...(options.logger ? { logger: options.logger } : {}),
     },
-    async (event, context) => {
-      const problem = provenanceProblem(event, context.subject);
-      if (problem) throw new RejectedEventError(problem, problem.startsWith('source') ? 'source' : 'subject');
-    },
+    // Every check is the consumer's own, before any handler (`JetStreamEventConsumer#process`):
+    // what reaches here is valid, and stays for the other consumers.
+    async () => undefined,
   );
 }
