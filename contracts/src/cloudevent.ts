@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { isProducerAgency, type ProducerAgency } from './agencies.js';
-import { getEventDefinition } from './catalog.js';
+import { findEventDefinition, getEventDefinition } from './catalog.js';
 import type { EventData, EventDefinition } from './define.js';
 import { ContractError, contractErrorMap, issuesFromZod, parseOrThrow } from './errors.js';
 import { refusePersonalData } from './personal-data.js';
@@ -82,6 +82,10 @@ export function provenanceProblem(event: Pick<BusEvent, 'type' | 'source'>, nats
     if (body === undefined) return `source ${event.source} names no reporting body`;
     if (natsSubject.split('.')[3] !== body) return `subject ${natsSubject} does not name the body of source ${event.source}`;
   }
+  // Anything after the producer's tokens would be stored too (pcmd.events.reporting.<body>.<a phone
+  // number>): only the type's own subject is taken. Said without echoing what was received.
+  const expected = findEventDefinition(event.type) ? natsSubjectOf(event) : undefined;
+  if (expected !== undefined && natsSubject !== expected) return `subject must be ${expected}, the subject of type ${event.type}`;
   return undefined;
 }
 

@@ -18,9 +18,12 @@ export { EXAMPLE_CONSENT_REF, EXAMPLE_SUBJECT_REF, ReportCadence, SanctionMeasur
 export * from './streams.js';
 export * from './subject-ref.js';
 export * from './docs/asyncapi.js';
+export * from './docs/asyncapi-refusals.js';
 export * from './docs/json-schema.js';
 export * from './plans/plan.schema.js';
 export * from './plans/plan-document.js';
 export * from './plans/plan-roles.schema.js';
 export * from './plans/plan-revision.schema.js';
 export * from './personal-data.js';
+export * from './binding-headers.js';
+export * from './refusals.js';

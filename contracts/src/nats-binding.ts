@@ -1,5 +1,6 @@
+import { bindingHeaderIssues, msgIdIssue } from './binding-headers.js';
 import { parseEvent, type BusEvent } from './cloudevent.js';
-import { ContractError } from './errors.js';
+import { ContractError, type ContractIssue } from './errors.js';
 import { eventKey } from './event-identity.js';
 
 /**
@@ -44,13 +45,43 @@ export function encodeStructured(event: BusEvent): NatsMessageParts {
   };
 }
 
-/** Decodes a message in either content mode into a validated event, or throws a ContractError. */
+/**
+ * Decodes a message in either content mode into a validated event, or throws a ContractError
+ * listing every problem: the headers' own (a header outside the binding, a repeated one: see
+ * `bindingHeaderIssues`) together with the event's.
+ */
 export function decodeNatsMessage(headers: HeaderSource | undefined, data: Uint8Array): BusEvent {
+  const headerIssues = headers && typeof headers.keys === 'function' ? bindingHeaderIssues(headers as Parameters<typeof bindingHeaderIssues>[0]) : bindingHeaderIssues(plainHeaders(headers));
+  const msgId = lowerCaseHeaders(headers).get(MSG_ID_HEADER.toLowerCase());
+  let event: BusEvent;
+  try {
+    event = decodeEvent(headers, data);
+  } catch (error) {
+    if (!(error instanceof ContractError)) throw error;
+    if (headerIssues.length === 0 && !msgIdIssue(msgId, undefined)) throw error;
+    throw new ContractError([...error.issues, ...headerIssues, ...optional(msgIdIssue(msgId, undefined))]);
+  }
+  const issues = [...headerIssues, ...optional(msgIdIssue(msgId, eventKey(event)))];
+  if (issues.length > 0) throw new ContractError(issues);
+  return event;
+}
+
+function optional(issue: ContractIssue | undefined): ContractIssue[] {
+  return issue ? [issue] : [];
+}
+
+/** A plain map as the `keys`/`get` view the header check reads. */
+function plainHeaders(headers: HeaderSource | undefined): { keys(): string[]; get(name: string): string } {
+  const map = (headers ?? {}) as HeaderMap;
+  return { keys: () => Object.keys(map), get: (name) => map[name] ?? '' };
+}
+
+function decodeEvent(headers: HeaderSource | undefined, data: Uint8Array): BusEvent {
   const lower = lowerCaseHeaders(headers);
   const contentType = lower.get(CONTENT_TYPE_HEADER) ?? '';
   if (contentType.startsWith('application/cloudevents')) {
     if (!contentType.startsWith(STRUCTURED_CONTENT_TYPE)) {
-      throw ContractError.single(CONTENT_TYPE_HEADER, `unsupported event format "${contentType}" (only JSON)`);
+      throw ContractError.single(CONTENT_TYPE_HEADER, 'unsupported event format (only application/cloudevents+json)');
     }
     return parseEvent(parseJson(data, ''));
   }

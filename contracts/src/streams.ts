@@ -2,8 +2,9 @@ import { INGESTING_SERVICES } from './agencies.js';
 import { SUBJECT_PREFIX } from './define.js';
 
 /**
- * The three JetStream streams of the backbone: what the agencies state, what coordination
- * derives (plans, tasks, alerts), and what no handler could process.
+ * The JetStream streams of the backbone: what the agencies state, what coordination derives
+ * (plans, tasks, alerts), what no handler could process, and the refusals each producer reads
+ * (ADR 0014: no body, no refused value).
  */
 export const STREAMS = {
   agencyEvents: {
@@ -17,6 +18,10 @@ export const STREAMS = {
   deadLetter: {
     name: 'PCMD_DEAD_LETTER',
     subjects: ['pcmd.dead-letter.>'],
+  },
+  refusals: {
+    name: 'PCMD_REFUSALS',
+    subjects: ['pcmd.refusals.>'],
   },
 } as const;
 

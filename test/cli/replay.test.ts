@@ -21,7 +21,9 @@ let coordination: RunningCoordinationService;
 
 beforeAll(async () => {
   nats = await startNatsFixture();
-  coordination = await startCoordinationService({ ...nats.identity('coordination'), port: 0, deadlineTickMs: 0 });
+  // Without the refusal gate (ADR 0014), which would remove the forged event below: replay must
+  // refuse what a stream still holds (stored before the gate ran, or while coordination was down).
+  coordination = await startCoordinationService({ ...nats.identity('coordination'), port: 0, deadlineTickMs: 0, refusalGate: false });
   await coordination.plans.import(baDinh);
   const generators = AGENCIES.map((agency) => createRecordGenerator(agency, { seed: 5, count: EVENTS / AGENCIES.length }));
   for (let index = 0; index < EVENTS; index++) await publish(generators[index % AGENCIES.length]!.next());

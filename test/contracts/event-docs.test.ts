@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Parser } from '@asyncapi/parser';
-import { buildAsyncApiDocument, catalog, catalogJsonSchemas, dataschemaFor, eventJsonSchema, eventKey, type JsonSchema } from '@lienganh/contracts';
+import { buildAsyncApiDocument, catalog, catalogJsonSchemas, dataschemaFor, EventRefusal, eventJsonSchema, eventKey, EXAMPLE_REFUSAL, REFUSAL_CHANNELS, REFUSAL_TYPE, type JsonSchema } from '@lienganh/contracts';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
@@ -67,15 +67,29 @@ describe('AsyncAPI document', () => {
     expect(report).toBe('');
   }, 60_000);
 
-  it('has one message per catalog type and one channel and send operation per subject', () => {
+  it('has one message per catalog type and one channel and send operation per subject, then the refusals producers receive', () => {
     const subjects = new Set(catalog.map((definition) => definition.subject));
-    expect(Object.keys(document.components.messages)).toEqual(catalog.map((definition) => definition.type));
+    const refusalChannels = Object.values(REFUSAL_CHANNELS).map((channel) => channel.address);
+    expect(Object.keys(document.components.messages)).toEqual([...catalog.map((definition) => definition.type), REFUSAL_TYPE]);
     // A reporting subject's body token is the channel parameter {body}.
-    expect(Object.values(document.channels).map((channel) => channel.address)).toEqual([...subjects].map((subject) => subject.replace('*', '{body}')));
-    expect(Object.keys(document.operations)).toHaveLength(subjects.size);
-    for (const operation of Object.values(document.operations)) expect(operation.action).toBe('send');
+    expect(Object.values(document.channels).map((channel) => channel.address)).toEqual([...[...subjects].map((subject) => subject.replace('*', '{body}')), ...refusalChannels]);
+    expect(Object.keys(document.operations)).toHaveLength(subjects.size + refusalChannels.length);
+    const actions = Object.values(document.operations).map((operation) => operation.action);
+    expect(actions).toEqual([...[...subjects].map(() => 'send'), ...refusalChannels.map(() => 'receive')]);
     const channelMessages = Object.values(document.channels).flatMap((channel) => Object.keys(channel.messages as object));
-    expect(channelMessages.sort()).toEqual(catalog.map((definition) => definition.type).sort());
+    expect(channelMessages.sort()).toEqual([...catalog.map((definition) => definition.type), ...refusalChannels.map(() => REFUSAL_TYPE)].sort());
+  });
+
+  it('documents the refusal a producer receives: its example matches its schemas and the zod one, and names no refused value', () => {
+    const message = resolveRefs(document.components.messages[REFUSAL_TYPE], document) as { headers: object; payload: object; examples: { headers: Record<string, string>; payload: unknown }[] };
+    const example = message.examples[0]!;
+    const headers = newAjv().compile(message.headers);
+    const payload = newAjv().compile(message.payload);
+    expect(headers(example.headers) || headers.errors).toBe(true);
+    expect(payload(example.payload) || payload.errors).toBe(true);
+    expect(EventRefusal.parse(example.payload)).toEqual(EXAMPLE_REFUSAL);
+    expect(payload({ ...EXAMPLE_REFUSAL, body: 'eyJ…' })).toBe(false);
+    for (const key of Object.keys(REFUSAL_CHANNELS)) expect(document.channels[key]!['x-stream']).toBe('PCMD_REFUSALS');
   });
 
   it('uses keys AsyncAPI accepts for channels, operations and components', () => {

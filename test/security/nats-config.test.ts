@@ -67,14 +67,23 @@ describe('the permissions', () => {
   it('let no service create, change or delete an event stream; only the operator may', () => {
     for (const identity of [...AGENCY_SERVICES, 'coordination']) {
       const managing = userOf(identity).publish.filter((subject) => /^\$JS\.API\.STREAM\.(CREATE|UPDATE|DELETE|PURGE|MSG\.DELETE)\./.test(subject) || subject === '>');
-      expect(managing.filter((subject) => !subject.endsWith('.KV_coordination_lease'))).toEqual([]);
+      // Coordination's refusal gate removes refused messages from the agency stream, one by one (ADR 0014); nothing else.
+      const allowed = identity === 'coordination' ? [`$JS.API.STREAM.MSG.DELETE.${STREAMS.agencyEvents.name}`] : [];
+      expect(managing.filter((subject) => !subject.endsWith('.KV_coordination_lease'))).toEqual(allowed);
     }
     expect(userOf('operator').publish).toEqual(['>']);
   });
 
   it('let an agency read only through the consumers it declares, each pinned to its filter', () => {
-    expect(userOf('police').publish.filter((subject) => subject.includes('.CONSUMER.'))).toEqual([]);
-    expect(userOf('culture').publish.filter((subject) => subject.includes('.CONSUMER.'))).toEqual([]);
+    // Police and culture read nothing but their own refusals (ADR 0014), through one consumer pinned to their subject.
+    for (const agency of ['police', 'culture'] as const) {
+      expect(userOf(agency).publish.filter((subject) => subject.includes('.CONSUMER.'))).toEqual([
+        `$JS.API.CONSUMER.CREATE.${STREAMS.refusals.name}.refusals-${agency}.pcmd.refusals.${agency}`,
+        `$JS.API.CONSUMER.INFO.${STREAMS.refusals.name}.refusals-${agency}`,
+        `$JS.API.CONSUMER.DELETE.${STREAMS.refusals.name}.refusals-${agency}`,
+        `$JS.API.CONSUMER.MSG.NEXT.${STREAMS.refusals.name}.refusals-${agency}`,
+      ]);
+    }
     expect(userOf('justice').publish).toContain(`$JS.API.CONSUMER.CREATE.${STREAMS.agencyEvents.name}.justice-cases-from-police.pcmd.events.police.case.transferred`);
     for (const agency of AGENCY_SERVICES) {
       for (const subject of userOf(agency).publish.filter((entry) => entry.includes('.CONSUMER.'))) expect(subject).not.toMatch(/\.\*(\.|$)/);

@@ -6,7 +6,7 @@ import type { INestApplication } from '@nestjs/common';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { STREAMS } from '@lienganh/contracts';
-import { BusLink, closeHttpServer, connectToNats, requireStreams } from '@lienganh/platform';
+import { BusLink, closeHttpServer, connectToNats, refusalGate, requireStreams } from '@lienganh/platform';
 import { AUDIT_TRAIL, SessionController, USER_DIRECTORY, UserDirectory, UserGuard, type RateLimit, type UserEntry } from '@lienganh/platform';
 import { createHttpApp, createLogger, HealthController, logRefusals, READINESS, watchOverdueAlerts, type Logger } from '@lienganh/platform';
 import { CommitteeController } from './board/committee.controller.js';
@@ -75,6 +75,11 @@ export interface CoordinationServiceConfig {
    * how soon a delivery lost with a NATS node is made again (default 30 s; tests shorten them).
    */
   projector?: Pick<ProjectorOptions, 'concurrency' | 'ackWaitMs' | 'pullExpiresMs'>;
+  /**
+   * The refusal gate (ADR 0014): refuses what no consumer may take, removes it from the agency
+   * stream and tells its producer. On by default; every instance shares its one durable consumer.
+   */
+  refusalGate?: boolean;
   /** How often deadlines are checked (default 30 s); 0: only on `deadlines.tick()` (tests with a fake clock). */
   deadlineTickMs?: number;
   /** Webhook receivers of alerts, per agency and `committee` (see `loadWebhookReceivers`); none by default. */
@@ -233,6 +238,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   class CoordinationAppModule {}
 
   let app: INestApplication | undefined;
+  const gate = config.refusalGate === false ? undefined : refusalGate(nc, { logger: messages });
   // The `lienganh.alerts.open_overdue` gauge, read from the projection when metrics are scraped.
   const stopOverdueGauge = watchOverdueAlerts(() => openOverdueAlerts(projector.projection));
   const close = async () => {
@@ -242,6 +248,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
     await deadlines.stop();
     if (app) await closeHttpServer(app); // requests in flight get a drain deadline, then their connections are cut
     await leadership.stop(); // alert delivery stops, then a standby may take the lead
+    await gate?.stop();
     await projector.stop();
     bodyRegister.close();
     await instanceLease.release();
@@ -251,6 +258,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   };
   try {
     await projector.start();
+    await gate?.start();
     bodies.syncRegistry();
     await leadership.start();
     deadlines.start();

@@ -77,6 +77,8 @@ export {
   type EventContext,
   type EventHandler,
 } from './consuming/event-consumer.js';
+export { REFUSAL_GATE_CONSUMER, refusalGate } from './consuming/refusal-gate.js';
+export { refusalEvent, refusalOf, refusedIdentity, refusedSubject, removeRefused, type RefusedMessage } from './consuming/refused-message.js';
 export {
   EventPatternMismatchError,
   JETSTREAM_TRANSPORT,

@@ -11,6 +11,9 @@ import { NatsServer } from '../src/nats/nats-server.js';
 import { ensureStreams } from '../src/nats/streams.js';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import { createHash } from 'node:crypto';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** The durable consumer against a real nats-server: retries, dead letters, concurrency, shutdown, restarts. */
 
@@ -38,6 +41,7 @@ beforeEach(async () => {
   // Each test reads the streams from the start (DeliverPolicy.All): begin them empty.
   await jsm.streams.purge(STREAM);
   await jsm.streams.purge(DEAD_LETTER_STREAM);
+  await jsm.streams.purge(STREAMS.refusals.name);
 });
 
 afterEach(async () => {
@@ -122,7 +126,9 @@ describe('JetStreamEventConsumer', () => {
     expect(header.get(DeadLetterHeaders.originalStream)).toBe(STREAM);
     expect(header.get(DeadLetterHeaders.deliveries)).toBe('3');
     expect(header.get(DeadLetterHeaders.originalMsgId)).toBe(eventKey(bad));
-    expect(decodeNatsMessage(header, stored!.data)).toEqual(bad); // same data and ce- headers
+    // Same data and ce- headers (the Lienganh-* ones are the dead-letter stream's, outside the binding).
+    const binding = Object.fromEntries(header.keys().filter((key) => /^(ce-|content-type$)/i.test(key)).map((key) => [key, header.get(key)]));
+    expect(decodeNatsMessage(binding, stored!.data)).toEqual(bad);
 
     // Terminated, not redelivered again.
     await waitFor('the consumer to settle', settled('always-fails'));
@@ -151,13 +157,22 @@ describe('JetStreamEventConsumer', () => {
       expect(stored!.header.get(DeadLetterHeaders.deliveries)).toBe('1');
       expect(stored!.header.get(DeadLetterHeaders.reason)).toMatch(/^undecodable message: /);
     }
+    // Never the body (ADR 0014): the reasons and its SHA-256.
     const first = await jsm.streams.getMessage(DEAD_LETTER_STREAM, { seq: firstSeq });
-    expect(first!.string()).toBe('not a cloud event');
+    expect(first!.json()).toMatchObject({ bodySha256: sha256('not a cloud event'), bodyBytes: 17, removed: false, reasons: [{ path: 'headers', message: expect.stringContaining('not a CloudEvent') }] });
+    expect(first!.string()).not.toContain('not a cloud event');
     expect(first!.header.get(DeadLetterHeaders.reason)).toContain('not a CloudEvent');
+    expect(first!.header.get(DeadLetterHeaders.bodySha256)).toBe(sha256('not a cloud event'));
     const second = await jsm.streams.getMessage(DEAD_LETTER_STREAM, { seq: firstSeq + 1 });
     // The reason names the offending field, never its value (it may be personal data).
     expect(second!.header.get(DeadLetterHeaders.reason)).toContain('data.phone');
     expect(second!.header.get(DeadLetterHeaders.reason)).not.toContain('0912345678');
+    expect(second!.string()).not.toContain('0912345678');
+    // Only the identity attributes that passed their checks; no other header of the original.
+    expect(second!.header.get('ce-id')).toBe(invalid.headers['ce-id']);
+    expect(second!.header.get('ce-type')).toBe(policeCaseOpened.type);
+    expect(second!.header.get('ce-subject')).toBe('');
+    expect(second!.header.get('ce-time')).toBe('');
     await waitFor('the consumer to settle', settled('poison'));
   });
 
@@ -184,11 +199,65 @@ describe('JetStreamEventConsumer', () => {
       reasons.push(`${stored!.header.get('ce-id')}: ${stored!.header.get(DeadLetterHeaders.reason)}`);
     }
     expect(reasons).toEqual([
-      expect.stringMatching(/^case-9999: rejected: time must not be more than 24 hours after the receiving service's clock/),
+      expect.stringMatching(/^case-9999: rejected: time: must not be more than 24 hours after the receiving service's clock/),
       'case-1999: undecodable message: time: must be 2000-01-01T00:00:00Z or later (events before 2000 are refused)',
-      expect.stringMatching(/^case-tomorrow: rejected: time must not be more than 24 hours after/),
+      expect.stringMatching(/^case-tomorrow: rejected: time: must not be more than 24 hours after/),
     ]);
     await waitFor('the consumer to settle', settled('time-range'));
+  });
+
+  it('refuses, without calling the handler, an event whose type, source and subject name different producers, or whose subject has tokens of its own', async () => {
+    await publish(buildEvent(policeCaseOpened, policeCaseOpened.example, { id: 'case-labour-source', source: '/pcmd/labour' }), policeCaseOpened.subject);
+    await publish(buildEvent(policeCaseOpened, policeCaseOpened.example, { id: 'case-extra-token' }), `${policeCaseOpened.subject}.x`);
+    await publish(buildEvent(policeCaseOpened, policeCaseOpened.example, { id: 'case-fine' }), policeCaseOpened.subject);
+    const seen: string[] = [];
+    await startConsumer({ name: 'provenance', filterSubject: 'pcmd.events.police.>' }, async (event) => void seen.push(event.id));
+    await waitFor('one event handled and two dead letters', async () => seen.length === 1 && (await deadLetters()) === 2);
+    expect(seen).toEqual(['case-fine']);
+    const firstSeq = (await jsm.streams.info(DEAD_LETTER_STREAM)).state.first_seq;
+    const reasons = [];
+    for (const seq of [firstSeq, firstSeq + 1]) reasons.push((await jsm.streams.getMessage(DEAD_LETTER_STREAM, { seq }))!.json<{ reasons: { path: string }[] }>().reasons[0]!.path);
+    expect(reasons).toEqual(['source', 'subject']);
+  });
+
+  it('with removeRefused: tells the producer and removes what it refuses from the stream, once, however many consumers refuse it', async () => {
+    const withPhone = encodeBinary(buildEvent(policeCaseOpened, policeCaseOpened.example, { id: 'case-phone' }));
+    const phoneHeaders = natsHeaders();
+    for (const [name, value] of Object.entries(withPhone.headers)) phoneHeaders.set(name, value);
+    const phoneSeq = (await js.publish(policeCaseOpened.subject, JSON.stringify({ ...policeCaseOpened.example, phone: '0912345678' }), { headers: phoneHeaders })).seq;
+    const named = encodeBinary(buildEvent(policeCaseOpened, policeCaseOpened.example, { id: 'case-named' }));
+    const namedHeaders = natsHeaders();
+    for (const [name, value] of Object.entries(named.headers)) namedHeaders.set(name, value);
+    namedHeaders.set('X-Person-Name', 'Nguyen Thi Hoa');
+    const namedSeq = (await js.publish(policeCaseOpened.subject, named.data, { headers: namedHeaders })).seq;
+    const goodSeq = await publish(buildEvent(policeCaseOpened, policeCaseOpened.example, { id: 'case-kept' }), policeCaseOpened.subject);
+
+    // Two gates on the same messages (two replicas' consumers): each refuses, removes, tells.
+    const seen: string[] = [];
+    for (const name of ['gate-a', 'gate-b']) await startConsumer({ name, filterSubject: 'pcmd.events.police.>', removeRefused: true }, async (event) => void seen.push(event.id));
+    const gone = async (seq: number) => (await jsm.streams.getMessage(STREAM, { seq }).catch(() => null)) === null;
+    await waitFor('both refused messages gone from the stream', async () => (await gone(phoneSeq)) && (await gone(namedSeq)) && seen.length === 2);
+    await waitFor('both gates settled', async () => (await settled('gate-a')()) && (await settled('gate-b')()));
+    expect(await gone(goodSeq)).toBe(false);
+    expect(seen).toEqual(['case-kept', 'case-kept']);
+
+    // One refusal and one dead-letter record per message, whichever gate was first.
+    expect((await jsm.streams.info(STREAMS.refusals.name)).state.messages).toBe(2);
+
+    expect(await deadLetters()).toBe(2);
+    const refusals = [];
+    const firstRefusal = (await jsm.streams.info(STREAMS.refusals.name)).state.first_seq;
+    for (const seq of [firstRefusal, firstRefusal + 1]) {
+      const stored = await jsm.streams.getMessage(STREAMS.refusals.name, { seq });
+      expect(stored!.subject).toBe('pcmd.refusals.police');
+      expect(stored!.header.get('ce-type')).toBe('vn.pcmd.refusal.event.refused.v1');
+      expect(stored!.string()).not.toMatch(/0912345678|Hoa/);
+      refusals.push(stored!.json<{ sequence: number; removed: boolean; event: { id?: string }; reasons: { path: string }[] }>());
+    }
+    expect(refusals.map(({ sequence, removed, event, reasons }) => ({ sequence, removed, id: event.id, paths: reasons.map((reason) => reason.path) })).sort((a, b) => a.sequence - b.sequence)).toEqual([
+      { sequence: phoneSeq, removed: true, id: 'case-phone', paths: ['data.phone'] },
+      { sequence: namedSeq, removed: true, id: 'case-named', paths: ['headers.X-Person-Name'] },
+    ]);
   });
 
   it('never runs more than `concurrency` handlers at once', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ContractError, coordinationBodyRegistered, isProducerAgency, issuesFromZod, REPORTING_SERVICE } from '@lienganh/contracts';
+import { ContractError, coordinationBodyRegistered, isProducerAgency, issuesFromZod, refusalConsumerOf, refusalSubjectFor, REPORTING_SERVICE, STREAMS } from '@lienganh/contracts';
 import { bodyInboxPrefix, bodyPublishSubject, newBodySecrets, type BodyRecord, type BodyRegister } from '@lienganh/platform';
 import type { AgencyRegistry } from '../registry/agency-registry.js';
 import type { CoordinationPublisher } from '../publishing/coordination-publisher.js';
@@ -49,6 +49,8 @@ export interface IssuedCredentials {
   source: string;
   natsPublish: string;
   natsInboxPrefix: string;
+  /** Where the body reads why an event it published on NATS was refused (ADR 0014), and the durable consumer it reads through. */
+  natsRefusals: { subject: string; stream: string; consumer: string };
   issuedAt: string;
 }
 
@@ -136,6 +138,7 @@ export class BodyDirectory {
       source: `/pcmd/${REPORTING_SERVICE}/${code}`,
       natsPublish: bodyPublishSubject(code),
       natsInboxPrefix: bodyInboxPrefix(code),
+      natsRefusals: refusalsOf(code),
       issuedAt,
     };
   }
@@ -171,4 +174,9 @@ function listingOf(record: BodyRecord): BodyListing {
     ...(record.credentials ? { issuedAt: record.credentials.issuedAt, issuedBy: record.credentials.issuedBy, natsPublicKey: record.credentials.natsPublicKey } : {}),
     ...(record.revoked && !record.credentials ? { revokedAt: record.revoked.at } : {}),
   };
+}
+
+function refusalsOf(code: string): IssuedCredentials['natsRefusals'] {
+  const subject = refusalSubjectFor({ body: code });
+  return { subject, stream: STREAMS.refusals.name, consumer: refusalConsumerOf(subject) };
 }

@@ -1,4 +1,4 @@
-import { ContractError, decodeNatsMessage, MSG_ID_HEADER, STREAMS, timeProblem, type BusEvent } from '@lienganh/contracts';
+import { ContractError, decodeNatsMessage, MSG_ID_HEADER, provenanceProblem, reasonsText, STREAMS, timeProblem, type BusEvent, type ContractIssue } from '@lienganh/contracts';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -15,6 +15,7 @@ import { headers as natsHeaders, nanos, type MsgHdrs, type NatsConnection } from
 import { startConsumerSpan } from '../telemetry/messaging-spans.js';
 import { backboneMetrics, watchConsumerLag, type DeadLetterReason } from '../telemetry/metrics.js';
 import { tracingEnabled } from '../telemetry/tracing.js';
+import { identityHeaders, refusalEvent, refusalOf, refusedDeadLetterId, removeRefused } from './refused-message.js';
 
 /**
  * A durable JetStream pull consumer that hands each event to a handler, at most
@@ -24,6 +25,11 @@ import { tracingEnabled } from '../telemetry/tracing.js';
  * stream stored it: ADR 0010, rule 11), e.g. from a producer that publishes on NATS directly:
  * its handler never sees it. The stream's timestamp, not this process's clock, is the
  * receiving clock, so that a replay (`replayEvents` skips the same events) decides the same.
+ * So is an event whose type, source and subject name different producers, or whose subject is
+ * not its type's (`provenanceProblem`: forged, or a token riding after the type's subject). What
+ * is refused (undecodable, against its contract, headers outside the binding, an impossible time,
+ * forged, `RejectedEventError`) is dead-lettered without its body (ADR 0014: `refused-message.ts`);
+ * with `removeRefused` the consumer also tells the producer and removes it from the stream.
  *
  * Delivery is at least once: a handler that outlives AckWait, a lost ack or a crash means
  * the same event again, and the server still accepts an ack after AckWait has passed (so the
@@ -87,6 +93,13 @@ export interface EventConsumerOptions {
    */
   inactiveThresholdMs?: number;
   logger?: ConsumerLogger;
+  /**
+   * Refused messages are also published as refusals on their producer's subject
+   * (`pcmd.refusals.…`) and removed from the stream (ADR 0014). Only for a consumer that reads
+   * the whole stream and whose identity may delete from it (coordination's refusal gate): a
+   * consumer refusing for reasons of its own must never remove what others still need.
+   */
+  removeRefused?: boolean;
 }
 
 export const DEAD_LETTER_STREAM = STREAMS.deadLetter.name;
@@ -102,11 +115,22 @@ export const DeadLetterHeaders = {
   /** The original `Nats-Msg-Id`, which the dead-letter copy cannot keep (see `deadLetterHeaders`). */
   originalMsgId: 'Lienganh-Original-Msg-Id',
   deliveries: 'Lienganh-Deliveries',
+  /** A refused message's record holds this SHA-256 (hex) of its body, never the body. */
+  bodySha256: 'Lienganh-Body-Sha256',
 } as const;
 
-/** Thrown by a handler for an event no retry can make acceptable (e.g. forged provenance): dead-lettered at once, with the reason. */
+/**
+ * Thrown by a handler for an event no retry can make acceptable (e.g. forged provenance):
+ * dead-lettered at once, with the reason, which names the field (`path`) and never its value.
+ */
 export class RejectedEventError extends Error {
   override readonly name = 'RejectedEventError';
+  constructor(
+    message: string,
+    readonly path = '',
+  ) {
+    super(message);
+  }
 }
 
 export class InvalidConsumerOptionsError extends Error {
@@ -333,19 +357,23 @@ export class JetStreamEventConsumer {
       event = decodeNatsMessage(msg.headers, msg.data);
     } catch (error) {
       // Poison: no number of retries makes it decodable.
-      if (error instanceof ContractError) return this.deadLetter(msg, `undecodable message: ${error.message}`, deliveryCount, 'undecodable');
+      if (error instanceof ContractError) return this.refuse(msg, error.issues, deliveryCount, 'undecodable');
       return this.failed(msg, error, deliveryCount);
     }
     const context: EventContext = { seq: msg.seq, deliveryCount, subject: msg.subject, publishedAtMs: msg.info.timestampNanos / 1e6 };
     const outOfRange = timeProblem(event.time, context.publishedAtMs!);
-    if (outOfRange) return this.deadLetter(msg, `rejected: time ${outOfRange}`, deliveryCount, 'rejected');
+    if (outOfRange) return this.refuse(msg, [{ path: 'time', message: outOfRange }], deliveryCount, 'rejected');
+    // A type, source and subject that name different producers (or a subject with tokens of its
+    // own) is forged or broken: no handler sees it, as no handler sees an undecodable message.
+    const forged = provenanceProblem(event, msg.subject);
+    if (forged) return this.refuse(msg, [{ path: forged.startsWith('source') ? 'source' : 'subject', message: forged }], deliveryCount, 'rejected');
     // Tracing on: a consumer span, child of the producer's (the event's traceparent), around the handler.
     const span = tracingEnabled() ? startConsumerSpan(event, { ...context, consumer: this.name, stream: this.options.stream }) : undefined;
     try {
       await (span ? span.run(() => this.handler(event, context)) : this.handler(event, context));
     } catch (error) {
       span?.end(error);
-      if (error instanceof RejectedEventError) return this.deadLetter(msg, `rejected: ${error.message}`, deliveryCount, 'rejected');
+      if (error instanceof RejectedEventError) return this.refuse(msg, [{ path: error.path, message: error.message }], deliveryCount, 'rejected');
       return this.failed(msg, error, deliveryCount);
     }
     span?.end();
@@ -383,6 +411,52 @@ export class JetStreamEventConsumer {
     settle(() => msg.term(), this.logger);
   }
 
+  /**
+   * A refused message: its dead-letter record keeps the reasons and a digest, never the body nor
+   * a header outside the binding; with `removeRefused`, the producer's refusal is published and
+   * the message removed from the stream. All three are idempotent (ids by stream and sequence,
+   * removal of a removed message is no error), so a retry or another replica doing the same is
+   * harmless; until all three are done the message is nak'ed and tried again.
+   */
+  private async refuse(msg: JsMsg, issues: readonly ContractIssue[], deliveryCount: number, why: 'undecodable' | 'rejected'): Promise<void> {
+    const refusal = refusalOf(msg, issues, this.name);
+    const reason = `${why === 'undecodable' ? 'undecodable message' : 'rejected'}: ${reasonsText(refusal.reasons)}`;
+    const remove = this.options.removeRefused === true;
+    refusal.removed = remove;
+    let first = false;
+    try {
+      if (remove) {
+        const event = refusalEvent(refusal, msg.subject);
+        await this.js.publish(event.subject, event.data, { headers: event.headers, msgID: event.msgID, expect: { streamName: STREAMS.refusals.name } });
+      }
+      const headers = natsHeaders();
+      // First: nats-server 2.9 finds a header by the first occurrence of its name in the block, so
+      // a reason that mentions Nats-Msg-Id before the header itself would defeat deduplication.
+      headers.set(MSG_ID_HEADER, refusedDeadLetterId(refusal));
+      identityHeaders(refusal, headers);
+      headers.set(DeadLetterHeaders.reason, headerValue(reason));
+      headers.set(DeadLetterHeaders.consumer, this.name);
+      headers.set(DeadLetterHeaders.originalSubject, refusal.subject);
+      headers.set(DeadLetterHeaders.originalSequence, String(msg.seq));
+      headers.set(DeadLetterHeaders.originalStream, msg.info.stream);
+      headers.set(DeadLetterHeaders.deliveries, String(deliveryCount));
+      headers.set(DeadLetterHeaders.bodySha256, refusal.bodySha256);
+      const stored = await this.js.publish(this.deadLetterSubject, JSON.stringify(refusal), { headers, msgID: refusedDeadLetterId(refusal), expect: { streamName: DEAD_LETTER_STREAM } });
+      // Counted once per message, by the consumer whose record was stored: the gate and an agency's or
+      // the projection's consumer refusing the same message are one dead-lettered event, not two.
+      first = !stored.duplicate;
+      if (remove) await removeRefused(await jetstreamManager(this.nc, { checkAPI: false }), msg.info.stream, msg.seq);
+    } catch (error) {
+      const delay = backoffDelay(deliveryCount, this.backoffInitialMs, this.backoffMaxMs);
+      this.logger.error(`consumer ${this.name}: seq ${msg.seq} refused but not yet recorded${remove ? ' and removed' : ''}: ${describeFailure(error)}; retry in ${delay} ms`);
+      settle(() => msg.nak(delay), this.logger);
+      return;
+    }
+    this.logger.error(`consumer ${this.name}: seq ${msg.seq} refused${remove ? ', removed from the stream,' : ''} and recorded on ${this.deadLetterSubject}: ${reason}`);
+    if (first) backboneMetrics().deadLettered(why, this.name);
+    settle(() => msg.term(), this.logger);
+  }
+
   private pause(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
@@ -396,7 +470,10 @@ export class JetStreamEventConsumer {
 }
 
 /**
- * The original headers and data, plus where the message came from and why it failed.
+ * For a valid event whose handler kept failing (it passed every check, so it holds only the
+ * binding's headers and no personal data; an operator replays it from here): the original
+ * headers and data, plus where the message came from and why it failed. A refused message is
+ * never copied: see `refuse` and ADR 0014.
  * JetStream's own `Nats-*` headers are dropped: an `Nats-Expected-*` header would be checked
  * against the dead-letter stream, and the original `Nats-Msg-Id` would make the stream drop the
  * copy when a second consumer dead-letters the same event. The copy's id is per consumer and

@@ -1,4 +1,4 @@
-import { AGENCY_SERVICES, REPORTING_SERVICE, STREAMS, SUBJECT_PREFIX, type AgencyService } from '@lienganh/contracts';
+import { AGENCY_SERVICES, REFUSAL_SUBJECT_PREFIX, refusalConsumerOf, refusalSubjectFor, REPORTING_SERVICE, STREAMS, SUBJECT_PREFIX, type AgencyService } from '@lienganh/contracts';
 import { BODIES_BUCKET, bodyInboxPrefix, bodyPublishSubject } from '../bodies/body-record.js';
 import { deadLetterSubject } from '../consuming/event-consumer.js';
 
@@ -17,6 +17,9 @@ import { deadLetterSubject } from '../consuming/event-consumer.js';
  *   those users are not in the committed file: the process that runs nats-server adds them
  *   (`withBodyUsers`) and reloads it.
  * - The operator (provisioning the streams, the CLI, tests) may do everything.
+ * - Refusals (ADR 0014): coordination's refusal gate may remove a message from the agency stream
+ *   and publish `pcmd.refusals.>`; each agency and each body reads only its own refusals, through
+ *   the one durable consumer its permissions name (`refusals-<agency>`, `refusals-reporting-<body>`).
  * No service may create, change or delete a stream: only the operator provisions them.
  */
 
@@ -73,6 +76,16 @@ function consumerApi(stream: string, consumer: string, createTail: string): stri
   ];
 }
 
+/**
+ * Read one's own refusals: create (with its filter pinned), look at and pull from the one durable
+ * consumer named after the refusals subject, and ack what it delivers.
+ */
+export function refusalReads(refusalSubject: string): string[] {
+  const stream = STREAMS.refusals.name;
+  const consumer = refusalConsumerOf(refusalSubject);
+  return [`${API}.INFO`, `${API}.STREAM.INFO.${stream}`, ...consumerApi(stream, consumer, `.${refusalSubject}`), `$JS.ACK.${stream}.${consumer}.>`];
+}
+
 function agencyUser(agency: AgencyService, reads: readonly NatsRead[]): NatsUser {
   const durables = reads.filter((read) => read.kind === 'durable');
   const streams = [STREAMS.agencyEvents.name, ...(durables.length > 0 ? [STREAMS.deadLetter.name] : [])];
@@ -85,9 +98,10 @@ function agencyUser(agency: AgencyService, reads: readonly NatsRead[]): NatsUser
       ...consumerApi(read.stream, read.consumer, read.filterSubject ? `.${read.filterSubject}` : ''),
       ...(read.kind === 'durable' ? [`$JS.ACK.${read.stream}.${read.consumer}.>`, deadLetterSubject(read.consumer)] : []),
     ]),
+    ...refusalReads(refusalSubjectFor({ agency })),
   ];
   const what = reads.length === 0 ? 'reads nothing' : `reads ${[...new Set(reads.map((read) => read.filterSubject ?? read.stream))].join(', ')}`;
-  return user(agency, dedupe(publish), `${agency}: publishes ${SUBJECT_PREFIX}.${agency}.>, ${what}`);
+  return user(agency, dedupe(publish), `${agency}: publishes ${SUBJECT_PREFIX}.${agency}.>, ${what}; its refusals: ${refusalSubjectFor({ agency })}`);
 }
 
 /** Watch the register of bodies (a push consumer with flow control on its stream) and read one entry. */
@@ -119,6 +133,9 @@ function coordinationUser(): NatsUser {
     `${API}.INFO`,
     ...Object.values(STREAMS).map((stream) => `${API}.STREAM.INFO.${stream.name}`),
     ...read.flatMap((stream) => [...consumerApi(stream, '*', '.>'), `${API}.CONSUMER.CREATE.${stream}.*`, `$JS.ACK.${stream}.>`]),
+    // The refusal gate (ADR 0014): removes a refused message from the agency stream, tells its producer.
+    `${API}.STREAM.MSG.DELETE.${STREAMS.agencyEvents.name}`,
+    `${REFUSAL_SUBJECT_PREFIX}.>`,
     // The lease bucket is coordination's own: create it, write keys, read one key (no watchers).
     `$KV.${COORDINATION_LEASE_BUCKET}.>`,
     `${API}.STREAM.CREATE.${lease}`,
@@ -131,7 +148,7 @@ function coordinationUser(): NatsUser {
   return user(
     'coordination',
     dedupe(publish),
-    `coordination: publishes ${SUBJECT_PREFIX}.coordination.>, reads ${read.join(' and ')}, keeps its lease in ${COORDINATION_LEASE_BUCKET}, writes the register of bodies ${BODIES_BUCKET}`,
+    `coordination: publishes ${SUBJECT_PREFIX}.coordination.>, reads ${read.join(' and ')}, removes refused messages and publishes ${REFUSAL_SUBJECT_PREFIX}.>, keeps its lease in ${COORDINATION_LEASE_BUCKET}, writes the register of bodies ${BODIES_BUCKET}`,
   );
 }
 
@@ -199,7 +216,8 @@ const AUTH_CONF_END = '\n  ]\n}\n';
 
 /**
  * `auth.conf` (as `renderAuthConf` wrote it) with one nkey user per body after the last user:
- * each may publish only `pcmd.events.reporting.<body>.>` and receive only on its own inbox.
+ * each may publish only `pcmd.events.reporting.<body>.>`, read only its own refusals
+ * (`pcmd.refusals.reporting.<body>`) and receive only on its own inbox.
  * nats-server cannot include a file inside the users list, so the whole file is rewritten.
  */
 export function withBodyUsers(authConf: string, bodies: readonly BodyNatsUser[]): string {
@@ -208,7 +226,13 @@ export function withBodyUsers(authConf: string, bodies: readonly BodyNatsUser[])
   const blocks = bodies.map((body) => {
     if (!/^[a-z][a-z0-9-]{1,47}$/.test(body.code)) throw new AuthConfShapeError(`"${body.code}" is not a body code`);
     if (!/^U[A-Z2-7]{55}$/.test(body.natsPublicKey)) throw new AuthConfShapeError(`the NATS key of ${body.code} is not a public user nkey`);
-    return userBlock(`body ${body.code}: publishes ${bodyPublishSubject(body.code)} only`, body.natsPublicKey, [bodyPublishSubject(body.code)], [`${bodyInboxPrefix(body.code)}.>`]);
+    const refusals = refusalSubjectFor({ body: body.code });
+    return userBlock(
+      `body ${body.code}: publishes ${bodyPublishSubject(body.code)} only, reads its refusals ${refusals}`,
+      body.natsPublicKey,
+      [bodyPublishSubject(body.code), ...refusalReads(refusals)],
+      [`${bodyInboxPrefix(body.code)}.>`],
+    );
   });
   return `${authConf.slice(0, -AUTH_CONF_END.length)},\n    # Bodies issued credentials at run time (ADR 0011)\n${blocks.join(',\n')}${AUTH_CONF_END}`;
 }

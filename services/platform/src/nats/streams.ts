@@ -19,8 +19,15 @@ export function streamConfigs(options: StreamOptions = {}): (Partial<StreamConfi
     num_replicas: options.replicas ?? 1,
     duplicate_window: nanos(options.duplicateWindowMs ?? 2 * 60_000),
   };
-  return Object.values(STREAMS).map(({ name, subjects }) => ({ ...common, name, subjects: [...subjects] }));
+  return Object.values(STREAMS).map(({ name, subjects }) => ({ ...common, name, subjects: [...subjects], ...(name === STREAMS.refusals.name ? REFUSALS_LIMITS : {}) }));
 }
+
+/**
+ * Refusals hold no body and no refused value (ADR 0014), but they are only there for a producer
+ * to learn why: 90 days is a quarter's reporting cycle, long enough for one that reads rarely.
+ */
+export const REFUSALS_MAX_AGE_MS = 90 * 24 * 3_600_000;
+const REFUSALS_LIMITS = { max_age: nanos(REFUSALS_MAX_AGE_MS) };
 
 /**
  * Creates the backbone's streams, or brings an existing one's subjects up to date, and its
@@ -33,6 +40,7 @@ export async function ensureStreams(jsm: JetStreamManager, options: StreamOption
       await jsm.streams.update(config.name, {
         subjects: config.subjects,
         duplicate_window: config.duplicate_window,
+        ...(config.max_age !== undefined ? { max_age: config.max_age } : {}),
         ...(options.replicas !== undefined ? { num_replicas: options.replicas } : {}),
       });
     } catch (error) {
