@@ -28,12 +28,15 @@ export const DocumentNumber = z
 export const AgencyCode = z
   .string()
   .regex(/^[a-z][a-z0-9-]{1,47}$/, 'must be a lower-case agency code such as "police" or "border-guard"')
+  .superRefine(refusePersonalData)
   .describe('Code of a body in the agency registry');
 
 /** Code of an area (province, district, commune or ward) in the area registry. */
 export const AreaCode = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a lower-case area code such as "hn-ba-dinh-lieu-giai"')
+  // The official codes (data/administrative-units) and the plans' own pass; a number or a name in its place does not.
+  .superRefine(refusePersonalData)
   .describe('Code of an area (province, district, commune or ward) in the area registry');
 
 /**
