@@ -56,9 +56,12 @@ export class SessionStore {
     if (!SESSION_ID.test(id)) return undefined;
     const key = keyOf(id);
     // Begun a moment ago on another instance, it may not have come through the watch yet.
-    const entry = this.mirror.get(key) ?? (await this.mirror.read(key).catch(() => undefined));
+    let entry = this.mirror.get(key) ?? (await this.mirror.read(key).catch(() => undefined));
     if (!entry) return undefined;
     const now = this.policy.clock();
+    // Used a moment ago on another instance, its new lastSeenAt may not have come through the watch yet: the bucket decides.
+    if (this.expired(entry.value, now)) entry = await this.mirror.read(key).catch(() => entry);
+    if (!entry) return undefined;
     if (this.expired(entry.value, now)) {
       void this.mirror.remove(key).catch(() => undefined);
       return undefined;
