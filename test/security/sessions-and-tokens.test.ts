@@ -8,6 +8,7 @@ import { Kvm } from '@nats-io/kv';
 import { runCli } from '../support/cli.js';
 import { eventually, postJson } from '../support/http.js';
 import { startNatsFixture, type NatsFixture } from '../support/nats.js';
+import { openEventStream } from '../support/sse.js';
 import { getAs, TEST_USERS, tokens } from '../support/users.js';
 
 /**
@@ -52,7 +53,7 @@ async function signIn(service: RunningCoordinationService, token: string): Promi
   return { cookie: setCookie.split(';')[0]!, setCookie };
 }
 
-/** The status of a board read with the cookie on an instance, and the error message if refused. */
+/** Who is signed in with the cookie on an instance: the status, and the error message if refused. */
 async function withCookie(service: RunningCoordinationService, cookie: string): Promise<{ status: number; message?: string }> {
   const response = await fetch(`${service.url}/api/v1/session`, { headers: { cookie, accept: 'application/json' } });
   const body = (await response.json()) as { message?: string };
@@ -101,12 +102,17 @@ describe('dashboard sessions', () => {
     const { cookie } = await signIn(alpha, tokens.police);
     expect((await withCookie(alpha, cookie)).status).toBe(200);
     expect((await withCookie(beta, cookie)).status).toBe(200);
+    const live = await openEventStream(`${alpha.url}/api/v1/stream`, undefined, { cookie });
+    await live.next((event) => event.type === 'ready');
     const signOut = await fetch(`${beta.url}/api/v1/session`, { method: 'DELETE', headers: { cookie } });
     expect(signOut.status).toBe(204);
     expect(signOut.headers.get('set-cookie')).toMatch(/^lienganh_session=; Path=\/api\/; Max-Age=0;/);
     const took = await refusedEverywhere(cookieOf(cookie));
     console.log(`sign-out: the old cookie refused on both instances after ${took} ms`);
     expect((await withCookie(alpha, cookie)).message).toContain('Phiên đã hết hạn hoặc đã kết thúc');
+    // The live stream the dashboard had open on the other instance ends too, with a last message saying why.
+    await live.next((event) => event.type === 'closing' && event.data.reason === 'session-ended', WITHIN_5_S);
+    live.close();
     // The token itself still works: signing out ends the session, not the user.
     expect((await getAs(`${alpha.url}/api/v1/session`, tokens.police)).status).toBe(200);
   });
@@ -167,12 +173,16 @@ describe("users' tokens at run time", () => {
     expect(JSON.stringify(listed.body)).not.toContain(first);
     expect(JSON.stringify(listed.body)).not.toMatch(/[0-9a-f]{64}/);
 
+    const live = await openEventStream(`${alpha.url}/api/v1/stream`, first);
+    await live.next((event) => event.type === 'ready');
     const rotated = await send('POST', `${users(beta)}/cb-y-te-02/token`, tokens.secretariat);
     expect(rotated.status).toBe(201);
     const second = rotated.body.token as string;
     expect(second).not.toBe(first);
     console.log(`rotation: the old token refused on both instances after ${await refusedEverywhere(bearer(first))} ms`);
     await refusedEverywhere(cookieOf(cookie));
+    await live.next((event) => event.type === 'closing' && event.data.reason === 'session-ended', WITHIN_5_S);
+    live.close();
     await eventually(async () => ((await getAs(`${alpha.url}/api/v1/session`, second)).status === 200 ? true : undefined), WITHIN_5_S);
 
     const revoked = await send('DELETE', `${users(alpha)}/cb-y-te-02/token`, tokens.secretariat);

@@ -30,6 +30,14 @@ export class Authenticator {
     return user;
   }
 
+  /**
+   * Who the request is now, decided again (not the answer kept for the request): for a live stream
+   * that must end once its session or token does. Does not count as a use of the session.
+   */
+  recheck(request: Request): Promise<User | undefined> {
+    return this.decide(request, false);
+  }
+
   /** A session for the user whose token this is; undefined for an unknown or revoked token. */
   async signIn(token: string): Promise<{ user: User; session: { id: string; maxAgeSeconds: number } } | undefined> {
     const account = this.accounts.find(token);
@@ -43,12 +51,12 @@ export class Authenticator {
     if (id) await this.sessions.end(id);
   }
 
-  private async decide(request: Request): Promise<User | undefined> {
+  private async decide(request: Request, touch = true): Promise<User | undefined> {
     const token = bearerToken(request);
     if (token) return this.accounts.find(token)?.user;
     const id = sessionCookie(request);
     if (!id) return undefined;
-    const session = await this.sessions.resolve(id);
+    const session = await this.sessions.resolve(id, { touch });
     if (!session) return undefined;
     const account = this.accounts.byId(session.userId);
     return account && account.credential === session.credential ? account.user : undefined;

@@ -51,8 +51,12 @@ export class SessionStore {
     return { id, maxAgeSeconds: Math.floor(this.policy.maxMs / 1000) };
   }
 
-  /** The session with this id while it lasts (not idle too long, not past its longest life); undefined otherwise. */
-  async resolve(id: string): Promise<SessionRecord | undefined> {
+  /**
+   * The session with this id while it lasts (not idle too long, not past its longest life);
+   * undefined otherwise. `touch: false` for a check that is not the user's doing (an open live
+   * stream asking whether its session still holds), which must not keep an idle session alive.
+   */
+  async resolve(id: string, options: { touch?: boolean } = {}): Promise<SessionRecord | undefined> {
     if (!SESSION_ID.test(id)) return undefined;
     const key = keyOf(id);
     // Begun a moment ago on another instance, it may not have come through the watch yet.
@@ -66,7 +70,7 @@ export class SessionStore {
       void this.mirror.remove(key).catch(() => undefined);
       return undefined;
     }
-    if (now - Date.parse(entry.value.lastSeenAt) >= this.touchEveryMs) {
+    if (options.touch !== false && now - Date.parse(entry.value.lastSeenAt) >= this.touchEveryMs) {
       // Compare-and-set: a session ended meanwhile (signed out elsewhere) is not brought back.
       void this.mirror.write(key, { ...entry.value, lastSeenAt: new Date(now).toISOString() }, entry.revision).catch(() => undefined);
     }
