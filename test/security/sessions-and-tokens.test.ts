@@ -233,6 +233,9 @@ describe("users' tokens at run time", () => {
     expect(unknownAgency.body.issues).toEqual([expect.objectContaining({ path: 'body.agency' })]);
     expect((await send('POST', users(alpha), tokens.secretariat, { id: 'test-committee', name: 'x', role: 'committee-member' })).status).toBe(409);
     expect((await send('POST', `${users(alpha)}/no-such-user/token`, tokens.secretariat)).status).toBe(404);
+    // The only secretariat user keeps its token: nobody could issue one again without a restart.
+    const last = await send('DELETE', `${users(alpha)}/test-secretariat/token`, tokens.secretariat);
+    expect([last.status, last.body.message]).toEqual([409, expect.stringContaining('last secretariat user')]);
     expect((await send('POST', `${users(alpha)}/bad id/token`, tokens.secretariat)).body).toMatchObject({ error: 'invalid-user', issues: [{ path: 'id' }] });
     for (const token of [tokens.committee, tokens.police]) {
       expect((await send('GET', users(alpha), token)).status).toBe(403);

@@ -14,6 +14,10 @@ const NewUser = z
 export class UserExistsError extends Error {
   override readonly name = 'UserExistsError';
 }
+/** Revoking it would leave no secretariat user to issue tokens. */
+export class LastSecretariatError extends Error {
+  override readonly name = 'LastSecretariatError';
+}
 export class UnknownUserError extends Error {
   override readonly name = 'UnknownUserError';
 }
@@ -78,6 +82,9 @@ export class UserAdministration {
   /** Revokes a user's token: refused everywhere within seconds, the user's sessions ended. */
   async revoke(id: string, by: User): Promise<AccountListing> {
     const { record, revision } = await this.current(id);
+    // Without a secretariat user nobody could issue a token again short of editing the users file and restarting.
+    const secretariat = this.accounts.list().filter((user) => user.role === 'secretariat' && user.state === 'active');
+    if (record.role === 'secretariat' && secretariat.length <= 1) throw new LastSecretariatError(`"${id}" is the last secretariat user with a token in force: issue another secretariat user first`);
     await this.recordChange(record, 'revoked', by);
     const { token: _token, ...rest } = record;
     const revoked: UserRecord = { ...rest, revoked: { at: this.clock.now().toISOString(), by: by.id } };
