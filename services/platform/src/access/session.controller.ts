@@ -29,7 +29,10 @@ export class SessionController {
     if (!parsed.success) {
       throw new BadRequestException({ error: 'invalid-sign-in', message: 'Cần mã truy cập / a token is required: {"token": "…"}', issues: issuesFromZod(parsed.error, 'body') });
     }
-    const signedIn = await this.authenticator.signIn(parsed.data.token);
+    const signedIn = await this.authenticator.signIn(parsed.data.token).catch(() => {
+      // The session could not be stored (NATS unreachable): no cookie that no instance would know.
+      throw new HttpException({ error: 'sessions-unavailable', message: 'Chưa lưu được phiên đăng nhập, hãy thử lại / the session could not be stored: retry' }, 503);
+    });
     if (!signedIn) throw new HttpException({ error: 'unauthenticated', message: 'Mã truy cập không hợp lệ / unknown or revoked token' }, 401);
     response.setHeader('Set-Cookie', cookie(signedIn.session.id, signedIn.session.maxAgeSeconds, request.secure));
     return { user: signedIn.user };
