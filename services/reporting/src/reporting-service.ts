@@ -19,6 +19,7 @@ import {
   requireStreams,
   type Logger,
   type RateLimit,
+  type TrustProxy,
 } from '@lienganh/platform';
 import { REPORTING_OPTIONS, ReportingEventsController, type ReportingOptions } from './reporting-events.controller.js';
 
@@ -34,6 +35,8 @@ export interface ReportingServiceConfig {
   dataDir: string;
   logger?: Logger;
   rateLimit?: RateLimit | false;
+  /** The TLS proxies in front (Express `trust proxy`); default from `TRUST_PROXY` (none when unset). */
+  trustProxy?: TrustProxy;
   clock?: { now(): Date };
 }
 
@@ -102,6 +105,7 @@ export async function startReportingService(config: ReportingServiceConfig): Pro
   try {
     app = await createHttpApp(ReportingAppModule, {
       ...(config.rateLimit !== undefined ? { rateLimit: config.rateLimit } : {}),
+      ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
       onUnexpectedError: (error) => logger.error({ err: error }, 'unexpected error in a request'),
     });
     await app.listen(config.port, config.host ?? '127.0.0.1');
