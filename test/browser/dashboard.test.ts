@@ -12,7 +12,7 @@ import { launchChromium } from '../support/browser.js';
 import { repoRoot } from '../support/cli.js';
 import { postJson } from '../support/http.js';
 import { startNatsFixture, type NatsFixture } from '../support/nats.js';
-import { TEST_USERS, tokens } from '../support/users.js';
+import { asUser, TEST_USERS, tokens } from '../support/users.js';
 
 const keys = { police: 'police-test-key-0123456789' };
 const screenshots = join(repoRoot, 'test-output', 'screenshots');
@@ -125,6 +125,21 @@ describe('the committee dashboard in a real Chromium', () => {
     await page.waitForSelector('#sign-in:not([hidden])');
     await page.reload();
     await page.waitForSelector('#sign-in:not([hidden])');
+    await page.close();
+  });
+
+  it("goes back to the sign-in form by itself when the user's token is revoked while the dashboard is open", async () => {
+    const issued = await postJson(`${coordination.url}/api/v1/users`, { id: 'tv-bcd-browser', name: 'Thành viên BCĐ (trình duyệt)', role: 'committee-member' }, tokens.secretariat);
+    expect(issued.status).toBe(201);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    await page.goto(coordination.url);
+    await signIn(page, issued.body.token);
+    await page.waitForSelector('#live:has-text("trực tuyến")');
+    const revoked = await fetch(`${coordination.url}/api/v1/users/tv-bcd-browser/token`, { method: 'DELETE', headers: asUser(tokens.secretariat) });
+    expect(revoked.status).toBe(200);
+    // The live stream ends with the session (checked every 2 s); the page asks for a token again.
+    await page.waitForSelector('#sign-in:not([hidden])', { timeout: 5_000 });
+    expect(await page.locator('#main').isHidden()).toBe(true);
     await page.close();
   });
 

@@ -37,6 +37,8 @@ describe('Cache-Control: no-store', () => {
     '/api/v1/reports/periodic?period=2021-Q2&area=hn-ba-dinh&plan=kh-ba-dinh-2021&format=xlsx',
     '/api/v1/audit',
     '/api/v1/session',
+    '/api/v1/users',
+    '/api/v1/users/history',
   ])('on GET %s', async (path) => {
     const response = await fetch(api(path), { headers: asUser(tokens.secretariat) });
     await response.arrayBuffer();

@@ -8,9 +8,9 @@ export interface ServerSentEvent {
  * Opens a server-sent event stream with fetch and collects its events, so that a test can
  * wait for the one it expects (`next(predicate, timeoutMs)`); `token`: a user's (coordination's API).
  */
-export async function openEventStream(url: string, token?: string): Promise<EventStream> {
+export async function openEventStream(url: string, token?: string, extraHeaders: Record<string, string> = {}): Promise<EventStream> {
   const controller = new AbortController();
-  const headers = { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  const headers = { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}), ...extraHeaders };
   const response = await fetch(url, { headers, signal: controller.signal });
   if (!response.ok || !response.body) throw new Error(`event stream ${url}: HTTP ${response.status}`);
   return new EventStream(response.body, controller);

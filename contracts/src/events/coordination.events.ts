@@ -240,6 +240,28 @@ export const coordinationAccessRecorded = defineEvent({
   },
 });
 
+/**
+ * The secretariat issued, rotated or revoked a user's token for the dashboard and coordination's
+ * API (ADR 0013): the audit trail of who may sign in. Who acted, whose token, what, when (the
+ * event's `time`); never the token or its digest, and no name: accounts only.
+ */
+export const coordinationUserTokenChanged = defineEvent({
+  agency: 'coordination',
+  entity: 'user-token',
+  action: 'changed',
+  subjectField: 'changeId',
+  description: { vi: 'Cấp, đổi hoặc thu hồi mã truy cập của người dùng', en: "User's access token issued, rotated or revoked" },
+  schema: z.strictObject({
+    changeId: Identifier,
+    userId: Identifier.describe('Account whose token changed (a staff account, not a person in the records)'),
+    role: z.enum(['secretariat', 'agency-officer', 'committee-member']),
+    userAgency: AgencyCode.optional().describe("An agency officer's agency"),
+    change: z.enum(['issued', 'rotated', 'revoked']),
+    changedBy: StaffAccount,
+  }),
+  example: { changeId: 'ut-5b2e8f1a-3c4d-4e6f-9a0b-1c2d3e4f5a6b', userId: 'cb-y-te-02', role: 'agency-officer', userAgency: 'health', change: 'issued', changedBy: 'thu-ky-01' },
+});
+
 export const coordinationEvents = [
   coordinationPlanPublished,
   coordinationTaskAssigned,
@@ -253,4 +275,5 @@ export const coordinationEvents = [
   coordinationDeadlineResolved,
   coordinationAlertDelivered,
   coordinationAccessRecorded,
+  coordinationUserTokenChanged,
 ] as const;

@@ -7,7 +7,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { STREAMS } from '@lienganh/contracts';
 import { BusLink, closeHttpServer, connectToNats, refusalGate, requireStreams } from '@lienganh/platform';
-import { AUDIT_TRAIL, SessionController, USER_DIRECTORY, UserDirectory, UserGuard, type RateLimit, type UserEntry } from '@lienganh/platform';
+import { AUDIT_TRAIL, AUTHENTICATOR, Authenticator, SessionController, sessionPolicyFromEnv, SessionStore, UserAccounts, UserDirectory, UserGuard, UserRegister, type RateLimit, type SessionPolicy, type TrustProxy, type UserEntry } from '@lienganh/platform';
 import { createHttpApp, createLogger, HealthController, logRefusals, READINESS, watchOverdueAlerts, type Logger } from '@lienganh/platform';
 import { CommitteeController } from './board/committee.controller.js';
 import { AlertDelivery, type AlertDeliveryOptions } from './alerts/alert-delivery.js';
@@ -46,6 +46,8 @@ import { StreamAuditTrail } from './access/stream-audit-trail.js';
 import { BodyRegister } from '@lienganh/platform';
 import { BodiesModule } from './bodies/bodies.module.js';
 import { BodyDirectory } from './bodies/body-directory.js';
+import { UserAdministration } from './users/user-administration.js';
+import { UsersModule } from './users/users.module.js';
 
 export const COORDINATION_PORT = 8080;
 const WEB_DIR = fileURLToPath(new URL('../web', import.meta.url));
@@ -97,10 +99,17 @@ export interface CoordinationServiceConfig {
    * None: every request under /api/ is refused with 401 (secure by default).
    */
   users?: UserDirectory | readonly UserEntry[];
+  /**
+   * How long dashboard sessions last (ADR 0013); default from `LIENGANH_SESSION_IDLE_MINUTES` and
+   * `LIENGANH_SESSION_MAX_HOURS` (30 minutes, 12 hours). Its `clock` is the sessions' own, not `clock`.
+   */
+  sessions?: SessionPolicy;
   /** Requests per client per window; default from `LIENGANH_RATE_LIMIT` (see `createHttpApp`). */
   rateLimit?: RateLimit | false;
   /** Periodic reports: one at a time, and per user a few a minute (`LIENGANH_REPORTS_PER_MINUTE`, default 10). */
   reports?: ReportQueueOptions;
+  /** The TLS proxies in front (Express `trust proxy`); default from `TRUST_PROXY` (none when unset). */
+  trustProxy?: TrustProxy;
 }
 
 export interface RunningCoordinationService {
@@ -170,9 +179,15 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   // The register of bodies and their credentials (ADR 0011); bodies registered at run time join the agency registry.
   let bodies: BodyDirectory | undefined;
   let bodyRegister: BodyRegister;
+  // Users issued, rotated and revoked at run time, and the dashboard's sessions (ADR 0013): every instance watches both.
+  let userRegister: UserRegister | undefined;
+  let sessions: SessionStore | undefined;
   try {
     bodyRegister = await BodyRegister.open(nc, { onChange: () => bodies?.syncRegistry(), logger: messages });
+    userRegister = await UserRegister.open(nc, messages);
+    sessions = await SessionStore.open(nc, config.sessions ?? sessionPolicyFromEnv(process.env), messages);
   } catch (error) {
+    userRegister?.close();
     retireHolder(holder);
     await nc.close();
     throw error;
@@ -185,8 +200,11 @@ export async function startCoordinationService(config: CoordinationServiceConfig
     logger: messages,
     publishDelivered: (record) => publisher.publishEvent(record),
   });
-  const users = config.users instanceof UserDirectory ? config.users : new UserDirectory(config.users ?? []);
-  if (users.size === 0) logger.warn('no users configured (LIENGANH_USERS_FILE): every request under /api/ is refused');
+  const seedUsers = config.users instanceof UserDirectory ? config.users : new UserDirectory(config.users ?? []);
+  const accounts = new UserAccounts(seedUsers, userRegister);
+  if (accounts.size === 0) logger.warn('no users configured (LIENGANH_USERS_FILE, or issued at run time): every request under /api/ is refused');
+  const authenticator = new Authenticator(accounts, sessions);
+  const administration = new UserAdministration(accounts, userRegister, sessions, () => projector.projection.agencies, publisher, nc, clock);
   // The leader raises and delivers alerts; every other instance only keeps its read models.
   const leadership = new Leadership({
     lease: new Lease(leases, 'leader', holder, { mayTakeOver: (other) => other.instance === instanceId, logger: messages }),
@@ -202,7 +220,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   });
 
   @Module({
-    imports: [BodiesModule.register(bodies)],
+    imports: [BodiesModule.register(bodies), UsersModule.register(administration)],
     controllers: [
       SessionController,
       PlansController,
@@ -221,7 +239,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
     providers: [
       // Every route under /api/ needs a user (roles and agency scoping in the controllers).
       { provide: APP_GUARD, useClass: UserGuard },
-      { provide: USER_DIRECTORY, useValue: users },
+      { provide: AUTHENTICATOR, useValue: authenticator },
       { provide: AUDIT_TRAIL, useValue: new StreamAuditTrail(nc, publisher, clock) },
       { provide: PERSON_RECORDS, useValue: new PersonRecordPolicy() },
       { provide: PROJECTOR, useValue: projector },
@@ -251,6 +269,8 @@ export async function startCoordinationService(config: CoordinationServiceConfig
     await gate?.stop();
     await projector.stop();
     bodyRegister.close();
+    userRegister.close();
+    sessions.close();
     await instanceLease.release();
     retireHolder(holder);
     if (!nc.isClosed()) await nc.drain();
@@ -264,6 +284,9 @@ export async function startCoordinationService(config: CoordinationServiceConfig
     deadlines.start();
     app = await createHttpApp(CoordinationAppModule, {
       ...(config.rateLimit !== undefined ? { rateLimit: config.rateLimit } : {}),
+      ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
+      // Per signed-in user, whichever token or session it uses.
+      userOf: async (request) => (await authenticator.userOf(request))?.id,
       onUnexpectedError: (error) => logger.error({ err: error }, 'unexpected error in a request'),
       onRefused: logRefusals(logger),
     });

@@ -1,4 +1,4 @@
-import { configuredOrExit, createLogger, loadUserDirectory, MissingStreamError, natsSeedFromEnv, portFrom, setupTelemetry, stopOnSignals } from '@lienganh/platform';
+import { configuredOrExit, createLogger, loadUserDirectory, MissingStreamError, natsSeedFromEnv, portFrom, sessionPolicyFromEnv, setupTelemetry, stopOnSignals, trustProxyFromEnv } from '@lienganh/platform';
 import { COORDINATION_PORT, startCoordinationService } from './coordination-service.js';
 import { checkWebhookReceivers, loadWebhookReceivers, WebhookConfigError, webhookAllowList } from './alerts/notifiers/webhook-config.js';
 import { storeFromEnv } from './store/store-from-env.js';
@@ -10,7 +10,9 @@ import { checkInstanceId, InstanceIdInUseError, InvalidInstanceIdError } from '.
  * or `PORT` (default 8080), `HOST`, `MONGODB_URI` for the MongoDB store (in memory otherwise),
  * `LIENGANH_USERS_FILE` for the users of the API and dashboard (none: /api/ refuses everything),
  * `LIENGANH_WEBHOOKS`/`LIENGANH_WEBHOOKS_FILE` and `LIENGANH_WEBHOOK_ALLOW` for alert webhooks,
- * `COORDINATION_INSTANCE_ID` when several instances run at once (each its own; default `coordination`).
+ * `COORDINATION_INSTANCE_ID` when several instances run at once (each its own; default `coordination`),
+ * `LIENGANH_SESSION_IDLE_MINUTES` and `LIENGANH_SESSION_MAX_HOURS` (dashboard sessions), `TRUST_PROXY`
+ * behind a TLS proxy.
  * SIGTERM and SIGINT stop it gracefully.
  */
 const logger = createLogger('coordination');
@@ -35,6 +37,8 @@ await checkWebhookReceivers(webhooks, webhookAllow, { origin: process.env.LIENGA
 const users = configuredOrExit(logger, () => loadUserDirectory(process.env));
 const instanceId = configuredOrExit(logger, () => (process.env.COORDINATION_INSTANCE_ID ? checkInstanceId(process.env.COORDINATION_INSTANCE_ID) : undefined));
 const natsSeed = configuredOrExit(logger, () => natsSeedFromEnv(process.env));
+const sessions = configuredOrExit(logger, () => sessionPolicyFromEnv(process.env));
+const trustProxy = configuredOrExit(logger, () => trustProxyFromEnv(process.env));
 const service = await startCoordinationService({
   webhooks,
   webhookAllow,
@@ -46,6 +50,8 @@ const service = await startCoordinationService({
   store: await storeFromEnv(process.env),
   deadlineTickMs,
   users,
+  sessions,
+  ...(trustProxy !== undefined ? { trustProxy } : {}),
   logger,
 }).catch((error: unknown) => {
   // A missing stream is said in one line, without a stack trace.

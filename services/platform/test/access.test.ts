@@ -1,7 +1,21 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoUserToken, ensureDemoUsers, FixedWindowStorage, loadUserDirectory, parseUsers, rateLimitFromEnv, tokenDigest, UserDirectory, UsersFileError } from '@lienganh/platform';
+import {
+  demoUserToken,
+  ensureDemoUsers,
+  FixedWindowStorage,
+  loadUserDirectory,
+  parseUsers,
+  rateLimitFromEnv,
+  SessionPolicyError,
+  sessionPolicyFromEnv,
+  tokenDigest,
+  TrustProxyError,
+  trustProxyFromEnv,
+  UserDirectory,
+  UsersFileError,
+} from '@lienganh/platform';
 
 const hash = (token: string) => tokenDigest(token);
 
@@ -106,5 +120,27 @@ describe('the rate limit', () => {
     expect(rateLimitFromEnv({ LIENGANH_RATE_LIMIT: 'off' })).toBe(false);
     expect(() => rateLimitFromEnv({ LIENGANH_RATE_LIMIT: 'many' })).toThrow('LIENGANH_RATE_LIMIT must be a whole number');
     expect(() => rateLimitFromEnv({ LIENGANH_RATE_LIMIT_WINDOW_MS: '-1' })).toThrow('LIENGANH_RATE_LIMIT_WINDOW_MS');
+  });
+});
+
+describe('settings of sessions and proxies (ADR 0013)', () => {
+  it('reads LIENGANH_SESSION_IDLE_MINUTES and LIENGANH_SESSION_MAX_HOURS, naming a bad one', () => {
+    expect(sessionPolicyFromEnv({})).toMatchObject({ idleMs: 30 * 60_000, maxMs: 12 * 3_600_000 });
+    expect(sessionPolicyFromEnv({ LIENGANH_SESSION_IDLE_MINUTES: '5', LIENGANH_SESSION_MAX_HOURS: '1.5' })).toMatchObject({ idleMs: 5 * 60_000, maxMs: 1.5 * 3_600_000 });
+    expect(() => sessionPolicyFromEnv({ LIENGANH_SESSION_IDLE_MINUTES: 'soon' })).toThrow(SessionPolicyError);
+    expect(() => sessionPolicyFromEnv({ LIENGANH_SESSION_MAX_HOURS: '0' })).toThrow('LIENGANH_SESSION_MAX_HOURS');
+    expect(() => sessionPolicyFromEnv({ LIENGANH_SESSION_MAX_HOURS: '1000' })).toThrow('at most 168');
+    expect(() => sessionPolicyFromEnv({ LIENGANH_SESSION_IDLE_MINUTES: '120', LIENGANH_SESSION_MAX_HOURS: '1' })).toThrow('must not be longer');
+  });
+
+  it('reads TRUST_PROXY: off by default, a number of proxies, true, or addresses and ranges', () => {
+    expect(trustProxyFromEnv({})).toBeUndefined();
+    expect(trustProxyFromEnv({ TRUST_PROXY: 'false' })).toBeUndefined();
+    expect(trustProxyFromEnv({ TRUST_PROXY: '1' })).toBe(1);
+    expect(trustProxyFromEnv({ TRUST_PROXY: 'true' })).toBe(true);
+    expect(trustProxyFromEnv({ TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::/8, 192.0.2.10' })).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8', '192.0.2.10']);
+    expect(() => trustProxyFromEnv({ TRUST_PROXY: 'proxy.internal' })).toThrow(TrustProxyError);
+    expect(() => trustProxyFromEnv({ TRUST_PROXY: '10.0.0.0/33' })).toThrow('"10.0.0.0/33"');
+    expect(() => trustProxyFromEnv({ TRUST_PROXY: '0' })).toThrow('1 to 10');
   });
 });

@@ -20,6 +20,7 @@ import {
   requireStreams,
   type Logger,
   type RateLimit,
+  type TrustProxy,
 } from '@lienganh/platform';
 import { REPORTING_OPTIONS, ReportingEventsController, type ReportingOptions } from './reporting-events.controller.js';
 
@@ -35,6 +36,8 @@ export interface ReportingServiceConfig {
   dataDir: string;
   logger?: Logger;
   rateLimit?: RateLimit | false;
+  /** The TLS proxies in front (Express `trust proxy`); default from `TRUST_PROXY` (none when unset). */
+  trustProxy?: TrustProxy;
   clock?: { now(): Date };
 }
 
@@ -103,6 +106,7 @@ export async function startReportingService(config: ReportingServiceConfig): Pro
   try {
     app = await createHttpApp(ReportingAppModule, {
       ...(config.rateLimit !== undefined ? { rateLimit: config.rateLimit } : {}),
+      ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
       onUnexpectedError: (error) => logger.error({ err: error }, 'unexpected error in a request'),
       onRefused: logRefusals(logger),
     });

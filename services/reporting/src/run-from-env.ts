@@ -1,5 +1,5 @@
 import { REPORTING_SERVICE } from '@lienganh/contracts';
-import { configuredOrExit, createLogger, MissingStreamError, natsSeedFromEnv, NatsSeedError, portFrom, setupTelemetry, stopOnSignals } from '@lienganh/platform';
+import { configuredOrExit, createLogger, MissingStreamError, natsSeedFromEnv, NatsSeedError, portFrom, setupTelemetry, stopOnSignals, trustProxyFromEnv } from '@lienganh/platform';
 import { REPORTING_PORT, startReportingService } from './reporting-service.js';
 
 /**
@@ -13,12 +13,15 @@ export async function runReportingServiceFromEnv(env: NodeJS.ProcessEnv = proces
   configuredOrExit(logger, () => setupTelemetry(`lienganh-${REPORTING_SERVICE}`, env));
   const port = configuredOrExit(logger, () => portFrom(env.REPORTING_PORT ?? env.PORT, REPORTING_PORT));
   const natsSeed = configuredOrExit(logger, () => natsSeedFromEnv(env));
+  // TRUST_PROXY, behind a TLS proxy: a bad value is said in one line before anything starts.
+  const trustProxy = configuredOrExit(logger, () => trustProxyFromEnv(env));
   const service = await startReportingService({
     natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4250',
     ...(natsSeed ? { natsSeed } : {}),
     port,
     ...(env.HOST ? { host: env.HOST } : {}),
     dataDir: env.DATA_DIR ?? '.data',
+    ...(trustProxy !== undefined ? { trustProxy } : {}),
     logger,
   }).catch((error: unknown) => {
     if (error instanceof MissingStreamError || error instanceof NatsSeedError) {

@@ -3,10 +3,10 @@ import { Command } from 'commander';
 import { DEFAULT_COORDINATION_URL } from '../plans/plan-import.js';
 import { serviceEndpoint } from '../service-endpoint.js';
 import { UsageError } from '../usage-error.js';
-import { authorization, refusedLine, TOKEN_HELP, userToken } from '../user-token.js';
+import { call, report } from '../coordination-api.js';
+import { TOKEN_HELP } from '../user-token.js';
 
 const BODIES_PATH = '/api/v1/bodies';
-const REQUEST_TIMEOUT_MS = 30_000;
 const CODE = /^[a-z][a-z0-9-]{1,47}$/;
 const KINDS = ['agency', 'department', 'mass-organisation', 'media', 'peoples-committee', 'armed-force', 'judicial', 'other'];
 
@@ -79,48 +79,4 @@ function checkCode(code: string): void {
 
 function endpointOf(url: string | undefined): string {
   return serviceEndpoint(url || process.env.LIENGANH_COORDINATION_URL || DEFAULT_COORDINATION_URL, BODIES_PATH).replace(/\/$/, '');
-}
-
-type Answer = { kind: 'answered'; status: number; body: any; token: string | undefined } | { kind: 'unreachable'; reason: string; endpoint: string };
-
-async function call(method: string, endpoint: string, tokenOption: string | undefined, body?: unknown): Promise<Answer> {
-  const token = userToken(tokenOption);
-  try {
-    const response = await fetch(endpoint, {
-      method,
-      headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...authorization(token) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = { message: text.slice(0, 200) };
-    }
-    return { kind: 'answered', status: response.status, body: parsed, token };
-  } catch (error) {
-    return { kind: 'unreachable', reason: error instanceof Error ? error.message : String(error), endpoint };
-  }
-}
-
-/** Prints the answer (Vietnamese first, English beside); the exit code: 0 done, 1 unreachable or failed, 2 bad input or refused. */
-function report(answer: Answer, json: boolean | undefined, line: (body: any) => string): number {
-  if (answer.kind === 'unreachable') {
-    process.stderr.write(`lienganh: không kết nối được dịch vụ điều phối / cannot reach the coordination service at ${answer.endpoint}: ${answer.reason}\n`);
-    return 1;
-  }
-  const { status, body } = answer;
-  if (status >= 200 && status < 300) {
-    process.stdout.write(`${json ? JSON.stringify(body, null, 2) : line(body)}\n`);
-    return 0;
-  }
-  if (status === 401 || status === 403) {
-    process.stderr.write(`lienganh: ${refusedLine(status, body?.message, answer.token)}\n`);
-    return 2;
-  }
-  const issues = Array.isArray(body?.issues) ? body.issues.map((issue: { path: string; message: string }) => `\n  ${issue.path || '(body)'}: ${issue.message}`).join('') : '';
-  process.stderr.write(`lienganh: HTTP ${status}: ${body?.message ?? body?.error ?? ''}${issues}\n`);
-  return status >= 400 && status < 500 ? 2 : 1;
 }

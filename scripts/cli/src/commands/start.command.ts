@@ -24,6 +24,10 @@ import {
   ensureDemoUsers,
   ensurePseudonymKey,
   loadUserDirectory,
+  SessionPolicyError,
+  sessionPolicyFromEnv,
+  TrustProxyError,
+  trustProxyFromEnv,
   UserDirectory,
   UsersFileError,
   connectToNats,
@@ -75,6 +79,7 @@ export function startCommand(): Command {
       const configuredUsers = usersFromFile();
       const tickMs = deadlineTickMs();
       logLevel();
+      const { sessions, trustProxy } = accessSettings();
       telemetry();
       // One nkey per identity, made once: each service connects as itself, this command as the operator.
       const natsKeysDir = resolve(options.dataDir, 'nats-keys');
@@ -156,6 +161,8 @@ export function startCommand(): Command {
           store: await storeFromEnv(process.env),
           webhooks,
           users: users!,
+          sessions,
+          ...(trustProxy !== undefined ? { trustProxy } : {}),
           deadlineTickMs: tickMs,
           logger: log('coordination'),
         });
@@ -173,6 +180,7 @@ export function startCommand(): Command {
       const userIds = users!.describe().map((user) => user.id).join(', ');
       if (process.env.LIENGANH_USERS_FILE) console.log(`Người dùng / users (${process.env.LIENGANH_USERS_FILE}): ${userIds}`);
       else console.log(`Người dùng demo / demo users (mã truy cập / tokens: "users" in ${credentialsFile}): ${userIds}`);
+      console.log('Cấp, đổi, thu hồi mã truy cập / issue, rotate, revoke users\' tokens: npx lienganh users --help');
       console.log(`Danh tính NATS / NATS identities: ${natsKeysDir} (nkeys.env: public keys for an external nats-server)`);
       console.log(`Khóa bí danh hóa / pseudonymisation keys: ${pseudonymKeysDir} (one per agency: record keys become sr_… references)`);
       console.log('Nhấn Ctrl-C để dừng / press Ctrl-C to stop');
@@ -258,6 +266,16 @@ function telemetry(): void {
     setupTelemetry('lienganh');
   } catch (error) {
     if (error instanceof TelemetryConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** Dashboard sessions (LIENGANH_SESSION_IDLE_MINUTES, LIENGANH_SESSION_MAX_HOURS) and TRUST_PROXY; a bad one is a usage error, before anything starts. */
+function accessSettings() {
+  try {
+    return { sessions: sessionPolicyFromEnv(process.env), trustProxy: trustProxyFromEnv(process.env) };
+  } catch (error) {
+    if (error instanceof SessionPolicyError || error instanceof TrustProxyError) throw new UsageError(error.message);
     throw error;
   }
 }

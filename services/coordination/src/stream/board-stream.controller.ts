@@ -1,6 +1,7 @@
-import { Controller, Inject, Sse, type MessageEvent } from '@nestjs/common';
-import { CurrentUser, type User } from '@lienganh/platform';
-import { concatMap, endWith, map, merge, startWith, type Observable } from 'rxjs';
+import { Controller, Inject, Req, Sse, type MessageEvent } from '@nestjs/common';
+import { AUTHENTICATOR, CurrentUser, type Authenticator, type User } from '@lienganh/platform';
+import type { Request } from 'express';
+import { concatMap, endWith, filter, interval, map, merge, startWith, take, takeWhile, type Observable } from 'rxjs';
 import { PERSON_RECORDS, type PersonRecordPolicy } from '../access/person-records.js';
 import { targetOverview, taskBoard } from '../board/committee-view.js';
 import { alertView } from '../deadlines/alerts.controller.js';
@@ -11,6 +12,10 @@ import type { BoardChange, CoordinationProjector } from '../projection/coordinat
 
 /** The last message of every stream when the service stops. */
 const CLOSING: MessageEvent = { type: 'closing', data: { reason: 'shutdown' }, retry: 10_000 };
+/** The last message of a stream whose session ended or whose token was revoked (ADR 0013): sign in again. */
+const SESSION_ENDED: MessageEvent = { type: 'closing', data: { reason: 'session-ended' } };
+/** How often an open stream checks that its session or token still holds: revocation reaches it within this. */
+export const STREAM_RECHECK_MS = 2_000;
 
 /**
  * Server-sent events for every change to the board, after it is committed: `plan` when a plan
@@ -25,12 +30,13 @@ export class BoardStreamController {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(PERSON_RECORDS) private readonly policy: PersonRecordPolicy,
     @Inject(BOARD_HEALTH) private readonly health: BoardHealth,
+    @Inject(AUTHENTICATOR) private readonly authenticator: Pick<Authenticator, 'recheck'>,
   ) {}
 
   @Sse()
-  stream(@CurrentUser() user: User): Observable<MessageEvent> {
+  stream(@CurrentUser() user: User, @Req() request: Request): Observable<MessageEvent> {
     const ready: MessageEvent = { type: 'ready', data: { plans: this.projector.projection.state.plans.size, status: this.health.freshness() } };
-    return merge(
+    const changes = merge(
       this.projector.changes.pipe(concatMap((change) => this.messages(change, user))),
       this.health.changes.pipe(map((status): MessageEvent => ({ type: 'status', data: status }))),
     ).pipe(
@@ -40,6 +46,14 @@ export class BoardStreamController {
       // to wait before it reconnects to a service that may be gone.
       endWith(CLOSING),
     );
+    // Signed out elsewhere, expired, or its token revoked: the open stream ends too, as a new request would get 401.
+    const ended = interval(STREAM_RECHECK_MS).pipe(
+      concatMap(() => this.authenticator.recheck(request)),
+      filter((current) => current?.id !== user.id),
+      take(1),
+      map(() => SESSION_ENDED),
+    );
+    return merge(changes, ended).pipe(takeWhile((message) => message !== CLOSING && message !== SESSION_ENDED, true));
   }
 
   /** What changed, as this user may see it (the same redaction as the alerts and tasks endpoints). */

@@ -400,6 +400,12 @@ function follow() {
   stream.addEventListener('task', (message) => updateTask(JSON.parse(message.data)));
   stream.addEventListener('alert', () => scheduleReload());
   stream.addEventListener('plan', () => scheduleReload());
+  // The session ended (signed out elsewhere, expired, the token revoked): ask for a token again.
+  stream.addEventListener('closing', (message) => {
+    if (JSON.parse(message.data).reason !== 'session-ended') return;
+    stream.close();
+    start().catch(showError);
+  });
 }
 
 function showError(error) {

@@ -1,10 +1,10 @@
 import { createParamDecorator, HttpException, Inject, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { presentedToken } from './presented-token.js';
-import { ROLE_NAMES, type Role, type User, type UserDirectory } from './users.js';
+import { AUTHENTICATOR, type Authenticator } from './authenticator.js';
+import { bearerToken, presentedToken } from './presented-token.js';
+import { ROLE_NAMES, type Role, type User } from './users.js';
 
-export const USER_DIRECTORY = Symbol('USER_DIRECTORY');
 const ROLES_KEY = 'lienganh:roles';
 const PUBLIC_KEY = 'lienganh:public';
 
@@ -24,7 +24,8 @@ export const CurrentUser = createParamDecorator((_data: unknown, context: Execut
 });
 
 /**
- * Every route needs a user, by `Authorization: Bearer <token>` or the dashboard's session cookie:
+ * Every route needs a user, by `Authorization: Bearer <token>` or the dashboard's session cookie
+ * (a session id, ADR 0013):
  * 401 without one, 403 when the route names roles and the user has none of them. Open are only
  * the routes marked `@PublicRoute()` (health, readiness, sign-in) and what Nest does not route
  * (metrics, the dashboard's static files). Decided by the handler, not the URL, which Express
@@ -33,23 +34,28 @@ export const CurrentUser = createParamDecorator((_data: unknown, context: Execut
 @Injectable()
 export class UserGuard implements CanActivate {
   constructor(
-    @Inject(USER_DIRECTORY) private readonly users: UserDirectory,
+    @Inject(AUTHENTICATOR) private readonly authenticator: Pick<Authenticator, 'userOf'>,
     @Inject(Reflector) private readonly reflector: Reflector,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<RequestWithUser>();
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
-    const token = presentedToken(request);
     const refuse = (message: string) => {
       context.switchToHttp().getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer realm="lienganh"');
       return new HttpException({ error: 'unauthenticated', message }, 401);
     };
-    if (!token) throw refuse('Cần đăng nhập / sign-in required: send Authorization: Bearer <token>, or sign in on the dashboard');
-    const user = this.users.find(token);
-    if (!user) throw refuse('Mã truy cập không hợp lệ / unknown or revoked token');
+    if (!presentedToken(request)) throw refuse('Cần đăng nhập / sign-in required: send Authorization: Bearer <token>, or sign in on the dashboard');
+    const user = await this.authenticator.userOf(request);
+    if (!user) {
+      throw refuse(
+        bearerToken(request)
+          ? 'Mã truy cập không hợp lệ / unknown or revoked token'
+          : 'Phiên đã hết hạn hoặc đã kết thúc, hãy đăng nhập lại / the session has expired or ended: sign in again',
+      );
+    }
     request.user = user;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !roles.includes(user.role)) {

@@ -27,9 +27,9 @@ export interface User {
   agency?: string;
 }
 
-const UserId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits or . _ - (no spaces)');
+export const UserId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits or . _ - (no spaces)');
 
-const UserEntry = z
+export const UserEntry = z
   .strictObject({
     id: UserId,
     name: z.string().trim().min(1).max(200),
@@ -76,10 +76,21 @@ export class UserDirectory {
 
   /** The user whose token this is; every entry is compared, so the time says nothing about which matched. */
   find(token: string): User | undefined {
+    return this.findEntry(token)?.user;
+  }
+
+  /** The user whose token this is, with the token's SHA-256 (hex), compared in constant time as `find`. */
+  findEntry(token: string): { user: User; tokenSha256: string } | undefined {
     const presented = createHash('sha256').update(token, 'utf8').digest();
-    let match: User | undefined;
-    for (const entry of this.entries) if (timingSafeEqual(entry.digest, presented)) match = entry.user;
-    return match;
+    let match: { user: User; digest: Buffer } | undefined;
+    for (const entry of this.entries) if (timingSafeEqual(entry.digest, presented)) match = entry;
+    return match && { user: match.user, tokenSha256: match.digest.toString('hex') };
+  }
+
+  /** A user by id, with its token's SHA-256. */
+  get(id: string): { user: User; tokenSha256: string } | undefined {
+    const entry = this.entries.find((candidate) => candidate.user.id === id);
+    return entry && { user: entry.user, tokenSha256: entry.digest.toString('hex') };
   }
 
   /** Users and roles, without their token hashes (for logs at start). */

@@ -9,6 +9,7 @@ import { JetStreamClientProxy, JetStreamTransport, type JetStreamConsumerConfig 
 import { createHttpApp, logRefusals } from '../http/create-http-app.js';
 import { closeHttpServer } from '../process/http-drain.js';
 import type { RateLimit } from '../http/rate-limit.js';
+import type { TrustProxy } from '../http/trust-proxy.js';
 import type { AgencyKeys } from '../ingestion/agency-credentials.js';
 import { DuplicateGuard } from '../ingestion/duplicate-guard.js';
 import { IngestionModule } from '../ingestion/ingestion.module.js';
@@ -52,6 +53,8 @@ export interface AgencyServiceConfig {
   logger?: Logger;
   /** Requests per client per window; default from `LIENGANH_RATE_LIMIT` (see `createHttpApp`). */
   rateLimit?: RateLimit | false;
+  /** The TLS proxies in front (Express `trust proxy`); default from `TRUST_PROXY` (none when unset). */
+  trustProxy?: TrustProxy;
   /**
    * Which replica this is when several run behind a load balancer (`AGENCY_REPLICA`, 0 to
    * `AGENCY_REPLICA_SLOTS - 1`): its consumers and replays are its own (`<name>-r<replica>`), so
@@ -150,6 +153,7 @@ export async function startAgencyService(definition: AgencyServiceDefinition, co
   try {
     app = await createHttpApp(AgencyAppModule, {
       ...(config.rateLimit !== undefined ? { rateLimit: config.rateLimit } : {}),
+      ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
       onUnexpectedError: (error) => logger.error({ err: error }, 'unexpected error in a request'),
       onRefused: logRefusals(logger),
     });

@@ -5,6 +5,7 @@ import { loadAgencyKeys } from '../ingestion/agency-credentials.js';
 import { pseudonymKeyFromEnv } from '../ingestion/pseudonym-key.js';
 import { natsSeedFromEnv, NatsSeedError } from '../nats/nats-connection.js';
 import { MissingStreamError } from '../nats/streams.js';
+import { trustProxyFromEnv } from '../http/trust-proxy.js';
 import { agencyReplicaFromEnv } from './agency-replica.js';
 import { startAgencyService, type AgencyServiceDefinition } from './agency-service.js';
 
@@ -25,6 +26,8 @@ export async function runAgencyServiceFromEnv(definition: AgencyServiceDefinitio
   const replica = configuredOrExit(logger, () => agencyReplicaFromEnv(env));
   const natsSeed = configuredOrExit(logger, () => natsSeedFromEnv(env));
   const pseudonymKey = configuredOrExit(logger, () => pseudonymKeyFromEnv(env));
+  // TRUST_PROXY, behind a TLS proxy: a bad value is said in one line before anything starts.
+  const trustProxy = configuredOrExit(logger, () => trustProxyFromEnv(env));
   const service = await startAgencyService(definition, {
     natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4250',
     ...(natsSeed ? { natsSeed } : {}),
@@ -34,6 +37,7 @@ export async function runAgencyServiceFromEnv(definition: AgencyServiceDefinitio
     keys: loadAgencyKeys(env),
     ...(pseudonymKey ? { pseudonymKey } : {}),
     ...(replica !== undefined ? { replica } : {}),
+    ...(trustProxy !== undefined ? { trustProxy } : {}),
     logger,
   }).catch((error: unknown) => {
     // Misconfiguration is said in one line, without a stack trace.

@@ -10,7 +10,8 @@ import { serveMetrics } from '../telemetry/metrics.js';
 import { metricsAccess } from '../telemetry/metrics-access.js';
 import { tracingEnabled } from '../telemetry/tracing.js';
 import { expressErrorHandler, HttpErrorFilter, type Refusal } from './http-errors.js';
-import { rateLimitFromEnv, withRateLimit, type RateLimit } from './rate-limit.js';
+import { rateLimitFromEnv, withRateLimit, type RateLimit, type UserOfRequest } from './rate-limit.js';
+import { trustProxyFromEnv, type TrustProxy } from './trust-proxy.js';
 
 export interface HttpAppOptions {
   /** Largest accepted request body; larger ones get 413. */
@@ -21,6 +22,10 @@ export interface HttpAppOptions {
   onRefused?: (refusal: Refusal) => void;
   /** Requests per client per window (429 beyond); `false`: none. Default: `LIENGANH_RATE_LIMIT`, `LIENGANH_RATE_LIMIT_WINDOW_MS`. */
   rateLimit?: RateLimit | false;
+  /** The signed-in user of a request (coordination): the rate limit counts per user. */
+  userOf?: UserOfRequest;
+  /** The proxies whose X-Forwarded-* headers say who the client is and whether it used HTTPS. Default: `TRUST_PROXY`; none when unset. */
+  trustProxy?: TrustProxy;
 }
 
 /**
@@ -45,12 +50,15 @@ const JSON_TYPES = ['application/json', 'application/cloudevents+json', 'applica
  */
 export async function createHttpApp(module: unknown, options: HttpAppOptions = {}): Promise<INestApplication> {
   const rateLimit = options.rateLimit ?? rateLimitFromEnv();
-  const root = rateLimit ? await withRateLimit(module as never, rateLimit) : module;
+  const trustProxy = options.trustProxy ?? trustProxyFromEnv();
+  const root = rateLimit ? await withRateLimit(module as never, rateLimit, options.userOf) : module;
   const app = await NestFactory.create<NestExpressApplication>(root as never, {
     bodyParser: false,
     logger: options.logger ?? false,
   });
   app.disable('x-powered-by');
+  // Behind a TLS proxy: request.secure and request.ip as the proxy forwarded them (Secure cookies, per-client limits).
+  if (trustProxy !== undefined) app.set('trust proxy', trustProxy);
   // First, so that the server span covers everything below; only while tracing is on.
   if (tracingEnabled()) app.use(traceRequests);
   // Security headers (CSP, no sniffing, no framing, HSTS…); the dashboard loads only its own scripts

@@ -5,7 +5,10 @@ import type { ThrottlerLimitDetail, ThrottlerStorage } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { presentedToken } from '../access/presented-token.js';
 
-/** Requests one client may make per window; a client is its bearer key or token (or session), else its address. */
+/**
+ * Requests one client may make per window; a client is its signed-in user (whatever token or
+ * session it uses, when the service knows users), else its bearer key or token (or session), else its address.
+ */
 export interface RateLimit {
   limit: number;
   windowMs: number;
@@ -57,13 +60,17 @@ export class FixedWindowStorage implements ThrottlerStorage {
 }
 
 const digest = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 32);
+/** The client's address: behind a proxy named by `TRUST_PROXY`, the one the proxy forwarded (`trust-proxy.ts`). */
 const addressOf = (request: Request) => `ip:${request.ip ?? request.socket.remoteAddress ?? 'unknown'}`;
+
+/** The signed-in user a request is, if the service knows users (coordination): its id. */
+export type UserOfRequest = (request: Request) => Promise<string | undefined>;
 
 /**
  * `module` behind the rate limit: a per-client throttler and a per-address one (ADDRESS_FACTOR
  * times larger), answering 429 with `Retry-After` and a bilingual message.
  */
-export async function withRateLimit(module: Type, rateLimit: RateLimit): Promise<Type> {
+export async function withRateLimit(module: Type, rateLimit: RateLimit, userOf?: UserOfRequest): Promise<Type> {
   // @nestjs/throttler is CommonJS requiring @nestjs/common (ESM only): loaded once Nest is, since
   // Jest cannot link that pair statically (a require(esm) cycle).
   const { ThrottlerGuard, ThrottlerModule } = await import('@nestjs/throttler');
@@ -75,6 +82,9 @@ export async function withRateLimit(module: Type, rateLimit: RateLimit): Promise
     }
 
     protected override async getTracker(request: Record<string, any>): Promise<string> {
+      // Per user: a user's tokens and sessions share one limit (signing in again does not reset it).
+      const user = userOf ? await userOf(request as Request) : undefined;
+      if (user !== undefined) return `user:${digest(user)}`;
       const token = presentedToken(request as Request);
       return token ? `key:${digest(token)}` : addressOf(request as Request);
     }

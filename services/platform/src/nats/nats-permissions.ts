@@ -1,4 +1,5 @@
 import { AGENCY_SERVICES, REFUSAL_SUBJECT_PREFIX, refusalConsumerOf, refusalSubjectFor, REPORTING_SERVICE, STREAMS, SUBJECT_PREFIX, type AgencyService } from '@lienganh/contracts';
+import { SESSIONS_BUCKET, USERS_BUCKET } from '../access/access-buckets.js';
 import { BODIES_BUCKET, bodyInboxPrefix, bodyPublishSubject } from '../bodies/body-record.js';
 import { deadLetterSubject } from '../consuming/event-consumer.js';
 
@@ -104,9 +105,9 @@ function agencyUser(agency: AgencyService, reads: readonly NatsRead[]): NatsUser
   return user(agency, dedupe(publish), `${agency}: publishes ${SUBJECT_PREFIX}.${agency}.>, ${what}; its refusals: ${refusalSubjectFor({ agency })}`);
 }
 
-/** Watch the register of bodies (a push consumer with flow control on its stream) and read one entry. */
-function bodiesBucketReads(): string[] {
-  const stream = `KV_${BODIES_BUCKET}`;
+/** Watch a key-value bucket (a push consumer with flow control on its stream) and read one entry. */
+function bucketReads(bucket: string): string[] {
+  const stream = `KV_${bucket}`;
   return [
     `${API}.STREAM.INFO.${stream}`,
     `${API}.CONSUMER.CREATE.${stream}`,
@@ -120,7 +121,7 @@ function bodiesBucketReads(): string[] {
 }
 
 function reportingUser(): NatsUser {
-  const publish = [`${SUBJECT_PREFIX}.${REPORTING_SERVICE}.>`, `${API}.INFO`, `${API}.STREAM.INFO.${STREAMS.agencyEvents.name}`, ...bodiesBucketReads()];
+  const publish = [`${SUBJECT_PREFIX}.${REPORTING_SERVICE}.>`, `${API}.INFO`, `${API}.STREAM.INFO.${STREAMS.agencyEvents.name}`, ...bucketReads(BODIES_BUCKET)];
   return user(REPORTING_SERVICE, dedupe(publish), `${REPORTING_SERVICE}: publishes ${SUBJECT_PREFIX}.${REPORTING_SERVICE}.> (each body's own subjects), reads the register of bodies ${BODIES_BUCKET}`);
 }
 
@@ -143,12 +144,14 @@ function coordinationUser(): NatsUser {
     `${API}.DIRECT.GET.${lease}.>`,
     // The register of bodies: the secretariat registers bodies and issues credentials through coordination.
     `$KV.${BODIES_BUCKET}.>`,
-    ...bodiesBucketReads(),
+    ...bucketReads(BODIES_BUCKET),
+    // Users and sessions of the dashboard and the API (ADR 0013): every instance watches and writes them.
+    ...[USERS_BUCKET, SESSIONS_BUCKET].flatMap((bucket) => [`$KV.${bucket}.>`, ...bucketReads(bucket)]),
   ];
   return user(
     'coordination',
     dedupe(publish),
-    `coordination: publishes ${SUBJECT_PREFIX}.coordination.>, reads ${read.join(' and ')}, removes refused messages and publishes ${REFUSAL_SUBJECT_PREFIX}.>, keeps its lease in ${COORDINATION_LEASE_BUCKET}, writes the register of bodies ${BODIES_BUCKET}`,
+    `coordination: publishes ${SUBJECT_PREFIX}.coordination.>, reads ${read.join(' and ')}, removes refused messages and publishes ${REFUSAL_SUBJECT_PREFIX}.>, keeps its lease in ${COORDINATION_LEASE_BUCKET}, writes the register of bodies ${BODIES_BUCKET}, users ${USERS_BUCKET} and sessions ${SESSIONS_BUCKET}`,
   );
 }
 

@@ -2,6 +2,7 @@ import { STREAMS } from '@lienganh/contracts';
 import { DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { nanos } from '@nats-io/transport-node';
+import { SESSION_MAX_HOURS_LIMIT, SESSIONS_BUCKET, USERS_BUCKET, USERS_BUCKET_HISTORY } from '../access/access-buckets.js';
 import { BODIES_BUCKET, BODIES_BUCKET_HISTORY } from '../bodies/body-record.js';
 
 export interface StreamOptions {
@@ -48,17 +49,21 @@ export async function ensureStreams(jsm: JetStreamManager, options: StreamOption
       await jsm.streams.add(config);
     }
   }
-  await ensureBodiesBucket(jsm, options);
+  // The register of bodies and their credentials (ADR 0011); users and sessions (ADR 0013).
+  await ensureBucket(jsm, BODIES_BUCKET, { history: BODIES_BUCKET_HISTORY }, options);
+  await ensureBucket(jsm, USERS_BUCKET, { history: USERS_BUCKET_HISTORY }, options);
+  // A session's entry is rewritten while it is used; one idle past the longest session is gone by itself.
+  await ensureBucket(jsm, SESSIONS_BUCKET, { history: 1, ttl: SESSION_MAX_HOURS_LIMIT * 3_600_000 }, options);
 }
 
-/** The register of bodies and their credentials (ADR 0011), replicated as the streams are; kept when it exists. */
-async function ensureBodiesBucket(jsm: JetStreamManager, options: StreamOptions): Promise<void> {
+/** A key-value bucket replicated as the streams are; kept when it exists. */
+async function ensureBucket(jsm: JetStreamManager, bucket: string, settings: { history: number; ttl?: number }, options: StreamOptions): Promise<void> {
   try {
-    await jsm.streams.info(`KV_${BODIES_BUCKET}`);
-    if (options.replicas !== undefined) await jsm.streams.update(`KV_${BODIES_BUCKET}`, { num_replicas: options.replicas });
+    await jsm.streams.info(`KV_${bucket}`);
+    if (options.replicas !== undefined) await jsm.streams.update(`KV_${bucket}`, { num_replicas: options.replicas });
   } catch (error) {
     if (!isStreamNotFound(error)) throw error;
-    await new Kvm(jsm.jetstream()).create(BODIES_BUCKET, { history: BODIES_BUCKET_HISTORY, replicas: options.replicas ?? 1 });
+    await new Kvm(jsm.jetstream()).create(bucket, { ...settings, replicas: options.replicas ?? 1 });
   }
 }
 

@@ -1,0 +1,48 @@
+import { refusedLine, authorization, userToken } from './user-token.js';
+
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** What coordination answered (status, parsed body, the token used), or why it could not be reached. */
+export type Answer = { kind: 'answered'; status: number; body: any; token: string | undefined } | { kind: 'unreachable'; reason: string; endpoint: string };
+
+export async function call(method: string, endpoint: string, tokenOption: string | undefined, body?: unknown): Promise<Answer> {
+  const token = userToken(tokenOption);
+  try {
+    const response = await fetch(endpoint, {
+      method,
+      headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...authorization(token) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = { message: text.slice(0, 200) };
+    }
+    return { kind: 'answered', status: response.status, body: parsed, token };
+  } catch (error) {
+    return { kind: 'unreachable', reason: error instanceof Error ? error.message : String(error), endpoint };
+  }
+}
+
+/** Prints the answer (Vietnamese first, English beside); the exit code: 0 done, 1 unreachable or failed, 2 bad input or refused. */
+export function report(answer: Answer, json: boolean | undefined, line: (body: any) => string): number {
+  if (answer.kind === 'unreachable') {
+    process.stderr.write(`lienganh: không kết nối được dịch vụ điều phối / cannot reach the coordination service at ${answer.endpoint}: ${answer.reason}\n`);
+    return 1;
+  }
+  const { status, body } = answer;
+  if (status >= 200 && status < 300) {
+    process.stdout.write(`${json ? JSON.stringify(body, null, 2) : line(body)}\n`);
+    return 0;
+  }
+  if (status === 401 || status === 403) {
+    process.stderr.write(`lienganh: ${refusedLine(status, body?.message, answer.token)}\n`);
+    return 2;
+  }
+  const issues = Array.isArray(body?.issues) ? body.issues.map((issue: { path: string; message: string }) => `\n  ${issue.path || '(body)'}: ${issue.message}`).join('') : '';
+  process.stderr.write(`lienganh: HTTP ${status}: ${body?.message ?? body?.error ?? ''}${issues}\n`);
+  return status >= 400 && status < 500 ? 2 : 1;
+}
