@@ -359,6 +359,13 @@ describe('the workbook: the annex of the document, and the CSV', () => {
     const percentOfGoal = targets[targetHeader]!.indexOf('Tiến độ so với kế hoạch');
     const inspections = targetBody.findIndex((values) => values[1] === 'ct-kiem-tra-hanh-chinh-400');
     expect(targetSheet.getCell(targetHeader + 2 + inspections, percentOfGoal + 1)).toMatchObject({ value: 0.02, numFmt: '0.00%' });
+    // A percentage target's cumulative value is a percent cell too; a count stays a plain number.
+    const cumulativeColumn = targets[targetHeader]!.indexOf('Lũy kế');
+    const model = targetBody.findIndex((values) => values[1] === 'ct-mo-hinh-14-phuong');
+    const modelCell = targetSheet.getCell(targetHeader + 2 + model, cumulativeColumn + 1);
+    expect(modelCell.numFmt).toBe('0.00%');
+    expect(modelCell.value).toBe(target(report, 'ct-mo-hinh-14-phuong').cumulative / 100);
+    expect(targetSheet.getCell(targetHeader + 2 + inspections, cumulativeColumn + 1).value).toBe(8);
     expect(targetSheet.views[0]).toMatchObject({ state: 'frozen', ySplit: targetHeader + 1 });
   });
 

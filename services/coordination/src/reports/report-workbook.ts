@@ -99,7 +99,7 @@ export const TARGET_COLUMNS: Column<TargetReportRow & { agencyName: string }>[] 
   { header: 'Cách đo', width: 20, value: (row) => MEASURE[row.measure], wrap: true },
   { header: 'Mục tiêu', width: 12, value: (row) => goalText(row) },
   { header: 'Kết quả trong kỳ (số sự kiện)', width: 14, value: (row) => row.achievedInPeriod },
-  { header: 'Lũy kế', width: 12, value: (row) => (isPercentMeasure(row.measure) ? fraction(row.cumulative) : row.cumulative), format: (row) => (isPercentMeasure(row.measure) ? PERCENT : '#,##0.##') },
+  { header: 'Lũy kế', width: 12, value: (row) => (isPercentMeasure(row.measure) ? fraction(row.cumulative) : row.cumulative), format: (row) => (isPercentMeasure(row.measure) ? PERCENT : undefined) }, // General: '0.##' would print "8."
   { header: 'Lũy kế tính đến ngày', width: 13, value: (row) => dateCell(row.cumulativeAsOf), format: DATE },
   { header: 'Tiến độ so với kế hoạch', width: 12, value: (row) => fraction(row.percent), format: PERCENT },
   { header: 'Tình trạng', width: 18, value: (row) => STATUS[row.status], wrap: true },
