@@ -460,6 +460,19 @@ describe('the report as an official document (DOCX, Decree 30/2020/NĐ-CP)', () 
     }
   });
 
+  it("is issued by the committee of the plan's area: Cần Thơ 2026, where health is the standing body", async () => {
+    const canTho = parsePlanDocument(readFileSync(new URL('../demo/can-tho-2026.plan.yaml', import.meta.url), 'utf8'), 'yaml');
+    const { compile } = await given([canTho], []);
+    const report = await compile('2026-H1', {}, new Date('2026-12-05T10:00:00+07:00'));
+    const { text } = await documentText(await reportDocument(report));
+    expect(text).toContain('BAN CHỈ ĐẠO 138 THÀNH PHỐ CẦN THƠ');
+    expect(text).toContain('Cần Thơ, ngày 05 tháng 12 năm 2026');
+    expect(text).toContain('Kết quả công tác phòng, chống mại dâm 6 tháng đầu năm 2026');
+    expect(text).toContain('số liệu lũy kế tính đến hết ngày 30/06/2026');
+    expect(text).toMatch(/\(cơ quan thường trực\) tổng hợp/);
+    expect(report.compiledBy?.code).toBe('health');
+  });
+
   it('leaves the number as dots when none is given, and writes periods and numbers the Vietnamese way', async () => {
     const { compile } = await given();
     const { text } = await documentText(await reportDocument(await compile('2021-Q2')));

@@ -241,7 +241,8 @@ function bodyOf(report: PeriodicReport, committee: Committee): Paragraph[] {
 function signatureBlock(report: PeriodicReport, committee: Committee): Table {
   const recipient = (text: string) => line(text, { size: SIZE.recipients, align: AlignmentType.LEFT, after: 0 });
   const recipients = [
-    ...(report.plan.issuedBy ? [`- ${report.plan.issuedBy.name.vi};`] : []),
+    // A body the registry cannot name is left for the secretariat to write rather than printed as a code.
+    ...(report.plan.issuedBy && report.plan.issuedBy.name.vi !== report.plan.issuedBy.code ? [`- ${report.plan.issuedBy.name.vi};`] : []),
     `- Các thành viên ${committee.name.replace(/^Ban Chỉ đạo/, 'BCĐ')};`,
     '- Lưu: VT.',
   ];
