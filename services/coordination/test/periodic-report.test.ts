@@ -419,6 +419,10 @@ describe('the report as an official document (DOCX, Decree 30/2020/NĐ-CP)', () 
     expect(text).toContain('Độc lập - Tự do - Hạnh phúc');
     expect(text).toContain('Số: 12/BC-BCĐ138');
     expect(text).toContain('Ba Đình, ngày 05 tháng 12 năm 2026');
+    // Place and date in italics, the title in bold, as the decree sets them.
+    const runOf = (content: string) => [...xml.matchAll(/<w:r>([\s\S]*?)<\/w:r>/g)].map((match) => match[1]!).find((inner) => inner.includes(`>${content}</w:t>`))!;
+    expect(runOf('Ba Đình, ngày 05 tháng 12 năm 2026')).toMatch(/<w:i\/>/);
+    expect(runOf('BÁO CÁO')).toMatch(/<w:b\/>/);
     expect(text).toMatch(/^BÁO CÁO$/m);
     expect(text).toContain('Kết quả công tác phòng, chống mại dâm quý III năm 2021');
     for (const heading of ['I. KẾT QUẢ THỰC HIỆN', 'II. CÔNG TÁC CHUYỂN GỬI, HỖ TRỢ', 'III. NHỮNG NHIỆM VỤ, CHỈ TIÊU CHẬM, QUÁ HẠN', 'IV. ĐỀ XUẤT, KIẾN NGHỊ']) expect(text).toMatch(new RegExp(`^${heading}$`, 'm'));
