@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import {
   buildEvent,
   reportingActivityHeld,
@@ -28,7 +29,7 @@ import { asUser, TEST_USERS, tokens } from '../support/users.js';
 
 const AGENCY_STREAM = STREAMS.agencyEvents.name;
 const baDinh = parseYaml(readFileSync(DEMO_PLAN_FILES[0]!, 'utf8'));
-const ACHIEVED = 'Đạt trong kỳ (số sự kiện) / Achieved in period (events)';
+const ACHIEVED = 'Kết quả trong kỳ (số sự kiện)';
 
 // Police, culture and labour events around the second quarter of 2021, as their systems state them.
 const inspection = (id: string, time: string, areaCode = 'hn-ba-dinh-kim-ma') =>
@@ -97,17 +98,17 @@ async function agencyRows(xlsx: Buffer): Promise<Map<string, Record<string, unkn
   const rows = new Map<string, Record<string, unknown>>();
   sheet.eachRow((row) => {
     const values = (row.values as unknown[]).slice(1);
-    if (values[0] === 'STT / No.') header = values as string[];
+    if (values[0] === 'STT') header = values as string[];
     else if (header && typeof values[0] === 'number') {
       const record = Object.fromEntries(header.map((name, index) => [name, values[index]]));
-      rows.set(String(record['Mã / Code']), record);
+      rows.set(String(record['Mã']), record);
     }
   });
   return rows;
 }
 
 /** The CSV's rows (after the byte-order mark), as `code → values by header`; a minimal reader for quoted fields. */
-function csvRows(text: string): Map<string, Record<string, string>> {
+function csvRows(text: string, separator = ';'): Map<string, Record<string, string>> {
   const records: string[][] = [];
   let field = '';
   let record: string[] = [];
@@ -119,7 +120,7 @@ function csvRows(text: string): Map<string, Record<string, string>> {
       else if (char === '"') quoted = false;
       else field += char;
     } else if (char === '"') quoted = true;
-    else if (char === ',') record.push(field), (field = '');
+    else if (char === separator) record.push(field), (field = '');
     else if (char === '\r' && text[i + 1] === '\n') {
       record.push(field);
       records.push(record);
@@ -130,8 +131,14 @@ function csvRows(text: string): Map<string, Record<string, string>> {
   return new Map(body.filter((values) => values[2] !== '').map((values) => [values[2]!, Object.fromEntries(header!.map((name, index) => [name, values[index]!]))]));
 }
 
+/** The text of a DOCX's paragraphs, one a line (word/document.xml read with jszip, which exceljs brings). */
+async function docxText(docx: Buffer): Promise<string> {
+  const xml = await (await JSZip.loadAsync(docx)).file('word/document.xml')!.async('string');
+  return (xml.match(/<w:p[ >][\s\S]*?<\/w:p>/g) ?? []).map((paragraph) => [...paragraph.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((match) => match[1]).join('')).join('\n');
+}
+
 describe('periodic report export (báo cáo định kỳ) for Steering Committee 138', () => {
-  it('exports the quarter as XLSX: a title block, one row per agency with what it achieved in the quarter', async () => {
+  it('exports the quarter as XLSX, the annex of the document: one row per agency with what it achieved in the quarter, Vietnamese only', async () => {
     const response = await fetchReport('period=2021-Q2&area=hn-ba-dinh&format=xlsx');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
@@ -141,23 +148,24 @@ describe('periodic report export (báo cáo định kỳ) for Steering Committee
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx as never);
     const sheet = workbook.worksheets[0]!;
-    expect(sheet.getCell('A1').value).toBe('BÁO CÁO KẾT QUẢ CÔNG TÁC PHÒNG, CHỐNG MẠI DÂM');
-    const title = [2, 3, 4, 5, 6].map((n) => String(sheet.getCell(`A${n}`).value)).join('\n');
-    expect(title).toMatch(/Kỳ báo cáo \/ Reporting period: Quý II năm 2021/);
-    expect(title).toMatch(/Địa bàn \/ Area: Quận Ba Đình/);
-    expect(title).toMatch(/Ngày lập \/ Prepared on: 10\/07\/2021/);
+    expect(sheet.getCell('A1').value).toBe('PHỤ LỤC');
+    const title = [2, 3, 4, 5, 6, 7].map((n) => String(sheet.getCell(`A${n}`).value)).join('\n');
+    expect(title).toMatch(/Kết quả công tác phòng, chống mại dâm quý II năm 2021/);
+    expect(title).toMatch(/Kỳ báo cáo: quý II\/2021/);
+    expect(title).toMatch(/Địa bàn: Quận Ba Đình/);
+    expect(title).toMatch(/Ngày lập: 10\/07\/2021/);
 
     const rows = await agencyRows(xlsx);
     const codes = [...rows.keys()];
     expect(new Set(codes).size).toBe(codes.length); // one row per agency
     for (const [agency, achieved] of Object.entries(EXPECTED_Q2)) expect({ agency, achieved: rows.get(agency)?.[ACHIEVED] }).toEqual({ agency, achieved });
-    expect(rows.get('police')).toMatchObject({ 'Cơ quan / Agency': 'Công an', 'Số chỉ tiêu / Targets': 4, 'Chuyển gửi: đã chuyển / Referrals made': 1 });
-    expect(rows.get('labour')).toMatchObject({ 'Chuyển gửi: đã tiếp nhận / Referrals accepted': 1 });
-    expect(String(rows.get('police')!['Ghi chú / Notes'])).toMatch(/missing reports: tháng 2021-05, tháng 2021-06, quý 2021-Q2/);
+    expect(rows.get('police')).toMatchObject({ 'Cơ quan, đơn vị': 'Công an', 'Số chỉ tiêu': 4, 'Chuyển gửi: đã chuyển': 1 });
+    expect(rows.get('labour')).toMatchObject({ 'Chuyển gửi: đã tiếp nhận': 1 });
+    expect(String(rows.get('police')!['Ghi chú'])).toMatch(/Chưa gửi báo cáo: tháng 5\/2021, tháng 6\/2021, quý II\/2021/);
     expect(workbook.worksheets.map((entry) => entry.name)).toEqual(['Tổng hợp theo cơ quan', 'Chỉ tiêu', 'Báo cáo định kỳ']);
   });
 
-  it('exports the same numbers as CSV (UTF-8 with a byte-order mark), and as JSON', async () => {
+  it('exports the same numbers as CSV for Vietnamese Excel (; and a decimal comma, UTF-8 with a byte-order mark), the old comma form on request, and JSON', async () => {
     const response = await fetchReport('period=2021-Q2&format=csv');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/);
@@ -166,16 +174,44 @@ describe('periodic report export (báo cáo định kỳ) for Steering Committee
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = csvRows(bytes.toString('utf8').slice(1));
     for (const [agency, achieved] of Object.entries(EXPECTED_Q2)) expect({ agency, achieved: rows.get(agency)?.[ACHIEVED] }).toEqual({ agency, achieved: String(achieved) });
-    expect(rows.get('culture')!['Cơ quan / Agency']).toBe('Văn hóa, Thể thao và Du lịch');
+    expect(rows.get('culture')!['Cơ quan, đơn vị']).toBe('Văn hóa, Thể thao và Du lịch');
 
+    // The counts are the workbook's; percentages are written "53,5%" where the workbook has the percent cell 0.535.
     const xlsxRows = await agencyRows(Buffer.from(await (await fetchReport('period=2021-Q2')).arrayBuffer()));
     expect([...rows.keys()]).toEqual([...xlsxRows.keys()]);
+    const PERCENT = 'Tiến độ bình quân so với kế hoạch (lũy kế)';
     for (const [code, values] of rows) {
-      for (const [name, value] of Object.entries(values)) expect({ code, name, value }).toEqual({ code, name, value: String(xlsxRows.get(code)![name] ?? '') });
+      for (const [name, value] of Object.entries(values)) {
+        const cell = xlsxRows.get(code)![name];
+        if (typeof cell !== 'number') continue;
+        const expected = name === PERCENT ? `${new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 2 }).format(cell * 100)}%` : String(cell);
+        expect({ code, name, value }).toEqual({ code, name, value: expected });
+      }
     }
+    const old = Buffer.from(await (await fetchReport('period=2021-Q2&format=csv&csv=comma')).arrayBuffer()).toString('utf8').slice(1);
+    const oldRows = csvRows(old, ',');
+    for (const [agency, achieved] of Object.entries(EXPECTED_Q2)) expect(oldRows.get(agency)?.[ACHIEVED]).toBe(String(achieved));
 
     const json = (await (await fetchReport('period=2021-Q2&format=json')).json()) as any;
     expect(json.agencies.find((row: { agency: string }) => row.agency === 'police')).toMatchObject({ achievedInPeriod: EXPECTED_Q2.police });
+  });
+
+  it('exports the document (DOCX) with the number given, the place and the date it is made, the figures as of the end of the quarter', async () => {
+    const response = await fetchReport('period=2021-Q2&format=docx&number=7');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="bao-cao-2021-Q2-hn-ba-dinh.docx"');
+    const text = await docxText(Buffer.from(await response.arrayBuffer()));
+    expect(text).toContain('BAN CHỈ ĐẠO 138 QUẬN BA ĐÌNH');
+    expect(text).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
+    expect(text).toContain('Số: 7/BC-BCĐ138');
+    expect(text).toContain('Ba Đình, ngày 10 tháng 7 năm 2021');
+    expect(text).toContain('Kết quả công tác phòng, chống mại dâm quý II năm 2021');
+    expect(text).toContain('số liệu lũy kế tính đến hết ngày 30/06/2021');
+    expect(text).toContain('TM. BAN CHỈ ĐẠO');
+    const issuesOf = async (query: string) => ((await (await fetchReport(query)).json()) as { issues: { path: string }[] }).issues.map((issue) => issue.path);
+    expect(await issuesOf('period=2021-Q2&format=docx&number=12a')).toEqual(['query.number']);
+    expect(await issuesOf('period=2021-Q2&format=csv&csv=tab')).toEqual(['query.csv']);
   });
 
   it('narrows to a ward and to a month', async () => {
@@ -218,8 +254,19 @@ describe('periodic report export (báo cáo định kỳ) for Steering Committee
     const bad = await runCli(['report', '--period', '2021-Q9', '--url', coordination.url]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--period/);
+    // The document, from the port npm start was given (COORDINATION_PORT), without --url.
+    const docx = await runCli(['report', '--period', '2021-Q2', '--format', 'docx', '--number', '7', '--out', outDir, '--token', tokens.committee], {
+      COORDINATION_PORT: new URL(coordination.url).port,
+      LIENGANH_COORDINATION_URL: '',
+    });
+    if (docx.code !== 0) throw new Error(`exit ${docx.code}: ${docx.stderr}`);
+    expect(readdirSync(outDir).sort()).toEqual(['bao-cao-2021-Q2-hn-ba-dinh.csv', 'bao-cao-2021-Q2-hn-ba-dinh.docx']);
+    expect(await docxText(readFileSync(join(outDir, 'bao-cao-2021-Q2-hn-ba-dinh.docx')))).toContain('Số: 7/BC-BCĐ138');
+    const badNumber = await runCli(['report', '--period', '2021-Q2', '--format', 'docx', '--number', 'bảy', '--url', coordination.url]);
+    expect(badNumber.code).toBe(2);
+    expect(badNumber.stderr).toMatch(/--number/);
     const unreachable = await runCli(['report', '--period', '2021-Q2', '--url', 'http://127.0.0.1:9']);
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toMatch(/cannot reach the coordination service/);
-  });
+  }, 120_000); // seven CLI runs, each an npx start
 });

@@ -225,7 +225,7 @@ export const coordinationAccessRecorded = defineEvent({
     targetId: Identifier.optional().describe('For target-contributions: the target'),
     period: ReportingPeriod.optional().describe('For periodic-report: the period'),
     areaCode: AreaCode.optional(),
-    format: z.enum(['json', 'csv', 'xlsx']).optional(),
+    format: z.enum(['json', 'csv', 'xlsx', 'docx']).optional(),
     records: z.int().min(0).max(10_000_000).describe('Person-related records (or report rows) served'),
   }),
   example: {

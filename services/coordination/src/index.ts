@@ -33,10 +33,12 @@ export { signWebhookBody, verifyWebhookSignature, WebhookDeliveryError, WebhookH
 export { checkWebhookReceivers, loadWebhookReceivers, webhookAllowList, WebhookConfigError, type WebhookReceiver, type WebhookReceivers } from './alerts/notifiers/webhook-config.js';
 export { WebhookAllowList, WEBHOOK_ALLOW_ENV } from './alerts/notifiers/webhook-address.js';
 export { LogNotifier } from './alerts/notifiers/log.notifier.js';
-export { parsePeriod, PeriodError, PeriodicReportQuery, periodInstants, REPORT_FORMATS, vietnameseDate, type PeriodCadence, type ReportFormat, type ReportPeriod } from './reports/periodic-period.js';
-export { choosePlan, compilePeriodicReport, PeriodicReportError, type AgencyReportRow, type PeriodicReport, type PeriodicReportInputs, type PeriodicReportRequest, type TargetReportRow } from './reports/periodic-report.js';
+export { CSV_DIALECTS, parsePeriod, PeriodError, PeriodicReportQuery, periodInstants, REPORT_FORMATS, type CsvDialect, vietnameseDate, type PeriodCadence, type ReportFormat, type ReportPeriod } from './reports/periodic-period.js';
+export { choosePlan, compilePeriodicReport, PeriodicReportError, type AgencyReportRow, type PeriodicReport, type PeriodicReportInputs, type PeriodicReportRequest, type TargetReportRow, type OverdueTaskRow } from './reports/periodic-report.js';
 export { AGENCY_COLUMNS, agencyTable, CSV_CONTENT_TYPE, REPORT_TITLE, reportCsv, reportWorkbook, SHEET_NAMES, TARGET_COLUMNS, XLSX_CONTENT_TYPE } from './reports/report-workbook.js';
 export { PeriodicReportController, reportFileName } from './reports/periodic-report.controller.js';
+export { DOCX_CONTENT_TYPE, PAGE as REPORT_PAGE, REPORT_SYMBOL, reportDocument, type ReportDocumentOptions } from './reports/report-document.js';
+export { compliancePeriod, dateInWords, periodInTitle, periodShort, placeOf, vietnameseNumber, vietnamesePercent } from './reports/vietnamese-format.js';
 export { isPersonRelatedType, PersonRecordPolicy, type ShownContribution } from './access/person-records.js';
 export { StreamAuditTrail, type AuditEntry, type AuditQuery } from './access/stream-audit-trail.js';
 export { AgencyReferralsController, type AgencyReferral } from './access/agency-referrals.controller.js';

@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   buildEvent,
   coordinationPlanPublished,
@@ -22,18 +25,24 @@ import {
   type Plan,
 } from '@lienganh/contracts';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import {
   agencyTable,
   compilePeriodicReport,
   CoordinationProjection,
+  dateInWords,
   InMemoryCoordinationStore,
   parsePeriod,
   PeriodError,
   PeriodicReportError,
+  periodInTitle,
   PeriodicReportQuery,
+  periodShort,
   reportCsv,
+  reportDocument,
   reportWorkbook,
   SHEET_NAMES,
+  vietnameseNumber,
   type PeriodicReport,
 } from '../src/index.js';
 
@@ -294,50 +303,219 @@ describe('the periodic report for Steering Committee 138', () => {
   });
 });
 
-describe('the workbook and the CSV', () => {
-  it('lays out a title block and one row per agency, reads back with exceljs, and the CSV has the same numbers', async () => {
+describe('the workbook: the annex of the document, and the CSV', () => {
+  // The annex is Vietnamese only and computes: numbers, percent cells, date cells (issue 21).
+  it('lays out the annex heading and one row per agency with numbers, percent cells and dates, frozen header, A4 landscape, Times New Roman', async () => {
     const { compile } = await given();
     const report = await compile('2021-Q2');
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load((await reportWorkbook(report)) as never);
+    await workbook.xlsx.load((await reportWorkbook(report, { number: '12' })) as never);
     const sheet = workbook.getWorksheet(SHEET_NAMES.agencies)!;
-    expect(sheet.getCell('A1').value).toBe('BÁO CÁO KẾT QUẢ CÔNG TÁC PHÒNG, CHỐNG MẠI DÂM');
-    const texts = [1, 2, 3, 4, 5, 6].map((n) => String(sheet.getCell(`A${n}`).value));
-    expect(texts.join('\n')).toMatch(/Kỳ báo cáo \/ Reporting period: Quý II năm 2021/);
-    expect(texts.join('\n')).toMatch(/Địa bàn \/ Area: Quận Ba Đình/);
-    expect(texts.join('\n')).toMatch(/Ngày lập \/ Prepared on: 10\/07\/2021/);
+    expect(sheet.getCell('A1').value).toBe('PHỤ LỤC');
+    const texts = [2, 3, 4, 5, 6, 7].map((n) => String(sheet.getCell(`A${n}`).value)).join('\n');
+    expect(texts).toMatch(/Kết quả công tác phòng, chống mại dâm quý II năm 2021/);
+    expect(texts).toMatch(/Kèm theo Báo cáo số 12\/BC-BCĐ138 ngày 10\/07\/2021 của Ban Chỉ đạo 138 quận Ba Đình/);
+    expect(texts).toMatch(/Kỳ báo cáo: quý II\/2021 \(từ 01\/04\/2021 đến 30\/06\/2021\); số liệu lũy kế tính đến ngày 30\/06\/2021/);
+    expect(texts).toMatch(/Địa bàn: Quận Ba Đình/);
+    expect(texts).toMatch(/Ngày lập: 10\/07\/2021/);
+    expect(texts).not.toMatch(/ \/ [A-Z]/); // no English beside the Vietnamese
 
     const rows = sheetRows(sheet);
-    const header = rows.findIndex((values) => values[0] === 'STT / No.');
+    const header = rows.findIndex((values) => values[0] === 'STT');
     const columns = rows[header]!;
-    expect(columns).toContain('Đạt trong kỳ (số sự kiện) / Achieved in period (events)');
-    const achievedColumn = columns.indexOf('Đạt trong kỳ (số sự kiện) / Achieved in period (events)');
-    const codeColumn = columns.indexOf('Mã / Code');
+    const achievedColumn = columns.indexOf('Kết quả trong kỳ (số sự kiện)');
+    const codeColumn = columns.indexOf('Mã');
+    const percentColumn = columns.indexOf('Tiến độ bình quân so với kế hoạch (lũy kế)');
+    expect([achievedColumn, codeColumn, percentColumn].every((index) => index >= 0)).toBe(true);
+    expect(columns.join(' ')).not.toMatch(/[A-Za-z]+ \/ /);
     const body = rows.slice(header + 1).filter((values) => typeof values[0] === 'number');
     expect(body.map((values) => values[codeColumn])).toEqual(report.agencies.map((entry) => entry.agency));
     const achieved = Object.fromEntries(body.map((values) => [values[codeColumn], values[achievedColumn]]));
     expect(achieved).toMatchObject({ police: 8, labour: 5, culture: 1, justice: 1, 'ubnd-phuong': 6 });
+    // Percentages are percent cells: 53% is 0.53 shown with 0.00%.
+    const policeRow = header + 1 + body.findIndex((values) => values[codeColumn] === 'police') + 1;
+    expect(sheet.getCell(policeRow, percentColumn + 1).value).toBe(0.53);
+    expect(sheet.getCell(policeRow, percentColumn + 1).numFmt).toBe('0.00%');
+    expect(sheet.getCell(policeRow, 2).font).toMatchObject({ name: 'Times New Roman' });
+    // The total adds only what adds up: events of different kinds and percentages of different goals are left blank.
+    const totalRow = rows.slice(header + 1).find((values) => values[1] === 'Tổng cộng')!;
+    expect(totalRow[columns.indexOf('Số chỉ tiêu')]).toBe(baDinh.targets.length);
+    expect(totalRow[achievedColumn] ?? null).toBeNull();
+    expect(totalRow[percentColumn] ?? null).toBeNull();
+    // Frozen header rows, A4 landscape one page wide.
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: header + 1 });
+    expect(sheet.pageSetup).toMatchObject({ orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 });
 
-    const targets = sheetRows(workbook.getWorksheet(SHEET_NAMES.targets)!);
-    const targetHeader = targets.findIndex((values) => values[0] === 'STT / No.');
-    expect(targets.slice(targetHeader + 1).filter((values) => typeof values[0] === 'number')).toHaveLength(baDinh.targets.length);
+    const targetSheet = workbook.getWorksheet(SHEET_NAMES.targets)!;
+    const targets = sheetRows(targetSheet);
+    const targetHeader = targets.findIndex((values) => values[0] === 'STT');
+    const targetBody = targets.slice(targetHeader + 1).filter((values) => typeof values[0] === 'number');
+    expect(targetBody).toHaveLength(baDinh.targets.length);
+    const asOfColumn = targets[targetHeader]!.indexOf('Lũy kế tính đến ngày');
+    const first = targetSheet.getCell(targetHeader + 2, asOfColumn + 1);
+    expect(first.type).toBe(ExcelJS.ValueType.Date);
+    expect((first.value as Date).toISOString().slice(0, 10)).toBe('2021-06-30');
+    expect(first.numFmt).toBe('dd/mm/yyyy');
+    const percentOfGoal = targets[targetHeader]!.indexOf('Tiến độ so với kế hoạch');
+    const inspections = targetBody.findIndex((values) => values[1] === 'ct-kiem-tra-hanh-chinh-400');
+    expect(targetSheet.getCell(targetHeader + 2 + inspections, percentOfGoal + 1)).toMatchObject({ value: 0.02, numFmt: '0.00%' });
+    // A percentage target's cumulative value is a percent cell too; a count stays a plain number.
+    const cumulativeColumn = targets[targetHeader]!.indexOf('Lũy kế');
+    const model = targetBody.findIndex((values) => values[1] === 'ct-mo-hinh-14-phuong');
+    const modelCell = targetSheet.getCell(targetHeader + 2 + model, cumulativeColumn + 1);
+    expect(modelCell.numFmt).toBe('0.00%');
+    expect(modelCell.value).toBe(target(report, 'ct-mo-hinh-14-phuong').cumulative / 100);
+    expect(targetSheet.getCell(targetHeader + 2 + inspections, cumulativeColumn + 1).value).toBe(8);
+    expect(targetSheet.views[0]).toMatchObject({ state: 'frozen', ySplit: targetHeader + 1 });
+  });
 
+  it('writes the CSV for Vietnamese Excel (; and a decimal comma) by default, and the old comma form on request', async () => {
+    const { compile } = await given();
+    const report = await compile('2021-Q2');
     const csv = reportCsv(report);
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = csv.toString('utf8').slice(1).split('\r\n').filter(Boolean);
-    expect(lines[0]).toContain('"Chuyển gửi: đã chuyển / Referrals made"'.replace(/"/g, ''));
+    expect(lines[0]).toMatch(/^STT;Cơ quan, đơn vị;Mã;Số chỉ tiêu;/);
     expect(lines).toHaveLength(1 + report.agencies.length + 1);
-    expect(agencyTable(report).slice(1, -1).map((values) => values[achievedColumn])).toEqual(body.map((values) => values[achievedColumn]));
-    // Notes with commas stay in one field.
-    const policeLine = lines.find((line) => line.startsWith('2,'))!;
-    expect(policeLine).toMatch(/^2,Công an,police,4,0,8,53,/);
-    expect(policeLine).toBe('2,Công an,police,4,0,8,53,10,0,0,1,0,0,0,Chưa gửi báo cáo / missing reports: tháng 2021-06; Gửi báo cáo muộn / late reports: 1; Chỉ tiêu chậm tiến độ / targets behind: ct-kiem-tra-hanh-chinh-400');
-    const cultureLine = lines.find((line) => line.startsWith('4,'))!;
-    expect(cultureLine).toMatch(/^4,"Văn hóa, Thể thao và Du lịch",culture,1,0,1,/);
-    expect(cultureLine).toMatch(/,"Chưa gửi báo cáo \/ missing reports: tháng 2021-04, tháng 2021-05, tháng 2021-06, quý 2021-Q2; Chỉ tiêu chậm tiến độ \/ targets behind: ct-phuong-lanh-manh-100"$/);
-    expect(lines.at(-1)).toMatch(/^,Tổng cộng \/ Total,,22,0,15,/);
+    // Notes with semicolons stay in one field.
+    const policeLine = lines.find((line) => line.startsWith('2;'))!;
+    expect(policeLine).toBe('2;Công an;police;4;0;8;53%;10;0;0;1;0;0;0;"Chưa gửi báo cáo: tháng 6/2021; Gửi báo cáo muộn: 1; Chỉ tiêu chậm tiến độ: ct-kiem-tra-hanh-chinh-400"');
+    const cultureLine = lines.find((line) => line.startsWith('4;'))!;
+    expect(cultureLine).toMatch(/^4;Văn hóa, Thể thao và Du lịch;culture;1;0;1;/);
+    expect(cultureLine).toMatch(/;"Chưa gửi báo cáo: tháng 4\/2021, tháng 5\/2021, tháng 6\/2021, quý II\/2021; Chỉ tiêu chậm tiến độ: ct-phuong-lanh-manh-100"$/);
+    expect(lines.at(-1)).toMatch(/^;Tổng cộng;;22;0;;;/);
+    // A fractional figure: decimal comma in the default form, decimal point in the comma form.
+    const fractional = report.agencies.findIndex((row) => row.percent !== null && !Number.isInteger(row.percent));
+    const percent = report.agencies[fractional]!.percent!;
+    expect(lines[1 + fractional]!.split(';')[6]).toBe(`${String(percent).replace('.', ',')}%`);
+    const old = reportCsv(report, 'comma').toString('utf8').slice(1).split('\r\n').filter(Boolean);
+    expect(old.find((line) => line.startsWith('2,'))).toMatch(/^2,Công an,police,4,0,8,53%,10,0,0,1,0,0,0,Chưa gửi báo cáo: tháng 6\/2021; /);
+    expect(old[1 + fractional]).toContain(`,${percent}%,`);
+    expect(agencyTable(report).slice(1, -1).map((values) => values[5])).toEqual(report.agencies.map((row) => row.achievedInPeriod));
   });
 });
+
+describe('the report as an official document (DOCX, Decree 30/2020/NĐ-CP)', () => {
+  // Q3 2021, drawn up on 05/12/2026: the figures stop at 30/09/2021 whatever happened since.
+  const later = [
+    inspection('q3-2', '2021-08-10T09:00:00+07:00'),
+    inspection('q3-cuoi', '2021-09-30T23:59:00+07:00'),
+    inspection('q4', '2021-10-05T09:00:00+07:00'), // after the quarter: not in its figures
+    caseTried('q4', '2021-11-05T08:00:00+07:00'),
+  ];
+  const DRAWN_UP = new Date('2026-12-05T10:00:00+07:00');
+
+  it('has the heading, number, place and date, title, sections, recipients and signature block, with the figures as of 30/09/2021', async () => {
+    const { compile } = await given([baDinh], [...seededEvents, ...later]);
+    const report = await compile('2021-Q3', {}, DRAWN_UP);
+    expect(report.asOf).toBe(new Date('2021-09-30T23:59:59.999+07:00').toISOString());
+    const docx = await reportDocument(report, { number: '12' });
+    mkdirSync(OUTPUT, { recursive: true });
+    writeFileSync(join(OUTPUT, 'bao-cao-2021-Q3-hn-ba-dinh.docx'), docx); // for a human to open
+    const { text, xml } = await documentText(docx);
+
+    expect(text).toContain('BAN CHỈ ĐẠO 138 QUẬN BA ĐÌNH');
+    expect(text).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
+    expect(text).toContain('Độc lập - Tự do - Hạnh phúc');
+    expect(text).toContain('Số: 12/BC-BCĐ138');
+    expect(text).toContain('Ba Đình, ngày 05 tháng 12 năm 2026');
+    // Place and date in italics, the title in bold, as the decree sets them.
+    const runOf = (content: string) => [...xml.matchAll(/<w:r>([\s\S]*?)<\/w:r>/g)].map((match) => match[1]!).find((inner) => inner.includes(`>${content}</w:t>`))!;
+    expect(runOf('Ba Đình, ngày 05 tháng 12 năm 2026')).toMatch(/<w:i\/>/);
+    expect(runOf('BÁO CÁO')).toMatch(/<w:b\/>/);
+    expect(text).toMatch(/^BÁO CÁO$/m);
+    expect(text).toContain('Kết quả công tác phòng, chống mại dâm quý III năm 2021');
+    for (const heading of ['I. KẾT QUẢ THỰC HIỆN', 'II. CÔNG TÁC CHUYỂN GỬI, HỖ TRỢ', 'III. NHỮNG NHIỆM VỤ, CHỈ TIÊU CHẬM, QUÁ HẠN', 'IV. ĐỀ XUẤT, KIẾN NGHỊ']) expect(text).toMatch(new RegExp(`^${heading}$`, 'm'));
+    expect(text).toContain('số liệu lũy kế tính đến hết ngày 30/09/2021');
+    // 8 inspections to the end of Q2, 3 more in Q3 (the one of 1 July, 10 August, 30 September); not the one of October.
+    expect(text).toMatch(/kiểm tra hành chính[^\n]*trong kỳ 3; lũy kế đến 30\/09\/2021: 11, đạt 2,75% kế hoạch/);
+    // The trial of November is not counted: 2 trials by 30/09/2021.
+    expect(text).toMatch(/Xét xử[^\n]*lũy kế đến 30\/09\/2021: 2, đạt 50% kế hoạch/);
+    expect(text).not.toContain('/ ');
+    expect(text).toMatch(/^Nơi nhận:$/m);
+    expect(text).toMatch(/^- Ủy ban nhân dân quận Ba Đình;$/m);
+    expect(text).toMatch(/^- Các thành viên BCĐ 138 quận Ba Đình;$/m);
+    expect(text).toMatch(/^- Lưu: VT\.$/m);
+    expect(text).toMatch(/^TM\. BAN CHỈ ĐẠO\nTRƯỞNG BAN\n/m);
+
+    // A4 (11906 × 16838 twips) with the decree's margins: top and bottom 20 mm, left 30 mm, right 15 mm.
+    expect(xml).toMatch(/<w:pgSz w:w="11906" w:h="16838"/);
+    const margin = /<w:pgMar ([^>]*)\/>/.exec(xml)![1]!;
+    const twips = (name: string) => Number(new RegExp(`w:${name}="(\\d+)"`).exec(margin)![1]);
+    const mm = (value: number) => (value / 1440) * 25.4;
+    expect(mm(twips('top'))).toBeGreaterThanOrEqual(20);
+    expect(mm(twips('top'))).toBeLessThanOrEqual(25);
+    expect(mm(twips('bottom'))).toBeGreaterThanOrEqual(20);
+    expect(mm(twips('bottom'))).toBeLessThanOrEqual(25);
+    expect(mm(twips('left'))).toBeGreaterThanOrEqual(30);
+    expect(mm(twips('left'))).toBeLessThanOrEqual(35);
+    expect(mm(twips('right'))).toBeGreaterThanOrEqual(15);
+    expect(mm(twips('right'))).toBeLessThanOrEqual(20);
+    // Page numbers from page 2: a different first page, and a PAGE field in the default header.
+    expect(xml).toContain('<w:titlePg/>');
+    const styles = await zipEntry(docx, 'word/styles.xml');
+    expect(styles).toMatch(/<w:rFonts w:ascii="Times New Roman"/);
+    expect(styles).toMatch(/<w:sz w:val="28"\/>/); // 14 pt
+    const headers = await Promise.all((await zipNames(docx)).filter((name) => /^word\/header\d+\.xml$/.test(name)).map((name) => zipEntry(docx, name)));
+    expect(headers.some((header) => /PAGE/.test(header) && /<w:jc w:val="center"\/>/.test(header))).toBe(true);
+    if (!hasLibreOffice()) {
+      // Not installed here (and not installed by the tests): the PDF and its first-page screenshot are left to a machine that has it.
+      console.info(`LibreOffice (soffice) không có / not installed: PDF conversion skipped; the DOCX is at ${join(OUTPUT, 'bao-cao-2021-Q3-hn-ba-dinh.docx')}`);
+    }
+  });
+
+  it("is issued by the committee of the plan's area: Cần Thơ 2026, where health is the standing body", async () => {
+    const canTho = parsePlanDocument(readFileSync(new URL('../demo/can-tho-2026.plan.yaml', import.meta.url), 'utf8'), 'yaml');
+    const { compile } = await given([canTho], []);
+    const report = await compile('2026-H1', {}, new Date('2026-12-05T10:00:00+07:00'));
+    const { text } = await documentText(await reportDocument(report));
+    expect(text).toContain('BAN CHỈ ĐẠO 138 THÀNH PHỐ CẦN THƠ');
+    expect(text).toContain('Cần Thơ, ngày 05 tháng 12 năm 2026');
+    expect(text).toContain('Kết quả công tác phòng, chống mại dâm 6 tháng đầu năm 2026');
+    expect(text).toContain('số liệu lũy kế tính đến hết ngày 30/06/2026');
+    expect(text).toMatch(/\(cơ quan thường trực\) tổng hợp/);
+    expect(report.compiledBy?.code).toBe('health');
+  });
+
+  it('leaves the number as dots when none is given, and writes periods and numbers the Vietnamese way', async () => {
+    const { compile } = await given();
+    const { text } = await documentText(await reportDocument(await compile('2021-Q2')));
+    expect(text).toContain('Số: ……/BC-BCĐ138');
+    expect(text).toContain('Ba Đình, ngày 10 tháng 7 năm 2021');
+    expect(text).toContain('Kết quả công tác phòng, chống mại dâm quý II năm 2021');
+    expect(text).toContain('- Công an: chưa gửi 1 báo cáo (tháng 6/2021); gửi muộn 1 báo cáo.');
+    expect(periodShort(parsePeriod('2021-07'))).toBe('tháng 7/2021');
+    expect(periodShort(parsePeriod('2021-Q3'))).toBe('quý III/2021');
+    expect(periodShort(parsePeriod('2021-H1'))).toBe('6 tháng đầu năm 2021');
+    expect(periodShort(parsePeriod('2021'))).toBe('năm 2021');
+    expect(periodInTitle(parsePeriod('2021-07'))).toBe('tháng 7 năm 2021');
+    expect(dateInWords('2026-02-05')).toBe('ngày 05 tháng 02 năm 2026');
+    expect(vietnameseNumber(1234.5)).toBe('1.234,5');
+  });
+});
+
+const OUTPUT = fileURLToPath(new URL('../../../test-output/', import.meta.url));
+
+/** The document's paragraphs as lines of text (runs joined, tabs and breaks kept), and its XML. */
+async function documentText(docx: Buffer): Promise<{ text: string; xml: string }> {
+  const xml = await zipEntry(docx, 'word/document.xml');
+  const paragraphs = xml.match(/<w:p[ >][\s\S]*?<\/w:p>/g) ?? [];
+  const unescape = (value: string) => value.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  const text = paragraphs.map((paragraph) => unescape([...paragraph.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((match) => match[1]).join(''))).join('\n');
+  return { text, xml };
+}
+
+async function zipEntry(zip: Buffer, name: string): Promise<string> {
+  return (await JSZip.loadAsync(zip)).file(name)!.async('string');
+}
+
+async function zipNames(zip: Buffer): Promise<string[]> {
+  return Object.keys((await JSZip.loadAsync(zip)).files);
+}
+
+function hasLibreOffice(): boolean {
+  return ['soffice', 'libreoffice'].some((command) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0);
+}
 
 /** Every row's values (1-based cells → 0-based array). */
 function sheetRows(sheet: ExcelJS.Worksheet): unknown[][] {

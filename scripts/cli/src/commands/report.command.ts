@@ -9,7 +9,13 @@ import { UsageError } from '../usage-error.js';
 import { authorization, refusedLine, TOKEN_HELP, userToken } from '../user-token.js';
 
 const REPORT_PATH = '/api/v1/reports/periodic';
-const FORMATS = ['xlsx', 'csv'] as const;
+const FORMATS = ['docx', 'xlsx', 'csv'] as const;
+const CSV_FORMS = ['semicolon', 'comma'] as const;
+const ACCEPT: Record<(typeof FORMATS)[number], string> = {
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  csv: 'text/csv',
+};
 const REQUEST_TIMEOUT_MS = 60_000;
 
 interface ReportOptions {
@@ -17,6 +23,8 @@ interface ReportOptions {
   area?: string;
   plan?: string;
   format: string;
+  number?: string;
+  csv: string;
   out?: string;
   url?: string;
   token?: string;
@@ -25,13 +33,17 @@ interface ReportOptions {
 /** `lienganh report`: the periodic report for Steering Committee 138, fetched from the running coordination service. */
 export function reportCommand(): Command {
   return new Command('report')
-    .description('Download the periodic report (báo cáo định kỳ) for Steering Committee 138 as XLSX or CSV: per agency targets, achieved in the period, tasks, referrals, missing reports')
+    .description(
+      'Tải báo cáo định kỳ cho Ban Chỉ đạo 138: văn bản DOCX (Nghị định 30/2020/NĐ-CP), phụ lục XLSX hoặc CSV / download the periodic report for Steering Committee 138: the document (DOCX, Decree 30/2020), its annex (XLSX) or CSV',
+    )
     .requiredOption('--period <period>', 'tháng / month 2021-05, quý / quarter 2021-Q2, 6 tháng / half-year 2021-H1, năm / year 2021')
     .option('--area <code>', "district or ward code, e.g. hn-ba-dinh (default: the plan's area)")
     .option('--plan <id>', 'the plan, when several cover the area in the period')
-    .option('--format <format>', FORMATS.join(' or '), 'xlsx')
+    .option('--format <format>', 'docx (văn bản / the document), xlsx (phụ lục / the annex) or csv', 'xlsx')
+    .option('--number <number>', 'số văn bản, vd. 12 của "Số: 12/BC-BCĐ138" / the document number (default: dots to fill in)')
+    .option('--csv <form>', 'semicolon (";" và dấu phẩy thập phân, Excel tiếng Việt / for Vietnamese Excel) or comma (the old "," and decimal point)', 'semicolon')
     .option('--out <file>', 'where to write it (a file, or a folder); default: the name the service gives, in the current folder')
-    .option('--url <url>', `the coordination service (default: $LIENGANH_COORDINATION_URL, else ${DEFAULT_COORDINATION_URL})`)
+    .option('--url <url>', `the coordination service (default: $LIENGANH_COORDINATION_URL, else http://127.0.0.1:$COORDINATION_PORT, else ${DEFAULT_COORDINATION_URL})`)
     .option('--token <token>', TOKEN_HELP)
     .action(async (options: ReportOptions) => {
       process.exitCode = await downloadReport(options);
@@ -46,7 +58,7 @@ async function downloadReport(options: ReportOptions): Promise<number> {
   let response: Response;
   let content: Buffer;
   try {
-    response = await fetch(request.url, { headers: { accept: `${request.format === 'xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv'}, application/json`, ...authorization(token) }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    response = await fetch(request.url, { headers: { accept: `${ACCEPT[request.format]}, application/json`, ...authorization(token) }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     content = Buffer.from(await response.arrayBuffer());
   } catch (error) {
     fail(`không kết nối được dịch vụ điều phối / cannot reach the coordination service at ${request.endpoint}: ${networkReason(error)}`);
@@ -86,14 +98,31 @@ function requestOf(options: ReportOptions): { url: string; endpoint: string; for
   }
   if (options.area !== undefined && !AreaCode.safeParse(options.area).success) throw new UsageError('--area: mã địa bàn không hợp lệ / not an area code such as hn-ba-dinh');
   if (options.plan !== undefined && options.plan.trim() === '') throw new UsageError('--plan: không được để trống / must not be empty');
-  if (!(FORMATS as readonly string[]).includes(options.format)) throw new UsageError(`--format: phải là / must be ${FORMATS.join(' or ')}`);
-  const endpoint = serviceEndpoint(options.url || process.env.LIENGANH_COORDINATION_URL || DEFAULT_COORDINATION_URL, REPORT_PATH);
+  if (!(FORMATS as readonly string[]).includes(options.format)) throw new UsageError(`--format: phải là / must be ${FORMATS.join(', ')}`);
+  if (options.number !== undefined && !/^[0-9]{1,6}$/.test(options.number)) throw new UsageError('--number: số văn bản là 1-6 chữ số / the document number is 1-6 digits');
+  if (!(CSV_FORMS as readonly string[]).includes(options.csv)) throw new UsageError(`--csv: phải là / must be ${CSV_FORMS.join(' or ')}`);
+  const endpoint = serviceEndpoint(options.url || defaultCoordinationUrl(), REPORT_PATH);
   const url = new URL(endpoint);
   url.searchParams.set('period', options.period.trim());
   if (options.area !== undefined) url.searchParams.set('area', options.area);
   if (options.plan !== undefined) url.searchParams.set('plan', options.plan);
   url.searchParams.set('format', options.format);
+  if (options.number !== undefined) url.searchParams.set('number', options.number);
+  if (options.format === 'csv' && options.csv !== 'semicolon') url.searchParams.set('csv', options.csv);
   return { url: url.toString(), endpoint, format: options.format as (typeof FORMATS)[number] };
+}
+
+/**
+ * Where the service is when no `--url` is given: `LIENGANH_COORDINATION_URL`, else the port `npm start`
+ * was told with `COORDINATION_PORT` (the same shell usually runs both), else 8080.
+ */
+function defaultCoordinationUrl(): string {
+  const url = process.env.LIENGANH_COORDINATION_URL?.trim();
+  if (url) return url;
+  const port = process.env.COORDINATION_PORT?.trim();
+  if (!port) return DEFAULT_COORDINATION_URL;
+  if (!/^[0-9]{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65_535) throw new UsageError('COORDINATION_PORT: không phải cổng / not a port (1-65535)');
+  return `http://127.0.0.1:${Number(port)}`;
 }
 
 /** `--out` as given; a folder gets the file name inside it; no `--out`: the name in the current folder. */

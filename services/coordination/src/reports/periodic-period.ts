@@ -91,7 +91,10 @@ export const PeriodParameter = z.string().transform((text, context): ReportPerio
   }
 });
 
-export const REPORT_FORMATS = ['xlsx', 'csv', 'json'] as const;
+export const REPORT_FORMATS = ['xlsx', 'csv', 'json', 'docx'] as const;
+/** `semicolon`: `;` and a decimal comma, for Excel set to Vietnamese (the default); `comma`: `,` and a decimal point, the old form. */
+export const CSV_DIALECTS = ['semicolon', 'comma'] as const;
+export type CsvDialect = (typeof CSV_DIALECTS)[number];
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** `GET /api/v1/reports/periodic?period=&area=&plan=&format=`. */
@@ -101,6 +104,12 @@ export const PeriodicReportQuery = z.strictObject({
   area: AreaCode.optional(),
   /** Needed only when several plans cover the area in the period. */
   plan: z.string().min(1).max(100).optional(),
-  format: z.enum(REPORT_FORMATS, { error: `phải là xlsx, csv hoặc json / must be xlsx, csv or json` }).default('xlsx'),
+  format: z.enum(REPORT_FORMATS, { error: `phải là xlsx, csv, json hoặc docx / must be xlsx, csv, json or docx` }).default('xlsx'),
+  /** The document's number ("12" of "Số: 12/BC-BCĐ138"), given by the secretariat's register; without it the DOCX leaves dots. */
+  number: z
+    .string()
+    .regex(/^[0-9]{1,6}$/, { error: 'số văn bản là 1-6 chữ số / the document number is 1-6 digits' })
+    .optional(),
+  csv: z.enum(CSV_DIALECTS, { error: 'phải là semicolon hoặc comma / must be semicolon or comma' }).default('semicolon'),
 });
 export type PeriodicReportQuery = z.infer<typeof PeriodicReportQuery>;

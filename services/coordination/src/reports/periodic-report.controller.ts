@@ -6,14 +6,17 @@ import type { CoordinationProjector } from '../projection/coordination-projector
 import { PeriodicReportQuery } from './periodic-period.js';
 import { compilePeriodicReport, PeriodicReportError, type PeriodicReport } from './periodic-report.js';
 import { ReportQueue } from './report-queue.js';
+import { DOCX_CONTENT_TYPE, reportDocument } from './report-document.js';
 import { CSV_CONTENT_TYPE, reportCsv, reportWorkbook, XLSX_CONTENT_TYPE } from './report-workbook.js';
 
 export const REPORT_QUEUE = Symbol('REPORT_QUEUE');
 
 /** `bao-cao-2021-Q2-hn-ba-dinh.xlsx`: period and area codes are ASCII, so the name needs no encoding. */
-export const reportFileName = (report: Pick<PeriodicReport, 'period' | 'area'>, format: 'xlsx' | 'csv') => `bao-cao-${report.period.key}-${report.area.code}.${format}`;
+export const reportFileName = (report: Pick<PeriodicReport, 'period' | 'area'>, format: 'xlsx' | 'csv' | 'docx') => `bao-cao-${report.period.key}-${report.area.code}.${format}`;
 
-/** The periodic report (báo cáo định kỳ) for Steering Committee 138, as XLSX, CSV or JSON. */
+const CONTENT_TYPES = { xlsx: XLSX_CONTENT_TYPE, csv: CSV_CONTENT_TYPE, docx: DOCX_CONTENT_TYPE } as const;
+
+/** The periodic report (báo cáo định kỳ) for Steering Committee 138: the signed document (DOCX), its annex (XLSX), CSV or JSON. */
 @Controller('api/v1/reports')
 export class PeriodicReportController {
   constructor(
@@ -31,7 +34,7 @@ export class PeriodicReportController {
     return this.queue.run(user.id, () => this.make(request, user));
   }
 
-  private async make({ period, area, plan, format }: PeriodicReportQuery, user: User): Promise<PeriodicReport | StreamableFile> {
+  private async make({ period, area, plan, format, number, csv }: PeriodicReportQuery, user: User): Promise<PeriodicReport | StreamableFile> {
     const { projection, store } = this.projector;
     let report: PeriodicReport;
     try {
@@ -71,9 +74,9 @@ export class PeriodicReportController {
       records: report.agencies.length + report.targets.length,
     });
     if (format === 'json') return report;
-    const content = format === 'xlsx' ? await reportWorkbook(report) : reportCsv(report);
+    const content = format === 'xlsx' ? await reportWorkbook(report, { number }) : format === 'docx' ? await reportDocument(report, { number }) : reportCsv(report, csv);
     return new StreamableFile(content, {
-      type: format === 'xlsx' ? XLSX_CONTENT_TYPE : CSV_CONTENT_TYPE,
+      type: CONTENT_TYPES[format],
       disposition: `attachment; filename="${reportFileName(report, format)}"`,
       length: content.length,
     });

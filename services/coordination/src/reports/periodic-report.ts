@@ -52,7 +52,7 @@ export interface PeriodicReport {
   preparedOn: string;
   period: ReportPeriod;
   area: { code: string; name: { vi: string; en: string }; level?: string };
-  plan: { id: string; number: string; title: { vi: string; en: string }; area: string; period: { start: string; end: string } };
+  plan: { id: string; number: string; title: { vi: string; en: string }; area: string; areaName: { vi: string; en: string }; period: { start: string; end: string }; issuedBy?: { code: string; name: { vi: string; en: string } } };
   /** Who compiles it for BCĐ 138: the plan's report receiver (labour before the 2025 reform, often health since). */
   compiledBy?: { code: string; name: { vi: string; en: string } };
   /** When cumulative figures and task statuses are taken: the end of the period, or now if it is not over (ISO instant). */
@@ -62,6 +62,16 @@ export interface PeriodicReport {
   targets: TargetReportRow[];
   /** Reports owed for the periods that end within this one and are due by now (who reported on time). */
   reporting: BodyCompliance[];
+  /** Tasks overdue as of `asOf`, in the area: what the document lists under "what is late". */
+  overdueTasks: OverdueTaskRow[];
+}
+
+export interface OverdueTaskRow {
+  id: string;
+  title: { vi: string; en: string };
+  lead: string;
+  /** Due day (Vietnam time), when the task has one rather than a recurrence. */
+  due?: string;
 }
 
 export interface AgencyReportRow {
@@ -233,7 +243,15 @@ export async function compilePeriodicReport(inputs: PeriodicReportInputs, reques
     preparedOn: today,
     period,
     area: { code: area, name: areaEntry?.name ?? { vi: area, en: area }, ...(areaEntry ? { level: areaEntry.level } : {}) },
-    plan: { id: plan.id, number: plan.number, title: plan.title, area: plan.area, period: plan.period },
+    plan: {
+      id: plan.id,
+      number: plan.number,
+      title: plan.title,
+      area: plan.area,
+      areaName: areas.get(plan.area)?.name ?? { vi: plan.area, en: plan.area },
+      period: plan.period,
+      ...(plan.issuingBody ? { issuedBy: { code: plan.issuingBody, name: inputs.agencies.nameIn(plan, plan.issuingBody, (code, ancestor) => areas.isWithin(code, ancestor)) } } : {}),
+    },
     ...compiler(plan, inputs),
     asOf: new Date(asOf).toISOString(),
     agencies,
@@ -252,6 +270,9 @@ export async function compilePeriodicReport(inputs: PeriodicReportInputs, reques
     },
     targets,
     reporting,
+    overdueTasks: tasks
+      .filter((task) => task.status === 'overdue')
+      .map((task) => ({ id: task.taskId, title: task.title, lead: task.lead, ...(task.due ? { due: task.due } : {}) })),
   };
 }
 

@@ -12,7 +12,7 @@ export interface AccessRecord {
   targetId?: string;
   period?: string;
   areaCode?: string;
-  format?: 'json' | 'csv' | 'xlsx';
+  format?: 'json' | 'csv' | 'xlsx' | 'docx';
   /** How many person-related records (or report rows) were served. */
   records: number;
 }
