@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudEvent, emitterFor, httpTransport, Mode } from 'cloudevents';
@@ -173,6 +174,27 @@ describe('binary mode and media types, by hand', () => {
     expect(binary.body.issues).toEqual([{ path: 'headers.ce-id', message: rule }]);
     const structured = await postJson(eventsUrl(), { ...inspection('kt-space').toJSON(), id: 'kt space' }, keys.police);
     expect(structured.body.issues).toEqual([{ path: 'id', message: rule }]);
+  });
+
+  it('says so first when the data comes without any attribute (binary mode half done)', async () => {
+    const answer = await postJson(eventsUrl(), inspection('kt-data-alone').data, keys.police);
+    expect(answer.status).toBe(400);
+    expect(answer.body.issues[0]).toEqual({ path: '', message: expect.stringMatching(/no CloudEvent attributes.*binary mode/) });
+  });
+
+  it('refuses a ce- header sent twice, naming it', async () => {
+    // Two header lines (fetch would join them into one with a comma): node:http sends an array so.
+    const event = inspection('kt-twice-header');
+    const headers = { ...binaryHeaders(event), 'ce-id': ['kt-twice-header', 'kt-other'] };
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = httpRequest(eventsUrl(), { method: 'POST', headers }, (response) => {
+        let body = '';
+        response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve({ status: response.statusCode!, body }));
+      });
+      request.on('error', reject).end(JSON.stringify(event.data));
+    });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body).issues).toEqual([{ path: 'headers.ce-id', message: expect.stringMatching(/more than once/) }]);
   });
 
   it('refuses ce- headers on a structured request rather than ignoring them', async () => {

@@ -29,8 +29,9 @@ export class ReportingEventsController {
   async ingest(@Req() request: RequestWithBody): Promise<{ accepted: string[] }> {
     const reporter = request[REPORTING_BODY]!;
     const now = this.options.clock?.now() ?? new Date();
-    const { mode, body, batch } = incomingRequest(request);
-    const events = inContentMode(mode, () => {
+    const incoming = incomingRequest(request);
+    const { body, batch } = incoming;
+    const events = inContentMode(incoming, () => {
       const items = (batch ? (body as unknown[]) : [body]).map((item, index) => withSourceOf(item, reporter, batch ? `[${index}].` : ''));
       // prepareIncoming checks the types against the producer's and the rest; the reporting service is one more producer.
       return prepareIncoming(batch ? items : items[0], REPORTING_SERVICE, undefined, now.getTime());

@@ -23,11 +23,25 @@ export function incomingRequest(request: Request): IncomingRequest {
  * Runs the contracts over a request's events; in binary mode, an issue about an attribute names
  * the header it came in (`headers.ce-subject`), which is what the sender has to fix.
  */
-export function inContentMode<T>(mode: HttpContentMode, validate: () => T): T {
+export function inContentMode<T>(request: IncomingRequest, validate: () => T): T {
   try {
     return validate();
   } catch (error) {
-    if (mode !== 'binary' || !(error instanceof ContractError)) throw error;
-    throw new ContractError(error.issues.map((issue) => ({ path: binaryModePath(issue.path), message: issue.message })));
+    if (!(error instanceof ContractError)) throw error;
+    if (request.mode === 'binary') throw new ContractError(error.issues.map((issue) => ({ path: binaryModePath(issue.path), message: issue.message })));
+    if (looksLikeDataAlone(request.body)) throw new ContractError([{ path: '', message: DATA_ALONE }, ...error.issues]);
+    throw error;
   }
+}
+
+/**
+ * A body with neither `specversion` nor `type` and no `ce-` headers is most likely an event's data
+ * sent without its attributes (binary mode half done): said first, before "specversion is
+ * required" and every data field named unknown, which is all the contracts can see of it.
+ */
+const DATA_ALONE =
+  'no CloudEvent attributes: send them in the body with the data under "data" (structured mode), or as ce- headers (ce-specversion, ce-id, ce-type, ce-time) with the data as the body (binary mode)';
+
+function looksLikeDataAlone(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && !Array.isArray(body) && !('specversion' in body) && !('type' in body);
 }

@@ -25,8 +25,9 @@ export class EventsController {
   @HttpCode(202)
   async ingest(@Req() request: Request): Promise<{ accepted: string[] }> {
     const now = this.options.clock?.now() ?? new Date();
-    const { mode, body, batch } = incomingRequest(request);
-    const events = inContentMode(mode, () => prepareIncoming(body, this.options.agency, this.options.pseudonymKey, now.getTime()));
+    const incoming = incomingRequest(request);
+    const { body, batch } = incoming;
+    const events = inContentMode(incoming, () => prepareIncoming(body, this.options.agency, this.options.pseudonymKey, now.getTime()));
     return acceptEvents(events, batch, this.sink, this.options.duplicates);
   }
 }
