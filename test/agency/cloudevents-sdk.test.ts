@@ -151,6 +151,13 @@ describe('binary mode and media types, by hand', () => {
     expect(await messageCount()).toBe(before);
   });
 
+  it('refuses a type that is no type without echoing it', async () => {
+    const answer = await postBinary(inspection('kt-phone-type'), { 'ce-type': 'vn.pcmd.police.0912345678' });
+    expect(answer.status).toBe(400);
+    expect(answer.body.issues).toContainEqual({ path: 'headers.ce-type', message: 'unknown event type (see `lienganh catalog`)' });
+    expect(JSON.stringify(answer.body)).not.toMatch(/912/);
+  });
+
   it('stores a binary-mode event sent twice once', async () => {
     const before = await messageCount();
     expect((await postBinary(inspection('kt-twice'))).status).toBe(202);
