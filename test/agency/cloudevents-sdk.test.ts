@@ -88,9 +88,9 @@ describe('the cloudevents SDK, unmodified', () => {
   it('sends an inspection in binary mode and one in structured mode; each is counted once on the board', async () => {
     expect(await achieved()).toBe(0);
     expect(await emit(Mode.BINARY, inspection('kt-sdk-binary-1'))).toEqual({ accepted: ['kt-sdk-binary-1'] });
-    await eventually(async () => ((await achieved()) === 1 ? true : undefined));
+    await eventually(async () => ((await achieved()) === 1 ? true : undefined), 30_000);
     expect(await emit(Mode.STRUCTURED, inspection('kt-sdk-structured-1'))).toEqual({ accepted: ['kt-sdk-structured-1'] });
-    await eventually(async () => ((await achieved()) === 2 ? true : undefined));
+    await eventually(async () => ((await achieved()) === 2 ? true : undefined), 30_000);
 
     // Both sent again (a retry after a lost answer): stored once, counted once.
     const stored = await messageCount();
@@ -99,9 +99,9 @@ describe('the cloudevents SDK, unmodified', () => {
     expect(await messageCount()).toBe(stored);
     // A third inspection comes after the re-sends on the stream: once it is counted, they were seen.
     expect(await emit(Mode.BINARY, inspection('kt-sdk-binary-2'))).toEqual({ accepted: ['kt-sdk-binary-2'] });
-    await eventually(async () => ((await achieved()) === 3 ? true : undefined));
+    await eventually(async () => ((await achieved()) === 3 ? true : undefined), 30_000);
     expect(await achieved()).toBe(3);
-  });
+  }, 120_000);
 
   it('stores the binary-mode event with the attributes as sent: the unit in source, the time, the subject from the data', async () => {
     await emit(Mode.BINARY, inspection('kt-sdk-binary-3'));
