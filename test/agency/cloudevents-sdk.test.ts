@@ -34,7 +34,7 @@ beforeAll(async () => {
   police = await startAgencyService(policeService, { ...nats.identity('police'), port: 0, dataDir, keys });
   coordination = await startCoordinationService({ ...nats.identity('coordination'), port: 0, clock: { now: () => new Date('2021-06-01T09:00:00+07:00') }, deadlineTickMs: 0, users: TEST_USERS });
   expect((await postJson(`${coordination.url}/api/v1/plans`, baDinh, tokens.secretariat)).status).toBe(201);
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await coordination?.close();
   await police?.close();
@@ -149,6 +149,15 @@ describe('binary mode and media types, by hand', () => {
     expect(answer.body.issues).toEqual([{ path: 'headers.ce-subject', message: expect.stringMatching(/looks like a phone number/) }]);
     expect(JSON.stringify(answer.body)).not.toMatch(/912/);
     expect(await messageCount()).toBe(before);
+  });
+
+  it('refuses a field of the data named like personal data without repeating its name', async () => {
+    const event = inspection('kt-phone-key');
+    const response = await fetch(eventsUrl(), { method: 'POST', headers: binaryHeaders(event), body: JSON.stringify({ ...event.data, '0912 345 678': 'goi' }) });
+    expect(response.status).toBe(400);
+    const text = await response.text();
+    expect(JSON.parse(text).issues).toEqual([{ path: 'data.[…]', message: 'unknown field (not in the schema)' }]);
+    expect(text).not.toMatch(/912/);
   });
 
   it('refuses a type that is no type without echoing it', async () => {
