@@ -1,6 +1,7 @@
 import type { ProducerAgency } from './agencies.js';
 import type { EventDefinition } from './define.js';
 import { ContractError } from './errors.js';
+import { findPersonalData } from './personal-data.js';
 import { coordinationEvents } from './events/coordination.events.js';
 import { cultureEvents } from './events/culture.events.js';
 import { healthEvents } from './events/health.events.js';
@@ -30,7 +31,11 @@ export function findEventDefinition(type: string): EventDefinition | undefined {
 /** The definition of `type`, or a ContractError naming the attribute. */
 export function getEventDefinition(type: string): EventDefinition {
   const definition = byType.get(type);
-  if (!definition) throw ContractError.single('type', `unknown event type "${type}" (see \`lienganh catalog\`)`);
+  if (!definition) {
+    // Quoted only when it reads as a type: a ce-type header or a type field may hold anything, a phone number too.
+    const named = /^[a-z0-9][a-z0-9.-]{0,199}$/.test(type) && findPersonalData(type).length === 0 ? `"${type}" ` : '';
+    throw ContractError.single('type', `unknown event type ${named}(see \`lienganh catalog\`)`);
+  }
   return definition;
 }
 

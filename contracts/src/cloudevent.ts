@@ -127,7 +127,7 @@ export function dataschemaFor(type: string): string {
 
 const Envelope = z.strictObject({
   specversion: z.literal('1.0'),
-  id: z.string().regex(/^[\x21-\x7e]{1,128}$/, 'must be 1-128 printable ASCII characters').superRefine(refusePersonalData),
+  id: z.string().regex(/^[\x21-\x7e]{1,128}$/, 'must be 1-128 printable ASCII characters without spaces (letters, digits, punctuation such as - _ . :)').superRefine(refusePersonalData),
   type: z.string().min(1).max(200),
   source: z.string().regex(SOURCE, 'must name the emitting agency, e.g. /pcmd/police or /pcmd/police/cap-quan-ba-dinh').superRefine(refusePersonalData),
   subject: z.string().min(1).max(200).superRefine(refusePersonalData),

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { findPersonalData } from './personal-data.js';
 
 /** One thing wrong with an input: where (a dotted path such as `data.business.kind`) and why. */
 export interface ContractIssue {
@@ -35,10 +36,10 @@ export const contractErrorMap: z.core.$ZodErrorMap = (issue) =>
 export function issuesFromZod(error: z.ZodError, prefix = ''): ContractIssue[] {
   const issues: ContractIssue[] = [];
   for (const issue of error.issues) {
-    const base = [prefix, ...issue.path.map(String)].filter((part) => part !== '');
+    const base = [prefix, ...issue.path.map(nameableKey)].filter((part) => part !== '');
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        issues.push({ path: [...base, key].join('.'), message: 'unknown field (not in the schema)' });
+        issues.push({ path: [...base, nameableKey(key)].join('.'), message: 'unknown field (not in the schema)' });
       }
     } else {
       issues.push({ path: base.join('.'), message: issue.message });
@@ -52,4 +53,18 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, pre
   const result = schema.safeParse(input, { error: contractErrorMap });
   if (!result.success) throw new ContractError(issuesFromZod(result.error, prefix));
   return result.data;
+}
+
+/** What stands in a path for a key that cannot be named. */
+export const UNNAMEABLE_KEY = '[…]';
+const PLAIN_KEY = /^[A-Za-z0-9_$][A-Za-z0-9_$.:-]{0,63}$/;
+
+/**
+ * A key as a path may name it: the sender's own keys (`{"0912 345 678": …}`, `{"Nguyễn Thị Hoa": …}`)
+ * are values in all but name, and a path is what refusals, answers and logs repeat.
+ */
+function nameableKey(key: PropertyKey): string {
+  if (typeof key === 'number') return String(key);
+  const text = String(key);
+  return PLAIN_KEY.test(text) && findPersonalData(text).length === 0 ? text : UNNAMEABLE_KEY;
 }

@@ -26,4 +26,5 @@ export * from './plans/plan-roles.schema.js';
 export * from './plans/plan-revision.schema.js';
 export * from './personal-data.js';
 export * from './binding-headers.js';
+export * from './http-binding.js';
 export * from './refusals.js';

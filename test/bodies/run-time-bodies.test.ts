@@ -166,6 +166,17 @@ describe('a body registered at run time', () => {
     expect(police.status).toBe(400);
     expect(await storedEvent('/pcmd/reporting/border-guard', 'hd-hlhpn-0002')).toBeUndefined();
     expect((await postJson(eventsUrl(), activity('hd-x', 'womens-union'), 'lgb_not-a-key-of-anyone-at-all')).status).toBe(401);
+
+    // Binary mode (issue 22): the attributes in ce- headers, the data as the body; the same rules.
+    const binary = (id: string, extra: Record<string, string> = {}) => ({
+      'content-type': 'application/json; charset=utf-8', 'ce-specversion': '1.0', 'ce-id': id, 'ce-type': reportingActivityHeld.type, 'ce-time': '2026-03-04T09:00:00+07:00', ...extra,
+    });
+    const inBinary = await postJson(eventsUrl(), activityData('hd-hlhpn-0004', 'womens-union'), issued.httpKey, binary('hd-hlhpn-0004'));
+    expect(inBinary).toEqual({ status: 202, body: { accepted: ['hd-hlhpn-0004'] } });
+    expect(await eventually(() => storedEvent('/pcmd/reporting/womens-union', 'hd-hlhpn-0004'), 5_000)).toBeDefined();
+    const forgedInBinary = await postJson(eventsUrl(), activityData('hd-hlhpn-0005', 'border-guard'), issued.httpKey, binary('hd-hlhpn-0005', { 'ce-source': '/pcmd/reporting/border-guard' }));
+    expect(forgedInBinary.status).toBe(400);
+    expect(forgedInBinary.body.issues).toEqual([expect.objectContaining({ path: 'headers.ce-source' })]);
   });
 
   it('publishes on NATS with its own nkey on its own subjects only', async () => {

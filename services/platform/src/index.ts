@@ -64,6 +64,7 @@ export { acceptEvents, EVENT_SINK, type EventSink } from './ingestion/event-sink
 export { IngestionModule } from './ingestion/ingestion.module.js';
 export { AgencyKeyGuard } from './ingestion/agency-key.guard.js';
 export { MAX_BATCH_SIZE, prepareIncoming } from './ingestion/incoming-events.js';
+export { incomingRequest, inContentMode, type IncomingRequest } from './ingestion/content-modes.js';
 export { bodyDigest, ConflictingDuplicateError, DuplicateGuard, type DuplicateGuardOptions } from './ingestion/duplicate-guard.js';
 export { ensurePseudonymKey, parsePseudonymKey, pseudonymKeyFileOf, pseudonymKeyFromEnv, PseudonymKeyError } from './ingestion/pseudonym-key.js';
 export { PseudonymisationUnavailableError, replaceRecordKeys, type RecordKeysReplaced } from './ingestion/record-keys.js';

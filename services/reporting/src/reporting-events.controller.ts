@@ -1,6 +1,6 @@
-import { Body, Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
 import { ContractError, REPORTING_SERVICE, sourceFor } from '@lienganh/contracts';
-import { acceptEvents, BodyKeyGuard, EVENT_SINK, prepareIncoming, REPORTING_BODY, type DuplicateGuard, type EventSink, type RequestWithBody } from '@lienganh/platform';
+import { acceptEvents, BodyKeyGuard, EVENT_SINK, incomingRequest, inContentMode, prepareIncoming, REPORTING_BODY, type DuplicateGuard, type EventSink, type RequestWithBody } from '@lienganh/platform';
 
 export const REPORTING_OPTIONS = Symbol('REPORTING_OPTIONS');
 
@@ -10,8 +10,8 @@ export interface ReportingOptions {
 }
 
 /**
- * `POST /api/v1/events` of the reporting service: one structured CloudEvent or an array of the
- * `vn.pcmd.reporting.*` types, from a body authenticated by its own key. The body's code is the
+ * `POST /api/v1/events` of the reporting service: one CloudEvent or a batch of the
+ * `vn.pcmd.reporting.*` types, in any content mode of the HTTP binding (binary, structured, batch), from a body authenticated by its own key. The body's code is the
  * unit of every event's `source` (`/pcmd/reporting/<body>`), set from the key: a `source` naming
  * another body is refused, so a body can never speak for another. Then as every agency service:
  * 202 once durable, 400 naming every invalid field, nothing half-published.
@@ -26,13 +26,16 @@ export class ReportingEventsController {
 
   @Post()
   @HttpCode(202)
-  async ingest(@Body() body: unknown, @Req() request: RequestWithBody): Promise<{ accepted: string[] }> {
+  async ingest(@Req() request: RequestWithBody): Promise<{ accepted: string[] }> {
     const reporter = request[REPORTING_BODY]!;
     const now = this.options.clock?.now() ?? new Date();
-    const batch = Array.isArray(body);
-    const items = (batch ? (body as unknown[]) : [body]).map((item, index) => withSourceOf(item, reporter, batch ? `[${index}].` : ''));
-    // prepareIncoming checks the types against the producer's and the rest; the reporting service is one more producer.
-    const events = prepareIncoming(batch ? items : items[0], REPORTING_SERVICE, undefined, now.getTime());
+    const incoming = incomingRequest(request);
+    const { body, batch } = incoming;
+    const events = inContentMode(incoming, () => {
+      const items = (batch ? (body as unknown[]) : [body]).map((item, index) => withSourceOf(item, reporter, batch ? `[${index}].` : ''));
+      // prepareIncoming checks the types against the producer's and the rest; the reporting service is one more producer.
+      return prepareIncoming(batch ? items : items[0], REPORTING_SERVICE, undefined, now.getTime());
+    });
     return acceptEvents(events, batch, this.sink, this.options.duplicates);
   }
 }

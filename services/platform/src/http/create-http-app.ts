@@ -40,7 +40,11 @@ export function logRefusals(logger: Pick<Logger, 'info'>): (refusal: Refusal) =>
   };
 }
 
-/** JSON types an agency system may send: plain JSON, a structured CloudEvent, a batch. */
+/**
+ * JSON types an agency system may send: plain JSON (a structured event or a batch without their
+ * own media type, or the data of a binary-mode event), a structured CloudEvent, a batch. Media
+ * type parameters (`; charset=utf-8`) are allowed.
+ */
 const JSON_TYPES = ['application/json', 'application/cloudevents+json', 'application/cloudevents-batch+json'];
 
 /**
@@ -74,9 +78,33 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions = {
   return app;
 }
 
-/** A body the service cannot read gets 415 naming what it takes, rather than a 400 about an empty event. */
+/**
+ * A body the service cannot read gets 415 naming what it takes, rather than a 400 about an empty
+ * event; so does a charset other than UTF-8 (JSON is UTF-8, RFC 8259), named when it is a plain
+ * token, rather than a body decoded into something the sender did not write.
+ */
 function refuseNonJsonBodies(request: Request, response: Response, next: NextFunction): void {
   const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
-  if (!hasBody || request.is(JSON_TYPES)) return next();
-  response.status(415).json({ error: 'unsupported-media-type', message: `Chỉ nhận JSON / only ${JSON_TYPES.join(', ')} bodies are accepted` });
+  if (!hasBody) return next();
+  if (!request.is(JSON_TYPES)) {
+    response.status(415).json({ error: 'unsupported-media-type', message: `Chỉ nhận JSON / only ${JSON_TYPES.join(', ')} bodies are accepted` });
+    return;
+  }
+  const charset = charsetOf(request.headers['content-type']);
+  if (charset === undefined || charset.toLowerCase() === 'utf-8') return next();
+  const named = /^[A-Za-z0-9._:-]{1,40}$/.test(charset) ? `charset "${charset}"` : 'this charset';
+  response.status(415).json({
+    error: 'unsupported-media-type',
+    message: `Chỉ nhận mã hóa UTF-8 / ${named} is not accepted: JSON bodies are UTF-8 (charset=utf-8 or none)`,
+    issues: [{ path: 'headers.content-type', message: 'charset must be utf-8' }],
+  });
+}
+
+/** The `charset` parameter of a Content-Type (unquoted), undefined when there is none. */
+function charsetOf(contentType: string | undefined): string | undefined {
+  for (const parameter of (contentType ?? '').split(';').slice(1)) {
+    const [name, ...value] = parameter.split('=');
+    if (name!.trim().toLowerCase() === 'charset') return value.join('=').trim().replace(/^"(.*)"$/, '$1');
+  }
+  return undefined;
 }
