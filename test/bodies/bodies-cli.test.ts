@@ -63,7 +63,7 @@ it('registers a body, issues its credentials into a file of mode 600, lists it a
   const revoked = await runCli(['bodies', 'credentials', 'revoke', 'fatherland-front', ...as(tokens.secretariat)]);
   expect(revoked).toMatchObject({ code: 0, stdout: expect.stringContaining('fatherland-front') });
   expect(JSON.parse((await runCli(['bodies', 'list', '--json', ...as(tokens.secretariat)])).stdout).bodies).toContainEqual(expect.objectContaining({ code: 'fatherland-front', credentials: 'revoked' }));
-});
+}, 120_000); // several npx runs, each a few seconds on a loaded machine
 
 it('exits 2 on bad input and on refusal, saying why', async () => {
   const badCode = await runCli(['bodies', 'register', 'Fatherland Front', '--vi', 'x', '--en', 'x', ...as(tokens.secretariat)]);
@@ -78,4 +78,4 @@ it('exits 2 on bad input and on refusal, saying why', async () => {
   expect(twice.code).toBe(2);
   // Nothing half-written: the refused registration left no body.
   expect(JSON.parse((await runCli(['bodies', 'list', '--json', ...as(tokens.secretariat)])).stdout).bodies.map((body: { code: string }) => body.code)).not.toContain('youth-union');
-});
+}, 120_000); // several npx runs, each a few seconds on a loaded machine

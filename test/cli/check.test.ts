@@ -17,7 +17,7 @@ describe('npx lienganh check', () => {
     expect(summary.failed.map((failure) => failure.seed)).toEqual(differing);
     expect(code).toBe(differing.length > 0 ? 1 : 0);
     for (const failure of summary.failed) expect(failure.text).toMatch(new RegExp(`^seed ${failure.seed}: \\S+ differs \\(plan `));
-  });
+  }, 120_000); // several npx runs, each a few seconds on a loaded machine
 
   it('answers bad usage with a message and exit code 2, never a stack trace', async () => {
     for (const args of [['--seeds', '0'], ['--seeds', 'many'], ['--events', '10'], ['--from-seed', '-1'], ['--colour']]) {
@@ -26,7 +26,7 @@ describe('npx lienganh check', () => {
       expect(stderr).not.toMatch(/\n\s+at /);
     }
     expect((await runCli(['check', '--seeds', 'many'])).stderr).toContain('--seeds: phải là số nguyên từ 1 đến 100000 / must be a whole number from 1 to 100000, got "many"');
-  });
+  }, 120_000); // several npx runs, each a few seconds on a loaded machine
 
   it('has --help', async () => {
     const { code, stdout } = await runCli(['check', '--help']);
