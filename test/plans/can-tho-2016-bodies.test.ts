@@ -97,15 +97,16 @@ describe('every body of the Cần Thơ 2016 plan moves its own work with its own
       bodyKeys[code] = answer.body.httpKey;
       const { natsSeed, natsInboxPrefix, natsPublicKey } = answer.body;
       const nc = await eventually(
-        () => connect({ servers: nats.server.url, authenticator: nkeyAuthenticator(new TextEncoder().encode(natsSeed)), inboxPrefix: natsInboxPrefix, maxReconnectAttempts: 0 }).catch(() => undefined),
-        5_000,
+        // Each try bounded (a connect waits 20 s by default), the whole within 15 s on a loaded machine.
+        () => connect({ servers: nats.server.url, authenticator: nkeyAuthenticator(new TextEncoder().encode(natsSeed)), inboxPrefix: natsInboxPrefix, maxReconnectAttempts: 0, timeout: 2_000 }).catch(() => undefined),
+        15_000,
         () => `(${code}'s NATS user not in force; in the server's auth.conf: ${natsUserWritten(natsPublicKey)})`,
       );
       await nc.close();
     }
     const duties = plan.tasks.filter((task) => task.lead === plan.issuingBody || task.supporting.includes(plan.issuingBody));
     expect([...duties, ...plan.targets.filter((target) => target.agency === plan.issuingBody)]).toEqual([]);
-  });
+  }, 90_000);
 
   it('labour: a pilot model in Cái Răng through its own service moves its target and tasks (II.8.1)', async () => {
     const posted = await postAsAgency('labour', activity('labour', 'mh-cai-rang-01', { kind: 'pilot-model', areaCode: 'ct-quan-cai-rang', organiser: 'labour', partners: ['ubnd-quan-huyen'], taskId: 'nv-8-1-06', counts: { participants: 35 } }));
