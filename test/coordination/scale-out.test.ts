@@ -35,9 +35,15 @@ function simulatedStream(): BusEvent[] {
 let nats: NatsFixture;
 const running = new Set<RunningCoordinationService>();
 
+/**
+ * Long enough that a leader whose event loop is held up projecting a chunk beside two other
+ * instances (a loaded CI machine) still renews in time: a lapse would hand the lease over mid-test.
+ */
+const LEASE_TTL_MS = 10_000;
+
 /** An in-process instance with its own id; alerts only when `tick()` is called. */
 async function startInstance(instanceId: string): Promise<RunningCoordinationService> {
-  const service = await startCoordinationService({ ...nats.identity('coordination'), port: 0, instanceId, clock, deadlineTickMs: 0, leaseTtlMs: 3_000, users: TEST_USERS });
+  const service = await startCoordinationService({ ...nats.identity('coordination'), port: 0, instanceId, clock, deadlineTickMs: 0, leaseTtlMs: LEASE_TTL_MS, users: TEST_USERS });
   running.add(service);
   return service;
 }
@@ -122,7 +128,7 @@ it('two instances fed 10,000 events show the same read models as a third that re
 
   // Alpha closes: it releases the lease, and beta leads once it has read what alpha raised.
   await closeInstance(alpha);
-  await eventually(() => (beta.leadership.leads ? true : undefined), 10_000);
+  await eventually(() => (beta.leadership.leads ? true : undefined), 2 * LEASE_TTL_MS); // at beta's next attempt, a third of the TTL
   // The same id again, fresh (an in-memory store is rebuilt from the streams): now a standby.
   const alphaAgain = await startInstance('alpha');
   expect(alphaAgain.leadership.leads).toBe(false);

@@ -3,7 +3,7 @@ export { superviseNatsServer, type NatsSupervisor, type NatsSupervisorOptions } 
 export { natsServersOfStore, servesStore, stopLeftoverNatsServers, type LeftoverNatsServerOptions } from './nats/leftover-nats-server.js';
 export { freePorts, NatsCluster, type NatsClusterOptions } from './nats/nats-cluster.js';
 export { ensureStreams, MissingStreamError, requireStreams, streamConfigs, type StreamOptions } from './nats/streams.js';
-export { connectToNats, natsSeedFromEnv, NatsSeedError, natsServers, type NatsConnectionSettings } from './nats/nats-connection.js';
+export { connectToNats, NatsConnectError, natsSeedFromEnv, NatsSeedError, natsServers, type NatsConnectionSettings } from './nats/nats-connection.js';
 export { BusLink, type BusLinkState } from './nats/bus-link.js';
 export {
   clusterPorts,

@@ -28,9 +28,14 @@ export class NatsSeedError extends Error {
   override readonly name = 'NatsSeedError';
 }
 
+export class NatsConnectError extends Error {
+  override readonly name = 'NatsConnectError';
+}
+
 /** The one way the backbone connects to NATS: services, `npm start` and the CLI. */
 export async function connectToNats(settings: NatsConnectionSettings): Promise<NatsConnection> {
   const forever = settings.reconnectForever ?? true;
+  const startedAt = Date.now();
   const nc = await connect({
     servers: natsServers(settings.servers),
     name: settings.name,
@@ -40,6 +45,9 @@ export async function connectToNats(settings: NatsConnectionSettings): Promise<N
     ...(settings.timeoutMs !== undefined ? { timeout: settings.timeoutMs } : {}),
     // An async stack trace per request costs a fifth of a publish (bench profile); errors keep their message.
     noAsyncTraces: true,
+  }).catch((error: unknown) => {
+    // The client's own error names neither the server nor who connected (its stack ends in its dial loop).
+    throw new NatsConnectError(`${settings.name} could not connect to ${natsServers(settings.servers).join(',')} (${Date.now() - startedAt} ms): ${String(error)}`, { cause: error });
   });
   if (settings.onPermissionError) void watchPermissions(nc, settings.onPermissionError);
   return nc;
