@@ -27,5 +27,9 @@ export default {
   },
   // Each test file starts its own nats-server; two workers fit the 2-core machines.
   maxWorkers: 2,
+  // ESM test files (vm modules) are never freed: a worker grows by tens of MB a file, to 2 GB and
+  // more, and its garbage collector's long pauses then starve sockets and timers (NATS dials timing
+  // out at 20 s, leases lapsing, hooks passing 30 s). A worker past this after a file is replaced.
+  workerIdleMemoryLimit: '800MB',
   testTimeout: 30_000,
 };

@@ -100,7 +100,9 @@ it('with a store that cannot write: 503 store-cannot-write naming the error, the
   const { headers, data } = encodeBinary(event);
   const carried = natsHeaders();
   for (const [name, value] of Object.entries(headers)) if (name !== MSG_ID_HEADER) carried.set(name, value);
-  await nats.js.publish(policeInspectionCompleted.subject, data, { headers: carried, msgID: event.id });
+  // The fixture's own connection came back after the restart above at its next try (every 2 s): wait for it, and let JetStream settle.
+  await nats.nc.flush();
+  await nats.js.publish(policeInspectionCompleted.subject, data, { headers: carried, msgID: event.id, timeout: 15_000 });
   const failing = await eventually(async () => {
     const answer = await readiness();
     return answer.status === 503 ? answer : undefined;
