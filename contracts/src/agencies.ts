@@ -36,3 +36,7 @@ export const PRODUCER_NAMES: Readonly<Record<ProducerAgency, { vi: string; en: s
 export function isProducerAgency(value: string): value is ProducerAgency {
   return (PRODUCER_AGENCIES as readonly string[]).includes(value);
 }
+
+export function isAgencyService(value: string): value is AgencyService {
+  return (AGENCY_SERVICES as readonly string[]).includes(value);
+}

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { isProducerAgency, type ProducerAgency } from './agencies.js';
+import { isAgencyService, isProducerAgency, REPORTING_SERVICE, type ProducerAgency } from './agencies.js';
 import { findEventDefinition, getEventDefinition } from './catalog.js';
 import type { EventData, EventDefinition } from './define.js';
 import { ContractError, contractErrorMap, issuesFromZod, parseOrThrow } from './errors.js';
 import { refusePersonalData } from './personal-data.js';
+import { agencyUnitProblem } from './source-units.js';
 
 /**
  * A CloudEvents 1.0 event as it travels on the bus: every attribute we rely on is required,
@@ -27,13 +28,32 @@ export interface BusEvent<T = unknown> {
 export const DATA_CONTENT_TYPE = 'application/json';
 export const DATASCHEMA_PREFIX = 'urn:lienganh:schema:';
 
-/** `source` names the emitting agency and, after it, the unit: `/pcmd/police/cap-quan-ba-dinh`. */
-const SOURCE = /^\/pcmd\/([a-z][a-z0-9-]*)(\/[a-z0-9][a-z0-9-]*){0,3}$/;
+/**
+ * `source` names the emitting agency and, after it, the unit: an agency's unit by registries
+ * (`/pcmd/police/001`, `/pcmd/justice/001/toa-an`, see source-units.ts), a body of the reporting
+ * service by its code in the register of bodies (`/pcmd/reporting/womens-union`).
+ */
+const SOURCE = /^\/pcmd\/([a-z][a-z0-9-]*)(\/[a-z0-9][a-z0-9-]*){0,2}$/;
+const SOURCE_RULE = 'must name the emitting agency and its unit, e.g. /pcmd/police, /pcmd/police/001 or /pcmd/reporting/womens-union';
 
 export function sourceFor(agency: ProducerAgency, unit?: string): string {
   const source = unit ? `/pcmd/${agency}/${unit}` : `/pcmd/${agency}`;
-  if (!SOURCE.test(source)) throw ContractError.single('source', `unit "${unit}" must be a lower-case code`);
+  const problem = sourceProblem(source);
+  if (problem) throw ContractError.single('source', problem);
   return source;
+}
+
+/** Why `source` is not one an event may carry (its value is never repeated: it may hold what should not be kept); undefined when it is. */
+export function sourceProblem(source: string): string | undefined {
+  const match = SOURCE.exec(source);
+  if (!match) return SOURCE_RULE;
+  const agency = match[1]!;
+  const unit = source.slice(`/pcmd/${agency}/`.length);
+  if (unit === '') return undefined;
+  if (isAgencyService(agency)) return agencyUnitProblem(agency, unit);
+  // The body's code, as registered (its NATS user may publish on its own subject only).
+  if (agency === REPORTING_SERVICE) return unit.includes('/') ? 'must name one reporting body: /pcmd/reporting/<body>' : undefined;
+  return `must not name a unit after /pcmd/${agency}`;
 }
 
 /** The agency a `source` names, or undefined when it names none we know. */
@@ -129,7 +149,13 @@ const Envelope = z.strictObject({
   specversion: z.literal('1.0'),
   id: z.string().regex(/^[\x21-\x7e]{1,128}$/, 'must be 1-128 printable ASCII characters without spaces (letters, digits, punctuation such as - _ . :)').superRefine(refusePersonalData),
   type: z.string().min(1).max(200),
-  source: z.string().regex(SOURCE, 'must name the emitting agency, e.g. /pcmd/police or /pcmd/police/cap-quan-ba-dinh').superRefine(refusePersonalData),
+  source: z
+    .string()
+    .superRefine((value, context) => {
+      const problem = sourceProblem(value);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+      else refusePersonalData(value, context); // a body's code is free text of the register's
+    }),
   subject: z.string().min(1).max(200).superRefine(refusePersonalData),
   time: z.iso
     .datetime({

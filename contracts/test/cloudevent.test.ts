@@ -1,8 +1,10 @@
 import {
   agencyOfSource,
+  agencyUnitProblem,
   buildEvent,
   ContractError,
   dataschemaFor,
+  isOfficialUnitCode,
   parseEvent,
   policeCaseOpened,
   policeInspectionCompleted,
@@ -14,7 +16,7 @@ const inspection = policeInspectionCompleted.example;
 describe('buildEvent', () => {
   it('fills every attribute the bus relies on', () => {
     const event = buildEvent(policeInspectionCompleted, inspection, {
-      unit: 'cap-quan-ba-dinh',
+      unit: '001',
       time: new Date('2021-05-04T02:30:00Z'),
       id: 'evt-1',
     });
@@ -22,7 +24,7 @@ describe('buildEvent', () => {
       specversion: '1.0',
       id: 'evt-1',
       type: 'vn.pcmd.police.inspection.completed.v1',
-      source: '/pcmd/police/cap-quan-ba-dinh',
+      source: '/pcmd/police/001',
       subject: inspection.inspectionId,
       time: '2021-05-04T02:30:00.000Z',
       datacontenttype: 'application/json',
@@ -37,7 +39,53 @@ describe('buildEvent', () => {
 
   it('rejects bad options with the attribute named', () => {
     expect(() => buildEvent(policeCaseOpened, policeCaseOpened.example, { time: 'yesterday' })).toThrow(/^time: must be an RFC 3339 timestamp/);
-    expect(() => buildEvent(policeCaseOpened, policeCaseOpened.example, { unit: 'Ba Đình' })).toThrow(/^source: unit "Ba Đình" must be/);
+    expect(() => buildEvent(policeCaseOpened, policeCaseOpened.example, { unit: 'Ba Đình' })).toThrow(/^source: must name the emitting agency and its unit/);
+  });
+});
+
+describe('source units come from registries (ADR 0016)', () => {
+  const problemOf = (source: string) => parseEvent({ ...buildEvent(policeInspectionCompleted, inspection), source }).source;
+  const issuesOf = (source: string) => {
+    try {
+      parseEvent({ ...buildEvent(policeInspectionCompleted, inspection), source });
+      return [];
+    } catch (error) {
+      return (error as ContractError).issues;
+    }
+  };
+
+  it.each([
+    ['/pcmd/police', 'the agency itself'],
+    ['/pcmd/police/01', 'a province (Hà Nội)'],
+    ['/pcmd/police/001', 'a district before the reform (Quận Ba Đình)'],
+    ['/pcmd/police/00004', 'a ward, in both lists (Trúc Bạch before, Ba Đình after)'],
+    ['/pcmd/police/001/cong-an', 'a district and the agency organ'],
+  ])('takes %s: %s', (source) => {
+    expect(problemOf(source)).toBe(source);
+  });
+
+  it.each([
+    ['/pcmd/police/cap-quan-ba-dinh', 'a free word'],
+    ['/pcmd/police/0912345678', 'a phone number'],
+    ['/pcmd/police/99999', 'a code no list has'],
+    ['/pcmd/police/nguyen-van-an', 'a name'],
+    ['/pcmd/police/001/toa-an', 'an organ of another agency'],
+    ['/pcmd/police/001/cong-an/doi-1', 'a path below the organ'],
+    ['/pcmd/coordination/001', 'a unit of coordination'],
+    ['/pcmd/reporting/womens-union/hanoi', 'two segments after a body'],
+  ])('refuses %s (%s), naming source but never its value', (source) => {
+    const issues = issuesOf(source);
+    expect(issues.map((issue) => issue.path)).toContain('source');
+    const unit = source.split('/').slice(3).join('/');
+    for (const issue of issues) expect(issue.message).not.toContain(unit);
+  });
+
+  it('knows every official code of both lists, and organs by agency', () => {
+    expect(isOfficialUnitCode('92')).toBe(true); // Cần Thơ, both lists
+    expect(isOfficialUnitCode('916')).toBe(true); // Quận Ninh Kiều, 2016 plan
+    expect(isOfficialUnitCode('1')).toBe(false);
+    expect(agencyUnitProblem('justice', '001/toa-an')).toBeUndefined();
+    expect(agencyUnitProblem('justice', '001/cong-an')).toMatch(/tu-phap, vien-kiem-sat, toa-an/);
   });
 });
 
@@ -94,7 +142,7 @@ describe('parseEvent', () => {
 describe('sources', () => {
   it('name the agency first, then the unit', () => {
     expect(sourceFor('police')).toBe('/pcmd/police');
-    expect(agencyOfSource('/pcmd/police/cap-quan-ba-dinh')).toBe('police');
+    expect(agencyOfSource('/pcmd/police/001')).toBe('police');
     expect(agencyOfSource('/pcmd/ministry')).toBeUndefined();
     expect(agencyOfSource('https://example.org/police')).toBeUndefined();
   });

@@ -20,7 +20,7 @@ describe('eventKey: the identity of an event, source + id', () => {
   });
 
   it('tells apart the same id from two agencies and from two units of one agency', () => {
-    const keys = ['/pcmd/police', '/pcmd/culture', '/pcmd/police/unit-a', '/pcmd/police/unit-b'].map((source) => eventKey({ source, id: '1001' }));
+    const keys = ['/pcmd/police', '/pcmd/culture', '/pcmd/police/001', '/pcmd/police/002'].map((source) => eventKey({ source, id: '1001' }));
     expect(new Set(keys).size).toBe(4);
   });
 

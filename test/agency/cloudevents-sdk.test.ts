@@ -49,7 +49,7 @@ function inspection(inspectionId: string): CloudEvent<typeof policeInspectionCom
   return new CloudEvent({
     id: inspectionId,
     type: policeInspectionCompleted.type,
-    source: '/pcmd/police/cap-quan-ba-dinh',
+    source: '/pcmd/police/001',
     time: '2021-05-20T14:00:00.000Z',
     data: { ...policeInspectionCompleted.example, inspectionId, areaCode: 'hn-ba-dinh-kim-ma' },
   });
@@ -107,7 +107,7 @@ describe('the cloudevents SDK, unmodified', () => {
     await emit(Mode.BINARY, inspection('kt-sdk-binary-3'));
     const message = await nats.jsm.streams.getMessage(stream, { last_by_subj: policeInspectionCompleted.subject });
     expect(message!.header.get('ce-id')).toBe('kt-sdk-binary-3');
-    expect(message!.header.get('ce-source')).toBe('/pcmd/police/cap-quan-ba-dinh');
+    expect(message!.header.get('ce-source')).toBe('/pcmd/police/001');
     expect(message!.header.get('ce-subject')).toBe('kt-sdk-binary-3');
     expect(message!.header.get('ce-time')).toBe('2021-05-20T14:00:00.000Z');
     expect(message!.header.get('content-type')).toBe('application/json');

@@ -108,14 +108,14 @@ async function publishDirectly(event: BusEvent): Promise<{ seq: number; duplicat
 
 describe('defect 1: the identity of an event is its source + id', () => {
   it('stores and counts id 1001 from two agencies and from two units of one agency, posted within the duplicate window', async () => {
-    const fromUnitA = referral('1001', 'cg-identity-a', '/pcmd/police/unit-a');
-    const fromUnitB = referral('1001', 'cg-identity-b', '/pcmd/police/unit-b');
+    const fromUnitA = referral('1001', 'cg-identity-a', '/pcmd/police/001');
+    const fromUnitB = referral('1001', 'cg-identity-b', '/pcmd/police/002');
     const fromCulture = buildEvent(cultureInspectionCompleted, cultureInspectionCompleted.example, { id: '1001', time: TIME });
     expect(await post(police, fromUnitA, keys.police)).toEqual({ status: 202, body: { accepted: ['1001'] } });
     expect(await post(police, fromUnitB, keys.police)).toEqual({ status: 202, body: { accepted: ['1001'] } });
     expect(await post(culture, fromCulture, keys.culture)).toEqual({ status: 202, body: { accepted: ['1001'] } });
 
-    expect((await storedWithId('1001')).sort()).toEqual(['/pcmd/culture 1001', '/pcmd/police/unit-a 1001', '/pcmd/police/unit-b 1001']);
+    expect((await storedWithId('1001')).sort()).toEqual(['/pcmd/culture 1001', '/pcmd/police/001 1001', '/pcmd/police/002 1001']);
     // Both units' referrals count: labour's inbox (a consumer, idempotent on source + id) holds both.
     await eventually(() => inInbox('cg-identity-a', 'cg-identity-b'));
   });
@@ -124,20 +124,20 @@ describe('defect 1: the identity of an event is its source + id', () => {
     // What the AsyncAPI document (docs/events/asyncapi.yaml) tells a producer to put in Nats-Msg-Id.
     const headersDoc = buildAsyncApiDocument().components.schemas['cloudevent-binary-headers'] as { properties: Record<string, { description: string }> };
     expect(headersDoc.properties[MSG_ID_HEADER]!.description).toMatch(/SHA-256 of the UTF-8 string "<ce-source> <ce-id>"/);
-    const fromUnitA = referral('2002', 'cg-direct-a', '/pcmd/police/unit-a');
-    const fromUnitB = referral('2002', 'cg-direct-b', '/pcmd/police/unit-b');
+    const fromUnitA = referral('2002', 'cg-direct-a', '/pcmd/police/001');
+    const fromUnitB = referral('2002', 'cg-direct-b', '/pcmd/police/002');
     expect(documentedMsgId(fromUnitA)).toBe(eventKey(fromUnitA));
 
     expect((await publishDirectly(fromUnitA)).duplicate).toBe(false);
     expect((await publishDirectly(fromUnitA)).duplicate).toBe(true);
     expect((await publishDirectly(fromUnitB)).duplicate).toBe(false);
 
-    expect((await storedWithId('2002')).sort()).toEqual(['/pcmd/police/unit-a 2002', '/pcmd/police/unit-b 2002']);
+    expect((await storedWithId('2002')).sort()).toEqual(['/pcmd/police/001 2002', '/pcmd/police/002 2002']);
     await eventually(() => inInbox('cg-direct-a', 'cg-direct-b'));
     // What the services publish carries the same message id.
-    await post(police, referral('2003', 'cg-direct-c', '/pcmd/police/unit-a'), keys.police);
+    await post(police, referral('2003', 'cg-direct-c', '/pcmd/police/001'), keys.police);
     const message = await nats.jsm.streams.getMessage(STREAM, { last_by_subj: policeReferralMade.subject });
-    expect(message!.header.get(MSG_ID_HEADER)).toBe(documentedMsgId(referral('2003', 'cg-direct-c', '/pcmd/police/unit-a')));
+    expect(message!.header.get(MSG_ID_HEADER)).toBe(documentedMsgId(referral('2003', 'cg-direct-c', '/pcmd/police/001')));
   });
 
   it('answers 409 conflicting-duplicate to the same source + id with another body, storing nothing of the request; an identical re-post is 202 and stored once', async () => {
@@ -165,8 +165,8 @@ describe('defect 1: the identity of an event is its source + id', () => {
 
     // The stored body is the first one; the same id from another unit is another event.
     expect((await stored()).filter((event) => event.id === 'kt-3003').map((event) => (event.data as { outcome: string }).outcome)).toEqual(['compliant']);
-    expect((await post(police, inspection('kt-3003', { source: '/pcmd/police/unit-b', outcome: 'closed-down' }), keys.police)).status).toBe(202);
-    expect((await storedWithId('kt-3003')).sort()).toEqual(['/pcmd/police kt-3003', '/pcmd/police/unit-b kt-3003']);
+    expect((await post(police, inspection('kt-3003', { source: '/pcmd/police/002', outcome: 'closed-down' }), keys.police)).status).toBe(202);
+    expect((await storedWithId('kt-3003')).sort()).toEqual(['/pcmd/police kt-3003', '/pcmd/police/002 kt-3003']);
   });
 });
 
@@ -195,9 +195,9 @@ describe('defect 11: dates outside 2000-01-01 .. a day ahead of the receiving se
   });
 
   it('dead-letters, with the reason, a far-future event a producer published on NATS directly, instead of taking it', async () => {
-    const future = referral('kt-future', 'cg-future', '/pcmd/police/unit-a', '9999-12-31T23:59:59Z');
+    const future = referral('kt-future', 'cg-future', '/pcmd/police/001', '9999-12-31T23:59:59Z');
     const { seq } = await publishDirectly(future);
-    const afterIt = referral('kt-after-future', 'cg-after-future', '/pcmd/police/unit-a');
+    const afterIt = referral('kt-after-future', 'cg-after-future', '/pcmd/police/001');
     await publishDirectly(afterIt);
 
     const deadLetterSubject = 'pcmd.dead-letter.labour-referrals-from-police';

@@ -64,7 +64,7 @@ it('stores a re-sent event once, and the same id from another source as another 
   const second = await nats.js.publish(definition.subject, encodeBinary(resent).data, { msgID: encodeBinary(resent).headers[MSG_ID_HEADER] });
   expect(second.duplicate).toBe(true);
   expect(second.seq).toBe(first.seq);
-  const otherUnit = { ...resent, source: `${resent.source}/unit-b` };
+  const otherUnit = { ...resent, source: `${resent.source}/002` }; // the same agency's unit of Quận Hoàn Kiếm
   const third = await nats.js.publish(definition.subject, encodeBinary(otherUnit).data, { msgID: encodeBinary(otherUnit).headers[MSG_ID_HEADER] });
   expect(third.duplicate).toBe(false);
 });

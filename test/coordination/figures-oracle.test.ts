@@ -104,7 +104,7 @@ describe('the generator', () => {
     for (const event of stream.arrivals) sourcesById.set(event.id, new Set([...(sourcesById.get(event.id) ?? []), event.source]));
     const shared = [...sourcesById.values()].filter((sources) => sources.size > 1);
     expect(shared.some((sources) => new Set([...sources].map((source) => source.split('/')[2])).size > 1)).toBe(true);
-    expect(shared.some((sources) => sources.has('/pcmd/police/unit-a') && sources.has('/pcmd/police/unit-b'))).toBe(true);
+    expect(shared.some((sources) => sources.has('/pcmd/police/001') && sources.has('/pcmd/police/002'))).toBe(true);
 
     const seen = new Map<string, BusEvent>();
     let resends = 0;
@@ -142,7 +142,7 @@ describe('the oracle, on a stream small enough to count by hand', () => {
   const registered = (id: string, time: string, areaCode: string, businessId: string, atRisk: boolean) =>
     event(policeBusinessRegistered, id, '/pcmd/police', time, { businessId, kind: 'karaoke', areaCode, atRisk });
   const made = (id: string, referralId: string, time: string, areaCode: string) =>
-    event(policeReferralMade, id, '/pcmd/police/unit-b', time, {
+    event(policeReferralMade, id, '/pcmd/police/002', time, {
       referralId,
       subjectRef: 'sr_an-Zd5QkL9P8vhiAmgMh13v6hZ1pUROHb3xXAzwPPeg',
       consentRef: EXAMPLE_CONSENT_REF,
@@ -153,12 +153,12 @@ describe('the oracle, on a stream small enough to count by hand', () => {
     });
   const accepted = (id: string, referralId: string, time: string) => event(labourReferralAccepted, id, '/pcmd/labour', time, { referralId, plannedServices: ['counselling'] });
 
-  const unitA = '/pcmd/police/unit-a';
+  const unitA = '/pcmd/police/001';
   const first = inspection('1', unitA, '2024-08-10T10:00:00+07:00', 'hn-ba-dinh-kim-ma', '0101000001', 'karaoke', 'violations-found');
   const arrivals: BusEvent[] = [
     first,
     // The same id from another unit: another event. Then a re-send of the first: the same event.
-    inspection('1', '/pcmd/police/unit-b', '2024-08-11T10:00:00+07:00', 'hn-ba-dinh-kim-ma', '0101000003', 'hotel', 'compliant'),
+    inspection('1', '/pcmd/police/002', '2024-08-11T10:00:00+07:00', 'hn-ba-dinh-kim-ma', '0101000003', 'hotel', 'compliant'),
     structuredClone(first),
     inspection('2', unitA, '2024-11-05T08:00:00+07:00', 'hn-ba-dinh', '0101000001', 'karaoke', 'compliant'), // at the plan's level
     inspection('3', unitA, '2024-11-05T08:00:00+07:00', 'hn-tay-ho-quang-an', '0101000009', 'bar', 'violations-found'), // a sibling district

@@ -209,7 +209,7 @@ function headersSchema(): JsonObject {
       [ce('specversion')]: { type: 'string', const: '1.0', description: 'CloudEvents specification version' },
       [ce('id')]: { type: 'string', minLength: 1, description: 'Event id, unique per event (a UUID unless the producer has its own)' },
       [ce('type')]: { type: 'string', description: 'Event type: vn.pcmd.<agency>.<entity>.<action>.v<major>' },
-      [ce('source')]: { type: 'string', description: 'Emitting agency and unit: /pcmd/<agency>[/<unit>]' },
+      [ce('source')]: { type: 'string', description: 'Emitting agency and unit: /pcmd/<agency>, /pcmd/<agency>/<official area code>[/<organ>] (e.g. /pcmd/police/001, /pcmd/justice/001/toa-an; ADR 0016), or /pcmd/reporting/<body>' },
       [ce('subject')]: { type: 'string', minLength: 1, description: 'The entity the fact is about: the data field named by the message x-subject-field' },
       [ce('time')]: {
         type: 'string',

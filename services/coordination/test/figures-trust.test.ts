@@ -90,8 +90,8 @@ function given(plans: Plan[], events: BusEvent[]) {
 describe('figures the committee can trust (#17)', () => {
   it('counts two events with the same id from two units of an agency as two (defect 1)', () => {
     const inspections = plan('p1', { targets: [count('ct-kiem-tra', policeInspectionCompleted.type)] });
-    const unitA = inspection('1001', 'hn-bd-w1', 'b-1', '2021-03-01T09:00:00+07:00', '/pcmd/police/unit-a');
-    const unitB = inspection('1001', 'hn-bd-w2', 'b-2', '2021-03-01T09:00:00+07:00', '/pcmd/police/unit-b');
+    const unitA = inspection('1001', 'hn-bd-w1', 'b-1', '2021-03-01T09:00:00+07:00', '/pcmd/police/001');
+    const unitB = inspection('1001', 'hn-bd-w2', 'b-2', '2021-03-01T09:00:00+07:00', '/pcmd/police/002');
     const { achieved } = given([inspections], [unitA, unitB, unitA]);
     expect(achieved('p1', 'ct-kiem-tra')).toBe(2);
   });

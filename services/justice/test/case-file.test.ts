@@ -29,8 +29,8 @@ describe('case files', () => {
   });
 
   it('applies the same id from two police units as two transfers: an event is its source + id', () => {
-    const fromUnitA = buildEvent(policeCaseTransferred, { ...policeCaseTransferred.example, caseId: 'va-a' }, { id: '1001', unit: 'unit-a' });
-    const fromUnitB = buildEvent(policeCaseTransferred, { ...policeCaseTransferred.example, caseId: 'va-b' }, { id: '1001', unit: 'unit-b' });
+    const fromUnitA = buildEvent(policeCaseTransferred, { ...policeCaseTransferred.example, caseId: 'va-a' }, { id: '1001', unit: '001' });
+    const fromUnitB = buildEvent(policeCaseTransferred, { ...policeCaseTransferred.example, caseId: 'va-b' }, { id: '1001', unit: '002' });
     expect([...caseFilesAfter(fromUnitA, fromUnitB, fromUnitB).cases.keys()]).toEqual(['va-a', 'va-b']);
   });
 

@@ -29,8 +29,8 @@ describe('DuplicateGuard', () => {
 
   it('tells the same id of two sources apart', () => {
     const guard = new DuplicateGuard({ clock });
-    guard.claim([inspection('1001', '/pcmd/police/unit-a')]);
-    expect(() => guard.claim([inspection('1001', '/pcmd/police/unit-b', 'closed-down')])).not.toThrow();
+    guard.claim([inspection('1001', '/pcmd/police/001')]);
+    expect(() => guard.claim([inspection('1001', '/pcmd/police/002', 'closed-down')])).not.toThrow();
     expect(guard.size).toBe(2);
   });
 

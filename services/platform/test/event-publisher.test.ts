@@ -104,8 +104,8 @@ describe('JetStreamEventPublisher', () => {
     const publisher = new JetStreamEventPublisher(nc, outbox, { ackTimeoutMs: 500, retryBackoffMs: [50, 100, 200, 400], onAcknowledged: (key, duplicate) => acks.push(`${key}${duplicate ? ' duplicate' : ''}`) });
     const before = await lastSeq(jsm);
     const [event] = caseOpenedEvents('identity', 1);
-    const unitA = { ...event!, source: '/pcmd/police/unit-a' };
-    const unitB = { ...event!, source: '/pcmd/police/unit-b' };
+    const unitA = { ...event!, source: '/pcmd/police/001' };
+    const unitB = { ...event!, source: '/pcmd/police/002' };
     // An entry an earlier version left in the outbox, with the bare id as its message id.
     const legacy = encodeBinary(unitB);
     await outbox.append([{ subject: policeCaseOpened.subject, headers: { ...legacy.headers, [MSG_ID_HEADER]: unitB.id }, data: legacy.data }]);
@@ -114,7 +114,7 @@ describe('JetStreamEventPublisher', () => {
     await publisher.publish([unitA]);
     await publisher.publish([unitB]);
 
-    expect(await storedSources(before)).toEqual(['/pcmd/police/unit-b', '/pcmd/police/unit-a']);
+    expect(await storedSources(before)).toEqual(['/pcmd/police/002', '/pcmd/police/001']);
     expect(acks).toEqual([eventKey(unitB), eventKey(unitA), `${eventKey(unitB)} duplicate`]);
     await publisher.close();
     await outbox.close();

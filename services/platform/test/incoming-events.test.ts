@@ -24,8 +24,8 @@ describe('prepareIncoming', () => {
   });
 
   it('keeps a unit the agency names in its source', () => {
-    const [event] = prepareIncoming({ ...inspection(), source: '/pcmd/police/cap-quan-ba-dinh' }, 'police');
-    expect(event!.source).toBe('/pcmd/police/cap-quan-ba-dinh');
+    const [event] = prepareIncoming({ ...inspection(), source: '/pcmd/police/001' }, 'police');
+    expect(event!.source).toBe('/pcmd/police/001');
   });
 
   it('refuses a source or a type of another agency', () => {
@@ -52,8 +52,8 @@ describe('prepareIncoming', () => {
 
   it('takes the same id from two units of the agency in one batch: an event is its source + id', () => {
     const event = inspection();
-    const events = prepareIncoming([{ ...event, source: '/pcmd/police/unit-a' }, { ...event, source: '/pcmd/police/unit-b' }], 'police');
-    expect(events.map((taken) => `${taken.source} ${taken.id}`)).toEqual([`/pcmd/police/unit-a ${event.id}`, `/pcmd/police/unit-b ${event.id}`]);
+    const events = prepareIncoming([{ ...event, source: '/pcmd/police/001' }, { ...event, source: '/pcmd/police/002' }], 'police');
+    expect(events.map((taken) => `${taken.source} ${taken.id}`)).toEqual([`/pcmd/police/001 ${event.id}`, `/pcmd/police/002 ${event.id}`]);
   });
 
   it('refuses a time before 2000 or more than a day after the service clock, naming time, beside other problems', () => {

@@ -52,10 +52,10 @@ describe('referral inbox', () => {
   });
 
   it('applies the same id from two units as two events: an event is its source + id', () => {
-    const fromUnitA = buildEvent(policeReferralMade, { ...policeReferralMade.example, referralId: 'cg-a' }, { id: '1001', unit: 'unit-a' });
-    const fromUnitB = buildEvent(policeReferralMade, { ...policeReferralMade.example, referralId: 'cg-b' }, { id: '1001', unit: 'unit-b' });
-    const deliveredA = buildEvent(labourReferralServiceDelivered, { referralId: 'cg-a', service: 'counselling' }, { id: '2002', unit: 'unit-a' });
-    const deliveredB = buildEvent(labourReferralServiceDelivered, { referralId: 'cg-a', service: 'loan' }, { id: '2002', unit: 'unit-b' });
+    const fromUnitA = buildEvent(policeReferralMade, { ...policeReferralMade.example, referralId: 'cg-a' }, { id: '1001', unit: '001' });
+    const fromUnitB = buildEvent(policeReferralMade, { ...policeReferralMade.example, referralId: 'cg-b' }, { id: '1001', unit: '002' });
+    const deliveredA = buildEvent(labourReferralServiceDelivered, { referralId: 'cg-a', service: 'counselling' }, { id: '2002', unit: '001' });
+    const deliveredB = buildEvent(labourReferralServiceDelivered, { referralId: 'cg-a', service: 'loan' }, { id: '2002', unit: '002' });
     const { state } = given(fromUnitA, fromUnitB, fromUnitB, deliveredA, deliveredB, deliveredA);
     expect([...state.referrals.keys()]).toEqual(['cg-a', 'cg-b']);
     expect(state.referrals.get('cg-a')!.servicesDelivered).toEqual(['counselling', 'loan']);

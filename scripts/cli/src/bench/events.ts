@@ -21,7 +21,7 @@ const YEAR_MS = 364 * 86_400_000;
 export const eventId = (prefix: string, index: number) => `kt-${prefix}-${String(index).padStart(7, '0')}`;
 
 /** The unit of police that inspects: every benchmark event's `source`. */
-const UNIT = 'cong-an-quan-ba-dinh';
+const UNIT = '001'; // Công an quận Ba Đình
 const SOURCE = sourceFor('police', UNIT);
 
 /** The identity (`eventKey`, source + id) of benchmark event `index`: what the read models key what they applied on. */

@@ -65,7 +65,7 @@ import { CT, HN, OUTSIDE, PLAN_A_ID, PLAN_B_ID, oraclePlans } from './plans.js';
  *   around Vietnam's midnight at month and quarter boundaries, written with `+07:00`, `Z` or
  *   another offset;
  * - the same `id` from different sources: every source numbers its own events from 1001 (two
- *   agencies, and two police units `/pcmd/police/unit-a` and `/pcmd/police/unit-b`);
+ *   agencies, and two police units `/pcmd/police/001` and `/pcmd/police/002`);
  * - referrals police → labour and labour → health and their answers (accepted, declined,
  *   service-delivered, closed: no area), some answering a referral that is never made, some
  *   arriving before the referral they answer;
@@ -355,7 +355,7 @@ class World {
     // Labour's trainings (officers trained) and the reporting bodies' activities (participants) are what plans sum most.
     const producer = random.pick(['labour', 'labour', 'police', 'health', 'culture', 'justice', 'reporting', 'reporting', 'reporting'] as const);
     const body = producer === 'reporting' ? random.pick(REPORTING_BODIES) : producer;
-    const source = producer === 'reporting' ? `/pcmd/reporting/${body}` : producer === 'police' ? random.pick(['/pcmd/police/unit-a', '/pcmd/police']) : `/pcmd/${producer}`;
+    const source = producer === 'reporting' ? `/pcmd/reporting/${body}` : producer === 'police' ? random.pick(['/pcmd/police/001', '/pcmd/police']) : `/pcmd/${producer}`;
     const day = vietnamDay(time);
     const roll = random.next();
     if (roll < 0.7) {
@@ -530,7 +530,7 @@ const REPORTING_BODIES = ['womens-union', 'ubnd-phuong', 'ubnd-xa-phuong', 'fina
 
 /** Police speak through two units (each numbering its own events) and the department; every other agency as itself. */
 function sourceOf(definition: EventDefinition, random: Random): string {
-  if (definition.agency === 'police') return random.pick(['/pcmd/police/unit-a', '/pcmd/police/unit-b', '/pcmd/police']);
+  if (definition.agency === 'police') return random.pick(['/pcmd/police/001', '/pcmd/police/002', '/pcmd/police']);
   return `/pcmd/${definition.agency}`;
 }
 

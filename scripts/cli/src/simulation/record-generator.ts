@@ -135,7 +135,7 @@ interface TypeSpec {
   build: (draft: Draft) => Record<string, unknown>;
   /** Inspections, patrols and sanctions happen at night, when the businesses are open. */
   night?: boolean;
-  /** Unit of the agency that states the fact, in `source` (/pcmd/justice/tand-ba-dinh). */
+  /** Unit of the agency that states the fact, in `source` (/pcmd/justice/001/toa-an). */
   unit?: string;
   /** A fact that comes first: until the run has one, that one is made instead (a case is opened before it is transferred). */
   after?: EventDefinition;
@@ -453,12 +453,13 @@ function referralAnswers(
 // ---------------------------------------------------------------------------------------
 // The records of each type, and how often each happens.
 
+/** Each agency's unit of Quận Ba Đình (official code 001), as `source` names it (ADR 0016). */
 const DEFAULT_UNITS: Record<AgencyService, string> = {
-  police: 'ca-quan-ba-dinh',
-  labour: 'phong-ldtbxh-ba-dinh',
-  health: 'ttyt-ba-dinh',
-  culture: 'phong-vhtt-ba-dinh',
-  justice: 'phong-tu-phap-ba-dinh',
+  police: '001',
+  labour: '001/lao-dong',
+  health: '001/trung-tam-y-te',
+  culture: '001',
+  justice: '001/tu-phap',
 };
 
 const TRAINING_TOPICS = ['Phòng, chống mại dâm và hỗ trợ người bán dâm', 'Kỹ năng tư vấn, hỗ trợ người bị mua bán trở về', 'Quy trình kiểm tra liên ngành 178', 'Giảm hại và dự phòng lây nhiễm HIV'];
@@ -698,7 +699,7 @@ const SPECS = new Map<string, TypeSpec>([
   // Justice: the procuracy and the court follow police's cases; legal aid and dissemination.
   [justiceCaseProsecuted.type, {
     weight: 2,
-    unit: 'vks-ba-dinh',
+    unit: '001/vien-kiem-sat',
     build: ({ world, random }) => {
       const { caseId, areaCode, defendants, offences } = caseFacts(world, random.int(1, CASE_SPAN));
       return { caseId, areaCode, defendants, offences };
@@ -706,7 +707,7 @@ const SPECS = new Map<string, TypeSpec>([
   }],
   [justiceCaseTried.type, {
     weight: 2,
-    unit: 'tand-ba-dinh',
+    unit: '001/toa-an',
     build: ({ world, random }) => {
       const { caseId, areaCode, defendants } = caseFacts(world, random.int(1, CASE_SPAN));
       return {
