@@ -43,7 +43,9 @@ import { AgencyReferralsController } from './access/agency-referrals.controller.
 import { AuditController } from './access/audit.controller.js';
 import { PERSON_RECORDS, PersonRecordPolicy } from './access/person-records.js';
 import { StreamAuditTrail } from './access/stream-audit-trail.js';
-import { BodyRegister } from '@lienganh/platform';
+import { AgencyKeyRegister, BodyRegister } from '@lienganh/platform';
+import { AgencyKeyDirectory } from './agency-keys/agency-key-directory.js';
+import { AgencyKeysModule } from './agency-keys/agency-keys.module.js';
 import { BodiesModule } from './bodies/bodies.module.js';
 import { BodyDirectory } from './bodies/body-directory.js';
 import { UserAdministration } from './users/user-administration.js';
@@ -182,12 +184,16 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   // Users issued, rotated and revoked at run time, and the dashboard's sessions (ADR 0013): every instance watches both.
   let userRegister: UserRegister | undefined;
   let sessions: SessionStore | undefined;
+  // The agencies' API keys issued at run time (issue #19); the agency services watch the same bucket.
+  let agencyKeyRegister: AgencyKeyRegister;
   try {
     bodyRegister = await BodyRegister.open(nc, { onChange: () => bodies?.syncRegistry(), logger: messages });
     userRegister = await UserRegister.open(nc, messages);
     sessions = await SessionStore.open(nc, config.sessions ?? sessionPolicyFromEnv(process.env), messages);
+    agencyKeyRegister = await AgencyKeyRegister.open(nc, { logger: messages });
   } catch (error) {
     userRegister?.close();
+    sessions?.close();
     retireHolder(holder);
     await nc.close();
     throw error;
@@ -220,7 +226,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   });
 
   @Module({
-    imports: [BodiesModule.register(bodies), UsersModule.register(administration)],
+    imports: [BodiesModule.register(bodies), UsersModule.register(administration), AgencyKeysModule.register(new AgencyKeyDirectory(agencyKeyRegister, clock))],
     controllers: [
       SessionController,
       PlansController,
@@ -269,6 +275,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
     await gate?.stop();
     await projector.stop();
     bodyRegister.close();
+    agencyKeyRegister.close();
     userRegister.close();
     sessions.close();
     await instanceLease.release();

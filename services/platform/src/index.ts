@@ -60,6 +60,7 @@ export { AUDIT_TRAIL, AuditUnavailableError, recordAccessOrRefuse, type AccessRe
 export { DEMO_USERS_FILE, demoUserToken, ensureDemoUsers, type DemoUser } from './access/demo-users.js';
 export { HealthController, READINESS, type ReadinessCheck } from './http/health.controller.js';
 export { agencyOfKey, DEMO_CREDENTIALS_FILE, ensureDemoCredentials, loadAgencyKeys, type AgencyKeys } from './ingestion/agency-credentials.js';
+export { AGENCY_KEYS_BUCKET, AgencyKeyRegister, newAgencyKey, type AgencyKeyRecord } from './ingestion/agency-key-register.js';
 export { acceptEvents, EVENT_SINK, type EventSink } from './ingestion/event-sink.js';
 export { IngestionModule } from './ingestion/ingestion.module.js';
 export { AgencyKeyGuard } from './ingestion/agency-key.guard.js';

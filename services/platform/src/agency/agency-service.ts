@@ -11,6 +11,7 @@ import { closeHttpServer } from '../process/http-drain.js';
 import type { RateLimit } from '../http/rate-limit.js';
 import type { TrustProxy } from '../http/trust-proxy.js';
 import type { AgencyKeys } from '../ingestion/agency-credentials.js';
+import { AgencyKeyRegister } from '../ingestion/agency-key-register.js';
 import { DuplicateGuard } from '../ingestion/duplicate-guard.js';
 import { IngestionModule } from '../ingestion/ingestion.module.js';
 import { PseudonymKeyError } from '../ingestion/pseudonym-key.js';
@@ -102,6 +103,15 @@ export async function startAgencyService(definition: AgencyServiceDefinition, co
     throw error;
   }
 
+  // Keys the secretariat issued at run time; watched, so a rotation or revocation is in force within a second.
+  let keyRegister: AgencyKeyRegister;
+  try {
+    keyRegister = await AgencyKeyRegister.open(nc, { logger });
+  } catch (error) {
+    await nc.close();
+    throw error;
+  }
+
   // Bodies of the events this replica took, for the stream's duplicate window: a re-send with another body is a 409.
   const duplicates = new DuplicateGuard({ windowMs: Math.max(duplicateWindowMs, 2 * 60_000), ...(config.clock ? { clock: config.clock } : {}) });
   const outbox = await DurableOutbox.open(resolve(join(config.dataDir, 'outbox', agency)), {
@@ -132,6 +142,7 @@ export async function startAgencyService(definition: AgencyServiceDefinition, co
       IngestionModule.register({
         agency,
         keys: config.keys,
+        keyRegister,
         ...(config.pseudonymKey ? { pseudonymKey: config.pseudonymKey } : {}),
         ...(config.clock ? { clock: config.clock } : {}),
         duplicates,
@@ -148,6 +159,7 @@ export async function startAgencyService(definition: AgencyServiceDefinition, co
     if (app) await closeHttpServer(app); // HTTP server (requests in flight get a drain deadline) and consumers, in-flight handlers finished
     await publisher.close();
     await outbox.close();
+    keyRegister.close();
     if (!nc.isClosed()) await nc.drain();
   };
   try {

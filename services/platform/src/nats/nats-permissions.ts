@@ -2,6 +2,7 @@ import { AGENCY_SERVICES, REFUSAL_SUBJECT_PREFIX, refusalConsumerOf, refusalSubj
 import { SESSIONS_BUCKET, USERS_BUCKET } from '../access/access-buckets.js';
 import { BODIES_BUCKET, bodyInboxPrefix, bodyPublishSubject } from '../bodies/body-record.js';
 import { deadLetterSubject } from '../consuming/event-consumer.js';
+import { AGENCY_KEYS_BUCKET } from '../ingestion/agency-key-register.js';
 
 /**
  * Who may say and read what on NATS, derived from the agency registry: one nkey user per
@@ -100,9 +101,11 @@ function agencyUser(agency: AgencyService, reads: readonly NatsRead[]): NatsUser
       ...(read.kind === 'durable' ? [`$JS.ACK.${read.stream}.${read.consumer}.>`, deadLetterSubject(read.consumer)] : []),
     ]),
     ...refusalReads(refusalSubjectFor({ agency })),
+    // Its API key issued at run time: digests only, never a key.
+    ...bucketReads(AGENCY_KEYS_BUCKET),
   ];
   const what = reads.length === 0 ? 'reads nothing' : `reads ${[...new Set(reads.map((read) => read.filterSubject ?? read.stream))].join(', ')}`;
-  return user(agency, dedupe(publish), `${agency}: publishes ${SUBJECT_PREFIX}.${agency}.>, ${what}; its refusals: ${refusalSubjectFor({ agency })}`);
+  return user(agency, dedupe(publish), `${agency}: publishes ${SUBJECT_PREFIX}.${agency}.>, ${what}; its refusals: ${refusalSubjectFor({ agency })}; its API key: ${AGENCY_KEYS_BUCKET}`);
 }
 
 /** Watch a key-value bucket (a push consumer with flow control on its stream) and read one entry. */
@@ -147,11 +150,14 @@ function coordinationUser(): NatsUser {
     ...bucketReads(BODIES_BUCKET),
     // Users and sessions of the dashboard and the API (ADR 0013): every instance watches and writes them.
     ...[USERS_BUCKET, SESSIONS_BUCKET].flatMap((bucket) => [`$KV.${bucket}.>`, ...bucketReads(bucket)]),
+    // Agency API keys issued and revoked at run time.
+    `$KV.${AGENCY_KEYS_BUCKET}.>`,
+    ...bucketReads(AGENCY_KEYS_BUCKET),
   ];
   return user(
     'coordination',
     dedupe(publish),
-    `coordination: publishes ${SUBJECT_PREFIX}.coordination.>, reads ${read.join(' and ')}, removes refused messages and publishes ${REFUSAL_SUBJECT_PREFIX}.>, keeps its lease in ${COORDINATION_LEASE_BUCKET}, writes the register of bodies ${BODIES_BUCKET}, users ${USERS_BUCKET} and sessions ${SESSIONS_BUCKET}`,
+    `coordination: publishes ${SUBJECT_PREFIX}.coordination.>, reads ${read.join(' and ')}, removes refused messages and publishes ${REFUSAL_SUBJECT_PREFIX}.>, keeps its lease in ${COORDINATION_LEASE_BUCKET}, writes the register of bodies ${BODIES_BUCKET}, users ${USERS_BUCKET}, sessions ${SESSIONS_BUCKET} and agency keys ${AGENCY_KEYS_BUCKET}`,
   );
 }
 

@@ -4,6 +4,7 @@ import { Kvm } from '@nats-io/kv';
 import { nanos } from '@nats-io/transport-node';
 import { SESSION_MAX_HOURS_LIMIT, SESSIONS_BUCKET, USERS_BUCKET, USERS_BUCKET_HISTORY } from '../access/access-buckets.js';
 import { BODIES_BUCKET, BODIES_BUCKET_HISTORY } from '../bodies/body-record.js';
+import { AGENCY_KEYS_BUCKET, AGENCY_KEYS_BUCKET_HISTORY } from '../ingestion/agency-key-register.js';
 
 export interface StreamOptions {
   /** Replicas per stream: 1 on one server, 3 in a production cluster. */
@@ -52,6 +53,7 @@ export async function ensureStreams(jsm: JetStreamManager, options: StreamOption
   // The register of bodies and their credentials (ADR 0011); users and sessions (ADR 0013).
   await ensureBucket(jsm, BODIES_BUCKET, { history: BODIES_BUCKET_HISTORY }, options);
   await ensureBucket(jsm, USERS_BUCKET, { history: USERS_BUCKET_HISTORY }, options);
+  await ensureBucket(jsm, AGENCY_KEYS_BUCKET, { history: AGENCY_KEYS_BUCKET_HISTORY }, options);
   // A session's entry is rewritten while it is used; one idle past the longest session is gone by itself.
   await ensureBucket(jsm, SESSIONS_BUCKET, { history: 1, ttl: SESSION_MAX_HOURS_LIMIT * 3_600_000 }, options);
 }
