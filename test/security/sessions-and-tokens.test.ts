@@ -225,6 +225,34 @@ describe("users' tokens at run time", () => {
     expect(stored).not.toMatch(/lgu_/);
   });
 
+  it('takes a recorded change back when it could not be made: of two rotations at once one gets 409, and the trail withdraws its record', async () => {
+    expect((await send('POST', users(alpha), tokens.secretariat, { id: 'cb-lao-dong-03', name: 'Cán bộ Lao động 03', role: 'agency-officer', agency: 'labour' })).status).toBe(201);
+    await eventually(async () => ((await send('GET', users(beta), tokens.secretariat)).body.users.some((user: { id: string }) => user.id === 'cb-lao-dong-03') ? true : undefined), WITHIN_5_S);
+    let made = 0;
+    let lost = 0;
+    // Both read the same revision before either writes (each records the change first): one write loses.
+    for (let attempt = 0; attempt < 10 && lost === 0; attempt++) {
+      const answers = await Promise.all([alpha, beta].map((service) => send('POST', `${users(service)}/cb-lao-dong-03/token`, tokens.secretariat)));
+      made += answers.filter((answer) => answer.status === 201).length;
+      lost += answers.filter((answer) => answer.status === 409).length;
+      expect(answers.every((answer) => answer.status === 201 || answer.status === 409)).toBe(true);
+    }
+    expect(lost).toBeGreaterThan(0);
+
+    const changes = (await send('GET', `${users(alpha)}/cb-lao-dong-03/history`, tokens.secretariat)).body.changes as { id: string; change: string; withdraws?: string }[];
+    const withdrawals = changes.filter((change) => change.withdraws !== undefined);
+    expect(withdrawals).toHaveLength(lost);
+    for (const withdrawal of withdrawals) {
+      const taken = changes.findIndex((change) => change.id === withdrawal.withdraws);
+      expect(taken).toBeGreaterThanOrEqual(0);
+      expect(taken).toBeLessThan(changes.indexOf(withdrawal));
+      expect(changes[taken]!.change).toBe(withdrawal.change);
+    }
+    // What the trail says was made is what was made.
+    const withdrawn = new Set(withdrawals.map((withdrawal) => withdrawal.withdraws));
+    expect(changes.filter((change) => change.change === 'rotated' && change.withdraws === undefined && !withdrawn.has(change.id))).toHaveLength(made);
+  });
+
   it('answers bad input with 400 naming the field, a token in force with 409, others than the secretariat with 403', async () => {
     const bad = await send('POST', users(alpha), tokens.secretariat, { id: 'has spaces', name: '', role: 'agency-officer' });
     expect(bad.status).toBe(400);

@@ -258,6 +258,9 @@ export const coordinationUserTokenChanged = defineEvent({
     userAgency: AgencyCode.optional().describe("An agency officer's agency"),
     change: z.enum(['issued', 'rotated', 'revoked']),
     changedBy: StaffAccount,
+    withdraws: Identifier.optional().describe(
+      'Set when this record takes back an earlier one: the changeId of a change recorded (the audit comes first) but not made, because the register could not be written',
+    ),
   }),
   example: { changeId: 'ut-5b2e8f1a-3c4d-4e6f-9a0b-1c2d3e4f5a6b', userId: 'cb-y-te-02', role: 'agency-officer', userAgency: 'health', change: 'issued', changedBy: 'thu-ky-01' },
 });

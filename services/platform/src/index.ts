@@ -54,7 +54,7 @@ export { SessionStore, type SessionRecord } from './access/session-store.js';
 export { newUserToken, UserRegister, type UserRecord } from './access/user-register.js';
 export { listingOf, UserAccounts, type Account, type AccountListing } from './access/user-accounts.js';
 export { AUTHENTICATOR, Authenticator } from './access/authenticator.js';
-export { KvMirror, type KvMirrorOptions } from './nats/kv-mirror.js';
+export { KvMirror, KvWriteConflictError, type KvMirrorOptions } from './nats/kv-mirror.js';
 export { SessionController } from './access/session.controller.js';
 export { AUDIT_TRAIL, AuditUnavailableError, recordAccessOrRefuse, type AccessRecord, type AuditTrail } from './access/audit-trail.js';
 export { DEMO_USERS_FILE, demoUserToken, ensureDemoUsers, type DemoUser } from './access/demo-users.js';

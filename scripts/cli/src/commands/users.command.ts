@@ -69,7 +69,7 @@ export function usersCommand(): Command {
     if (id !== undefined) checkId(id);
     const answer = await call('GET', `${endpointOf(options.url)}/${id === undefined ? 'history' : `${id}/history`}`, options.token);
     process.exitCode = report(answer, options.json, (body) =>
-      (body.changes ?? []).map((change: { time: string; userId: string; change: string; changedBy: string }) => `${change.time}\t${change.userId}\t${change.change}\t${change.changedBy}`).join('\n') || '(không có / none)',
+      (body.changes ?? []).map((change: { time: string; userId: string; change: string; changedBy: string; withdraws?: string }) => `${change.time}\t${change.userId}\t${change.change}${change.withdraws ? ` (rút lại / withdrawn: ${change.withdraws})` : ''}\t${change.changedBy}`).join('\n') || '(không có / none)',
     );
   });
   return users;

@@ -1,7 +1,8 @@
-import { BadRequestException, Controller, Delete, Get, Header, HttpCode, HttpException, Inject, Param, Post } from '@nestjs/common';
+import { BadRequestException, Controller, Delete, Get, Header, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { AGENCY_SERVICES, isAgencyService, type AgencyService } from '@lienganh/contracts';
 import { CurrentUser, Roles, type User } from '@lienganh/platform';
 import { AgencyKeyDirectory, type AgencyKeyListing, type IssuedAgencyKey } from './agency-key-directory.js';
+import { refuseWriteConflict } from '../http/write-conflict.js';
 
 export const AGENCY_KEY_DIRECTORY = Symbol('AGENCY_KEY_DIRECTORY');
 
@@ -45,8 +46,6 @@ function checkAgency(agency: string): AgencyService {
 
 /** Two secretariat officers changing one key at once: the second is told, nothing is half-written. */
 function conflict(error: unknown): never {
-  if (error instanceof Error && /wrong last sequence/i.test(error.message)) {
-    throw new HttpException({ error: 'conflict', message: 'Khóa vừa được thay đổi, hãy thử lại / the key was changed meanwhile, try again' }, 409);
-  }
+  refuseWriteConflict(error);
   throw error;
 }

@@ -2,6 +2,7 @@ import { BadRequestException, Body, Controller, Delete, Get, Header, HttpCode, H
 import { ContractError } from '@lienganh/contracts';
 import { CurrentUser, Roles, type User } from '@lienganh/platform';
 import { BodyDirectory, BodyExistsError, NoCredentialsError, UnknownBodyError, type BodyHistoryStep, type BodyListing, type IssuedCredentials } from './body-directory.js';
+import { refuseWriteConflict } from '../http/write-conflict.js';
 
 export const BODY_DIRECTORY = Symbol('BODY_DIRECTORY');
 
@@ -55,6 +56,7 @@ function refusal(error: unknown): never {
   if (error instanceof ContractError) throw new BadRequestException({ error: 'invalid-body', message: 'Cơ quan không hợp lệ / invalid body', issues: error.issues });
   if (error instanceof BodyExistsError) throw new HttpException({ error: 'conflict', message: `Cơ quan đã có / ${error.message}` }, 409);
   if (error instanceof UnknownBodyError) throw new HttpException({ error: 'not-found', message: `Không có cơ quan này / ${error.message}` }, 404);
+  refuseWriteConflict(error);
   if (error instanceof NoCredentialsError) throw new HttpException({ error: 'not-found', message: `Cơ quan chưa được cấp khóa / ${error.message}` }, 404);
   throw error;
 }

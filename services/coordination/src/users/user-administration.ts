@@ -85,10 +85,9 @@ export class UserAdministration {
     // Without a secretariat user nobody could issue a token again short of editing the users file and restarting.
     const secretariat = this.accounts.list().filter((user) => user.role === 'secretariat' && user.state === 'active');
     if (record.role === 'secretariat' && secretariat.length <= 1) throw new LastSecretariatError(`"${id}" is the last secretariat user with a token in force: issue another secretariat user first`);
-    await this.recordChange(record, 'revoked', by);
     const { token: _token, ...rest } = record;
     const revoked: UserRecord = { ...rest, revoked: { at: this.clock.now().toISOString(), by: by.id } };
-    await this.register.write(revoked, revision);
+    await this.madeAfterRecording(record, 'revoked', by, () => this.register.write(revoked, revision));
     await this.sessions.endAllOf(id);
     return listingOf(revoked);
   }
@@ -109,8 +108,7 @@ export class UserAdministration {
     const issuedAt = this.clock.now().toISOString();
     const { revoked: _revoked, token: _old, ...rest } = base;
     const record: UserRecord = { ...rest, token: { sha256, issuedAt, issuedBy: by.id } };
-    await this.recordChange(record, change, by);
-    await this.register.write(record, revision);
+    await this.madeAfterRecording(record, change, by, () => this.register.write(record, revision));
     if (change === 'rotated') await this.sessions.endAllOf(record.id);
     return { user: { id: record.id, name: record.name, role: record.role, ...(record.agency ? { agency: record.agency } : {}) }, token, issuedAt };
   }
@@ -124,16 +122,31 @@ export class UserAdministration {
     return { record: { ...account.user, origin: 'seed' }, revision: 0 };
   }
 
-  private async recordChange(record: Pick<UserRecord, 'id' | 'role' | 'agency'>, change: 'issued' | 'rotated' | 'revoked', by: User): Promise<void> {
-    const changeId = `ut-${randomUUID()}`;
-    try {
-      await this.publisher.publish(
-        coordinationUserTokenChanged,
-        { changeId, userId: record.id, role: record.role, ...(record.agency ? { userAgency: record.agency } : {}), change, changedBy: by.id },
-        { id: changeId, time: this.clock.now() },
-      );
-    } catch (error) {
+  /**
+   * The audit trail first (a change that cannot be recorded is not made), then the change; when
+   * the register cannot be written after all, a second record takes the first back, so the trail
+   * never shows a change that was not made.
+   */
+  private async madeAfterRecording(record: Pick<UserRecord, 'id' | 'role' | 'agency'>, change: 'issued' | 'rotated' | 'revoked', by: User, make: () => Promise<unknown>): Promise<void> {
+    const recorded = await this.recordChange(record, change, by).catch((error: unknown) => {
       throw new ChangeNotRecordedError(`the change could not be recorded in the audit trail: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    try {
+      await make();
+    } catch (error) {
+      await this.recordChange(record, change, by, recorded);
+      throw error;
     }
+  }
+
+  /** Publishes one record of the audit trail; its changeId. */
+  private async recordChange(record: Pick<UserRecord, 'id' | 'role' | 'agency'>, change: 'issued' | 'rotated' | 'revoked', by: User, withdraws?: string): Promise<string> {
+    const changeId = `ut-${randomUUID()}`;
+    await this.publisher.publish(
+      coordinationUserTokenChanged,
+      { changeId, userId: record.id, role: record.role, ...(record.agency ? { userAgency: record.agency } : {}), change, changedBy: by.id, ...(withdraws ? { withdraws } : {}) },
+      { id: changeId, time: this.clock.now() },
+    );
+    return changeId;
   }
 }

@@ -2,6 +2,7 @@ import { BadRequestException, Body, Controller, Delete, Get, Header, HttpCode, H
 import { ContractError } from '@lienganh/contracts';
 import { CurrentUser, Roles, UserId, type AccountListing, type User } from '@lienganh/platform';
 import { ChangeNotRecordedError, LastSecretariatError, UnknownUserError, UserAdministration, UserExistsError, type IssuedToken, type TokenChange } from './user-administration.js';
+import { refuseWriteConflict } from '../http/write-conflict.js';
 
 export const USER_ADMINISTRATION = Symbol('USER_ADMINISTRATION');
 
@@ -64,6 +65,7 @@ function refusal(error: unknown): never {
   if (error instanceof LastSecretariatError) throw new HttpException({ error: 'conflict', message: `Không thu hồi được mã của người thường trực cuối cùng / ${error.message}` }, 409);
   if (error instanceof UserExistsError) throw new HttpException({ error: 'conflict', message: `Người dùng đã có mã truy cập / ${error.message}` }, 409);
   if (error instanceof UnknownUserError) throw new HttpException({ error: 'not-found', message: `Không có người dùng này / ${error.message}` }, 404);
+  refuseWriteConflict(error);
   if (error instanceof ChangeNotRecordedError) throw new HttpException({ error: 'audit-unavailable', message: `Chưa ghi được nhật ký nên chưa thay đổi gì, hãy thử lại / ${error.message}: nothing changed, retry` }, 503);
   throw error;
 }

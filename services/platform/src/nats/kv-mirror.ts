@@ -9,6 +9,11 @@ export interface KvMirrorOptions<T> {
   logger?: { warn(message: string): void };
 }
 
+/** A compare-and-set write lost to another writer (two secretariat officers changing one entry at once): nothing was written. */
+export class KvWriteConflictError extends Error {
+  override readonly name = 'KvWriteConflictError';
+}
+
 /**
  * One JetStream key-value bucket kept in memory by a watch, the way `BodyRegister` keeps the
  * register of bodies: every process that opens it sees a write by any other within the watch's
@@ -55,7 +60,10 @@ export class KvMirror<T> {
   /** Writes an entry: `revision` 0 creates it (fails if it exists), otherwise compare-and-set (fails if another wrote since). */
   async write(key: string, value: T, revision: number): Promise<number> {
     const json = JSON.stringify(value);
-    const written = revision === 0 ? await this.kv.create(key, json) : await this.kv.update(key, json, revision);
+    const written = await (revision === 0 ? this.kv.create(key, json) : this.kv.update(key, json, revision)).catch((error: unknown) => {
+      if (error instanceof Error && /wrong last sequence|key exists/i.test(error.message)) throw new KvWriteConflictError(`"${key}" was written by someone else meanwhile`, { cause: error });
+      throw error;
+    });
     this.take(key, value, written); // seen at once by this process; the watch brings the same entry again
     return written;
   }
