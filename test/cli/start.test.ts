@@ -57,6 +57,9 @@ describe('npx lienganh start (the embedded default behind npm start)', () => {
     const planIds = async (url: string) => ((await (await fetch(`${url}/api/v1/committee/overview`, { headers })).json()) as { plans: { id: string }[] }).plans.map((plan) => plan.id);
     expect(await planIds(coordinationUrl!)).toEqual(['kh-ba-dinh-2021', 'kh-can-tho-2026', 'kh-can-tho-2016']);
     expect(output).toContain('kh-ba-dinh-2021');
+    // The country's administrative units ship with it (issue #24): 34 provinces after the 2025 reform, 63 before.
+    const provinces = async (at: string) => ((await (await fetch(`${coordinationUrl}/api/v1/areas?level=province&at=${at}`, { headers })).json()) as { count: number }).count;
+    expect([await provinces('2026-01-01'), await provinces('2025-01-01')]).toEqual([34, 63]);
 
     // The five agency services run beside it, with the demo keys written for them.
     const urls = [...output.matchAll(/(http:\/\/127\.0\.0\.1:\d+)\/api\/v1\/events/g)].map((match) => match[1]!);

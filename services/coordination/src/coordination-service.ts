@@ -45,6 +45,8 @@ import { PERSON_RECORDS, PersonRecordPolicy } from './access/person-records.js';
 import { StreamAuditTrail } from './access/stream-audit-trail.js';
 import { AgencyKeyRegister, BodyRegister } from '@lienganh/platform';
 import { AgencyKeyDirectory } from './agency-keys/agency-key-directory.js';
+import { AreasController, NATIONAL_UNITS } from './registry/areas.controller.js';
+import { NationalUnits } from './registry/national-units.js';
 import { AgencyKeysModule } from './agency-keys/agency-keys.module.js';
 import { BodiesModule } from './bodies/bodies.module.js';
 import { BodyDirectory } from './bodies/body-directory.js';
@@ -63,6 +65,8 @@ export interface CoordinationServiceConfig {
   /** Where the read models are kept; in memory (rebuilt from the streams at each start) when omitted. */
   store?: CoordinationStore;
   clock?: Clock;
+  /** The country's administrative units (issue #24); default: the lists shipped in data/administrative-units (or `LIENGANH_UNITS_DIR`). */
+  units?: NationalUnits;
   logger?: Logger;
   /**
    * Names this instance when several run at once (`COORDINATION_INSTANCE_ID`; default
@@ -241,6 +245,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
       AuditController,
       BoardStatusController,
       HealthController,
+      AreasController,
     ],
     providers: [
       // Every route under /api/ needs a user (roles and agency scoping in the controllers).
@@ -250,6 +255,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
       { provide: PERSON_RECORDS, useValue: new PersonRecordPolicy() },
       { provide: PROJECTOR, useValue: projector },
       { provide: CLOCK, useValue: clock },
+      { provide: NATIONAL_UNITS, useValue: config.units ?? NationalUnits.load() },
       { provide: PLAN_IMPORT, useValue: plans },
       { provide: PLAN_REVISIONS, useValue: new PlanRevisionHistory(nc) },
       { provide: TASK_DECISIONS, useValue: new TaskDecisions(projector, publisher, clock) },
