@@ -84,6 +84,8 @@ it('runs the guide’s commands: each example’s inspection is on the board onc
   expect(commands.flat()).toEqual([
     'node docs/integration/examples/node/send-http.mjs',
     'node docs/integration/examples/node/send-http.mjs --structured --invalid',
+    'node docs/integration/examples/node/send-nats.mjs',
+    'node docs/integration/examples/node/send-nats.mjs --invalid',
   ]);
 
   const policePort = new URL(run!.policeUrl).port;
