@@ -86,6 +86,9 @@ it('runs the guide’s commands: each example’s inspection is on the board onc
     'node docs/integration/examples/node/send-http.mjs --structured --invalid',
     'node docs/integration/examples/node/send-nats.mjs',
     'node docs/integration/examples/node/send-nats.mjs --invalid',
+    'GO111MODULE=off GOPATH=/usr/share/gocode go build -o send-inspection ./docs/integration/examples/go',
+    './send-inspection',
+    './send-inspection -invalid',
   ]);
 
   const policePort = new URL(run!.policeUrl).port;
