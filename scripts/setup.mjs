@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Brings a fresh clone to a runnable state: npm packages, Debian's nats-server, the build;
-// with --tests also Debian's chromium, which the browser tests drive through playwright-core.
+// with --tests also Debian's chromium, which the browser tests drive through playwright-core, and
+// Debian's Go with its NATS client, which the integration guide's Go example is built with.
 // Runs before `npm start` and `npm test`, on whatever Node runs npm (no dependencies here).
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
@@ -34,29 +35,41 @@ function findOnPath(binary) {
   return undefined;
 }
 
-/** Installs a Debian package with apt-get, as root or through sudo; `override` names the variable that points elsewhere instead. */
-function aptInstall(pkg, override) {
+/**
+ * Installs Debian packages with apt-get, as root or through sudo; `override` says what else the
+ * user can do instead (a variable that points elsewhere, or installing them by hand).
+ */
+function aptInstall(packages, override) {
   const isRoot = process.getuid?.() === 0;
+  const names = packages.join(' ');
   if (!isRoot && !findOnPath('sudo')) {
-    console.error(`[setup] ${pkg} is missing: install it with \`apt-get install ${pkg}\` as root, or set ${override}`);
+    console.error(`[setup] ${names} missing: install with \`apt-get install ${names}\` as root, or ${override}`);
     process.exit(1);
   }
-  say(`installing ${pkg} from Debian (apt-get install ${pkg})`);
+  say(`installing ${names} from Debian (apt-get install ${names})`);
   const apt = (args) => run(isRoot ? 'apt-get' : 'sudo', isRoot ? args : ['apt-get', ...args], {
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
   apt(['update', '-qq']);
-  apt(['install', '-y', '-qq', pkg]);
+  apt(['install', '-y', '-qq', ...packages]);
 }
 
 function installNatsServer() {
   if (process.env.NATS_SERVER_BIN || findOnPath('nats-server')) return;
-  aptInstall('nats-server', 'NATS_SERVER_BIN');
+  aptInstall(['nats-server'], 'set NATS_SERVER_BIN');
 }
 
 function installChromium() {
   if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) return;
-  aptInstall('chromium', 'CHROMIUM_PATH');
+  aptInstall(['chromium'], 'set CHROMIUM_PATH');
+}
+
+/** Go and the NATS client's sources (with nkeys), where the guide's offline GOPATH build finds them. */
+const GO_NATS_SOURCES = '/usr/share/gocode/src/github.com/nats-io/nats.go';
+
+function installGo() {
+  const missing = [...(findOnPath('go') ? [] : ['golang-go']), ...(existsSync(GO_NATS_SOURCES) ? [] : ['golang-github-nats-io-go-nats-dev'])];
+  if (missing.length > 0) aptInstall(missing, 'see docs/integration/README.md');
 }
 
 function build() {
@@ -68,5 +81,8 @@ function build() {
 
 installPackages();
 installNatsServer();
-if (process.argv.includes('--tests')) installChromium();
+if (process.argv.includes('--tests')) {
+  installChromium();
+  installGo();
+}
 build();
