@@ -35,7 +35,7 @@ const (
 	refusalsStream   = "PCMD_REFUSALS"
 	refusalsSubject  = "pcmd.refusals.police"
 	refusalsConsumer = "refusals-police"
-	source           = "/pcmd/police/cap-quan-ba-dinh"
+	source           = "/pcmd/police/001"
 )
 
 type inspection struct {

@@ -23,7 +23,7 @@ const attributes = {
   specversion: '1.0',
   id,
   type: 'vn.pcmd.police.inspection.completed.v1',
-  source: '/pcmd/police/cap-quan-ba-dinh',
+  source: '/pcmd/police/001',
   // When the inspection happened. 2021 in Ba Đình, so that the demo board's Ba Đình 2021 plan counts it;
   // your system sends the real time of its record.
   time: '2021-05-20T14:00:00+07:00',

@@ -26,7 +26,7 @@ const INBOX_PREFIX = '_INBOX_police';
 const REFUSALS = { stream: 'PCMD_REFUSALS', subject: 'pcmd.refusals.police', consumer: 'refusals-police' };
 
 const id = `kt-node-nats-${Date.now().toString(36)}`;
-const source = '/pcmd/police/cap-quan-ba-dinh';
+const source = '/pcmd/police/001';
 const data = {
   inspectionId: id,
   areaCode: 'hn-ba-dinh-kim-ma',
