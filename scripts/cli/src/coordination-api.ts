@@ -1,6 +1,28 @@
-import { refusedLine, authorization, userToken } from './user-token.js';
+import type { Command } from 'commander';
+import { DEFAULT_COORDINATION_URL } from './plans/plan-import.js';
+import { serviceEndpoint } from './service-endpoint.js';
+import { refusedLine, authorization, TOKEN_HELP, userToken } from './user-token.js';
 
 const REQUEST_TIMEOUT_MS = 30_000;
+
+/** The options every command that calls coordination's API takes. */
+export interface Connection {
+  url?: string;
+  token?: string;
+  json?: boolean;
+}
+
+export function withConnection(command: Command): Command {
+  return command
+    .option('--url <url>', `the coordination service (default: $LIENGANH_COORDINATION_URL, else ${DEFAULT_COORDINATION_URL})`)
+    .option('--token <token>', TOKEN_HELP)
+    .option('--json', 'print the answer as JSON');
+}
+
+/** `path` on the coordination service `--url` names (else `LIENGANH_COORDINATION_URL`, else the default). */
+export function coordinationEndpoint(url: string | undefined, path: string): string {
+  return serviceEndpoint(url || process.env.LIENGANH_COORDINATION_URL || DEFAULT_COORDINATION_URL, path).replace(/\/$/, '');
+}
 
 /** What coordination answered (status, parsed body, the token used), or why it could not be reached. */
 export type Answer = { kind: 'answered'; status: number; body: any; token: string | undefined } | { kind: 'unreachable'; reason: string; endpoint: string };

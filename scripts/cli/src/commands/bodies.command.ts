@@ -1,20 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { DEFAULT_COORDINATION_URL } from '../plans/plan-import.js';
-import { serviceEndpoint } from '../service-endpoint.js';
 import { UsageError } from '../usage-error.js';
-import { call, report } from '../coordination-api.js';
-import { TOKEN_HELP } from '../user-token.js';
+import { call, coordinationEndpoint, report, withConnection, type Connection } from '../coordination-api.js';
 
 const BODIES_PATH = '/api/v1/bodies';
 const CODE = /^[a-z][a-z0-9-]{1,47}$/;
 const KINDS = ['agency', 'department', 'mass-organisation', 'media', 'peoples-committee', 'armed-force', 'judicial', 'other'];
 
-interface Connection {
-  url?: string;
-  token?: string;
-  json?: boolean;
-}
 
 /**
  * `lienganh bodies`: the secretariat registers bodies and issues or revokes their credentials
@@ -23,8 +15,6 @@ interface Connection {
  */
 export function bodiesCommand(): Command {
   const bodies = new Command('bodies').description('Bodies that report (cơ quan, tổ chức): register them, list them, issue and revoke their credentials');
-  const withConnection = (command: Command) =>
-    command.option('--url <url>', `the coordination service (default: $LIENGANH_COORDINATION_URL, else ${DEFAULT_COORDINATION_URL})`).option('--token <token>', TOKEN_HELP).option('--json', 'print the answer as JSON');
 
   withConnection(
     bodies
@@ -36,12 +26,12 @@ export function bodiesCommand(): Command {
   ).action(async (code: string, options: Connection & { vi: string; en: string; kind: string }) => {
     checkCode(code);
     if (!KINDS.includes(options.kind)) throw new UsageError(`--kind must be one of ${KINDS.join(', ')}, not "${options.kind}"`);
-    const answer = await call('POST', endpointOf(options.url), options.token, { code, title: { vi: options.vi, en: options.en }, kind: options.kind });
+    const answer = await call('POST', coordinationEndpoint(options.url, BODIES_PATH), options.token, { code, title: { vi: options.vi, en: options.en }, kind: options.kind });
     process.exitCode = report(answer, options.json, (body) => `Đã đăng ký / registered: ${body.code} (${body.title?.vi} / ${body.title?.en})`);
   });
 
   withConnection(bodies.command('list').description('Every body: registered at run time or named by a plan, with the state of its credentials')).action(async (options: Connection) => {
-    const answer = await call('GET', endpointOf(options.url), options.token);
+    const answer = await call('GET', coordinationEndpoint(options.url, BODIES_PATH), options.token);
     process.exitCode = report(answer, options.json, (body) =>
       (body.bodies ?? []).map((entry: { code: string; title: { vi: string }; origin: string; credentials: string }) => `${entry.code}\t${entry.credentials}\t${entry.origin}\t${entry.title.vi}`).join('\n') || '(không có / none)',
     );
@@ -55,7 +45,7 @@ export function bodiesCommand(): Command {
       .option('--out <file>', 'write the secrets to this file (mode 600) instead of printing them'),
   ).action(async (code: string, options: Connection & { out?: string }) => {
     checkCode(code);
-    const answer = await call('POST', `${endpointOf(options.url)}/${code}/credentials`, options.token);
+    const answer = await call('POST', `${coordinationEndpoint(options.url, BODIES_PATH)}/${code}/credentials`, options.token);
     if (answer.kind === 'answered' && answer.status === 201 && options.out) {
       writeFileSync(options.out, `${JSON.stringify(answer.body, null, 2)}\n`, { mode: 0o600 });
       process.stdout.write(`Đã cấp khóa cho / credentials issued to ${code}: ${options.out} (chỉ hiện một lần / shown once, keep it secret)\n`);
@@ -66,7 +56,7 @@ export function bodiesCommand(): Command {
   });
   withConnection(credentials.command('revoke <code>').description('Revoke the credentials: refused within seconds over HTTP and on NATS')).action(async (code: string, options: Connection) => {
     checkCode(code);
-    const answer = await call('DELETE', `${endpointOf(options.url)}/${code}/credentials`, options.token);
+    const answer = await call('DELETE', `${coordinationEndpoint(options.url, BODIES_PATH)}/${code}/credentials`, options.token);
     process.exitCode = report(answer, options.json, (body) => `Đã thu hồi khóa / credentials revoked: ${body.code} (${body.revokedAt ?? ''})`);
   });
   bodies.addCommand(credentials);
@@ -77,6 +67,3 @@ function checkCode(code: string): void {
   if (!CODE.test(code)) throw new UsageError(`mã cơ quan không hợp lệ / invalid body code "${code}": lower-case letters, digits and -, e.g. womens-union`);
 }
 
-function endpointOf(url: string | undefined): string {
-  return serviceEndpoint(url || process.env.LIENGANH_COORDINATION_URL || DEFAULT_COORDINATION_URL, BODIES_PATH).replace(/\/$/, '');
-}

@@ -1,19 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { AGENCY_SERVICES, isAgencyService } from '@lienganh/contracts';
-import { DEFAULT_COORDINATION_URL } from '../plans/plan-import.js';
-import { serviceEndpoint } from '../service-endpoint.js';
 import { UsageError } from '../usage-error.js';
-import { call, report } from '../coordination-api.js';
-import { TOKEN_HELP } from '../user-token.js';
+import { call, coordinationEndpoint, report, withConnection, type Connection } from '../coordination-api.js';
 
 const AGENCIES_PATH = '/api/v1/agencies';
 
-interface Connection {
-  url?: string;
-  token?: string;
-  json?: boolean;
-}
 
 /**
  * `lienganh keys`: the secretariat issues, rotates and revokes the five agencies' API keys at run
@@ -22,11 +14,9 @@ interface Connection {
  */
 export function keysCommand(): Command {
   const keys = new Command('keys').description('API keys of the agency services (khóa cơ quan): list, issue (or rotate), revoke, history');
-  const withConnection = (command: Command) =>
-    command.option('--url <url>', `the coordination service (default: $LIENGANH_COORDINATION_URL, else ${DEFAULT_COORDINATION_URL})`).option('--token <token>', TOKEN_HELP).option('--json', 'print the answer as JSON');
 
   withConnection(keys.command('list').description("Each agency's key: configured (the service's own configuration), issued, or revoked")).action(async (options: Connection) => {
-    const answer = await call('GET', `${endpointOf(options.url)}/keys`, options.token);
+    const answer = await call('GET', `${coordinationEndpoint(options.url, AGENCIES_PATH)}/keys`, options.token);
     process.exitCode = report(answer, options.json, (body) =>
       (body.agencies ?? []).map((entry: { agency: string; key: string; issuedAt?: string; revokedAt?: string }) => `${entry.agency}\t${entry.key}\t${entry.issuedAt ?? entry.revokedAt ?? ''}`).join('\n'),
     );
@@ -39,7 +29,7 @@ export function keysCommand(): Command {
       .option('--out <file>', 'write the key to this file (mode 600) instead of printing it'),
   ).action(async (agency: string, options: Connection & { out?: string }) => {
     checkAgency(agency);
-    const answer = await call('POST', `${endpointOf(options.url)}/${agency}/key`, options.token);
+    const answer = await call('POST', `${coordinationEndpoint(options.url, AGENCIES_PATH)}/${agency}/key`, options.token);
     if (answer.kind === 'answered' && answer.status === 201 && options.out) {
       writeFileSync(options.out, `${JSON.stringify(answer.body, null, 2)}\n`, { mode: 0o600 });
       process.stdout.write(`Đã cấp khóa cho / key issued to ${agency}: ${options.out} (chỉ hiện một lần / shown once, keep it secret)\n`);
@@ -51,13 +41,13 @@ export function keysCommand(): Command {
 
   withConnection(keys.command('revoke <agency>').description("Revoke the agency's key, the configured one included: refused within seconds")).action(async (agency: string, options: Connection) => {
     checkAgency(agency);
-    const answer = await call('DELETE', `${endpointOf(options.url)}/${agency}/key`, options.token);
+    const answer = await call('DELETE', `${coordinationEndpoint(options.url, AGENCIES_PATH)}/${agency}/key`, options.token);
     process.exitCode = report(answer, options.json, (body) => `Đã thu hồi khóa / key revoked: ${body.agency} (${body.revokedAt ?? ''})`);
   });
 
   withConnection(keys.command('history <agency>').description("Who issued and revoked the agency's keys, and when")).action(async (agency: string, options: Connection) => {
     checkAgency(agency);
-    const answer = await call('GET', `${endpointOf(options.url)}/${agency}/key/history`, options.token);
+    const answer = await call('GET', `${coordinationEndpoint(options.url, AGENCIES_PATH)}/${agency}/key/history`, options.token);
     process.exitCode = report(answer, options.json, (body) =>
       (body.history ?? []).map((step: { revision: number; key: string; issuedAt?: string; issuedBy?: string; revokedAt?: string; revokedBy?: string }) =>
         step.key === 'issued' ? `${step.revision}\tissued\t${step.issuedAt}\t${step.issuedBy}` : `${step.revision}\trevoked\t${step.revokedAt}\t${step.revokedBy}`,
@@ -71,6 +61,3 @@ function checkAgency(agency: string): void {
   if (!isAgencyService(agency)) throw new UsageError(`cơ quan không hợp lệ / invalid agency "${agency}": one of ${AGENCY_SERVICES.join(', ')}`);
 }
 
-function endpointOf(url: string | undefined): string {
-  return serviceEndpoint(url || process.env.LIENGANH_COORDINATION_URL || DEFAULT_COORDINATION_URL, AGENCIES_PATH).replace(/\/$/, '');
-}

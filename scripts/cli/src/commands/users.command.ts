@@ -2,19 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { AgencyCode } from '@lienganh/contracts';
 import { ROLES, UserId } from '@lienganh/platform';
-import { call, report, type Answer } from '../coordination-api.js';
-import { DEFAULT_COORDINATION_URL } from '../plans/plan-import.js';
-import { serviceEndpoint } from '../service-endpoint.js';
+import { call, coordinationEndpoint, report, withConnection, type Answer, type Connection } from '../coordination-api.js';
 import { UsageError } from '../usage-error.js';
-import { TOKEN_HELP } from '../user-token.js';
 
 const USERS_PATH = '/api/v1/users';
 
-interface Connection {
-  url?: string;
-  token?: string;
-  json?: boolean;
-}
 
 /**
  * `lienganh users`: the secretariat issues, lists, rotates and revokes the tokens of the
@@ -24,8 +16,6 @@ interface Connection {
  */
 export function usersCommand(): Command {
   const users = new Command('users').description("Users of the dashboard and coordination's API (người dùng): issue, list, rotate and revoke their tokens");
-  const withConnection = (command: Command) =>
-    command.option('--url <url>', `the coordination service (default: $LIENGANH_COORDINATION_URL, else ${DEFAULT_COORDINATION_URL})`).option('--token <token>', TOKEN_HELP).option('--json', 'print the answer as JSON');
   const withOut = (command: Command) => command.option('--out <file>', 'write the new token to this file (mode 600) instead of printing it');
 
   withConnection(
@@ -42,12 +32,12 @@ export function usersCommand(): Command {
     if (!(ROLES as readonly string[]).includes(options.role)) throw new UsageError(`--role phải là / must be one of ${ROLES.join(', ')}, not "${options.role}"`);
     if ((options.role === 'agency-officer') !== (options.agency !== undefined)) throw new UsageError('--agency: cán bộ cơ quan cần --agency, vai trò khác thì không / an agency-officer needs --agency; other roles take none');
     if (options.agency !== undefined && !AgencyCode.safeParse(options.agency).success) throw new UsageError(`--agency: mã cơ quan không hợp lệ / invalid agency code "${options.agency}"`);
-    const answer = await call('POST', endpointOf(options.url), options.token, { id, name: options.name, role: options.role, ...(options.agency ? { agency: options.agency } : {}) });
+    const answer = await call('POST', coordinationEndpoint(options.url, USERS_PATH), options.token, { id, name: options.name, role: options.role, ...(options.agency ? { agency: options.agency } : {}) });
     tokenShownOnce(answer, options, `Đã cấp mã truy cập cho / token issued to ${id}`);
   });
 
   withConnection(users.command('list').description('Every user: from the users file or issued at run time, active or revoked (never a token)')).action(async (options: Connection) => {
-    const answer = await call('GET', endpointOf(options.url), options.token);
+    const answer = await call('GET', coordinationEndpoint(options.url, USERS_PATH), options.token);
     process.exitCode = report(answer, options.json, (body) =>
       (body.users ?? []).map((user: { id: string; role: string; agency?: string; state: string; origin: string }) => `${user.id}\t${user.state}\t${user.role}${user.agency ? `:${user.agency}` : ''}\t${user.origin}`).join('\n') || '(không có / none)',
     );
@@ -55,19 +45,19 @@ export function usersCommand(): Command {
 
   withConnection(withOut(users.command('rotate <id>').description("A new token for the user: the old one and the user's sessions stop working; shown once"))).action(async (id: string, options: Connection & { out?: string }) => {
     checkId(id);
-    const answer = await call('POST', `${endpointOf(options.url)}/${id}/token`, options.token);
+    const answer = await call('POST', `${coordinationEndpoint(options.url, USERS_PATH)}/${id}/token`, options.token);
     tokenShownOnce(answer, options, `Đã đổi mã truy cập của / token rotated for ${id}`);
   });
 
   withConnection(users.command('revoke <id>').description("Revoke the user's token: refused within seconds everywhere, the user's sessions ended")).action(async (id: string, options: Connection) => {
     checkId(id);
-    const answer = await call('DELETE', `${endpointOf(options.url)}/${id}/token`, options.token);
+    const answer = await call('DELETE', `${coordinationEndpoint(options.url, USERS_PATH)}/${id}/token`, options.token);
     process.exitCode = report(answer, options.json, (body) => `Đã thu hồi mã truy cập / token revoked: ${body.id} (${body.revokedAt ?? ''})`);
   });
 
   withConnection(users.command('history [id]').description('Who issued, rotated or revoked tokens, and when (the audit trail), oldest first')).action(async (id: string | undefined, options: Connection) => {
     if (id !== undefined) checkId(id);
-    const answer = await call('GET', `${endpointOf(options.url)}/${id === undefined ? 'history' : `${id}/history`}`, options.token);
+    const answer = await call('GET', `${coordinationEndpoint(options.url, USERS_PATH)}/${id === undefined ? 'history' : `${id}/history`}`, options.token);
     process.exitCode = report(answer, options.json, (body) =>
       (body.changes ?? []).map((change: { time: string; userId: string; change: string; changedBy: string; withdraws?: string }) => `${change.time}\t${change.userId}\t${change.change}${change.withdraws ? ` (rút lại / withdrawn: ${change.withdraws})` : ''}\t${change.changedBy}`).join('\n') || '(không có / none)',
     );
@@ -90,6 +80,3 @@ function checkId(id: string): void {
   if (!UserId.safeParse(id).success) throw new UsageError(`mã người dùng không hợp lệ / invalid user id "${id}": 1-64 letters, digits or . _ - (no spaces), e.g. cb-y-te-02`);
 }
 
-function endpointOf(url: string | undefined): string {
-  return serviceEndpoint(url || process.env.LIENGANH_COORDINATION_URL || DEFAULT_COORDINATION_URL, USERS_PATH).replace(/\/$/, '');
-}
