@@ -24,6 +24,7 @@ const ALLOW_UNSET: Record<string, string> = {
   LIENGANH_PSEUDONYM_KEY: 'inline form of LIENGANH_PSEUDONYM_KEY_FILE (tests, development); deploy/ mounts the key as a file from a secret',
   LIENGANH_WEBHOOKS: 'inline form of LIENGANH_WEBHOOKS_FILE; deploy/ mounts the receivers as a file from a secret',
   OTEL_SDK_DISABLED: "the SDK's standard off switch, for an operator; deploy/ sets LIENGANH_TELEMETRY",
+  LIENGANH_UNITS_DIR: "another set of official unit lists (a later reform's); unset, the lists shipped in data/administrative-units",
   TRUST_PROXY: 'names the TLS proxy the operator puts in front (docs/operations.md, "Behind a TLS proxy"), whose address deploy/ cannot know; unset, X-Forwarded-* headers are ignored',
 };
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { AGENCY_SERVICES, STREAMS } from '@lienganh/contracts';
-import { createNatsKeys, findNatsServerBinary, NATS_IDENTITIES, natsKeysEnv, natsUsers } from '@lienganh/platform';
+import { AGENCY_KEYS_BUCKET, createNatsKeys, findNatsServerBinary, NATS_IDENTITIES, natsKeysEnv, natsUsers } from '@lienganh/platform';
 import { agencyServiceReads, renderNatsConfig } from '../../scripts/cli/src/commands/nats.command.js';
 import { repoRoot, runCli } from '../support/cli.js';
 import { startNatsFixture } from '../support/nats.js';
@@ -75,9 +75,10 @@ describe('the permissions', () => {
   });
 
   it('let an agency read only through the consumers it declares, each pinned to its filter', () => {
-    // Police and culture read nothing but their own refusals (ADR 0014), through one consumer pinned to their subject.
+    // Police and culture read nothing but their own refusals (ADR 0014), through one consumer pinned to
+    // their subject, and the register of agency keys (digests only) through the watch of its bucket.
     for (const agency of ['police', 'culture'] as const) {
-      expect(userOf(agency).publish.filter((subject) => subject.includes('.CONSUMER.'))).toEqual([
+      expect(userOf(agency).publish.filter((subject) => subject.includes('.CONSUMER.') && !subject.includes(`.KV_${AGENCY_KEYS_BUCKET}`))).toEqual([
         `$JS.API.CONSUMER.CREATE.${STREAMS.refusals.name}.refusals-${agency}.pcmd.refusals.${agency}`,
         `$JS.API.CONSUMER.INFO.${STREAMS.refusals.name}.refusals-${agency}`,
         `$JS.API.CONSUMER.DELETE.${STREAMS.refusals.name}.refusals-${agency}`,
@@ -86,7 +87,10 @@ describe('the permissions', () => {
     }
     expect(userOf('justice').publish).toContain(`$JS.API.CONSUMER.CREATE.${STREAMS.agencyEvents.name}.justice-cases-from-police.pcmd.events.police.case.transferred`);
     for (const agency of AGENCY_SERVICES) {
-      for (const subject of userOf(agency).publish.filter((entry) => entry.includes('.CONSUMER.'))) expect(subject).not.toMatch(/\.\*(\.|$)/);
+      // A watch's consumer has a name of the client's choosing: only on the key bucket, which holds no event.
+      for (const subject of userOf(agency).publish.filter((entry) => entry.includes('.CONSUMER.') && !entry.includes(`.KV_${AGENCY_KEYS_BUCKET}`))) expect(subject).not.toMatch(/\.\*(\.|$)/);
+      expect(userOf(agency).publish.filter((entry) => entry.includes('.KV_'))).toEqual(expect.arrayContaining([`$JS.API.DIRECT.GET.KV_${AGENCY_KEYS_BUCKET}.>`]));
+      expect(userOf(agency).publish.filter((entry) => entry.startsWith('$KV.'))).toEqual([]); // reads it, never writes
     }
   });
 });

@@ -14,6 +14,8 @@ export interface NatsClusterOptions extends Omit<NatsServerOptions, 'port' | 'st
 interface MetaCluster {
   leader?: string;
   cluster_size?: number;
+  /** The other peers of the meta group as this node sees them; `current` once caught up. */
+  replicas?: { name: string; current?: boolean }[];
 }
 
 /**
@@ -95,7 +97,8 @@ export class NatsCluster {
 
   /**
    * Resolves once every running node names the same JetStream meta leader, which must itself
-   * be running: before that, stream and consumer requests are refused.
+   * be running, and the leader sees every other running node as a current peer: before that,
+   * stream and consumer requests are refused (a replicated stream: "no suitable peers for placement").
    */
   async awaitMetaLeader(): Promise<string> {
     const deadline = Date.now() + this.leaderTimeoutMs;
@@ -105,7 +108,9 @@ export class NatsCluster {
       const metas = await Promise.all(running.map(({ index }) => this.metaCluster(index).catch((error: unknown) => ({ error: String(error) }))));
       const leaders = new Set(metas.map((meta) => ('leader' in meta ? meta.leader : undefined)));
       const [leader] = leaders;
-      if (leaders.size === 1 && leader && running.some(({ node }) => node.name === leader)) return leader;
+      const leaderMeta = metas[running.findIndex(({ node }) => node.name === leader)];
+      const currentPeers = leaderMeta && !('error' in leaderMeta) ? (leaderMeta.replicas ?? []).filter((peer) => peer.current && running.some(({ node }) => node.name === peer.name)).length : -1;
+      if (leaders.size === 1 && leader && currentPeers >= running.length - 1) return leader;
       seen = JSON.stringify(metas);
       if (Date.now() > deadline) throw new NatsServerStartError(`no JetStream meta leader within ${this.leaderTimeoutMs} ms; the nodes said ${seen}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
