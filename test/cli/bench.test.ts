@@ -10,6 +10,7 @@ const QUICK_FIGURES = [
   'baseline.publish.rate',
   'baseline.consume.rate',
   'baseline.publish_notraces.rate',
+  'baseline.publish_awaited.rate',
   'ingest.batch.rate',
   'ingest.batch.ratio',
   'ingest.single.rate',

@@ -2,10 +2,13 @@ import { AGENCY_STREAM, type BenchEnvironment } from './environment.js';
 import { inspectionEvent, toWire } from './events.js';
 import { rate, type Figures } from './figures.js';
 import type { Reporter } from './progress.js';
-import { consumeRaw, PUBLISH_WINDOW, publishRaw } from './raw-jetstream.js';
+import { SINGLE_CLIENTS } from './ingest.js';
+import { consumeRaw, PUBLISH_WINDOW, publishAwaited, publishRaw } from './raw-jetstream.js';
 
 export interface Baseline {
   publishRate: number;
+  /** One awaited publish per caller at a time, as many callers as single-event ingest has clients. */
+  awaitedPublishRate: number;
   consumeRate: number;
 }
 
@@ -41,6 +44,13 @@ export async function measureBaseline(env: BenchEnvironment, figures: Figures, r
   await env.jsm.consumers.delete(AGENCY_STREAM, 'bench-raw-consumer');
   await env.purgeAgencyEvents();
 
+  // What single-event ingest does per request, without the service: one awaited publish at a time per caller.
+  const awaited = messages.map((message, index) => ({ ...message, msgID: `${message.msgID}-awaited-${index}` }));
+  started = performance.now();
+  await publishAwaited(env.js, awaited, SINGLE_CLIENTS);
+  const awaitedPublishRate = figures.add('baseline.publish_awaited.rate', `baseline: raw JetStream publish, each awaited, ${SINGLE_CLIENTS} callers`, rate(count, performance.now() - started), 'events/s');
+  await env.purgeAgencyEvents();
+
   // The same publish with the client's `noAsyncTraces` (no stack captured per request): what the
   // services would gain from that connection option. Not the baseline of the ratios.
   const again = messages.map((message, index) => ({ ...message, msgID: `${message.msgID}-notraces-${index}` }));
@@ -48,5 +58,5 @@ export async function measureBaseline(env: BenchEnvironment, figures: Figures, r
   await publishRaw(env.loader, again);
   figures.add('baseline.publish_notraces.rate', 'raw publish with noAsyncTraces: true (for comparison)', rate(count, performance.now() - started), 'events/s');
   await env.purgeAgencyEvents();
-  return { publishRate, consumeRate };
+  return { publishRate, awaitedPublishRate, consumeRate };
 }

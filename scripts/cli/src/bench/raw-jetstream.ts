@@ -41,6 +41,22 @@ export async function publishRaw(
 }
 
 /**
+ * Publishes as an HTTP service does for single events: each publish awaited before the next, by
+ * `concurrency` callers at once (the keep-alive clients of the single-event ingest). The baseline
+ * that single-event ingest is compared with: the same work with nothing but the client.
+ */
+export async function publishAwaited(js: JetStreamClient, messages: readonly WireMessage[], concurrency: number): Promise<void> {
+  let next = 0;
+  const caller = async () => {
+    for (let index = next++; index < messages.length; index = next++) {
+      const message = messages[index]!;
+      await js.publish(message.subject, message.data, { headers: message.headers, msgID: message.msgID, timeout: 60_000 });
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, caller));
+}
+
+/**
  * A durable pull consumer with explicit acks, the client's default pull settings, reading
  * `count` messages and acking each; resolves when the server has every ack (no ack pending).
  */
