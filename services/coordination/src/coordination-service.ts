@@ -50,6 +50,8 @@ import { NationalUnits } from './registry/national-units.js';
 import { AgencyKeysModule } from './agency-keys/agency-keys.module.js';
 import { BodiesModule } from './bodies/bodies.module.js';
 import { BodyDirectory } from './bodies/body-directory.js';
+import { ConsumerDirectory } from './consumers/consumer-directory.js';
+import { ConsumersModule } from './consumers/consumers.module.js';
 import { UserAdministration } from './users/user-administration.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -230,7 +232,11 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   });
 
   @Module({
-    imports: [BodiesModule.register(bodies), UsersModule.register(administration), AgencyKeysModule.register(new AgencyKeyDirectory(agencyKeyRegister, clock))],
+    imports: [
+      BodiesModule.register(bodies),
+      // Outside systems that read (ADR 0017): in the same register, so nats-server gets their users as it gets bodies'.
+      ConsumersModule.register(new ConsumerDirectory(bodyRegister, () => projector.projection.agencies, clock)),
+      UsersModule.register(administration), AgencyKeysModule.register(new AgencyKeyDirectory(agencyKeyRegister, clock))],
     controllers: [
       SessionController,
       PlansController,

@@ -16,6 +16,7 @@ export {
   nkeyVariableOf,
   renderAuthConf,
   withBodyUsers,
+  consumerReads,
   AuthConfShapeError,
   type BodyNatsUser,
   type AgencyReads,
