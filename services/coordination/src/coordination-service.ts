@@ -52,6 +52,9 @@ import { BodiesModule } from './bodies/bodies.module.js';
 import { BodyDirectory } from './bodies/body-directory.js';
 import { ConsumerDirectory } from './consumers/consumer-directory.js';
 import { ConsumersModule } from './consumers/consumers.module.js';
+import { SubscriptionDelivery, type SubscriptionDeliveryOptions } from './subscriptions/subscription-delivery.js';
+import { SubscriptionDirectory } from './subscriptions/subscription-directory.js';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 import { UserAdministration } from './users/user-administration.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -102,6 +105,10 @@ export interface CoordinationServiceConfig {
   webhookAllow?: WebhookAllowList;
   /** Retry timing of alert deliveries (tests shorten it). */
   alertDelivery?: Pick<AlertDeliveryOptions, 'backoff' | 'ackWaitMs'>;
+  /** Retry timing of webhook subscriptions (tests shorten it). */
+  subscriptionDelivery?: Pick<SubscriptionDeliveryOptions, 'backoff' | 'timeoutMs'>;
+  /** The origin coordination names in the webhook validation handshake; default `LIENGANH_WEBHOOK_ORIGIN`, else `lienganh`. */
+  webhookOrigin?: string;
   /**
    * Users of the API and the dashboard (roles, agency, token hashes; see `loadUserDirectory`).
    * None: every request under /api/ is refused with 401 (secure by default).
@@ -192,12 +199,21 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   let sessions: SessionStore | undefined;
   // The agencies' API keys issued at run time (issue #19); the agency services watch the same bucket.
   let agencyKeyRegister: AgencyKeyRegister;
+  // Webhook subscriptions of outside systems (ADR 0017): every instance watches them, the leader delivers.
+  let subscriptions: SubscriptionDirectory | undefined;
+  let subscriptionDelivery: SubscriptionDelivery | undefined;
   try {
     bodyRegister = await BodyRegister.open(nc, { onChange: () => bodies?.syncRegistry(), logger: messages });
     userRegister = await UserRegister.open(nc, messages);
     sessions = await SessionStore.open(nc, config.sessions ?? sessionPolicyFromEnv(process.env), messages);
     agencyKeyRegister = await AgencyKeyRegister.open(nc, { logger: messages });
+    const webhookOrigin = config.webhookOrigin ?? process.env.LIENGANH_WEBHOOK_ORIGIN;
+    subscriptions = await SubscriptionDirectory.open(nc, clock, { allow: webhookAllow, ...(webhookOrigin ? { origin: webhookOrigin } : {}) }, {
+      onChange: (id, record) => subscriptionDelivery?.changed(id, record),
+      logger: messages,
+    });
   } catch (error) {
+    subscriptions?.close();
     userRegister?.close();
     sessions?.close();
     retireHolder(holder);
@@ -212,6 +228,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
     logger: messages,
     publishDelivered: (record) => publisher.publishEvent(record),
   });
+  subscriptionDelivery = new SubscriptionDelivery(nc, subscriptions, { allow: webhookAllow, clock, logger: messages, ...config.subscriptionDelivery });
   const seedUsers = config.users instanceof UserDirectory ? config.users : new UserDirectory(config.users ?? []);
   const accounts = new UserAccounts(seedUsers, userRegister);
   if (accounts.size === 0) logger.warn('no users configured (LIENGANH_USERS_FILE, or issued at run time): every request under /api/ is refused');
@@ -221,8 +238,14 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   const leadership = new Leadership({
     lease: new Lease(leases, 'leader', holder, { mayTakeOver: (other) => other.instance === instanceId, logger: messages }),
     settled: () => projector.settled(),
-    onLead: () => alerts.start(),
-    onFollow: () => alerts.stop(),
+    onLead: async () => {
+      await alerts.start();
+      await subscriptionDelivery.start();
+    },
+    onFollow: async () => {
+      await subscriptionDelivery.stop();
+      await alerts.stop();
+    },
     logger: messages,
   });
   const deadlines = new DeadlineEngine(projector, publisher, clock, {
@@ -236,6 +259,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
       BodiesModule.register(bodies),
       // Outside systems that read (ADR 0017): in the same register, so nats-server gets their users as it gets bodies'.
       ConsumersModule.register(new ConsumerDirectory(bodyRegister, () => projector.projection.agencies, clock)),
+      SubscriptionsModule.register(subscriptions),
       UsersModule.register(administration), AgencyKeysModule.register(new AgencyKeyDirectory(agencyKeyRegister, clock))],
     controllers: [
       SessionController,
@@ -288,6 +312,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
     await projector.stop();
     bodyRegister.close();
     agencyKeyRegister.close();
+    subscriptions.close();
     userRegister.close();
     sessions.close();
     await instanceLease.release();

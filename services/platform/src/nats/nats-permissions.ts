@@ -3,6 +3,7 @@ import { SESSIONS_BUCKET, USERS_BUCKET } from '../access/access-buckets.js';
 import { BODIES_BUCKET, bodyInboxPrefix, bodyPublishSubject } from '../bodies/body-record.js';
 import { deadLetterSubject } from '../consuming/event-consumer.js';
 import { AGENCY_KEYS_BUCKET } from '../ingestion/agency-key-register.js';
+import { SUBSCRIPTIONS_BUCKET } from '../subscriptions/subscriptions-bucket.js';
 
 /**
  * Who may say and read what on NATS, derived from the agency registry: one nkey user per
@@ -156,11 +157,14 @@ function coordinationUser(): NatsUser {
     // Agency API keys issued and revoked at run time.
     `$KV.${AGENCY_KEYS_BUCKET}.>`,
     ...bucketReads(AGENCY_KEYS_BUCKET),
+    // Webhook subscriptions of outside systems (ADR 0017): the API writes them, the leader delivers and logs.
+    `$KV.${SUBSCRIPTIONS_BUCKET}.>`,
+    ...bucketReads(SUBSCRIPTIONS_BUCKET),
   ];
   return user(
     'coordination',
     dedupe(publish),
-    `coordination: publishes ${SUBJECT_PREFIX}.coordination.>, reads ${read.join(' and ')}, removes refused messages and publishes ${REFUSAL_SUBJECT_PREFIX}.>, keeps its lease in ${COORDINATION_LEASE_BUCKET}, writes the register of bodies ${BODIES_BUCKET}, users ${USERS_BUCKET}, sessions ${SESSIONS_BUCKET} and agency keys ${AGENCY_KEYS_BUCKET}`,
+    `coordination: publishes ${SUBJECT_PREFIX}.coordination.>, reads ${read.join(' and ')}, removes refused messages and publishes ${REFUSAL_SUBJECT_PREFIX}.>, keeps its lease in ${COORDINATION_LEASE_BUCKET}, writes the register of bodies ${BODIES_BUCKET}, users ${USERS_BUCKET}, sessions ${SESSIONS_BUCKET}, agency keys ${AGENCY_KEYS_BUCKET} and webhook subscriptions ${SUBSCRIPTIONS_BUCKET}`,
   );
 }
 
