@@ -87,19 +87,26 @@ class Receiver {
   }
 }
 
-beforeAll(async () => {
-  nats = await startNatsFixture();
-  coordination = await startCoordinationService({
+const startCoordination = (instanceId: string) =>
+  startCoordinationService({
     ...nats.identity('coordination'),
     port: 0,
+    instanceId,
+    leaseTtlMs: 1_500,
     deadlineTickMs: 0,
     users: TEST_USERS,
     // The receivers listen on 127.0.0.1: loopback allowed explicitly, as LIENGANH_WEBHOOK_ALLOW would.
     webhookAllow: new WebhookAllowList(['127.0.0.1']),
     subscriptionDelivery: { backoff: { initialMs: 50, maxMs: 200 }, timeoutMs: 2_000 },
   });
+let standby: RunningCoordinationService | undefined;
+
+beforeAll(async () => {
+  nats = await startNatsFixture();
+  coordination = await startCoordination('coordination');
 });
 afterAll(async () => {
+  await standby?.close();
   await coordination?.close();
   for (const receiver of receivers) await receiver.close();
   await nats?.close();
@@ -223,4 +230,36 @@ it('created after three alerts with `since` before them, delivers all three, the
   await expect(nats.jsm.consumers.info(COORDINATION, `subscription-${id}`)).rejects.toThrow(/consumer not found/i);
   expect((await getAs(`${subscriptionsUrl()}/${id}/deliveries`)).status).toBe(404);
   expect((await deleteAs(`${subscriptionsUrl()}/${id}`, tokens.secretariat)).status).toBe(404);
+});
+
+it('is delivered by the leader only, whichever instance took it, and a new leader goes on where the old one stopped', async () => {
+  standby = await startCoordination('coordination-b');
+  expect(coordination.leadership.leads).toBe(true);
+  expect(standby.leadership.leads).toBe(false);
+  const receiver = await Receiver.start();
+  const created = await postJson(`${standby.url}/api/v1/subscriptions`, { url: receiver.url }, tokens.secretariat);
+  expect(created.status).toBe(201);
+  const { id } = created.body as { id: string };
+
+  const first = await raise(coordinationDeadlineOverdue, 'cg-10');
+  await eventually(() => (receiver.taken().includes(first.id) ? true : undefined), 10_000);
+  await eventually(() => caughtUp(id), 10_000);
+  expect(coordination.subscriptions.delivering()).toEqual([id]);
+  expect(standby.subscriptions.delivering()).toEqual([]);
+
+  // The leader goes: the standby takes the lead and resumes the same durable consumer.
+  const leaving = coordination;
+  coordination = undefined as unknown as RunningCoordinationService;
+  await leaving.close();
+  await eventually(() => (standby!.leadership.leads ? true : undefined), 10_000);
+  expect(standby.subscriptions.delivering()).toEqual([id]);
+  const second = await raise(coordinationDeadlineEscalated, 'cg-10');
+  await eventually(() => (receiver.taken().includes(second.id) ? true : undefined), 10_000);
+  await eventually(() => caughtUp(id), 10_000);
+  expect(receiver.taken()).toEqual([first.id, second.id]);
+  const log = await getAs(`${standby.url}/api/v1/subscriptions/${id}/deliveries`);
+  expect(log.body.deliveries.map((entry: { eventId: string; outcome: string }) => [entry.eventId, entry.outcome])).toEqual([
+    [first.id, 'delivered'],
+    [second.id, 'delivered'],
+  ]);
 });

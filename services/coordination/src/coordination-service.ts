@@ -137,6 +137,8 @@ export interface RunningCoordinationService {
   readonly plans: PlanImport;
   /** Raises deadline alerts; `tick()` checks now. */
   readonly deadlines: DeadlineEngine;
+  /** Webhook subscriptions this instance delivers now (the leader's: all of them; a standby's: none). */
+  readonly subscriptions: Pick<SubscriptionDelivery, 'delivering'>;
   close(): Promise<void>;
 }
 
@@ -343,5 +345,5 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   }
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   logger.info({ url }, 'coordination service listening');
-  return { url, instanceId, leadership, projector, plans, deadlines, close };
+  return { url, instanceId, leadership, projector, plans, deadlines, subscriptions: subscriptionDelivery, close };
 }

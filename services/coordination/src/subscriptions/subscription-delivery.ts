@@ -55,6 +55,11 @@ export class SubscriptionDelivery {
     await Promise.all(consumers.map((consumer) => consumer.stop()));
   }
 
+  /** The subscriptions this process delivers now. */
+  delivering(): string[] {
+    return [...this.running.keys()];
+  }
+
   /** Told by the directory's watch: a subscription created (start delivering) or removed (stop). */
   changed(id: string, record: SubscriptionRecord | undefined): void {
     this.chain = this.chain.then(async () => {
