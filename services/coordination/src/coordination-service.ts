@@ -55,6 +55,7 @@ import { ConsumersModule } from './consumers/consumers.module.js';
 import { SubscriptionDelivery, type SubscriptionDeliveryOptions } from './subscriptions/subscription-delivery.js';
 import { SubscriptionDirectory } from './subscriptions/subscription-directory.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
+import { AsyncApiController } from './docs/asyncapi.controller.js';
 import { UserAdministration } from './users/user-administration.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -264,6 +265,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
       SubscriptionsModule.register(subscriptions),
       UsersModule.register(administration), AgencyKeysModule.register(new AgencyKeyDirectory(agencyKeyRegister, clock))],
     controllers: [
+      AsyncApiController,
       SessionController,
       PlansController,
       PlanRevisionsController,
