@@ -116,7 +116,8 @@ export class SubscriptionDelivery {
     const { headers, data } = encodeBinary(event);
     delete headers[MSG_ID_HEADER];
     const body = new TextDecoder().decode(data);
-    const timestamp = String(Math.floor(this.options.clock.now().getTime() / 1000));
+    // The wall clock, as the alert webhooks sign: receivers compare it with theirs to refuse replays.
+    const timestamp = String(Math.floor(Date.now() / 1000));
     const signal = AbortSignal.timeout(this.options.timeoutMs ?? 10_000);
     const addresses = await checkedAddresses(record.url, this.options.allow, this.options.lookup ?? systemLookup);
     const { status } = await sendPinned('POST', record.url, addresses, {

@@ -61,7 +61,8 @@ export class SubscriptionDirectory {
       url,
       secret: `lgw_${randomBytes(32).toString('base64url')}`,
       entity,
-      since: parsed.data.since ? new Date(parsed.data.since).toISOString() : now,
+      // A point on the stream's clock (when coordination stored a fact), hence the wall clock, not the domain clock.
+      since: new Date(parsed.data.since ?? Date.now()).toISOString(),
       createdAt: now,
       createdBy: by,
       allowedOrigin,
