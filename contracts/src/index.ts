@@ -29,3 +29,4 @@ export * from './binding-headers.js';
 export * from './http-binding.js';
 export * from './refusals.js';
 export * from './source-units.js';
+export * from './consumer-reads.js';

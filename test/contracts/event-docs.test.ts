@@ -3,7 +3,30 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Parser } from '@asyncapi/parser';
-import { buildAsyncApiDocument, catalog, catalogJsonSchemas, dataschemaFor, EventRefusal, eventJsonSchema, eventKey, EXAMPLE_REFUSAL, REFUSAL_CHANNELS, REFUSAL_TYPE, type JsonSchema } from '@lienganh/contracts';
+import {
+  buildAsyncApiDocument,
+  catalog,
+  coordinationAccessRecorded,
+  coordinationDeadlineApproaching,
+  coordinationDeadlineEscalated,
+  coordinationDeadlineOverdue,
+  coordinationDeadlineResolved,
+  coordinationPlanPublished,
+  coordinationTargetProgressed,
+  coordinationTaskAssigned,
+  coordinationTaskConfirmed,
+  coordinationTaskReopened,
+  catalogJsonSchemas,
+  dataschemaFor,
+  EventRefusal,
+  eventJsonSchema,
+  eventKey,
+  EXAMPLE_REFUSAL,
+  READABLE_ENTITIES,
+  REFUSAL_CHANNELS,
+  REFUSAL_TYPE,
+  type JsonSchema,
+} from '@lienganh/contracts';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
@@ -67,17 +90,51 @@ describe('AsyncAPI document', () => {
     expect(report).toBe('');
   }, 60_000);
 
-  it('has one message per catalog type and one channel and send operation per subject, then the refusals producers receive', () => {
+  it('has one message per catalog type and one channel and send operation per subject, then the refusals producers receive, then the read side', () => {
     const subjects = new Set(catalog.map((definition) => definition.subject));
     const refusalChannels = Object.values(REFUSAL_CHANNELS).map((channel) => channel.address);
+    const readable = catalog.filter((definition) => READABLE_ENTITIES.some((entity) => definition.subject.startsWith(`pcmd.events.coordination.${entity}.`)));
+    const readableSubjects = new Set(readable.map((definition) => definition.subject));
     expect(Object.keys(document.components.messages)).toEqual([...catalog.map((definition) => definition.type), REFUSAL_TYPE]);
-    // A reporting subject's body token is the channel parameter {body}.
-    expect(Object.values(document.channels).map((channel) => channel.address)).toEqual([...[...subjects].map((subject) => subject.replace('*', '{body}')), ...refusalChannels]);
-    expect(Object.keys(document.operations)).toHaveLength(subjects.size + refusalChannels.length);
+    // A reporting subject's body token is the channel parameter {body}; the webhook's address is the subscriber's.
+    expect(Object.values(document.channels).map((channel) => channel.address)).toEqual([...[...subjects].map((subject) => subject.replace('*', '{body}')), ...refusalChannels, null]);
+    expect(Object.keys(document.operations)).toHaveLength(subjects.size + refusalChannels.length + readableSubjects.size + 1);
     const actions = Object.values(document.operations).map((operation) => operation.action);
-    expect(actions).toEqual([...[...subjects].map(() => 'send'), ...refusalChannels.map(() => 'receive')]);
+    expect(actions).toEqual([...[...subjects].map(() => 'send'), ...refusalChannels.map(() => 'receive'), ...[...readableSubjects].map(() => 'receive'), 'send']);
     const channelMessages = Object.values(document.channels).flatMap((channel) => Object.keys(channel.messages as object));
-    expect(channelMessages.sort()).toEqual([...catalog.map((definition) => definition.type), ...refusalChannels.map(() => REFUSAL_TYPE)].sort());
+    expect(channelMessages.sort()).toEqual([...catalog.map((definition) => definition.type), ...refusalChannels.map(() => REFUSAL_TYPE), ...readable.map((definition) => definition.type)].sort());
+  });
+
+  it('describes the read side: consumer identities receive plans, tasks, targets and deadlines only, webhooks the same, each with its security scheme', () => {
+    expect(Object.keys(document.components.securitySchemes)).toEqual(['nkey', 'bearer', 'webhookSignature']);
+    expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    const consumed = Object.entries(document.operations).filter(([key]) => key.startsWith('consume.'));
+    const types = consumed.flatMap(([, operation]) => (operation.messages as { $ref: string }[]).map((message) => message.$ref.split('/').at(-1)!));
+    expect(types.sort()).toEqual(
+      [
+        coordinationPlanPublished.type,
+        coordinationTaskAssigned.type,
+        coordinationTaskConfirmed.type,
+        coordinationTaskReopened.type,
+        coordinationTargetProgressed.type,
+        coordinationDeadlineApproaching.type,
+        coordinationDeadlineOverdue.type,
+        coordinationDeadlineEscalated.type,
+        coordinationDeadlineResolved.type,
+      ].sort(),
+    );
+    // Never the audit trail nor the register of bodies.
+    expect(types).not.toContain(coordinationAccessRecorded.type);
+    for (const [, operation] of consumed) {
+      expect(operation).toMatchObject({ action: 'receive', security: [{ $ref: '#/components/securitySchemes/nkey' }] });
+      expect(String(operation.description)).toContain('Permissions Violation');
+    }
+    const webhook = document.operations['subscription.webhook']!;
+    expect(webhook).toMatchObject({ action: 'send', security: [{ $ref: '#/components/securitySchemes/webhookSignature' }] });
+    expect((webhook.messages as unknown[]).length).toBe(types.length);
+    // What bodies and agencies send, and the refusals they receive, is on NATS with their nkeys.
+    for (const [key, operation] of Object.entries(document.operations)) if (!key.startsWith('consume.') && key !== 'subscription.webhook') expect(operation.security).toEqual([{ $ref: '#/components/securitySchemes/nkey' }]);
+    expect(document.servers['api-example']!.security).toEqual([{ $ref: '#/components/securitySchemes/bearer' }]);
   });
 
   it('documents the refusal a producer receives: its example matches its schemas and the zod one, and names no refused value', () => {

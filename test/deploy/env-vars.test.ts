@@ -22,6 +22,7 @@ const ALLOW_UNSET: Record<string, string> = {
   NATS_NKEY_SEED: 'inline form of NATS_NKEY_SEED_FILE; deploy/ mounts the seed as a file from a secret',
   LIENGANH_AGENCY_KEYS: 'inline form of LIENGANH_CREDENTIALS_FILE; deploy/ mounts the key as a file from a secret',
   LIENGANH_PSEUDONYM_KEY: 'inline form of LIENGANH_PSEUDONYM_KEY_FILE (tests, development); deploy/ mounts the key as a file from a secret',
+  LIENGANH_WEBHOOK_ORIGIN: 'the origin coordination names in the webhook validation handshake (ADR 0017); its default, `lienganh`, is what receivers are told to allow',
   LIENGANH_WEBHOOKS: 'inline form of LIENGANH_WEBHOOKS_FILE; deploy/ mounts the receivers as a file from a secret',
   OTEL_SDK_DISABLED: "the SDK's standard off switch, for an operator; deploy/ sets LIENGANH_TELEMETRY",
   LIENGANH_UNITS_DIR: "another set of official unit lists (a later reform's); unset, the lists shipped in data/administrative-units",

@@ -6,11 +6,14 @@ import { CE_HEADER_PREFIX, CONTENT_TYPE_HEADER, encodeBinary, MSG_ID_HEADER } fr
 import { STREAMS } from '../streams.js';
 import { REFUSAL_TYPE } from '../refusals.js';
 import { refusalChannels, refusalMessage, refusalOperations, refusalSchema } from './asyncapi-refusals.js';
+import { consumerOperation, NATS_SERVER, readableEntityOf, readSideServers, securitySchemes, WEBHOOK_CHANNEL, webhookChannel, webhookOperation } from './asyncapi-readers.js';
 import { eventJsonSchema, type JsonSchema } from './json-schema.js';
 
 /**
  * The event catalog as an AsyncAPI 3.0.0 document: one channel per NATS subject, one
- * message per event type, one `send` operation per channel. Built from the catalog alone,
+ * message per event type, one `send` operation per channel; then both directions of the read
+ * side (ADR 0017): a `receive` operation per channel a consumer identity may read, and the webhook
+ * subscriptions' channel, with the security schemes of each. Built from the catalog alone,
  * so the published docs cannot drift from the schemas the services enforce.
  */
 
@@ -26,6 +29,7 @@ export interface AsyncApiDocument extends JsonObject {
     schemas: Record<string, JsonObject>;
     messages: Record<string, JsonObject>;
     tags: Record<string, JsonObject>;
+    securitySchemes: Record<string, JsonObject>;
   };
 }
 
@@ -50,18 +54,22 @@ export function buildAsyncApiDocument(options: AsyncApiOptions = {}): AsyncApiDo
     },
     defaultContentType: DATA_CONTENT_TYPE,
     servers: {
-      example: {
+      [NATS_SERVER]: {
         host: 'localhost:4222',
         protocol: 'nats',
         description:
           'Ví dụ: một NATS server có JetStream; `npm start` tự chạy một server tại 127.0.0.1:4250. / ' +
           'Example only: any NATS server with JetStream; `npm start` runs an embedded one on 127.0.0.1:4250.',
+        security: [ref('components', 'securitySchemes', 'nkey')],
       },
+      ...readSideServers(),
     },
     channels: {},
     operations: {},
-    components: { schemas: { [HEADERS_SCHEMA]: headersSchema() }, messages: {}, tags: agencyTags() },
+    components: { schemas: { [HEADERS_SCHEMA]: headersSchema() }, messages: {}, tags: agencyTags(), securitySchemes: securitySchemes() },
   };
+  const readable: string[] = [];
+  const consumed: Record<string, JsonObject> = {};
   for (const [subject, definitions] of bySubject) {
     const channelKey = subject.replace('*', 'body');
     document.channels[channelKey] = channel(subject, definitions);
@@ -70,12 +78,24 @@ export function buildAsyncApiDocument(options: AsyncApiOptions = {}): AsyncApiDo
       document.components.schemas[definition.type] = payloadSchema(eventJsonSchema(definition));
       document.components.messages[definition.type] = message(definition);
     }
+    const entity = readableEntityOf(latest(definitions));
+    if (entity) {
+      readable.push(...definitions.map((definition) => definition.type));
+      consumed[`consume.${operationId(channelKey)}`] = consumerOperation(channelKey, entity, definitions.map((definition) => ref('channels', channelKey, 'messages', definition.type)));
+    }
   }
   // What a producer publishing straight on NATS receives when an event of its is refused (ADR 0014).
   Object.assign(document.channels, refusalChannels());
   Object.assign(document.operations, refusalOperations());
   document.components.schemas[REFUSAL_TYPE] = refusalSchema();
   document.components.messages[REFUSAL_TYPE] = refusalMessage();
+  // Everything above is on NATS, with nkeys.
+  for (const channel of Object.values(document.channels)) channel.servers = [ref('servers', NATS_SERVER)];
+  for (const operation of Object.values(document.operations)) operation.security = [ref('components', 'securitySchemes', 'nkey')];
+  // The read side (ADR 0017): what consumer identities receive on NATS, what webhook subscriptions get over HTTP.
+  Object.assign(document.operations, consumed);
+  document.channels[WEBHOOK_CHANNEL] = webhookChannel(readable);
+  document.operations[WEBHOOK_CHANNEL] = webhookOperation(readable);
   return document;
 }
 
@@ -101,6 +121,11 @@ const INFO_DESCRIPTION = [
   '`time` must be 2000-01-01T00:00:00Z or later and at most 24 hours after the receiving service\'s clock; an event outside that range is dead-lettered.',
   'Only the binding\'s headers are taken (`ce-*`, `content-type`, `Nats-Msg-Id`, `Nats-Expected-*`). An event published straight on NATS that is refused (against its contract, a foreign header such as `X-Person-Name`, an impossible time, forged provenance) is removed from its stream within seconds;',
   'the dead-letter stream keeps only its id, source, type, the reasons and the SHA-256 of its body, and the producer reads why on `pcmd.refusals.<agency>` or `pcmd.refusals.reporting.<body>`.',
+  '',
+  'Đọc / reading (ADR 0017): an outside system reads coordination\'s plans, tasks, target progress and deadline alerts, never person-level data,',
+  'with a consumer identity (a read-only nkey; the `consume.*` operations: its own durable pull consumer `consumer-<code>-<plan|task|target|deadline>` on',
+  '`PCMD_COORDINATION_EVENTS`; any publish, the agency stream or another\'s consumer is refused), or with a webhook subscription (`subscription.webhook`:',
+  'CloudEvents HTTP binary mode, signed, after the CloudEvents validation handshake). Both are issued by the secretariat on coordination\'s API (bearer token).',
   '',
   'Tạo bởi / generated by `lienganh docs`; không sửa tay / do not edit by hand.',
 ].join('\n');

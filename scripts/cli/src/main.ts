@@ -5,6 +5,8 @@ import { checkCommand } from './commands/check.command.js';
 import { docsCommand } from './commands/docs.command.js';
 import { natsCommand } from './commands/nats.command.js';
 import { bodiesCommand } from './commands/bodies.command.js';
+import { consumersCommand } from './commands/consumers.command.js';
+import { subscriptionsCommand } from './commands/subscriptions.command.js';
 import { keysCommand } from './commands/keys.command.js';
 import { usersCommand } from './commands/users.command.js';
 import { planCommand } from './commands/plan.command.js';
@@ -21,7 +23,7 @@ const program = new Command('lienganh')
   .configureOutput({ outputError: (text, write) => write(text) })
   .showHelpAfterError('(run with --help for usage)');
 
-for (const command of [catalogCommand(), docsCommand(), startCommand(), resetCommand(), natsCommand(), bodiesCommand(), keysCommand(), usersCommand(), simulateCommand(), planCommand(), reportCommand(), replayCommand(), benchCommand(), checkCommand()]) program.addCommand(command);
+for (const command of [catalogCommand(), docsCommand(), startCommand(), resetCommand(), natsCommand(), bodiesCommand(), consumersCommand(), subscriptionsCommand(), keysCommand(), usersCommand(), simulateCommand(), planCommand(), reportCommand(), replayCommand(), benchCommand(), checkCommand()]) program.addCommand(command);
 inheritSettings(program);
 
 /** addCommand() does not pass on exitOverride and output settings, at any depth; usage errors must exit 2. */

@@ -50,6 +50,12 @@ import { NationalUnits } from './registry/national-units.js';
 import { AgencyKeysModule } from './agency-keys/agency-keys.module.js';
 import { BodiesModule } from './bodies/bodies.module.js';
 import { BodyDirectory } from './bodies/body-directory.js';
+import { ConsumerDirectory } from './consumers/consumer-directory.js';
+import { ConsumersModule } from './consumers/consumers.module.js';
+import { SubscriptionDelivery, type SubscriptionDeliveryOptions } from './subscriptions/subscription-delivery.js';
+import { SubscriptionDirectory } from './subscriptions/subscription-directory.js';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
+import { AsyncApiController } from './docs/asyncapi.controller.js';
 import { UserAdministration } from './users/user-administration.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -100,6 +106,10 @@ export interface CoordinationServiceConfig {
   webhookAllow?: WebhookAllowList;
   /** Retry timing of alert deliveries (tests shorten it). */
   alertDelivery?: Pick<AlertDeliveryOptions, 'backoff' | 'ackWaitMs'>;
+  /** Retry timing of webhook subscriptions (tests shorten it). */
+  subscriptionDelivery?: Pick<SubscriptionDeliveryOptions, 'backoff' | 'timeoutMs'>;
+  /** The origin coordination names in the webhook validation handshake; default `LIENGANH_WEBHOOK_ORIGIN`, else `lienganh`. */
+  webhookOrigin?: string;
   /**
    * Users of the API and the dashboard (roles, agency, token hashes; see `loadUserDirectory`).
    * None: every request under /api/ is refused with 401 (secure by default).
@@ -128,6 +138,8 @@ export interface RunningCoordinationService {
   readonly plans: PlanImport;
   /** Raises deadline alerts; `tick()` checks now. */
   readonly deadlines: DeadlineEngine;
+  /** Webhook subscriptions this instance delivers now (the leader's: all of them; a standby's: none). */
+  readonly subscriptions: Pick<SubscriptionDelivery, 'delivering'>;
   close(): Promise<void>;
 }
 
@@ -190,12 +202,21 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   let sessions: SessionStore | undefined;
   // The agencies' API keys issued at run time (issue #19); the agency services watch the same bucket.
   let agencyKeyRegister: AgencyKeyRegister;
+  // Webhook subscriptions of outside systems (ADR 0017): every instance watches them, the leader delivers.
+  let subscriptions: SubscriptionDirectory | undefined;
+  let subscriptionDelivery: SubscriptionDelivery | undefined;
   try {
     bodyRegister = await BodyRegister.open(nc, { onChange: () => bodies?.syncRegistry(), logger: messages });
     userRegister = await UserRegister.open(nc, messages);
     sessions = await SessionStore.open(nc, config.sessions ?? sessionPolicyFromEnv(process.env), messages);
     agencyKeyRegister = await AgencyKeyRegister.open(nc, { logger: messages });
+    const webhookOrigin = config.webhookOrigin ?? process.env.LIENGANH_WEBHOOK_ORIGIN;
+    subscriptions = await SubscriptionDirectory.open(nc, clock, { allow: webhookAllow, ...(webhookOrigin ? { origin: webhookOrigin } : {}) }, {
+      onChange: (id, record) => subscriptionDelivery?.changed(id, record),
+      logger: messages,
+    });
   } catch (error) {
+    subscriptions?.close();
     userRegister?.close();
     sessions?.close();
     retireHolder(holder);
@@ -210,6 +231,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
     logger: messages,
     publishDelivered: (record) => publisher.publishEvent(record),
   });
+  subscriptionDelivery = new SubscriptionDelivery(nc, subscriptions, { allow: webhookAllow, clock, logger: messages, ...config.subscriptionDelivery });
   const seedUsers = config.users instanceof UserDirectory ? config.users : new UserDirectory(config.users ?? []);
   const accounts = new UserAccounts(seedUsers, userRegister);
   if (accounts.size === 0) logger.warn('no users configured (LIENGANH_USERS_FILE, or issued at run time): every request under /api/ is refused');
@@ -219,8 +241,14 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   const leadership = new Leadership({
     lease: new Lease(leases, 'leader', holder, { mayTakeOver: (other) => other.instance === instanceId, logger: messages }),
     settled: () => projector.settled(),
-    onLead: () => alerts.start(),
-    onFollow: () => alerts.stop(),
+    onLead: async () => {
+      await alerts.start();
+      await subscriptionDelivery.start();
+    },
+    onFollow: async () => {
+      await subscriptionDelivery.stop();
+      await alerts.stop();
+    },
     logger: messages,
   });
   const deadlines = new DeadlineEngine(projector, publisher, clock, {
@@ -230,8 +258,14 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   });
 
   @Module({
-    imports: [BodiesModule.register(bodies), UsersModule.register(administration), AgencyKeysModule.register(new AgencyKeyDirectory(agencyKeyRegister, clock))],
+    imports: [
+      BodiesModule.register(bodies),
+      // Outside systems that read (ADR 0017): in the same register, so nats-server gets their users as it gets bodies'.
+      ConsumersModule.register(new ConsumerDirectory(bodyRegister, () => projector.projection.agencies, clock)),
+      SubscriptionsModule.register(subscriptions),
+      UsersModule.register(administration), AgencyKeysModule.register(new AgencyKeyDirectory(agencyKeyRegister, clock))],
     controllers: [
+      AsyncApiController,
       SessionController,
       PlansController,
       PlanRevisionsController,
@@ -282,6 +316,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
     await projector.stop();
     bodyRegister.close();
     agencyKeyRegister.close();
+    subscriptions.close();
     userRegister.close();
     sessions.close();
     await instanceLease.release();
@@ -312,5 +347,5 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   }
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   logger.info({ url }, 'coordination service listening');
-  return { url, instanceId, leadership, projector, plans, deadlines, close };
+  return { url, instanceId, leadership, projector, plans, deadlines, subscriptions: subscriptionDelivery, close };
 }

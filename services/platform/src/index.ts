@@ -16,6 +16,7 @@ export {
   nkeyVariableOf,
   renderAuthConf,
   withBodyUsers,
+  consumerReads,
   AuthConfShapeError,
   type BodyNatsUser,
   type AgencyReads,
@@ -171,3 +172,4 @@ export { ReferralInboxModule } from './referrals/referral-inbox.module.js';
 export { referralConsumers, referralReplays } from './referrals/referral-consumers.js';
 export { configuredOrExit, ignoreOutputErrors, portFrom, STOP_DEADLINE_MS, stopOnSignals } from './process/process-lifecycle.js';
 export { closeHttpServer } from './process/http-drain.js';
+export { SUBSCRIPTIONS_BUCKET, SUBSCRIPTIONS_BUCKET_HISTORY } from './subscriptions/subscriptions-bucket.js';

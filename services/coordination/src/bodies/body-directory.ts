@@ -74,7 +74,7 @@ export class BodyDirectory {
    */
   syncRegistry(): void {
     const agencies = this.agencies();
-    for (const record of this.register.all()) if (record.origin === 'registered') agencies.register({ code: record.code, name: record.title });
+    for (const record of this.register.all()) if (record.origin === 'registered' && record.role !== 'consumer') agencies.register({ code: record.code, name: record.title });
   }
 
   list(): BodyListing[] {
@@ -82,7 +82,7 @@ export class BodyDirectory {
     for (const entry of this.agencies().list()) {
       if (!isProducerAgency(entry.code)) listed.set(entry.code, { code: entry.code, title: entry.name, origin: 'plan', credentials: 'none' });
     }
-    for (const record of this.register.all()) listed.set(record.code, listingOf(record));
+    for (const record of this.register.all()) if (record.role !== 'consumer') listed.set(record.code, listingOf(record));
     return [...listed.values()].sort((a, b) => (a.code < b.code ? -1 : 1));
   }
 
@@ -92,7 +92,7 @@ export class BodyDirectory {
     if (!parsed.success) throw new ContractError(issuesFromZod(parsed.error));
     const { code, title, kind } = parsed.data;
     if (isProducerAgency(code)) throw new BodyExistsError(`"${code}" is a service of the backbone, not a body to register`);
-    if (this.agencies().has(code) || this.register.get(code) || (await this.register.read(code))) throw new BodyExistsError(`body "${code}" is already registered`);
+    if (this.agencies().has(code) || this.register.get(code) || (await this.register.read(code))) throw new BodyExistsError(`"${code}" is already registered (a body or a consumer identity)`);
     const at = this.clock.now().toISOString();
     const record: BodyRecord = { code, title, kind, origin: 'registered', registeredAt: at, registeredBy: by };
     try {
@@ -109,6 +109,7 @@ export class BodyDirectory {
   /** The body's record from the bucket's history (the last 20 entries), oldest first; 404 for a body never in the bucket. */
   async history(code: string): Promise<BodyHistoryStep[]> {
     const entries = await this.register.history(code);
+    if (entries.some(({ record }) => record.role === 'consumer')) throw new UnknownBodyError(`"${code}" is a consumer identity, not a body (/api/v1/consumers)`);
     if (entries.length === 0) throw new UnknownBodyError(`body "${code}" has never been registered or issued credentials`);
     const steps: BodyHistoryStep[] = [];
     let previous: BodyRecord | undefined;
@@ -157,6 +158,7 @@ export class BodyDirectory {
   private async current(code: string): Promise<{ record: BodyRecord; revision: number }> {
     if (isProducerAgency(code)) throw new UnknownBodyError(`"${code}" is a service: it reports with its own service's keys, not body credentials`);
     const stored = await this.register.read(code);
+    if (stored?.record.role === 'consumer') throw new UnknownBodyError(`"${code}" is a consumer identity, not a body: see /api/v1/consumers`);
     if (stored) return stored;
     const named = this.agencies().get(code);
     if (!named) throw new UnknownBodyError(`no body "${code}": register it first (POST /api/v1/bodies) or import a plan that names it`);

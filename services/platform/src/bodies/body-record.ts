@@ -13,8 +13,8 @@ export const BODIES_BUCKET = 'PCMD_BODIES';
 export const BODIES_BUCKET_HISTORY = 20;
 
 export interface BodyCredentials {
-  /** SHA-256 (hex) of the body's HTTP key for the reporting service. */
-  httpKeySha256: string;
+  /** SHA-256 (hex) of the body's HTTP key for the reporting service; none for a consumer identity, which only reads on NATS. */
+  httpKeySha256?: string;
   /** Public key of the body's NATS nkey user (not secret). */
   natsPublicKey: string;
   issuedAt: string;
@@ -26,6 +26,11 @@ export interface BodyRecord {
   code: string;
   title: { vi: string; en: string };
   kind: string;
+  /**
+   * `consumer`: an outside system's read-only identity (ADR 0017), which reads coordination's
+   * facts and says nothing; absent: a body that reports. One bucket, so one namespace of codes.
+   */
+  role?: 'consumer';
   /** `registered`: by the secretariat at run time; `plan`: named by a plan, entered here when issued credentials. */
   origin: 'registered' | 'plan';
   registeredAt?: string;
@@ -64,10 +69,10 @@ export function bodyInboxPrefix(code: string): string {
   return `_INBOX_body_${code}`;
 }
 
-/** Bodies with credentials in force, as NATS users. */
-export function activeBodyUsers(records: Iterable<BodyRecord>): { code: string; natsPublicKey: string }[] {
+/** Bodies and consumer identities with credentials in force, as NATS users. */
+export function activeBodyUsers(records: Iterable<BodyRecord>): { code: string; natsPublicKey: string; role?: 'consumer' }[] {
   return [...records]
     .filter((record) => record.credentials)
-    .map((record) => ({ code: record.code, natsPublicKey: record.credentials!.natsPublicKey }))
+    .map((record) => ({ code: record.code, natsPublicKey: record.credentials!.natsPublicKey, ...(record.role ? { role: record.role } : {}) }))
     .sort((a, b) => (a.code < b.code ? -1 : 1));
 }

@@ -85,9 +85,10 @@ export class BodyRegister {
     const previous = this.digestOf.get(code);
     if (previous !== undefined) this.byKeyDigest.delete(previous);
     this.digestOf.delete(code);
-    if (record?.credentials) {
-      this.byKeyDigest.set(record.credentials.httpKeySha256, code);
-      this.digestOf.set(code, record.credentials.httpKeySha256);
+    const digest = record?.role === 'consumer' ? undefined : record?.credentials?.httpKeySha256;
+    if (digest) {
+      this.byKeyDigest.set(digest, code);
+      this.digestOf.set(code, digest);
     }
   }
 }

@@ -92,6 +92,8 @@ export interface EventConsumerOptions {
    * default): for consumers named after an instance that may be gone for good.
    */
   inactiveThresholdMs?: number;
+  /** A consumer created afresh starts with what the stream stored from this time (RFC 3339) on, instead of its first message. */
+  startTime?: string;
   logger?: ConsumerLogger;
   /**
    * Refused messages are also published as refusals on their producer's subject
@@ -289,7 +291,8 @@ export class JetStreamEventConsumer {
       await jsm.consumers.info(stream, name);
     } catch (error) {
       if (!isApiError(error, JetStreamApiCodes.ConsumerNotFound)) throw error;
-      await jsm.consumers.add(stream, { ...created, deliver_policy: DeliverPolicy.All });
+      const start = this.options.startTime ? { deliver_policy: DeliverPolicy.StartTime, opt_start_time: this.options.startTime } : { deliver_policy: DeliverPolicy.All };
+      await jsm.consumers.add(stream, { ...created, ...start });
       return;
     }
     await jsm.consumers.update(stream, name, settings);

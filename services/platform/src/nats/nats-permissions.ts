@@ -1,8 +1,9 @@
-import { AGENCY_SERVICES, REFUSAL_SUBJECT_PREFIX, refusalConsumerOf, refusalSubjectFor, REPORTING_SERVICE, STREAMS, SUBJECT_PREFIX, type AgencyService } from '@lienganh/contracts';
+import { AGENCY_SERVICES, READABLE_ENTITIES, READABLE_STREAM, readableSubjectOf, readerConsumerOf, readerInboxPrefixOf, REFUSAL_SUBJECT_PREFIX, refusalConsumerOf, refusalSubjectFor, REPORTING_SERVICE, STREAMS, SUBJECT_PREFIX, type AgencyService } from '@lienganh/contracts';
 import { SESSIONS_BUCKET, USERS_BUCKET } from '../access/access-buckets.js';
 import { BODIES_BUCKET, bodyInboxPrefix, bodyPublishSubject } from '../bodies/body-record.js';
 import { deadLetterSubject } from '../consuming/event-consumer.js';
 import { AGENCY_KEYS_BUCKET } from '../ingestion/agency-key-register.js';
+import { SUBSCRIPTIONS_BUCKET } from '../subscriptions/subscriptions-bucket.js';
 
 /**
  * Who may say and read what on NATS, derived from the agency registry: one nkey user per
@@ -18,6 +19,9 @@ import { AGENCY_KEYS_BUCKET } from '../ingestion/agency-key-register.js';
  * - A body issued credentials at run time (ADR 0011) publishes only `pcmd.events.reporting.<body>.>`;
  *   those users are not in the committed file: the process that runs nats-server adds them
  *   (`withBodyUsers`) and reloads it.
+ * - A consumer identity (an outside system that reads, ADR 0017) publishes nothing: it may only
+ *   create, look at, pull from and ack its own durable consumers on coordination's stream, one per
+ *   kind of fact, each filter pinned within `pcmd.events.coordination.<plan|task|target|deadline>.>`.
  * - The operator (provisioning the streams, the CLI, tests) may do everything.
  * - Refusals (ADR 0014): coordination's refusal gate may remove a message from the agency stream
  *   and publish `pcmd.refusals.>`; each agency and each body reads only its own refusals, through
@@ -153,11 +157,14 @@ function coordinationUser(): NatsUser {
     // Agency API keys issued and revoked at run time.
     `$KV.${AGENCY_KEYS_BUCKET}.>`,
     ...bucketReads(AGENCY_KEYS_BUCKET),
+    // Webhook subscriptions of outside systems (ADR 0017): the API writes them, the leader delivers and logs.
+    `$KV.${SUBSCRIPTIONS_BUCKET}.>`,
+    ...bucketReads(SUBSCRIPTIONS_BUCKET),
   ];
   return user(
     'coordination',
     dedupe(publish),
-    `coordination: publishes ${SUBJECT_PREFIX}.coordination.>, reads ${read.join(' and ')}, removes refused messages and publishes ${REFUSAL_SUBJECT_PREFIX}.>, keeps its lease in ${COORDINATION_LEASE_BUCKET}, writes the register of bodies ${BODIES_BUCKET}, users ${USERS_BUCKET}, sessions ${SESSIONS_BUCKET} and agency keys ${AGENCY_KEYS_BUCKET}`,
+    `coordination: publishes ${SUBJECT_PREFIX}.coordination.>, reads ${read.join(' and ')}, removes refused messages and publishes ${REFUSAL_SUBJECT_PREFIX}.>, keeps its lease in ${COORDINATION_LEASE_BUCKET}, writes the register of bodies ${BODIES_BUCKET}, users ${USERS_BUCKET}, sessions ${SESSIONS_BUCKET}, agency keys ${AGENCY_KEYS_BUCKET} and webhook subscriptions ${SUBSCRIPTIONS_BUCKET}`,
   );
 }
 
@@ -211,10 +218,29 @@ function userBlock(summary: string, nkey: string, publish: readonly string[], su
     }`;
 }
 
-/** A body issued credentials at run time: its public nkey (not secret) and code. */
+/** A body (or consumer identity) issued credentials at run time: its public nkey (not secret) and code. */
 export interface BodyNatsUser {
   code: string;
   natsPublicKey: string;
+  /** `consumer`: reads coordination's facts only (ADR 0017). */
+  role?: 'consumer';
+}
+
+/**
+ * What a consumer identity may ask JetStream: its own durable consumers on coordination's stream
+ * (one per kind of fact, the filter pinned within it: the new consumer API puts the filter in the
+ * subject), their info, deletion, pulls and acks. No publish on any event subject, no other stream,
+ * no direct message reads.
+ */
+export function consumerReads(code: string): string[] {
+  return [
+    `${API}.INFO`,
+    `${API}.STREAM.INFO.${READABLE_STREAM}`,
+    ...READABLE_ENTITIES.flatMap((entity) => {
+      const consumer = readerConsumerOf(code, entity);
+      return [...consumerApi(READABLE_STREAM, consumer, `.${readableSubjectOf(entity)}`), `$JS.ACK.${READABLE_STREAM}.${consumer}.>`];
+    }),
+  ];
 }
 
 export class AuthConfShapeError extends Error {
@@ -226,7 +252,8 @@ const AUTH_CONF_END = '\n  ]\n}\n';
 /**
  * `auth.conf` (as `renderAuthConf` wrote it) with one nkey user per body after the last user:
  * each may publish only `pcmd.events.reporting.<body>.>`, read only its own refusals
- * (`pcmd.refusals.reporting.<body>`) and receive only on its own inbox.
+ * (`pcmd.refusals.reporting.<body>`) and receive only on its own inbox; and one per consumer
+ * identity, which reads coordination's facts through its own consumers (`consumerReads`).
  * nats-server cannot include a file inside the users list, so the whole file is rewritten.
  */
 export function withBodyUsers(authConf: string, bodies: readonly BodyNatsUser[]): string {
@@ -235,6 +262,14 @@ export function withBodyUsers(authConf: string, bodies: readonly BodyNatsUser[])
   const blocks = bodies.map((body) => {
     if (!/^[a-z][a-z0-9-]{1,47}$/.test(body.code)) throw new AuthConfShapeError(`"${body.code}" is not a body code`);
     if (!/^U[A-Z2-7]{55}$/.test(body.natsPublicKey)) throw new AuthConfShapeError(`the NATS key of ${body.code} is not a public user nkey`);
+    if (body.role === 'consumer') {
+      return userBlock(
+        `consumer ${body.code}: publishes nothing, reads ${READABLE_ENTITIES.map(readableSubjectOf).join(', ')} through its own durable consumers on ${READABLE_STREAM}`,
+        body.natsPublicKey,
+        consumerReads(body.code),
+        [`${readerInboxPrefixOf(body.code)}.>`],
+      );
+    }
     const refusals = refusalSubjectFor({ body: body.code });
     return userBlock(
       `body ${body.code}: publishes ${bodyPublishSubject(body.code)} only, reads its refusals ${refusals}`,

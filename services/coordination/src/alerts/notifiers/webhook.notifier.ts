@@ -120,7 +120,7 @@ export class WebhookNotifier implements Notifier {
     }
     let status: number;
     try {
-      status = await post(url, addresses, {
+      ({ status } = await sendPinned('POST', url, addresses, {
         headers: {
           'content-type': `${STRUCTURED_CONTENT_TYPE}; charset=utf-8`,
           'user-agent': 'lienganh-coordination',
@@ -130,7 +130,7 @@ export class WebhookNotifier implements Notifier {
         },
         body,
         signal,
-      });
+      }));
     } catch (error) {
       if (signal.aborted) {
         throw new WebhookDeliveryError(receiver, 'timeout', `did not answer within ${this.timeoutMs} ms`, undefined, { cause: error });
@@ -149,11 +149,16 @@ export class WebhookNotifier implements Notifier {
 }
 
 /**
- * POSTs `body` to `url`, connecting only to `addresses` (already checked): the request keeps the
+ * Sends a request to `url`, connecting only to `addresses` (already checked): the request keeps the
  * URL's host name (Host header, TLS name), but the connection never looks the name up again.
- * Resolves with the status once the answer is read to its end; follows no redirect.
+ * Resolves with the status and headers once the answer is read to its end; follows no redirect.
  */
-function post(url: string, addresses: readonly LookupAddress[], init: { headers: Record<string, string>; body: string; signal: AbortSignal }): Promise<number> {
+export function sendPinned(
+  method: 'POST' | 'OPTIONS',
+  url: string,
+  addresses: readonly LookupAddress[],
+  init: { headers: Record<string, string>; body?: string; signal: AbortSignal },
+): Promise<{ status: number; headers: IncomingMessage['headers'] }> {
   const target = new URL(url);
   const pinned: LookupFunction = (_host, options, callback) => {
     const family = typeof options === 'object' ? options.family : undefined;
@@ -163,17 +168,17 @@ function post(url: string, addresses: readonly LookupAddress[], init: { headers:
     else callback(null, chosen[0]!.address, chosen[0]!.family);
   };
   const options: RequestOptions = {
-    method: 'POST',
-    headers: { ...init.headers, 'content-length': String(Buffer.byteLength(init.body)) },
+    method,
+    headers: { ...init.headers, 'content-length': String(Buffer.byteLength(init.body ?? '')) },
     signal: init.signal,
     lookup: pinned,
   };
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise<number>((resolve, reject) => {
+  return new Promise((resolve, reject) => {
     const request = send(target, options, (response: IncomingMessage) => {
-      // Nothing in the answer is needed; reading it to the end frees the connection.
+      // Nothing of the answer's body is needed; reading it to the end frees the connection.
       response.on('error', reject);
-      response.on('end', () => resolve(response.statusCode ?? 0));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers }));
       response.resume();
     });
     request.on('error', reject);
@@ -182,7 +187,7 @@ function post(url: string, addresses: readonly LookupAddress[], init: { headers:
 }
 
 /** `promise`, or a rejection once `signal` aborts. */
-function withTimeout<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+export function withTimeout<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const abort = () => reject(signal.reason);
     if (signal.aborted) return abort();
@@ -192,7 +197,7 @@ function withTimeout<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 /** The reason of a failed connection (ECONNREFUSED, ENOTFOUND…), from the error or its `cause`. */
-function networkReason(error: unknown): string {
+export function networkReason(error: unknown): string {
   const own = (error as { code?: unknown } | undefined)?.code;
   if (typeof own === 'string') return own;
   const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
