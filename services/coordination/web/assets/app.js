@@ -9,7 +9,7 @@ const TEXT = {
     staleStore: 'Dữ liệu tính đến {time}, chưa ghi được kho dữ liệu: số liệu mới chưa được cập nhật.',
     staleService: 'Dữ liệu tính đến {time}, không kết nối được dịch vụ điều phối.',
     plans: 'Kế hoạch', plan: 'Kế hoạch', allPlans: 'Tất cả kế hoạch', targets: 'Chỉ tiêu theo cơ quan',
-    alerts: 'Cảnh báo đang mở', noAlerts: 'Không có cảnh báo đang mở.', areas: 'Theo địa bàn', planLevel: 'chung, không thuộc địa bàn cấp dưới', funnel: 'Chuyển gửi hỗ trợ',
+    alerts: 'Cảnh báo', noAlerts: 'Không có cảnh báo phù hợp.', areas: 'Theo địa bàn', planLevel: 'chung, không thuộc địa bàn cấp dưới', funnel: 'Chuyển gửi hỗ trợ',
     reporting: 'Chế độ báo cáo', tasks: 'Nhiệm vụ', agency: 'Cơ quan', status: 'Tình trạng', area: 'Địa bàn', all: 'Tất cả',
     task: 'Nhiệm vụ', lead: 'Chủ trì', supporting: 'Phối hợp', due: 'Thời hạn', progress: 'Tiến độ', goal: 'Mục tiêu',
     achieved: 'Đạt', events: 'sự kiện', period: 'Kỳ', onTime: 'Đúng hạn', late: 'Muộn', missing: 'Chưa gửi', dueReports: 'Phải gửi',
@@ -24,6 +24,10 @@ const TEXT = {
     reported: (percent) => `báo cáo ${percent}%`, decided: 'Đã ghi nhận.', failed: 'Không thực hiện được',
     reason_: { 'evidence-missing': 'thiếu văn bản chứng minh', 'evidence-insufficient': 'văn bản chưa đủ căn cứ', 'work-incomplete': 'chưa thực hiện xong', 'reported-by-mistake': 'báo cáo nhầm', other: 'lý do khác' },
     alert_: { approaching: 'Sắp đến hạn', overdue: 'Quá hạn', escalated: 'Báo cáo Ban Chỉ đạo', resolved: 'Đã xử lý' },
+    stage_: { open: 'Đang mở', approaching: 'Sắp đến hạn', overdue: 'Quá hạn', escalated: 'Đã báo cáo BCĐ', resolved: 'Đã xử lý' },
+    alertStages: 'Giai đoạn cảnh báo', deadlineKind: 'Loại việc', sort: 'Sắp xếp', sortDue: 'Hạn sớm nhất trước', sortDueLast: 'Hạn muộn nhất trước',
+    alertRange: (from, to, total) => `${from}–${to} / ${total} cảnh báo`, pageOf: (page, pages) => `Trang ${page}/${pages}`,
+    prevPage: '‹ Trang trước', nextPage: 'Trang sau ›', alertPages: 'Các trang cảnh báo', daysBefore: (days) => `trước hạn ${days} ngày`,
     deadline_: { task: 'nhiệm vụ', 'referral-handover': 'tiếp nhận chuyển gửi', 'follow-up-check': 'hậu kiểm', 'periodic-report': 'báo cáo định kỳ', 'hotspot-patrol': 'tuần tra tụ điểm' },
     funnel_: { made: 'Đã chuyển gửi', accepted: 'Đã tiếp nhận', declined: 'Từ chối', serviceDelivered: 'Đã hỗ trợ', closed: 'Đã kết thúc' },
     levels: { province: 'tỉnh/thành', district: 'quận/huyện', commune: 'xã', ward: 'phường' },
@@ -39,7 +43,7 @@ const TEXT = {
     staleStore: 'Data as of {time}, the store cannot write: new figures are not coming in.',
     staleService: 'Data as of {time}, the coordination service is unreachable.',
     plans: 'Plans', plan: 'Plan', allPlans: 'All plans', targets: 'Targets by agency',
-    alerts: 'Open alerts', noAlerts: 'No open alerts.', areas: 'By area', planLevel: 'as a whole, in none of the areas below', funnel: 'Referrals for support',
+    alerts: 'Alerts', noAlerts: 'No matching alerts.', areas: 'By area', planLevel: 'as a whole, in none of the areas below', funnel: 'Referrals for support',
     reporting: 'Reporting', tasks: 'Tasks', agency: 'Agency', status: 'Status', area: 'Area', all: 'All',
     task: 'Task', lead: 'Lead', supporting: 'Supporting', due: 'Due', progress: 'Progress', goal: 'Goal',
     achieved: 'Achieved', events: 'events', period: 'Period', onTime: 'On time', late: 'Late', missing: 'Missing', dueReports: 'Due',
@@ -54,6 +58,10 @@ const TEXT = {
     reported: (percent) => `reported ${percent}%`, decided: 'Recorded.', failed: 'Could not be done',
     reason_: { 'evidence-missing': 'evidence missing', 'evidence-insufficient': 'evidence insufficient', 'work-incomplete': 'work incomplete', 'reported-by-mistake': 'reported by mistake', other: 'other reason' },
     alert_: { approaching: 'Approaching', overdue: 'Overdue', escalated: 'Escalated to the committee', resolved: 'Resolved' },
+    stage_: { open: 'Open', approaching: 'Approaching', overdue: 'Overdue', escalated: 'Escalated', resolved: 'Resolved' },
+    alertStages: 'Alert stages', deadlineKind: 'Kind of duty', sort: 'Order', sortDue: 'Earliest due first', sortDueLast: 'Latest due first',
+    alertRange: (from, to, total) => `${from}–${to} of ${total} alerts`, pageOf: (page, pages) => `Page ${page} of ${pages}`,
+    prevPage: '‹ Previous', nextPage: 'Next ›', alertPages: 'Alert pages', daysBefore: (days) => `${days} days before`,
     deadline_: { task: 'task', 'referral-handover': 'referral hand-over', 'follow-up-check': 'follow-up check', 'periodic-report': 'periodic report', 'hotspot-patrol': 'hotspot patrol' },
     funnel_: { made: 'Referred', accepted: 'Taken on', declined: 'Declined', serviceDelivered: 'Service delivered', closed: 'Closed' },
     levels: { province: 'province', district: 'district', commune: 'commune', ward: 'ward' },
@@ -65,7 +73,7 @@ const TEXT = {
 };
 
 // freshness: the board's BoardFreshness (/api/v1/status, the stream's ready and status); seenAt: when the service went unreachable.
-const state = { freshness: null, seenAt: null, serviceDown: false, lang: localStorage.getItem('lienganh-lang') === 'en' ? 'en' : 'vi', user: null, stream: null, overview: null, agencyNames: new Map(), tasks: [], alerts: [], plan: '', filters: { agency: '', status: '', area: '' } };
+const state = { freshness: null, seenAt: null, serviceDown: false, lang: localStorage.getItem('lienganh-lang') === 'en' ? 'en' : 'vi', user: null, stream: null, overview: null, agencyNames: new Map(), tasks: [], alertPage: null, alertQuery: { stage: 'open', body: '', area: '', kind: '', sort: 'due', offset: 0 }, plan: '', filters: { agency: '', status: '', area: '' } };
 const $ = (selector) => document.querySelector(selector);
 const t = () => TEXT[state.lang];
 const local = (text) => (text && typeof text === 'object' ? text[state.lang] ?? text.vi : text ?? '');
@@ -85,6 +93,7 @@ const formatsOf = (lang) =>
   });
 const fmtNumber = (value) => formatsOf(state.lang).number.format(value);
 const fmtTime = (iso) => formatsOf(state.lang).time.format(new Date(iso));
+const fmtDateTime = (iso) => `${fmtTime(iso)} ${fmtDate(iso)}`;
 const fmtDate = (iso) => (iso ? formatsOf(state.lang).date.format(new Date(iso)) : '—');
 
 /** Builds an element: el('td', { class: 'num' }, 'text', child…). */
@@ -112,11 +121,11 @@ async function getJson(path) {
 }
 
 async function loadAll() {
-  const [overview, tasks, alerts] = await Promise.all([getJson('/api/v1/committee/overview'), getJson('/api/v1/tasks'), getJson('/api/v1/alerts?status=open')]);
+  const [overview, tasks] = await Promise.all([getJson('/api/v1/committee/overview'), getJson('/api/v1/tasks')]);
   state.overview = overview;
   state.agencyNames = new Map(overview.plans.flatMap((plan) => plan.bodies.map((body) => [`${plan.id}|${body.code}`, body.name])));
   state.tasks = tasks.tasks;
-  state.alerts = alerts.alerts.filter((alert) => alert.kind !== 'resolved');
+  await loadAlerts();
   render();
 }
 
@@ -190,14 +199,106 @@ function updateTarget(target) {
   if (node) node.replaceWith(targetNode(target));
 }
 
+const ALERT_STAGES = ['approaching', 'overdue', 'escalated', 'resolved'];
+/** A stage says itself by an icon and words, not by colour alone. */
+const STAGE_ICON = { open: '●', approaching: '◔', overdue: '⚠', escalated: '▲', resolved: '✓' };
+const ALERT_PAGE_SIZE = 50;
+let alertRequest = 0;
+
+/** One page of the work queue for the filters in force; a slower, older answer never overwrites a newer one. */
+async function loadAlerts() {
+  const query = state.alertQuery;
+  const params = new URLSearchParams({ limit: String(ALERT_PAGE_SIZE), offset: String(query.offset), sort: query.sort, stage: query.stage === 'open' ? 'approaching,overdue,escalated' : query.stage });
+  if (state.plan) params.set('plan', state.plan);
+  for (const name of ['body', 'area', 'kind']) if (query[name]) params.set(name, query[name]);
+  const request = ++alertRequest;
+  const page = await getJson(`/api/v1/alerts?${params}`);
+  if (request !== alertRequest) return;
+  // Rows resolved meanwhile can leave the page past the end: show the last one instead.
+  if (!page.alerts.length && page.total > 0 && query.offset > 0) {
+    query.offset = Math.floor((page.total - 1) / ALERT_PAGE_SIZE) * ALERT_PAGE_SIZE;
+    return loadAlerts();
+  }
+  state.alertPage = page;
+  renderAlerts();
+}
+
+const areaName = (code, planId = state.plan) => {
+  const named = state.overview?.plans.filter((plan) => !planId || plan.id === planId).flatMap((plan) => plan.areaNames ?? []).find((area) => area.code === code);
+  return named ? local(named.name) : code;
+};
+
+/** What is awaited, in words: the task's title, the report's period, or the kind of duty (the case reference only in the tooltip). */
+function dutyOf(alert) {
+  const { deadline } = alert;
+  const kind = t().deadline_[deadline.kind] ?? deadline.kind;
+  if (deadline.kind === 'task') {
+    const task = state.tasks.find((entry) => entry.planId === deadline.planId && entry.taskId === deadline.refId);
+    return task ? `${kind}: ${local(task.title)}` : kind;
+  }
+  if (deadline.duty) return `${kind}: ${periodName(deadline.duty.period)}`;
+  return kind;
+}
+
 function renderAlerts() {
-  const alerts = state.alerts.filter((alert) => inPlan(alert.deadline.planId));
-  $('#alert-count').textContent = alerts.length ? String(alerts.length) : '';
-  $('#alerts').replaceChildren(
-    ...(alerts.length
-      ? alerts.slice(-200).reverse().map((alert) => el('li', { class: alert.kind }, el('strong', {}, t().alert_[alert.kind]), ` · ${t().deadline_[alert.deadline.kind] ?? alert.deadline.kind} · ${agencyName(alert.deadline.agency, alert.deadline.planId)} · ${alert.deadline.areaCode} · ${t().due}: ${fmtDate(alert.deadline.dueAt)}`, el('br'), el('span', { class: 'muted' }, alert.hidden ? t().hiddenRef : alert.deadline.refId)))
-      : [el('li', {}, t().noAlerts)]),
+  const page = state.alertPage;
+  if (!page) return;
+  const { counts } = page;
+  const open = counts.approaching + counts.overdue + counts.escalated;
+  $('#alert-count').textContent = open ? fmtNumber(open) : '';
+  $('#alert-stages').replaceChildren(
+    ...[['open', open], ...ALERT_STAGES.map((stage) => [stage, counts[stage]])].map(([stage, count]) =>
+      el('button', { type: 'button', class: `chip ${stage}`, 'data-stage': stage, 'aria-pressed': String(state.alertQuery.stage === stage) }, `${STAGE_ICON[stage]} ${t().stage_[stage]} `, el('span', { class: 'count', 'data-count': count }, `(${fmtNumber(count)})`)),
+    ),
   );
+  renderAlertFilters();
+  const from = page.total ? page.offset + 1 : 0;
+  const to = page.offset + page.alerts.length;
+  $('#alert-summary').textContent = t().alertRange(fmtNumber(from), fmtNumber(to), fmtNumber(page.total));
+  $('#alerts').replaceChildren(...(page.alerts.length ? page.alerts.map(alertRow) : [el('li', {}, t().noAlerts)]));
+  const pages = Math.max(1, Math.ceil(page.total / ALERT_PAGE_SIZE));
+  $('#alert-page').textContent = t().pageOf(fmtNumber(Math.floor(page.offset / ALERT_PAGE_SIZE) + 1), fmtNumber(pages));
+  $('#alert-pager [data-page="prev"]').disabled = page.offset === 0;
+  $('#alert-pager [data-page="next"]').disabled = page.nextOffset === undefined;
+}
+
+function renderAlertFilters() {
+  const form = $('#alert-filters');
+  const query = state.alertQuery;
+  const option = (value, label, current, code) => el('option', { value, selected: value === current, title: code }, label);
+  const plans = state.overview.plans.filter((plan) => inPlan(plan.id));
+  const bodies = [...new Map(plans.flatMap((plan) => plan.bodies.map((body) => [body.code, body.name]))).entries()].sort((a, b) => local(a[1]).localeCompare(local(b[1]), state.lang));
+  const areas = [...new Map(plans.flatMap((plan) => (plan.areaNames ?? []).map((area) => [area.code, area.name]))).entries()];
+  form.body.replaceChildren(option('', t().all, query.body), ...bodies.map(([code, name]) => option(code, local(name), query.body, code)));
+  form.area.replaceChildren(option('', t().all, query.area), ...areas.map(([code, name]) => option(code, local(name), query.area, code)));
+  form.kind.replaceChildren(option('', t().all, query.kind), ...Object.entries(t().deadline_).map(([code, label]) => option(code, label, query.kind)));
+  form.sort.replaceChildren(option('due', t().sortDue, query.sort), option('-due', t().sortDueLast, query.sort));
+}
+
+function alertRow(alert) {
+  const { deadline } = alert;
+  const where = deadline.areaCode ? areaName(deadline.areaCode, deadline.planId) : '';
+  return el(
+    'li', { class: `alert ${alert.stage}`, 'data-alert': alert.id, 'data-stage': alert.stage },
+    el('details', {},
+      el('summary', {},
+        el('span', { class: `status ${alert.stage}` }, `${STAGE_ICON[alert.stage]} ${t().alert_[alert.stage]}`), ' ',
+        el('strong', { title: alert.hidden ? t().hiddenRef : deadline.refId }, dutyOf(alert)),
+        ` · `, el('span', { title: deadline.agency }, agencyName(deadline.agency, deadline.planId)),
+        ...(where ? [' · ', el('span', { title: deadline.areaCode }, where)] : []),
+        ` · ${t().due}: ${fmtDate(deadline.dueAt)}`,
+      ),
+      el('ol', { class: 'history muted small', 'aria-live': 'polite' }),
+    ),
+  );
+}
+
+/** A row opened: its history (every alert raised about the deadline), fetched then. */
+async function showHistory(details) {
+  const item = details.closest('li[data-alert]');
+  const list = details.querySelector('.history');
+  const { history } = await getJson(`/api/v1/alerts/${encodeURIComponent(item.dataset.alert)}`);
+  list.replaceChildren(...history.map((alert) => el('li', {}, `${fmtDateTime(alert.time)}: ${t().alert_[alert.kind]}${alert.leadDays ? ` (${t().daysBefore(alert.leadDays)})` : ''}`)));
 }
 
 /** Per body, the duties missed before each plan's alerts started (its import, or its alertsFrom): never alerted, counted here. */
@@ -292,6 +393,9 @@ function renderTasks() {
   );
   $('#tasks').replaceChildren(head, el('tbody', {}, rows.length ? rows : [el('tr', {}, el('td', { colspan: labels.length }, t().noTasks))]));
 }
+
+/** A period key (`2021-05`, `2021-Q3`, `2021-H1`, `2021`) as Vietnamese writes it. */
+const periodName = (key) => key;
 
 const dayOf = (date) => fmtDate(`${date}T00:00:00+07:00`);
 
@@ -471,8 +575,33 @@ for (const button of document.querySelectorAll('[data-lang]')) {
 }
 $('#plan-filter').addEventListener('change', (event) => {
   state.plan = event.target.value;
+  Object.assign(state.alertQuery, { body: '', area: '', offset: 0 });
   render();
+  loadAlerts().catch(showError);
 });
+$('#alert-stages').addEventListener('click', (event) => {
+  const chip = event.target.closest('button[data-stage]');
+  if (!chip) return;
+  Object.assign(state.alertQuery, { stage: chip.dataset.stage, offset: 0 });
+  loadAlerts().catch(showError);
+});
+$('#alert-filters').addEventListener('change', (event) => {
+  Object.assign(state.alertQuery, { [event.target.name]: event.target.value, offset: 0 });
+  loadAlerts().catch(showError);
+});
+$('#alert-pager').addEventListener('click', (event) => {
+  const button = event.target.closest('button[data-page]');
+  if (!button) return;
+  state.alertQuery.offset = Math.max(0, state.alertQuery.offset + (button.dataset.page === 'next' ? ALERT_PAGE_SIZE : -ALERT_PAGE_SIZE));
+  loadAlerts().catch(showError);
+});
+// `toggle` does not bubble: caught on its way down.
+$('#alerts').addEventListener('toggle', (event) => {
+  if (event.target.open && !event.target.dataset.loaded) {
+    event.target.dataset.loaded = 'true';
+    showHistory(event.target).catch(showError);
+  }
+}, true);
 $('#tasks').addEventListener('click', (event) => {
   const button = event.target.closest('button[data-action]');
   if (!button) return;
