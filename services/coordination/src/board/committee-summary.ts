@@ -30,6 +30,8 @@ export interface AgencySummary {
 export interface PlanSummary {
   id: string;
   number: string;
+  /** The day it was signed: the board opens on the latest plan in force. */
+  issuedOn: string;
   title: { vi: string; en: string };
   level: string;
   area: string;
@@ -143,6 +145,7 @@ function planSummary(plan: Plan, inputs: CommitteeInputs, now: Date): PlanSummar
   return {
     id: plan.id,
     number: plan.number,
+    issuedOn: plan.issuedOn,
     title: plan.title,
     level: plan.level,
     area: plan.area,

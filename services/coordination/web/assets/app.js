@@ -4,11 +4,16 @@
 const TEXT = {
   vi: {
     skip: 'Bỏ qua, tới nội dung chính', title: 'Ban Chỉ đạo 138 — Phòng, chống mại dâm', updated: 'Cập nhật',
-    connecting: 'đang kết nối…', live: '● trực tuyến', offline: '○ mất kết nối, đang thử lại…',
+    connecting: 'đang kết nối…', live: '● đã kết nối', offline: '↻ mất kết nối, đang kết nối lại…', staleSince: (time) => `⚠ số liệu cũ, từ ${time}`,
     staleBus: 'Dữ liệu tính đến {time}, mất kết nối hệ thống truyền tin (bus): số liệu mới chưa được cập nhật.',
     staleStore: 'Dữ liệu tính đến {time}, chưa ghi được kho dữ liệu: số liệu mới chưa được cập nhật.',
     staleService: 'Dữ liệu tính đến {time}, không kết nối được dịch vụ điều phối.',
-    plans: 'Kế hoạch', plan: 'Kế hoạch', allPlans: 'Tất cả kế hoạch', targets: 'Chỉ tiêu theo cơ quan',
+    plans: 'Kế hoạch', plan: 'Kế hoạch', targets: 'Chỉ tiêu theo cơ quan', summary: 'Tình hình theo cơ quan', search: 'Tìm nhiệm vụ',
+    bodyStatus_: { overdue: 'quá hạn', 'at-risk': 'có nguy cơ chậm', 'on-track': 'đúng tiến độ', done: 'hoàn thành' },
+    bodiesAt: (count, status) => `${count} cơ quan ${status}`, targetsCol: 'Chỉ tiêu', tasksCol: 'Nhiệm vụ',
+    reached: (done, total) => `đạt ${done}/${total}`, finished: (done, total) => `hoàn thành ${done}/${total}`, atRiskN: (n) => `${n} có nguy cơ`, overdueN: (n) => `${n} quá hạn`, awaitingN: (n) => `${n} chờ xác nhận`,
+    atLeast: (goal) => `mục tiêu ít nhất ${goal}`, atMost: (goal) => `mục tiêu không quá ${goal}`, sortBy: (label) => `Sắp xếp theo ${label}`,
+    recurrence_: { monthly: 'hằng tháng', quarterly: 'hằng quý', 'half-yearly': '6 tháng một lần', annual: 'hằng năm' },
     alerts: 'Cảnh báo', noAlerts: 'Không có cảnh báo phù hợp.', areas: 'Theo địa bàn', planLevel: 'chung, không thuộc địa bàn cấp dưới', funnel: 'Chuyển gửi hỗ trợ',
     reporting: 'Chế độ báo cáo', tasks: 'Nhiệm vụ', agency: 'Cơ quan', status: 'Tình trạng', area: 'Địa bàn', all: 'Tất cả',
     task: 'Nhiệm vụ', lead: 'Chủ trì', supporting: 'Phối hợp', due: 'Thời hạn', progress: 'Tiến độ', goal: 'Mục tiêu',
@@ -38,11 +43,16 @@ const TEXT = {
   },
   en: {
     skip: 'Skip to main content', title: 'Steering Committee 138 — Prostitution prevention', updated: 'Updated',
-    connecting: 'connecting…', live: '● live', offline: '○ offline, retrying…',
+    connecting: 'connecting…', live: '● connected', offline: '↻ disconnected, reconnecting…', staleSince: (time) => `⚠ stale since ${time}`,
     staleBus: 'Data as of {time}, bus unreachable: new figures are not coming in.',
     staleStore: 'Data as of {time}, the store cannot write: new figures are not coming in.',
     staleService: 'Data as of {time}, the coordination service is unreachable.',
-    plans: 'Plans', plan: 'Plan', allPlans: 'All plans', targets: 'Targets by agency',
+    plans: 'Plans', plan: 'Plan', targets: 'Targets by agency', summary: 'By body', search: 'Find a task',
+    bodyStatus_: { overdue: 'overdue', 'at-risk': 'at risk', 'on-track': 'on track', done: 'done' },
+    bodiesAt: (count, status) => `${count} ${status}`, targetsCol: 'Targets', tasksCol: 'Tasks',
+    reached: (done, total) => `${done} of ${total} achieved`, finished: (done, total) => `${done} of ${total} done`, atRiskN: (n) => `${n} at risk`, overdueN: (n) => `${n} overdue`, awaitingN: (n) => `${n} awaiting confirmation`,
+    atLeast: (goal) => `goal at least ${goal}`, atMost: (goal) => `goal at most ${goal}`, sortBy: (label) => `Sort by ${label}`,
+    recurrence_: { monthly: 'monthly', quarterly: 'quarterly', 'half-yearly': 'every six months', annual: 'yearly' },
     alerts: 'Alerts', noAlerts: 'No matching alerts.', areas: 'By area', planLevel: 'as a whole, in none of the areas below', funnel: 'Referrals for support',
     reporting: 'Reporting', tasks: 'Tasks', agency: 'Agency', status: 'Status', area: 'Area', all: 'All',
     task: 'Task', lead: 'Lead', supporting: 'Supporting', due: 'Due', progress: 'Progress', goal: 'Goal',
@@ -73,7 +83,7 @@ const TEXT = {
 };
 
 // freshness: the board's BoardFreshness (/api/v1/status, the stream's ready and status); seenAt: when the service went unreachable.
-const state = { freshness: null, seenAt: null, serviceDown: false, lang: localStorage.getItem('lienganh-lang') === 'en' ? 'en' : 'vi', user: null, stream: null, overview: null, agencyNames: new Map(), tasks: [], alertPage: null, alertQuery: { stage: 'open', body: '', area: '', kind: '', sort: 'due', offset: 0 }, plan: '', filters: { agency: '', status: '', area: '' } };
+const state = { freshness: null, seenAt: null, serviceDown: false, streamOpen: false, taskView: { sort: 'status', dir: 1, offset: 0 }, lang: localStorage.getItem('lienganh-lang') === 'en' ? 'en' : 'vi', user: null, stream: null, overview: null, agencyNames: new Map(), tasks: [], alertPage: null, alertQuery: { stage: 'open', body: '', area: '', kind: '', sort: 'due', offset: 0 }, plan: '', filters: { q: '', agency: '', status: '', area: '' } };
 const $ = (selector) => document.querySelector(selector);
 const t = () => TEXT[state.lang];
 const local = (text) => (text && typeof text === 'object' ? text[state.lang] ?? text.vi : text ?? '');
@@ -125,8 +135,27 @@ async function loadAll() {
   state.overview = overview;
   state.agencyNames = new Map(overview.plans.flatMap((plan) => plan.bodies.map((body) => [`${plan.id}|${body.code}`, body.name])));
   state.tasks = tasks.tasks;
+  state.plan = planShown(overview);
   await loadAlerts();
   render();
+}
+
+/** A day in Vietnam (`2021-06-01`) of an instant. */
+const vietnamDay = (iso) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date(iso));
+
+/**
+ * The plan the board shows: the one chosen (kept in the address, `?plan=`), else the current
+ * plan: of those whose period covers today (the service's day), the latest issued; when none
+ * does, the one that ended last.
+ */
+function planShown(overview) {
+  const chosen = state.plan || new URLSearchParams(location.search).get('plan');
+  if (overview.plans.some((plan) => plan.id === chosen)) return chosen;
+  const today = vietnamDay(overview.generatedAt);
+  const covering = overview.plans.filter((plan) => plan.period.start <= today && today <= plan.period.end);
+  const pool = covering.length ? covering : overview.plans;
+  const [latest] = [...pool].sort((a, b) => b.issuedOn.localeCompare(a.issuedOn) || b.period.end.localeCompare(a.period.end) || a.id.localeCompare(b.id));
+  return latest?.id ?? '';
 }
 
 function render() {
@@ -139,6 +168,7 @@ function render() {
   $('#generated-at').textContent = fmtDate(state.overview.generatedAt);
   $('#generated-at').dateTime = state.overview.generatedAt;
   renderPlans();
+  renderSummary();
   renderTargets();
   renderAlerts();
   renderBacklog();
@@ -152,10 +182,41 @@ function render() {
 
 function renderPlans() {
   const select = $('#plan-filter');
-  select.replaceChildren(el('option', { value: '' }, t().allPlans), ...state.overview.plans.map((plan) => el('option', { value: plan.id, selected: plan.id === state.plan }, `${plan.number} — ${local(plan.title)}`)));
-  $('#plan-list').replaceChildren(
-    ...state.overview.plans.filter((plan) => inPlan(plan.id)).map((plan) => el('li', {}, el('strong', {}, local(plan.title)), ...revisionNote(plan), el('br'), el('span', { class: 'muted' }, `${plan.number} · ${t().levels[plan.level] ?? plan.level} ${plan.area} · ${fmtDate(`${plan.period.start}T00:00:00+07:00`)} – ${fmtDate(`${plan.period.end}T00:00:00+07:00`)}`))),
+  select.replaceChildren(...state.overview.plans.map((plan) => el('option', { value: plan.id, selected: plan.id === state.plan, title: plan.id }, `${plan.number} — ${local(plan.title)}`)));
+  const plan = state.overview.plans.find((entry) => entry.id === state.plan);
+  $('#plan-info').replaceChildren(
+    ...(plan ? [el('strong', {}, local(plan.title)), ...revisionNote(plan), el('br'), el('span', { class: 'muted' }, `${plan.number} · `, el('span', { title: plan.area }, areaName(plan.area, plan.id)), ` · ${dayOf(plan.period.start)} – ${dayOf(plan.period.end)}`)] : []),
   );
+}
+
+const BODY_STATUSES = ['overdue', 'at-risk', 'on-track', 'done'];
+
+/** A body's state in the plan, the worst first: anything overdue, else at risk (or reopened), else all done, else on track. */
+function bodyStatus(summary) {
+  const { targets, tasks } = summary;
+  if (targets.overdue + tasks.overdue > 0) return 'overdue';
+  if (targets.atRisk + tasks.reopened > 0) return 'at-risk';
+  if (targets.total + tasks.total > 0 && targets.achieved === targets.total && tasks.done === tasks.total) return 'done';
+  return 'on-track';
+}
+
+/** The plan at a glance: how many bodies are at each state, then one row per body, the worst first. */
+function renderSummary() {
+  const bodies = state.overview.agencies.filter((entry) => entry.planId === state.plan).map((entry) => ({ ...entry, status: bodyStatus(entry) }));
+  bodies.sort((a, b) => BODY_STATUSES.indexOf(a.status) - BODY_STATUSES.indexOf(b.status) || local(a.name).localeCompare(local(b.name), state.lang));
+  $('#summary-counts').replaceChildren(
+    ...BODY_STATUSES.map((status) => el('li', { class: `status ${status}`, 'data-status': status }, t().bodiesAt(fmtNumber(bodies.filter((body) => body.status === status).length), t().bodyStatus_[status]))),
+  );
+  const parts = (...entries) => entries.filter(Boolean).join(' · ');
+  const rows = bodies.map((body) =>
+    el('tr', { 'data-body': body.agency },
+      el('th', { scope: 'row', title: body.agency }, local(body.name)),
+      el('td', {}, el('span', { class: `status ${body.status}` }, t().bodyStatus_[body.status])),
+      el('td', {}, body.targets.total ? parts(t().reached(fmtNumber(body.targets.achieved), fmtNumber(body.targets.total)), body.targets.atRisk && t().atRiskN(fmtNumber(body.targets.atRisk)), body.targets.overdue && t().overdueN(fmtNumber(body.targets.overdue))) : '—'),
+      el('td', {}, body.tasks.total ? parts(t().finished(fmtNumber(body.tasks.done), fmtNumber(body.tasks.total)), body.tasks.overdue && t().overdueN(fmtNumber(body.tasks.overdue)), body.tasks.awaitingConfirmation && t().awaitingN(fmtNumber(body.tasks.awaitingConfirmation))) : '—'),
+    ),
+  );
+  $('#summary').replaceChildren(el('thead', {}, el('tr', {}, ...[t().agency, t().status, t().targetsCol, t().tasksCol].map((label) => el('th', { scope: 'col' }, label)))), el('tbody', {}, rows));
 }
 
 /** An amended plan (kế hoạch sửa đổi) says which version the board shows, next to its title; the first version says nothing. */
@@ -170,11 +231,12 @@ function targetNode(target) {
   const key = `${target.planId}/${target.id}`;
   const goal = target.goal.min !== undefined ? `≥ ${fmtNumber(target.goal.min)}` : `≤ ${fmtNumber(target.goal.max)}`;
   const unit = target.measure === 'percentage' ? '%' : '';
+  const goalInWords = target.goal.min !== undefined ? t().atLeast(`${fmtNumber(target.goal.min)}${unit}`) : t().atMost(`${fmtNumber(target.goal.max)}${unit}`);
   return el(
     'div', { class: 'target', 'data-target': key },
     el('div', { class: 'name', id: `t-${cssId(key)}` }, local(target.title)),
-    el('div', { class: 'bar', role: 'progressbar', 'aria-labelledby': `t-${cssId(key)}`, 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': target.percent, 'aria-valuetext': `${fmtNumber(target.achieved)}${unit} (${goal}${unit}), ${t().status_[target.status]}` }, el('span', { style: { width: `${Math.min(100, target.percent)}%` } })),
-    el('div', { class: 'muted' }, el('span', { 'data-achieved': '' }, `${t().achieved}: ${fmtNumber(target.achieved)}${unit} / ${goal}${unit}`), ' ', el('span', { class: `status ${target.status}` }, t().status_[target.status])),
+    el('div', { class: `bar ${target.status}`, role: 'progressbar', 'aria-labelledby': `t-${cssId(key)}`, 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': target.percent, 'aria-valuetext': `${fmtNumber(target.achieved)}${unit} (${goal}${unit}), ${t().status_[target.status]}` }, el('span', { style: { width: `${Math.min(100, target.percent)}%` } })),
+    el('div', { class: 'muted' }, el('span', { 'data-achieved': '' }, `${t().achieved}: ${fmtNumber(target.achieved)}${unit} (${goalInWords})`), ' ', el('span', { class: `status ${target.status}` }, t().status_[target.status])),
   );
 }
 
@@ -184,7 +246,7 @@ function renderTargets() {
   $('#targets').replaceChildren(
     ...groups.map((group) => {
       const [planId, agency] = group.split('|');
-      return el('div', { class: 'group' }, el('h3', {}, agencyName(agency, planId)), ...targets.filter((target) => target.planId === planId && target.agency === agency).map(targetNode));
+      return el('div', { class: 'group' }, el('h3', { title: agency }, agencyName(agency, planId)), ...targets.filter((target) => target.planId === planId && target.agency === agency).map(targetNode));
     }),
   );
 }
@@ -307,7 +369,7 @@ function renderBacklog() {
   $('#backlog-starts').replaceChildren(...plans.filter((plan) => plan.alertsFrom).map((plan) => el('li', {}, `${plan.number}: ${t().alertsFrom} ${fmtDate(plan.alertsFrom)}`)));
   const rows = plans.flatMap((plan) =>
     (plan.backlog ?? []).map((entry) =>
-      el('tr', { 'data-backlog': `${plan.id}/${entry.body}` }, el('th', { scope: 'row' }, agencyName(entry.body, plan.id)), el('td', { class: 'num' }, fmtNumber(entry.missed)), el('td', {}, Object.entries(entry.kinds).map(([kind, count]) => `${t().deadline_[kind] ?? kind} ${fmtNumber(count)}`).join(', '))),
+      el('tr', { 'data-backlog': `${plan.id}/${entry.body}` }, el('th', { scope: 'row', title: entry.body }, agencyName(entry.body, plan.id)), el('td', { class: 'num' }, fmtNumber(entry.missed)), el('td', {}, Object.entries(entry.kinds).map(([kind, count]) => `${t().deadline_[kind] ?? kind} ${fmtNumber(count)}`).join(', '))),
     ),
   );
   $('#backlog').replaceChildren(
@@ -320,14 +382,15 @@ function renderBacklog() {
 function renderAreas() {
   const plans = state.overview.plans.filter((plan) => inPlan(plan.id) && plan.areas.length);
   // Events at the plan's own level (the district itself, not one of its wards) get a row of their own when there are any, so that the rows add up.
-  const planLevel = (plan) => ({ code: plan.area, name: { vi: `${TEXT.vi.levels[plan.level] ?? plan.level} ${plan.area} (${TEXT.vi.planLevel})`, en: `${TEXT.en.levels[plan.level] ?? plan.level} ${plan.area} (${TEXT.en.planLevel})` }, targets: plan.planLevel.targets });
+  const own = (plan, lang) => plan.areaNames?.find((area) => area.code === plan.area)?.name[lang] ?? `${TEXT[lang].levels[plan.level] ?? plan.level}`;
+  const planLevel = (plan) => ({ code: plan.area, name: { vi: `${own(plan, 'vi')} (${TEXT.vi.planLevel})`, en: `${own(plan, 'en')} (${TEXT.en.planLevel})` }, targets: plan.planLevel.targets });
   const rows = plans.flatMap((plan) =>
     [...plan.areas, ...(plan.planLevel.targets.some((target) => target.events > 0) ? [planLevel(plan)] : [])].map((area) => {
       const active = area.targets.filter((target) => target.events > 0).length;
       const label = `a-${cssId(`${plan.id}-${area.code}`)}`;
       return el(
         'tr', {},
-        el('th', { scope: 'row', id: label }, local(area.name)),
+        el('th', { scope: 'row', id: label, title: area.code }, local(area.name)),
         el('td', { class: 'num' }, fmtNumber(area.targets.reduce((sum, target) => sum + target.events, 0))),
         el('td', {}, el('div', { class: 'bar', role: 'meter', 'aria-labelledby': label, 'aria-valuemin': 0, 'aria-valuemax': area.targets.length, 'aria-valuenow': active, 'aria-valuetext': `${active} / ${area.targets.length}` }, el('span', { style: { width: `${area.targets.length ? (active / area.targets.length) * 100 : 0}%` } })), `${active} / ${area.targets.length}`),
       );
@@ -348,7 +411,7 @@ function renderFunnel() {
 function renderReporting() {
   const rows = state.overview.plans
     .filter((plan) => inPlan(plan.id))
-    .flatMap((plan) => plan.reporting.map((body) => el('tr', {}, el('th', { scope: 'row' }, agencyName(body.body, plan.id)), el('td', {}, body.areaName ? local(body.areaName) : body.area === plan.area ? t().wholeArea : body.area), el('td', { class: 'num' }, body.due), el('td', { class: 'num' }, body.onTime), el('td', { class: 'num' }, body.late), el('td', { class: 'num' }, body.missing), el('td', {}, periodList(body.missingPeriods)))));
+    .flatMap((plan) => plan.reporting.map((body) => el('tr', {}, el('th', { scope: 'row', title: body.body }, agencyName(body.body, plan.id)), el('td', { title: body.area }, body.areaName ? local(body.areaName) : body.area === plan.area ? t().wholeArea : areaName(body.area, plan.id)), el('td', { class: 'num' }, body.due), el('td', { class: 'num' }, body.onTime), el('td', { class: 'num' }, body.late), el('td', { class: 'num' }, body.missing), el('td', {}, periodList(body.missingPeriods)))));
   $('#reporting').replaceChildren(el('thead', {}, el('tr', {}, ...[t().agency, t().area, t().dueReports, t().onTime, t().late, t().missing, t().missingPeriods].map((label, index) => el('th', { scope: 'col', class: index > 1 && index < 6 ? 'num' : undefined }, label)))), el('tbody', {}, rows));
 }
 
@@ -364,38 +427,86 @@ function periodList(periods) {
 function renderTaskFilters() {
   const form = $('#task-filters');
   const tasks = state.tasks.filter((task) => inPlan(task.planId));
-  const option = (value, label, current) => el('option', { value, selected: value === current }, label);
-  const agencies = [...new Set(tasks.flatMap((task) => [task.lead, ...task.supporting]))].sort();
-  const areas = [...new Set(tasks.map((task) => task.area))].sort();
-  form.agency.replaceChildren(option('', t().all, state.filters.agency), ...agencies.map((code) => option(code, agencyName(code), state.filters.agency)));
+  const option = (value, label, current, code) => el('option', { value, selected: value === current, title: code }, label);
+  const byName = (codes, name) => codes.map((code) => [code, name(code)]).sort((a, b) => a[1].localeCompare(b[1], state.lang));
+  const agencies = byName([...new Set(tasks.flatMap((task) => [task.lead, ...task.supporting]))], (code) => agencyName(code));
+  const areas = byName([...new Set(tasks.map((task) => task.area))], (code) => areaName(code));
+  form.q.value = state.filters.q;
+  form.agency.replaceChildren(option('', t().all, state.filters.agency), ...agencies.map(([code, name]) => option(code, name, state.filters.agency, code)));
   form.status.replaceChildren(option('', t().all, state.filters.status), ...Object.entries(t().status_).filter(([code]) => TASK_STATUSES.includes(code)).map(([code, label]) => option(code, label, state.filters.status)));
-  form.area.replaceChildren(option('', t().all, state.filters.area), ...areas.map((code) => option(code, code, state.filters.area)));
+  form.area.replaceChildren(option('', t().all, state.filters.area), ...areas.map(([code, name]) => option(code, name, state.filters.area, code)));
 }
 
-const TASK_STATUSES = ['not-started', 'in-progress', 'awaiting-confirmation', 'done', 'reopened', 'overdue'];
+/** Worst first: what needs the secretariat's attention comes to the top when sorted by status. */
+const TASK_STATUSES = ['overdue', 'reopened', 'awaiting-confirmation', 'not-started', 'in-progress', 'done'];
 const REOPEN_REASONS = ['evidence-missing', 'evidence-insufficient', 'work-incomplete', 'reported-by-mistake', 'other'];
+const TASK_PAGE_SIZE = 20;
 const decides = () => state.user?.role === 'secretariat';
 
+/** The sortable columns: what each compares. */
+const TASK_SORTS = {
+  title: (a, b) => local(a.title).localeCompare(local(b.title), state.lang),
+  lead: (a, b) => agencyName(a.lead, a.planId).localeCompare(agencyName(b.lead, b.planId), state.lang),
+  due: (a, b) => (a.due ?? '9999').localeCompare(b.due ?? '9999'),
+  progress: (a, b) => a.progress - b.progress,
+  status: (a, b) => TASK_STATUSES.indexOf(a.status) - TASK_STATUSES.indexOf(b.status) || (a.due ?? '9999').localeCompare(b.due ?? '9999'),
+};
+
+/** What a filter keeps: the search is on the title in both languages and the body names. */
+function taskMatches(task) {
+  const { q, agency, status, area } = state.filters;
+  const words = q.trim().toLocaleLowerCase('vi');
+  const haystack = () => [task.title?.vi, task.title?.en, agencyName(task.lead, task.planId)].join(' ').toLocaleLowerCase('vi');
+  return (!agency || task.lead === agency || task.supporting.includes(agency)) && (!status || task.status === status) && (!area || task.area === area) && (!words || haystack().includes(words));
+}
+
 function renderTasks() {
-  const { agency, status, area } = state.filters;
   const all = state.tasks.filter((task) => inPlan(task.planId));
-  const tasks = all.filter((task) => (!agency || task.lead === agency || task.supporting.includes(agency)) && (!status || task.status === status) && (!area || task.area === area));
-  $('#task-summary').textContent = t().taskCount(tasks.length, all.length);
-  const labels = [t().task, t().lead, t().supporting, t().due, t().progress, t().status, ...(decides() ? [t().actions] : [])];
-  const head = el('thead', {}, el('tr', {}, ...labels.map((label) => el('th', { scope: 'col' }, label))));
-  const rows = tasks.map((task) =>
+  const view = state.taskView;
+  const compare = TASK_SORTS[view.sort];
+  const tasks = all.filter(taskMatches).sort((a, b) => view.dir * compare(a, b) || a.taskId.localeCompare(b.taskId));
+  if (view.offset >= tasks.length) view.offset = Math.max(0, Math.floor((tasks.length - 1) / TASK_PAGE_SIZE) * TASK_PAGE_SIZE);
+  const shown = tasks.slice(view.offset, view.offset + TASK_PAGE_SIZE);
+  $('#task-summary').textContent = t().taskCount(fmtNumber(tasks.length), fmtNumber(all.length));
+  const columns = [['title', t().task], ['lead', t().lead], [null, t().supporting], ['due', t().due], ['progress', t().progress], ['status', t().status], ...(decides() ? [[null, t().actions]] : [])];
+  const head = el('thead', {}, el('tr', {}, ...columns.map(([key, label]) =>
+    key
+      ? el('th', { scope: 'col', 'aria-sort': view.sort === key ? (view.dir > 0 ? 'ascending' : 'descending') : 'none' }, el('button', { type: 'button', class: 'sort', 'data-sort': key, title: t().sortBy(label) }, label, view.sort === key ? (view.dir > 0 ? ' ▲' : ' ▼') : ''))
+      : el('th', { scope: 'col' }, label),
+  )));
+  const rows = shown.map((task) =>
     el('tr', { 'data-task': `${task.planId}/${task.taskId}` },
-      el('td', {}, local(task.title)), el('td', {}, agencyName(task.lead, task.planId)), el('td', {}, task.supporting.map((code) => agencyName(code, task.planId)).join(', ')),
-      el('td', {}, task.due ? fmtDate(`${task.due}T00:00:00+07:00`) : task.recurrence ?? '—'), el('td', { class: 'num' }, `${fmtNumber(task.progress)}%`),
+      el('td', { title: task.taskId }, local(task.title)), el('td', { title: task.lead }, agencyName(task.lead, task.planId)), el('td', { title: task.supporting.join(', ') }, task.supporting.map((code) => agencyName(code, task.planId)).join(', ')),
+      el('td', {}, task.due ? dayOf(task.due) : task.recurrence ? t().recurrence_[task.recurrence] ?? task.recurrence : '—'), el('td', { class: 'num' }, `${fmtNumber(task.progress)}%`),
       el('td', {}, el('span', { class: `status ${task.status}` }, t().status_[task.status]), ...taskReports(task)),
       ...(decides() ? [el('td', { class: 'decide' }, ...taskActions(task))] : []),
     ),
   );
-  $('#tasks').replaceChildren(head, el('tbody', {}, rows.length ? rows : [el('tr', {}, el('td', { colspan: labels.length }, t().noTasks))]));
+  const refocus = focusedControl($('#tasks'));
+  $('#tasks').replaceChildren(head, el('tbody', {}, rows.length ? rows : [el('tr', {}, el('td', { colspan: columns.length }, t().noTasks))]));
+  refocus();
+  const pages = Math.max(1, Math.ceil(tasks.length / TASK_PAGE_SIZE));
+  $('#task-page').textContent = t().pageOf(fmtNumber(Math.floor(view.offset / TASK_PAGE_SIZE) + 1), fmtNumber(pages));
+  $('#task-pager [data-page="prev"]').disabled = view.offset === 0;
+  $('#task-pager [data-page="next"]').disabled = view.offset + TASK_PAGE_SIZE >= tasks.length;
 }
 
 /** A period key (`2021-05`, `2021-Q3`, `2021-H1`, `2021`) as Vietnamese writes it. */
 const periodName = (key) => key;
+
+/**
+ * A live update redraws a table under the keyboard user: the control that had focus (a row's
+ * button or select, a column's sort button) gets it back in the new table.
+ */
+function focusedControl(container) {
+  const focused = document.activeElement;
+  if (!focused || !container.contains(focused) || focused === container) return () => undefined;
+  const row = focused.closest('tr[data-task]')?.dataset.task;
+  const attribute = ['data-action', 'data-sort', 'name'].find((name) => focused.hasAttribute(name));
+  if (!attribute) return () => undefined;
+  const selector = `${row ? `tr[data-task="${CSS.escape(row)}"] ` : ''}[${attribute}="${CSS.escape(focused.getAttribute(attribute))}"]`;
+  return () => container.querySelector(selector)?.focus();
+}
 
 const dayOf = (date) => fmtDate(`${date}T00:00:00+07:00`);
 
@@ -468,6 +579,17 @@ function renderFreshness() {
   const asOf = state.serviceDown ? state.seenAt : freshness?.asOf;
   notice.hidden = !why || !asOf;
   notice.textContent = why && asOf ? t()[why].replace('{time}', fmtTime(asOf)) : '';
+  renderLive(why && asOf ? asOf : undefined);
+}
+
+/** Connected, reconnecting, or stale since HH:MM: in words and an icon, not by colour alone. */
+function renderLive(staleSince) {
+  const live = $('#live');
+  if (!state.user) return (live.textContent = '');
+  const words = state.serviceDown ? t().offline : state.streamOpen ? t().live : t().connecting;
+  const stale = staleSince && t().staleSince(fmtTime(staleSince));
+  live.textContent = stale ? (state.serviceDown ? `${words} ${stale}` : stale) : words;
+  live.dataset.state = staleSince ? 'stale' : state.serviceDown ? 'reconnecting' : state.streamOpen ? 'connected' : 'connecting';
 }
 
 function setFreshness(freshness) {
@@ -479,9 +601,12 @@ function setFreshness(freshness) {
 function follow() {
   state.stream?.close();
   const stream = (state.stream = new EventSource('/api/v1/stream'));
-  stream.addEventListener('open', () => ($('#live').textContent = t().live));
+  stream.addEventListener('open', () => {
+    state.streamOpen = true;
+    renderFreshness();
+  });
   stream.addEventListener('error', () => {
-    $('#live').textContent = t().offline;
+    state.streamOpen = false;
     // The service is gone: what is shown is as of now (or of when its bus went, as already said).
     if (!state.serviceDown && state.freshness?.current !== false) {
       state.serviceDown = true;
@@ -490,7 +615,7 @@ function follow() {
     renderFreshness();
   });
   stream.addEventListener('ready', (message) => {
-    $('#live').textContent = t().live;
+    state.streamOpen = true;
     setFreshness(JSON.parse(message.data).status);
   });
   stream.addEventListener('status', (message) => {
@@ -525,6 +650,7 @@ function renderUser() {
 
 function showSignIn(message = '') {
   state.stream?.close();
+  state.streamOpen = false;
   state.user = null;
   $('#main').hidden = true;
   $('#sign-in').hidden = false;
@@ -575,7 +701,13 @@ for (const button of document.querySelectorAll('[data-lang]')) {
 }
 $('#plan-filter').addEventListener('change', (event) => {
   state.plan = event.target.value;
+  // The address keeps the choice: a reload, a bookmark or a link shows the same plan.
+  const address = new URL(location.href);
+  address.searchParams.set('plan', state.plan);
+  history.replaceState(null, '', address);
   Object.assign(state.alertQuery, { body: '', area: '', offset: 0 });
+  Object.assign(state.filters, { agency: '', area: '' });
+  state.taskView.offset = 0;
   render();
   loadAlerts().catch(showError);
 });
@@ -603,13 +735,36 @@ $('#alerts').addEventListener('toggle', (event) => {
   }
 }, true);
 $('#tasks').addEventListener('click', (event) => {
+  const sort = event.target.closest('button[data-sort]');
+  if (sort) {
+    const view = state.taskView;
+    Object.assign(view, { dir: view.sort === sort.dataset.sort ? -view.dir : 1, sort: sort.dataset.sort, offset: 0 });
+    renderTasks();
+    return $(`#tasks button[data-sort="${sort.dataset.sort}"]`).focus();
+  }
   const button = event.target.closest('button[data-action]');
   if (!button) return;
   button.disabled = true;
   decideTask(button.closest('tr'), button.dataset.action).catch(showError).finally(() => (button.disabled = false));
 });
 $('#task-filters').addEventListener('change', (event) => {
+  // The search follows each keystroke (`input`); its `change` comes on blur, when focus is moving on: no redraw then.
+  if (event.target.name === 'q') return;
   state.filters[event.target.name] = event.target.value;
+  state.taskView.offset = 0;
+  renderTasks();
+});
+$('#task-filters').addEventListener('input', (event) => {
+  if (event.target.name !== 'q') return;
+  state.filters.q = event.target.value;
+  state.taskView.offset = 0;
+  renderTasks();
+});
+$('#task-filters').addEventListener('submit', (event) => event.preventDefault());
+$('#task-pager').addEventListener('click', (event) => {
+  const button = event.target.closest('button[data-page]');
+  if (!button) return;
+  state.taskView.offset = Math.max(0, state.taskView.offset + (button.dataset.page === 'next' ? TASK_PAGE_SIZE : -TASK_PAGE_SIZE));
   renderTasks();
 });
 
