@@ -28,3 +28,4 @@ export * from './personal-data.js';
 export * from './binding-headers.js';
 export * from './http-binding.js';
 export * from './refusals.js';
+export * from './vietnamese-format.js';

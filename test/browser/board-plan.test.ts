@@ -126,6 +126,28 @@ describe('the board, one plan at a time, in a real Chromium', () => {
     await phone.close();
   });
 
+  it('writes days, periods, recurrences and numbers as Vietnamese does: 01/01/2021, "quý I/2021", "tháng 4/2021", "hằng tháng"', async () => {
+    const page = await openBoard({ width: 1366, height: 768 });
+    expect(await page.locator('#plan-info').textContent()).toContain('01/01/2021 – 31/12/2021');
+    expect(await page.locator('#generated-at').textContent()).toBe('01/06/2021');
+    await openEveryDetail(page);
+    // June 2021, nothing reported yet: the periods missed so far, as the report writes them.
+    const reporting = await page.locator('#reporting').innerText();
+    expect(reporting).toContain('quý I/2021');
+    expect(reporting).toContain('tháng 4/2021');
+    // Recurring tasks (no due day) come first when sorted by due date, latest first.
+    await page.locator('#tasks button[data-sort="due"]').click();
+    await page.locator('#tasks button[data-sort="due"]').click();
+    await page.waitForFunction(() => document.querySelector('#tasks th[aria-sort="descending"] [data-sort="due"]'));
+    const dues = await page.locator('#tasks tbody tr td:nth-child(4)').allTextContents();
+    expect(dues).toEqual(expect.arrayContaining(['hằng tháng', 'hằng năm']));
+    for (const due of dues) expect(due).toMatch(/^(hằng tháng|hằng quý|hằng năm|6 tháng một lần|\d{2}\/\d{2}\/\d{4})$/);
+    const text = await page.evaluate(() => document.body.innerText);
+    // No English month abbreviations, ISO days or period keys left in the page.
+    expect(text).not.toMatch(/\bthg\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{4}-[QH]\d\b|\bmonthly\b|\bannual\b/);
+    await page.close();
+  });
+
   it('sorts, filters and pages the task table', async () => {
     const page = await openBoard({ width: 1366, height: 768 });
     await page.locator('#tasks-details > summary').click();

@@ -1,5 +1,7 @@
 // The committee's dashboard: reads the coordination API, renders, and follows the SSE stream.
 // Plain modules, no build step: the page is served as it is written.
+// Periods, days and recurrences in Vietnamese: the report's own formatter (contracts), served as it is compiled.
+import { periodOfKey, recurrenceName, vietnameseDate } from './lib/vietnamese-format.js';
 
 const TEXT = {
   vi: {
@@ -13,13 +15,12 @@ const TEXT = {
     bodiesAt: (count, status) => `${count} cơ quan ${status}`, targetsCol: 'Chỉ tiêu', tasksCol: 'Nhiệm vụ',
     reached: (done, total) => `đạt ${done}/${total}`, finished: (done, total) => `hoàn thành ${done}/${total}`, atRiskN: (n) => `${n} có nguy cơ`, overdueN: (n) => `${n} quá hạn`, awaitingN: (n) => `${n} chờ xác nhận`,
     atLeast: (goal) => `mục tiêu ít nhất ${goal}`, atMost: (goal) => `mục tiêu không quá ${goal}`, sortBy: (label) => `Sắp xếp theo ${label}`,
-    recurrence_: { monthly: 'hằng tháng', quarterly: 'hằng quý', 'half-yearly': '6 tháng một lần', annual: 'hằng năm' },
+    recurrence: recurrenceName, periodOf: periodOfKey,
     alerts: 'Cảnh báo', noAlerts: 'Không có cảnh báo phù hợp.', areas: 'Theo địa bàn', planLevel: 'chung, không thuộc địa bàn cấp dưới', funnel: 'Chuyển gửi hỗ trợ',
     reporting: 'Chế độ báo cáo', tasks: 'Nhiệm vụ', agency: 'Cơ quan', status: 'Tình trạng', area: 'Địa bàn', all: 'Tất cả',
     task: 'Nhiệm vụ', lead: 'Chủ trì', supporting: 'Phối hợp', due: 'Thời hạn', progress: 'Tiến độ', goal: 'Mục tiêu',
     achieved: 'Đạt', events: 'sự kiện', period: 'Kỳ', onTime: 'Đúng hạn', late: 'Muộn', missing: 'Chưa gửi', dueReports: 'Phải gửi',
     missingPeriods: 'Kỳ chưa gửi (gần nhất)', activeTargets: 'Chỉ tiêu có hoạt động',
-    cadence_: { monthly: 'tháng', quarterly: 'quý', 'half-yearly': '6 tháng', annual: 'năm' },
     revision: (number, date) => `Bản sửa đổi lần ${number}, hiệu lực từ ${date}`,
     taskCount: (shown, total) => `${shown} / ${total} nhiệm vụ`, noTasks: 'Không có nhiệm vụ phù hợp.',
     status_: { 'on-track': 'đúng tiến độ', 'at-risk': 'có nguy cơ chậm', overdue: 'quá hạn', achieved: 'đã đạt', 'not-started': 'chưa bắt đầu', 'in-progress': 'đang thực hiện', done: 'hoàn thành', 'awaiting-confirmation': 'chờ xác nhận', reopened: 'mở lại' },
@@ -52,13 +53,13 @@ const TEXT = {
     bodiesAt: (count, status) => `${count} ${status}`, targetsCol: 'Targets', tasksCol: 'Tasks',
     reached: (done, total) => `${done} of ${total} achieved`, finished: (done, total) => `${done} of ${total} done`, atRiskN: (n) => `${n} at risk`, overdueN: (n) => `${n} overdue`, awaitingN: (n) => `${n} awaiting confirmation`,
     atLeast: (goal) => `goal at least ${goal}`, atMost: (goal) => `goal at most ${goal}`, sortBy: (label) => `Sort by ${label}`,
-    recurrence_: { monthly: 'monthly', quarterly: 'quarterly', 'half-yearly': 'every six months', annual: 'yearly' },
+    recurrence: (recurrence) => ({ monthly: 'monthly', quarterly: 'quarterly', 'half-yearly': 'every six months', annual: 'yearly' })[recurrence] ?? recurrence,
+    periodOf: (key) => key.replace(/^(\d{4})-(\d{2})$/, '$2/$1').replace(/^(\d{4})-([QH]\d)$/, '$2 $1'),
     alerts: 'Alerts', noAlerts: 'No matching alerts.', areas: 'By area', planLevel: 'as a whole, in none of the areas below', funnel: 'Referrals for support',
     reporting: 'Reporting', tasks: 'Tasks', agency: 'Agency', status: 'Status', area: 'Area', all: 'All',
     task: 'Task', lead: 'Lead', supporting: 'Supporting', due: 'Due', progress: 'Progress', goal: 'Goal',
     achieved: 'Achieved', events: 'events', period: 'Period', onTime: 'On time', late: 'Late', missing: 'Missing', dueReports: 'Due',
     missingPeriods: 'Missing periods (latest)', activeTargets: 'Targets with activity',
-    cadence_: { monthly: 'month', quarterly: 'quarter', 'half-yearly': 'half-year', annual: 'year' },
     revision: (number, date) => `revision ${number}, in force from ${date}`,
     taskCount: (shown, total) => `${shown} of ${total} tasks`, noTasks: 'No matching tasks.',
     status_: { 'on-track': 'on track', 'at-risk': 'at risk', overdue: 'overdue', achieved: 'achieved', 'not-started': 'not started', 'in-progress': 'in progress', done: 'done', 'awaiting-confirmation': 'awaiting confirmation', reopened: 'reopened' },
@@ -98,7 +99,8 @@ const formats = {};
 const formatsOf = (lang) =>
   (formats[lang] ??= {
     number: new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 2 }),
-    date: new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'medium', timeZone: 'Asia/Ho_Chi_Minh' }),
+    // 01/06/2021 in both languages (Intl writes vi-VN and en-GB days this way), in Vietnam's time.
+    date: new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Asia/Ho_Chi_Minh' }),
     time: new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Ho_Chi_Minh' }),
   });
 const fmtNumber = (value) => formatsOf(state.lang).number.format(value);
@@ -223,7 +225,7 @@ function renderSummary() {
 function revisionNote(plan) {
   if (!plan.revision || plan.revision.number < 2) return [];
   // A calendar day of the plan, written as the document writes it (01/07/2021), in both languages.
-  const day = plan.revision.effectiveFrom.split('-').reverse().join('/');
+  const day = vietnameseDate(plan.revision.effectiveFrom);
   return [' ', el('span', { class: 'muted' }, `(${t().revision(plan.revision.number, day)})`)];
 }
 
@@ -411,17 +413,14 @@ function renderFunnel() {
 function renderReporting() {
   const rows = state.overview.plans
     .filter((plan) => inPlan(plan.id))
-    .flatMap((plan) => plan.reporting.map((body) => el('tr', {}, el('th', { scope: 'row', title: body.body }, agencyName(body.body, plan.id)), el('td', { title: body.area }, body.areaName ? local(body.areaName) : body.area === plan.area ? t().wholeArea : areaName(body.area, plan.id)), el('td', { class: 'num' }, body.due), el('td', { class: 'num' }, body.onTime), el('td', { class: 'num' }, body.late), el('td', { class: 'num' }, body.missing), el('td', {}, periodList(body.missingPeriods)))));
+    .flatMap((plan) => plan.reporting.map((body) => el('tr', {}, el('th', { scope: 'row', title: body.body }, agencyName(body.body, plan.id)), el('td', { title: body.area }, body.areaName ? local(body.areaName) : body.area === plan.area ? t().wholeArea : areaName(body.area, plan.id)), el('td', { class: 'num' }, fmtNumber(body.due)), el('td', { class: 'num' }, fmtNumber(body.onTime)), el('td', { class: 'num' }, fmtNumber(body.late)), el('td', { class: 'num' }, fmtNumber(body.missing)), el('td', {}, periodList(body.missingPeriods)))));
   $('#reporting').replaceChildren(el('thead', {}, el('tr', {}, ...[t().agency, t().area, t().dueReports, t().onTime, t().late, t().missing, t().missingPeriods].map((label, index) => el('th', { scope: 'col', class: index > 1 && index < 6 ? 'num' : undefined }, label)))), el('tbody', {}, rows));
 }
 
-/** `monthly:2021-05` → "tháng 2021-05" / "month 2021-05"; the latest few, the rest counted. */
+/** `monthly:2021-05` → "tháng 5/2021" / "05/2021"; the latest few, the rest counted. */
 function periodList(periods) {
-  const shown = periods.slice(-4).map((entry) => {
-    const [cadence, period] = entry.split(':');
-    return `${t().cadence_[cadence] ?? cadence} ${period}`;
-  });
-  return periods.length > 4 ? `${shown.join(', ')} (+${periods.length - 4})` : shown.join(', ');
+  const shown = periods.slice(-4).map((entry) => periodName(entry.slice(entry.indexOf(':') + 1)));
+  return periods.length > 4 ? `${shown.join(', ')} (+${fmtNumber(periods.length - 4)})` : shown.join(', ');
 }
 
 function renderTaskFilters() {
@@ -477,7 +476,7 @@ function renderTasks() {
   const rows = shown.map((task) =>
     el('tr', { 'data-task': `${task.planId}/${task.taskId}` },
       el('td', { title: task.taskId }, local(task.title)), el('td', { title: task.lead }, agencyName(task.lead, task.planId)), el('td', { title: task.supporting.join(', ') }, task.supporting.map((code) => agencyName(code, task.planId)).join(', ')),
-      el('td', {}, task.due ? dayOf(task.due) : task.recurrence ? t().recurrence_[task.recurrence] ?? task.recurrence : '—'), el('td', { class: 'num' }, `${fmtNumber(task.progress)}%`),
+      el('td', {}, task.due ? dayOf(task.due) : task.recurrence ? t().recurrence(task.recurrence) : '—'), el('td', { class: 'num' }, `${fmtNumber(task.progress)}%`),
       el('td', {}, el('span', { class: `status ${task.status}` }, t().status_[task.status]), ...taskReports(task)),
       ...(decides() ? [el('td', { class: 'decide' }, ...taskActions(task))] : []),
     ),
@@ -491,8 +490,8 @@ function renderTasks() {
   $('#task-pager [data-page="next"]').disabled = view.offset + TASK_PAGE_SIZE >= tasks.length;
 }
 
-/** A period key (`2021-05`, `2021-Q3`, `2021-H1`, `2021`) as Vietnamese writes it. */
-const periodName = (key) => key;
+/** A period key (`2021-05`, `2021-Q3`, `2021-H1`, `2021`): "tháng 5/2021", "quý III/2021", "6 tháng đầu năm 2021". */
+const periodName = (key) => t().periodOf(key);
 
 /**
  * A live update redraws a table under the keyboard user: the control that had focus (a row's
@@ -508,7 +507,8 @@ function focusedControl(container) {
   return () => container.querySelector(selector)?.focus();
 }
 
-const dayOf = (date) => fmtDate(`${date}T00:00:00+07:00`);
+/** A calendar day of a plan (`2021-07-01`), not an instant: 01/07/2021. */
+const dayOf = (date) => (date ? vietnameseDate(date) : '—');
 
 /** The lead's report (its document and day) and the secretariat's decision, under the status. */
 function taskReports(task) {
