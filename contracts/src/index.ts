@@ -30,3 +30,4 @@ export * from './http-binding.js';
 export * from './refusals.js';
 export * from './source-units.js';
 export * from './consumer-reads.js';
+export * from './vietnamese-format.js';

@@ -83,6 +83,9 @@ it('with the bus down: 503 bus-unreachable, a status message, "data as of HH:MM"
   const hhmm = new Intl.DateTimeFormat('vi-VN', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date(asOf));
   await page.waitForSelector('#stale:not([hidden])');
   expect(await page.locator('#stale').textContent()).toBe(`Dữ liệu tính đến ${hhmm}, mất kết nối hệ thống truyền tin (bus): số liệu mới chưa được cập nhật.`);
+  // The live indicator beside the time says it too: stale since then.
+  expect(await page.locator('#live').textContent()).toBe(`⚠ số liệu cũ, từ ${hhmm}`);
+  expect(await page.locator('#live').getAttribute('data-state')).toBe('stale');
   await page.getByRole('button', { name: 'English' }).click();
   expect(await page.locator('#stale').textContent()).toBe(`Data as of ${new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date(asOf))}, bus unreachable: new figures are not coming in.`);
   await page.getByRole('button', { name: 'Tiếng Việt' }).click();
@@ -92,6 +95,7 @@ it('with the bus down: 503 bus-unreachable, a status message, "data as of HH:MM"
   expect(back.data).toEqual({ current: true, bus: 'connected', store: 'writable' });
   await eventually(async () => ((await readiness()).status === 200 ? true : undefined), 10_000);
   await page.locator('#stale').waitFor({ state: 'hidden' });
+  expect(await page.locator('#live').textContent()).toBe('● đã kết nối');
 }, 60_000);
 
 it('with a store that cannot write: 503 store-cannot-write naming the error, then ready again once it writes, without a restart', async () => {

@@ -134,7 +134,7 @@ describe('the committee dashboard in a real Chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
     await page.goto(coordination.url);
     await signIn(page, issued.body.token);
-    await page.waitForSelector('#live:has-text("trực tuyến")');
+    await page.waitForSelector('#live[data-state="connected"]:has-text("đã kết nối")');
     const revoked = await fetch(`${coordination.url}/api/v1/users/tv-bcd-browser/token`, { method: 'DELETE', headers: asUser(tokens.secretariat) });
     expect(revoked.status).toBe(200);
     // The live stream ends with the session (checked every 2 s); the page asks for a token again.
@@ -154,7 +154,9 @@ describe('the committee dashboard in a real Chromium', () => {
     const labelId = await bar.getAttribute('aria-labelledby');
     expect(await page.locator(`#${labelId}`).textContent()).toContain('400');
     expect(await bar.getAttribute('aria-valuetext')).toMatch(/≥ 400/);
-    expect(await page.locator('#tasks tbody tr').count()).toBe(baDinh.tasks.length);
+    // One plan at a time; its tasks in pages of 20.
+    expect(await page.locator('#task-summary').textContent()).toBe(`${baDinh.tasks.length} / ${baDinh.tasks.length} nhiệm vụ`);
+    expect(await page.locator('#tasks tbody tr').count()).toBe(20);
     // By district (here the 14 wards) and who reported on time.
     expect(await page.locator('#areas [role="meter"]').count()).toBe(14);
     // One row per body, and one per ward for the ward committees, which report each for its ward.
@@ -184,7 +186,7 @@ describe('the committee dashboard in a real Chromium', () => {
     const page = await openDashboard({ width: 1280, height: 900 });
     await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same page'));
     expect(await barOf(page, TARGET).getAttribute('aria-valuenow')).toBe('0');
-    await page.waitForSelector('#live:has-text("trực tuyến")');
+    await page.waitForSelector('#live[data-state="connected"]:has-text("đã kết nối")');
 
     expect((await postJson(`${police.url}/api/v1/events`, [inspection(1), inspection(2)], keys.police)).status).toBe(202);
 
@@ -208,6 +210,7 @@ describe('the committee dashboard in a real Chromium', () => {
     const title = await page.locator(`[data-target="${TARGET}"] .name`).textContent();
     expect(title).toBe(baDinh.targets.find((target: { id: string }) => target.id === 'ct-kiem-tra-hanh-chinh-400').title.en);
 
+    await page.locator('#tasks-details > summary').click();
     await page.getByLabel('Status').selectOption('in-progress');
     const rows = page.locator('#tasks tbody tr');
     await page.waitForFunction(() => document.querySelectorAll('#tasks tbody tr').length < 10);
@@ -242,9 +245,14 @@ describe('the committee dashboard in a real Chromium', () => {
     await page.waitForSelector('#sign-in:not([hidden])');
     const started = Date.now();
     await signIn(page);
+    // Ba Đình's plan, issued later, is the one shown first; the large one is chosen.
+    expect(await page.locator('#plan-filter').inputValue()).toBe('kh-ba-dinh-2021');
+    await page.locator('#plan-filter').selectOption('kh-tai-thu-2021');
+    await page.waitForFunction(() => document.querySelector('#task-summary')?.textContent === '500 / 500 nhiệm vụ');
     const loadMs = Date.now() - started;
     const rendered = { tasks: await page.locator('#tasks tbody tr').count(), targets: await page.locator('#targets [role="progressbar"]').count() };
-    expect(rendered).toEqual({ tasks: 500 + baDinh.tasks.length, targets: 50 + baDinh.targets.length });
+    expect(rendered).toEqual({ tasks: 20, targets: 50 });
+    expect(new URL(page.url()).searchParams.get('plan')).toBe('kh-tai-thu-2021');
     writeFileSync(join(repoRoot, 'test-output', 'dashboard-load.json'), `${JSON.stringify({ ...rendered, loadMs }, null, 2)}\n`);
     console.log(`dashboard with ${rendered.tasks} tasks and ${rendered.targets} targets ready in ${loadMs} ms`);
     await page.close();

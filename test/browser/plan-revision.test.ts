@@ -41,7 +41,7 @@ async function signedIn(token: string): Promise<Page> {
 describe('an amended plan on the dashboard', () => {
   it('shows the revision and the day it is in force from beside the title as soon as it is imported, in Vietnamese and in English', async () => {
     const page = await signedIn(tokens.committee);
-    const plan = page.locator('#plan-list li', { hasText: baDinh.title.vi });
+    const plan = page.locator('#plan-info', { hasText: baDinh.title.vi });
     // The first version says nothing of revisions.
     expect(await plan.textContent()).not.toContain('sửa đổi');
     // Amended while the dashboard is open: the live stream brings it, without a reload.
@@ -49,7 +49,7 @@ describe('an amended plan on the dashboard', () => {
     await plan.filter({ hasText: 'Bản sửa đổi lần 2, hiệu lực từ 01/07/2021' }).waitFor({ timeout: 10_000 });
     expect(await plan.textContent()).toContain('120/KH-UBND');
     await page.getByRole('button', { name: 'English' }).click();
-    await page.locator('#plan-list li', { hasText: 'revision 2, in force from 01/07/2021' }).waitFor({ timeout: 10_000 });
+    await page.locator('#plan-info', { hasText: 'revision 2, in force from 01/07/2021' }).waitFor({ timeout: 10_000 });
     await page.close();
   });
 });

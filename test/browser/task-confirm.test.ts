@@ -53,6 +53,10 @@ async function signedIn(token: string): Promise<Page> {
   await page.getByLabel('Mã truy cập / Access token').fill(token);
   await page.getByRole('button', { name: 'Đăng nhập / Sign in' }).click();
   await page.waitForSelector('body[data-ready="true"]');
+  // The task table is a detail of the board, paged: opened, then the task found by its title.
+  await page.locator('#tasks-details > summary').click();
+  await page.getByLabel('Tìm nhiệm vụ').fill('cơ sở kinh doanh dịch vụ văn hóa');
+  await row(page).waitFor();
   return page;
 }
 

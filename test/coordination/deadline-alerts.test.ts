@@ -89,7 +89,7 @@ async function post(service: RunningAgencyService, key: string, definition: Even
 
 const referral = (referralId: string) => ({ ...policeReferralMade.example, referralId, areaCode: 'hn-ba-dinh-kim-ma', toAgency: 'labour' });
 const deadlineOf = (id: string) => coordination.projector.projection.deadlines.deadlines.get(id);
-const alerts = async (query: string) => ((await (await fetch(`${coordination.url}/api/v1/alerts?${query}`, { headers: asUser() })).json()) as { alerts: any[] }).alerts;
+const alerts = async (query: string) => ((await (await fetch(`${coordination.url}/api/v1/alerts/log?${query}`, { headers: asUser() })).json()) as { alerts: any[] }).alerts;
 /** Ticks, then waits until the alerts raised are on the board. */
 async function tick() {
   const raised = await coordination.deadlines.tick();

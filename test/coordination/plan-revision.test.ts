@@ -140,7 +140,7 @@ describe('plan revisions', () => {
     expect(tasks).toEqual([expect.objectContaining({ taskId: 'nv-kiem-tra', status: 'in-progress', lastContributingEvent: 'kt-05', reports: expect.objectContaining({ reportedPercent: 40 }) })]);
     // Its March deadline fell due before the amendment took effect: it stands, and so does its alert (raised once).
     expect(coordination.projector.projection.deadlines.deadlines.get(`task:${PLAN_ID}:nv-ra-quan`)!.raised).toContain(overdueTask);
-    const alerts = (await getAs(`${coordination.url}/api/v1/alerts?deadlineKind=task`)).body.alerts as any[];
+    const alerts = (await getAs(`${coordination.url}/api/v1/alerts/log?deadlineKind=task`)).body.alerts as any[];
     expect(alerts.filter((alert) => alert.id === overdueTask)).toHaveLength(1);
     expect((await coordination.deadlines.tick()).map((alert) => alert.id)).not.toContain(overdueTask);
   });

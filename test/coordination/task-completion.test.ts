@@ -176,7 +176,7 @@ describe('tasks can be done', () => {
     clock.current = new Date('2021-04-04T09:00:00+07:00');
     expect((await coordination.deadlines.tick()).map((alert) => alert.id)).toContain(`task:${PLAN_ID}:nv-ra-quan:resolved`);
     const alerts = await eventually(async () => {
-      const list = (await getAs(`${coordination.url}/api/v1/alerts?deadlineKind=task&status=resolved`)).body.alerts as any[];
+      const list = (await getAs(`${coordination.url}/api/v1/alerts/log?deadlineKind=task&status=resolved`)).body.alerts as any[];
       return list.some((alert) => alert.deadline.refId === 'nv-ra-quan') ? list : undefined;
     }, 5_000);
     expect(alerts.find((alert) => alert.kind === 'overdue' && alert.deadline.refId === 'nv-ra-quan')).toMatchObject({ status: 'resolved' });

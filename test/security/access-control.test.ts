@@ -166,7 +166,7 @@ describe("person-related records: an agency's referrals", () => {
 });
 
 describe('aggregated views name a case only to those who may see it', () => {
-  const overdueAlert = async (token: string) => ((await getAs(api('/api/v1/alerts?deadlineKind=referral-handover&agency=labour'), token)).body.alerts as any[]).find((alert) => alert.kind === 'overdue');
+  const overdueAlert = async (token: string) => ((await getAs(api('/api/v1/alerts/log?deadlineKind=referral-handover&agency=labour'), token)).body.alerts as any[]).find((alert) => alert.kind === 'overdue');
 
   it("hides the referral's id in a hand-over alert from the committee and from other agencies, not from the two agencies of the case", async () => {
     for (const token of [tokens.secretariat, tokens.police, tokens.labour]) {
@@ -177,6 +177,18 @@ describe('aggregated views name a case only to those who may see it', () => {
       expect(alert).toMatchObject({ kind: 'overdue', hidden: true, deadline: { kind: 'referral-handover', agency: 'labour', refId: expect.stringMatching(/^an-/) } });
       expect(JSON.stringify(alert)).not.toContain('cg-ca-acl-1');
     }
+  });
+
+  it("hides it in the work queue's row and in the deadline's history too, which its stand-in id opens", async () => {
+    const row = async (token: string) => ((await getAs(api('/api/v1/alerts?kind=referral-handover&body=labour&limit=500'), token)).body.alerts as any[]).find((entry) => entry.deadline.refId === 'cg-ca-acl-1' || entry.hidden);
+    expect(await row(tokens.labour)).toMatchObject({ id: 'referral:cg-ca-acl-1', stage: 'escalated' });
+    const hidden = await row(tokens.committee);
+    expect(hidden).toMatchObject({ hidden: true, stage: 'escalated', deadline: { refId: expect.stringMatching(/^an-/) } });
+    const history = await getAs(api(`/api/v1/alerts/${encodeURIComponent(hidden.id)}`), tokens.committee);
+    expect(history.status).toBe(200);
+    expect(JSON.stringify(history.body)).not.toContain('cg-ca-acl-1');
+    // Asked by its real id, the case is as unknown to the committee as any other.
+    expect((await getAs(api(`/api/v1/alerts/${encodeURIComponent('referral:cg-ca-acl-1')}`), tokens.committee)).status).toBe(404);
   });
 
   it("withholds the ids of events about people from a target's contributing events, and audits them when shown", async () => {

@@ -286,6 +286,7 @@ it('lets no phone number, ID number, email, date of birth or name through any fi
     '/api/v1/committee/overview',
     '/api/v1/tasks',
     '/api/v1/alerts',
+    '/api/v1/alerts/log',
     '/api/v1/bodies',
     '/api/v1/audit',
     '/api/v1/reports/periodic?period=2021-Q2&plan=kh-ba-dinh-2021&format=json',

@@ -204,7 +204,7 @@ describe('metrics', () => {
     // Read afterwards: a scrape samples the gauges one after the other.
     const open = sample(await scrape(coordination.url), 'lienganh_alerts_open_overdue');
     expect(open).toBeGreaterThan(0);
-    const overdueAlerts = await getAs(`${coordination.url}/api/v1/alerts?kind=overdue&status=open`, tokens.committee);
+    const overdueAlerts = await getAs(`${coordination.url}/api/v1/alerts/log?kind=overdue&status=open`, tokens.committee);
     expect(open).toBe(overdueAlerts.body.alerts.length);
   });
 });

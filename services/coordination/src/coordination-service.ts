@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Express } from 'express';
 import type { INestApplication } from '@nestjs/common';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -61,6 +62,15 @@ import { UsersModule } from './users/users.module.js';
 
 export const COORDINATION_PORT = 8080;
 const WEB_DIR = fileURLToPath(new URL('../web', import.meta.url));
+/**
+ * Pure modules of contracts the dashboard imports as they are compiled (no import of their own):
+ * the board writes periods, dates and recurrences with the report's own formatter. Served from
+ * contracts' build (`npm run build`, which `npm start` and the image run first).
+ */
+const BROWSER_MODULES: Record<string, string> = {
+  // By the workspace's layout (the same in the image): from src/ (tests) and dist/ alike, contracts' build.
+  'vietnamese-format.js': fileURLToPath(new URL('../../../contracts/dist/vietnamese-format.js', import.meta.url)),
+};
 
 export interface CoordinationServiceConfig {
   natsUrl: string;
@@ -339,6 +349,11 @@ export async function startCoordinationService(config: CoordinationServiceConfig
       onRefused: logRefusals(logger),
     });
     // The committee's dashboard: static files, no build step (web/index.html at `/`).
+    for (const [name, file] of Object.entries(BROWSER_MODULES)) {
+      ((app as NestExpressApplication).getHttpAdapter().getInstance() as Express).get(`/assets/lib/${name}`, (_request, response) =>
+        response.sendFile(file, { maxAge: '1m', headers: { 'content-type': 'text/javascript; charset=utf-8' } }),
+      );
+    }
     (app as NestExpressApplication).useStaticAssets(WEB_DIR, { index: 'index.html', maxAge: '1m' });
     await app.listen(config.port, config.host ?? '127.0.0.1');
   } catch (error) {

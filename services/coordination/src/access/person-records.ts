@@ -62,7 +62,7 @@ export class PersonRecordPolicy {
   }
 
   /** A referral hand-over alert names the referral only to its two agencies and the secretariat. */
-  alert(view: AlertView, user: User, referrals: ReadonlyMap<string, ReferralRecord>): AlertView & { hidden?: true } {
+  alert<V extends Pick<AlertView, 'id' | 'deadline'>>(view: V, user: User, referrals: ReadonlyMap<string, ReferralRecord>): V & { hidden?: true } {
     const { deadline } = view;
     if (deadline.kind !== 'referral-handover') return view;
     if (this.maySeeCasesOf(user, deadline.agency, referrals.get(deadline.refId)?.fromAgency)) return view;

@@ -30,6 +30,8 @@ export interface AgencySummary {
 export interface PlanSummary {
   id: string;
   number: string;
+  /** The day it was signed: the board opens on the latest plan in force. */
+  issuedOn: string;
   title: { vi: string; en: string };
   level: string;
   area: string;
@@ -46,6 +48,8 @@ export interface PlanSummary {
    * so that for a count target the rows add up to its total (ADR 0010, 5).
    */
   areas: { code: string; name: { vi: string; en: string }; targets: { id: string; events: number }[] }[];
+  /** Every area the plan names, its own first: the board shows names, codes only in tooltips. */
+  areaNames: { code: string; name: { vi: string; en: string } }[];
   planLevel: { targets: { id: string; events: number }[] };
   /** Referrals made in the plan's area and period, by the stages they reached (cumulative: ADR 0010, 6). */
   referrals: ReferralFunnel;
@@ -141,6 +145,7 @@ function planSummary(plan: Plan, inputs: CommitteeInputs, now: Date): PlanSummar
   return {
     id: plan.id,
     number: plan.number,
+    issuedOn: plan.issuedOn,
     title: plan.title,
     level: plan.level,
     area: plan.area,
@@ -149,6 +154,7 @@ function planSummary(plan: Plan, inputs: CommitteeInputs, now: Date): PlanSummar
     bodies: bodiesOf(plan).map((code) => ({ code, name: inputs.agencies.nameIn(plan, code, isWithin) })),
     roles: rolesOf(plan),
     areas: children.map((child) => ({ code: child.code, name: child.name, targets: eventsIn(child.code) })),
+    areaNames: (plan.areas ?? []).map(({ code, name }) => ({ code, name })),
     planLevel: { targets: eventsIn(plan.area) },
     referrals: referralFunnel(referrals, () => true),
     referralFlows: referralFlows(referrals, (code) => areas.placeUnder(code, childCodes) ?? plan.area),

@@ -1,5 +1,5 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { AgencyCode, AreaCode, DeadlineKind } from '@lienganh/contracts';
+import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import { AgencyCode, AreaCode, DeadlineKind, Identifier } from '@lienganh/contracts';
 import { CurrentUser, type User } from '@lienganh/platform';
 import { z } from 'zod';
 import { PERSON_RECORDS, type PersonRecordPolicy } from '../access/person-records.js';
@@ -8,12 +8,36 @@ import { PROJECTOR } from '../http/tokens.js';
 import type { CoordinationProjection } from '../projection/coordination-projection.js';
 import type { CoordinationProjector } from '../projection/coordination-projector.js';
 import type { AlertRecord } from '../store/coordination-store.js';
+import { ALERT_STAGES, alertQueue, alertsOf, queueRow, type AlertQueueRow, type StageCounts } from './alert-queue.js';
 import type { DeadlineRecord } from './deadline-book.js';
 
-const AlertQuery = z.strictObject({
+/** The work queue's query: one row per deadline, filtered, sorted by due date, paged by offset. */
+const QueueQuery = z.strictObject({
+  /** One stage, or several with commas (`approaching,overdue,escalated`: every open one). */
+  stage: z
+    .string()
+    .max(100)
+    .transform((text) => text.split(','))
+    .pipe(z.array(z.enum(ALERT_STAGES)).min(1))
+    .optional(),
+  /** `open`: every stage but resolved. */
+  status: z.enum(['open', 'resolved']).optional(),
+  /** The body that owes the awaited action. */
+  body: AgencyCode.optional(),
+  area: AreaCode.optional(),
+  /** The deadline's kind (task, referral-handover…). */
+  kind: DeadlineKind.optional(),
+  plan: Identifier.optional(),
+  sort: z.enum(['due', '-due']).default('due'),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+/** The log's query (every alert raised, as before the work queue; ADR 0018). */
+const LogQuery = z.strictObject({
   /** The agency that owes the awaited action. */
   agency: AgencyCode.optional(),
-  kind: z.enum(['approaching', 'overdue', 'escalated', 'resolved']).optional(),
+  kind: z.enum(ALERT_STAGES).optional(),
   deadlineKind: DeadlineKind.optional(),
   /** `open`: its deadline is not resolved yet; `resolved`: it is. */
   status: z.enum(['open', 'resolved']).optional(),
@@ -25,7 +49,21 @@ export interface AlertView extends Omit<AlertRecord, 'deadlineId'> {
   deadline: Omit<DeadlineRecord, 'raised'>;
 }
 
-/** Alerts on missed and coming deadlines, oldest first. */
+type Shown<V> = V & { hidden?: true };
+
+export interface AlertQueuePage {
+  alerts: Shown<AlertQueueRow>[];
+  /** Rows matching the filter (all pages). */
+  total: number;
+  offset: number;
+  limit: number;
+  /** The next page's offset; absent on the last page. */
+  nextOffset?: number;
+  /** Rows at each stage for the filter in force, whatever its `stage`. */
+  counts: StageCounts;
+}
+
+/** Alerts on missed and coming deadlines: the secretariat's work queue, a deadline's history, and the log. */
 @Controller('api/v1/alerts')
 export class AlertsController {
   constructor(
@@ -34,10 +72,21 @@ export class AlertsController {
   ) {}
 
   @Get()
-  list(@Query() query: unknown, @CurrentUser() user: User): { alerts: AlertView[] } {
-    const filter = parseQuery(AlertQuery, query);
+  queue(@Query() query: unknown, @CurrentUser() user: User): AlertQueuePage {
+    const { sort, limit, offset, ...filter } = parseQuery(QueueQuery, query);
+    const { projection } = this.projector;
+    const { rows, counts } = alertQueue(projection, filter, sort);
+    const page = rows.slice(offset, offset + limit).map((row) => this.policy.alert(row, user, projection.referrals));
+    return { alerts: page, total: rows.length, offset, limit, ...(offset + limit < rows.length ? { nextOffset: offset + limit } : {}), counts };
+  }
+
+  /** Every alert raised, oldest first: one row per alert, not per deadline. */
+  @Get('log')
+  log(@Query() query: unknown, @CurrentUser() user: User): { alerts: Shown<AlertView>[] } {
+    const filter = parseQuery(LogQuery, query);
     const { projection } = this.projector;
     const alerts = [...projection.alerts.values()]
+      .filter((alert) => projection.deadlines.deadlines.has(alert.deadlineId))
       .map((alert) => alertView(alert, projection))
       .filter(
         (alert) =>
@@ -51,6 +100,22 @@ export class AlertsController {
       // A referral's id only for the agencies of the case (and the secretariat).
       .map((alert) => this.policy.alert(alert, user, projection.referrals));
     return { alerts };
+  }
+
+  /** One deadline's row and its history (every alert raised about it, oldest first). */
+  @Get(':id')
+  history(@Param('id') id: string, @CurrentUser() user: User): { alert: Shown<AlertQueueRow>; history: Shown<AlertView>[] } {
+    const { projection } = this.projector;
+    // A hidden referral is asked for by its stand-in id: found by what the user was shown.
+    const deadline =
+      projection.deadlines.deadlines.get(id) ??
+      [...projection.deadlines.deadlines.values()].find((candidate) => candidate.kind === 'referral-handover' && this.policy.alert({ id: candidate.id, deadline: candidate }, user, projection.referrals).id === id);
+    const row = deadline && queueRow(deadline, projection);
+    if (!deadline || !row) throw new NotFoundException({ error: 'not-found', message: `Không có cảnh báo nào về thời hạn "${id}" / no alert about deadline "${id}"` });
+    const shown = this.policy.alert(row, user, projection.referrals);
+    // Someone who may not see the case asks by its real id: as if it did not exist.
+    if (shown.hidden && shown.id !== id) throw new NotFoundException({ error: 'not-found', message: `Không có cảnh báo nào về thời hạn "${id}" / no alert about deadline "${id}"` });
+    return { alert: shown, history: alertsOf(deadline, projection).map((alert) => this.policy.alert(alertView(alert, projection), user, projection.referrals)) };
   }
 }
 

@@ -1,20 +1,26 @@
 // The committee's dashboard: reads the coordination API, renders, and follows the SSE stream.
 // Plain modules, no build step: the page is served as it is written.
+// Periods, days and recurrences in Vietnamese: the report's own formatter (contracts), served as it is compiled.
+import { periodOfKey, recurrenceName, vietnameseDate } from './lib/vietnamese-format.js';
 
 const TEXT = {
   vi: {
     skip: 'Bỏ qua, tới nội dung chính', title: 'Ban Chỉ đạo 138 — Phòng, chống mại dâm', updated: 'Cập nhật',
-    connecting: 'đang kết nối…', live: '● trực tuyến', offline: '○ mất kết nối, đang thử lại…',
+    connecting: 'đang kết nối…', live: '● đã kết nối', offline: '↻ mất kết nối, đang kết nối lại…', staleSince: (time) => `⚠ số liệu cũ, từ ${time}`,
     staleBus: 'Dữ liệu tính đến {time}, mất kết nối hệ thống truyền tin (bus): số liệu mới chưa được cập nhật.',
     staleStore: 'Dữ liệu tính đến {time}, chưa ghi được kho dữ liệu: số liệu mới chưa được cập nhật.',
     staleService: 'Dữ liệu tính đến {time}, không kết nối được dịch vụ điều phối.',
-    plans: 'Kế hoạch', plan: 'Kế hoạch', allPlans: 'Tất cả kế hoạch', targets: 'Chỉ tiêu theo cơ quan',
-    alerts: 'Cảnh báo đang mở', noAlerts: 'Không có cảnh báo đang mở.', areas: 'Theo địa bàn', planLevel: 'chung, không thuộc địa bàn cấp dưới', funnel: 'Chuyển gửi hỗ trợ',
+    plans: 'Kế hoạch', plan: 'Kế hoạch', targets: 'Chỉ tiêu theo cơ quan', summary: 'Tình hình theo cơ quan', search: 'Tìm nhiệm vụ',
+    bodyStatus_: { overdue: 'quá hạn', 'at-risk': 'có nguy cơ chậm', 'on-track': 'đúng tiến độ', done: 'hoàn thành' },
+    bodiesAt: (count, status) => `${count} cơ quan ${status}`, targetsCol: 'Chỉ tiêu', tasksCol: 'Nhiệm vụ',
+    reached: (done, total) => `đạt ${done}/${total}`, finished: (done, total) => `hoàn thành ${done}/${total}`, atRiskN: (n) => `${n} có nguy cơ`, overdueN: (n) => `${n} quá hạn`, awaitingN: (n) => `${n} chờ xác nhận`,
+    atLeast: (goal) => `mục tiêu ít nhất ${goal}`, atMost: (goal) => `mục tiêu không quá ${goal}`, sortBy: (label) => `Sắp xếp theo ${label}`,
+    recurrence: recurrenceName, periodOf: periodOfKey,
+    alerts: 'Cảnh báo', noAlerts: 'Không có cảnh báo phù hợp.', areas: 'Theo địa bàn', planLevel: 'chung, không thuộc địa bàn cấp dưới', funnel: 'Chuyển gửi hỗ trợ',
     reporting: 'Chế độ báo cáo', tasks: 'Nhiệm vụ', agency: 'Cơ quan', status: 'Tình trạng', area: 'Địa bàn', all: 'Tất cả',
     task: 'Nhiệm vụ', lead: 'Chủ trì', supporting: 'Phối hợp', due: 'Thời hạn', progress: 'Tiến độ', goal: 'Mục tiêu',
     achieved: 'Đạt', events: 'sự kiện', period: 'Kỳ', onTime: 'Đúng hạn', late: 'Muộn', missing: 'Chưa gửi', dueReports: 'Phải gửi',
     missingPeriods: 'Kỳ chưa gửi (gần nhất)', activeTargets: 'Chỉ tiêu có hoạt động',
-    cadence_: { monthly: 'tháng', quarterly: 'quý', 'half-yearly': '6 tháng', annual: 'năm' },
     revision: (number, date) => `Bản sửa đổi lần ${number}, hiệu lực từ ${date}`,
     taskCount: (shown, total) => `${shown} / ${total} nhiệm vụ`, noTasks: 'Không có nhiệm vụ phù hợp.',
     status_: { 'on-track': 'đúng tiến độ', 'at-risk': 'có nguy cơ chậm', overdue: 'quá hạn', achieved: 'đã đạt', 'not-started': 'chưa bắt đầu', 'in-progress': 'đang thực hiện', done: 'hoàn thành', 'awaiting-confirmation': 'chờ xác nhận', reopened: 'mở lại' },
@@ -24,6 +30,10 @@ const TEXT = {
     reported: (percent) => `báo cáo ${percent}%`, decided: 'Đã ghi nhận.', failed: 'Không thực hiện được',
     reason_: { 'evidence-missing': 'thiếu văn bản chứng minh', 'evidence-insufficient': 'văn bản chưa đủ căn cứ', 'work-incomplete': 'chưa thực hiện xong', 'reported-by-mistake': 'báo cáo nhầm', other: 'lý do khác' },
     alert_: { approaching: 'Sắp đến hạn', overdue: 'Quá hạn', escalated: 'Báo cáo Ban Chỉ đạo', resolved: 'Đã xử lý' },
+    stage_: { open: 'Đang mở', approaching: 'Sắp đến hạn', overdue: 'Quá hạn', escalated: 'Đã báo cáo BCĐ', resolved: 'Đã xử lý' },
+    alertStages: 'Giai đoạn cảnh báo', deadlineKind: 'Loại việc', sort: 'Sắp xếp', sortDue: 'Hạn sớm nhất trước', sortDueLast: 'Hạn muộn nhất trước',
+    alertRange: (from, to, total) => `${from}–${to} / ${total} cảnh báo`, pageOf: (page, pages) => `Trang ${page}/${pages}`,
+    prevPage: '‹ Trang trước', nextPage: 'Trang sau ›', alertPages: 'Các trang cảnh báo', daysBefore: (days) => `trước hạn ${days} ngày`,
     deadline_: { task: 'nhiệm vụ', 'referral-handover': 'tiếp nhận chuyển gửi', 'follow-up-check': 'hậu kiểm', 'periodic-report': 'báo cáo định kỳ', 'hotspot-patrol': 'tuần tra tụ điểm' },
     funnel_: { made: 'Đã chuyển gửi', accepted: 'Đã tiếp nhận', declined: 'Từ chối', serviceDelivered: 'Đã hỗ trợ', closed: 'Đã kết thúc' },
     levels: { province: 'tỉnh/thành', district: 'quận/huyện', commune: 'xã', ward: 'phường' },
@@ -34,17 +44,22 @@ const TEXT = {
   },
   en: {
     skip: 'Skip to main content', title: 'Steering Committee 138 — Prostitution prevention', updated: 'Updated',
-    connecting: 'connecting…', live: '● live', offline: '○ offline, retrying…',
+    connecting: 'connecting…', live: '● connected', offline: '↻ disconnected, reconnecting…', staleSince: (time) => `⚠ stale since ${time}`,
     staleBus: 'Data as of {time}, bus unreachable: new figures are not coming in.',
     staleStore: 'Data as of {time}, the store cannot write: new figures are not coming in.',
     staleService: 'Data as of {time}, the coordination service is unreachable.',
-    plans: 'Plans', plan: 'Plan', allPlans: 'All plans', targets: 'Targets by agency',
-    alerts: 'Open alerts', noAlerts: 'No open alerts.', areas: 'By area', planLevel: 'as a whole, in none of the areas below', funnel: 'Referrals for support',
+    plans: 'Plans', plan: 'Plan', targets: 'Targets by agency', summary: 'By body', search: 'Find a task',
+    bodyStatus_: { overdue: 'overdue', 'at-risk': 'at risk', 'on-track': 'on track', done: 'done' },
+    bodiesAt: (count, status) => `${count} ${status}`, targetsCol: 'Targets', tasksCol: 'Tasks',
+    reached: (done, total) => `${done} of ${total} achieved`, finished: (done, total) => `${done} of ${total} done`, atRiskN: (n) => `${n} at risk`, overdueN: (n) => `${n} overdue`, awaitingN: (n) => `${n} awaiting confirmation`,
+    atLeast: (goal) => `goal at least ${goal}`, atMost: (goal) => `goal at most ${goal}`, sortBy: (label) => `Sort by ${label}`,
+    recurrence: (recurrence) => ({ monthly: 'monthly', quarterly: 'quarterly', 'half-yearly': 'every six months', annual: 'yearly' })[recurrence] ?? recurrence,
+    periodOf: (key) => key.replace(/^(\d{4})-(\d{2})$/, '$2/$1').replace(/^(\d{4})-([QH]\d)$/, '$2 $1'),
+    alerts: 'Alerts', noAlerts: 'No matching alerts.', areas: 'By area', planLevel: 'as a whole, in none of the areas below', funnel: 'Referrals for support',
     reporting: 'Reporting', tasks: 'Tasks', agency: 'Agency', status: 'Status', area: 'Area', all: 'All',
     task: 'Task', lead: 'Lead', supporting: 'Supporting', due: 'Due', progress: 'Progress', goal: 'Goal',
     achieved: 'Achieved', events: 'events', period: 'Period', onTime: 'On time', late: 'Late', missing: 'Missing', dueReports: 'Due',
     missingPeriods: 'Missing periods (latest)', activeTargets: 'Targets with activity',
-    cadence_: { monthly: 'month', quarterly: 'quarter', 'half-yearly': 'half-year', annual: 'year' },
     revision: (number, date) => `revision ${number}, in force from ${date}`,
     taskCount: (shown, total) => `${shown} of ${total} tasks`, noTasks: 'No matching tasks.',
     status_: { 'on-track': 'on track', 'at-risk': 'at risk', overdue: 'overdue', achieved: 'achieved', 'not-started': 'not started', 'in-progress': 'in progress', done: 'done', 'awaiting-confirmation': 'awaiting confirmation', reopened: 'reopened' },
@@ -54,6 +69,10 @@ const TEXT = {
     reported: (percent) => `reported ${percent}%`, decided: 'Recorded.', failed: 'Could not be done',
     reason_: { 'evidence-missing': 'evidence missing', 'evidence-insufficient': 'evidence insufficient', 'work-incomplete': 'work incomplete', 'reported-by-mistake': 'reported by mistake', other: 'other reason' },
     alert_: { approaching: 'Approaching', overdue: 'Overdue', escalated: 'Escalated to the committee', resolved: 'Resolved' },
+    stage_: { open: 'Open', approaching: 'Approaching', overdue: 'Overdue', escalated: 'Escalated', resolved: 'Resolved' },
+    alertStages: 'Alert stages', deadlineKind: 'Kind of duty', sort: 'Order', sortDue: 'Earliest due first', sortDueLast: 'Latest due first',
+    alertRange: (from, to, total) => `${from}–${to} of ${total} alerts`, pageOf: (page, pages) => `Page ${page} of ${pages}`,
+    prevPage: '‹ Previous', nextPage: 'Next ›', alertPages: 'Alert pages', daysBefore: (days) => `${days} days before`,
     deadline_: { task: 'task', 'referral-handover': 'referral hand-over', 'follow-up-check': 'follow-up check', 'periodic-report': 'periodic report', 'hotspot-patrol': 'hotspot patrol' },
     funnel_: { made: 'Referred', accepted: 'Taken on', declined: 'Declined', serviceDelivered: 'Service delivered', closed: 'Closed' },
     levels: { province: 'province', district: 'district', commune: 'commune', ward: 'ward' },
@@ -65,7 +84,7 @@ const TEXT = {
 };
 
 // freshness: the board's BoardFreshness (/api/v1/status, the stream's ready and status); seenAt: when the service went unreachable.
-const state = { freshness: null, seenAt: null, serviceDown: false, lang: localStorage.getItem('lienganh-lang') === 'en' ? 'en' : 'vi', user: null, stream: null, overview: null, agencyNames: new Map(), tasks: [], alerts: [], plan: '', filters: { agency: '', status: '', area: '' } };
+const state = { freshness: null, seenAt: null, serviceDown: false, streamOpen: false, taskView: { sort: 'status', dir: 1, offset: 0 }, lang: localStorage.getItem('lienganh-lang') === 'en' ? 'en' : 'vi', user: null, stream: null, overview: null, agencyNames: new Map(), tasks: [], alertPage: null, alertQuery: { stage: 'open', body: '', area: '', kind: '', sort: 'due', offset: 0 }, plan: '', filters: { q: '', agency: '', status: '', area: '' } };
 const $ = (selector) => document.querySelector(selector);
 const t = () => TEXT[state.lang];
 const local = (text) => (text && typeof text === 'object' ? text[state.lang] ?? text.vi : text ?? '');
@@ -80,11 +99,13 @@ const formats = {};
 const formatsOf = (lang) =>
   (formats[lang] ??= {
     number: new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 2 }),
-    date: new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'medium', timeZone: 'Asia/Ho_Chi_Minh' }),
+    // 01/06/2021 in both languages (Intl writes vi-VN and en-GB days this way), in Vietnam's time.
+    date: new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Asia/Ho_Chi_Minh' }),
     time: new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Ho_Chi_Minh' }),
   });
 const fmtNumber = (value) => formatsOf(state.lang).number.format(value);
 const fmtTime = (iso) => formatsOf(state.lang).time.format(new Date(iso));
+const fmtDateTime = (iso) => `${fmtTime(iso)} ${fmtDate(iso)}`;
 const fmtDate = (iso) => (iso ? formatsOf(state.lang).date.format(new Date(iso)) : '—');
 
 /** Builds an element: el('td', { class: 'num' }, 'text', child…). */
@@ -112,12 +133,31 @@ async function getJson(path) {
 }
 
 async function loadAll() {
-  const [overview, tasks, alerts] = await Promise.all([getJson('/api/v1/committee/overview'), getJson('/api/v1/tasks'), getJson('/api/v1/alerts?status=open')]);
+  const [overview, tasks] = await Promise.all([getJson('/api/v1/committee/overview'), getJson('/api/v1/tasks')]);
   state.overview = overview;
   state.agencyNames = new Map(overview.plans.flatMap((plan) => plan.bodies.map((body) => [`${plan.id}|${body.code}`, body.name])));
   state.tasks = tasks.tasks;
-  state.alerts = alerts.alerts.filter((alert) => alert.kind !== 'resolved');
+  state.plan = planShown(overview);
+  await loadAlerts();
   render();
+}
+
+/** A day in Vietnam (`2021-06-01`) of an instant. */
+const vietnamDay = (iso) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date(iso));
+
+/**
+ * The plan the board shows: the one chosen (kept in the address, `?plan=`), else the current
+ * plan: of those whose period covers today (the service's day), the latest issued; when none
+ * does, the one that ended last.
+ */
+function planShown(overview) {
+  const chosen = state.plan || new URLSearchParams(location.search).get('plan');
+  if (overview.plans.some((plan) => plan.id === chosen)) return chosen;
+  const today = vietnamDay(overview.generatedAt);
+  const covering = overview.plans.filter((plan) => plan.period.start <= today && today <= plan.period.end);
+  const pool = covering.length ? covering : overview.plans;
+  const [latest] = [...pool].sort((a, b) => b.issuedOn.localeCompare(a.issuedOn) || b.period.end.localeCompare(a.period.end) || a.id.localeCompare(b.id));
+  return latest?.id ?? '';
 }
 
 function render() {
@@ -130,6 +170,7 @@ function render() {
   $('#generated-at').textContent = fmtDate(state.overview.generatedAt);
   $('#generated-at').dateTime = state.overview.generatedAt;
   renderPlans();
+  renderSummary();
   renderTargets();
   renderAlerts();
   renderBacklog();
@@ -143,17 +184,48 @@ function render() {
 
 function renderPlans() {
   const select = $('#plan-filter');
-  select.replaceChildren(el('option', { value: '' }, t().allPlans), ...state.overview.plans.map((plan) => el('option', { value: plan.id, selected: plan.id === state.plan }, `${plan.number} — ${local(plan.title)}`)));
-  $('#plan-list').replaceChildren(
-    ...state.overview.plans.filter((plan) => inPlan(plan.id)).map((plan) => el('li', {}, el('strong', {}, local(plan.title)), ...revisionNote(plan), el('br'), el('span', { class: 'muted' }, `${plan.number} · ${t().levels[plan.level] ?? plan.level} ${plan.area} · ${fmtDate(`${plan.period.start}T00:00:00+07:00`)} – ${fmtDate(`${plan.period.end}T00:00:00+07:00`)}`))),
+  select.replaceChildren(...state.overview.plans.map((plan) => el('option', { value: plan.id, selected: plan.id === state.plan, title: plan.id }, `${plan.number} — ${local(plan.title)}`)));
+  const plan = state.overview.plans.find((entry) => entry.id === state.plan);
+  $('#plan-info').replaceChildren(
+    ...(plan ? [el('strong', {}, local(plan.title)), ...revisionNote(plan), el('br'), el('span', { class: 'muted' }, `${plan.number} · `, el('span', { title: plan.area }, areaName(plan.area, plan.id)), ` · ${dayOf(plan.period.start)} – ${dayOf(plan.period.end)}`)] : []),
   );
+}
+
+const BODY_STATUSES = ['overdue', 'at-risk', 'on-track', 'done'];
+
+/** A body's state in the plan, the worst first: anything overdue, else at risk (or reopened), else all done, else on track. */
+function bodyStatus(summary) {
+  const { targets, tasks } = summary;
+  if (targets.overdue + tasks.overdue > 0) return 'overdue';
+  if (targets.atRisk + tasks.reopened > 0) return 'at-risk';
+  if (targets.total + tasks.total > 0 && targets.achieved === targets.total && tasks.done === tasks.total) return 'done';
+  return 'on-track';
+}
+
+/** The plan at a glance: how many bodies are at each state, then one row per body, the worst first. */
+function renderSummary() {
+  const bodies = state.overview.agencies.filter((entry) => entry.planId === state.plan).map((entry) => ({ ...entry, status: bodyStatus(entry) }));
+  bodies.sort((a, b) => BODY_STATUSES.indexOf(a.status) - BODY_STATUSES.indexOf(b.status) || local(a.name).localeCompare(local(b.name), state.lang));
+  $('#summary-counts').replaceChildren(
+    ...BODY_STATUSES.map((status) => el('li', { class: `status ${status}`, 'data-status': status }, t().bodiesAt(fmtNumber(bodies.filter((body) => body.status === status).length), t().bodyStatus_[status]))),
+  );
+  const parts = (...entries) => entries.filter(Boolean).join(' · ');
+  const rows = bodies.map((body) =>
+    el('tr', { 'data-body': body.agency },
+      el('th', { scope: 'row', title: body.agency }, local(body.name)),
+      el('td', {}, el('span', { class: `status ${body.status}` }, t().bodyStatus_[body.status])),
+      el('td', {}, body.targets.total ? parts(t().reached(fmtNumber(body.targets.achieved), fmtNumber(body.targets.total)), body.targets.atRisk && t().atRiskN(fmtNumber(body.targets.atRisk)), body.targets.overdue && t().overdueN(fmtNumber(body.targets.overdue))) : '—'),
+      el('td', {}, body.tasks.total ? parts(t().finished(fmtNumber(body.tasks.done), fmtNumber(body.tasks.total)), body.tasks.overdue && t().overdueN(fmtNumber(body.tasks.overdue)), body.tasks.awaitingConfirmation && t().awaitingN(fmtNumber(body.tasks.awaitingConfirmation))) : '—'),
+    ),
+  );
+  $('#summary').replaceChildren(el('thead', {}, el('tr', {}, ...[t().agency, t().status, t().targetsCol, t().tasksCol].map((label) => el('th', { scope: 'col' }, label)))), el('tbody', {}, rows));
 }
 
 /** An amended plan (kế hoạch sửa đổi) says which version the board shows, next to its title; the first version says nothing. */
 function revisionNote(plan) {
   if (!plan.revision || plan.revision.number < 2) return [];
   // A calendar day of the plan, written as the document writes it (01/07/2021), in both languages.
-  const day = plan.revision.effectiveFrom.split('-').reverse().join('/');
+  const day = vietnameseDate(plan.revision.effectiveFrom);
   return [' ', el('span', { class: 'muted' }, `(${t().revision(plan.revision.number, day)})`)];
 }
 
@@ -161,11 +233,12 @@ function targetNode(target) {
   const key = `${target.planId}/${target.id}`;
   const goal = target.goal.min !== undefined ? `≥ ${fmtNumber(target.goal.min)}` : `≤ ${fmtNumber(target.goal.max)}`;
   const unit = target.measure === 'percentage' ? '%' : '';
+  const goalInWords = target.goal.min !== undefined ? t().atLeast(`${fmtNumber(target.goal.min)}${unit}`) : t().atMost(`${fmtNumber(target.goal.max)}${unit}`);
   return el(
     'div', { class: 'target', 'data-target': key },
     el('div', { class: 'name', id: `t-${cssId(key)}` }, local(target.title)),
-    el('div', { class: 'bar', role: 'progressbar', 'aria-labelledby': `t-${cssId(key)}`, 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': target.percent, 'aria-valuetext': `${fmtNumber(target.achieved)}${unit} (${goal}${unit}), ${t().status_[target.status]}` }, el('span', { style: { width: `${Math.min(100, target.percent)}%` } })),
-    el('div', { class: 'muted' }, el('span', { 'data-achieved': '' }, `${t().achieved}: ${fmtNumber(target.achieved)}${unit} / ${goal}${unit}`), ' ', el('span', { class: `status ${target.status}` }, t().status_[target.status])),
+    el('div', { class: `bar ${target.status}`, role: 'progressbar', 'aria-labelledby': `t-${cssId(key)}`, 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': target.percent, 'aria-valuetext': `${fmtNumber(target.achieved)}${unit} (${goal}${unit}), ${t().status_[target.status]}` }, el('span', { style: { width: `${Math.min(100, target.percent)}%` } })),
+    el('div', { class: 'muted' }, el('span', { 'data-achieved': '' }, `${t().achieved}: ${fmtNumber(target.achieved)}${unit} (${goalInWords})`), ' ', el('span', { class: `status ${target.status}` }, t().status_[target.status])),
   );
 }
 
@@ -175,7 +248,7 @@ function renderTargets() {
   $('#targets').replaceChildren(
     ...groups.map((group) => {
       const [planId, agency] = group.split('|');
-      return el('div', { class: 'group' }, el('h3', {}, agencyName(agency, planId)), ...targets.filter((target) => target.planId === planId && target.agency === agency).map(targetNode));
+      return el('div', { class: 'group' }, el('h3', { title: agency }, agencyName(agency, planId)), ...targets.filter((target) => target.planId === planId && target.agency === agency).map(targetNode));
     }),
   );
 }
@@ -190,14 +263,106 @@ function updateTarget(target) {
   if (node) node.replaceWith(targetNode(target));
 }
 
+const ALERT_STAGES = ['approaching', 'overdue', 'escalated', 'resolved'];
+/** A stage says itself by an icon and words, not by colour alone. */
+const STAGE_ICON = { open: '●', approaching: '◔', overdue: '⚠', escalated: '▲', resolved: '✓' };
+const ALERT_PAGE_SIZE = 50;
+let alertRequest = 0;
+
+/** One page of the work queue for the filters in force; a slower, older answer never overwrites a newer one. */
+async function loadAlerts() {
+  const query = state.alertQuery;
+  const params = new URLSearchParams({ limit: String(ALERT_PAGE_SIZE), offset: String(query.offset), sort: query.sort, stage: query.stage === 'open' ? 'approaching,overdue,escalated' : query.stage });
+  if (state.plan) params.set('plan', state.plan);
+  for (const name of ['body', 'area', 'kind']) if (query[name]) params.set(name, query[name]);
+  const request = ++alertRequest;
+  const page = await getJson(`/api/v1/alerts?${params}`);
+  if (request !== alertRequest) return;
+  // Rows resolved meanwhile can leave the page past the end: show the last one instead.
+  if (!page.alerts.length && page.total > 0 && query.offset > 0) {
+    query.offset = Math.floor((page.total - 1) / ALERT_PAGE_SIZE) * ALERT_PAGE_SIZE;
+    return loadAlerts();
+  }
+  state.alertPage = page;
+  renderAlerts();
+}
+
+const areaName = (code, planId = state.plan) => {
+  const named = state.overview?.plans.filter((plan) => !planId || plan.id === planId).flatMap((plan) => plan.areaNames ?? []).find((area) => area.code === code);
+  return named ? local(named.name) : code;
+};
+
+/** What is awaited, in words: the task's title, the report's period, or the kind of duty (the case reference only in the tooltip). */
+function dutyOf(alert) {
+  const { deadline } = alert;
+  const kind = t().deadline_[deadline.kind] ?? deadline.kind;
+  if (deadline.kind === 'task') {
+    const task = state.tasks.find((entry) => entry.planId === deadline.planId && entry.taskId === deadline.refId);
+    return task ? `${kind}: ${local(task.title)}` : kind;
+  }
+  if (deadline.duty) return `${kind}: ${periodName(deadline.duty.period)}`;
+  return kind;
+}
+
 function renderAlerts() {
-  const alerts = state.alerts.filter((alert) => inPlan(alert.deadline.planId));
-  $('#alert-count').textContent = alerts.length ? String(alerts.length) : '';
-  $('#alerts').replaceChildren(
-    ...(alerts.length
-      ? alerts.slice(-200).reverse().map((alert) => el('li', { class: alert.kind }, el('strong', {}, t().alert_[alert.kind]), ` · ${t().deadline_[alert.deadline.kind] ?? alert.deadline.kind} · ${agencyName(alert.deadline.agency, alert.deadline.planId)} · ${alert.deadline.areaCode} · ${t().due}: ${fmtDate(alert.deadline.dueAt)}`, el('br'), el('span', { class: 'muted' }, alert.hidden ? t().hiddenRef : alert.deadline.refId)))
-      : [el('li', {}, t().noAlerts)]),
+  const page = state.alertPage;
+  if (!page) return;
+  const { counts } = page;
+  const open = counts.approaching + counts.overdue + counts.escalated;
+  $('#alert-count').textContent = open ? fmtNumber(open) : '';
+  $('#alert-stages').replaceChildren(
+    ...[['open', open], ...ALERT_STAGES.map((stage) => [stage, counts[stage]])].map(([stage, count]) =>
+      el('button', { type: 'button', class: `chip ${stage}`, 'data-stage': stage, 'aria-pressed': String(state.alertQuery.stage === stage) }, `${STAGE_ICON[stage]} ${t().stage_[stage]} `, el('span', { class: 'count', 'data-count': count }, `(${fmtNumber(count)})`)),
+    ),
   );
+  renderAlertFilters();
+  const from = page.total ? page.offset + 1 : 0;
+  const to = page.offset + page.alerts.length;
+  $('#alert-summary').textContent = t().alertRange(fmtNumber(from), fmtNumber(to), fmtNumber(page.total));
+  $('#alerts').replaceChildren(...(page.alerts.length ? page.alerts.map(alertRow) : [el('li', {}, t().noAlerts)]));
+  const pages = Math.max(1, Math.ceil(page.total / ALERT_PAGE_SIZE));
+  $('#alert-page').textContent = t().pageOf(fmtNumber(Math.floor(page.offset / ALERT_PAGE_SIZE) + 1), fmtNumber(pages));
+  $('#alert-pager [data-page="prev"]').disabled = page.offset === 0;
+  $('#alert-pager [data-page="next"]').disabled = page.nextOffset === undefined;
+}
+
+function renderAlertFilters() {
+  const form = $('#alert-filters');
+  const query = state.alertQuery;
+  const option = (value, label, current, code) => el('option', { value, selected: value === current, title: code }, label);
+  const plans = state.overview.plans.filter((plan) => inPlan(plan.id));
+  const bodies = [...new Map(plans.flatMap((plan) => plan.bodies.map((body) => [body.code, body.name]))).entries()].sort((a, b) => local(a[1]).localeCompare(local(b[1]), state.lang));
+  const areas = [...new Map(plans.flatMap((plan) => (plan.areaNames ?? []).map((area) => [area.code, area.name]))).entries()];
+  form.body.replaceChildren(option('', t().all, query.body), ...bodies.map(([code, name]) => option(code, local(name), query.body, code)));
+  form.area.replaceChildren(option('', t().all, query.area), ...areas.map(([code, name]) => option(code, local(name), query.area, code)));
+  form.kind.replaceChildren(option('', t().all, query.kind), ...Object.entries(t().deadline_).map(([code, label]) => option(code, label, query.kind)));
+  form.sort.replaceChildren(option('due', t().sortDue, query.sort), option('-due', t().sortDueLast, query.sort));
+}
+
+function alertRow(alert) {
+  const { deadline } = alert;
+  const where = deadline.areaCode ? areaName(deadline.areaCode, deadline.planId) : '';
+  return el(
+    'li', { class: `alert ${alert.stage}`, 'data-alert': alert.id, 'data-stage': alert.stage },
+    el('details', {},
+      el('summary', {},
+        el('span', { class: `status ${alert.stage}` }, `${STAGE_ICON[alert.stage]} ${t().alert_[alert.stage]}`), ' ',
+        el('strong', { title: alert.hidden ? t().hiddenRef : deadline.refId }, dutyOf(alert)),
+        ` · `, el('span', { title: deadline.agency }, agencyName(deadline.agency, deadline.planId)),
+        ...(where ? [' · ', el('span', { title: deadline.areaCode }, where)] : []),
+        ` · ${t().due}: ${fmtDate(deadline.dueAt)}`,
+      ),
+      el('ol', { class: 'history muted small', 'aria-live': 'polite' }),
+    ),
+  );
+}
+
+/** A row opened: its history (every alert raised about the deadline), fetched then. */
+async function showHistory(details) {
+  const item = details.closest('li[data-alert]');
+  const list = details.querySelector('.history');
+  const { history } = await getJson(`/api/v1/alerts/${encodeURIComponent(item.dataset.alert)}`);
+  list.replaceChildren(...history.map((alert) => el('li', {}, `${fmtDateTime(alert.time)}: ${t().alert_[alert.kind]}${alert.leadDays ? ` (${t().daysBefore(alert.leadDays)})` : ''}`)));
 }
 
 /** Per body, the duties missed before each plan's alerts started (its import, or its alertsFrom): never alerted, counted here. */
@@ -206,7 +371,7 @@ function renderBacklog() {
   $('#backlog-starts').replaceChildren(...plans.filter((plan) => plan.alertsFrom).map((plan) => el('li', {}, `${plan.number}: ${t().alertsFrom} ${fmtDate(plan.alertsFrom)}`)));
   const rows = plans.flatMap((plan) =>
     (plan.backlog ?? []).map((entry) =>
-      el('tr', { 'data-backlog': `${plan.id}/${entry.body}` }, el('th', { scope: 'row' }, agencyName(entry.body, plan.id)), el('td', { class: 'num' }, fmtNumber(entry.missed)), el('td', {}, Object.entries(entry.kinds).map(([kind, count]) => `${t().deadline_[kind] ?? kind} ${fmtNumber(count)}`).join(', '))),
+      el('tr', { 'data-backlog': `${plan.id}/${entry.body}` }, el('th', { scope: 'row', title: entry.body }, agencyName(entry.body, plan.id)), el('td', { class: 'num' }, fmtNumber(entry.missed)), el('td', {}, Object.entries(entry.kinds).map(([kind, count]) => `${t().deadline_[kind] ?? kind} ${fmtNumber(count)}`).join(', '))),
     ),
   );
   $('#backlog').replaceChildren(
@@ -219,14 +384,15 @@ function renderBacklog() {
 function renderAreas() {
   const plans = state.overview.plans.filter((plan) => inPlan(plan.id) && plan.areas.length);
   // Events at the plan's own level (the district itself, not one of its wards) get a row of their own when there are any, so that the rows add up.
-  const planLevel = (plan) => ({ code: plan.area, name: { vi: `${TEXT.vi.levels[plan.level] ?? plan.level} ${plan.area} (${TEXT.vi.planLevel})`, en: `${TEXT.en.levels[plan.level] ?? plan.level} ${plan.area} (${TEXT.en.planLevel})` }, targets: plan.planLevel.targets });
+  const own = (plan, lang) => plan.areaNames?.find((area) => area.code === plan.area)?.name[lang] ?? `${TEXT[lang].levels[plan.level] ?? plan.level}`;
+  const planLevel = (plan) => ({ code: plan.area, name: { vi: `${own(plan, 'vi')} (${TEXT.vi.planLevel})`, en: `${own(plan, 'en')} (${TEXT.en.planLevel})` }, targets: plan.planLevel.targets });
   const rows = plans.flatMap((plan) =>
     [...plan.areas, ...(plan.planLevel.targets.some((target) => target.events > 0) ? [planLevel(plan)] : [])].map((area) => {
       const active = area.targets.filter((target) => target.events > 0).length;
       const label = `a-${cssId(`${plan.id}-${area.code}`)}`;
       return el(
         'tr', {},
-        el('th', { scope: 'row', id: label }, local(area.name)),
+        el('th', { scope: 'row', id: label, title: area.code }, local(area.name)),
         el('td', { class: 'num' }, fmtNumber(area.targets.reduce((sum, target) => sum + target.events, 0))),
         el('td', {}, el('div', { class: 'bar', role: 'meter', 'aria-labelledby': label, 'aria-valuemin': 0, 'aria-valuemax': area.targets.length, 'aria-valuenow': active, 'aria-valuetext': `${active} / ${area.targets.length}` }, el('span', { style: { width: `${area.targets.length ? (active / area.targets.length) * 100 : 0}%` } })), `${active} / ${area.targets.length}`),
       );
@@ -247,53 +413,102 @@ function renderFunnel() {
 function renderReporting() {
   const rows = state.overview.plans
     .filter((plan) => inPlan(plan.id))
-    .flatMap((plan) => plan.reporting.map((body) => el('tr', {}, el('th', { scope: 'row' }, agencyName(body.body, plan.id)), el('td', {}, body.areaName ? local(body.areaName) : body.area === plan.area ? t().wholeArea : body.area), el('td', { class: 'num' }, body.due), el('td', { class: 'num' }, body.onTime), el('td', { class: 'num' }, body.late), el('td', { class: 'num' }, body.missing), el('td', {}, periodList(body.missingPeriods)))));
+    .flatMap((plan) => plan.reporting.map((body) => el('tr', {}, el('th', { scope: 'row', title: body.body }, agencyName(body.body, plan.id)), el('td', { title: body.area }, body.areaName ? local(body.areaName) : body.area === plan.area ? t().wholeArea : areaName(body.area, plan.id)), el('td', { class: 'num' }, fmtNumber(body.due)), el('td', { class: 'num' }, fmtNumber(body.onTime)), el('td', { class: 'num' }, fmtNumber(body.late)), el('td', { class: 'num' }, fmtNumber(body.missing)), el('td', {}, periodList(body.missingPeriods)))));
   $('#reporting').replaceChildren(el('thead', {}, el('tr', {}, ...[t().agency, t().area, t().dueReports, t().onTime, t().late, t().missing, t().missingPeriods].map((label, index) => el('th', { scope: 'col', class: index > 1 && index < 6 ? 'num' : undefined }, label)))), el('tbody', {}, rows));
 }
 
-/** `monthly:2021-05` → "tháng 2021-05" / "month 2021-05"; the latest few, the rest counted. */
+/** `monthly:2021-05` → "tháng 5/2021" / "05/2021"; the latest few, the rest counted. */
 function periodList(periods) {
-  const shown = periods.slice(-4).map((entry) => {
-    const [cadence, period] = entry.split(':');
-    return `${t().cadence_[cadence] ?? cadence} ${period}`;
-  });
-  return periods.length > 4 ? `${shown.join(', ')} (+${periods.length - 4})` : shown.join(', ');
+  const shown = periods.slice(-4).map((entry) => periodName(entry.slice(entry.indexOf(':') + 1)));
+  return periods.length > 4 ? `${shown.join(', ')} (+${fmtNumber(periods.length - 4)})` : shown.join(', ');
 }
 
 function renderTaskFilters() {
   const form = $('#task-filters');
   const tasks = state.tasks.filter((task) => inPlan(task.planId));
-  const option = (value, label, current) => el('option', { value, selected: value === current }, label);
-  const agencies = [...new Set(tasks.flatMap((task) => [task.lead, ...task.supporting]))].sort();
-  const areas = [...new Set(tasks.map((task) => task.area))].sort();
-  form.agency.replaceChildren(option('', t().all, state.filters.agency), ...agencies.map((code) => option(code, agencyName(code), state.filters.agency)));
+  const option = (value, label, current, code) => el('option', { value, selected: value === current, title: code }, label);
+  const byName = (codes, name) => codes.map((code) => [code, name(code)]).sort((a, b) => a[1].localeCompare(b[1], state.lang));
+  const agencies = byName([...new Set(tasks.flatMap((task) => [task.lead, ...task.supporting]))], (code) => agencyName(code));
+  const areas = byName([...new Set(tasks.map((task) => task.area))], (code) => areaName(code));
+  form.q.value = state.filters.q;
+  form.agency.replaceChildren(option('', t().all, state.filters.agency), ...agencies.map(([code, name]) => option(code, name, state.filters.agency, code)));
   form.status.replaceChildren(option('', t().all, state.filters.status), ...Object.entries(t().status_).filter(([code]) => TASK_STATUSES.includes(code)).map(([code, label]) => option(code, label, state.filters.status)));
-  form.area.replaceChildren(option('', t().all, state.filters.area), ...areas.map((code) => option(code, code, state.filters.area)));
+  form.area.replaceChildren(option('', t().all, state.filters.area), ...areas.map(([code, name]) => option(code, name, state.filters.area, code)));
 }
 
-const TASK_STATUSES = ['not-started', 'in-progress', 'awaiting-confirmation', 'done', 'reopened', 'overdue'];
+/** Worst first: what needs the secretariat's attention comes to the top when sorted by status. */
+const TASK_STATUSES = ['overdue', 'reopened', 'awaiting-confirmation', 'not-started', 'in-progress', 'done'];
 const REOPEN_REASONS = ['evidence-missing', 'evidence-insufficient', 'work-incomplete', 'reported-by-mistake', 'other'];
+const TASK_PAGE_SIZE = 20;
 const decides = () => state.user?.role === 'secretariat';
 
+/** The sortable columns: what each compares. */
+const TASK_SORTS = {
+  title: (a, b) => local(a.title).localeCompare(local(b.title), state.lang),
+  lead: (a, b) => agencyName(a.lead, a.planId).localeCompare(agencyName(b.lead, b.planId), state.lang),
+  due: (a, b) => (a.due ?? '9999').localeCompare(b.due ?? '9999'),
+  progress: (a, b) => a.progress - b.progress,
+  status: (a, b) => TASK_STATUSES.indexOf(a.status) - TASK_STATUSES.indexOf(b.status) || (a.due ?? '9999').localeCompare(b.due ?? '9999'),
+};
+
+/** What a filter keeps: the search is on the title in both languages and the body names. */
+function taskMatches(task) {
+  const { q, agency, status, area } = state.filters;
+  const words = q.trim().toLocaleLowerCase('vi');
+  const haystack = () => [task.title?.vi, task.title?.en, agencyName(task.lead, task.planId)].join(' ').toLocaleLowerCase('vi');
+  return (!agency || task.lead === agency || task.supporting.includes(agency)) && (!status || task.status === status) && (!area || task.area === area) && (!words || haystack().includes(words));
+}
+
 function renderTasks() {
-  const { agency, status, area } = state.filters;
   const all = state.tasks.filter((task) => inPlan(task.planId));
-  const tasks = all.filter((task) => (!agency || task.lead === agency || task.supporting.includes(agency)) && (!status || task.status === status) && (!area || task.area === area));
-  $('#task-summary').textContent = t().taskCount(tasks.length, all.length);
-  const labels = [t().task, t().lead, t().supporting, t().due, t().progress, t().status, ...(decides() ? [t().actions] : [])];
-  const head = el('thead', {}, el('tr', {}, ...labels.map((label) => el('th', { scope: 'col' }, label))));
-  const rows = tasks.map((task) =>
+  const view = state.taskView;
+  const compare = TASK_SORTS[view.sort];
+  const tasks = all.filter(taskMatches).sort((a, b) => view.dir * compare(a, b) || a.taskId.localeCompare(b.taskId));
+  if (view.offset >= tasks.length) view.offset = Math.max(0, Math.floor((tasks.length - 1) / TASK_PAGE_SIZE) * TASK_PAGE_SIZE);
+  const shown = tasks.slice(view.offset, view.offset + TASK_PAGE_SIZE);
+  $('#task-summary').textContent = t().taskCount(fmtNumber(tasks.length), fmtNumber(all.length));
+  const columns = [['title', t().task], ['lead', t().lead], [null, t().supporting], ['due', t().due], ['progress', t().progress], ['status', t().status], ...(decides() ? [[null, t().actions]] : [])];
+  const head = el('thead', {}, el('tr', {}, ...columns.map(([key, label]) =>
+    key
+      ? el('th', { scope: 'col', 'aria-sort': view.sort === key ? (view.dir > 0 ? 'ascending' : 'descending') : 'none' }, el('button', { type: 'button', class: 'sort', 'data-sort': key, title: t().sortBy(label) }, label, view.sort === key ? (view.dir > 0 ? ' ▲' : ' ▼') : ''))
+      : el('th', { scope: 'col' }, label),
+  )));
+  const rows = shown.map((task) =>
     el('tr', { 'data-task': `${task.planId}/${task.taskId}` },
-      el('td', {}, local(task.title)), el('td', {}, agencyName(task.lead, task.planId)), el('td', {}, task.supporting.map((code) => agencyName(code, task.planId)).join(', ')),
-      el('td', {}, task.due ? fmtDate(`${task.due}T00:00:00+07:00`) : task.recurrence ?? '—'), el('td', { class: 'num' }, `${fmtNumber(task.progress)}%`),
+      el('td', { title: task.taskId }, local(task.title)), el('td', { title: task.lead }, agencyName(task.lead, task.planId)), el('td', { title: task.supporting.join(', ') }, task.supporting.map((code) => agencyName(code, task.planId)).join(', ')),
+      el('td', {}, task.due ? dayOf(task.due) : task.recurrence ? t().recurrence(task.recurrence) : '—'), el('td', { class: 'num' }, `${fmtNumber(task.progress)}%`),
       el('td', {}, el('span', { class: `status ${task.status}` }, t().status_[task.status]), ...taskReports(task)),
       ...(decides() ? [el('td', { class: 'decide' }, ...taskActions(task))] : []),
     ),
   );
-  $('#tasks').replaceChildren(head, el('tbody', {}, rows.length ? rows : [el('tr', {}, el('td', { colspan: labels.length }, t().noTasks))]));
+  const refocus = focusedControl($('#tasks'));
+  $('#tasks').replaceChildren(head, el('tbody', {}, rows.length ? rows : [el('tr', {}, el('td', { colspan: columns.length }, t().noTasks))]));
+  refocus();
+  const pages = Math.max(1, Math.ceil(tasks.length / TASK_PAGE_SIZE));
+  $('#task-page').textContent = t().pageOf(fmtNumber(Math.floor(view.offset / TASK_PAGE_SIZE) + 1), fmtNumber(pages));
+  $('#task-pager [data-page="prev"]').disabled = view.offset === 0;
+  $('#task-pager [data-page="next"]').disabled = view.offset + TASK_PAGE_SIZE >= tasks.length;
 }
 
-const dayOf = (date) => fmtDate(`${date}T00:00:00+07:00`);
+/** A period key (`2021-05`, `2021-Q3`, `2021-H1`, `2021`): "tháng 5/2021", "quý III/2021", "6 tháng đầu năm 2021". */
+const periodName = (key) => t().periodOf(key);
+
+/**
+ * A live update redraws a table under the keyboard user: the control that had focus (a row's
+ * button or select, a column's sort button) gets it back in the new table.
+ */
+function focusedControl(container) {
+  const focused = document.activeElement;
+  if (!focused || !container.contains(focused) || focused === container) return () => undefined;
+  const row = focused.closest('tr[data-task]')?.dataset.task;
+  const attribute = ['data-action', 'data-sort', 'name'].find((name) => focused.hasAttribute(name));
+  if (!attribute) return () => undefined;
+  const selector = `${row ? `tr[data-task="${CSS.escape(row)}"] ` : ''}[${attribute}="${CSS.escape(focused.getAttribute(attribute))}"]`;
+  return () => container.querySelector(selector)?.focus();
+}
+
+/** A calendar day of a plan (`2021-07-01`), not an instant: 01/07/2021. */
+const dayOf = (date) => (date ? vietnameseDate(date) : '—');
 
 /** The lead's report (its document and day) and the secretariat's decision, under the status. */
 function taskReports(task) {
@@ -364,6 +579,17 @@ function renderFreshness() {
   const asOf = state.serviceDown ? state.seenAt : freshness?.asOf;
   notice.hidden = !why || !asOf;
   notice.textContent = why && asOf ? t()[why].replace('{time}', fmtTime(asOf)) : '';
+  renderLive(why && asOf ? asOf : undefined);
+}
+
+/** Connected, reconnecting, or stale since HH:MM: in words and an icon, not by colour alone. */
+function renderLive(staleSince) {
+  const live = $('#live');
+  if (!state.user) return (live.textContent = '');
+  const words = state.serviceDown ? t().offline : state.streamOpen ? t().live : t().connecting;
+  const stale = staleSince && t().staleSince(fmtTime(staleSince));
+  live.textContent = stale ? (state.serviceDown ? `${words} ${stale}` : stale) : words;
+  live.dataset.state = staleSince ? 'stale' : state.serviceDown ? 'reconnecting' : state.streamOpen ? 'connected' : 'connecting';
 }
 
 function setFreshness(freshness) {
@@ -375,9 +601,12 @@ function setFreshness(freshness) {
 function follow() {
   state.stream?.close();
   const stream = (state.stream = new EventSource('/api/v1/stream'));
-  stream.addEventListener('open', () => ($('#live').textContent = t().live));
+  stream.addEventListener('open', () => {
+    state.streamOpen = true;
+    renderFreshness();
+  });
   stream.addEventListener('error', () => {
-    $('#live').textContent = t().offline;
+    state.streamOpen = false;
     // The service is gone: what is shown is as of now (or of when its bus went, as already said).
     if (!state.serviceDown && state.freshness?.current !== false) {
       state.serviceDown = true;
@@ -386,7 +615,7 @@ function follow() {
     renderFreshness();
   });
   stream.addEventListener('ready', (message) => {
-    $('#live').textContent = t().live;
+    state.streamOpen = true;
     setFreshness(JSON.parse(message.data).status);
   });
   stream.addEventListener('status', (message) => {
@@ -421,6 +650,7 @@ function renderUser() {
 
 function showSignIn(message = '') {
   state.stream?.close();
+  state.streamOpen = false;
   state.user = null;
   $('#main').hidden = true;
   $('#sign-in').hidden = false;
@@ -471,16 +701,70 @@ for (const button of document.querySelectorAll('[data-lang]')) {
 }
 $('#plan-filter').addEventListener('change', (event) => {
   state.plan = event.target.value;
+  // The address keeps the choice: a reload, a bookmark or a link shows the same plan.
+  const address = new URL(location.href);
+  address.searchParams.set('plan', state.plan);
+  history.replaceState(null, '', address);
+  Object.assign(state.alertQuery, { body: '', area: '', offset: 0 });
+  Object.assign(state.filters, { agency: '', area: '' });
+  state.taskView.offset = 0;
   render();
+  loadAlerts().catch(showError);
 });
+$('#alert-stages').addEventListener('click', (event) => {
+  const chip = event.target.closest('button[data-stage]');
+  if (!chip) return;
+  Object.assign(state.alertQuery, { stage: chip.dataset.stage, offset: 0 });
+  loadAlerts().catch(showError);
+});
+$('#alert-filters').addEventListener('change', (event) => {
+  Object.assign(state.alertQuery, { [event.target.name]: event.target.value, offset: 0 });
+  loadAlerts().catch(showError);
+});
+$('#alert-pager').addEventListener('click', (event) => {
+  const button = event.target.closest('button[data-page]');
+  if (!button) return;
+  state.alertQuery.offset = Math.max(0, state.alertQuery.offset + (button.dataset.page === 'next' ? ALERT_PAGE_SIZE : -ALERT_PAGE_SIZE));
+  loadAlerts().catch(showError);
+});
+// `toggle` does not bubble: caught on its way down.
+$('#alerts').addEventListener('toggle', (event) => {
+  if (event.target.open && !event.target.dataset.loaded) {
+    event.target.dataset.loaded = 'true';
+    showHistory(event.target).catch(showError);
+  }
+}, true);
 $('#tasks').addEventListener('click', (event) => {
+  const sort = event.target.closest('button[data-sort]');
+  if (sort) {
+    const view = state.taskView;
+    Object.assign(view, { dir: view.sort === sort.dataset.sort ? -view.dir : 1, sort: sort.dataset.sort, offset: 0 });
+    renderTasks();
+    return $(`#tasks button[data-sort="${sort.dataset.sort}"]`).focus();
+  }
   const button = event.target.closest('button[data-action]');
   if (!button) return;
   button.disabled = true;
   decideTask(button.closest('tr'), button.dataset.action).catch(showError).finally(() => (button.disabled = false));
 });
 $('#task-filters').addEventListener('change', (event) => {
+  // The search follows each keystroke (`input`); its `change` comes on blur, when focus is moving on: no redraw then.
+  if (event.target.name === 'q') return;
   state.filters[event.target.name] = event.target.value;
+  state.taskView.offset = 0;
+  renderTasks();
+});
+$('#task-filters').addEventListener('input', (event) => {
+  if (event.target.name !== 'q') return;
+  state.filters.q = event.target.value;
+  state.taskView.offset = 0;
+  renderTasks();
+});
+$('#task-filters').addEventListener('submit', (event) => event.preventDefault());
+$('#task-pager').addEventListener('click', (event) => {
+  const button = event.target.closest('button[data-page]');
+  if (!button) return;
+  state.taskView.offset = Math.max(0, state.taskView.offset + (button.dataset.page === 'next' ? TASK_PAGE_SIZE : -TASK_PAGE_SIZE));
   renderTasks();
 });
 
