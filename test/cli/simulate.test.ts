@@ -96,6 +96,8 @@ describe('npx lienganh simulate', () => {
       [['--agency', 'police', '--count', '3', '--url', 'ftp://example.org'], '--url: phải là http(s) / must be http or https'],
       [['--agency', 'police', '--count', '3', '--seed', 'abc'], '--seed: phải là số nguyên'],
       [['--agency', 'police'], "required option '--count <n>' not specified"],
+      // A mistyped option is named as such, with the option meant, before any required one is missed.
+      [['--agency', 'police', '--cuont', '3'], "unknown option '--cuont'\n(Did you mean --count?)"],
     ];
     const withService = (args: string[]) => ['simulate', ...args, '--key', KEY, ...(args.includes('--url') ? [] : ['--url', police.url])];
     const results = await Promise.all(cases.map(([args]) => runCli(withService(args), NO_KEYS)));

@@ -15,13 +15,15 @@ import { replayCommand } from './commands/replay.command.js';
 import { resetCommand } from './commands/reset.command.js';
 import { simulateCommand } from './commands/simulate.command.js';
 import { startCommand } from './commands/start.command.js';
+import { checkRequiredOptions } from './required-option.js';
 import { UsageError } from './usage-error.js';
 
 const program = new Command('lienganh')
   .description('lienganh (liên ngành): the inter-agency backbone of Ban Chỉ đạo 138 / Steering Committee 138')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text) })
-  .showHelpAfterError('(run with --help for usage)');
+  .showHelpAfterError('(run with --help for usage)')
+  .hook('preAction', checkRequiredOptions);
 
 for (const command of [catalogCommand(), docsCommand(), startCommand(), resetCommand(), natsCommand(), bodiesCommand(), consumersCommand(), subscriptionsCommand(), keysCommand(), usersCommand(), simulateCommand(), planCommand(), reportCommand(), replayCommand(), benchCommand(), checkCommand()]) program.addCommand(command);
 inheritSettings(program);

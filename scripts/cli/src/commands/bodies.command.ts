@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { UsageError } from '../usage-error.js';
 import { call, coordinationEndpoint, report, withConnection, type Connection } from '../coordination-api.js';
+import { requiredOption } from '../required-option.js';
 
 const BODIES_PATH = '/api/v1/bodies';
 const CODE = /^[a-z][a-z0-9-]{1,47}$/;
@@ -20,8 +21,8 @@ export function bodiesCommand(): Command {
     bodies
       .command('register <code>')
       .description('Register a body at run time: its code, Vietnamese and English names, kind')
-      .requiredOption('--vi <name>', 'Vietnamese name, e.g. "Hội Liên hiệp Phụ nữ thành phố"')
-      .requiredOption('--en <name>', "English name, e.g. \"City Women's Union\"")
+      .addOption(requiredOption('--vi <name>', 'Vietnamese name, e.g. "Hội Liên hiệp Phụ nữ thành phố"'))
+      .addOption(requiredOption('--en <name>', "English name, e.g. \"City Women's Union\""))
       .option('--kind <kind>', KINDS.join(', '), 'other'),
   ).action(async (code: string, options: Connection & { vi: string; en: string; kind: string }) => {
     checkCode(code);

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { UsageError } from '../usage-error.js';
 import { call, coordinationEndpoint, report, withConnection, type Connection } from '../coordination-api.js';
+import { requiredOption } from '../required-option.js';
 
 const CONSUMERS_PATH = '/api/v1/consumers';
 const CODE = /^[a-z][a-z0-9-]{1,47}$/;
@@ -18,8 +19,8 @@ export function consumersCommand(): Command {
     consumers
       .command('register <code>')
       .description('Register an outside system that reads coordination\'s facts: its code, Vietnamese and English names')
-      .requiredOption('--vi <name>', 'Vietnamese name, e.g. "Hệ thống hồ sơ vụ việc Công an thành phố"')
-      .requiredOption('--en <name>', 'English name, e.g. "City police case system"'),
+      .addOption(requiredOption('--vi <name>', 'Vietnamese name, e.g. "Hệ thống hồ sơ vụ việc Công an thành phố"'))
+      .addOption(requiredOption('--en <name>', 'English name, e.g. "City police case system"')),
   ).action(async (code: string, options: Connection & { vi: string; en: string }) => {
     checkCode(code);
     const answer = await call('POST', coordinationEndpoint(options.url, CONSUMERS_PATH), options.token, { code, title: { vi: options.vi, en: options.en } });

@@ -27,6 +27,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { Command } from 'commander';
 import { natsSeedOfCommand } from '../nats-identity.js';
 import { UsageError } from '../usage-error.js';
+import { requiredOption } from '../required-option.js';
 
 export const DEFAULT_NATS_CONFIG_DIR = 'deploy/nats';
 
@@ -94,7 +95,7 @@ export function natsCommand(): Command {
   nats
     .command('keys')
     .description(`Create an nkey seed per identity (<identity>.nk, mode 600; existing ones are kept) and ${NKEYS_ENV_FILE}, the public keys nats-server reads`)
-    .requiredOption('--out <dir>', 'folder for the seeds, e.g. .data/nats-keys (keep it secret)')
+    .addOption(requiredOption('--out <dir>', 'folder for the seeds, e.g. .data/nats-keys (keep it secret)'))
     .action((options: { out: string }) => {
       if (existsSync(options.out) && !statSync(options.out).isDirectory()) throw new UsageError(`--out: ${options.out} is not a folder`);
       ensureNatsKeys(options.out);

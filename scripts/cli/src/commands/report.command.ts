@@ -7,6 +7,7 @@ import { DEFAULT_COORDINATION_URL } from '../plans/plan-import.js';
 import { serviceEndpoint } from '../service-endpoint.js';
 import { UsageError } from '../usage-error.js';
 import { authorization, refusedLine, TOKEN_HELP, userToken } from '../user-token.js';
+import { requiredOption } from '../required-option.js';
 
 const REPORT_PATH = '/api/v1/reports/periodic';
 const FORMATS = ['docx', 'xlsx', 'csv'] as const;
@@ -36,7 +37,7 @@ export function reportCommand(): Command {
     .description(
       'Tải báo cáo định kỳ cho Ban Chỉ đạo 138: văn bản DOCX (Nghị định 30/2020/NĐ-CP), phụ lục XLSX hoặc CSV / download the periodic report for Steering Committee 138: the document (DOCX, Decree 30/2020), its annex (XLSX) or CSV',
     )
-    .requiredOption('--period <period>', 'tháng / month 2021-05, quý / quarter 2021-Q2, 6 tháng / half-year 2021-H1, năm / year 2021')
+    .addOption(requiredOption('--period <period>', 'tháng / month 2021-05, quý / quarter 2021-Q2, 6 tháng / half-year 2021-H1, năm / year 2021'))
     .option('--area <code>', "district or ward code, e.g. hn-ba-dinh (default: the plan's area)")
     .option('--plan <id>', 'the plan, when several cover the area in the period')
     .option('--format <format>', 'docx (văn bản / the document), xlsx (phụ lục / the annex) or csv', 'xlsx')

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { createRecordGenerator } from '../simulation/record-generator.js';
 import { UsageError } from '../usage-error.js';
 import { serviceEndpoint } from '../service-endpoint.js';
+import { requiredOption } from '../required-option.js';
 
 /** The ports `npm start` gives the agency services (`<AGENCY>_PORT` changes one). */
 const DEFAULT_PORTS: Record<AgencyService, number> = { labour: 8081, police: 8082, health: 8083, culture: 8084, justice: 8085 };
@@ -56,8 +57,8 @@ export interface SimulationSummary {
 export function simulateCommand(): Command {
   return new Command('simulate')
     .description("Post realistic records of one agency to its service: Ba Đình's wards, businesses, hotspots, pseudonymous people, cases and referrals over 2021")
-    .requiredOption('--agency <agency>', `one of ${AGENCY_SERVICES.join(', ')}`)
-    .requiredOption('--count <n>', 'how many events')
+    .addOption(requiredOption('--agency <agency>', `one of ${AGENCY_SERVICES.join(', ')}`))
+    .addOption(requiredOption('--count <n>', 'how many events'))
     .option('--rate <r>', 'at most this many events per second')
     .option('--url <url>', "the agency service's address (default http://127.0.0.1:<AGENCY>_PORT, labour 8081 … justice 8085)")
     .option('--key <key>', "the agency's key (default: its demo key in .data/demo-credentials.json, written by npm start)")

@@ -4,6 +4,7 @@ import { AgencyCode } from '@lienganh/contracts';
 import { ROLES, UserId } from '@lienganh/platform';
 import { call, coordinationEndpoint, report, withConnection, type Answer, type Connection } from '../coordination-api.js';
 import { UsageError } from '../usage-error.js';
+import { requiredOption } from '../required-option.js';
 
 const USERS_PATH = '/api/v1/users';
 
@@ -23,8 +24,8 @@ export function usersCommand(): Command {
       users
         .command('issue <id>')
         .description('Issue a token to a new user (or to a revoked one): the token is shown once')
-        .requiredOption('--name <name>', 'what the dashboard shows, e.g. "Cán bộ Y tế phường Ninh Kiều"')
-        .requiredOption('--role <role>', ROLES.join(', '))
+        .addOption(requiredOption('--name <name>', 'what the dashboard shows, e.g. "Cán bộ Y tế phường Ninh Kiều"'))
+        .addOption(requiredOption('--role <role>', ROLES.join(', ')))
         .option('--agency <code>', "an agency officer's agency, e.g. health"),
     ),
   ).action(async (id: string, options: Connection & { out?: string; name: string; role: string; agency?: string }) => {
