@@ -151,8 +151,8 @@ describe('consumer identities', () => {
     const plans = readerConsumerOf('police-case-system', 'plan');
     await jsm.consumers.add(COORDINATION, { durable_name: plans, filter_subject: coordinationPlanPublished.subject, ack_policy: AckPolicy.Explicit });
 
-    const overdue = alert(coordinationDeadlineOverdue, 'cg-police-2021-0001');
-    const escalated = alert(coordinationDeadlineEscalated, 'cg-police-2021-0001');
+    const overdue = alert(coordinationDeadlineOverdue, 'hs-540e361ce171ec520bf5');
+    const escalated = alert(coordinationDeadlineEscalated, 'hs-540e361ce171ec520bf5');
     await publishAlert(overdue, coordinationDeadlineOverdue.subject);
     await publishAlert(escalated, coordinationDeadlineEscalated.subject);
     // A plan coordination itself publishes on import.

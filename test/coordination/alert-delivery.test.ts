@@ -189,7 +189,7 @@ it("delivers an overdue referral alert once to labour's receiver, signed, and re
   const labour = await Receiver.start();
   const committee = await Receiver.start();
   const { delivery, logged } = await startDelivery('alerts-once', { labour, committee });
-  const alert = overdueAlert('cg-1');
+  const alert = overdueAlert('hs-00000000000000000001');
 
   expect((await publishAlert(alert)).duplicate).toBe(false);
   expect((await publishAlert(alert)).duplicate).toBe(true); // the engine re-publishing within the window: stored once
@@ -199,13 +199,13 @@ it("delivers an overdue referral alert once to labour's receiver, signed, and re
   await eventually(() => caughtUp('alerts-once'));
   expect(labour.posts).toHaveLength(1);
   const [post] = labour.posts;
-  expect(post!.delivery).toBe('referral:cg-1:overdue:labour');
-  expect(JSON.parse(post!.body)).toMatchObject({ id: 'referral:cg-1:overdue', type: coordinationDeadlineOverdue.type, data: { agency: 'labour', refId: 'cg-1' } });
+  expect(post!.delivery).toBe('referral:hs-00000000000000000001:overdue:labour');
+  expect(JSON.parse(post!.body)).toMatchObject({ id: 'referral:hs-00000000000000000001:overdue', type: coordinationDeadlineOverdue.type, data: { agency: 'labour', refId: 'hs-00000000000000000001' } });
   expect(verifyWebhookSignature(LABOUR_SECRET, String(post!.headers['lienganh-timestamp']), post!.body, String(post!.headers['lienganh-signature']))).toBe(true);
   expect(committee.posts).toHaveLength(0); // overdue, not escalated
-  expect(await records()).toEqual([{ alertId: 'referral:cg-1:overdue', deadlineId: 'referral:cg-1', receiver: 'labour', channel: 'webhook', attempts: 1 }]);
-  expect(delivery.delivered('referral:cg-1:overdue', 'labour')).toBe(true);
-  expect(logged).toEqual(['referral:cg-1:overdue']);
+  expect(await records()).toEqual([{ alertId: 'referral:hs-00000000000000000001:overdue', deadlineId: 'referral:hs-00000000000000000001', receiver: 'labour', channel: 'webhook', attempts: 1 }]);
+  expect(delivery.delivered('referral:hs-00000000000000000001:overdue', 'labour')).toBe(true);
+  expect(logged).toEqual(['referral:hs-00000000000000000001:overdue']);
 
   // The same alert stored a second time (as after the duplicate window): no second POST, no second record.
   await publishAlert(alert, `${alert.id}:republished`);
@@ -213,7 +213,7 @@ it("delivers an overdue referral alert once to labour's receiver, signed, and re
   await eventually(() => caughtUp('alerts-once'));
   expect(labour.posts).toHaveLength(1);
   expect(await records()).toHaveLength(1);
-  expect(logged).toEqual(['referral:cg-1:overdue']);
+  expect(logged).toEqual(['referral:hs-00000000000000000001:overdue']);
 });
 
 it('retries a receiver that answers 503 with backoff until it takes the alert; receivers that have it already are not sent it again', async () => {
@@ -221,24 +221,24 @@ it('retries a receiver that answers 503 with backoff until it takes the alert; r
   const committee = await Receiver.start();
   labour.status = 503;
   const { logged, lines } = await startDelivery('alerts-503', { labour, committee });
-  const alert = alertOf(coordinationDeadlineEscalated, 'cg-2', 'labour');
+  const alert = alertOf(coordinationDeadlineEscalated, 'hs-00000000000000000002', 'labour');
 
   await publishAlert(alert);
   // Committee takes it at once; labour refuses it three times.
   await eventually(() => (labour.posts.length >= 3 ? true : undefined));
   labour.status = 200;
-  await eventually(() => (labour.taken('referral:cg-2:escalated:labour').length === 1 ? true : undefined));
+  await eventually(() => (labour.taken('referral:hs-00000000000000000002:escalated:labour').length === 1 ? true : undefined));
   await eventually(() => caughtUp('alerts-503'));
 
-  expect(labour.posts.every((post) => post.delivery === 'referral:cg-2:escalated:labour')).toBe(true);
-  expect(labour.taken('referral:cg-2:escalated:labour')).toHaveLength(1);
+  expect(labour.posts.every((post) => post.delivery === 'referral:hs-00000000000000000002:escalated:labour')).toBe(true);
+  expect(labour.taken('referral:hs-00000000000000000002:escalated:labour')).toHaveLength(1);
   expect(labour.posts.at(-1)!.status).toBe(200); // nothing after the POST it took
-  expect(committee.posts.map((post) => post.delivery)).toEqual(['referral:cg-2:escalated:committee']);
+  expect(committee.posts.map((post) => post.delivery)).toEqual(['referral:hs-00000000000000000002:escalated:committee']);
   const stored = await records();
   expect(stored.map(({ receiver }) => receiver).sort()).toEqual(['committee', 'labour']);
   expect(stored.find(({ receiver }) => receiver === 'committee')!.attempts).toBe(1);
   expect(stored.find(({ receiver }) => receiver === 'labour')!.attempts).toBe(labour.posts.length);
-  expect(logged).toEqual(['referral:cg-2:escalated']); // the log line is not repeated by the retries
+  expect(logged).toEqual(['referral:hs-00000000000000000002:escalated']); // the log line is not repeated by the retries
   expect(lines.warn.some((line) => line.includes('webhook of "labour" answered 503'))).toBe(true);
 });
 
@@ -246,7 +246,7 @@ it('delivers to a receiver that is down (connection refused) once it is back, wi
   const labour = await Receiver.start();
   await labour.close();
   const { lines } = await startDelivery('alerts-down', { labour });
-  const alert = overdueAlert('cg-3');
+  const alert = overdueAlert('hs-00000000000000000003');
 
   await publishAlert(alert);
   await eventually(() => (lines.warn.filter((line) => line.includes('webhook of "labour" cannot be reached')).length >= 2 ? true : undefined));
@@ -256,32 +256,32 @@ it('delivers to a receiver that is down (connection refused) once it is back, wi
   await labour.open(); // back, on the same address
   await eventually(async () => ((await records()).length === 1 ? true : undefined));
   await eventually(() => caughtUp('alerts-down'));
-  expect(labour.posts.map((post) => [post.delivery, post.status])).toEqual([['referral:cg-3:overdue:labour', 200]]);
-  expect((await records())[0]).toMatchObject({ alertId: 'referral:cg-3:overdue', receiver: 'labour', attempts: expect.any(Number) });
+  expect(labour.posts.map((post) => [post.delivery, post.status])).toEqual([['referral:hs-00000000000000000003:overdue:labour', 200]]);
+  expect((await records())[0]).toMatchObject({ alertId: 'referral:hs-00000000000000000003:overdue', receiver: 'labour', attempts: expect.any(Number) });
   expect((await records())[0]!.attempts).toBeGreaterThanOrEqual(3);
 });
 
 it('does not deliver again after a restart, even when every alert is given out again; an alert raised while stopped is delivered once', async () => {
   const labour = await Receiver.start();
   const first = await startDelivery('alerts-restart', { labour });
-  await publishAlert(overdueAlert('cg-4'));
+  await publishAlert(overdueAlert('hs-00000000000000000004'));
   await eventually(async () => ((await records()).length === 1 ? true : undefined));
   await eventually(() => caughtUp('alerts-restart'));
   await first.delivery.stop();
 
   // The deadline of another referral passes while the service is down.
-  await publishAlert(overdueAlert('cg-5'));
+  await publishAlert(overdueAlert('hs-00000000000000000005'));
   const second = await startDelivery('alerts-restart', { labour });
   await eventually(async () => ((await records()).length === 2 ? true : undefined));
   await eventually(() => caughtUp('alerts-restart'));
-  expect(labour.posts.map((post) => post.delivery)).toEqual(['referral:cg-4:overdue:labour', 'referral:cg-5:overdue:labour']);
+  expect(labour.posts.map((post) => post.delivery)).toEqual(['referral:hs-00000000000000000004:overdue:labour', 'referral:hs-00000000000000000005:overdue:labour']);
   await second.delivery.stop();
 
   // The durable consumer is lost (recreated from the stream's start): both alerts come again, the records say they are done.
   await nats.jsm.consumers.delete(STREAM, 'alerts-restart');
   const third = await startDelivery('alerts-restart', { labour });
-  expect(third.delivery.delivered('referral:cg-4:overdue', 'labour')).toBe(true);
-  expect(third.delivery.delivered('referral:cg-5:overdue', 'labour')).toBe(true);
+  expect(third.delivery.delivered('referral:hs-00000000000000000004:overdue', 'labour')).toBe(true);
+  expect(third.delivery.delivered('referral:hs-00000000000000000005:overdue', 'labour')).toBe(true);
   await eventually(() => caughtUp('alerts-restart'));
   expect((await nats.jsm.consumers.info(STREAM, 'alerts-restart')).delivered.consumer_seq).toBeGreaterThanOrEqual(2); // both were handled again
   expect(labour.posts).toHaveLength(2);
@@ -300,9 +300,9 @@ it('stores a record that failed to publish on the next attempt without sending t
   };
   await startDelivery('alerts-record-retry', { labour }, { publishDelivered });
 
-  await publishAlert(overdueAlert('cg-6'));
+  await publishAlert(overdueAlert('hs-00000000000000000006'));
   await eventually(async () => ((await records()).length === 1 ? true : undefined));
   await eventually(() => caughtUp('alerts-record-retry'));
   expect(labour.posts).toHaveLength(1);
-  expect(await records()).toEqual([expect.objectContaining({ alertId: 'referral:cg-6:overdue', receiver: 'labour', attempts: 1 })]);
+  expect(await records()).toEqual([expect.objectContaining({ alertId: 'referral:hs-00000000000000000006:overdue', receiver: 'labour', attempts: 1 })]);
 });

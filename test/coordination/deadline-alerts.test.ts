@@ -89,6 +89,8 @@ async function post(service: RunningAgencyService, key: string, definition: Even
 
 const referral = (referralId: string) => ({ ...policeReferralMade.example, referralId, areaCode: 'hn-ba-dinh-kim-ma', toAgency: 'labour' });
 const deadlineOf = (id: string) => coordination.projector.projection.deadlines.deadlines.get(id);
+/** A referral's hand-over deadline, named by its case reference (ADR 0021): the same in every instance of the deployment. */
+const handover = (referralId: string) => coordination.projector.projection.deadlines.referralDeadlineId(referralId);
 const alerts = async (query: string) => ((await (await fetch(`${coordination.url}/api/v1/alerts/log?${query}`, { headers: asUser() })).json()) as { alerts: any[] }).alerts;
 /** Ticks, then waits until the alerts raised are on the board. */
 async function tick() {
@@ -106,11 +108,23 @@ async function overdueEventsOnStream(deadlineId: string): Promise<number> {
   return count;
 }
 
+/** Coordination's messages (data and headers: what consumer identities and webhook subscribers get) that mention `text`. */
+async function coordinationMessagesMentioning(text: string): Promise<string[]> {
+  const found: string[] = [];
+  const { state } = await nats.jsm.streams.info(STREAMS.coordinationEvents.name);
+  for (let seq = state.first_seq; seq <= state.last_seq; seq++) {
+    const message = await nats.jsm.streams.getMessage(STREAMS.coordinationEvents.name, { seq });
+    const headers = message?.header ? [...message.header.keys()].map((key) => message.header.get(key)).join(' ') : '';
+    if (message && `${headers} ${message.string()}`.includes(text)) found.push(message.subject);
+  }
+  return found;
+}
+
 describe('deadline engine', () => {
   it('raises "approaching" at the lead time, exactly one "overdue" across restarts around the deadline, and "resolved" when labour answers late', async () => {
     const made = new Date('2021-06-01T09:00:00+07:00');
     await post(police, keys.police, policeReferralMade, referral('cg-han-1'), made);
-    const deadline = await eventually(() => deadlineOf('referral:cg-han-1'), 5_000);
+    const deadline = await eventually(() => deadlineOf(handover('cg-han-1')), 5_000);
     // The plan gives labour 7 days to answer a police referral, and warns 3 days before.
     expect(deadline).toMatchObject({ kind: 'referral-handover', agency: 'labour', areaCode: 'hn-ba-dinh-kim-ma', dueAt: new Date(made.getTime() + 7 * DAY).toISOString() });
     const due = Date.parse(deadline.dueAt);
@@ -120,9 +134,9 @@ describe('deadline engine', () => {
     setClock(due - 3 * DAY + 60_000);
     const stream = await openEventStream(`${coordination.url}/api/v1/stream`, tokens.secretariat);
     try {
-      expect((await tick()).filter((alert) => alert.deadline.id === deadline.id).map((alert) => alert.id)).toEqual(['referral:cg-han-1:approaching:3']);
-      const streamed = await stream.next((event) => event.type === 'alert' && event.data.id === 'referral:cg-han-1:approaching:3');
-      expect(streamed.data).toMatchObject({ kind: 'approaching', leadDays: 3, status: 'open', deadline: { id: 'referral:cg-han-1', agency: 'labour' } });
+      expect((await tick()).filter((alert) => alert.deadline.id === deadline.id).map((alert) => alert.id)).toEqual([`${handover('cg-han-1')}:approaching:3`]);
+      const streamed = await stream.next((event) => event.type === 'alert' && event.data.id === `${handover('cg-han-1')}:approaching:3`);
+      expect(streamed.data).toMatchObject({ kind: 'approaching', leadDays: 3, status: 'open', deadline: { id: handover('cg-han-1'), agency: 'labour' } });
     } finally {
       stream.close();
     }
@@ -131,38 +145,40 @@ describe('deadline engine', () => {
     await coordination.close();
     setClock(due + 60 * 60_000);
     coordination = await startCoordination();
-    expect((await tick()).filter((alert) => alert.deadline.id === deadline.id).map((alert) => alert.id)).toEqual(['referral:cg-han-1:overdue']);
+    expect((await tick()).filter((alert) => alert.deadline.id === deadline.id).map((alert) => alert.id)).toEqual([`${handover('cg-han-1')}:overdue`]);
     expect((await tick()).filter((alert) => alert.deadline.id === deadline.id)).toEqual([]);
     await coordination.close();
     coordination = await startCoordination();
     expect((await tick()).filter((alert) => alert.deadline.id === deadline.id)).toEqual([]);
-    expect(await overdueEventsOnStream('referral:cg-han-1')).toBe(1);
+    expect(await overdueEventsOnStream(handover('cg-han-1'))).toBe(1);
+    // The alerts name the case by its reference: nothing coordination published names the referral (ADR 0021).
+    expect(await coordinationMessagesMentioning('cg-han-1')).toEqual([]);
     await deliveredAll();
-    expect(deliveries.filter((id) => id === 'referral:cg-han-1:overdue:labour')).toHaveLength(1);
-    expect(deliveries.filter((id) => id === 'referral:cg-han-1:approaching:3:labour')).toHaveLength(1);
+    expect(deliveries.filter((id) => id === `${handover('cg-han-1')}:overdue:labour`)).toHaveLength(1);
+    expect(deliveries.filter((id) => id === `${handover('cg-han-1')}:approaching:3:labour`)).toHaveLength(1);
 
     const open = await alerts('deadlineKind=referral-handover&agency=labour&status=open');
     expect(open.map((alert) => alert.kind)).toEqual(['approaching', 'overdue']);
-    expect(open[1]).toMatchObject({ id: 'referral:cg-han-1:overdue', status: 'open', deadline: { id: 'referral:cg-han-1', agency: 'labour', refId: 'cg-han-1' } });
+    expect(open[1]).toMatchObject({ id: `${handover('cg-han-1')}:overdue`, status: 'open', deadline: { id: handover('cg-han-1'), agency: 'labour', refId: handover('cg-han-1').slice('referral:'.length), referralId: 'cg-han-1' } });
 
     // Labour answers late: the deadline is resolved, and the alerts no longer show as open.
     await post(labour, keys.labour, labourReferralAccepted, { referralId: 'cg-han-1', plannedServices: ['counselling'] }, new Date(due + 2 * 60 * 60_000));
-    await eventually(() => deadlineOf('referral:cg-han-1')?.metAt, 5_000);
+    await eventually(() => deadlineOf(handover('cg-han-1'))?.metAt, 5_000);
     setClock(due + 3 * 60 * 60_000);
-    expect((await tick()).filter((alert) => alert.deadline.id === deadline.id).map((alert) => alert.id)).toEqual(['referral:cg-han-1:resolved']);
+    expect((await tick()).filter((alert) => alert.deadline.id === deadline.id).map((alert) => alert.id)).toEqual([`${handover('cg-han-1')}:resolved`]);
     expect(await alerts('deadlineKind=referral-handover&status=open')).toEqual([]);
-    expect((await alerts('kind=resolved&agency=labour')).map((alert) => alert.id)).toEqual(['referral:cg-han-1:resolved']);
+    expect((await alerts('kind=resolved&agency=labour')).map((alert) => alert.id)).toEqual([`${handover('cg-han-1')}:resolved`]);
   });
 
   it('raises nothing for a hand-over met in time', async () => {
     const made = new Date(clock.current.getTime());
     await post(police, keys.police, policeReferralMade, referral('cg-han-2'), made);
-    await eventually(() => deadlineOf('referral:cg-han-2'), 5_000);
+    await eventually(() => deadlineOf(handover('cg-han-2')), 5_000);
     await post(labour, keys.labour, labourReferralAccepted, { referralId: 'cg-han-2', plannedServices: ['counselling'] }, new Date(made.getTime() + DAY));
-    await eventually(() => deadlineOf('referral:cg-han-2')?.metAt, 5_000);
+    await eventually(() => deadlineOf(handover('cg-han-2'))?.metAt, 5_000);
     for (const days of [5, 8, 20]) {
       setClock(made.getTime() + days * DAY);
-      expect((await tick()).filter((alert) => alert.deadline.id === 'referral:cg-han-2')).toEqual([]);
+      expect((await tick()).filter((alert) => alert.deadline.id === handover('cg-han-2'))).toEqual([]);
     }
   });
 

@@ -12,6 +12,10 @@ import {
   type Plan,
 } from '@lienganh/contracts';
 import { committeeSummary, compilePeriodicReport, CoordinationProjection, InMemoryCoordinationStore, parsePeriod, type TargetOverview } from '@lienganh/coordination';
+import { CaseReferences } from '@lienganh/coordination';
+
+/** How the projection names referrals in deadlines (ADR 0021): a key of this test's own. */
+const cases = CaseReferences.ephemeral();
 
 /**
  * The measure language of real plans (ADR 0012), on a stream small enough to count by hand:
@@ -135,7 +139,7 @@ const events: BusEvent[] = [
 const NOW = new Date('2025-06-01T00:00:00+07:00');
 
 async function board(stream: BusEvent[] = events) {
-  const projection = new CoordinationProjection();
+  const projection = new CoordinationProjection(cases);
   projection.apply(buildEvent(coordinationPlanPublished, plan, { id: 'plan', time: '2024-01-05T08:00:00+07:00' }));
   projection.planReady(plan.id);
   for (const item of stream) projection.apply(item);
@@ -201,7 +205,7 @@ describe('the measure language (ADR 0012), counted by hand', () => {
 
   it('keeps the same figures through the store, and in any order', async () => {
     const { projection, store } = await board();
-    expect(JSON.parse(JSON.stringify(CoordinationProjection.restore(await store.load()).snapshot()))).toEqual(JSON.parse(JSON.stringify(projection.snapshot())));
+    expect(JSON.parse(JSON.stringify(CoordinationProjection.restore(await store.load(), cases).snapshot()))).toEqual(JSON.parse(JSON.stringify(projection.snapshot())));
     const reversed = await board([...events].reverse());
     expect(reversed.projection.snapshot().tallies).toEqual(projection.snapshot().tallies);
   });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEvent, getEventDefinition, policeInspectionCompleted, validatePlan } from '@lienganh/contracts';
-import { CoordinationProjector, InMemoryCoordinationStore, startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
+import { CaseReferences, CoordinationProjector, InMemoryCoordinationStore, startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
 import { connectToNats, startAgencyService, type RunningAgencyService } from '@lienganh/platform';
 import { policeService } from '@lienganh/police';
 import { runCli } from '../support/cli.js';
@@ -183,7 +183,7 @@ describe('plan revisions', () => {
     // A fresh projector over an empty store, as `npx lienganh replay` runs it: both versions are read before any agency event.
     const { natsUrl, natsSeed } = nats.identity('coordination');
     const nc = await connectToNats({ servers: natsUrl, seed: natsSeed, identity: 'coordination', name: 'plan-revision-replay', reconnectForever: false });
-    const replay = new CoordinationProjector(nc, new InMemoryCoordinationStore(), { logger: { info() {}, warn() {}, error() {} } });
+    const replay = new CoordinationProjector(nc, new InMemoryCoordinationStore(), { cases: await CaseReferences.open(nc), logger: { info() {}, warn() {}, error() {} } });
     await replay.catchUpAll();
     await nc.close();
     const live = coordination.projector.projection.snapshot();

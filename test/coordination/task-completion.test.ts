@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEvent, coordinationPlanPublished, getEventDefinition, type Plan } from '@lienganh/contracts';
-import { InMemoryCoordinationStore, CoordinationProjector, startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
+import { CaseReferences, InMemoryCoordinationStore, CoordinationProjector, startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
 import { cultureService } from '@lienganh/culture';
 import { connectToNats, startAgencyService, type RunningAgencyService } from '@lienganh/platform';
 import { policeService } from '@lienganh/police';
@@ -193,7 +193,7 @@ describe('tasks can be done', () => {
     // A fresh projector over an empty store, as `npx lienganh replay` runs it: coordination's decisions come before the agency events they judged.
     const { natsUrl, natsSeed } = nats.identity('coordination');
     const nc = await connectToNats({ servers: natsUrl, seed: natsSeed, identity: 'coordination', name: 'task-completion-replay', reconnectForever: false });
-    const replay = new CoordinationProjector(nc, new InMemoryCoordinationStore(), { logger: { info() {}, warn() {}, error() {} } });
+    const replay = new CoordinationProjector(nc, new InMemoryCoordinationStore(), { cases: await CaseReferences.open(nc), logger: { info() {}, warn() {}, error() {} } });
     await replay.catchUpAll();
     await nc.close();
     expect(replay.projection.snapshot().taskCompletions).toEqual(coordination.projector.projection.snapshot().taskCompletions);

@@ -74,7 +74,7 @@ beforeAll(async () => {
   await eventually(() => (coordination.projector.projection.state.targets.get('kh-xu-phat-2021/ct-xu-phat')?.tally.numeratorCount === 1 ? true : undefined), 10_000);
   // Labour's answer to police is 7 days late by now: the hand-over alert is on the board.
   await coordination.deadlines.tick();
-  await eventually(() => ([...coordination.projector.projection.alerts.keys()].some((id) => id === 'referral:cg-ca-acl-1:overdue') ? true : undefined), 10_000);
+  await eventually(() => ([...coordination.projector.projection.alerts.keys()].some((id) => id === `${handover('cg-ca-acl-1')}:overdue`) ? true : undefined), 10_000);
 }, 60_000);
 afterAll(async () => {
   await coordination?.close();
@@ -109,7 +109,7 @@ describe("person-related records: an agency's referrals", () => {
           toAgency: 'labour',
           status: 'made',
           made: '2021-06-01T02:00:00.000Z',
-          handover: { dueAt: '2021-06-08T02:00:00.000Z', overdue: true },
+          handover: { deadlineId: handover('cg-ca-acl-1'), dueAt: '2021-06-08T02:00:00.000Z', overdue: true },
         }),
       ],
     });
@@ -165,30 +165,39 @@ describe("person-related records: an agency's referrals", () => {
   });
 });
 
+/** A referral's hand-over deadline: named by its case reference (ADR 0021), never by the referral's id. */
+const handover = (referralId: string) => coordination.projector.projection.deadlines.referralDeadlineId(referralId);
+const caseRefOf = (referralId: string) => handover(referralId).slice('referral:'.length);
+
 describe('aggregated views name a case only to those who may see it', () => {
   const overdueAlert = async (token: string) => ((await getAs(api('/api/v1/alerts/log?deadlineKind=referral-handover&agency=labour'), token)).body.alerts as any[]).find((alert) => alert.kind === 'overdue');
 
-  it("hides the referral's id in a hand-over alert from the committee and from other agencies, not from the two agencies of the case", async () => {
+  it("names a hand-over by its case reference; the referral's id only to the two agencies of the case and the secretariat", async () => {
+    expect(caseRefOf('cg-ca-acl-1')).toMatch(/^hs-[0-9a-f]{20}$/);
     for (const token of [tokens.secretariat, tokens.police, tokens.labour]) {
-      expect(await overdueAlert(token)).toMatchObject({ id: 'referral:cg-ca-acl-1:overdue', deadline: { refId: 'cg-ca-acl-1', agency: 'labour' } });
+      expect(await overdueAlert(token)).toMatchObject({ id: `${handover('cg-ca-acl-1')}:overdue`, deadline: { id: handover('cg-ca-acl-1'), refId: caseRefOf('cg-ca-acl-1'), referralId: 'cg-ca-acl-1', agency: 'labour' } });
     }
     for (const token of [tokens.committee, tokens.health]) {
       const alert = await overdueAlert(token);
-      expect(alert).toMatchObject({ kind: 'overdue', hidden: true, deadline: { kind: 'referral-handover', agency: 'labour', refId: expect.stringMatching(/^an-/) } });
+      expect(alert).toMatchObject({ id: `${handover('cg-ca-acl-1')}:overdue`, kind: 'overdue', deadline: { kind: 'referral-handover', agency: 'labour', refId: caseRefOf('cg-ca-acl-1') } });
+      expect(alert.deadline).not.toHaveProperty('referralId');
       expect(JSON.stringify(alert)).not.toContain('cg-ca-acl-1');
     }
   });
 
-  it("hides it in the work queue's row and in the deadline's history too, which its stand-in id opens", async () => {
-    const row = async (token: string) => ((await getAs(api('/api/v1/alerts?kind=referral-handover&body=labour&limit=500'), token)).body.alerts as any[]).find((entry) => entry.deadline.refId === 'cg-ca-acl-1' || entry.hidden);
-    expect(await row(tokens.labour)).toMatchObject({ id: 'referral:cg-ca-acl-1', stage: 'escalated' });
-    const hidden = await row(tokens.committee);
-    expect(hidden).toMatchObject({ hidden: true, stage: 'escalated', deadline: { refId: expect.stringMatching(/^an-/) } });
-    const history = await getAs(api(`/api/v1/alerts/${encodeURIComponent(hidden.id)}`), tokens.committee);
+  it("withholds it in the work queue's row and in the deadline's history too, both found by the case reference", async () => {
+    const row = async (token: string) => ((await getAs(api('/api/v1/alerts?kind=referral-handover&body=labour&limit=500'), token)).body.alerts as any[]).find((entry) => entry.id === handover('cg-ca-acl-1'));
+    expect(await row(tokens.labour)).toMatchObject({ stage: 'escalated', deadline: { referralId: 'cg-ca-acl-1' } });
+    const committeeRow = await row(tokens.committee);
+    expect(committeeRow).toMatchObject({ stage: 'escalated', deadline: { refId: caseRefOf('cg-ca-acl-1') } });
+    expect(JSON.stringify(committeeRow)).not.toContain('cg-ca-acl-1');
+    const history = await getAs(api(`/api/v1/alerts/${encodeURIComponent(handover('cg-ca-acl-1'))}`), tokens.committee);
     expect(history.status).toBe(200);
+    expect(history.body.history.length).toBeGreaterThan(0);
     expect(JSON.stringify(history.body)).not.toContain('cg-ca-acl-1');
-    // Asked by its real id, the case is as unknown to the committee as any other.
-    expect((await getAs(api(`/api/v1/alerts/${encodeURIComponent('referral:cg-ca-acl-1')}`), tokens.committee)).status).toBe(404);
+    expect((await getAs(api(`/api/v1/alerts/${encodeURIComponent(handover('cg-ca-acl-1'))}`), tokens.police)).body.alert.deadline.referralId).toBe('cg-ca-acl-1');
+    // No deadline is named by a referral's own id, whoever asks.
+    for (const token of [tokens.secretariat, tokens.committee]) expect((await getAs(api(`/api/v1/alerts/${encodeURIComponent('referral:cg-ca-acl-1')}`), token)).status).toBe(404);
   });
 
   it("withholds the ids of events about people from a target's contributing events, and audits them when shown", async () => {
@@ -267,12 +276,12 @@ describe('who may call the API', () => {
     try {
       // A second police referral, left unanswered: its approaching alert goes out on the stream.
       await post(police, keys.police, policeReferralMade, { ...policeReferralMade.example, referralId: 'cg-ca-acl-2', areaCode: 'hn-ba-dinh-kim-ma', toAgency: 'labour' }, '2021-06-16T08:00:00+07:00');
-      await eventually(() => coordination.projector.projection.deadlines.deadlines.get('referral:cg-ca-acl-2'), 10_000);
+      await eventually(() => coordination.projector.projection.deadlines.deadlines.get(handover('cg-ca-acl-2')), 10_000);
       await coordination.deadlines.tick();
-      const shown = await labourView.next((event) => event.type === 'alert' && event.data.deadline.refId === 'cg-ca-acl-2');
-      expect(shown.data.hidden).toBeUndefined();
-      const hidden = await committee.next((event) => event.type === 'alert' && event.data.hidden === true && event.data.deadline.dueAt === shown.data.deadline.dueAt);
-      expect(JSON.stringify(hidden.data)).not.toContain('cg-ca-acl-2');
+      const shown = await labourView.next((event) => event.type === 'alert' && event.data.deadline.referralId === 'cg-ca-acl-2');
+      expect(shown.data.deadline.refId).toBe(caseRefOf('cg-ca-acl-2'));
+      const withheld = await committee.next((event) => event.type === 'alert' && event.data.deadline.refId === caseRefOf('cg-ca-acl-2'));
+      expect(JSON.stringify(withheld.data)).not.toContain('cg-ca-acl-2');
     } finally {
       committee.close();
       labourView.close();

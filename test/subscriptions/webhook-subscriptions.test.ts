@@ -169,12 +169,12 @@ it('refuses bad input naming the field, a webhook that does not agree or may not
 
 it('created after three alerts with `since` before them, delivers all three, then new ones, each once, signed, after the handshake', async () => {
   // An alert stored before `since` is not delivered: `since` is a point on the stream's clock.
-  const older = await raise(coordinationDeadlineOverdue, 'cg-0');
+  const older = await raise(coordinationDeadlineOverdue, 'hs-00000000000000000000');
   const stored = await nats.jsm.streams.getMessage(COORDINATION, { last_by_subj: coordinationDeadlineOverdue.subject });
   const sinceMs = new Date(stored!.time).getTime() + 1;
   const since = new Date(sinceMs).toISOString();
   await eventually(() => (Date.now() > sinceMs + 1 ? true : undefined), 1_000);
-  const before = [await raise(coordinationDeadlineOverdue, 'cg-1'), await raise(coordinationDeadlineEscalated, 'cg-1'), await raise(coordinationDeadlineOverdue, 'cg-2')];
+  const before = [await raise(coordinationDeadlineOverdue, 'hs-00000000000000000001'), await raise(coordinationDeadlineEscalated, 'hs-00000000000000000001'), await raise(coordinationDeadlineOverdue, 'hs-00000000000000000002')];
   const receiver = await Receiver.start();
 
   const created = await postJson(subscriptionsUrl(), { url: receiver.url, entity: 'deadline', since }, tokens.secretariat);
@@ -191,7 +191,7 @@ it('created after three alerts with `since` before them, delivers all three, the
   await eventually(() => (receiver.taken().length >= 3 ? true : undefined), 10_000);
   expect(receiver.taken()).toEqual(before.map((event) => event.id));
 
-  const after = [await raise(coordinationDeadlineResolved, 'cg-1'), await raise(coordinationDeadlineOverdue, 'cg-3')];
+  const after = [await raise(coordinationDeadlineResolved, 'hs-00000000000000000001'), await raise(coordinationDeadlineOverdue, 'hs-00000000000000000003')];
   await eventually(() => (receiver.taken().length >= 5 ? true : undefined), 10_000);
   await eventually(() => caughtUp(id), 10_000);
   expect(receiver.taken()).toEqual([...before, ...after].map((event) => event.id));
@@ -210,7 +210,7 @@ it('created after three alerts with `since` before them, delivers all three, the
 
   // A webhook that fails is tried again; the log has every attempt.
   receiver.status = 503;
-  const retried = await raise(coordinationDeadlineEscalated, 'cg-3');
+  const retried = await raise(coordinationDeadlineEscalated, 'hs-00000000000000000003');
   await eventually(() => (receiver.posts.some((post) => post.status === 503) ? true : undefined), 10_000);
   receiver.status = 200;
   await eventually(() => (receiver.taken().includes(retried.id) ? true : undefined), 10_000);
@@ -241,7 +241,7 @@ it('is delivered by the leader only, whichever instance took it, and a new leade
   expect(created.status).toBe(201);
   const { id } = created.body as { id: string };
 
-  const first = await raise(coordinationDeadlineOverdue, 'cg-10');
+  const first = await raise(coordinationDeadlineOverdue, 'hs-0000000000000000000a');
   await eventually(() => (receiver.taken().includes(first.id) ? true : undefined), 10_000);
   await eventually(() => caughtUp(id), 10_000);
   expect(coordination.subscriptions.delivering()).toEqual([id]);
@@ -253,7 +253,7 @@ it('is delivered by the leader only, whichever instance took it, and a new leade
   await leaving.close();
   await eventually(() => (standby!.leadership.leads ? true : undefined), 10_000);
   expect(standby.subscriptions.delivering()).toEqual([id]);
-  const second = await raise(coordinationDeadlineEscalated, 'cg-10');
+  const second = await raise(coordinationDeadlineEscalated, 'hs-0000000000000000000a');
   await eventually(() => (receiver.taken().includes(second.id) ? true : undefined), 10_000);
   await eventually(() => caughtUp(id), 10_000);
   expect(receiver.taken()).toEqual([first.id, second.id]);

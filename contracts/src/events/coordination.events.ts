@@ -148,6 +148,9 @@ export const coordinationTargetProgressed = defineEvent({
   },
 });
 
+/** How coordination names a person's case (a referral) in its deadline alerts: `hs-` ("hồ sơ") and a keyed digest (ADR 0021). */
+export const CASE_REFERENCE = /^hs-[0-9a-f]{20}$/;
+
 const deadlineAlert = (action: string, description: { vi: string; en: string }) =>
   defineEvent({
     agency: 'coordination',
@@ -161,17 +164,24 @@ const deadlineAlert = (action: string, description: { vi: string; en: string }) 
       agency: AgencyCode.describe('Agency that owes the awaited action'),
       areaCode: AreaCode,
       dueAt: z.iso.datetime({ offset: true }),
-      refId: Identifier.describe('Task, referral, inspection, report period or hotspot the deadline belongs to'),
+      refId: Identifier.describe(
+        'Task, inspection, report period or hotspot the deadline belongs to; a referral by its case reference (hs- and 20 hex digits, ADR 0021), never by its id',
+      ),
       planId: Identifier.optional().describe('The plan whose rule set the deadline'),
       leadDays: z.int().min(1).max(90).optional().describe('For "approaching": days before the deadline'),
-    }),
+    })
+      // A person's case is never named by the referral's id in what coordination publishes (ADR 0021).
+      .refine((alert) => alert.kind !== 'referral-handover' || (CASE_REFERENCE.test(alert.refId) && alert.deadlineId === `referral:${alert.refId}`), {
+        path: ['refId'],
+        message: 'a referral hand-over is named by its case reference (hs- and 20 hex digits), and its deadlineId is referral:<that reference>',
+      }),
     example: {
-      deadlineId: 'hh-cg-police-2021-0001-accept',
+      deadlineId: 'referral:hs-540e361ce171ec520bf5',
       kind: 'referral-handover',
       agency: 'labour',
       areaCode: 'hn-ba-dinh-lieu-giai',
       dueAt: '2021-06-10T17:00:00+07:00',
-      refId: 'cg-police-2021-0001',
+      refId: 'hs-540e361ce171ec520bf5',
     },
   });
 

@@ -7,7 +7,7 @@ import type { INestApplication } from '@nestjs/common';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { STREAMS } from '@lienganh/contracts';
-import { BusLink, closeHttpServer, connectToNats, refusalGate, requireStreams } from '@lienganh/platform';
+import { BusLink, CASE_KEYS_BUCKET, closeHttpServer, connectToNats, refusalGate, requireStreams } from '@lienganh/platform';
 import { AUDIT_TRAIL, AUTHENTICATOR, Authenticator, SessionController, sessionPolicyFromEnv, SessionStore, UserAccounts, UserDirectory, UserGuard, UserRegister, type RateLimit, type SessionPolicy, type TrustProxy, type UserEntry } from '@lienganh/platform';
 import { createHttpApp, createLogger, HealthController, logRefusals, READINESS, watchOverdueAlerts, type Logger } from '@lienganh/platform';
 import { CommitteeController } from './board/committee.controller.js';
@@ -42,6 +42,7 @@ import { Lease, newHolder, retireHolder } from './leadership/lease.js';
 import { Leadership } from './leadership/leadership.js';
 import { AgencyReferralsController } from './access/agency-referrals.controller.js';
 import { AuditController } from './access/audit.controller.js';
+import { CaseReferences } from './access/case-references.js';
 import { PERSON_RECORDS, PersonRecordPolicy } from './access/person-records.js';
 import { StreamAuditTrail } from './access/stream-audit-trail.js';
 import { AgencyKeyRegister, BodyRegister } from '@lienganh/platform';
@@ -175,7 +176,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   });
   // Only the operator provisions streams; coordination's identity may only look at them.
   try {
-    await requireStreams(await jetstreamManager(nc), Object.values(STREAMS).map((stream) => stream.name));
+    await requireStreams(await jetstreamManager(nc), [...Object.values(STREAMS).map((stream) => stream.name), `KV_${CASE_KEYS_BUCKET}`]);
   } catch (error) {
     await nc.close();
     throw error;
@@ -185,7 +186,10 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   const holder = newHolder(instanceId);
   let leases: LeaseBucket;
   let instanceLease: Lease;
+  let cases: CaseReferences;
   try {
+    // Referrals are named by the deployment's case references in deadlines (ADR 0021): one key for every instance.
+    cases = await CaseReferences.open(nc);
     // Replicated as coordination's stream is (three times in a cluster).
     const replicas = (await (await jetstreamManager(nc)).streams.info(STREAMS.coordinationEvents.name)).config.num_replicas;
     leases = await LeaseBucket.open(nc, { replicas, ...(config.leaseTtlMs ? { ttlMs: config.leaseTtlMs } : {}) });
@@ -197,6 +201,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   }
   const projector = new CoordinationProjector(nc, store, {
     consumerPrefix: instanceId,
+    cases,
     ...config.projector,
     logger: messages,
   });

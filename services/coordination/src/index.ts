@@ -41,5 +41,6 @@ export { PeriodicReportController, reportFileName } from './reports/periodic-rep
 export { DOCX_CONTENT_TYPE, PAGE as REPORT_PAGE, REPORT_SYMBOL, reportDocument, type ReportDocumentOptions } from './reports/report-document.js';
 export { compliancePeriod, dateInWords, periodInTitle, periodShort, placeOf, vietnameseNumber, vietnamesePercent } from './reports/vietnamese-format.js';
 export { isPersonRelatedType, PersonRecordPolicy, type ShownContribution } from './access/person-records.js';
+export { CaseReferences } from './access/case-references.js';
 export { StreamAuditTrail, type AuditEntry, type AuditQuery } from './access/stream-audit-trail.js';
 export { AgencyReferralsController, type AgencyReferral } from './access/agency-referrals.controller.js';

@@ -26,6 +26,10 @@ import {
   type Plan,
 } from '@lienganh/contracts';
 import { CoordinationProjection, InMemoryCoordinationStore, taskBoard, type ProjectionChanges, type StoredProjection, type StreamPosition } from '../src/index.js';
+import { CaseReferences } from '../src/access/case-references.js';
+
+/** How the projection names referrals in deadlines (ADR 0021): a key of this test's own. */
+const cases = CaseReferences.ephemeral();
 
 // Specifications of the projection, Given / When / Then: a history of events (each at its own
 // position in its stream), what happens next, and what the projection must then hold.
@@ -165,7 +169,7 @@ function feed(projection: CoordinationProjection, steps: Step[]): CoordinationPr
   return projection;
 }
 
-const given = (...histories: Step[][]) => feed(new CoordinationProjection(), histories.flat());
+const given = (...histories: Step[][]) => feed(new CoordinationProjection(cases), histories.flat());
 
 /** Deterministic shuffle (mulberry32 + Fisher-Yates): the same seed gives the same order on every run. */
 function shuffled<T>(items: readonly T[], seed: number): T[] {
@@ -302,7 +306,7 @@ describe('the coordination projection', () => {
   describe('events that came before their plan', () => {
     it('give, once the plan is backfilled and ready, the snapshot of plan-first, checkpoints included', () => {
       // Given agency events with no plan yet
-      const late = new CoordinationProjection();
+      const late = new CoordinationProjection(cases);
       feed(late, agencySteps);
       // (referrals and reports do not depend on plans: they are there already; no tally is)
       expect(late.snapshot()).toMatchObject({ plans: [], tallies: [], referrals: reference.snapshot().referrals, reports: reference.snapshot().reports });
@@ -322,14 +326,14 @@ describe('the coordination projection', () => {
       const planFirstStore = new InMemoryCoordinationStore();
       await planFirstStore.commit(planFirst.takeChanges());
 
-      const late = new CoordinationProjection();
+      const late = new CoordinationProjection(cases);
       const lateStore = new InMemoryCoordinationStore();
       feed(late, agencySteps);
       await lateStore.commit(late.takeChanges()); // committed before the plan came
       feed(late, [planStep]);
       await lateStore.commit(late.takeChanges());
 
-      expect(CoordinationProjection.restore(await lateStore.load()).snapshot()).toStrictEqual(CoordinationProjection.restore(await planFirstStore.load()).snapshot());
+      expect(CoordinationProjection.restore(await lateStore.load(), cases).snapshot()).toStrictEqual(CoordinationProjection.restore(await planFirstStore.load(), cases).snapshot());
       for (const { key } of planFirst.snapshot().tallies) {
         expect(await lateStore.contributions(key, 1_000)).toEqual(await planFirstStore.contributions(key, 1_000));
       }
@@ -346,7 +350,7 @@ describe('the coordination projection', () => {
     it('from a snapshot as a store keeps it, then more events, equals one projection of everything', () => {
       // Given a projection restored from what was stored after the first events
       const stored = asStored(given(before).snapshot());
-      const restored = CoordinationProjection.restore(stored);
+      const restored = CoordinationProjection.restore(stored, cases);
       // When the rest arrives
       feed(restored, after);
       // Then it equals one projection that saw everything (plans compared as stored, JSON)
@@ -359,13 +363,13 @@ describe('the coordination projection', () => {
       await store.commit(projection.takeChanges());
       feed(projection, after);
       await store.commit(projection.takeChanges());
-      const restored = CoordinationProjection.restore(await store.load());
+      const restored = CoordinationProjection.restore(await store.load(), cases);
       expect(asStored(restored.snapshot())).toStrictEqual(asStored(projection.snapshot()));
       expect(restored.snapshot().checkpoints).toEqual({ [AGENCY]: agencySteps.length, [COORDINATION]: 1 });
     });
 
     it('keeps what makes a re-applied event change nothing', () => {
-      const restored = CoordinationProjection.restore(asStored(reference.snapshot()));
+      const restored = CoordinationProjection.restore(asStored(reference.snapshot()), cases);
       feed(restored, agencySteps);
       expect(effects(restored.takeChanges())).toEqual(nothingBut());
     });
@@ -395,7 +399,7 @@ describe('the coordination projection', () => {
       // A joint inspection at 09:30 in Hanoi (ct-doi-178, which nv-chung-02 also drives) is later than every police inspection.
       const joint = jointInspection('muon', 'b-178-z', '2021-05-10T09:30:00+07:00');
       const projection = given([planStep], arrivals, [{ event: joint, position: { stream: AGENCY, seq: 10 } }]);
-      const restored = CoordinationProjection.restore(asStored(projection.snapshot()));
+      const restored = CoordinationProjection.restore(asStored(projection.snapshot()), cases);
       // An older event arriving after the restore does not take its place.
       feed(restored, [{ event: inspection('cu', '2021-05-09T23:00:00+07:00'), position: { stream: AGENCY, seq: 11 } }]);
       const task = (id: string) => taskBoard(restored.state, restored.areas, june).find((entry) => entry.taskId === id)!;
@@ -422,14 +426,14 @@ describe('the coordination projection', () => {
     });
 
     it('do not move back after a restore', () => {
-      const restored = CoordinationProjection.restore({ ...asStored(reference.snapshot()), checkpoints: { [AGENCY]: 100, [COORDINATION]: 4 } });
+      const restored = CoordinationProjection.restore({ ...asStored(reference.snapshot()), checkpoints: { [AGENCY]: 100, [COORDINATION]: 4 } }, cases);
       restored.apply(inspection('moi', '2021-05-01T09:00:00+07:00'), { stream: AGENCY, seq: 60 });
       expect(restored.snapshot().checkpoints).toEqual({ [AGENCY]: 100, [COORDINATION]: 4 });
       expect(restored.takeChanges().checkpoints).toEqual({});
     });
 
     it('are not moved past a new plan by apply, but by planReady', () => {
-      const projection = new CoordinationProjection();
+      const projection = new CoordinationProjection(cases);
       // When a new plan is applied
       const { plan } = projection.apply(planEvent, { stream: COORDINATION, seq: 7 });
       // Then it is known, but neither recorded for the store nor read past: a crash now reads it again
@@ -480,7 +484,7 @@ describe('the coordination projection', () => {
       failing.restoreChanges(lost);
       await retried.commit(failing.takeChanges());
 
-      expect(asStored(CoordinationProjection.restore(await retried.load()).snapshot())).toStrictEqual(asStored(reference.snapshot()));
+      expect(asStored(CoordinationProjection.restore(await retried.load(), cases).snapshot())).toStrictEqual(asStored(reference.snapshot()));
       for (const { key } of reference.snapshot().tallies) {
         expect(await retried.contributions(key, 1_000)).toEqual(await committedOk.contributions(key, 1_000));
       }

@@ -23,6 +23,12 @@ import {
 } from '@lienganh/contracts';
 import { AgencyRegistry, AreaRegistry, DeadlineBook, decideAlerts, evolveReport, registerPlan, type DeadlineRecord, type ReportRecord } from '../src/index.js';
 import { reportKeyOf } from '../src/reporting/report-compliance.js';
+import { CaseReferences } from '../src/access/case-references.js';
+
+/** How the projection names referrals in deadlines (ADR 0021): a key of this test's own. */
+const cases = CaseReferences.ephemeral();
+/** A referral's hand-over deadline, named by its case reference. */
+const handover = (referralId: string) => `referral:${cases.of(referralId)}`;
 
 // Specifications of the deadline book, Given / When / Then: the plans and the events applied so
 // far, what comes next, and which deadlines (thời hạn) the book must then hold.
@@ -40,7 +46,7 @@ const plus = (time: string, days: number) => instant(time) + days * DAY_MS;
 
 /** A book over `plans` (what the projection's plan list holds), fed `events` in order. */
 function given(events: BusEvent[] = [], plans: Plan[] = [baDinh]): DeadlineBook {
-  const book = new DeadlineBook(() => plans, isWithin);
+  const book = new DeadlineBook(() => plans, isWithin, cases);
   for (const event of events) book.apply(event);
   return book;
 }
@@ -112,9 +118,9 @@ const overdueAlert = (deadlineId: string, refId: string, dueAt: string) =>
 describe('referral hand-over', () => {
   it('an early answer by another agency does not meet the hand-over when the referral arrives', () => {
     const book = given([answers['health accepted']('cg-p', '2021-03-04T09:00:00+07:00'), policeReferral('cg-p', '2021-03-02T10:00:00+07:00')]);
-    expect(deadline(book, 'referral:cg-p')?.metAt).toBeUndefined();
+    expect(deadline(book, handover('cg-p'))?.metAt).toBeUndefined();
     book.apply(answers['labour accepted']('cg-p', '2021-03-05T09:00:00+07:00'));
-    expect(deadline(book, 'referral:cg-p')?.metAt).toBe('2021-03-05T09:00:00+07:00');
+    expect(deadline(book, handover('cg-p'))?.metAt).toBe('2021-03-05T09:00:00+07:00');
   });
 
   const MADE = '2021-03-02T10:00:00+07:00';
@@ -127,12 +133,12 @@ describe('referral hand-over', () => {
     ]);
   });
 
-  it('a police referral in the district during the plan opens referral:<id>, owed by labour, due 7 days after it was made', () => {
+  it('a police referral in the district during the plan opens referral:<case reference>, owed by labour, due 7 days after it was made', () => {
     // Given Ba Đình's plan; When police refer a person in Liễu Giai ward
     const book = given([policeReferral('cg-ca-1', MADE)]);
     // Then labour owes an answer within the plan's 7 days
-    const record = deadline(book, 'referral:cg-ca-1')!;
-    expect(record).toMatchObject({ kind: 'referral-handover', agency: 'labour', areaCode: 'hn-ba-dinh-lieu-giai', refId: 'cg-ca-1', planId: baDinh.id, raised: [] });
+    const record = deadline(book, handover('cg-ca-1'))!;
+    expect(record).toMatchObject({ kind: 'referral-handover', agency: 'labour', areaCode: 'hn-ba-dinh-lieu-giai', refId: cases.of('cg-ca-1'), referralId: 'cg-ca-1', planId: baDinh.id, raised: [] });
     expect(instant(record.dueAt)).toBe(plus(MADE, 7));
     expect(record.metAt).toBeUndefined();
     expect(record.cancelled).toBeFalsy();
@@ -140,34 +146,34 @@ describe('referral hand-over', () => {
 
   it('a respondBy earlier than the rule moves the due time to the end of that day, Vietnam time', () => {
     const book = given([policeReferral('cg-ca-2', MADE, { respondBy: '2021-03-05' })]);
-    expect(instant(deadline(book, 'referral:cg-ca-2')!.dueAt)).toBe(instant('2021-03-05T23:59:59+07:00'));
+    expect(instant(deadline(book, handover('cg-ca-2'))!.dueAt)).toBe(instant('2021-03-05T23:59:59+07:00'));
   });
 
   it('a respondBy later than the rule leaves the rule', () => {
     const book = given([policeReferral('cg-ca-3', MADE, { respondBy: '2021-03-31' })]);
-    expect(instant(deadline(book, 'referral:cg-ca-3')!.dueAt)).toBe(plus(MADE, 7));
+    expect(instant(deadline(book, handover('cg-ca-3'))!.dueAt)).toBe(plus(MADE, 7));
   });
 
   it.each(['labour accepted', 'labour declined'] as const)('is met at the time of the receiving agency answer (%s)', (answer) => {
     const book = given([policeReferral('cg-ca-4', MADE), answers[answer]('cg-ca-4', '2021-03-04T09:00:00+07:00')]);
-    expect(deadline(book, 'referral:cg-ca-4')!.metAt).toBe('2021-03-04T09:00:00+07:00');
+    expect(deadline(book, handover('cg-ca-4'))!.metAt).toBe('2021-03-04T09:00:00+07:00');
   });
 
   it.each(['health accepted', 'health declined'] as const)('is not met by an answer from an agency it was not sent to (%s)', (answer) => {
     const book = given([policeReferral('cg-ca-5', MADE), answers[answer]('cg-ca-5', '2021-03-04T09:00:00+07:00')]);
-    expect(deadline(book, 'referral:cg-ca-5')!.metAt).toBeUndefined();
+    expect(deadline(book, handover('cg-ca-5'))!.metAt).toBeUndefined();
   });
 
   it('keeps the first answer: a later one does not move the time it was met', () => {
     const book = given([policeReferral('cg-ca-6', MADE), answers['labour accepted']('cg-ca-6', '2021-03-04T09:00:00+07:00'), answers['labour declined']('cg-ca-6', '2021-03-06T09:00:00+07:00')]);
-    expect(deadline(book, 'referral:cg-ca-6')!.metAt).toBe('2021-03-04T09:00:00+07:00');
+    expect(deadline(book, handover('cg-ca-6'))!.metAt).toBe('2021-03-04T09:00:00+07:00');
   });
 
   it('an answer that arrives before its referral (out of order) still meets it, at the answer time', () => {
     // Given labour's answer, read first; When the referral arrives
     const book = given([answers['labour accepted']('cg-ca-7', '2021-03-04T09:00:00+07:00'), policeReferral('cg-ca-7', MADE)]);
     // Then the deadline opens already met
-    const record = deadline(book, 'referral:cg-ca-7')!;
+    const record = deadline(book, handover('cg-ca-7'))!;
     expect(record.metAt).toBe('2021-03-04T09:00:00+07:00');
     expect(instant(record.dueAt)).toBe(plus(MADE, 7));
   });
@@ -175,8 +181,8 @@ describe('referral hand-over', () => {
   it('of two answers that arrive before the referral, the earlier one meets it, whatever their order', () => {
     const early = answers['labour accepted']('cg-ca-8', '2021-03-03T09:00:00+07:00');
     const later = answers['labour declined']('cg-ca-8', '2021-03-05T09:00:00+07:00');
-    expect(deadline(given([later, early, policeReferral('cg-ca-8', MADE)]), 'referral:cg-ca-8')!.metAt).toBe('2021-03-03T09:00:00+07:00');
-    expect(deadline(given([early, later, policeReferral('cg-ca-8', MADE)]), 'referral:cg-ca-8')!.metAt).toBe('2021-03-03T09:00:00+07:00');
+    expect(deadline(given([later, early, policeReferral('cg-ca-8', MADE)]), handover('cg-ca-8'))!.metAt).toBe('2021-03-03T09:00:00+07:00');
+    expect(deadline(given([early, later, policeReferral('cg-ca-8', MADE)]), handover('cg-ca-8'))!.metAt).toBe('2021-03-03T09:00:00+07:00');
   });
 
   it.each([
@@ -196,14 +202,14 @@ describe('referral hand-over', () => {
 
   it('a referral at 00:30 on 1 January in Hanoi (still 31 December in UTC) is within the 2021 plan', () => {
     const book = given([policeReferral('cg-dau-nam', '2020-12-31T17:30:00Z')]);
-    expect(deadline(book, 'referral:cg-dau-nam')).toBeDefined();
+    expect(deadline(book, handover('cg-dau-nam'))).toBeDefined();
   });
 
   it('a labour → health referral uses the labour → health rule (5 days), owed by health and met by health answer', () => {
     const made = '2021-04-05T08:00:00+07:00';
     const book = given([labourReferral('cg-ld-1', made)]);
-    const record = deadline(book, 'referral:cg-ld-1')!;
-    expect(record).toMatchObject({ kind: 'referral-handover', agency: 'health', refId: 'cg-ld-1', planId: baDinh.id });
+    const record = deadline(book, handover('cg-ld-1'))!;
+    expect(record).toMatchObject({ kind: 'referral-handover', agency: 'health', refId: cases.of('cg-ld-1'), referralId: 'cg-ld-1', planId: baDinh.id });
     expect(instant(record.dueAt)).toBe(plus(made, 5));
 
     book.apply(answers['labour accepted']('cg-ld-1', '2021-04-06T08:00:00+07:00'));
@@ -224,7 +230,7 @@ describe('referral hand-over', () => {
     expect(book.deadlines.size).toBe(0);
     book.backfill(referral, baDinh.id);
     // Then the hand-over deadline exists, met by the answer
-    expect(deadline(book, 'referral:cg-ca-10')).toMatchObject({ agency: 'labour', metAt: '2021-03-04T09:00:00+07:00', planId: baDinh.id });
+    expect(deadline(book, handover('cg-ca-10'))).toMatchObject({ agency: 'labour', metAt: '2021-03-04T09:00:00+07:00', planId: baDinh.id });
   });
 });
 
@@ -504,23 +510,23 @@ describe('alerts read back', () => {
   it('an overdue alert is recorded on its deadline once, however often it is applied', () => {
     const book = given([policeReferral('cg-x', MADE)]);
     book.takeChanged();
-    book.apply(overdueAlert('referral:cg-x', 'cg-x', due));
-    expect(deadline(book, 'referral:cg-x')!.raised).toEqual(['referral:cg-x:overdue']);
-    expect(book.takeChanged().map((record) => record.id)).toEqual(['referral:cg-x']);
-    book.apply(overdueAlert('referral:cg-x', 'cg-x', due));
-    expect(deadline(book, 'referral:cg-x')!.raised).toEqual(['referral:cg-x:overdue']);
+    book.apply(overdueAlert(handover('cg-x'), cases.of('cg-x'), due));
+    expect(deadline(book, handover('cg-x'))!.raised).toEqual([`${handover('cg-x')}:overdue`]);
+    expect(book.takeChanged().map((record) => record.id)).toEqual([handover('cg-x')]);
+    book.apply(overdueAlert(handover('cg-x'), cases.of('cg-x'), due));
+    expect(deadline(book, handover('cg-x'))!.raised).toEqual([`${handover('cg-x')}:overdue`]);
     expect(book.takeChanged()).toEqual([]);
   });
 
   it('an alert read before its deadline exists (replay reads coordination first) is attached when the deadline opens', () => {
     // Given the alert, twice, and no deadline yet
-    const book = given([overdueAlert('referral:cg-y', 'cg-y', due), overdueAlert('referral:cg-y', 'cg-y', due)]);
+    const book = given([overdueAlert(handover('cg-y'), cases.of('cg-y'), due), overdueAlert(handover('cg-y'), cases.of('cg-y'), due)]);
     expect(book.deadlines.size).toBe(0);
     // When the referral is read
     book.apply(policeReferral('cg-y', MADE));
     // Then the deadline carries it, once, and it is not raised again
-    const record = deadline(book, 'referral:cg-y')!;
-    expect(record.raised).toEqual(['referral:cg-y:overdue']);
+    const record = deadline(book, handover('cg-y'))!;
+    expect(record.raised).toEqual([`${handover('cg-y')}:overdue`]);
     expect(decideAlerts(record, baDinh.deadlines, new Date(plus(MADE, 8))).map((decision) => decision.id)).toEqual([]);
   });
 });
@@ -534,38 +540,38 @@ describe('meet', () => {
 
   it('keeps the earliest time', () => {
     const book = opened();
-    book.meet('referral:cg-m', '2021-03-05T09:00:00+07:00');
-    book.meet('referral:cg-m', '2021-03-04T09:00:00+07:00');
-    expect(deadline(book, 'referral:cg-m')!.metAt).toBe('2021-03-04T09:00:00+07:00');
-    book.meet('referral:cg-m', '2021-03-06T09:00:00+07:00');
-    expect(deadline(book, 'referral:cg-m')!.metAt).toBe('2021-03-04T09:00:00+07:00');
+    book.meet(handover('cg-m'), '2021-03-05T09:00:00+07:00');
+    book.meet(handover('cg-m'), '2021-03-04T09:00:00+07:00');
+    expect(deadline(book, handover('cg-m'))!.metAt).toBe('2021-03-04T09:00:00+07:00');
+    book.meet(handover('cg-m'), '2021-03-06T09:00:00+07:00');
+    expect(deadline(book, handover('cg-m'))!.metAt).toBe('2021-03-04T09:00:00+07:00');
   });
 
   it('compares instants, not strings: 03:00 UTC is later than 09:00 in Hanoi', () => {
     const book = opened();
-    book.meet('referral:cg-m', '2021-03-04T09:00:00+07:00'); // 02:00 UTC
-    book.meet('referral:cg-m', '2021-03-04T03:00:00Z');
-    expect(deadline(book, 'referral:cg-m')!.metAt).toBe('2021-03-04T09:00:00+07:00');
+    book.meet(handover('cg-m'), '2021-03-04T09:00:00+07:00'); // 02:00 UTC
+    book.meet(handover('cg-m'), '2021-03-04T03:00:00Z');
+    expect(deadline(book, handover('cg-m'))!.metAt).toBe('2021-03-04T09:00:00+07:00');
   });
 
   it('for one instant written with two offsets, the result does not depend on order', () => {
     const hanoi = '2021-03-04T09:00:00+07:00';
     const utc = '2021-03-04T02:00:00Z';
     const one = opened();
-    one.meet('referral:cg-m', hanoi);
-    one.meet('referral:cg-m', utc);
+    one.meet(handover('cg-m'), hanoi);
+    one.meet(handover('cg-m'), utc);
     const other = opened();
-    other.meet('referral:cg-m', utc);
-    other.meet('referral:cg-m', hanoi);
-    expect(deadline(one, 'referral:cg-m')!.metAt).toBe(deadline(other, 'referral:cg-m')!.metAt);
-    expect(instant(deadline(one, 'referral:cg-m')!.metAt!)).toBe(instant(hanoi));
+    other.meet(handover('cg-m'), utc);
+    other.meet(handover('cg-m'), hanoi);
+    expect(deadline(one, handover('cg-m'))!.metAt).toBe(deadline(other, handover('cg-m'))!.metAt);
+    expect(instant(deadline(one, handover('cg-m'))!.metAt!)).toBe(instant(hanoi));
   });
 
   it('of an unknown deadline does nothing', () => {
     const book = opened();
     book.takeChanged();
-    book.meet('referral:khong-co', '2021-03-04T09:00:00+07:00');
-    expect(book.deadlines.has('referral:khong-co')).toBe(false);
+    book.meet(handover('khong-co'), '2021-03-04T09:00:00+07:00');
+    expect(book.deadlines.has(handover('khong-co'))).toBe(false);
     expect(book.takeChanged()).toEqual([]);
   });
 });
@@ -578,9 +584,9 @@ describe('takeChanged', () => {
       answers['labour accepted']('cg-t', '2021-03-04T09:00:00+07:00'),
       inspections['police inspection']('kt-t', '2021-03-03T10:00:00+07:00'),
     ]);
-    book.meet('referral:cg-t', '2021-03-03T09:00:00+07:00');
+    book.meet(handover('cg-t'), '2021-03-03T09:00:00+07:00');
     // Then each is returned once
-    expect(book.takeChanged().map((record) => record.id).sort()).toEqual(['follow-up:kt-t', 'referral:cg-t']);
+    expect(book.takeChanged().map((record) => record.id).sort()).toEqual(['follow-up:kt-t', handover('cg-t')]);
     expect(book.takeChanged()).toEqual([]);
     // When one changes again, only that one
     book.apply(followUpCheck('kt-t', '2021-03-20T09:00:00+07:00'));
@@ -593,7 +599,7 @@ describe('takeChanged', () => {
   it('does not return a deadline for a meet that changes nothing', () => {
     const book = given([policeReferral('cg-u', '2021-03-02T10:00:00+07:00'), answers['labour accepted']('cg-u', '2021-03-04T09:00:00+07:00')]);
     book.takeChanged();
-    book.meet('referral:cg-u', '2021-03-05T09:00:00+07:00');
+    book.meet(handover('cg-u'), '2021-03-05T09:00:00+07:00');
     expect(book.takeChanged()).toEqual([]);
   });
 });
@@ -614,7 +620,7 @@ describe('when alerts start', () => {
     // Then its deadlines, and one opened later by an event, start their alerts then
     expect([...book.deadlines.values()].every((record) => record.alertsFrom === IMPORTED)).toBe(true);
     book.apply(policeReferral('cg-nhap', '2021-03-02T10:00:00+07:00'));
-    expect(deadline(book, 'referral:cg-nhap')).toMatchObject({ alertsFrom: IMPORTED, planId: halfYear.id });
+    expect(deadline(book, handover('cg-nhap'))).toMatchObject({ alertsFrom: IMPORTED, planId: halfYear.id });
     expect(book.alertsStart(halfYear.id)).toBe(IMPORTED);
   });
 
@@ -646,7 +652,7 @@ describe('when alerts start', () => {
     restored.addPlan(halfYear, new Map());
     restored.restore(structuredClone([...live.deadlines.values()]));
     restored.apply(policeReferral('cg-sau', '2021-03-02T10:00:00+07:00'));
-    expect(deadline(restored, 'referral:cg-sau')!.alertsFrom).toBe(IMPORTED);
+    expect(deadline(restored, handover('cg-sau'))!.alertsFrom).toBe(IMPORTED);
   });
 });
 

@@ -12,6 +12,10 @@ import {
   type Plan,
 } from '@lienganh/contracts';
 import { committeeOverview, committeeSummary, compilePeriodicReport, CoordinationProjection, parsePeriod, type Contribution } from '../src/index.js';
+import { CaseReferences } from '../src/access/case-references.js';
+
+/** How the projection names referrals in deadlines (ADR 0021): a key of this test's own. */
+const cases = CaseReferences.ephemeral();
 
 // Regressions of issue #17 ("Figures the committee can trust"), one per defect of the board's
 // figures; the rules are ADR 0010. Given two plans in two jurisdictions, when events arrive,
@@ -69,7 +73,7 @@ const served = (referralId: string, time = '2021-05-03T09:00:00+07:00') => build
 
 /** The projection after the plans, then the events in the order given; contributions kept as a store would. */
 function given(plans: Plan[], events: BusEvent[]) {
-  const projection = new CoordinationProjection();
+  const projection = new CoordinationProjection(cases);
   const contributions: Contribution[] = [];
   for (const planned of plans) {
     projection.apply(buildEvent(coordinationPlanPublished, planned, { id: `plan-${planned.id}`, time: '2021-01-05T09:00:00+07:00' }));

@@ -45,6 +45,10 @@ import {
   vietnameseNumber,
   type PeriodicReport,
 } from '../src/index.js';
+import { CaseReferences } from '../src/access/case-references.js';
+
+/** How the projection names referrals in deadlines (ADR 0021): a key of this test's own. */
+const cases = CaseReferences.ephemeral();
 
 const baDinh = parsePlanDocument(readFileSync(new URL('../demo/ba-dinh-2021.plan.yaml', import.meta.url), 'utf8'), 'yaml');
 const NOW = new Date('2021-07-10T09:00:00+07:00');
@@ -162,7 +166,7 @@ const seededEvents: BusEvent[] = [
 ];
 
 async function given(plans: Plan[] = [baDinh], events: BusEvent[] = seededEvents) {
-  const projection = new CoordinationProjection();
+  const projection = new CoordinationProjection(cases);
   for (const plan of plans) {
     projection.apply(buildEvent(coordinationPlanPublished, plan, { id: `evt-plan-${plan.id}`, time: '2021-02-01T08:00:00+07:00' }));
     projection.planReady(plan.id);

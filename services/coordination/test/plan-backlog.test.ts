@@ -8,6 +8,10 @@ import {
   type Plan,
 } from '@lienganh/contracts';
 import { committeeSummary, CoordinationProjection, decideAlerts } from '../src/index.js';
+import { CaseReferences } from '../src/access/case-references.js';
+
+/** How the projection names referrals in deadlines (ADR 0021): a key of this test's own. */
+const cases = CaseReferences.ephemeral();
 
 // A plan imported after some of its deadlines had passed (ADR 0010, 8): Given a plan of an
 // earlier period and the events so far, When it is imported at a time (the `time` of its
@@ -45,7 +49,7 @@ const referral = (id: string, time: string) =>
 
 /** A projection fed `events` in order; a plan event is backfilled with the agency events before it, as the projector does. */
 function given(events: BusEvent[]): CoordinationProjection {
-  const projection = new CoordinationProjection();
+  const projection = new CoordinationProjection(cases);
   const seen: BusEvent[] = [];
   for (const event of events) {
     const { plan } = projection.apply(event);

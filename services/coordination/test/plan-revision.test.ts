@@ -9,6 +9,10 @@ import {
   type Plan,
 } from '@lienganh/contracts';
 import { CoordinationProjection, InMemoryCoordinationStore } from '../src/index.js';
+import { CaseReferences } from '../src/access/case-references.js';
+
+/** How the projection names referrals in deadlines (ADR 0021): a key of this test's own. */
+const cases = CaseReferences.ephemeral();
 
 // Plan revisions (#18) through the whole projection: a higher revision supersedes the plan, its
 // targets are re-counted from every event, deadlines due before its effectiveFrom stand, and a
@@ -81,7 +85,7 @@ const decisions = [approaching(q1, '2021-04-10T23:59:59+07:00', '2021-04-07T09:0
 
 /** As the projector does live: a plan (new or revised) is backfilled from the agency events already applied, then committed. */
 function live(steps: BusEvent[]): CoordinationProjection {
-  const projection = new CoordinationProjection();
+  const projection = new CoordinationProjection(cases);
   const agencyEvents: BusEvent[] = [];
   for (const event of steps) {
     const { plan } = projection.apply(event);
@@ -161,7 +165,7 @@ describe('a plan revision in the projection', () => {
 
   it('keeps the completion records of tasks in both versions, drops those of tasks the revision dropped, in the store too', async () => {
     const store = new InMemoryCoordinationStore();
-    const projection = new CoordinationProjection();
+    const projection = new CoordinationProjection(cases);
     const agencyEvents: BusEvent[] = [];
     for (const event of liveOrder) {
       const { plan } = projection.apply(event);
@@ -182,7 +186,7 @@ describe('a plan revision in the projection', () => {
     expect(await store.countContributions(`${PLAN}/ct-kiem-tra`)).toBe(3);
     expect((await store.contributions(`${PLAN}/ct-kiem-tra`, 10)).map((entry) => entry.eventId)).toEqual(['kt-01', 'kt-02', 'kt-03']);
     // A projection restored from the store is the one that made it.
-    const restored = CoordinationProjection.restore(stored);
+    const restored = CoordinationProjection.restore(stored, cases);
     expect(restored.deadlines.deadlines.has(`task:${PLAN}:nv-truoc`)).toBe(false);
     // The plan's alerts started at version 1's import, not at the later start of the deadlines the revision added.
     expect(restored.deadlines.alertsStart(PLAN)).toBe(r1.time);
@@ -214,8 +218,8 @@ describe('a plan revision in the projection', () => {
     it("holds each hand-over to the rules in force on its referral's date, re-timing those the revision governs", () => {
       const processed = live([r1, ...events, r2b]);
       // Made on 20 June, under version 1: 7 days. Made on 10 July, from when the revision governs: 3 days.
-      expect(processed.deadlines.deadlines.get('referral:cg-06')!.dueAt).toBe(new Date(Date.parse('2021-06-20T09:00:00+07:00') + 7 * 86_400_000).toISOString());
-      expect(processed.deadlines.deadlines.get('referral:cg-07')!.dueAt).toBe(new Date(Date.parse('2021-07-10T09:00:00+07:00') + 3 * 86_400_000).toISOString());
+      expect(processed.deadlines.deadlines.get(processed.deadlines.referralDeadlineId('cg-06'))!.dueAt).toBe(new Date(Date.parse('2021-06-20T09:00:00+07:00') + 7 * 86_400_000).toISOString());
+      expect(processed.deadlines.deadlines.get(processed.deadlines.referralDeadlineId('cg-07'))!.dueAt).toBe(new Date(Date.parse('2021-07-10T09:00:00+07:00') + 3 * 86_400_000).toISOString());
       expect(processed.snapshot().deadlines).toEqual(live([r1, r2b, ...events]).snapshot().deadlines);
     });
   });
@@ -226,6 +230,6 @@ describe('a plan revision in the projection', () => {
     expect(projection.deadlines.alertsStart(PLAN)).toBe(early.time);
     const store = new InMemoryCoordinationStore();
     await store.commit(projection.takeChanges());
-    expect(CoordinationProjection.restore(await store.load()).deadlines.alertsStart(PLAN)).toBe(early.time);
+    expect(CoordinationProjection.restore(await store.load(), cases).deadlines.alertsStart(PLAN)).toBe(early.time);
   });
 });

@@ -1,6 +1,10 @@
 import { buildEvent, coordinationPlanPublished, coordinationTaskConfirmed, coordinationTaskReopened, getEventDefinition, type BusEvent, type Plan } from '@lienganh/contracts';
 import { compilePeriodicReport, CoordinationProjection, InMemoryCoordinationStore, parsePeriod } from '../src/index.js';
 import { completionOf } from '../src/board/task-completion.js';
+import { CaseReferences } from '../src/access/case-references.js';
+
+/** How the projection names referrals in deadlines (ADR 0021): a key of this test's own. */
+const cases = CaseReferences.ephemeral();
 
 // Given / When / Then through the whole projection: task facts from agency events and the
 // secretariat's decisions, in any order, with the plan imported before or after them.
@@ -19,7 +23,7 @@ const confirmed = (n: number, time: string) => buildEvent(coordinationTaskConfir
 const reopened = (n: number, time: string) => buildEvent(coordinationTaskReopened, { planId: plan.id, taskId: 'nv-hoi-nghi', reopenedBy: 'thu-ky-01', reason: 'evidence-missing' }, { id: `reopened:${plan.id}:nv-hoi-nghi:${n}`, time });
 
 const given = (...events: BusEvent[]) => {
-  const projection = new CoordinationProjection();
+  const projection = new CoordinationProjection(cases);
   for (const event of events) projection.apply(event);
   return projection;
 };
@@ -77,7 +81,7 @@ describe('task facts in the projection', () => {
 
   it('is restored from what the store kept', () => {
     const live = given(published, completed('culture', 'c1', '2021-06-20T10:00:00+07:00'), reopened(2, '2021-07-01T09:00:00+07:00'));
-    const restored = CoordinationProjection.restore(live.snapshot());
+    const restored = CoordinationProjection.restore(live.snapshot(), cases);
     expect(statusOf(restored)).toBe('reopened');
     expect(restored.snapshot()).toEqual(live.snapshot());
   });

@@ -44,16 +44,16 @@ afterAll(async () => {
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
 });
 
-function alert(definition = coordinationDeadlineOverdue, agency = 'labour', id = 'referral:cg-1:overdue'): DeadlineAlert {
+function alert(definition = coordinationDeadlineOverdue, agency = 'labour', id = 'referral:hs-00000000000000000001:overdue'): DeadlineAlert {
   return buildEvent(
     definition,
     {
-      deadlineId: 'referral:cg-1',
+      deadlineId: 'referral:hs-00000000000000000001',
       kind: 'referral-handover',
       agency,
       areaCode: 'hn-ba-dinh-lieu-giai',
       dueAt: '2021-06-10T17:00:00+07:00',
-      refId: 'cg-1',
+      refId: 'hs-00000000000000000001',
     },
     { id, time: '2021-06-10T17:00:01+07:00' },
   ) as DeadlineAlert;
@@ -73,7 +73,7 @@ describe('WebhookNotifier', () => {
     expect(request!.method).toBe('POST');
     expect(request!.path).toBe('/hooks/alerts');
     expect(request!.headers['content-type']).toMatch(/^application\/cloudevents\+json(;|$)/);
-    expect(request!.headers['lienganh-delivery']).toBe('referral:cg-1:overdue:labour');
+    expect(request!.headers['lienganh-delivery']).toBe('referral:hs-00000000000000000001:overdue:labour');
     const timestamp = request!.headers['lienganh-timestamp'] as string;
     expect(Number(timestamp)).toBeGreaterThanOrEqual(before);
     expect(Number(timestamp)).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
@@ -147,13 +147,13 @@ describe('WebhookNotifier', () => {
     });
 
     expect(notifier.receiversOf(alert(coordinationDeadlineOverdue, 'labour'))).toEqual(['labour']);
-    expect(notifier.receiversOf(alert(coordinationDeadlineEscalated, 'labour', 'referral:cg-1:escalated'))).toEqual(['labour', 'committee']);
+    expect(notifier.receiversOf(alert(coordinationDeadlineEscalated, 'labour', 'referral:hs-00000000000000000001:escalated'))).toEqual(['labour', 'committee']);
     // An agency with no webhook gets nothing; the committee only escalations.
     expect(notifier.receiversOf(alert(coordinationDeadlineOverdue, 'health'))).toEqual([]);
-    expect(notifier.receiversOf(alert(coordinationDeadlineEscalated, 'health', 'referral:cg-1:escalated'))).toEqual(['committee']);
+    expect(notifier.receiversOf(alert(coordinationDeadlineEscalated, 'health', 'referral:hs-00000000000000000001:escalated'))).toEqual(['committee']);
 
     const agencyOnly = new WebhookNotifier({ labour: { url: 'http://127.0.0.1:1/labour', secret: LABOUR_SECRET } }, { allow: LOOPBACK });
-    expect(agencyOnly.receiversOf(alert(coordinationDeadlineEscalated, 'labour', 'referral:cg-1:escalated'))).toEqual(['labour']);
+    expect(agencyOnly.receiversOf(alert(coordinationDeadlineEscalated, 'labour', 'referral:hs-00000000000000000001:escalated'))).toEqual(['labour']);
     expect(new WebhookNotifier({}).receiversOf(alert())).toEqual([]);
   });
 
@@ -161,17 +161,17 @@ describe('WebhookNotifier', () => {
     const labour = await startReceiver();
     const committee = await startReceiver();
     const notifier = new WebhookNotifier({ labour: { url: labour.url, secret: LABOUR_SECRET }, committee: { url: committee.url, secret: COMMITTEE_SECRET } }, { allow: LOOPBACK });
-    const escalated = alert(coordinationDeadlineEscalated, 'labour', 'referral:cg-1:escalated');
+    const escalated = alert(coordinationDeadlineEscalated, 'labour', 'referral:hs-00000000000000000001:escalated');
 
     for (const receiver of notifier.receiversOf(escalated)) await notifier.deliver(escalated, receiver);
 
     const [toCommittee] = committee.received;
-    expect(toCommittee!.headers['lienganh-delivery']).toBe('referral:cg-1:escalated:committee');
+    expect(toCommittee!.headers['lienganh-delivery']).toBe('referral:hs-00000000000000000001:escalated:committee');
     const timestamp = toCommittee!.headers['lienganh-timestamp'] as string;
     const signature = toCommittee!.headers['lienganh-signature'] as string;
     expect(verifyWebhookSignature(COMMITTEE_SECRET, timestamp, toCommittee!.body, signature)).toBe(true);
     expect(verifyWebhookSignature(LABOUR_SECRET, timestamp, toCommittee!.body, signature)).toBe(false);
-    expect(labour.received.map((request) => request.headers['lienganh-delivery'])).toEqual(['referral:cg-1:escalated:labour']);
+    expect(labour.received.map((request) => request.headers['lienganh-delivery'])).toEqual(['referral:hs-00000000000000000001:escalated:labour']);
   });
 });
 
@@ -304,7 +304,7 @@ describe('LogNotifier', () => {
 
     expect(lines).toEqual([
       {
-        fields: expect.objectContaining({ alertId: 'referral:cg-1:overdue', kind: 'referral-handover', agency: 'police', areaCode: 'hn-ba-dinh-lieu-giai' }),
+        fields: expect.objectContaining({ alertId: 'referral:hs-00000000000000000001:overdue', kind: 'referral-handover', agency: 'police', areaCode: 'hn-ba-dinh-lieu-giai' }),
         message: 'Quá hạn / Deadline missed (overdue): referral-handover · police · hn-ba-dinh-lieu-giai · hạn/due 2021-06-10T17:00:00+07:00',
       },
     ]);

@@ -1,5 +1,6 @@
 import { coordinationPlanPublished, buildEvent, type Plan } from '@lienganh/contracts';
 import {
+  CaseReferences,
   CoordinationProjection,
   decideAlerts,
   DeadlineEngine,
@@ -22,7 +23,7 @@ const NOW = new Date('2021-07-01T09:00:00+07:00');
  */
 export async function measureDeadlineScan(plan: Plan, figures: Figures, reporter: Reporter, count: number): Promise<void> {
   reporter.step(`deadline scan: one pass of the deadline engine over ${count} open follow-up deadlines (no I/O)`);
-  const projection = new CoordinationProjection();
+  const projection = new CoordinationProjection(CaseReferences.ephemeral());
   // Imported when its period starts: a deadline that had passed at the import would be backlog, never alerted (ADR 0010, 8).
   const published = projection.apply(buildEvent(coordinationPlanPublished, plan, { id: `plan-published-${plan.id}`, time: `${plan.period.start}T00:00:00+07:00` }));
   if (published.plan) projection.planReady(published.plan.id);

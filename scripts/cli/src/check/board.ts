@@ -1,5 +1,6 @@
 import type { BusEvent, Plan } from '@lienganh/contracts';
 import {
+  CaseReferences,
   committeeSummary,
   compilePeriodicReport,
   CoordinationProjection,
@@ -29,7 +30,7 @@ export interface FedBoard {
 
 /** Feeds the plans, then the events; returns the projection and the store it committed to. */
 export async function feedBoard(planEvents: BusEvent[], arrivals: BusEvent[]): Promise<FedBoard> {
-  const projection = new CoordinationProjection();
+  const projection = new CoordinationProjection(CaseReferences.ephemeral());
   const store = new InMemoryCoordinationStore();
   for (const event of planEvents) {
     const { plan } = projection.apply(event);
@@ -52,8 +53,8 @@ export async function feedBoard(planEvents: BusEvent[], arrivals: BusEvent[]): P
  * first, the others after half of the events, each backfilled with the events applied so far as
  * the projector does (it re-reads the agency stream up to its checkpoint).
  */
-export function feedBoardLive(planEvents: BusEvent[], arrivals: BusEvent[]): CoordinationProjection {
-  const projection = new CoordinationProjection();
+export function feedBoardLive(planEvents: BusEvent[], arrivals: BusEvent[], cases: CaseReferences): CoordinationProjection {
+  const projection = new CoordinationProjection(cases);
   const [first, ...later] = planEvents;
   const applied: BusEvent[] = [];
   const addPlan = (event: BusEvent) => {

@@ -40,10 +40,10 @@ export async function checkSeed(seed: number, options: CheckOptions = { events: 
       const found = firstDifference(pick(snapshot, parts), pick(replayed, parts));
       if (found) differences.push({ seed, plan: '*', figure, path: found.path, board: found.a, oracle: found.b, note });
     };
-    compare('restore', CoordinationProjection.restore(await fed.store.load()).snapshot(), 'restored from the store (board) vs replayed (oracle)');
-    compare('replay', feedBoardLive(stream.planEvents, stream.arrivals).snapshot(), 'live, the second plan arriving mid-stream and backfilled (board), vs replayed, plans first (oracle)');
+    compare('restore', CoordinationProjection.restore(await fed.store.load(), fed.projection.cases).snapshot(), 'restored from the store (board) vs replayed (oracle)');
+    compare('replay', feedBoardLive(stream.planEvents, stream.arrivals, fed.projection.cases).snapshot(), 'live, the second plan arriving mid-stream and backfilled (board), vs replayed, plans first (oracle)');
     // Deadlines are deterministic in stream order, which replay and live share (DeadlineBook); the rest commutes (ADR 0004).
-    compare('reorder', feedBoardLive(stream.planEvents, reorderedArrivals(stream)).snapshot(), 'another order, every event twice (board), vs the stream order (oracle)', COMMUTING_PARTS);
+    compare('reorder', feedBoardLive(stream.planEvents, reorderedArrivals(stream), fed.projection.cases).snapshot(), 'another order, every event twice (board), vs the stream order (oracle)', COMMUTING_PARTS);
   }
   return { seed, events: stream.arrivals.length, differences };
 }

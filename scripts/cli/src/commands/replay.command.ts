@@ -1,5 +1,6 @@
 import { STREAMS } from '@lienganh/contracts';
 import {
+  CaseReferences,
   committeeOverview,
   CoordinationProjector,
   storeFromEnv,
@@ -119,7 +120,8 @@ async function replay(settings: ReplaySettings, tty: boolean): Promise<ReplaySum
     await store.clear();
     const progress = progressOf(lastSeqs, tty);
     const logger = { info: () => {}, warn: (message: string) => process.stderr.write(`${message}\n`), error: (message: string) => process.stderr.write(`${message}\n`) };
-    const projector = new CoordinationProjector(nc, store, { logger });
+    // The deployment's case references (ADR 0021), or the rebuilt deadlines would name referrals otherwise than the stream's alerts.
+    const projector = new CoordinationProjector(nc, store, { cases: await CaseReferences.open(nc), logger });
     let streams: StreamCatchUp[];
     try {
       streams = await projector.catchUpAll(progress.update);

@@ -22,8 +22,8 @@ export interface AgencyReferral extends Omit<ReferralRecord, 'unplacedAnswers'> 
   /** `sent`: the agency referred the person; `received`: the person was referred to it. */
   direction: 'sent' | 'received';
   status: ReferralStatus;
-  /** The receiving agency's answer is due by `dueAt`; met when it answered. */
-  handover?: { dueAt: string; metAt?: string; overdue: boolean };
+  /** The receiving agency's answer is due by `dueAt`; met when it answered. `deadlineId` names it in alerts (`referral:<case reference>`, ADR 0021). */
+  handover?: { deadlineId: string; dueAt: string; metAt?: string; overdue: boolean };
 }
 
 /**
@@ -54,12 +54,12 @@ export class AgencyReferralsController {
     const matching = [...projection.referrals.values()]
       .filter((referral) => referral.fromAgency === agency || referral.toAgency === agency)
       .map(({ unplacedAnswers: _waiting, ...referral }): AgencyReferral => {
-        const deadline = projection.deadlines.deadlines.get(`referral:${referral.referralId}`);
+        const deadline = projection.deadlines.deadlines.get(projection.deadlines.referralDeadlineId(referral.referralId));
         return {
           ...referral,
           direction: referral.fromAgency === agency ? 'sent' : 'received',
           status: statusOf(referral),
-          ...(deadline ? { handover: { dueAt: deadline.dueAt, ...(deadline.metAt ? { metAt: deadline.metAt } : {}), overdue: !deadline.metAt && Date.parse(deadline.dueAt) < now } } : {}),
+          ...(deadline ? { handover: { deadlineId: deadline.id, dueAt: deadline.dueAt, ...(deadline.metAt ? { metAt: deadline.metAt } : {}), overdue: !deadline.metAt && Date.parse(deadline.dueAt) < now } } : {}),
         };
       })
       .filter((referral) => !status || referral.status === status)

@@ -34,9 +34,10 @@ export type ShownContribution = Contribution & { hidden?: true };
  * Person-related records are referral records (with subject references) and the events about
  * one person. The secretariat sees all of them; an agency officer those of cases its agency is
  * a party to (it referred or received the person, or stated the event); a committee member none.
- * Aggregated views stay open to every role; where one of them names a case (a referral's id in
- * a hand-over alert, the id of an event about a person), a user who may not see the case gets a
- * stand-in instead, stable while the service runs and meaningless outside it.
+ * Aggregated views stay open to every role; a hand-over alert names its referral by the case
+ * reference (ADR 0021), and the referral's id only for those who may see the case; where a view
+ * names an event about a person, a user who may not see the case gets a stand-in for its id,
+ * stable while the service runs and meaningless outside it.
  */
 export class PersonRecordPolicy {
   private readonly key = randomBytes(32);
@@ -61,13 +62,14 @@ export class PersonRecordPolicy {
     return `an-${createHmac('sha256', this.key).update(id).digest('base64url').slice(0, 16)}`;
   }
 
-  /** A referral hand-over alert names the referral only to its two agencies and the secretariat. */
-  alert<V extends Pick<AlertView, 'id' | 'deadline'>>(view: V, user: User, referrals: ReadonlyMap<string, ReferralRecord>): V & { hidden?: true } {
-    const { deadline } = view;
-    if (deadline.kind !== 'referral-handover') return view;
-    if (this.maySeeCasesOf(user, deadline.agency, referrals.get(deadline.refId)?.fromAgency)) return view;
-    const stand = this.pseudonym(deadline.refId);
-    return { ...view, id: view.id.replace(deadline.refId, stand), deadline: { ...deadline, id: deadline.id.replace(deadline.refId, stand), refId: stand }, hidden: true };
+  /**
+   * A referral hand-over is named everywhere by its case reference (ADR 0021); the referral's own
+   * id is shown only to its two agencies and the secretariat.
+   */
+  alert<V extends { deadline: Pick<AlertView['deadline'], 'kind' | 'agency' | 'referralId'> }>(view: V, user: User, referrals: ReadonlyMap<string, ReferralRecord>): V {
+    const { referralId, ...deadline } = view.deadline;
+    if (referralId === undefined || this.maySeeCasesOf(user, deadline.agency, referrals.get(referralId)?.fromAgency)) return view;
+    return { ...view, deadline };
   }
 
   /** The id of a task's last event is withheld when its targets count events about people the user may not see. */

@@ -49,10 +49,8 @@ export interface AlertView extends Omit<AlertRecord, 'deadlineId'> {
   deadline: Omit<DeadlineRecord, 'raised'>;
 }
 
-type Shown<V> = V & { hidden?: true };
-
 export interface AlertQueuePage {
-  alerts: Shown<AlertQueueRow>[];
+  alerts: AlertQueueRow[];
   /** Rows matching the filter (all pages). */
   total: number;
   offset: number;
@@ -82,7 +80,7 @@ export class AlertsController {
 
   /** Every alert raised, oldest first: one row per alert, not per deadline. */
   @Get('log')
-  log(@Query() query: unknown, @CurrentUser() user: User): { alerts: Shown<AlertView>[] } {
+  log(@Query() query: unknown, @CurrentUser() user: User): { alerts: AlertView[] } {
     const filter = parseQuery(LogQuery, query);
     const { projection } = this.projector;
     const alerts = [...projection.alerts.values()]
@@ -97,24 +95,19 @@ export class AlertsController {
           (!filter.area || projection.areas.isWithin(alert.deadline.areaCode, filter.area)),
       )
       .sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || (a.id < b.id ? -1 : 1))
-      // A referral's id only for the agencies of the case (and the secretariat).
+      // A referral's own id only for the agencies of the case (and the secretariat).
       .map((alert) => this.policy.alert(alert, user, projection.referrals));
     return { alerts };
   }
 
   /** One deadline's row and its history (every alert raised about it, oldest first). */
   @Get(':id')
-  history(@Param('id') id: string, @CurrentUser() user: User): { alert: Shown<AlertQueueRow>; history: Shown<AlertView>[] } {
+  history(@Param('id') id: string, @CurrentUser() user: User): { alert: AlertQueueRow; history: AlertView[] } {
     const { projection } = this.projector;
-    // A hidden referral is asked for by its stand-in id: found by what the user was shown.
-    const deadline =
-      projection.deadlines.deadlines.get(id) ??
-      [...projection.deadlines.deadlines.values()].find((candidate) => candidate.kind === 'referral-handover' && this.policy.alert({ id: candidate.id, deadline: candidate }, user, projection.referrals).id === id);
+    const deadline = projection.deadlines.deadlines.get(id);
     const row = deadline && queueRow(deadline, projection);
     if (!deadline || !row) throw new NotFoundException({ error: 'not-found', message: `Không có cảnh báo nào về thời hạn "${id}" / no alert about deadline "${id}"` });
     const shown = this.policy.alert(row, user, projection.referrals);
-    // Someone who may not see the case asks by its real id: as if it did not exist.
-    if (shown.hidden && shown.id !== id) throw new NotFoundException({ error: 'not-found', message: `Không có cảnh báo nào về thời hạn "${id}" / no alert about deadline "${id}"` });
     return { alert: shown, history: alertsOf(deadline, projection).map((alert) => this.policy.alert(alertView(alert, projection), user, projection.referrals)) };
   }
 }

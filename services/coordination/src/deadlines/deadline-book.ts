@@ -1,4 +1,5 @@
 import { revisionEffectiveFrom, type BusEvent, type DeadlineRules, type Plan, type PlanTask } from '@lienganh/contracts';
+import type { CaseReferences } from '../access/case-references.js';
 import type { TaskFact } from '../board/task-completion.js';
 import { findReport, periodsOf, reportingDutyUnits, type AreasBelow } from '../reporting/report-compliance.js';
 import type { ReportRecord } from '../store/coordination-store.js';
@@ -9,14 +10,17 @@ export type AlertKind = 'approaching' | 'overdue' | 'escalated' | 'resolved';
 
 /** One awaited action with a date: who owes it, where, by when, and what has been raised about it. */
 export interface DeadlineRecord {
-  /** Deterministic, from what it is about: `referral:<referralId>`, `report:<plan>:<body>:<cadence>:<period>`… */
+  /** Deterministic, from what it is about: `referral:<case reference>`, `report:<plan>:<body>:<cadence>:<period>`… */
   id: string;
   kind: DeadlineKind;
   /** The body that owes the awaited action. */
   agency: string;
   areaCode: string;
   dueAt: string;
+  /** What it is about: a task, an inspection, a report period, a hotspot; a referral by its case reference (ADR 0021). */
   refId: string;
+  /** The referral a hand-over is about: shown to the parties of the case and the secretariat only, never published. */
+  referralId?: string;
   /** The plan whose rule set it; its lead times and escalation threshold apply. */
   planId: string;
   /** When the awaited event happened (its `time`); tasks are met when every target is achieved. */
@@ -83,7 +87,16 @@ export class DeadlineBook {
   /** Ids of deadlines changed since the last `takeChanged`. */
   private changed = new Set<string>();
 
-  constructor(private readonly plans: () => Iterable<Plan>, private readonly isWithin: (area: string, ancestor: string) => boolean) {}
+  constructor(
+    private readonly plans: () => Iterable<Plan>,
+    private readonly isWithin: (area: string, ancestor: string) => boolean,
+    private readonly cases: CaseReferences,
+  ) {}
+
+  /** The id of a referral's hand-over deadline: named by the case reference, never by the referral's id (ADR 0021). */
+  referralDeadlineId(referralId: string): string {
+    return `referral:${this.cases.of(referralId)}`;
+  }
 
   /**
    * A plan's own deadlines: tasks with a due date, each period of every cadence target, and every
@@ -331,15 +344,16 @@ export class DeadlineBook {
     if (!covered || !rule) return;
     const byRule = Date.parse(event.time) + rule.days * DAY_MS;
     const dueAt = data.respondBy ? Math.min(byRule, Date.parse(endOfDay(data.respondBy))) : byRule;
-    const id = `referral:${data.referralId}`;
-    this.open({ id, kind: 'referral-handover', agency: data.toAgency, areaCode: data.areaCode, dueAt: new Date(dueAt).toISOString(), refId: data.referralId, planId: covered.plan.id });
+    const refId = this.cases.of(data.referralId);
+    const id = `referral:${refId}`;
+    this.open({ id, kind: 'referral-handover', agency: data.toAgency, areaCode: data.areaCode, dueAt: new Date(dueAt).toISOString(), refId, referralId: data.referralId, planId: covered.plan.id });
     const answered = this.earlyAnswers.get(data.referralId)?.get(data.toAgency);
     if (answered) this.meet(id, answered);
   }
 
   private referralAnswered(event: BusEvent, by: string): void {
     const { referralId } = event.data as { referralId: string };
-    const deadline = this.deadlines.get(`referral:${referralId}`);
+    const deadline = this.deadlines.get(this.referralDeadlineId(referralId));
     if (!deadline) {
       const answers = this.earlyAnswers.get(referralId) ?? new Map<string, string>();
       const earlier = answers.get(by);

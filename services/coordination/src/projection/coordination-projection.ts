@@ -1,5 +1,6 @@
 import { coordinationPlanPublished, eventKey, revisionNumberOf, type BusEvent, type Plan } from '@lienganh/contracts';
 import { addPlan, applyEvent, emptyCoordinationState, replacePlan, type CoordinationState, type TrackedTarget } from '../board/coordination-state.js';
+import type { CaseReferences } from '../access/case-references.js';
 import { DeadlineBook } from '../deadlines/deadline-book.js';
 import { evolveReferral, referralStageOf, type ReferralStage } from '../referrals/referral-funnel.js';
 import { AgencyRegistry } from '../registry/agency-registry.js';
@@ -42,10 +43,7 @@ export class CoordinationProjection {
   readonly referrals = new Map<string, ReferralRecord>();
   readonly reports = new Map<string, ReportRecord>();
   readonly checkpoints = new Map<string, number>();
-  readonly deadlines = new DeadlineBook(
-    () => this.state.plans.values(),
-    (area, ancestor) => this.areas.isWithin(area, ancestor),
-  );
+  readonly deadlines: DeadlineBook;
   /** Alerts raised (coordination's `deadline.*` events), by id. */
   readonly alerts = new Map<string, AlertRecord>();
   /** What bodies and the secretariat said of each task, by `${planId}/${taskId}` (board/task-completion.ts). */
@@ -54,9 +52,18 @@ export class CoordinationProjection {
   /** Plans revised whose backfill has not finished (`planReady`). */
   private readonly revising = new Set<string>();
 
+  /** `cases` names referrals in deadlines (ADR 0021): the deployment's key in the service, one of its own elsewhere. */
+  constructor(readonly cases: CaseReferences) {
+    this.deadlines = new DeadlineBook(
+      () => this.state.plans.values(),
+      (area, ancestor) => this.areas.isWithin(area, ancestor),
+      cases,
+    );
+  }
+
   /** The projection as a store last kept it. */
-  static restore(stored: StoredProjection): CoordinationProjection {
-    const projection = new CoordinationProjection();
+  static restore(stored: StoredProjection, cases: CaseReferences): CoordinationProjection {
+    const projection = new CoordinationProjection(cases);
     for (const plan of stored.plans) projection.addPlan(plan);
     for (const tally of stored.tallies) {
       const tracked = projection.state.targets.get(tally.key);

@@ -12,6 +12,7 @@ import {
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Subject } from 'rxjs';
+import type { CaseReferences } from '../access/case-references.js';
 import type { TrackedTarget } from '../board/coordination-state.js';
 import type { AlertRecord, CoordinationStore } from '../store/coordination-store.js';
 import { CoordinationProjection, type RefusedTaskReport } from './coordination-projection.js';
@@ -48,6 +49,8 @@ export interface ProjectorOptions {
    * share the work; a different one reads every event again, as a separate read model does.
    */
   consumerPrefix?: string;
+  /** How referrals are named in deadlines (ADR 0021): the deployment's key. */
+  cases: CaseReferences;
   logger: ConsumerLogger & { info(message: string): void };
 }
 
@@ -83,7 +86,7 @@ interface Waiter {
  * acked only once their effects are committed; commits group the events that arrive together.
  */
 export class CoordinationProjector {
-  projection = new CoordinationProjection();
+  projection: CoordinationProjection;
   private readonly consumers: JetStreamEventConsumer[] = [];
   /** What changed, after each commit; completes when the service closes. */
   readonly changes = new Subject<BoardChange>();
@@ -110,6 +113,7 @@ export class CoordinationProjector {
     readonly store: CoordinationStore,
     private readonly options: ProjectorOptions,
   ) {
+    this.projection = new CoordinationProjection(options.cases);
     this.flushDelayMs = options.flushDelayMs ?? 5;
     this.maxBatch = options.maxBatch ?? 500;
   }
@@ -166,7 +170,7 @@ export class CoordinationProjector {
    * `start()` does before its consumers, and all that `npx lienganh replay` does.
    */
   async catchUpAll(onProgress?: (progress: CatchUpProgress) => void): Promise<StreamCatchUp[]> {
-    this.projection = CoordinationProjection.restore(await this.store.load());
+    this.projection = CoordinationProjection.restore(await this.store.load(), this.options.cases);
     const caughtUp = [await this.catchUp(COORDINATION_STREAM, onProgress), await this.catchUp(AGENCY_STREAM, onProgress)];
     await this.commit();
     return caughtUp;

@@ -130,6 +130,7 @@ const deadlineSchema = new Schema<DeadlineDocument>(
     areaCode: text,
     dueAt: text,
     refId: text,
+    referralId: text,
     planId: text,
     metAt: text,
     cancelled: { type: Boolean },

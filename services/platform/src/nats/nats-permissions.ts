@@ -4,6 +4,7 @@ import { BODIES_BUCKET, bodyInboxPrefix, bodyPublishSubject } from '../bodies/bo
 import { deadLetterSubject } from '../consuming/event-consumer.js';
 import { AGENCY_KEYS_BUCKET } from '../ingestion/agency-key-register.js';
 import { SUBSCRIPTIONS_BUCKET } from '../subscriptions/subscriptions-bucket.js';
+import { CASE_KEYS_BUCKET } from '../access/case-keys-bucket.js';
 
 /**
  * Who may say and read what on NATS, derived from the agency registry: one nkey user per
@@ -160,11 +161,14 @@ function coordinationUser(): NatsUser {
     // Webhook subscriptions of outside systems (ADR 0017): the API writes them, the leader delivers and logs.
     `$KV.${SUBSCRIPTIONS_BUCKET}.>`,
     ...bucketReads(SUBSCRIPTIONS_BUCKET),
+    // The key of case references (ADR 0021): written once by the first instance, read by all.
+    `$KV.${CASE_KEYS_BUCKET}.>`,
+    ...bucketReads(CASE_KEYS_BUCKET),
   ];
   return user(
     'coordination',
     dedupe(publish),
-    `coordination: publishes ${SUBJECT_PREFIX}.coordination.>, reads ${read.join(' and ')}, removes refused messages and publishes ${REFUSAL_SUBJECT_PREFIX}.>, keeps its lease in ${COORDINATION_LEASE_BUCKET}, writes the register of bodies ${BODIES_BUCKET}, users ${USERS_BUCKET}, sessions ${SESSIONS_BUCKET}, agency keys ${AGENCY_KEYS_BUCKET} and webhook subscriptions ${SUBSCRIPTIONS_BUCKET}`,
+    `coordination: publishes ${SUBJECT_PREFIX}.coordination.>, reads ${read.join(' and ')}, removes refused messages and publishes ${REFUSAL_SUBJECT_PREFIX}.>, keeps its lease in ${COORDINATION_LEASE_BUCKET}, writes the register of bodies ${BODIES_BUCKET}, users ${USERS_BUCKET}, sessions ${SESSIONS_BUCKET}, agency keys ${AGENCY_KEYS_BUCKET}, webhook subscriptions ${SUBSCRIPTIONS_BUCKET} and the key of case references ${CASE_KEYS_BUCKET}`,
   );
 }
 

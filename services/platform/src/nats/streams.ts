@@ -6,6 +6,7 @@ import { SESSION_MAX_HOURS_LIMIT, SESSIONS_BUCKET, USERS_BUCKET, USERS_BUCKET_HI
 import { BODIES_BUCKET, BODIES_BUCKET_HISTORY } from '../bodies/body-record.js';
 import { AGENCY_KEYS_BUCKET, AGENCY_KEYS_BUCKET_HISTORY } from '../ingestion/agency-key-register.js';
 import { SUBSCRIPTIONS_BUCKET, SUBSCRIPTIONS_BUCKET_HISTORY } from '../subscriptions/subscriptions-bucket.js';
+import { CASE_KEYS_BUCKET, CASE_KEYS_BUCKET_HISTORY } from '../access/case-keys-bucket.js';
 
 export interface StreamOptions {
   /** Replicas per stream: 1 on one server, 3 in a production cluster. */
@@ -57,6 +58,8 @@ export async function ensureStreams(jsm: JetStreamManager, options: StreamOption
   await ensureBucket(jsm, AGENCY_KEYS_BUCKET, { history: AGENCY_KEYS_BUCKET_HISTORY }, options);
   // Webhook subscriptions of outside systems (ADR 0017).
   await ensureBucket(jsm, SUBSCRIPTIONS_BUCKET, { history: SUBSCRIPTIONS_BUCKET_HISTORY }, options);
+  // Coordination's key for case references (ADR 0021).
+  await ensureBucket(jsm, CASE_KEYS_BUCKET, { history: CASE_KEYS_BUCKET_HISTORY }, options);
   // A session's entry is rewritten while it is used; one idle past the longest session is gone by itself.
   await ensureBucket(jsm, SESSIONS_BUCKET, { history: 1, ttl: SESSION_MAX_HOURS_LIMIT * 3_600_000 }, options);
 }
