@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Brings a fresh clone to a runnable state: npm packages, Debian's nats-server, the build;
 // with --tests also Debian's chromium, which the browser tests drive through playwright-core, and
-// Debian's Go with its NATS client, which the integration guide's Go example is built with.
+// Debian's Go with its NATS client, which the integration guide's Go example is built with, and
+// LibreOffice (headless Writer) with poppler's tools, which turn the periodic report into a PDF.
 // Runs before `npm start` and `npm test`, on whatever Node runs npm (no dependencies here).
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
@@ -39,7 +40,7 @@ function findOnPath(binary) {
  * Installs Debian packages with apt-get, as root or through sudo; `override` says what else the
  * user can do instead (a variable that points elsewhere, or installing them by hand).
  */
-function aptInstall(packages, override) {
+function aptInstall(packages, override, { recommends = true } = {}) {
   const isRoot = process.getuid?.() === 0;
   const names = packages.join(' ');
   if (!isRoot && !findOnPath('sudo')) {
@@ -51,7 +52,7 @@ function aptInstall(packages, override) {
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
   apt(['update', '-qq']);
-  apt(['install', '-y', '-qq', ...packages]);
+  apt(['install', '-y', '-qq', ...(recommends ? [] : ['--no-install-recommends']), ...packages]);
 }
 
 function installNatsServer() {
@@ -72,6 +73,12 @@ function installGo() {
   if (missing.length > 0) aptInstall(missing, 'see docs/integration/README.md');
 }
 
+/** Headless Writer converts the report's DOCX to PDF; pdftoppm and pdfinfo read the PDF (test/coordination/report-document). */
+function installLibreOffice() {
+  const missing = [...(findOnPath('soffice') ? [] : ['libreoffice-writer-nogui', 'fonts-liberation']), ...(findOnPath('pdftoppm') ? [] : ['poppler-utils'])];
+  if (missing.length > 0) aptInstall(missing, 'install LibreOffice and poppler-utils by hand', { recommends: false });
+}
+
 function build() {
   say('building (turbo run build)');
   run(join(root, 'node_modules', '.bin', 'turbo'), ['run', 'build', '--output-logs=errors-only'], {
@@ -84,5 +91,6 @@ installNatsServer();
 if (process.argv.includes('--tests')) {
   installChromium();
   installGo();
+  installLibreOffice();
 }
 build();

@@ -1,0 +1,117 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import JSZip from 'jszip';
+import { buildEvent, encodeBinary, MSG_ID_HEADER, natsSubjectOf, policeInspectionCompleted, STREAMS, type BusEvent } from '@lienganh/contracts';
+import { DEMO_PLAN_FILES, startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import { eventually, postJson } from '../support/http.js';
+import { startNatsFixture, type NatsFixture } from '../support/nats.js';
+import { asUser, TEST_USERS, tokens } from '../support/users.js';
+
+// The quarterly report as the secretariat sends it (#21): the DOCX for 2021-Q3, read back, with the
+// figures as of 30/09/2021 although it is made on 05/10/2021; turned into a PDF by LibreOffice
+// where it is installed (`npm run setup -- --tests` installs it), its first page kept as a picture.
+
+const baDinh = parseYaml(readFileSync(DEMO_PLAN_FILES[0]!, 'utf8'));
+const OUTPUT = resolve(process.cwd(), 'test-output');
+const inspection = (id: string, time: string) =>
+  buildEvent(policeInspectionCompleted, { ...policeInspectionCompleted.example, inspectionId: `kt-${id}`, areaCode: 'hn-ba-dinh-kim-ma', business: { businessId: `b-${id}`, kind: 'karaoke' } }, { id: `evt-kt-${id}`, time });
+const seeded: BusEvent[] = [
+  inspection('q2', '2021-05-10T09:00:00+07:00'),
+  inspection('q3-1', '2021-07-10T09:00:00+07:00'),
+  inspection('q3-2', '2021-09-30T23:30:00+07:00'), // the quarter's last evening, Hanoi time
+  inspection('q4', '2021-09-30T17:30:00Z'), // 00:30 on 1 October in Hanoi: after the quarter
+];
+
+let nats: NatsFixture;
+let coordination: RunningCoordinationService;
+let work: string;
+
+beforeAll(async () => {
+  nats = await startNatsFixture();
+  work = mkdtempSync(join(tmpdir(), 'lienganh-report-document-'));
+  coordination = await startCoordinationService({ ...nats.identity('coordination'), port: 0, clock: { now: () => new Date('2021-10-05T09:00:00+07:00') }, deadlineTickMs: 0, users: TEST_USERS });
+  expect((await postJson(`${coordination.url}/api/v1/plans`, baDinh, tokens.secretariat)).status).toBe(201);
+  for (const event of seeded) {
+    const { headers, data } = encodeBinary(event);
+    const natsHeadersOf = natsHeaders();
+    for (const [name, value] of Object.entries(headers)) if (name !== MSG_ID_HEADER) natsHeadersOf.set(name, value);
+    await nats.js.publish(natsSubjectOf(event), data, { headers: natsHeadersOf, msgID: event.id });
+  }
+  await eventually(async () => {
+    const info = await nats.jsm.consumers.info(STREAMS.agencyEvents.name, 'coordination-agency-events');
+    return info.delivered.stream_seq >= seeded.length && info.num_pending === 0 && info.num_ack_pending === 0 ? true : undefined;
+  }, 20_000);
+}, 60_000);
+afterAll(async () => {
+  await coordination?.close();
+  await nats?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** The text of a DOCX's paragraphs, one a line. */
+async function docxText(docx: Buffer): Promise<string> {
+  const xml = await (await JSZip.loadAsync(docx)).file('word/document.xml')!.async('string');
+  return xml
+    .split('</w:p>')
+    .map((paragraph) => [...paragraph.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((match) => match[1]).join(''))
+    .join('\n');
+}
+
+const onPath = (binary: string) => ['/usr/bin', '/usr/local/bin'].some((dir) => existsSync(join(dir, binary)));
+
+describe('the report for the third quarter of 2021, made on 5 October', () => {
+  let docx: Buffer;
+
+  beforeAll(async () => {
+    const response = await fetch(`${coordination.url}/api/v1/reports/periodic?period=2021-Q3&format=docx&number=21`, { headers: asUser() });
+    expect(response.status).toBe(200);
+    docx = Buffer.from(await response.arrayBuffer());
+  });
+
+  it('reads back with the national heading, number, place and date, title, recipients and signature block', async () => {
+    const text = await docxText(docx);
+    for (const line of [
+      'BAN CHỈ ĐẠO 138 QUẬN BA ĐÌNH',
+      'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+      'Độc lập - Tự do - Hạnh phúc',
+      'Số: 21/BC-BCĐ138',
+      'Ba Đình, ngày 05 tháng 10 năm 2021',
+      'BÁO CÁO',
+      'Kết quả công tác phòng, chống mại dâm quý III năm 2021',
+      'Nơi nhận:',
+      'TM. BAN CHỈ ĐẠO',
+    ]) {
+      expect(text).toContain(line);
+    }
+    expect(text).not.toMatch(/\b(?:kh|ct|nv)-[a-z0-9-]+\b/); // names, not the plan's codes
+  });
+
+  it('gives the figures as of 30/09/2021: the inspection of 1 October is not counted', async () => {
+    const text = await docxText(docx);
+    expect(text).toContain('số liệu lũy kế tính đến hết ngày 30/09/2021');
+    const line = text.split('\n').find((entry) => entry.includes('Công an kiểm tra hành chính 400 lượt'));
+    expect(line).toContain('trong kỳ 2;');
+    expect(line).toContain('lũy kế đến 30/09/2021: 3,');
+  });
+
+  const libreOffice = onPath('soffice') && onPath('pdftoppm');
+  (libreOffice ? it : it.skip)('converts with LibreOffice headless to an A4 PDF; its first page is saved under test-output/', () => {
+    const docxFile = join(work, 'bao-cao-2021-Q3.docx');
+    writeFileSync(docxFile, docx);
+    // A profile of its own: a LibreOffice the user has open would otherwise take the job and exit at once.
+    execFileSync('soffice', [`-env:UserInstallation=file://${join(work, 'profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', work, docxFile], { stdio: 'pipe', timeout: 120_000 });
+    const pdf = join(work, 'bao-cao-2021-Q3.pdf');
+    const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
+    expect(info).toMatch(/Page size:\s+59[45](\.\d+)? x 84[12](\.\d+)? pts \(A4\)/);
+    const text = execFileSync('pdftotext', ['-layout', '-f', '1', '-l', '1', pdf, '-'], { encoding: 'utf8' });
+    expect(text).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
+    expect(text).toContain('Số: 21/BC-BCĐ138');
+    mkdirSync(OUTPUT, { recursive: true });
+    execFileSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', '-singlefile', pdf, join(OUTPUT, 'bao-cao-2021-Q3-trang-1')]);
+    expect(statSync(join(OUTPUT, 'bao-cao-2021-Q3-trang-1.png')).size).toBeGreaterThan(10_000);
+  }, 150_000);
+});
