@@ -12,7 +12,7 @@ import { TEST_USERS, tokens } from './users.js';
 
 export const BA_DINH = parseYaml(readFileSync(DEMO_PLAN_FILES.find((file) => file.includes('ba-dinh'))!, 'utf8'));
 const IMPORTED = '2021-02-01T09:00:00+07:00';
-export const BOARD_DEMO_NOW = '2021-06-01T09:00:00+07:00';
+export const BOARD_DEMO_NOW = '2021-06-08T09:00:00+07:00';
 
 export interface BoardDemo {
   nats: NatsFixture;
@@ -23,7 +23,9 @@ export interface BoardDemo {
 export async function startBoardDemo(): Promise<BoardDemo> {
   const nats = await startNatsFixture();
   const clock = { current: new Date(IMPORTED), now: () => clock.current };
-  const coordination = await startCoordinationService({ ...nats.identity('coordination'), port: 0, clock, deadlineTickMs: 0, users: TEST_USERS });
+  // The secretariat with a person's name, as the screenshots show it (the tokens are the tests' own).
+  const users = TEST_USERS.map((user) => (user.role === 'secretariat' ? { ...user, name: 'Nguyễn Thị Hà' } : user));
+  const coordination = await startCoordinationService({ ...nats.identity('coordination'), port: 0, clock, deadlineTickMs: 0, users });
   const imported = await postJson(`${coordination.url}/api/v1/plans`, BA_DINH, tokens.secretariat);
   if (imported.status !== 201) throw new Error(`plan import: HTTP ${imported.status}`);
   clock.current = new Date(BOARD_DEMO_NOW);
