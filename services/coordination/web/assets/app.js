@@ -2,6 +2,7 @@
 // Plain modules, no build step: the page is served as it is written.
 // Periods, days and recurrences in Vietnamese: the report's own formatter (contracts), served as it is compiled.
 import { periodOfKey, recurrenceName, vietnameseDate } from './lib/vietnamese-format.js';
+import { renderExport } from './board-export.js';
 
 const TEXT = {
   vi: {
@@ -170,6 +171,7 @@ function render() {
   $('#generated-at').textContent = fmtDate(state.overview.generatedAt);
   $('#generated-at').dateTime = state.overview.generatedAt;
   renderPlans();
+  renderExport({ plan: state.overview.plans.find((plan) => plan.id === state.plan), generatedAt: state.overview.generatedAt, lang: state.lang });
   renderSummary();
   renderTargets();
   renderAlerts();
