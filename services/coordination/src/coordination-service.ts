@@ -36,6 +36,7 @@ import { BoardStreamController } from './stream/board-stream.controller.js';
 import { BoardHealth } from './health/board-health.js';
 import { BOARD_HEALTH, BoardStatusController } from './health/board-status.controller.js';
 import { TargetsController } from './targets/targets.controller.js';
+import { SeriesController } from './series/series.controller.js';
 import { checkInstanceId, claimInstanceId, DEFAULT_INSTANCE_ID } from './leadership/instance-id.js';
 import { LeaseBucket } from './leadership/lease-bucket.js';
 import { Lease, newHolder, retireHolder } from './leadership/lease.js';
@@ -282,6 +283,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
       TaskBoardController,
       CommitteeController,
       TargetsController,
+      SeriesController,
       AlertsController,
       BoardStreamController,
       PeriodicReportController,
