@@ -2,6 +2,8 @@
 // Plain modules, no build step: the page is served as it is written.
 // Periods, days and recurrences in Vietnamese: the report's own formatter (contracts), served as it is compiled.
 import { periodOfKey, recurrenceName, vietnameseDate } from './lib/vietnamese-format.js';
+// The charts (per target, the funnel) live in their own module; the board tells it what it shows.
+import { renderCharts } from './charts.js';
 
 const TEXT = {
   vi: {
@@ -172,6 +174,15 @@ function render() {
   renderPlans();
   renderSummary();
   renderTargets();
+  renderCharts({
+    lang: state.lang,
+    plan: state.overview.plans.find((plan) => plan.id === state.plan),
+    targets: state.overview.targets.filter((target) => target.planId === state.plan),
+    generatedAt: state.overview.generatedAt,
+    bodyName: (code) => agencyName(code),
+    statusName: (status) => t().status_[status],
+    getJson,
+  });
   renderAlerts();
   renderBacklog();
   renderAreas();
