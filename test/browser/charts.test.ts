@@ -159,6 +159,27 @@ describe('the charts of the board, in a real Chromium', () => {
     await page.close();
   });
 
+  it('draws an open chart again when the live stream brings new figures, its table still open', async () => {
+    const page = await openBoard();
+    await openChart(page, `target:${TARGET}`);
+    const july = page.locator(`details[data-chart="target:${TARGET}"] tr[data-month="2021-07"] td`).first();
+    const before = Number(await july.innerText());
+    const event = inspection('live', '2021-07-09T15:00:00+07:00');
+    const { headers, data } = encodeBinary(event);
+    const natsHeadersOf = natsHeaders();
+    for (const [name, value] of Object.entries(headers)) if (name !== MSG_ID_HEADER) natsHeadersOf.set(name, value);
+    await nats.js.publish(natsSubjectOf(event), data, { headers: natsHeadersOf, msgID: event.id });
+    await page.waitForFunction(
+      ([selector, expected]) => document.querySelector(selector)?.textContent === expected,
+      [`details[data-chart="target:${TARGET}"] tr[data-month="2021-07"] td`, String(before + 1)] as const,
+      { timeout: 15_000 },
+    );
+    // June, over before the event, does not move.
+    expect(await page.locator(`details[data-chart="target:${TARGET}"] tr[data-month="2021-06"] td`).first().innerText()).toBe(String(before));
+    expect(await page.locator(`details[data-chart="target:${TARGET}"] figcaption`).innerText()).toMatch(new RegExp(`^Đạt ${before + 1}/400 đến 10/07/2021`));
+    await page.close();
+  });
+
   it('keeps what is open when the language changes, and writes the table in English then, the caption still Vietnamese first', async () => {
     const page = await openBoard();
     await openChart(page, `target:${TARGET}`);

@@ -75,7 +75,7 @@ const CAPTION = {
 };
 
 // open: the charts open, tables: those whose table is open (kept when figures or the language change).
-const view = { key: '', generatedAt: '', open: new Set(), tables: new Set(), charts: new Map(), context: null };
+const view = { key: '', figures: '', open: new Set(), tables: new Set(), charts: new Map(), context: null };
 let library;
 
 /** Chart.js's UMD build sets `globalThis.Chart` when run as a module; fetched once, when a chart first opens. */
@@ -98,7 +98,7 @@ function el(tag, attributes = {}, ...children) {
 
 /**
  * Called by the board at each render. `context`: `lang`, `plan` (the overview's plan shown),
- * `targets` (the overview's targets of that plan), `generatedAt`, `bodyName(code)`,
+ * `targets` (the overview's targets of that plan), `generatedAt` (ISO), `bodyName(code)`,
  * `statusName(status)`, `getJson(path)`.
  */
 export function renderCharts(context) {
@@ -117,7 +117,7 @@ export function renderCharts(context) {
       view.tables.clear();
     }
     view.key = key;
-    view.generatedAt = context.generatedAt;
+    view.figures = figuresOf(context);
     container.replaceChildren(...(plan ? chartList(context) : []));
     // A language change redraws the list: what was open opens again.
     for (const details of container.querySelectorAll('details[data-chart]')) if (view.open.has(details.dataset.chart)) details.open = true;
@@ -127,12 +127,17 @@ export function renderCharts(context) {
     const status = container.querySelector(`details[data-chart="${CSS.escape(`target:${target.id}`)}"] > summary .status`);
     if (status) status.replaceWith(statusBadge(target.status));
   }
-  if (context.generatedAt !== view.generatedAt) {
-    view.generatedAt = context.generatedAt;
-    // New figures: the charts open are drawn again.
+  const figures = figuresOf(context);
+  if (figures !== view.figures) {
+    view.figures = figures;
+    // New figures (or a new day): the charts open are fetched and drawn again; the others when opened.
     for (const details of container.querySelectorAll('details[data-chart][open]')) load(details);
   }
 }
+
+/** What the charts' figures depend on, as the overview says it: each target's value and status, the funnel, the day. */
+const figuresOf = ({ plan, targets, generatedAt }) =>
+  JSON.stringify([generatedAt.slice(0, 10), plan?.referrals, targets.map((target) => [target.id, target.achieved, target.status])]);
 
 function statusBadge(status) {
   return el('span', { class: `status ${status}` }, view.context.statusName(status));
