@@ -71,6 +71,23 @@ describe('accessibility (axe-core) in a real Chromium', () => {
     await page.close();
   });
 
+  it('finds none in the charts: a target chart and the funnel drawn, their tables open, in Vietnamese and in English', async () => {
+    const page = await openBoard(baDinh.id);
+    await page.locator('#charts-details > summary').click();
+    for (const chart of ['funnel', 'target:ct-kiem-tra-hanh-chinh-400']) {
+      const details = page.locator(`details[data-chart="${chart}"]`);
+      await details.locator('> summary').click();
+      await details.locator('canvas[role="img"]').waitFor();
+      await details.locator('.chart-table > summary').click();
+      await details.locator('table.chart-data').waitFor();
+    }
+    expect(await seriousViolations(page, 'section[aria-labelledby="charts-heading"]')).toEqual([]);
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.locator('details[data-chart="funnel"] table.chart-data th', { hasText: 'Referred' }).waitFor();
+    expect(await seriousViolations(page, 'section[aria-labelledby="charts-heading"]')).toEqual([]);
+    await page.close();
+  });
+
   it('finds none in the alert list, filtered, with a row expanded, on a laptop and on a phone', async () => {
     for (const viewport of [{ width: 1366, height: 768 }, { width: 390, height: 844 }]) {
       const page = await openBoard(alerting.id, viewport);

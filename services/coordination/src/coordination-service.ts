@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
@@ -36,6 +38,7 @@ import { BoardStreamController } from './stream/board-stream.controller.js';
 import { BoardHealth } from './health/board-health.js';
 import { BOARD_HEALTH, BoardStatusController } from './health/board-status.controller.js';
 import { TargetsController } from './targets/targets.controller.js';
+import { SeriesController } from './series/series.controller.js';
 import { checkInstanceId, claimInstanceId, DEFAULT_INSTANCE_ID } from './leadership/instance-id.js';
 import { LeaseBucket } from './leadership/lease-bucket.js';
 import { Lease, newHolder, retireHolder } from './leadership/lease.js';
@@ -64,13 +67,18 @@ import { UsersModule } from './users/users.module.js';
 export const COORDINATION_PORT = 8080;
 const WEB_DIR = fileURLToPath(new URL('../web', import.meta.url));
 /**
- * Pure modules of contracts the dashboard imports as they are compiled (no import of their own):
- * the board writes periods, dates and recurrences with the report's own formatter. Served from
- * contracts' build (`npm run build`, which `npm start` and the image run first).
+ * Scripts the dashboard imports as they are, at `/assets/lib/<name>` (same origin: the CSP is
+ * unchanged). Pure modules of contracts as they are compiled (no import of their own): the board
+ * writes periods, dates and recurrences with the report's own formatter, served from contracts'
+ * build (`npm run build`, which `npm start` and the image run first); and the charting library.
  */
 const BROWSER_MODULES: Record<string, string> = {
   // By the workspace's layout (the same in the image): from src/ (tests) and dist/ alike, contracts' build.
   'vietnamese-format.js': fileURLToPath(new URL('../../../contracts/dist/vietnamese-format.js', import.meta.url)),
+  // The board's charts (ADR 0020): Chart.js's self-contained UMD build from the package as installed
+  // (a dependency of this service, so in the image too), never a CDN. Its package exports only the
+  // module builds: found beside the CommonJS one.
+  'chart.umd.min.js': join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'),
 };
 
 export interface CoordinationServiceConfig {
@@ -287,6 +295,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
       TaskBoardController,
       CommitteeController,
       TargetsController,
+      SeriesController,
       AlertsController,
       BoardStreamController,
       PeriodicReportController,

@@ -1,5 +1,5 @@
-export { emptyTally, evolveTally, factOf, tallyOf, vietnamDate, type Counted, type CountedFact, type TallyContext, type TargetTally } from './targets/target-tally.js';
-export { progressOf, type ProgressContext, type TargetProgress, type TargetStatus } from './targets/target-progress.js';
+export { emptyTally, evolveTally, factOf, talliesAt, tallyOf, vietnamDate, type Counted, type CountedFact, type TallyContext, type TargetTally } from './targets/target-tally.js';
+export { pathAt, pathStart, progressOf, type ProgressContext, type TargetProgress, type TargetStatus } from './targets/target-progress.js';
 export { AgencyRegistry, type AgencyEntry } from './registry/agency-registry.js';
 export { AreaRegistry, type AreaEntry } from './registry/area-registry.js';
 export { checkPlanReferences, registerPlan, type PlanRegistration } from './registry/plan-registration.js';
@@ -7,7 +7,11 @@ export { NationalUnits, type OfficialUnit, type UnitLink, type UnitLevel } from 
 export { addPlan, applyEvent, emptyCoordinationState, targetKey, type CoordinationState, type TrackedTarget } from './board/coordination-state.js';
 export { committeeOverview, targetOverview, taskBoard, type TargetOverview, type TaskBoardEntry, type TaskStatus } from './board/committee-view.js';
 export { committeeSummary, type AgencySummary, type CommitteeOverview, type PlanSummary } from './board/committee-summary.js';
-export { evolveReferral, referralFunnel, referralStageOf, type ReferralFunnel, type ReferralStage } from './referrals/referral-funnel.js';
+export { evolveReferral, referralAsOf, referralFunnel, referralsOfPlan, referralStageOf, type ReferralFunnel, type ReferralStage } from './referrals/referral-funnel.js';
+export { targetAsOf, type TargetAsOf } from './targets/target-as-of.js';
+export { termMonths, type TermMonth } from './series/term-months.js';
+export { targetSeries, type TargetSeries, type TargetSeriesPoint } from './series/target-series.js';
+export { funnelSeries, type FunnelSeries, type FunnelSeriesPoint } from './series/funnel-series.js';
 export { evolveReport, periodsOf, reportingCompliance, type BodyCompliance } from './reporting/report-compliance.js';
 export { CoordinationProjection, type StreamPosition } from './projection/coordination-projection.js';
 export { CoordinationProjector, type BoardChange, type CatchUpProgress, type ProjectorOptions, type StreamCatchUp } from './projection/coordination-projector.js';

@@ -1,12 +1,11 @@
 import { reportReceiverOf, revisionEffectiveFrom, revisionNumberOf, type Plan, type PlanTarget } from '@lienganh/contracts';
-import { addTo, emptyFunnel, referralFunnel, type ReferralFunnel } from '../referrals/referral-funnel.js';
+import { addTo, emptyFunnel, referralFunnel, referralsOfPlan, type ReferralFunnel } from '../referrals/referral-funnel.js';
 import { planBacklog, type BodyBacklog } from '../deadlines/backlog.js';
 import type { DeadlineBook } from '../deadlines/deadline-book.js';
 import type { AgencyRegistry } from '../registry/agency-registry.js';
 import type { AreaRegistry } from '../registry/area-registry.js';
 import { reportingCompliance, type BodyCompliance } from '../reporting/report-compliance.js';
 import type { ReferralRecord, ReportRecord } from '../store/coordination-store.js';
-import { vietnamDate } from '../targets/target-tally.js';
 import { committeeOverview, taskBoard, type TargetOverview, type TaskBoardEntry } from './committee-view.js';
 import { targetKey, type CoordinationState } from './coordination-state.js';
 
@@ -137,11 +136,7 @@ function planSummary(plan: Plan, inputs: CommitteeInputs, now: Date): PlanSummar
     events.set(target.id, perArea);
   }
   const eventsIn = (area: string) => plan.targets.map((target) => ({ id: target.id, events: events.get(target.id)!.get(area) ?? 0 }));
-  const referrals = [...inputs.referrals.values()].filter((referral) => {
-    if (!referral.made || !referral.areaCode || !areas.isWithin(referral.areaCode, plan.area)) return false;
-    const day = vietnamDate(referral.made);
-    return day >= plan.period.start && day <= plan.period.end;
-  });
+  const referrals = referralsOfPlan(plan, inputs.referrals.values(), isWithin);
   return {
     id: plan.id,
     number: plan.number,

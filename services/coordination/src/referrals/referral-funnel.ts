@@ -1,5 +1,5 @@
-import type { BusEvent } from '@lienganh/contracts';
-import { isEarlier } from '../targets/target-tally.js';
+import type { BusEvent, Plan } from '@lienganh/contracts';
+import { isEarlier, vietnamDate } from '../targets/target-tally.js';
 import type { ReferralRecord } from '../store/coordination-store.js';
 
 /**
@@ -66,6 +66,28 @@ export function referralFunnel(records: Iterable<ReferralRecord>, include: (reco
   const funnel = emptyFunnel();
   for (const record of records) if (record.made && include(record)) addTo(funnel, record);
   return funnel;
+}
+
+/**
+ * The referrals a plan's funnel counts: those made in its area (or below) on a day of its period,
+ * wherever and whenever they were answered (ADR 0010, 3 and 6).
+ */
+export function referralsOfPlan(plan: Pick<Plan, 'area' | 'period'>, referrals: Iterable<ReferralRecord>, isWithin: (code: string, ancestor: string) => boolean): ReferralRecord[] {
+  return [...referrals].filter((referral) => {
+    if (!referral.made || !referral.areaCode || !isWithin(referral.areaCode, plan.area)) return false;
+    const day = vietnamDate(referral.made);
+    return day >= plan.period.start && day <= plan.period.end;
+  });
+}
+
+const STAGES = ['made', 'accepted', 'declined', 'serviceDelivered', 'closed'] as const;
+
+/** A referral as it stood at `instant` (ms): the stages it had reached by then; undefined when it was not yet made. */
+export function referralAsOf(record: ReferralRecord, instant: number): ReferralRecord | undefined {
+  if (!record.made || Date.parse(record.made) > instant) return undefined;
+  const asOf: ReferralRecord = { ...record };
+  for (const stage of STAGES) if (asOf[stage] && Date.parse(asOf[stage]) > instant) delete asOf[stage];
+  return asOf;
 }
 
 /** Adds one referral to a funnel, by the furthest stage it reached. */

@@ -1,12 +1,13 @@
 import { PRODUCER_AGENCIES, reportReceiverOf, type Measure, type Plan, type PlanTarget } from '@lienganh/contracts';
-import { planProgressContext, taskBoard } from '../board/committee-view.js';
+import { taskBoard } from '../board/committee-view.js';
 import { targetKey, type CoordinationState, type TrackedTarget } from '../board/coordination-state.js';
 import type { AgencyRegistry } from '../registry/agency-registry.js';
 import type { AreaRegistry } from '../registry/area-registry.js';
 import { reportingCompliance, type BodyCompliance } from '../reporting/report-compliance.js';
 import type { Contribution, ReferralRecord, ReportRecord } from '../store/coordination-store.js';
-import { boundOf, progressOf, type FigureInForce, type TargetPart, type TargetProgress, type TargetStatus } from '../targets/target-progress.js';
-import { isYearly, tallyOf, vietnamDate, type TargetTally } from '../targets/target-tally.js';
+import { boundOf, type FigureInForce, type TargetPart, type TargetProgress, type TargetStatus } from '../targets/target-progress.js';
+import { targetAsOf } from '../targets/target-as-of.js';
+import { vietnamDate, type TargetTally } from '../targets/target-tally.js';
 import { periodInstants, type ReportPeriod } from './periodic-period.js';
 
 /**
@@ -161,9 +162,10 @@ export async function compilePeriodicReport(inputs: PeriodicReportInputs, reques
       events.add(contribution.eventKey);
       allEvents.add(contribution.eventKey);
     }
-    const tallyAsOf = tallyOf(target.measure, contributions.filter((contribution) => Date.parse(contribution.time) <= asOf), isYearly(target));
-    talliesAsOf.set(tracked, tallyAsOf);
-    const cumulative = progressOf(target, tallyAsOf, planProgressContext(plan, areas, new Date(asOf)));
+    // The figure as it stood at the period's end: the computation the board's monthly series makes too.
+    const atEnd = targetAsOf(plan, target, contributions, areas, [asOf]);
+    const cumulative = atEnd.progress[0]!;
+    talliesAsOf.set(tracked, atEnd.tally);
     targets.push({
       planId: plan.id,
       id: target.id,

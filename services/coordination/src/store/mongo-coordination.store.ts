@@ -326,8 +326,9 @@ export class MongoCoordinationStore implements CoordinationStore {
     if (!(most > 0)) return [];
     const query = this.collections.contributions.find({ targetKey }).sort({ at: 1, eventKey: 1 });
     const documents = await (Number.isFinite(most) ? query.limit(most) : query).lean<ContributionDocument[]>();
-    return documents.map(({ targetKey, eventKey, eventId, source, type, time, agency, areaCode, numerator, denominator }) =>
-      present({ targetKey, eventKey, eventId, source, type, time, agency, areaCode, numerator, denominator }),
+    // `amount` too: what a contribution added to a sum, which figures as of a date (reports, series) add up again.
+    return documents.map(({ targetKey, eventKey, eventId, source, type, time, agency, areaCode, numerator, denominator, amount }) =>
+      present({ targetKey, eventKey, eventId, source, type, time, agency, areaCode, numerator, denominator, amount }),
     );
   }
 

@@ -122,14 +122,37 @@ function judge(achieved: number, goal: Bound, now: Date, window: { start: string
     return { percent: within ? 100 : 0, status: within ? (ended ? 'achieved' : 'on-track') : ended ? 'overdue' : 'at-risk' };
   }
   // From a baseline, progress is what was added of what was to be added ("from 74 up to 80": 77 is half way).
-  const from = baseline < min ? baseline : 0;
+  const from = startOf(min, baseline);
   const percent = min === 0 ? 100 : Math.max(0, Math.min(100, round(((achieved - from) / (min - from)) * 100)));
   if (achieved >= min) return { percent, status: 'achieved' };
   if (ended) return { percent, status: 'overdue' };
+  return { percent, status: achieved - from >= (min - from) * elapsedShare(window, now) ? 'on-track' : 'at-risk' };
+}
+
+/** Where the straight line to a goal starts: the baseline when it is below the goal, else 0. */
+const startOf = (min: number, baseline = 0) => (baseline < min ? baseline : 0);
+
+/** How much of a window (Vietnam days, inclusive) has gone at `now`: 0 before it starts, 1 once it is over. */
+function elapsedShare(window: { start: string; end: string }, now: Date): number {
   const start = Date.parse(`${window.start}T00:00:00+07:00`);
   const end = Date.parse(`${window.end}T23:59:59+07:00`) + 1_000;
-  const elapsed = Math.max(0, Math.min(1, (now.getTime() - start) / Math.max(end - start, DAY_MS)));
-  return { percent, status: achieved - from >= (min - from) * elapsed ? 'on-track' : 'at-risk' };
+  return Math.max(0, Math.min(1, (now.getTime() - start) / Math.max(end - start, DAY_MS)));
+}
+
+/**
+ * The straight-line path to a goal at `now`: from the baseline (else 0) at the window's start to
+ * the goal at its end, the line a target's status is judged by (at or above it: on track; below:
+ * at risk). A ceiling (`max` alone) is its own path. Not rounded: the status compares with it.
+ */
+export function pathAt(goal: Bound, window: { start: string; end: string }, now: Date, baseline?: number): number {
+  if (goal.min === undefined) return goal.max!;
+  const from = startOf(goal.min, baseline);
+  return from + (goal.min - from) * elapsedShare(window, now);
+}
+
+/** Where the straight-line path starts (at the window's start): the baseline below the goal, else 0; a ceiling, itself. */
+export function pathStart(goal: Bound, baseline?: number): number {
+  return goal.min === undefined ? goal.max! : startOf(goal.min, baseline);
 }
 
 /** The measure's value from a tally's figures, on day `on` (which registry figure is in force). */

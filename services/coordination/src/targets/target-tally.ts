@@ -114,6 +114,29 @@ export function tallyOf(measure: Measure, contributions: Iterable<Counted & { ti
   return tally;
 }
 
+/**
+ * The tallies as they stood at each of `instants` (ms, ascending), in one pass over the
+ * contributions by time: `visit` sees the tally at each instant (every contribution whose `time`
+ * is at or before it) before later contributions are added to it, so it must not keep it. What the
+ * periodic report's cumulative figures and the board's monthly series are both made of.
+ */
+export function talliesAt(
+  measure: Measure,
+  contributions: readonly (Counted & { time: string })[],
+  instants: readonly number[],
+  yearly: boolean,
+  visit: (tally: TargetTally, index: number) => void,
+): void {
+  // The store gives them by time already; a stable sort keeps its order among equal instants.
+  const timed = contributions.map((counted) => ({ counted, at: Date.parse(counted.time) })).sort((a, b) => a.at - b.at);
+  const tally = emptyTally(yearly);
+  let next = 0;
+  instants.forEach((instant, index) => {
+    for (; next < timed.length && timed[next]!.at <= instant; next++) addTo(tally, measure, timed[next]!.counted, timed[next]!.counted.time);
+    visit(tally, index);
+  });
+}
+
 /** The figures of the years up to `year` added up: what stood at that year's end (only for a tally kept per year). */
 export function figuresUpTo(tally: TargetTally, year: string): TallyFigures {
   const figures = emptyFigures();

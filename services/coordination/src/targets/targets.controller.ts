@@ -3,7 +3,7 @@ import { AUDIT_TRAIL, CurrentUser, recordAccessOrRefuse, type AuditTrail, type U
 import { z } from 'zod';
 import { isPersonRelatedType, PERSON_RECORDS, type PersonRecordPolicy, type ShownContribution } from '../access/person-records.js';
 import { targetOverview, type TargetOverview } from '../board/committee-view.js';
-import { targetKey, type TrackedTarget } from '../board/coordination-state.js';
+import { targetKey, type CoordinationState, type TrackedTarget } from '../board/coordination-state.js';
 import { parseQuery } from '../http/request-query.js';
 import { CLOCK, PROJECTOR, type Clock } from '../http/tokens.js';
 import type { CoordinationProjector } from '../projection/coordination-projector.js';
@@ -55,15 +55,19 @@ export class TargetsController {
   }
 
   private find(id: string, planId: string | undefined): TrackedTarget {
-    const { state } = this.projector.projection;
-    const matches = planId ? [state.targets.get(targetKey(planId, id))].filter((target) => target !== undefined) : [...state.targets.values()].filter((target) => target.target.id === id);
-    if (matches.length === 0) throw new HttpException({ error: 'not-found', message: `Không có chỉ tiêu / no target "${id}"` }, 404);
-    if (matches.length > 1) {
-      throw new HttpException(
-        { error: 'ambiguous', message: `Chỉ tiêu thuộc nhiều kế hoạch / target "${id}" is in several plans: add ?plan=`, plans: matches.map((target) => target.plan.id) },
-        409,
-      );
-    }
-    return matches[0]!;
+    return findTarget(this.projector.projection.state, id, planId);
   }
+}
+
+/** A target by its id, in the plan named (needed only when two plans have a target with this id): 404, or 409 listing the plans. */
+export function findTarget(state: CoordinationState, id: string, planId: string | undefined): TrackedTarget {
+  const matches = planId ? [state.targets.get(targetKey(planId, id))].filter((target) => target !== undefined) : [...state.targets.values()].filter((target) => target.target.id === id);
+  if (matches.length === 0) throw new HttpException({ error: 'not-found', message: `Không có chỉ tiêu / no target "${id}"` }, 404);
+  if (matches.length > 1) {
+    throw new HttpException(
+      { error: 'ambiguous', message: `Chỉ tiêu thuộc nhiều kế hoạch / target "${id}" is in several plans: add ?plan=`, plans: matches.map((target) => target.plan.id) },
+      409,
+    );
+  }
+  return matches[0]!;
 }

@@ -3,6 +3,8 @@
 // Periods, days and recurrences in Vietnamese: the report's own formatter (contracts), served as it is compiled.
 import { periodOfKey, recurrenceName, vietnameseDate } from './lib/vietnamese-format.js';
 import { renderExport } from './board-export.js';
+// The charts (per target, the funnel) live in their own module; the board tells it what it shows.
+import { renderCharts } from './charts.js';
 
 const TEXT = {
   vi: {
@@ -174,6 +176,15 @@ function render() {
   renderExport({ plan: state.overview.plans.find((plan) => plan.id === state.plan), generatedAt: state.overview.generatedAt, lang: state.lang });
   renderSummary();
   renderTargets();
+  renderCharts({
+    lang: state.lang,
+    plan: state.overview.plans.find((plan) => plan.id === state.plan),
+    targets: state.overview.targets.filter((target) => target.planId === state.plan),
+    generatedAt: state.overview.generatedAt,
+    bodyName: (code) => agencyName(code),
+    statusName: (status) => t().status_[status],
+    getJson,
+  });
   renderAlerts();
   renderBacklog();
   renderAreas();
