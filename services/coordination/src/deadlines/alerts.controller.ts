@@ -8,6 +8,7 @@ import { PROJECTOR } from '../http/tokens.js';
 import type { CoordinationProjection } from '../projection/coordination-projection.js';
 import type { CoordinationProjector } from '../projection/coordination-projector.js';
 import type { AlertRecord } from '../store/coordination-store.js';
+import { handlingViews, withHandling, withheldNotes, type HandlingView } from './alert-history.js';
 import { ALERT_STAGES, alertQueue, alertsOf, queueRow, type AlertQueueRow, type StageCounts } from './alert-queue.js';
 import type { DeadlineRecord } from './deadline-book.js';
 
@@ -28,6 +29,10 @@ const QueueQuery = z.strictObject({
   /** The deadline's kind (task, referral-handover…). */
   kind: DeadlineKind.optional(),
   plan: Identifier.optional(),
+  /** Acknowledged at its current stage (`true`), or not yet (`false`): ADR 0019. */
+  acknowledged: z.enum(['true', 'false']).transform((value) => value === 'true').optional(),
+  /** Assigned to this body. */
+  assignedTo: AgencyCode.optional(),
   sort: z.enum(['due', '-due']).default('due'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
@@ -48,6 +53,9 @@ export interface AlertView extends Omit<AlertRecord, 'deadlineId'> {
   status: 'open' | 'resolved';
   deadline: Omit<DeadlineRecord, 'raised'>;
 }
+
+/** An entry of a deadline's history: an alert raised, or what the secretariat did about it (ADR 0019). */
+export type HistoryEntry = AlertView | HandlingView;
 
 type Shown<V> = V & { hidden?: true };
 
@@ -76,7 +84,7 @@ export class AlertsController {
     const { sort, limit, offset, ...filter } = parseQuery(QueueQuery, query);
     const { projection } = this.projector;
     const { rows, counts } = alertQueue(projection, filter, sort);
-    const page = rows.slice(offset, offset + limit).map((row) => this.policy.alert(row, user, projection.referrals));
+    const page = rows.slice(offset, offset + limit).map((row) => withheldNotes(this.policy.alert(row, user, projection.referrals)));
     return { alerts: page, total: rows.length, offset, limit, ...(offset + limit < rows.length ? { nextOffset: offset + limit } : {}), counts };
   }
 
@@ -104,7 +112,7 @@ export class AlertsController {
 
   /** One deadline's row and its history (every alert raised about it, oldest first). */
   @Get(':id')
-  history(@Param('id') id: string, @CurrentUser() user: User): { alert: Shown<AlertQueueRow>; history: Shown<AlertView>[] } {
+  history(@Param('id') id: string, @CurrentUser() user: User): { alert: Shown<AlertQueueRow>; history: Shown<HistoryEntry>[] } {
     const { projection } = this.projector;
     // A hidden referral is asked for by its stand-in id: found by what the user was shown.
     const deadline =
@@ -115,7 +123,8 @@ export class AlertsController {
     const shown = this.policy.alert(row, user, projection.referrals);
     // Someone who may not see the case asks by its real id: as if it did not exist.
     if (shown.hidden && shown.id !== id) throw new NotFoundException({ error: 'not-found', message: `Không có cảnh báo nào về thời hạn "${id}" / no alert about deadline "${id}"` });
-    return { alert: shown, history: alertsOf(deadline, projection).map((alert) => this.policy.alert(alertView(alert, projection), user, projection.referrals)) };
+    const history = withHandling(alertsOf(deadline, projection).map((alert) => alertView(alert, projection)), handlingViews(deadline, projection));
+    return { alert: withheldNotes(shown), history: history.map((entry) => withheldNotes(this.policy.alert(entry, user, projection.referrals))) };
   }
 }
 
