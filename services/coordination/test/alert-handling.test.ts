@@ -56,6 +56,12 @@ describe('decideAlertCommand', () => {
     expect(decideAlertCommand(context({ stage: 'resolved' }), { kind: 'note', by: 'a', role: 'secretariat', note: 'Đã nhận báo cáo' })).toEqual({ fact: { kind: 'noted', note: 'Đã nhận báo cáo' } });
   });
 
+  it('given a note, when the same account sends the same text again (a retried request), then nothing is recorded', () => {
+    const handling = { notes: [{ text: 'Đã đôn đốc', by: 'a', role: 'secretariat', at: '2021-06-06T10:00:00+07:00' }] };
+    expect(decideAlertCommand(context({ handling }), { kind: 'note', by: 'a', role: 'secretariat', note: 'Đã đôn đốc' })).toEqual({ unchanged: true });
+    expect(decideAlertCommand(context({ handling }), { kind: 'note', by: 'b', role: 'secretariat', note: 'Đã đôn đốc' })).toEqual({ fact: { kind: 'noted', note: 'Đã đôn đốc' } });
+  });
+
   it('given a plan, when assigned to a body it does not name, then it is refused; to the body it has already, too', () => {
     expect(decideAlertCommand(context(), assign('health'))).toEqual({ refused: 'not-a-body-of-the-plan' });
     expect(decideAlertCommand(context({ stage: 'resolved' }), assign('health'))).toEqual({ refused: 'not-a-body-of-the-plan' });

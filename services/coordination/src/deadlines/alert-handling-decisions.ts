@@ -46,6 +46,7 @@ export class AlertHandlingDecisions {
     const plan = deadline && projection.state.plans.get(deadline.planId);
     const decided = decideAlertCommand({ stage: row?.stage, handling: handlingOf(record), planBodies: plan ? bodiesOf(plan) : [] }, command);
     if ('refused' in decided) throw new AlertCommandRefusedError(decided.refused, deadline?.planId);
+    if ('unchanged' in decided) return;
     const ordinal = (record?.facts.length ?? 0) + 1;
     const time = handlingTime(record, this.clock.now());
     const who = { role: command.role };

@@ -121,18 +121,22 @@ export interface AlertCommandContext {
   planBodies: readonly string[];
 }
 
-export type AlertDecision = { fact: Omit<AcknowledgedFact, keyof FactBase> | Omit<NotedFact, keyof FactBase> | Omit<AssignedFact, keyof FactBase> } | { refused: AlertCommandRefusal };
+export type AlertDecision = { fact: Omit<AcknowledgedFact, keyof FactBase> | Omit<NotedFact, keyof FactBase> | Omit<AssignedFact, keyof FactBase> } | { refused: AlertCommandRefusal } | { unchanged: true };
 
 /**
  * A command on a row: the fact to record, or why not. A row with no alert is not found; a note can
  * be added at any stage; a resolved alert is neither acknowledged nor assigned (nothing is left to
  * do); one acknowledged at its stage already is not again; an assignee is a body its plan names,
- * and not the one it has already.
+ * and not the one it has already. The same note by the same account as the latest one is a retried
+ * request: nothing to record (`unchanged`).
  */
 export function decideAlertCommand(context: AlertCommandContext, command: AlertCommand): AlertDecision {
   const { stage, handling } = context;
   if (stage === undefined) return { refused: 'not-found' };
-  if (command.kind === 'note') return { fact: { kind: 'noted', note: command.note } };
+  if (command.kind === 'note') {
+    const latest = handling.notes[0];
+    return latest?.by === command.by && latest.text === command.note ? { unchanged: true } : { fact: { kind: 'noted', note: command.note } };
+  }
   if (command.kind === 'assign' && !context.planBodies.includes(command.assignee)) return { refused: 'not-a-body-of-the-plan' };
   if (stage === 'resolved') return { refused: 'alert-resolved' };
   if (command.kind === 'acknowledge') {
