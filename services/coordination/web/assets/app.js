@@ -2,6 +2,8 @@
 // Plain modules, no build step: the page is served as it is written.
 // Periods, days and recurrences in Vietnamese: the report's own formatter (contracts), served as it is compiled.
 import { periodOfKey, recurrenceName, vietnameseDate } from './lib/vietnamese-format.js';
+// The secretariat's acknowledgements, notes and assignments of alerts (ADR 0019).
+import { handlingPanel, handlingState, historyText } from './alert-handling.js';
 
 const TEXT = {
   vi: {
@@ -351,10 +353,34 @@ function alertRow(alert) {
         ` · `, el('span', { title: deadline.agency }, agencyName(deadline.agency, deadline.planId)),
         ...(where ? [' · ', el('span', { title: deadline.areaCode }, where)] : []),
         ` · ${t().due}: ${fmtDate(deadline.dueAt)}`,
+        ' ', handlingState(alert, handlingContext()),
       ),
+      handlingPanel(alert, handlingContext()),
       el('ol', { class: 'history muted small', 'aria-live': 'polite' }),
     ),
   );
+}
+
+/** What the handling module needs of the page. */
+function handlingContext() {
+  const planBodies = (planId) => state.overview?.plans.find((plan) => plan.id === planId)?.bodies ?? [];
+  return { el, lang: state.lang, user: state.user, agencyName, fmtDateTime, local, bodies: planBodies(state.plan), onChange: updateAlertRow };
+}
+
+/** A row acknowledged, noted or assigned (here or by another officer, from the stream): redrawn in place, its details left open. */
+function updateAlertRow(row, message) {
+  const rows = state.alertPage?.alerts;
+  const index = rows?.findIndex((entry) => entry.id === row.id) ?? -1;
+  if (index < 0) return;
+  rows[index] = row;
+  const item = document.querySelector(`#alerts li[data-alert="${CSS.escape(row.id)}"]`);
+  if (!item) return;
+  const context = { ...handlingContext(), bodies: state.overview.plans.find((plan) => plan.id === row.deadline.planId)?.bodies ?? [] };
+  item.querySelector('.handling-state').replaceWith(handlingState(row, context));
+  item.querySelector('.handling').replaceWith(handlingPanel(row, context));
+  if (message) item.querySelector('.handling-status').textContent = message;
+  const details = item.querySelector('details');
+  if (details.open) showHistory(details).catch(showError);
 }
 
 /** A row opened: its history (every alert raised about the deadline), fetched then. */
@@ -362,7 +388,7 @@ async function showHistory(details) {
   const item = details.closest('li[data-alert]');
   const list = details.querySelector('.history');
   const { history } = await getJson(`/api/v1/alerts/${encodeURIComponent(item.dataset.alert)}`);
-  list.replaceChildren(...history.map((alert) => el('li', {}, `${fmtDateTime(alert.time)}: ${t().alert_[alert.kind]}${alert.leadDays ? ` (${t().daysBefore(alert.leadDays)})` : ''}`)));
+  list.replaceChildren(...history.map((alert) => el('li', { 'data-kind': alert.kind }, `${fmtDateTime(alert.time)}: ${historyText(alert, handlingContext()) ?? `${t().alert_[alert.kind]}${alert.leadDays ? ` (${t().daysBefore(alert.leadDays)})` : ''}`}`)));
 }
 
 /** Per body, the duties missed before each plan's alerts started (its import, or its alertsFrom): never alerted, counted here. */
@@ -628,6 +654,7 @@ function follow() {
   });
   stream.addEventListener('task', (message) => updateTask(JSON.parse(message.data)));
   stream.addEventListener('alert', () => scheduleReload());
+  stream.addEventListener('alert-handled', (message) => updateAlertRow(JSON.parse(message.data)));
   stream.addEventListener('plan', () => scheduleReload());
   // The session ended (signed out elsewhere, expired, the token revoked): ask for a token again.
   stream.addEventListener('closing', (message) => {
