@@ -2,6 +2,7 @@ import { coordinationDeadlineResolved } from '@lienganh/contracts';
 import { CoordinationProjector, CoordinationPublisher, InMemoryCoordinationStore, startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
 import { connectToNats } from '@lienganh/platform';
 import { ALERT_PLAN_IMPORTED, ALERT_PLAN_NOW, alertPlan } from '../support/alert-plan.js';
+import { runCli } from '../support/cli.js';
 import { eventually, postJson } from '../support/http.js';
 import { startNatsFixture, type NatsFixture } from '../support/nats.js';
 import { getAs, TEST_USERS, tokens } from '../support/users.js';
@@ -122,6 +123,20 @@ describe('handling alerts through the API', () => {
     expect(await streamMessages()).toBe(before);
     expect((await act(OTHER, 'notes', { text: 'Đã nhận báo cáo, kết thúc theo dõi' })).status).toBe(200);
   });
+
+  it('is worked from the CLI too: npx lienganh alerts ack|note|assign', async () => {
+    const escalated = `task:${plan.id}:nv-escalated-0`;
+    const connection = ['--url', coordination.url, '--token', tokens.secretariat];
+    const ack = await runCli(['alerts', 'ack', escalated, ...connection]);
+    expect([ack.code, ack.stderr]).toEqual([0, '']);
+    expect(ack.stdout).toContain('đã xác nhận / acknowledged (test-secretariat)');
+    const refused = await runCli(['alerts', 'note', escalated, 'Gọi số 0912 345 678', ...connection]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('body.text');
+    expect(refused.stderr).not.toContain('0912');
+    expect((await runCli(['alerts', 'assign', escalated, 'police', ...connection])).code).toBe(0);
+    expect((await rowOf(escalated)).alert).toMatchObject({ acknowledged: { stage: 'escalated' }, assignedTo: { body: 'police' }, notes: [] });
+  }, 60_000);
 
   it('shows the same after a replay from the stream and in a second instance started afresh', async () => {
     const { natsUrl, natsSeed } = nats.identity('coordination');
