@@ -5,6 +5,7 @@ import { ALERT_PLAN_IMPORTED, ALERT_PLAN_NOW, alertPlan } from '../support/alert
 import { runCli } from '../support/cli.js';
 import { eventually, postJson } from '../support/http.js';
 import { startNatsFixture, type NatsFixture } from '../support/nats.js';
+import { openEventStream } from '../support/sse.js';
 import { getAs, TEST_USERS, tokens } from '../support/users.js';
 
 // The secretariat works the alert queue (#21, ADR 0019): acknowledges, notes and assigns alerts
@@ -86,7 +87,11 @@ describe('handling alerts through the API', () => {
     expect(noted.body.alert.notes.map((note: { text: string }) => note.text)).toEqual(['Hẹn nộp báo cáo trước 25/6', 'Đã gọi điện đôn đốc Công an quận']);
 
     clock.current = new Date('2021-06-20T10:15:00+07:00');
+    // Open dashboards hear of it: the row, as the queue shows it.
+    const stream = await openEventStream(`${coordination.url}/api/v1/stream`, tokens.committee);
     const assigned = await act(OVERDUE, 'assign', { body: 'culture' });
+    await stream.next((event) => event.type === 'alert-handled' && event.data.id === OVERDUE && event.data.assignedTo?.body === 'culture', 5_000);
+    stream.close();
     expect(assigned).toMatchObject({ status: 200, body: { alert: { assignedTo: { body: 'culture', by: 'test-secretariat' } } } });
     expect(await act(OVERDUE, 'assign', { body: 'culture' })).toMatchObject({ status: 409, body: { error: 'already-assigned' } });
 
