@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgencyCode, AreaCode, Identifier, IsoDate, LocalizedText, ReportingPeriod } from '../common.js';
 import { defineEvent } from '../define.js';
+import { refusePersonalData } from '../personal-data.js';
 import { Plan, Recurrence } from '../plans/plan.schema.js';
 
 /** Coordination's own facts: plans, tasks, target progress and deadline alerts. */
@@ -213,6 +214,82 @@ export const coordinationAlertDelivered = defineEvent({
   example: { alertId: 'hh-cg-police-2021-0001-overdue', deadlineId: 'hh-cg-police-2021-0001', receiver: 'labour', channel: 'webhook', attempts: 1 },
 });
 
+/** The roles of coordination's users, as the audit trail names them. */
+export const UserRole = z.enum(['secretariat', 'agency-officer', 'committee-member']);
+
+/** A pseudonymous subject or consent reference (`sr_…`, `cr_…`) names a person's case: never in a note. */
+const PERSON_REFERENCE_IN_TEXT = /(?:^|[^A-Za-z0-9_])(?:sr|cr)_[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/;
+
+/**
+ * The secretariat's note on an alert (ghi chú): free text, so checked by the personal-data detector
+ * (phone and ID numbers, emails, dates of birth, people's names are refused), one line, bounded, and
+ * never a person's pseudonymous reference.
+ */
+export const AlertNoteText = z
+  .string()
+  .trim()
+  .min(1)
+  .max(500)
+  .regex(/^[^\p{Cc}]*$/u, 'must be one line of text (no control characters)')
+  .refine((text) => !PERSON_REFERENCE_IN_TEXT.test(text), 'must not carry a subject or consent reference (sr_…, cr_…): a note is about the duty, not a person')
+  .superRefine(refusePersonalData)
+  .describe("The secretariat's note on an alert; never personal data");
+
+/** The alert stages the secretariat can acknowledge (a resolved alert needs nothing). */
+export const AcknowledgedStage = z.enum(['approaching', 'overdue', 'escalated']);
+
+/**
+ * The secretariat has seen an alert at its current stage (ADR 0019): the work queue shows it
+ * acknowledged until the deadline moves to a further stage, which needs acknowledging afresh.
+ */
+export const coordinationAlertAcknowledged = defineEvent({
+  agency: 'coordination',
+  entity: 'alert',
+  action: 'acknowledged',
+  subjectField: 'deadlineId',
+  description: { vi: 'Thường trực xác nhận đã biết cảnh báo', en: 'Alert acknowledged by the secretariat' },
+  schema: z.strictObject({
+    deadlineId: Identifier.describe('The deadline whose alert is acknowledged (one work-queue row)'),
+    stage: AcknowledgedStage.describe('The stage the alert was at when acknowledged'),
+    acknowledgedBy: StaffAccount,
+    role: UserRole,
+  }),
+  example: { deadlineId: 'task:kh-ba-dinh-2021:nv-kiem-tra', stage: 'overdue', acknowledgedBy: 'thu-ky-01', role: 'secretariat' },
+});
+
+/** The secretariat adds a note to an alert: what was done or agreed about the late duty. */
+export const coordinationAlertNoted = defineEvent({
+  agency: 'coordination',
+  entity: 'alert',
+  action: 'noted',
+  subjectField: 'deadlineId',
+  description: { vi: 'Thường trực ghi chú về cảnh báo', en: 'Note added to an alert by the secretariat' },
+  schema: z.strictObject({
+    deadlineId: Identifier.describe('The deadline whose alert is noted (one work-queue row)'),
+    note: AlertNoteText,
+    notedBy: StaffAccount,
+    role: UserRole,
+  }),
+  example: { deadlineId: 'task:kh-ba-dinh-2021:nv-kiem-tra', note: 'Đã gọi điện đôn đốc Công an quận, hẹn nộp báo cáo trước 25/6', notedBy: 'thu-ky-01', role: 'secretariat' },
+});
+
+/** The secretariat gives an alert to a body of its plan to follow up (giao cho); a later assignment replaces it. */
+export const coordinationAlertAssigned = defineEvent({
+  agency: 'coordination',
+  entity: 'alert',
+  action: 'assigned',
+  subjectField: 'deadlineId',
+  description: { vi: 'Thường trực giao cảnh báo cho cơ quan theo dõi, xử lý', en: 'Alert assigned to a body of the plan to follow up' },
+  schema: z.strictObject({
+    deadlineId: Identifier.describe('The deadline whose alert is assigned (one work-queue row)'),
+    planId: Identifier.describe("The deadline's plan, whose bodies an alert may be assigned to"),
+    assignee: AgencyCode.describe('The body of the plan now in charge of following the alert up'),
+    assignedBy: StaffAccount,
+    role: UserRole,
+  }),
+  example: { deadlineId: 'task:kh-ba-dinh-2021:nv-kiem-tra', planId: 'kh-ba-dinh-2021', assignee: 'police', assignedBy: 'thu-ky-01', role: 'secretariat' },
+});
+
 /**
  * Someone read or exported person-related data (or a periodic report) through coordination's API:
  * the audit trail. Who (account, role, agency), what (which resource, whose cases, how many
@@ -287,6 +364,9 @@ export const coordinationEvents = [
   coordinationDeadlineEscalated,
   coordinationDeadlineResolved,
   coordinationAlertDelivered,
+  coordinationAlertAcknowledged,
+  coordinationAlertNoted,
+  coordinationAlertAssigned,
   coordinationAccessRecorded,
   coordinationUserTokenChanged,
 ] as const;

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { alertsCommand } from './commands/alerts.command.js';
 import { benchCommand } from './commands/bench.command.js';
 import { catalogCommand } from './commands/catalog.command.js';
 import { checkCommand } from './commands/check.command.js';
@@ -25,7 +26,7 @@ const program = new Command('lienganh')
   .showHelpAfterError('(run with --help for usage)')
   .hook('preAction', checkRequiredOptions);
 
-for (const command of [catalogCommand(), docsCommand(), startCommand(), resetCommand(), natsCommand(), bodiesCommand(), consumersCommand(), subscriptionsCommand(), keysCommand(), usersCommand(), simulateCommand(), planCommand(), reportCommand(), replayCommand(), benchCommand(), checkCommand()]) program.addCommand(command);
+for (const command of [catalogCommand(), docsCommand(), startCommand(), resetCommand(), natsCommand(), bodiesCommand(), consumersCommand(), subscriptionsCommand(), keysCommand(), usersCommand(), simulateCommand(), planCommand(), reportCommand(), alertsCommand(), replayCommand(), benchCommand(), checkCommand()]) program.addCommand(command);
 inheritSettings(program);
 
 /** addCommand() does not pass on exitOverride and output settings, at any depth; usage errors must exit 2. */

@@ -19,6 +19,8 @@ import { checkWebhookReceivers, webhookAllowList, type WebhookReceivers } from '
 import type { WebhookAllowList } from './alerts/notifiers/webhook-address.js';
 import { WebhookNotifier } from './alerts/notifiers/webhook.notifier.js';
 import { AlertsController } from './deadlines/alerts.controller.js';
+import { AlertHandlingController } from './deadlines/alert-handling.controller.js';
+import { ALERT_HANDLING, AlertHandlingDecisions } from './deadlines/alert-handling-decisions.js';
 import { DeadlineEngine } from './deadlines/deadline-engine.js';
 import { openOverdueAlerts } from './deadlines/open-overdue-alerts.js';
 import { TaskBoardController } from './board/task-board.controller.js';
@@ -297,6 +299,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
       TargetsController,
       SeriesController,
       AlertsController,
+      AlertHandlingController,
       BoardStreamController,
       PeriodicReportController,
       AgencyReferralsController,
@@ -317,6 +320,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
       { provide: PLAN_IMPORT, useValue: plans },
       { provide: PLAN_REVISIONS, useValue: new PlanRevisionHistory(nc) },
       { provide: TASK_DECISIONS, useValue: new TaskDecisions(projector, publisher, clock) },
+      { provide: ALERT_HANDLING, useValue: new AlertHandlingDecisions(projector, publisher, clock) },
       { provide: BOARD_HEALTH, useValue: health },
       { provide: REPORT_QUEUE, useValue: new ReportQueue(config.reports) },
       // 503 while the board goes stale (bus unreachable, store cannot write), with the reason.

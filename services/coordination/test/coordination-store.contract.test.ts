@@ -142,9 +142,20 @@ const everything = (): ProjectionChanges => structuredClone({
       ],
     },
   ],
+  // An alert acknowledged, noted and assigned by the secretariat (ADR 0019).
+  alertHandlings: [
+    {
+      deadlineId: 'referral:cg-0001',
+      facts: [
+        { kind: 'acknowledged', key: 'k-a1', id: 'acknowledged:referral:cg-0001:1', time: '2021-05-11T11:00:00+07:00', by: 'thu-ky-01', role: 'secretariat', stage: 'overdue' },
+        { kind: 'noted', key: 'k-n1', id: 'noted:referral:cg-0001:2:0123456789abcdef', time: '2021-05-11T11:05:00+07:00', by: 'thu-ky-01', role: 'secretariat', note: 'Đã đôn đốc Phòng Lao động' },
+        { kind: 'assigned', key: 'k-g1', id: 'assigned:referral:cg-0001:3:labour', time: '2021-05-11T11:10:00+07:00', by: 'thu-ky-02', role: 'secretariat', assignee: 'labour' },
+      ],
+    },
+  ],
 });
 
-const empty = { checkpoints: {}, plans: [], tallies: [], referrals: [], reports: [], deadlines: [], alerts: [], taskCompletions: [] };
+const empty = { checkpoints: {}, plans: [], tallies: [], referrals: [], reports: [], deadlines: [], alerts: [], taskCompletions: [], alertHandlings: [] };
 
 function storeContract(name: string, open: () => Promise<CoordinationStore>, options: { persistent?: boolean } = {}) {
   describe(`${name}: the coordination store contract`, () => {
@@ -217,6 +228,13 @@ function storeContract(name: string, open: () => Promise<CoordinationStore>, opt
       expect(loaded.tallies[0]!.lastEventTime).toBeUndefined();
       expect(loaded.referrals).toEqual([closed]);
       expect(loaded.reports).toEqual([resubmitted]);
+    });
+
+    it("replaces a deadline's handling record committed again, whole (ADR 0019)", async () => {
+      const [record] = everything().alertHandlings!;
+      await store.commit({ alertHandlings: [{ ...record!, facts: record!.facts.slice(0, 1) }] });
+      await store.commit({ alertHandlings: [record!] });
+      expect((await store.load()).alertHandlings).toEqual([record]);
     });
 
     it('keeps plans in the order they were first committed and never replaces one', async () => {

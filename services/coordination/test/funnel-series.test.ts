@@ -11,6 +11,10 @@ import {
   type BusEvent,
 } from '@lienganh/contracts';
 import { committeeSummary, CoordinationProjection, funnelSeries, referralAsOf } from '../src/index.js';
+import { CaseReferences } from '../src/access/case-references.js';
+
+/** How the projection names referrals in deadlines (ADR 0021): a key of this test's own. */
+const cases = CaseReferences.ephemeral();
 
 // The referral funnel month by month (issue #21, the board's charts): cumulative, as the overview counts it.
 
@@ -40,7 +44,7 @@ const seeded: BusEvent[] = [
 ];
 
 function given(events: BusEvent[] = seeded) {
-  const projection = new CoordinationProjection();
+  const projection = new CoordinationProjection(cases);
   projection.apply(buildEvent(coordinationPlanPublished, baDinh, { id: `evt-plan-${baDinh.id}`, time: '2021-01-02T08:00:00+07:00' }));
   projection.planReady(baDinh.id);
   for (const event of events) projection.apply(event);

@@ -14,6 +14,10 @@ import {
   type Plan,
 } from '@lienganh/contracts';
 import { compilePeriodicReport, CoordinationProjection, InMemoryCoordinationStore, parsePeriod, targetSeries, termMonths, type TargetSeries } from '../src/index.js';
+import { CaseReferences } from '../src/access/case-references.js';
+
+/** How the projection names referrals in deadlines (ADR 0021): a key of this test's own. */
+const cases = CaseReferences.ephemeral();
 
 // A target month by month (issue #21, the board's charts): each month's point is what that month's
 // periodic report says, beside the straight-line path its status is judged by.
@@ -57,7 +61,7 @@ const seeded: BusEvent[] = [
 ];
 
 async function given(plan: Plan = baDinh, events: BusEvent[] = seeded) {
-  const projection = new CoordinationProjection();
+  const projection = new CoordinationProjection(cases);
   projection.apply(buildEvent(coordinationPlanPublished, plan, { id: `evt-plan-${plan.id}`, time: '2021-01-02T08:00:00+07:00' }));
   projection.planReady(plan.id);
   for (const event of events) projection.apply(event);

@@ -66,10 +66,11 @@ export class PersonRecordPolicy {
    * A referral hand-over is named everywhere by its case reference (ADR 0021); the referral's own
    * id is shown only to its two agencies and the secretariat.
    */
-  alert<V extends { deadline: Pick<AlertView['deadline'], 'kind' | 'agency' | 'referralId'> }>(view: V, user: User, referrals: ReadonlyMap<string, ReferralRecord>): V {
+  alert<V extends { deadline: Pick<AlertView['deadline'], 'kind' | 'agency' | 'referralId'> }>(view: V, user: User, referrals: ReadonlyMap<string, ReferralRecord>): V & { hidden?: true } {
     const { referralId, ...deadline } = view.deadline;
     if (referralId === undefined || this.maySeeCasesOf(user, deadline.agency, referrals.get(referralId)?.fromAgency)) return view;
-    return { ...view, deadline };
+    // `hidden`: the case is withheld from this user (its notes' text too: alert-history.ts).
+    return { ...view, deadline, hidden: true };
   }
 
   /** The id of a task's last event is withheld when its targets count events about people the user may not see. */

@@ -1,5 +1,6 @@
 import type { CoordinationProjection } from '../projection/coordination-projection.js';
 import type { AlertRecord } from '../store/coordination-store.js';
+import { acknowledgedAt, handlingOf, type Acknowledgement, type AlertNote, type Assignment } from './alert-handling.js';
 import type { AlertKind, DeadlineKind, DeadlineRecord } from './deadline-book.js';
 
 /** The stages a deadline's alerts go through, in order: its current stage is the furthest raised. */
@@ -18,6 +19,12 @@ export interface AlertQueueRow {
   /** Alerts raised about it so far (its history: `GET /api/v1/alerts/:id`). */
   alertCount: number;
   deadline: Omit<DeadlineRecord, 'raised'>;
+  /** The secretariat has seen it at its current stage (ADR 0019): who, when. */
+  acknowledged?: Acknowledgement;
+  /** The body of the plan it was given to, to follow up. */
+  assignedTo?: Assignment;
+  /** The secretariat's notes, latest first. */
+  notes: AlertNote[];
 }
 
 export interface AlertQueueFilter {
@@ -30,6 +37,10 @@ export interface AlertQueueFilter {
   area?: string;
   kind?: DeadlineKind;
   plan?: string;
+  /** Acknowledged at its current stage, or not. */
+  acknowledged?: boolean;
+  /** Assigned to this body. */
+  assignedTo?: string;
 }
 
 export type StageCounts = Record<AlertStage, number>;
@@ -46,6 +57,8 @@ export function queueRow(deadline: DeadlineRecord, projection: CoordinationProje
   // Stages only move forward; an "approaching" raised after the deadline moved (a reopened task) does not undo "overdue".
   const current = alerts.reduce((furthest, alert) => (ALERT_STAGES.indexOf(alert.kind) >= ALERT_STAGES.indexOf(furthest.kind) ? alert : furthest));
   const { raised: _raised, ...rest } = deadline;
+  const handling = handlingOf(projection.alertHandlings.get(deadline.id));
+  const acknowledged = acknowledgedAt(handling, current.kind);
   return {
     id: deadline.id,
     stage: current.kind,
@@ -54,6 +67,9 @@ export function queueRow(deadline: DeadlineRecord, projection: CoordinationProje
     ...(current.leadDays !== undefined ? { leadDays: current.leadDays } : {}),
     alertCount: alerts.length,
     deadline: rest,
+    ...(acknowledged ? { acknowledged } : {}),
+    ...(handling.assignedTo ? { assignedTo: handling.assignedTo } : {}),
+    notes: handling.notes,
   };
 }
 
@@ -71,6 +87,8 @@ export function alertQueue(projection: CoordinationProjection, filter: AlertQueu
     if (filter.area && !projection.areas.isWithin(deadline.areaCode, filter.area)) continue;
     const row = queueRow(deadline, projection);
     if (!row || (filter.status && row.status !== filter.status)) continue;
+    if (filter.acknowledged !== undefined && (row.acknowledged !== undefined) !== filter.acknowledged) continue;
+    if (filter.assignedTo && row.assignedTo?.body !== filter.assignedTo) continue;
     counts[row.stage]++;
     if (!filter.stage || filter.stage.includes(row.stage)) rows.push(row);
   }

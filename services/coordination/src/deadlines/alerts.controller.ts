@@ -8,6 +8,7 @@ import { PROJECTOR } from '../http/tokens.js';
 import type { CoordinationProjection } from '../projection/coordination-projection.js';
 import type { CoordinationProjector } from '../projection/coordination-projector.js';
 import type { AlertRecord } from '../store/coordination-store.js';
+import { handlingViews, withHandling, withheldNotes, type HandlingView } from './alert-history.js';
 import { ALERT_STAGES, alertQueue, alertsOf, queueRow, type AlertQueueRow, type StageCounts } from './alert-queue.js';
 import type { DeadlineRecord } from './deadline-book.js';
 
@@ -28,6 +29,10 @@ const QueueQuery = z.strictObject({
   /** The deadline's kind (task, referral-handover…). */
   kind: DeadlineKind.optional(),
   plan: Identifier.optional(),
+  /** Acknowledged at its current stage (`true`), or not yet (`false`): ADR 0019. */
+  acknowledged: z.enum(['true', 'false']).transform((value) => value === 'true').optional(),
+  /** Assigned to this body. */
+  assignedTo: AgencyCode.optional(),
   sort: z.enum(['due', '-due']).default('due'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
@@ -49,8 +54,14 @@ export interface AlertView extends Omit<AlertRecord, 'deadlineId'> {
   deadline: Omit<DeadlineRecord, 'raised'>;
 }
 
+/** An entry of a deadline's history: an alert raised, or what the secretariat did about it (ADR 0019). */
+export type HistoryEntry = AlertView | HandlingView;
+
+/** A view whose case is withheld from the user (PersonRecordPolicy). */
+type Shown<V> = V & { hidden?: true };
+
 export interface AlertQueuePage {
-  alerts: AlertQueueRow[];
+  alerts: Shown<AlertQueueRow>[];
   /** Rows matching the filter (all pages). */
   total: number;
   offset: number;
@@ -74,13 +85,13 @@ export class AlertsController {
     const { sort, limit, offset, ...filter } = parseQuery(QueueQuery, query);
     const { projection } = this.projector;
     const { rows, counts } = alertQueue(projection, filter, sort);
-    const page = rows.slice(offset, offset + limit).map((row) => this.policy.alert(row, user, projection.referrals));
+    const page = rows.slice(offset, offset + limit).map((row) => withheldNotes(this.policy.alert(row, user, projection.referrals)));
     return { alerts: page, total: rows.length, offset, limit, ...(offset + limit < rows.length ? { nextOffset: offset + limit } : {}), counts };
   }
 
   /** Every alert raised, oldest first: one row per alert, not per deadline. */
   @Get('log')
-  log(@Query() query: unknown, @CurrentUser() user: User): { alerts: AlertView[] } {
+  log(@Query() query: unknown, @CurrentUser() user: User): { alerts: Shown<AlertView>[] } {
     const filter = parseQuery(LogQuery, query);
     const { projection } = this.projector;
     const alerts = [...projection.alerts.values()]
@@ -102,13 +113,14 @@ export class AlertsController {
 
   /** One deadline's row and its history (every alert raised about it, oldest first). */
   @Get(':id')
-  history(@Param('id') id: string, @CurrentUser() user: User): { alert: AlertQueueRow; history: AlertView[] } {
+  history(@Param('id') id: string, @CurrentUser() user: User): { alert: Shown<AlertQueueRow>; history: Shown<HistoryEntry>[] } {
     const { projection } = this.projector;
     const deadline = projection.deadlines.deadlines.get(id);
     const row = deadline && queueRow(deadline, projection);
     if (!deadline || !row) throw new NotFoundException({ error: 'not-found', message: `Không có cảnh báo nào về thời hạn "${id}" / no alert about deadline "${id}"` });
     const shown = this.policy.alert(row, user, projection.referrals);
-    return { alert: shown, history: alertsOf(deadline, projection).map((alert) => this.policy.alert(alertView(alert, projection), user, projection.referrals)) };
+    const history = withHandling(alertsOf(deadline, projection).map((alert) => alertView(alert, projection)), handlingViews(deadline, projection));
+    return { alert: withheldNotes(shown), history: history.map((entry) => withheldNotes(this.policy.alert(entry, user, projection.referrals))) };
   }
 }
 

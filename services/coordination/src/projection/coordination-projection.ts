@@ -11,6 +11,8 @@ import type { AlertRecord, Contribution, ProjectionChanges, ReferralRecord, Repo
 import { factOf, type Counted, type CountedFact } from '../targets/target-tally.js';
 import { addFact, refusalOf, type ReportRefusal, type TaskCompletionRecord } from '../board/task-completion.js';
 import { taskFactOf } from '../board/task-facts.js';
+import { addHandlingFact, type AlertHandlingRecord } from '../deadlines/alert-handling.js';
+import { handlingFactOf } from '../deadlines/alert-handling-facts.js';
 
 /** A body's task report that changed no task, and why (logged by the projector; never applied). */
 export interface RefusedTaskReport {
@@ -48,6 +50,8 @@ export class CoordinationProjection {
   readonly alerts = new Map<string, AlertRecord>();
   /** What bodies and the secretariat said of each task, by `${planId}/${taskId}` (board/task-completion.ts). */
   readonly taskCompletions: Map<string, TaskCompletionRecord> = this.state.taskCompletions;
+  /** What the secretariat did about each deadline's alerts (acknowledged, noted, assigned), by deadline id (ADR 0019). */
+  readonly alertHandlings = new Map<string, AlertHandlingRecord>();
   private changed = emptyChanges();
   /** Plans revised whose backfill has not finished (`planReady`). */
   private readonly revising = new Set<string>();
@@ -82,6 +86,7 @@ export class CoordinationProjection {
     projection.deadlines.restore(stored.deadlines);
     for (const alert of stored.alerts) projection.alerts.set(alert.id, alert);
     for (const record of stored.taskCompletions ?? []) projection.taskCompletions.set(record.key, record);
+    for (const record of stored.alertHandlings ?? []) projection.alertHandlings.set(record.deadlineId, record);
     projection.deadlines.takeChanged();
     projection.changed = emptyChanges();
     return projection;
@@ -93,7 +98,7 @@ export class CoordinationProjection {
    * applied (`backfill`), then `planReady` records it and moves the checkpoint past it, so that
    * a crash during the backfill reads the plan again.
    */
-  apply(event: BusEvent, position?: StreamPosition): { plan?: Plan; targets: TrackedTarget[]; alert?: AlertRecord; task?: string; refusedTask?: RefusedTaskReport } {
+  apply(event: BusEvent, position?: StreamPosition): { plan?: Plan; targets: TrackedTarget[]; alert?: AlertRecord; task?: string; refusedTask?: RefusedTaskReport; handled?: string } {
     if (event.type === coordinationPlanPublished.type) {
       const plan = event.data as Plan;
       const current = this.state.plans.get(plan.id);
@@ -108,6 +113,8 @@ export class CoordinationProjection {
       }
     }
     if (position) this.advance(position);
+    const handled = this.applyHandlingFact(event);
+    if (handled) return { targets: [], handled };
     const stage = this.evolveFunnelAndReports(event);
     const targets = stage ? this.countReferralEvent(event, stage) : this.count(event, factOf(event));
     const task = this.applyTaskFact(event);
@@ -142,15 +149,15 @@ export class CoordinationProjection {
 
   hasChanges(): boolean {
     this.collectDeadlineChanges();
-    const { plans, tallies, contributions, referrals, reports, checkpoints, deadlines, alerts, taskCompletions, dropped } = this.changed;
+    const { plans, tallies, contributions, referrals, reports, checkpoints, deadlines, alerts, taskCompletions, alertHandlings, dropped } = this.changed;
     const drops = dropped.tallies.size + dropped.taskCompletions.size + dropped.deadlines.size;
-    return plans.size + tallies.size + contributions.length + referrals.size + reports.size + checkpoints.size + deadlines.size + alerts.size + taskCompletions.size + drops > 0;
+    return plans.size + tallies.size + contributions.length + referrals.size + reports.size + checkpoints.size + deadlines.size + alerts.size + taskCompletions.size + alertHandlings.size + drops > 0;
   }
 
   /** What changed since the last call, as documents for `CoordinationStore.commit`. */
   takeChanges(): ProjectionChanges {
     this.collectDeadlineChanges();
-    const { plans, tallies, contributions, referrals, reports, checkpoints, deadlines, alerts, taskCompletions, dropped } = this.changed;
+    const { plans, tallies, contributions, referrals, reports, checkpoints, deadlines, alerts, taskCompletions, alertHandlings, dropped } = this.changed;
     this.changed = emptyChanges();
     const drops = dropped.tallies.size + dropped.taskCompletions.size + dropped.deadlines.size;
     return {
@@ -164,6 +171,7 @@ export class CoordinationProjection {
       deadlines: [...deadlines].map((id) => this.deadlines.deadlines.get(id)!),
       alerts: [...alerts].map((id) => this.alerts.get(id)!),
       taskCompletions: [...taskCompletions].map((key) => this.taskCompletions.get(key)!),
+      alertHandlings: [...alertHandlings].map((id) => this.alertHandlings.get(id)!),
     };
   }
 
@@ -183,6 +191,7 @@ export class CoordinationProjection {
     for (const deadline of changes.deadlines ?? []) this.changed.deadlines.add(deadline.id);
     for (const alert of changes.alerts ?? []) this.changed.alerts.add(alert.id);
     for (const record of changes.taskCompletions ?? []) this.changed.taskCompletions.add(record.key);
+    for (const record of changes.alertHandlings ?? []) this.changed.alertHandlings.add(record.deadlineId);
     for (const [stream, seq] of Object.entries(changes.checkpoints ?? {})) {
       this.changed.checkpoints.set(stream, Math.max(seq, this.changed.checkpoints.get(stream) ?? 0));
     }
@@ -199,6 +208,7 @@ export class CoordinationProjection {
       deadlines: [...this.deadlines.deadlines.values()].sort(byId),
       alerts: [...this.alerts.values()].sort(byId),
       taskCompletions: [...this.taskCompletions.values()].sort(byKey),
+      alertHandlings: [...this.alertHandlings.values()].sort((a, b) => (a.deadlineId < b.deadlineId ? -1 : a.deadlineId > b.deadlineId ? 1 : 0)),
     };
   }
 
@@ -226,6 +236,25 @@ export class CoordinationProjection {
     this.changed.taskCompletions.add(key);
     this.deadlines.taskReported(planId, task!, plan!.area, after.facts);
     return { changed: key };
+  }
+
+  /**
+   * The secretariat's acknowledgement, note or assignment onto its deadline's record: the deadline
+   * id, or undefined when the event is none of them. Kept whether or not the deadline is known yet
+   * (a replay reads coordination's stream before the agency event that opens a hand-over);
+   * idempotent by event key, in time order whatever the order of arrival.
+   */
+  private applyHandlingFact(event: BusEvent): string | undefined {
+    const found = handlingFactOf(event);
+    if (!found) return undefined;
+    const { deadlineId, fact } = found;
+    const before = this.alertHandlings.get(deadlineId) ?? { deadlineId, facts: [] };
+    const after = addHandlingFact(before, fact);
+    if (after !== before) {
+      this.alertHandlings.set(deadlineId, after);
+      this.changed.alertHandlings.add(deadlineId);
+    }
+    return deadlineId;
   }
 
   /** `publishedAt`: the `time` of the plan's `plan.published` event, from when its deadlines alert (ADR 0010, 8). */
@@ -365,6 +394,7 @@ const emptyChanges = () => ({
   deadlines: new Set<string>(),
   alerts: new Set<string>(),
   taskCompletions: new Set<string>(),
+  alertHandlings: new Set<string>(),
   /** Keys of documents a plan revision voided: dropped by the store before this commit's writes. */
   dropped: { tallies: new Set<string>(), taskCompletions: new Set<string>(), deadlines: new Set<string>() },
 });

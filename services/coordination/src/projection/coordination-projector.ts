@@ -29,6 +29,8 @@ export interface BoardChange {
   alerts: AlertRecord[];
   /** Tasks whose completion state changed (`${planId}/${taskId}`): a body's report, the secretariat's decision. */
   tasks: string[];
+  /** Deadlines whose alerts the secretariat acknowledged, noted or assigned (ADR 0019). */
+  alertHandlings: string[];
 }
 
 export interface ProjectorOptions {
@@ -98,6 +100,7 @@ export class CoordinationProjector {
   private changedPlans: Plan[] = [];
   private changedAlerts: AlertRecord[] = [];
   private changedTasks = new Set<string>();
+  private changedHandlings = new Set<string>();
   /** Task reports that changed no task since start, by reason (unknown plan or task, a body that does not lead it…). */
   readonly refusedTaskReports = new Map<string, number>();
   private readonly flushDelayMs: number;
@@ -224,7 +227,8 @@ export class CoordinationProjector {
     this.held++;
     this.peakHeld = Math.max(this.peakHeld, this.held);
     try {
-      const { plan, targets, alert, task, refusedTask } = this.projection.apply(event, position);
+      const { plan, targets, alert, task, refusedTask, handled } = this.projection.apply(event, position);
+      if (handled) this.changedHandlings.add(handled);
       for (const target of targets) this.changedTargets.add(target);
       if (alert) this.changedAlerts.push(alert);
       if (task) this.changedTasks.add(task);
@@ -306,9 +310,10 @@ export class CoordinationProjector {
     const waiting = this.waiting.splice(0);
     if (!this.projection.hasChanges()) return waiting.forEach((waiter) => waiter.resolve());
     const changes = this.projection.takeChanges();
-    const change: BoardChange = { plans: this.changedPlans.splice(0), targets: [...this.changedTargets], alerts: this.changedAlerts.splice(0), tasks: [...this.changedTasks] };
+    const change: BoardChange = { plans: this.changedPlans.splice(0), targets: [...this.changedTargets], alerts: this.changedAlerts.splice(0), tasks: [...this.changedTasks], alertHandlings: [...this.changedHandlings] };
     this.changedTargets.clear();
     this.changedTasks.clear();
+    this.changedHandlings.clear();
     try {
       await this.store.commit(changes);
     } catch (error) {
@@ -318,6 +323,7 @@ export class CoordinationProjector {
       this.changedAlerts.unshift(...change.alerts);
       change.targets.forEach((target) => this.changedTargets.add(target));
       change.tasks.forEach((task) => this.changedTasks.add(task));
+      change.alertHandlings.forEach((id) => this.changedHandlings.add(id));
       this.options.logger.error(`coordination: commit to the ${this.store.kind} store failed: ${String(error)}`);
       this.storeFailure ??= { error: String(error), since: new Date() };
       waiting.forEach((waiter) => waiter.reject(error));

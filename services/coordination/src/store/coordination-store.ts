@@ -2,8 +2,9 @@ import type { BusEvent, Plan } from '@lienganh/contracts';
 import type { Counted } from '../targets/target-tally.js';
 import type { AlertKind, DeadlineRecord } from '../deadlines/deadline-book.js';
 import type { TaskCompletionRecord } from '../board/task-completion.js';
+import type { AlertHandlingRecord } from '../deadlines/alert-handling.js';
 
-export type { DeadlineRecord, TaskCompletionRecord };
+export type { AlertHandlingRecord, DeadlineRecord, TaskCompletionRecord };
 
 /**
  * The store port: where coordination's read models are kept between runs. The projection
@@ -47,6 +48,8 @@ export interface StoredProjection {
   alerts: AlertRecord[];
   /** What the bodies and the secretariat said of each task (reported, confirmed, reopened), by task; none from an older store. */
   taskCompletions?: TaskCompletionRecord[];
+  /** What the secretariat did about each deadline's alerts (ADR 0019), by deadline; none from an older store. */
+  alertHandlings?: AlertHandlingRecord[];
 }
 
 export interface ProjectionChanges {
@@ -62,6 +65,8 @@ export interface ProjectionChanges {
   alerts?: AlertRecord[];
   /** Each changed task's record whole (it carries its facts' keys, so a replayed commit changes nothing). */
   taskCompletions?: TaskCompletionRecord[];
+  /** Each changed deadline's handling record whole (it carries its facts' keys: a replayed commit changes nothing). */
+  alertHandlings?: AlertHandlingRecord[];
 }
 
 /** A target's tally as stored; arrays in the order the values were first applied (stream order). */

@@ -1,5 +1,6 @@
 import { revisionNumberOf, type Plan } from '@lienganh/contracts';
 import type {
+  AlertHandlingRecord,
   AlertRecord,
   Contribution,
   CoordinationStore,
@@ -25,6 +26,7 @@ export class InMemoryCoordinationStore implements CoordinationStore {
   private deadlines = new Map<string, DeadlineRecord>();
   private alerts = new Map<string, AlertRecord>();
   private taskCompletions = new Map<string, TaskCompletionRecord>();
+  private alertHandlings = new Map<string, AlertHandlingRecord>();
   /** targetKey → eventKey → contribution. */
   private contributionsByTarget = new Map<string, Map<string, Contribution>>();
 
@@ -38,6 +40,7 @@ export class InMemoryCoordinationStore implements CoordinationStore {
       deadlines: [...this.deadlines.values()],
       alerts: [...this.alerts.values()],
       taskCompletions: [...this.taskCompletions.values()],
+      alertHandlings: [...this.alertHandlings.values()],
     });
   }
 
@@ -71,6 +74,7 @@ export class InMemoryCoordinationStore implements CoordinationStore {
     for (const deadline of copy.deadlines ?? []) this.deadlines.set(deadline.id, deadline);
     for (const alert of copy.alerts ?? []) this.alerts.set(alert.id, alert);
     for (const record of copy.taskCompletions ?? []) this.taskCompletions.set(record.key, record);
+    for (const record of copy.alertHandlings ?? []) this.alertHandlings.set(record.deadlineId, record);
     for (const contribution of contributions ?? []) {
       let byEvent = this.contributionsByTarget.get(contribution.targetKey);
       if (!byEvent) this.contributionsByTarget.set(contribution.targetKey, (byEvent = new Map()));
@@ -91,7 +95,7 @@ export class InMemoryCoordinationStore implements CoordinationStore {
   }
 
   async clear(): Promise<void> {
-    for (const map of [this.checkpoints, this.plans, this.tallies, this.applied, this.referrals, this.reports, this.deadlines, this.alerts, this.taskCompletions, this.contributionsByTarget]) map.clear();
+    for (const map of [this.checkpoints, this.plans, this.tallies, this.applied, this.referrals, this.reports, this.deadlines, this.alerts, this.taskCompletions, this.alertHandlings, this.contributionsByTarget]) map.clear();
   }
 
   async close(): Promise<void> {}

@@ -1,6 +1,7 @@
 import { revisionNumberOf, type Plan } from '@lienganh/contracts';
 import mongoose, { Schema, type AnyBulkWriteOperation, type Connection, type MongooseBulkWriteOptions } from 'mongoose';
 import type {
+  AlertHandlingRecord,
   AlertRecord,
   Contribution,
   CoordinationStore,
@@ -57,6 +58,11 @@ interface AlertDocument extends Omit<AlertRecord, 'id'> {
 
 /** A task's facts as they are (a small list per task), kept whole. */
 interface TaskCompletionDocument extends Omit<TaskCompletionRecord, 'key'> {
+  _id: string;
+}
+
+/** A deadline's handling facts (a short list), kept whole. */
+interface AlertHandlingDocument extends Omit<AlertHandlingRecord, 'deadlineId'> {
   _id: string;
 }
 
@@ -146,6 +152,8 @@ const alertSchema = new Schema<AlertDocument>({ _id: text, kind: text, deadlineI
 
 const taskCompletionSchema = new Schema<TaskCompletionDocument>({ _id: text, planId: text, taskId: text, facts: { type: Schema.Types.Mixed } }, options);
 
+const alertHandlingSchema = new Schema<AlertHandlingDocument>({ _id: text, facts: { type: Schema.Types.Mixed } }, options);
+
 const contributionSchema = new Schema<ContributionDocument>(
   {
     targetKey: text,
@@ -180,6 +188,7 @@ function collectionsOf(connection: Connection, prefix: string) {
     deadlines: connection.model('Deadline', deadlineSchema, `${prefix}deadlines`),
     alerts: connection.model('Alert', alertSchema, `${prefix}alerts`),
     taskCompletions: connection.model('TaskCompletion', taskCompletionSchema, `${prefix}taskcompletions`),
+    alertHandlings: connection.model('AlertHandling', alertHandlingSchema, `${prefix}alerthandlings`),
     contributions: connection.model('Contribution', contributionSchema, `${prefix}contributions`),
     counters: connection.model('Counter', counterSchema, `${prefix}counters`),
   };
@@ -215,7 +224,7 @@ export class MongoCoordinationStore implements CoordinationStore {
   }
 
   async load(): Promise<StoredProjection> {
-    const [checkpoints, plans, tallies, referrals, reports, deadlines, alerts, taskCompletions] = await Promise.all([
+    const [checkpoints, plans, tallies, referrals, reports, deadlines, alerts, taskCompletions, alertHandlings] = await Promise.all([
       this.collections.checkpoints.find().lean<CheckpointDocument[]>(),
       this.collections.plans.find().sort({ order: 1 }).lean<PlanDocument[]>(),
       this.collections.tallies.find().lean<TallyDocument[]>(),
@@ -224,6 +233,7 @@ export class MongoCoordinationStore implements CoordinationStore {
       this.collections.deadlines.find().lean<DeadlineDocument[]>(),
       this.collections.alerts.find().lean<AlertDocument[]>(),
       this.collections.taskCompletions.find().lean<TaskCompletionDocument[]>(),
+      this.collections.alertHandlings.find().lean<AlertHandlingDocument[]>(),
     ]);
     return {
       checkpoints: Object.fromEntries(checkpoints.map((checkpoint) => [checkpoint._id, checkpoint.seq])),
@@ -234,6 +244,7 @@ export class MongoCoordinationStore implements CoordinationStore {
       deadlines: deadlines.map(({ _id, ...deadline }) => present({ id: _id, ...deadline })),
       alerts: alerts.map(({ _id, ...alert }) => present({ id: _id, ...alert })),
       taskCompletions: taskCompletions.map(({ _id, ...record }) => ({ key: _id, ...record })),
+      alertHandlings: alertHandlings.map(({ _id, facts }) => ({ deadlineId: _id, facts })),
     };
   }
 
@@ -304,6 +315,13 @@ export class MongoCoordinationStore implements CoordinationStore {
       this.collections.taskCompletions,
       lastByKey(changes.taskCompletions ?? [], (record) => record.key).map(({ key, ...record }) => ({
         replaceOne: { filter: { _id: key }, replacement: record, upsert: true },
+      })),
+    );
+
+    await write(
+      this.collections.alertHandlings,
+      lastByKey(changes.alertHandlings ?? [], (record) => record.deadlineId).map(({ deadlineId, facts }) => ({
+        replaceOne: { filter: { _id: deadlineId }, replacement: { facts }, upsert: true },
       })),
     );
 

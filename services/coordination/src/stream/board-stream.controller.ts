@@ -5,6 +5,8 @@ import { concatMap, endWith, filter, interval, map, merge, startWith, take, take
 import { PERSON_RECORDS, type PersonRecordPolicy } from '../access/person-records.js';
 import { targetOverview, taskBoard } from '../board/committee-view.js';
 import { alertView } from '../deadlines/alerts.controller.js';
+import { withheldNotes } from '../deadlines/alert-history.js';
+import { queueRow } from '../deadlines/alert-queue.js';
 import type { BoardHealth } from '../health/board-health.js';
 import { BOARD_HEALTH } from '../health/board-status.controller.js';
 import { CLOCK, PROJECTOR, type Clock } from '../http/tokens.js';
@@ -20,7 +22,8 @@ export const STREAM_RECHECK_MS = 2_000;
 /**
  * Server-sent events for every change to the board, after it is committed: `plan` when a plan
  * is added, `target` with a target's new progress, `task` with a task whose progress or status
- * moved with it, `alert` with an alert raised on a deadline, `status` when the board stops or starts
+ * moved with it, `alert` with an alert raised on a deadline, `alert-handled` with the
+ * queue row of an alert the secretariat acknowledged, noted or assigned, `status` when the board stops or starts
  * being current (the bus unreachable, then back: `BoardFreshness`); `closing` last, when the service stops.
  */
 @Controller('api/v1/stream')
@@ -65,6 +68,12 @@ export class BoardStreamController {
       data: { planId: plan.id, number: plan.number, title: plan.title, targets: plan.targets.length, tasks: plan.tasks.length },
     }));
     messages.push(...change.alerts.filter((alert) => this.projector.projection.deadlines.deadlines.has(alert.deadlineId)).map((alert) => ({ type: 'alert', data: this.policy.alert(alertView(alert, this.projector.projection), user, this.projector.projection.referrals) })));
+    // The secretariat acknowledged, noted or assigned an alert: its row as the queue shows it.
+    for (const id of change.alertHandlings) {
+      const deadline = this.projector.projection.deadlines.deadlines.get(id);
+      const row = deadline && queueRow(deadline, this.projector.projection);
+      if (row) messages.push({ type: 'alert-handled', data: withheldNotes(this.policy.alert(row, user, this.projector.projection.referrals)) });
+    }
     if (change.targets.length === 0 && change.tasks.length === 0) return messages;
     messages.push(...change.targets.map((tracked) => ({ type: 'target', data: targetOverview(tracked, areas, now) })));
     const moved = new Set(change.targets.map((tracked) => `${tracked.plan.id}/${tracked.target.id}`));

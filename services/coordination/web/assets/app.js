@@ -5,6 +5,8 @@ import { periodOfKey, recurrenceName, vietnameseDate } from './lib/vietnamese-fo
 import { renderExport } from './board-export.js';
 // The charts (per target, the funnel) live in their own module; the board tells it what it shows.
 import { renderCharts } from './charts.js';
+// The secretariat's acknowledgements, notes and assignments of alerts (ADR 0019).
+import { handlingPanel, handlingState, historyText } from './alert-handling.js';
 
 const TEXT = {
   vi: {
@@ -364,10 +366,34 @@ function alertRow(alert) {
         ` · `, el('span', { title: deadline.agency }, agencyName(deadline.agency, deadline.planId)),
         ...(where ? [' · ', el('span', { title: deadline.areaCode }, where)] : []),
         ` · ${t().due}: ${fmtDate(deadline.dueAt)}`,
+        ' ', handlingState(alert, handlingContext()),
       ),
+      handlingPanel(alert, handlingContext()),
       el('ol', { class: 'history muted small', 'aria-live': 'polite' }),
     ),
   );
+}
+
+/** What the handling module needs of the page. */
+function handlingContext() {
+  const planBodies = (planId) => state.overview?.plans.find((plan) => plan.id === planId)?.bodies ?? [];
+  return { el, lang: state.lang, user: state.user, agencyName, fmtDateTime, local, bodies: planBodies(state.plan), onChange: updateAlertRow };
+}
+
+/** A row acknowledged, noted or assigned (here or by another officer, from the stream): redrawn in place, its details left open. */
+function updateAlertRow(row, message) {
+  const rows = state.alertPage?.alerts;
+  const index = rows?.findIndex((entry) => entry.id === row.id) ?? -1;
+  if (index < 0) return;
+  rows[index] = row;
+  const item = document.querySelector(`#alerts li[data-alert="${CSS.escape(row.id)}"]`);
+  if (!item) return;
+  const context = { ...handlingContext(), bodies: state.overview.plans.find((plan) => plan.id === row.deadline.planId)?.bodies ?? [] };
+  item.querySelector('.handling-state').replaceWith(handlingState(row, context));
+  item.querySelector('.handling').replaceWith(handlingPanel(row, context));
+  if (message) item.querySelector('.handling-status').textContent = message;
+  const details = item.querySelector('details');
+  if (details.open) showHistory(details).catch(showError);
 }
 
 /** A row opened: its history (every alert raised about the deadline), fetched then. */
@@ -375,7 +401,7 @@ async function showHistory(details) {
   const item = details.closest('li[data-alert]');
   const list = details.querySelector('.history');
   const { history } = await getJson(`/api/v1/alerts/${encodeURIComponent(item.dataset.alert)}`);
-  list.replaceChildren(...history.map((alert) => el('li', {}, `${fmtDateTime(alert.time)}: ${t().alert_[alert.kind]}${alert.leadDays ? ` (${t().daysBefore(alert.leadDays)})` : ''}`)));
+  list.replaceChildren(...history.map((alert) => el('li', { 'data-kind': alert.kind }, `${fmtDateTime(alert.time)}: ${historyText(alert, handlingContext()) ?? `${t().alert_[alert.kind]}${alert.leadDays ? ` (${t().daysBefore(alert.leadDays)})` : ''}`}`)));
 }
 
 /** Per body, the duties missed before each plan's alerts started (its import, or its alertsFrom): never alerted, counted here. */
@@ -641,6 +667,7 @@ function follow() {
   });
   stream.addEventListener('task', (message) => updateTask(JSON.parse(message.data)));
   stream.addEventListener('alert', () => scheduleReload());
+  stream.addEventListener('alert-handled', (message) => updateAlertRow(JSON.parse(message.data)));
   stream.addEventListener('plan', () => scheduleReload());
   // The session ended (signed out elsewhere, expired, the token revoked): ask for a token again.
   stream.addEventListener('closing', (message) => {
