@@ -93,7 +93,9 @@ describe('npx lienganh help and usage errors by locale', () => {
       for (const vi of ['Tùy chọn:', 'Lệnh:', 'hiện hướng dẫn của lệnh', 'Liệt kê mọi loại sự kiện', 'Làm việc với kế hoạch']) expect(stdout).toContain(vi);
       for (const en of ['Usage:', 'Options:', 'Commands:', 'display help for command', 'List every event type', 'Work with plans']) expect(stdout).not.toContain(en);
     }
-    expect(validate.stdout).toMatch(/^Cách dùng: lienganh plan validate /);
+    expect(validate.stdout).toMatch(/^Cách dùng: lienganh plan validate \[tùy chọn\] <file>\n/);
+    expect(top.stdout).toContain('help [lệnh]');
+    expect(top.stdout).not.toContain('[options]');
     for (const vi of ['Đối số:', 'tệp kế hoạch, .yaml/.yml hoặc .json', 'Kiểm tra tệp kế hoạch', 'in kết quả dạng JSON']) expect(validate.stdout).toContain(vi);
     expect(validate.stdout).not.toContain('Check a plan file');
     expect(issue.stdout).toContain('Cấp thông tin xác thực mới');

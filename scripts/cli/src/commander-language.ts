@@ -10,6 +10,10 @@ const TITLES: Record<string, string> = {
   'Commands:': 'Lệnh:',
 };
 
+/** The placeholders of commander's usage lines ("lienganh plan [options] [command]"). */
+const PLACEHOLDERS: Record<string, string> = { '[options]': '[tùy chọn]', '[command]': '[lệnh]' };
+const localisedUsage = (usage: string) => usage.replace(/\[(options|command)\]/g, (placeholder) => PLACEHOLDERS[placeholder]!);
+
 /** The words of the "(default: …, choices: …)" commander appends to a description. */
 const EXTRA_INFO: Record<string, string> = { choices: 'lựa chọn', default: 'mặc định', preset: 'giá trị sẵn', env: 'biến môi trường' };
 
@@ -37,14 +41,17 @@ const ERRORS: [RegExp, (...groups: string[]) => string][] = [
 export function localisedError(message: string): string {
   if (cliLanguage() === 'en') return message;
   let translated = message;
-  for (const [pattern, replace] of ERRORS) translated = translated.replace(pattern, (_match, ...groups: unknown[]) => replace(...groups.map((group) => (typeof group === 'string' ? group : ''))));
+  for (const [pattern, replace] of ERRORS) {
+    // An unmatched optional group is undefined; the offset and whole string that follow the groups are ignored.
+    translated = translated.replace(pattern, (_match, ...groups: unknown[]) => replace(...groups.map((group) => (typeof group === 'string' ? group : ''))));
+  }
   return translated;
 }
 
 /**
  * Makes commander speak the CLI's language on `program`: its help option and help command, the
- * titles and "(default: …)" of the help, its error messages. Call before the settings are passed
- * on to the subcommands (copyInheritedSettings), so that every depth has them.
+ * titles, usage placeholders and "(default: …)" of the help, its error messages. Call before the
+ * settings are passed on to the subcommands (copyInheritedSettings), so that every depth has them.
  */
 export function localiseCommander(program: Command): Command {
   const helpDescription = text({ vi: 'hiện hướng dẫn của lệnh', en: 'display help for command' });
@@ -56,6 +63,12 @@ export function localiseCommander(program: Command): Command {
   if (cliLanguage() === 'vi') {
     program.configureHelp({
       styleTitle: (title) => TITLES[title] ?? title,
+      commandUsage(this: Help, command: Command) {
+        return localisedUsage(Help.prototype.commandUsage.call(this, command));
+      },
+      subcommandTerm(this: Help, command: Command) {
+        return localisedUsage(Help.prototype.subcommandTerm.call(this, command));
+      },
       optionDescription(this: Help, option: Option) {
         return localisedExtraInfo(option.description, Help.prototype.optionDescription.call(this, option));
       },
