@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { DEFAULT_COORDINATION_URL } from './plans/plan-import.js';
 import { serviceEndpoint } from './service-endpoint.js';
 import { refusedLine, authorization, TOKEN_HELP, userToken } from './user-token.js';
+import { text } from './cli-language.js';
 
 const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -14,9 +15,9 @@ export interface Connection {
 
 export function withConnection(command: Command): Command {
   return command
-    .option('--url <url>', `the coordination service (default: $LIENGANH_COORDINATION_URL, else ${DEFAULT_COORDINATION_URL})`)
-    .option('--token <token>', TOKEN_HELP)
-    .option('--json', 'print the answer as JSON');
+    .option('--url <url>', text({ vi: `dịch vụ điều phối (mặc định: $LIENGANH_COORDINATION_URL, nếu không có thì ${DEFAULT_COORDINATION_URL})`, en: `the coordination service (default: $LIENGANH_COORDINATION_URL, else ${DEFAULT_COORDINATION_URL})` }))
+    .option('--token <token>', text(TOKEN_HELP))
+    .option('--json', text({ vi: 'in câu trả lời dạng JSON', en: 'print the answer as JSON' }));
 }
 
 /** `path` on the coordination service `--url` names (else `LIENGANH_COORDINATION_URL`, else the default). */

@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { text } from './cli-language.js';
 
 const required = new WeakSet<Option>();
 
@@ -16,5 +17,5 @@ export function requiredOption(flags: string, description: string): Option {
 /** The program's `preAction` hook: refuses a command run without one of its required options (exit 2). */
 export function checkRequiredOptions(_program: Command, action: Command): void {
   const missing = action.options.find((option) => required.has(option) && action.getOptionValue(option.attributeName()) === undefined);
-  if (missing) action.error(`error: required option '${missing.flags}' not specified`, { code: 'commander.missingMandatoryOptionValue', exitCode: 2 });
+  if (missing) action.error(text({ vi: `lỗi: thiếu tùy chọn bắt buộc '${missing.flags}'`, en: `error: required option '${missing.flags}' not specified` }), { code: 'commander.missingMandatoryOptionValue', exitCode: 2 });
 }

@@ -1,6 +1,11 @@
 import { DEMO_CREDENTIALS_FILE, demoUserToken } from '@lienganh/platform';
+import type { Bilingual } from './cli-language.js';
 
-export const TOKEN_HELP = "a user's token for the coordination API (default: $LIENGANH_TOKEN, else the demo secretariat's token in .data/demo-credentials.json, written by npm start)";
+/** The `--token` option's description, for `text()`. */
+export const TOKEN_HELP: Bilingual = {
+  vi: 'mã truy cập của người dùng cho API của dịch vụ điều phối (mặc định: $LIENGANH_TOKEN, nếu không có thì mã của thường trực Ban Chỉ đạo demo trong .data/demo-credentials.json, do npm start ghi)',
+  en: "a user's token for the coordination API (default: $LIENGANH_TOKEN, else the demo secretariat's token in .data/demo-credentials.json, written by npm start)",
+};
 
 /** `--token`, else `LIENGANH_TOKEN`, else the demo secretariat's token (`npm start` writes it); undefined when there is none. */
 export function userToken(option: string | undefined): string | undefined {

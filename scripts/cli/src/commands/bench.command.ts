@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { runBench, type BenchOptions } from '../bench/run-bench.js';
 import { formatTable } from '../bench/table.js';
 import { UsageError } from '../usage-error.js';
+import { text } from '../cli-language.js';
 
 const FULL_EVENTS = 100_000;
 const QUICK_EVENTS = 10_000;
@@ -22,11 +23,11 @@ interface BenchCommandOptions {
  */
 export function benchCommand(): Command {
   return new Command('bench')
-    .description('Measure the backbone against raw JetStream on its own nats-server: ingest, projection, end-to-end latency, replay, memory, deadline scan')
-    .option('--events <n>', `events per throughput measurement (default ${FULL_EVENTS.toLocaleString('en')}; --quick ${QUICK_EVENTS.toLocaleString('en')})`)
-    .option('--rate <r>', `offered rate of the end-to-end latency measurement, events/s (default ${DEFAULT_RATE})`)
-    .option('--json <file>', 'also write every figure (name, value, unit) to this JSON file')
-    .option('--quick', 'a few seconds per measurement (10k events, replay of 10k, short latency run): what CI runs so that the bench never rots')
+    .description(text({ vi: 'Đo hệ thống trục so với JetStream thuần trên nats-server riêng: tiếp nhận, chiếu sự kiện, độ trễ đầu cuối, phát lại, bộ nhớ, quét thời hạn', en: 'Measure the backbone against raw JetStream on its own nats-server: ingest, projection, end-to-end latency, replay, memory, deadline scan' }))
+    .option('--events <n>', text({ vi: `số sự kiện mỗi lần đo thông lượng (mặc định ${FULL_EVENTS.toLocaleString('vi')}; --quick ${QUICK_EVENTS.toLocaleString('vi')})`, en: `events per throughput measurement (default ${FULL_EVENTS.toLocaleString('en')}; --quick ${QUICK_EVENTS.toLocaleString('en')})` }))
+    .option('--rate <r>', text({ vi: `tốc độ gửi khi đo độ trễ đầu cuối, sự kiện/giây (mặc định ${DEFAULT_RATE})`, en: `offered rate of the end-to-end latency measurement, events/s (default ${DEFAULT_RATE})` }))
+    .option('--json <file>', text({ vi: 'ghi thêm mọi số đo (tên, giá trị, đơn vị) vào tệp JSON này', en: 'also write every figure (name, value, unit) to this JSON file' }))
+    .option('--quick', text({ vi: 'vài giây mỗi phép đo (10 nghìn sự kiện, phát lại 10 nghìn, đo độ trễ ngắn): CI chạy chế độ này để phép đo luôn còn dùng được', en: 'a few seconds per measurement (10k events, replay of 10k, short latency run): what CI runs so that the bench never rots' }))
     .action(async (options: BenchCommandOptions) => {
       const benchOptions = optionsOf(options);
       const result = await runBench(benchOptions, process.stderr.isTTY === true);

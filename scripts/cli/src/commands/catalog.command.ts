@@ -1,11 +1,12 @@
 import { describeCatalog, type CatalogEntry } from '@lienganh/contracts';
 import { Command } from 'commander';
+import { text } from '../cli-language.js';
 
 export function catalogCommand(): Command {
   return new Command('catalog')
-    .description('List every event type with its agency, NATS subject, version and description')
-    .option('--json', 'print a JSON array instead of a table')
-    .option('--agency <agency>', 'only the events of one agency')
+    .description(text({ vi: 'Liệt kê mọi loại sự kiện cùng cơ quan, chủ đề NATS, phiên bản và mô tả', en: 'List every event type with its agency, NATS subject, version and description' }))
+    .option('--json', text({ vi: 'in mảng JSON thay vì bảng', en: 'print a JSON array instead of a table' }))
+    .option('--agency <agency>', text({ vi: 'chỉ các sự kiện của một cơ quan', en: 'only the events of one agency' }))
     .action((options: { json?: boolean; agency?: string }) => {
       const entries = describeCatalog().filter((entry) => !options.agency || entry.agency === options.agency);
       process.stdout.write(options.json ? `${JSON.stringify(entries, null, 2)}\n` : formatTable(entries));

@@ -4,6 +4,7 @@ import { describeDifference, type Difference } from '../check/figures.js';
 import { DEFAULT_EVENTS } from '../check/generator.js';
 import { checkSeed, type CheckOptions, type SeedResult } from '../check/run-check.js';
 import { UsageError } from '../usage-error.js';
+import { text } from '../cli-language.js';
 
 const DEFAULT_SEEDS = 200;
 const MAX_SEEDS = 100_000;
@@ -48,12 +49,12 @@ export interface CheckSummary {
 export function checkCommand(check: SeedChecker = checkSeed): Command {
   return new Command('check')
     .description(
-      "Đối chiếu số liệu / the figures oracle (ADR 0010): seeded event streams through coordination's projection, every figure of the board (targets, per area, plan level, funnel per agency pair and area, each quarter's cumulative values, body names) against a recomputation from the events, and replay against live; exit 1 on the first differing figure of any seed",
+      text({ vi: 'Đối chiếu số liệu (ADR 0010): các luồng sự kiện sinh từ hạt giống đi qua phép chiếu của dịch vụ điều phối, mọi số liệu của bảng theo dõi (chỉ tiêu, theo địa bàn, cấp kế hoạch, phễu chuyển gửi theo cặp cơ quan và địa bàn, số lũy kế từng quý, tên cơ quan) được so với số tính lại từ sự kiện, và bản phát lại với bản đang chạy; thoát mã 1 ở số liệu khác nhau đầu tiên của bất kỳ hạt giống nào', en: "Đối chiếu số liệu / the figures oracle (ADR 0010): seeded event streams through coordination's projection, every figure of the board (targets, per area, plan level, funnel per agency pair and area, each quarter's cumulative values, body names) against a recomputation from the events, and replay against live; exit 1 on the first differing figure of any seed" }),
     )
-    .option('--seeds <n>', 'how many seeds', String(DEFAULT_SEEDS))
-    .option('--from-seed <s>', 'the first seed', '1')
-    .option('--events <n>', 'agency events per seed', String(DEFAULT_EVENTS))
-    .option('--json', 'print the summary as JSON on stdout')
+    .option('--seeds <n>', text({ vi: 'số hạt giống', en: 'how many seeds' }), String(DEFAULT_SEEDS))
+    .option('--from-seed <s>', text({ vi: 'hạt giống đầu tiên', en: 'the first seed' }), '1')
+    .option('--events <n>', text({ vi: 'số sự kiện của các cơ quan cho mỗi hạt giống', en: 'agency events per seed' }), String(DEFAULT_EVENTS))
+    .option('--json', text({ vi: 'in bản tóm tắt dạng JSON ra stdout', en: 'print the summary as JSON on stdout' }))
     .action(async (options: CheckCommandOptions) => {
       const settings = settingsOf(options);
       const summary = await runCheck(settings, check, process.stderr.isTTY === true);

@@ -4,6 +4,7 @@ import { buildAsyncApiDocument, catalogJsonSchemas } from '@lienganh/contracts';
 import { Command } from 'commander';
 import { Document } from 'yaml';
 import { UsageError } from '../usage-error.js';
+import { text } from '../cli-language.js';
 
 export const DEFAULT_DOCS_DIR = 'docs/events';
 const ASYNCAPI_FILE = 'asyncapi.yaml';
@@ -20,9 +21,9 @@ export interface DocsReport {
 
 export function docsCommand(): Command {
   return new Command('docs')
-    .description('Write the event catalog as AsyncAPI 3 (asyncapi.yaml) and one JSON Schema per event type (schemas/<type>.json)')
-    .option('--out <dir>', 'output folder', DEFAULT_DOCS_DIR)
-    .option('--json', 'print what was written as JSON')
+    .description(text({ vi: 'Ghi danh mục sự kiện dạng AsyncAPI 3 (asyncapi.yaml) và một JSON Schema cho mỗi loại sự kiện (schemas/<type>.json)', en: 'Write the event catalog as AsyncAPI 3 (asyncapi.yaml) and one JSON Schema per event type (schemas/<type>.json)' }))
+    .option('--out <dir>', text({ vi: 'thư mục ghi ra', en: 'output folder' }), DEFAULT_DOCS_DIR)
+    .option('--json', text({ vi: 'in những gì đã ghi dạng JSON', en: 'print what was written as JSON' }))
     .action((options: { out: string; json?: boolean }) => {
       const report = writeEventDocs(options.out);
       process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));

@@ -28,6 +28,7 @@ import { Command } from 'commander';
 import { natsSeedOfCommand } from '../nats-identity.js';
 import { UsageError } from '../usage-error.js';
 import { requiredOption } from '../required-option.js';
+import { text } from '../cli-language.js';
 
 export const DEFAULT_NATS_CONFIG_DIR = 'deploy/nats';
 
@@ -65,13 +66,13 @@ async function bodiesWithCredentials(): Promise<{ code: string; natsPublicKey: s
 }
 
 export function natsCommand(): Command {
-  const nats = new Command('nats').description('NATS identities and permissions: server configuration, keys, streams');
+  const nats = new Command('nats').description(text({ vi: 'Danh tính và quyền trên NATS: cấu hình máy chủ, khóa, luồng sự kiện', en: 'NATS identities and permissions: server configuration, keys, streams' }));
 
   nats
     .command('config')
-    .description('Write the nats-server configuration (auth.conf with one nkey user per identity, server.conf, cluster/node-N.conf) from the agency registry')
-    .option('--out <dir>', 'output folder', DEFAULT_NATS_CONFIG_DIR)
-    .option('--bodies', "also the users of bodies with credentials in force, read from the register of bodies (NATS_URL, the operator's NATS_NKEY_SEED[_FILE]): for an external nats-server, which is then reloaded (`nats-server --signal reload`)")
+    .description(text({ vi: 'Ghi cấu hình nats-server (auth.conf với một người dùng nkey cho mỗi danh tính, server.conf, cluster/node-N.conf) từ danh mục cơ quan', en: 'Write the nats-server configuration (auth.conf with one nkey user per identity, server.conf, cluster/node-N.conf) from the agency registry' }))
+    .option('--out <dir>', text({ vi: 'thư mục ghi ra', en: 'output folder' }), DEFAULT_NATS_CONFIG_DIR)
+    .option('--bodies', text({ vi: 'thêm người dùng của các cơ quan, tổ chức có thông tin xác thực còn hiệu lực, đọc từ sổ đăng ký cơ quan (NATS_URL, NATS_NKEY_SEED[_FILE] của người vận hành): cho một nats-server bên ngoài, sau đó nạp lại (`nats-server --signal reload`)', en: "also the users of bodies with credentials in force, read from the register of bodies (NATS_URL, the operator's NATS_NKEY_SEED[_FILE]): for an external nats-server, which is then reloaded (`nats-server --signal reload`)" }))
     .action(async (options: { out: string; bodies?: boolean }) => {
       const files = renderNatsConfig();
       if (options.bodies) {
@@ -94,8 +95,8 @@ export function natsCommand(): Command {
 
   nats
     .command('keys')
-    .description(`Create an nkey seed per identity (<identity>.nk, mode 600; existing ones are kept) and ${NKEYS_ENV_FILE}, the public keys nats-server reads`)
-    .addOption(requiredOption('--out <dir>', 'folder for the seeds, e.g. .data/nats-keys (keep it secret)'))
+    .description(text({ vi: `Tạo một seed nkey cho mỗi danh tính (<identity>.nk, quyền 600; giữ các seed đã có) và ${NKEYS_ENV_FILE}, các khóa công khai nats-server đọc`, en: `Create an nkey seed per identity (<identity>.nk, mode 600; existing ones are kept) and ${NKEYS_ENV_FILE}, the public keys nats-server reads` }))
+    .addOption(requiredOption('--out <dir>', text({ vi: 'thư mục chứa các seed, vd. .data/nats-keys (giữ bí mật)', en: 'folder for the seeds, e.g. .data/nats-keys (keep it secret)' })))
     .action((options: { out: string }) => {
       if (existsSync(options.out) && !statSync(options.out).isDirectory()) throw new UsageError(`--out: ${options.out} is not a folder`);
       ensureNatsKeys(options.out);
@@ -105,8 +106,8 @@ export function natsCommand(): Command {
 
   nats
     .command('provision')
-    .description('Create the backbone streams (or bring them up to date) as the operator identity: NATS_URL, NATS_NKEY_SEED or NATS_NKEY_SEED_FILE')
-    .option('--replicas <n>', 'replicas per stream (3 on a three-node cluster)', '1')
+    .description(text({ vi: 'Tạo các luồng sự kiện của hệ thống trục (hoặc cập nhật chúng) bằng danh tính người vận hành: NATS_URL, NATS_NKEY_SEED hoặc NATS_NKEY_SEED_FILE', en: 'Create the backbone streams (or bring them up to date) as the operator identity: NATS_URL, NATS_NKEY_SEED or NATS_NKEY_SEED_FILE' }))
+    .option('--replicas <n>', text({ vi: 'số bản sao mỗi luồng sự kiện (3 trên cụm ba nút)', en: 'replicas per stream (3 on a three-node cluster)' }), '1')
     .action(async (options: { replicas: string }) => {
       const replicas = Number(options.replicas);
       if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) throw new UsageError(`--replicas must be a whole number from 1 to 5, got "${options.replicas}"`);

@@ -15,6 +15,7 @@ import cliProgress from 'cli-progress';
 import { Command } from 'commander';
 import { natsSeedOfCommand } from '../nats-identity.js';
 import { UsageError } from '../usage-error.js';
+import { text } from '../cli-language.js';
 
 const DEFAULT_NATS_URL = 'nats://127.0.0.1:4250';
 const CONNECT_TIMEOUT_MS = 5_000;
@@ -48,12 +49,12 @@ export interface ReplaySummary {
 export function replayCommand(): Command {
   return new Command('replay')
     .description(
-      "Dựng lại / rebuild coordination's read models from the streams: with MONGODB_URI (or --mongodb-uri) the MongoDB store is cleared and rebuilt (stop the coordination service first); without, they are rebuilt in memory and summarised, to check the streams",
+      text({ vi: 'Dựng lại mô hình đọc của dịch vụ điều phối từ các luồng sự kiện: với MONGODB_URI (hoặc --mongodb-uri) kho MongoDB bị xóa và dựng lại (hãy dừng dịch vụ điều phối trước); không có thì dựng lại trong bộ nhớ và in tóm tắt, để kiểm tra các luồng sự kiện', en: "Dựng lại / rebuild coordination's read models from the streams: with MONGODB_URI (or --mongodb-uri) the MongoDB store is cleared and rebuilt (stop the coordination service first); without, they are rebuilt in memory and summarised, to check the streams" }),
     )
-    .option('--nats-url <urls>', `NATS server(s), comma-separated (default: $NATS_URL, else ${DEFAULT_NATS_URL}); identity from NATS_NKEY_SEED or NATS_NKEY_SEED_FILE`)
-    .option('--mongodb-uri <uri>', 'the MongoDB store to clear and rebuild (default: $MONGODB_URI; none: in memory)')
-    .option('--instance <id>', "with MongoDB, the coordination instance whose collections are rebuilt (default: $COORDINATION_INSTANCE_ID; none: the unprefixed ones)")
-    .option('--json', 'print the summary as JSON on stdout')
+    .option('--nats-url <urls>', text({ vi: `máy chủ NATS, cách nhau bằng dấu phẩy (mặc định: $NATS_URL, nếu không có thì ${DEFAULT_NATS_URL}); danh tính lấy từ NATS_NKEY_SEED hoặc NATS_NKEY_SEED_FILE`, en: `NATS server(s), comma-separated (default: $NATS_URL, else ${DEFAULT_NATS_URL}); identity from NATS_NKEY_SEED or NATS_NKEY_SEED_FILE` }))
+    .option('--mongodb-uri <uri>', text({ vi: 'kho MongoDB cần xóa và dựng lại (mặc định: $MONGODB_URI; không có: trong bộ nhớ)', en: 'the MongoDB store to clear and rebuild (default: $MONGODB_URI; none: in memory)' }))
+    .option('--instance <id>', text({ vi: 'với MongoDB, bản chạy của dịch vụ điều phối có các collection được dựng lại (mặc định: $COORDINATION_INSTANCE_ID; không có: các collection không có tiền tố)', en: "with MongoDB, the coordination instance whose collections are rebuilt (default: $COORDINATION_INSTANCE_ID; none: the unprefixed ones)" }))
+    .option('--json', text({ vi: 'in bản tóm tắt dạng JSON ra stdout', en: 'print the summary as JSON on stdout' }))
     .action(async (options: ReplayOptions) => {
       const summary = await replay(settingsOf(options), process.stderr.isTTY === true);
       process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));

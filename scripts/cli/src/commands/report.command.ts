@@ -8,6 +8,7 @@ import { serviceEndpoint } from '../service-endpoint.js';
 import { UsageError } from '../usage-error.js';
 import { authorization, refusedLine, TOKEN_HELP, userToken } from '../user-token.js';
 import { requiredOption } from '../required-option.js';
+import { text } from '../cli-language.js';
 
 const REPORT_PATH = '/api/v1/reports/periodic';
 const FORMATS = ['docx', 'xlsx', 'csv'] as const;
@@ -35,17 +36,17 @@ interface ReportOptions {
 export function reportCommand(): Command {
   return new Command('report')
     .description(
-      'Tải báo cáo định kỳ cho Ban Chỉ đạo 138: văn bản DOCX (Nghị định 30/2020/NĐ-CP), phụ lục XLSX hoặc CSV / download the periodic report for Steering Committee 138: the document (DOCX, Decree 30/2020), its annex (XLSX) or CSV',
+      text({ vi: 'Tải báo cáo định kỳ cho Ban Chỉ đạo 138 từ dịch vụ điều phối: văn bản DOCX (theo Nghị định 30/2020/NĐ-CP), phụ lục XLSX hoặc CSV', en: 'Tải báo cáo định kỳ cho Ban Chỉ đạo 138: văn bản DOCX (Nghị định 30/2020/NĐ-CP), phụ lục XLSX hoặc CSV / download the periodic report for Steering Committee 138: the document (DOCX, Decree 30/2020), its annex (XLSX) or CSV' }),
     )
-    .addOption(requiredOption('--period <period>', 'tháng / month 2021-05, quý / quarter 2021-Q2, 6 tháng / half-year 2021-H1, năm / year 2021'))
-    .option('--area <code>', "district or ward code, e.g. hn-ba-dinh (default: the plan's area)")
-    .option('--plan <id>', 'the plan, when several cover the area in the period')
-    .option('--format <format>', 'docx (văn bản / the document), xlsx (phụ lục / the annex) or csv', 'xlsx')
-    .option('--number <number>', 'số văn bản, vd. 12 của "Số: 12/BC-BCĐ138" / the document number (default: dots to fill in)')
-    .option('--csv <form>', 'semicolon (";" và dấu phẩy thập phân, Excel tiếng Việt / for Vietnamese Excel) or comma (the old "," and decimal point)', 'semicolon')
-    .option('--out <file>', 'where to write it (a file, or a folder); default: the name the service gives, in the current folder')
-    .option('--url <url>', `the coordination service (default: $LIENGANH_COORDINATION_URL, else http://127.0.0.1:$COORDINATION_PORT, else ${DEFAULT_COORDINATION_URL})`)
-    .option('--token <token>', TOKEN_HELP)
+    .addOption(requiredOption('--period <period>', text({ vi: 'kỳ báo cáo: tháng 2021-05, quý 2021-Q2, 6 tháng 2021-H1, năm 2021', en: 'tháng / month 2021-05, quý / quarter 2021-Q2, 6 tháng / half-year 2021-H1, năm / year 2021' })))
+    .option('--area <code>', text({ vi: 'mã quận/huyện hoặc phường/xã, vd. hn-ba-dinh (mặc định: địa bàn của kế hoạch)', en: "district or ward code, e.g. hn-ba-dinh (default: the plan's area)" }))
+    .option('--plan <id>', text({ vi: 'kế hoạch, khi nhiều kế hoạch cùng áp dụng cho địa bàn trong kỳ', en: 'the plan, when several cover the area in the period' }))
+    .option('--format <format>', text({ vi: 'docx (văn bản), xlsx (phụ lục) hoặc csv', en: 'docx (văn bản / the document), xlsx (phụ lục / the annex) or csv' }), 'xlsx')
+    .option('--number <number>', text({ vi: 'số văn bản, vd. 12 của "Số: 12/BC-BCĐ138" (mặc định: để dấu chấm, điền tay sau)', en: 'số văn bản, vd. 12 của "Số: 12/BC-BCĐ138" / the document number (default: dots to fill in)' }))
+    .option('--csv <form>', text({ vi: 'semicolon (";" và dấu phẩy thập phân, cho Excel tiếng Việt) hoặc comma ("," và dấu chấm thập phân, như trước đây)', en: 'semicolon (";" và dấu phẩy thập phân, Excel tiếng Việt / for Vietnamese Excel) or comma (the old "," and decimal point)' }), 'semicolon')
+    .option('--out <file>', text({ vi: 'nơi ghi (một tệp hoặc một thư mục); mặc định: tên do dịch vụ đặt, trong thư mục hiện tại', en: 'where to write it (a file, or a folder); default: the name the service gives, in the current folder' }))
+    .option('--url <url>', text({ vi: `dịch vụ điều phối (mặc định: $LIENGANH_COORDINATION_URL, nếu không có thì http://127.0.0.1:$COORDINATION_PORT, nếu không có nữa thì ${DEFAULT_COORDINATION_URL})`, en: `the coordination service (default: $LIENGANH_COORDINATION_URL, else http://127.0.0.1:$COORDINATION_PORT, else ${DEFAULT_COORDINATION_URL})` }))
+    .option('--token <token>', text(TOKEN_HELP))
     .action(async (options: ReportOptions) => {
       process.exitCode = await downloadReport(options);
     });

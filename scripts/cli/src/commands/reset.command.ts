@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { natsServersOfStore } from '@lienganh/platform';
 import { Command } from 'commander';
 import { UsageError } from '../usage-error.js';
+import { text } from '../cli-language.js';
 
 /** What `lienganh start` writes into its data directory; a directory holding none of them is not one. */
 const DATA_DIRECTORY_MARKERS = ['nats', 'nats-keys', 'demo-credentials.json'];
@@ -14,9 +15,9 @@ const DATA_DIRECTORY_MARKERS = ['nats', 'nats-keys', 'demo-credentials.json'];
  */
 export function resetCommand(): Command {
   return new Command('reset')
-    .description('Xóa dữ liệu của npm start / wipe the data npm start keeps between runs (.data): events, board, demo keys; asks first')
-    .option('--data-dir <dir>', 'the data directory of lienganh start', '.data')
-    .option('-y, --yes', 'do not ask (for scripts)')
+    .description(text({ vi: 'Xóa dữ liệu npm start giữ giữa các lần chạy (.data): sự kiện, bảng theo dõi, khóa demo; hỏi trước khi xóa', en: 'Xóa dữ liệu của npm start / wipe the data npm start keeps between runs (.data): events, board, demo keys; asks first' }))
+    .option('--data-dir <dir>', text({ vi: 'thư mục dữ liệu của lienganh start', en: 'the data directory of lienganh start' }), '.data')
+    .option('-y, --yes', text({ vi: 'không hỏi lại (dùng trong script)', en: 'do not ask (for scripts)' }))
     .action(async (options: { dataDir: string; yes?: boolean }) => {
       const dataDir = resolve(options.dataDir);
       if (!existsSync(dataDir)) {

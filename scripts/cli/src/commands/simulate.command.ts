@@ -7,6 +7,7 @@ import { createRecordGenerator } from '../simulation/record-generator.js';
 import { UsageError } from '../usage-error.js';
 import { serviceEndpoint } from '../service-endpoint.js';
 import { requiredOption } from '../required-option.js';
+import { text } from '../cli-language.js';
 
 /** The ports `npm start` gives the agency services (`<AGENCY>_PORT` changes one). */
 const DEFAULT_PORTS: Record<AgencyService, number> = { labour: 8081, police: 8082, health: 8083, culture: 8084, justice: 8085 };
@@ -56,15 +57,15 @@ export interface SimulationSummary {
 
 export function simulateCommand(): Command {
   return new Command('simulate')
-    .description("Post realistic records of one agency to its service: Ba Đình's wards, businesses, hotspots, pseudonymous people, cases and referrals over 2021")
-    .addOption(requiredOption('--agency <agency>', `one of ${AGENCY_SERVICES.join(', ')}`))
-    .addOption(requiredOption('--count <n>', 'how many events'))
-    .option('--rate <r>', 'at most this many events per second')
-    .option('--url <url>', "the agency service's address (default http://127.0.0.1:<AGENCY>_PORT, labour 8081 … justice 8085)")
-    .option('--key <key>', "the agency's key (default: its demo key in .data/demo-credentials.json, written by npm start)")
-    .option('--batch <b>', `events per request, 1-${MAX_BATCH_SIZE}`, '1')
-    .option('--seed <s>', 'the same seed gives the same records (and several agencies with one seed refer to each other); default: random')
-    .option('--json', 'print the summary as JSON on stdout')
+    .description(text({ vi: 'Gửi các bản ghi sát thực tế của một cơ quan tới dịch vụ của cơ quan đó: phường, cơ sở kinh doanh, tụ điểm, người mang mã bí danh, vụ án và chuyển gửi của Ba Đình trong năm 2021', en: "Post realistic records of one agency to its service: Ba Đình's wards, businesses, hotspots, pseudonymous people, cases and referrals over 2021" }))
+    .addOption(requiredOption('--agency <agency>', text({ vi: `một trong các cơ quan ${AGENCY_SERVICES.join(', ')}`, en: `one of ${AGENCY_SERVICES.join(', ')}` })))
+    .addOption(requiredOption('--count <n>', text({ vi: 'số sự kiện', en: 'how many events' })))
+    .option('--rate <r>', text({ vi: 'tối đa bấy nhiêu sự kiện mỗi giây', en: 'at most this many events per second' }))
+    .option('--url <url>', text({ vi: 'địa chỉ dịch vụ của cơ quan (mặc định http://127.0.0.1:<AGENCY>_PORT, labour 8081 … justice 8085)', en: "the agency service's address (default http://127.0.0.1:<AGENCY>_PORT, labour 8081 … justice 8085)" }))
+    .option('--key <key>', text({ vi: 'khóa của cơ quan (mặc định: khóa demo của cơ quan trong .data/demo-credentials.json, do npm start ghi)', en: "the agency's key (default: its demo key in .data/demo-credentials.json, written by npm start)" }))
+    .option('--batch <b>', text({ vi: `số sự kiện mỗi yêu cầu, 1-${MAX_BATCH_SIZE}`, en: `events per request, 1-${MAX_BATCH_SIZE}` }), '1')
+    .option('--seed <s>', text({ vi: 'cùng hạt giống cho cùng bản ghi (và các cơ quan dùng chung một hạt giống thì chuyển gửi cho nhau); mặc định: ngẫu nhiên', en: 'the same seed gives the same records (and several agencies with one seed refer to each other); default: random' }))
+    .option('--json', text({ vi: 'in bản tóm tắt dạng JSON ra stdout', en: 'print the summary as JSON on stdout' }))
     .action(async (options: SimulateOptions) => {
       const plan = planOf(options);
       const summary = await simulate(plan, process.stderr.isTTY === true);

@@ -55,6 +55,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Command } from 'commander';
 import { UsageError } from '../usage-error.js';
+import { text } from '../cli-language.js';
 
 const DEFAULT_NATS_PORT = 4250;
 /** The generated configuration with every identity's permissions (deploy/nats, `npx lienganh nats config`). */
@@ -67,8 +68,8 @@ const EMBEDDED_SERVER_NAME = 'lienganh-embedded';
  */
 export function startCommand(): Command {
   return new Command('start')
-    .description('Run the system: the embedded nats-server (or NATS_URL), the streams, the five agency services, the reporting service of the other bodies and coordination with the demo plans; Ctrl-C stops it')
-    .option('--data-dir <dir>', 'where the embedded server keeps its data', '.data')
+    .description(text({ vi: 'Chạy hệ thống: nats-server nhúng (hoặc NATS_URL), các luồng sự kiện, dịch vụ của năm cơ quan, dịch vụ báo cáo của các cơ quan, tổ chức khác và dịch vụ điều phối với các kế hoạch demo; Ctrl-C để dừng', en: 'Run the system: the embedded nats-server (or NATS_URL), the streams, the five agency services, the reporting service of the other bodies and coordination with the demo plans; Ctrl-C stops it' }))
+    .option('--data-dir <dir>', text({ vi: 'nơi máy chủ nhúng lưu dữ liệu', en: 'where the embedded server keeps its data' }), '.data')
     .action(async (options: { dataDir: string }) => {
       // Every setting is checked before anything starts: bad input changes nothing.
       const port = natsPort();

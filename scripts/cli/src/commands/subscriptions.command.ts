@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { UsageError } from '../usage-error.js';
 import { call, coordinationEndpoint, report, withConnection, type Connection } from '../coordination-api.js';
+import { text } from '../cli-language.js';
 
 const SUBSCRIPTIONS_PATH = '/api/v1/subscriptions';
 const ID = /^ws-[0-9a-f-]{36}$/;
@@ -13,15 +14,15 @@ const ENTITIES = ['plan', 'task', 'target', 'deadline'];
  * service could not be reached or failed, 2 bad input or refused (400, 401, 403, 404).
  */
 export function subscriptionsCommand(): Command {
-  const subscriptions = new Command('subscriptions').description('Webhook subscriptions (đăng ký nhận sự kiện qua webhook): create, list, remove, delivery log');
+  const subscriptions = new Command('subscriptions').description(text({ vi: 'Đăng ký nhận sự kiện qua webhook: tạo, liệt kê, xóa, nhật ký gửi', en: 'Webhook subscriptions (đăng ký nhận sự kiện qua webhook): create, list, remove, delivery log' }));
 
   withConnection(
     subscriptions
       .command('create <url>')
-      .description('Subscribe a webhook (it must answer the CloudEvents validation handshake); the signing secret is shown once')
-      .option('--entity <entity>', `which facts: ${ENTITIES.join(', ')}`, 'deadline')
-      .option('--since <time>', 'deliver what was raised from this time on (RFC 3339, e.g. 2026-12-01T00:00:00+07:00); default now')
-      .option('--out <file>', 'write the answer with the secret to this file (mode 600) instead of printing it'),
+      .description(text({ vi: 'Đăng ký một webhook (webhook phải trả lời bước xác thực của CloudEvents); khóa ký chỉ hiện một lần', en: 'Subscribe a webhook (it must answer the CloudEvents validation handshake); the signing secret is shown once' }))
+      .option('--entity <entity>', text({ vi: `loại sự kiện: ${ENTITIES.join(', ')}`, en: `which facts: ${ENTITIES.join(', ')}` }), 'deadline')
+      .option('--since <time>', text({ vi: 'gửi những gì phát sinh từ thời điểm này (RFC 3339, vd. 2026-12-01T00:00:00+07:00); mặc định: bây giờ', en: 'deliver what was raised from this time on (RFC 3339, e.g. 2026-12-01T00:00:00+07:00); default now' }))
+      .option('--out <file>', text({ vi: 'ghi câu trả lời kèm khóa bí mật vào tệp này (quyền 600) thay vì in ra', en: 'write the answer with the secret to this file (mode 600) instead of printing it' })),
   ).action(async (url: string, options: Connection & { entity: string; since?: string; out?: string }) => {
     if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new UsageError(`địa chỉ webhook không hợp lệ / invalid webhook URL: must be http:// or https://`);
     if (!ENTITIES.includes(options.entity)) throw new UsageError(`--entity must be one of ${ENTITIES.join(', ')}, not "${options.entity}"`);
@@ -36,14 +37,14 @@ export function subscriptionsCommand(): Command {
     if (process.exitCode === 0) process.stderr.write('Khóa ký chỉ hiện một lần, hãy cất giữ / the signing secret is shown once: keep it safe\n');
   });
 
-  withConnection(subscriptions.command('list').description('Every webhook subscription (never its secret)')).action(async (options: Connection) => {
+  withConnection(subscriptions.command('list').description(text({ vi: 'Mọi đăng ký webhook (không bao giờ kèm khóa bí mật)', en: 'Every webhook subscription (never its secret)' }))).action(async (options: Connection) => {
     const answer = await call('GET', coordinationEndpoint(options.url, SUBSCRIPTIONS_PATH), options.token);
     process.exitCode = report(answer, options.json, (body) =>
       (body.subscriptions ?? []).map((entry: { id: string; entity: string; since: string; delivered: number; failed: number }) => `${entry.id}\t${entry.entity}\t${entry.since}\t${entry.delivered} delivered, ${entry.failed} failed`).join('\n') || '(không có / none)',
     );
   });
 
-  withConnection(subscriptions.command('deliveries <id>').description("A subscription's delivery log: every attempt, its outcome and status")).action(async (id: string, options: Connection) => {
+  withConnection(subscriptions.command('deliveries <id>').description(text({ vi: 'Nhật ký gửi của một đăng ký: mọi lần gửi, kết quả và mã trạng thái', en: "A subscription's delivery log: every attempt, its outcome and status" }))).action(async (id: string, options: Connection) => {
     checkId(id);
     const answer = await call('GET', `${coordinationEndpoint(options.url, SUBSCRIPTIONS_PATH)}/${id}/deliveries`, options.token);
     process.exitCode = report(answer, options.json, (body) =>
@@ -51,7 +52,7 @@ export function subscriptionsCommand(): Command {
     );
   });
 
-  withConnection(subscriptions.command('remove <id>').description('Remove a subscription: nothing more is delivered')).action(async (id: string, options: Connection) => {
+  withConnection(subscriptions.command('remove <id>').description(text({ vi: 'Xóa một đăng ký: không gửi gì thêm', en: 'Remove a subscription: nothing more is delivered' }))).action(async (id: string, options: Connection) => {
     checkId(id);
     const answer = await call('DELETE', `${coordinationEndpoint(options.url, SUBSCRIPTIONS_PATH)}/${id}`, options.token);
     process.exitCode = report(answer, options.json, (body) => `Đã hủy đăng ký / removed: ${body.id}`);
