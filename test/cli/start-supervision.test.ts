@@ -168,9 +168,12 @@ describe('npx lienganh start, unattended', () => {
     expect(refused.status).toBe(400);
 
     const lines = () => run!.output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
-    await waitFor(() => lines().some((line) => line.refId === referralId && line.kind === 'referral-handover' && String(line.type).includes('overdue')), 30_000, () => run!.output.slice(-3_000));
-    const alert = lines().find((line) => line.refId === referralId)!;
-    expect(alert).toMatchObject({ level: 30, service: 'coordination', agency: 'labour', areaCode: 'hn-thu-a' });
+    // The alert names the case by its reference (ADR 0021), never by the referral's id.
+    const isTheAlert = (line: Record<string, unknown>) => line.kind === 'referral-handover' && line.areaCode === 'hn-thu-a' && String(line.type).includes('overdue');
+    await waitFor(() => lines().some(isTheAlert), 30_000, () => run!.output.slice(-3_000));
+    const alert = lines().find(isTheAlert)!;
+    expect(alert).toMatchObject({ level: 30, service: 'coordination', agency: 'labour', refId: expect.stringMatching(/^hs-[0-9a-f]{20}$/) });
+    expect(JSON.stringify(alert)).not.toContain(referralId);
     const refusal = lines().find((line) => (line.refusal as { fields?: string[] } | undefined)?.fields?.includes('data.areaCode'));
     expect(refusal).toMatchObject({ level: 30, service: 'police', refusal: { status: 400, error: 'invalid-event' } });
     expect(String(refusal!.msg)).toContain('event refused');

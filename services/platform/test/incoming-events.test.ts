@@ -2,7 +2,8 @@ import { buildEvent, ContractError, labourTrainingHeld, policeCaseOpened, police
 import { MAX_BATCH_SIZE, prepareIncoming } from '@lienganh/platform';
 
 const inspection = () => {
-  const { source: _source, subject: _subject, ...event } = buildEvent(policeInspectionCompleted, policeInspectionCompleted.example);
+  // A fixed time: a test that injects the service's clock must not depend on the day it runs.
+  const { source: _source, subject: _subject, ...event } = buildEvent(policeInspectionCompleted, policeInspectionCompleted.example, { time: '2021-05-04T09:30:00+07:00' });
   return event; // as an agency system sends it: no source, no subject
 };
 
