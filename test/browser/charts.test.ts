@@ -5,21 +5,16 @@ import { parse as parseYaml } from 'yaml';
 import type { Browser, Page } from 'playwright-core';
 import {
   buildEvent,
-  encodeBinary,
   labourReferralAccepted,
-  MSG_ID_HEADER,
-  natsSubjectOf,
   policeInspectionCompleted,
   policeReferralMade,
-  STREAMS,
   type BusEvent,
 } from '@lienganh/contracts';
 import { DEMO_PLAN_FILES, startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
-import { headers as natsHeaders } from '@nats-io/transport-node';
 import { launchChromium } from '../support/browser.js';
 import { repoRoot } from '../support/cli.js';
-import { eventually, postJson } from '../support/http.js';
-import { startNatsFixture, type NatsFixture } from '../support/nats.js';
+import { postJson } from '../support/http.js';
+import { publishBinary, seedAgencyEvents, startNatsFixture, type NatsFixture } from '../support/nats.js';
 import { getAs, TEST_USERS, tokens } from '../support/users.js';
 
 // The board's charts (#21) in a real Chromium: opened on demand, drawn by Chart.js served by the
@@ -48,16 +43,7 @@ beforeAll(async () => {
   nats = await startNatsFixture();
   coordination = await startCoordinationService({ ...nats.identity('coordination'), port: 0, clock: { now: () => new Date(NOW) }, deadlineTickMs: 0, users: TEST_USERS });
   expect((await postJson(`${coordination.url}/api/v1/plans`, baDinh, tokens.secretariat)).status).toBe(201);
-  for (const event of seeded) {
-    const { headers, data } = encodeBinary(event);
-    const natsHeadersOf = natsHeaders();
-    for (const [name, value] of Object.entries(headers)) if (name !== MSG_ID_HEADER) natsHeadersOf.set(name, value);
-    await nats.js.publish(natsSubjectOf(event), data, { headers: natsHeadersOf, msgID: event.id });
-  }
-  await eventually(async () => {
-    const info = await nats.jsm.consumers.info(STREAMS.agencyEvents.name, 'coordination-agency-events');
-    return info.delivered.stream_seq >= seeded.length && info.num_pending === 0 && info.num_ack_pending === 0 ? true : undefined;
-  }, 20_000);
+  await seedAgencyEvents(nats, seeded);
   browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
@@ -165,10 +151,7 @@ describe('the charts of the board, in a real Chromium', () => {
     const july = page.locator(`details[data-chart="target:${TARGET}"] tr[data-month="2021-07"] td`).first();
     const before = Number(await july.innerText());
     const event = inspection('live', '2021-07-09T15:00:00+07:00');
-    const { headers, data } = encodeBinary(event);
-    const natsHeadersOf = natsHeaders();
-    for (const [name, value] of Object.entries(headers)) if (name !== MSG_ID_HEADER) natsHeadersOf.set(name, value);
-    await nats.js.publish(natsSubjectOf(event), data, { headers: natsHeadersOf, msgID: event.id });
+    await publishBinary(nats.js, event);
     await page.waitForFunction(
       ([selector, expected]) => document.querySelector(selector)?.textContent === expected,
       [`details[data-chart="target:${TARGET}"] tr[data-month="2021-07"] td`, String(before + 1)] as const,

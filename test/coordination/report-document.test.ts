@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import JSZip from 'jszip';
-import { buildEvent, encodeBinary, MSG_ID_HEADER, natsSubjectOf, policeInspectionCompleted, STREAMS, type BusEvent } from '@lienganh/contracts';
+import { buildEvent, policeInspectionCompleted, type BusEvent } from '@lienganh/contracts';
 import { DEMO_PLAN_FILES, startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
-import { headers as natsHeaders } from '@nats-io/transport-node';
-import { eventually, postJson } from '../support/http.js';
-import { startNatsFixture, type NatsFixture } from '../support/nats.js';
+import { postJson } from '../support/http.js';
+import { seedAgencyEvents, startNatsFixture, type NatsFixture } from '../support/nats.js';
 import { asUser, TEST_USERS, tokens } from '../support/users.js';
 
 // The quarterly report as the secretariat sends it (#21): the DOCX for 2021-Q3, read back, with the
@@ -35,16 +34,7 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'lienganh-report-document-'));
   coordination = await startCoordinationService({ ...nats.identity('coordination'), port: 0, clock: { now: () => new Date('2021-10-05T09:00:00+07:00') }, deadlineTickMs: 0, users: TEST_USERS });
   expect((await postJson(`${coordination.url}/api/v1/plans`, baDinh, tokens.secretariat)).status).toBe(201);
-  for (const event of seeded) {
-    const { headers, data } = encodeBinary(event);
-    const natsHeadersOf = natsHeaders();
-    for (const [name, value] of Object.entries(headers)) if (name !== MSG_ID_HEADER) natsHeadersOf.set(name, value);
-    await nats.js.publish(natsSubjectOf(event), data, { headers: natsHeadersOf, msgID: event.id });
-  }
-  await eventually(async () => {
-    const info = await nats.jsm.consumers.info(STREAMS.agencyEvents.name, 'coordination-agency-events');
-    return info.delivered.stream_seq >= seeded.length && info.num_pending === 0 && info.num_ack_pending === 0 ? true : undefined;
-  }, 20_000);
+  await seedAgencyEvents(nats, seeded);
 }, 60_000);
 afterAll(async () => {
   await coordination?.close();

@@ -2,28 +2,22 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import {
   buildEvent,
-  encodeBinary,
   labourJointInspectionCompleted,
   labourReferralAccepted,
   labourReferralClosed,
-  MSG_ID_HEADER,
-  natsSubjectOf,
   policeCaseOpened,
   policeInspectionCompleted,
   policeReferralMade,
-  STREAMS,
   type BusEvent,
 } from '@lienganh/contracts';
 import { DEMO_PLAN_FILES, startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
-import { headers as natsHeaders } from '@nats-io/transport-node';
-import { eventually, postJson } from '../support/http.js';
-import { startNatsFixture, type NatsFixture } from '../support/nats.js';
+import { postJson } from '../support/http.js';
+import { seedAgencyEvents, startNatsFixture, type NatsFixture } from '../support/nats.js';
 import { getAs, TEST_USERS, tokens } from '../support/users.js';
 
 // The board's charts read month-by-month series (#21): through the HTTP API of a coordination
 // service fed by a real nats-server, each month's point is what that month's periodic report says.
 
-const AGENCY_STREAM = STREAMS.agencyEvents.name;
 const baDinh = parseYaml(readFileSync(DEMO_PLAN_FILES[0]!, 'utf8'));
 const NOW = '2021-07-10T09:00:00+07:00';
 
@@ -55,17 +49,7 @@ beforeAll(async () => {
   nats = await startNatsFixture();
   coordination = await startCoordinationService({ ...nats.identity('coordination'), port: 0, clock: { now: () => new Date(NOW) }, deadlineTickMs: 0, users: TEST_USERS });
   expect((await postJson(`${coordination.url}/api/v1/plans`, baDinh, tokens.secretariat)).status).toBe(201);
-  for (const event of seeded) {
-    const { headers, data } = encodeBinary(event);
-    const natsHeadersOf = natsHeaders();
-    for (const [name, value] of Object.entries(headers)) if (name !== MSG_ID_HEADER) natsHeadersOf.set(name, value);
-    await nats.js.publish(natsSubjectOf(event), data, { headers: natsHeadersOf, msgID: event.id });
-  }
-  // Acks follow commits: once nothing is pending, every event is in the read models and the store.
-  await eventually(async () => {
-    const info = await nats.jsm.consumers.info(AGENCY_STREAM, 'coordination-agency-events');
-    return info.delivered.stream_seq >= seeded.length && info.num_pending === 0 && info.num_ack_pending === 0 ? true : undefined;
-  }, 20_000);
+  await seedAgencyEvents(nats, seeded);
 });
 afterAll(async () => {
   await coordination?.close();

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BodiesNatsSync, connectToNats, createNatsKeys, ensureStreams, NatsServer, natsKeysEnv, writeRuntimeNatsConfig, type NatsIdentity, type NatsKeys } from '@lienganh/platform';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import { encodeBinary, MSG_ID_HEADER, natsSubjectOf, STREAMS, type BusEvent } from '@lienganh/contracts';
 import { repoRoot } from './cli.js';
+import { eventually } from './http.js';
 
 /** The committed configuration: every test runs with the permissions production has. */
 export const NATS_CONFIG_DIR = join(repoRoot, 'deploy/nats');
@@ -92,4 +94,24 @@ export async function startNatsFixture(options: NatsFixtureOptions = {}): Promis
       }
     },
   };
+}
+
+/** Publishes an event as an agency system does over NATS: binary mode, on its subject, its id as the message id. */
+export async function publishBinary(js: JetStreamClient, event: BusEvent): Promise<void> {
+  const { headers, data } = encodeBinary(event);
+  const natsHeadersOf = natsHeaders();
+  for (const [name, value] of Object.entries(headers)) if (name !== MSG_ID_HEADER) natsHeadersOf.set(name, value);
+  await js.publish(natsSubjectOf(event), data, { headers: natsHeadersOf, msgID: event.id });
+}
+
+/**
+ * Publishes agency events on an empty agency stream, then waits until coordination's consumer has
+ * acked them all: acks follow commits, so every event is then in the read models and the store.
+ */
+export async function seedAgencyEvents(nats: NatsFixture, events: BusEvent[], timeoutMs = 20_000): Promise<void> {
+  for (const event of events) await publishBinary(nats.js, event);
+  await eventually(async () => {
+    const info = await nats.jsm.consumers.info(STREAMS.agencyEvents.name, 'coordination-agency-events');
+    return info.delivered.stream_seq >= events.length && info.num_pending === 0 && info.num_ack_pending === 0 ? true : undefined;
+  }, timeoutMs);
 }
