@@ -1,4 +1,5 @@
 import { revisionNumberOf, type Plan } from '@lienganh/contracts';
+import { ContributionTable } from './contribution-table.js';
 import type {
   AlertHandlingRecord,
   AlertRecord,
@@ -19,22 +20,20 @@ export class InMemoryCoordinationStore implements CoordinationStore {
   private checkpoints = new Map<string, number>();
   private plans = new Map<string, Plan>();
   private tallies = new Map<string, Omit<StoredTally, 'applied'>>();
-  /** Per tally, the ids applied, in order; a Set so that a commit replayed adds nothing. */
-  private applied = new Map<string, Set<string>>();
   private referrals = new Map<string, ReferralRecord>();
   private reports = new Map<string, ReportRecord>();
   private deadlines = new Map<string, DeadlineRecord>();
   private alerts = new Map<string, AlertRecord>();
   private taskCompletions = new Map<string, TaskCompletionRecord>();
   private alertHandlings = new Map<string, AlertHandlingRecord>();
-  /** targetKey → eventKey → contribution. */
-  private contributionsByTarget = new Map<string, Map<string, Contribution>>();
+  /** Contributions and the keys each tally applied, column by column: what a million events weigh. */
+  private contributionTable = new ContributionTable();
 
   async load(): Promise<StoredProjection> {
     return structuredClone({
       checkpoints: Object.fromEntries(this.checkpoints),
       plans: [...this.plans.values()],
-      tallies: [...this.tallies.values()].map((tally) => ({ ...tally, applied: [...(this.applied.get(tally.key) ?? [])] })),
+      tallies: [...this.tallies.values()].map((tally) => ({ ...tally, applied: this.contributionTable.applied(tally.key) })),
       referrals: [...this.referrals.values()],
       reports: [...this.reports.values()],
       deadlines: [...this.deadlines.values()],
@@ -51,8 +50,7 @@ export class InMemoryCoordinationStore implements CoordinationStore {
     const { contributions, tallies, dropped, ...documents } = changes;
     for (const key of dropped?.tallies ?? []) {
       this.tallies.delete(key);
-      this.applied.delete(key);
-      this.contributionsByTarget.delete(key);
+      this.contributionTable.drop(key);
     }
     for (const key of dropped?.taskCompletions ?? []) this.taskCompletions.delete(key);
     for (const id of dropped?.deadlines ?? []) this.deadlines.delete(id);
@@ -65,9 +63,7 @@ export class InMemoryCoordinationStore implements CoordinationStore {
     for (const { appliedAdded, ...figures } of tallies ?? []) {
       const tally = structuredClone(figures);
       this.tallies.set(tally.key, tally);
-      let applied = this.applied.get(tally.key);
-      if (!applied) this.applied.set(tally.key, (applied = new Set()));
-      for (const key of appliedAdded) applied.add(key);
+      for (const key of appliedAdded) this.contributionTable.addApplied(tally.key, key);
     }
     for (const referral of copy.referrals ?? []) this.referrals.set(referral.referralId, referral);
     for (const report of copy.reports ?? []) this.reports.set(report.key, report);
@@ -75,34 +71,24 @@ export class InMemoryCoordinationStore implements CoordinationStore {
     for (const alert of copy.alerts ?? []) this.alerts.set(alert.id, alert);
     for (const record of copy.taskCompletions ?? []) this.taskCompletions.set(record.key, record);
     for (const record of copy.alertHandlings ?? []) this.alertHandlings.set(record.deadlineId, record);
-    for (const contribution of contributions ?? []) {
-      let byEvent = this.contributionsByTarget.get(contribution.targetKey);
-      if (!byEvent) this.contributionsByTarget.set(contribution.targetKey, (byEvent = new Map()));
-      byEvent.set(contribution.eventKey, { ...contribution });
-    }
+    for (const contribution of contributions ?? []) this.contributionTable.add(contribution);
     for (const [stream, seq] of Object.entries(copy.checkpoints ?? {})) {
       this.checkpoints.set(stream, Math.max(seq, this.checkpoints.get(stream) ?? 0));
     }
   }
 
   async contributions(targetKey: string, limit: number): Promise<Contribution[]> {
-    const all = [...(this.contributionsByTarget.get(targetKey)?.values() ?? [])];
-    return structuredClone(all.sort(byTimeThenId).slice(0, limit));
+    return this.contributionTable.list(targetKey, limit);
   }
 
   async countContributions(targetKey: string): Promise<number> {
-    return this.contributionsByTarget.get(targetKey)?.size ?? 0;
+    return this.contributionTable.count(targetKey);
   }
 
   async clear(): Promise<void> {
-    for (const map of [this.checkpoints, this.plans, this.tallies, this.applied, this.referrals, this.reports, this.deadlines, this.alerts, this.taskCompletions, this.alertHandlings, this.contributionsByTarget]) map.clear();
+    for (const map of [this.checkpoints, this.plans, this.tallies, this.referrals, this.reports, this.deadlines, this.alerts, this.taskCompletions, this.alertHandlings]) map.clear();
+    this.contributionTable.clear();
   }
 
   async close(): Promise<void> {}
-}
-
-export function byTimeThenId(a: Contribution, b: Contribution): number {
-  const at = Date.parse(a.time);
-  const bt = Date.parse(b.time);
-  return at !== bt ? at - bt : a.eventKey < b.eventKey ? -1 : a.eventKey > b.eventKey ? 1 : 0;
 }

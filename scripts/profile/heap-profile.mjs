@@ -1,0 +1,38 @@
+// Heap by type after coordination caught up on N events (issue #23's "profile first").
+// Usage: node scripts/profile/heap-profile.mjs [events=200000] [out=/tmp/coordination.heapsnapshot]
+import { writeHeapSnapshot } from 'node:v8';
+import { BenchEnvironment, AGENCY_STREAM } from '../cli/dist/bench/environment.js';
+import { loadAgencyEvents, publishPlans } from '../cli/dist/bench/bulk-load.js';
+import { baDinhPlan, startCoordination, inspectionsTarget } from '../cli/dist/bench/coordination.js';
+import { generatePlans } from '../cli/dist/bench/generated-plans.js';
+
+const events = Number(process.argv[2] ?? 200_000);
+const out = process.argv[3] ?? '/tmp/coordination.heapsnapshot';
+const reporter = { step: (s) => console.error(s), bar: () => ({ update() {}, stop() {} }) };
+const env = await BenchEnvironment.start();
+try {
+  const plan = baDinhPlan();
+  await publishPlans(env, [plan, ...generatePlans(plan, 10)]);
+  await loadAgencyEvents(env, reporter, { from: 0, to: events, total: events });
+  global.gc?.();
+  const before = process.memoryUsage();
+  const t0 = performance.now();
+  const coordination = await startCoordination(env.url, { consumerPrefix: 'profile' });
+  const ms = performance.now() - t0;
+  global.gc?.();
+  const after = process.memoryUsage();
+  console.error(`caught up on ${events} in ${(ms / 1000).toFixed(1)} s (${Math.round(events / ms * 1000)}/s); inspections counted ${inspectionsTarget(coordination, plan).tally.applied.size}`);
+  console.error(`heapUsed +${((after.heapUsed - before.heapUsed) / 2 ** 20).toFixed(1)} MiB, rss ${(after.rss / 2 ** 20).toFixed(0)} MiB, arrayBuffers ${(after.arrayBuffers / 2 ** 20).toFixed(1)} MiB`);
+  const projection = coordination.projector.projection;
+  const store = coordination.projector.store;
+  let applied = 0; let values = 0;
+  for (const tracked of projection.state.targets.values()) { applied += tracked.tally.applied.size; values += tracked.tally.numeratorValues.size + tracked.tally.denominatorValues.size; }
+  let contributions = 0;
+  for (const key of projection.state.targets.keys()) contributions += await store.countContributions(key);
+  console.error(JSON.stringify({ targets: projection.state.targets.size, tasks: projection.state.plans.size, applied, values, contributions, deadlines: projection.deadlines.deadlines.size, referrals: projection.referrals.size, alerts: projection.alerts.size, storeDeadlines: store.deadlines?.size }));
+  if (process.env.SNAPSHOT !== '0') console.error(`snapshot: ${writeHeapSnapshot(out)}`);
+  await coordination.close();
+} finally {
+  await env.close?.();
+  await env.server?.stop?.();
+}

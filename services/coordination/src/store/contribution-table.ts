@@ -1,0 +1,241 @@
+import type { Contribution } from './coordination-store.js';
+
+/**
+ * The in-memory store's contributions and applied keys, kept column by column (issue #23): an
+ * event counted by a dozen targets is one row of the event table and a dozen rows of 13 bytes,
+ * not a dozen objects of a dozen fields. Strings that repeat (sources, types, agencies, areas,
+ * distinct values) are kept once. `Contribution` objects are made only when asked for.
+ */
+export class ContributionTable {
+  private readonly events = new EventColumns();
+  private readonly byTarget = new Map<string, TargetRows>();
+  private readonly texts = new Interned();
+
+  /** Adds a contribution unless its target already holds its event; whether it was added. */
+  add(contribution: Contribution): boolean {
+    const event = this.events.intern(contribution, this.texts);
+    const rows = this.rowsOf(contribution.targetKey);
+    if (!rows.mark(event)) return false;
+    rows.append(event, contribution, this.texts);
+    return true;
+  }
+
+  /** Records that a tally applied an event (what makes a re-applied event change nothing), in order, once. */
+  addApplied(targetKey: string, key: string): void {
+    const rows = this.rowsOf(targetKey);
+    const event = this.events.internKey(key);
+    if (rows.appliedMark(event)) rows.applied.push(event);
+  }
+
+  applied(targetKey: string): string[] {
+    const rows = this.byTarget.get(targetKey);
+    if (!rows) return [];
+    return Array.from(rows.applied.view(), (event) => this.events.keys[event]!);
+  }
+
+  count(targetKey: string): number {
+    return this.byTarget.get(targetKey)?.size ?? 0;
+  }
+
+  /** A target's contributions by instant (whatever the offset), then by event key; at most `limit`. */
+  list(targetKey: string, limit: number): Contribution[] {
+    const rows = this.byTarget.get(targetKey);
+    if (!rows || limit <= 0) return [];
+    const { events } = this;
+    const order = Array.from({ length: rows.size }, (_, row) => row);
+    const at = (row: number) => events.instants[rows.event.get(row)]!;
+    const key = (row: number) => events.keys[rows.event.get(row)]!;
+    order.sort((a, b) => at(a) - at(b) || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    return order.slice(0, limit).map((row) => rows.contribution(row, targetKey, events, this.texts));
+  }
+
+  /** Forgets a target's contributions and applied keys (a plan revision voided its tally). */
+  drop(targetKey: string): void {
+    this.byTarget.delete(targetKey);
+  }
+
+  clear(): void {
+    this.byTarget.clear();
+    this.events.clear();
+  }
+
+  private rowsOf(targetKey: string): TargetRows {
+    let rows = this.byTarget.get(targetKey);
+    if (!rows) this.byTarget.set(targetKey, (rows = new TargetRows()));
+    return rows;
+  }
+}
+
+/** Each event once: its key, id, source, type, agency and time (text and instant). */
+class EventColumns {
+  private readonly index = new Map<string, number>();
+  readonly keys: string[] = [];
+  readonly ids: (string | undefined)[] = [];
+  readonly times: (string | undefined)[] = [];
+  readonly instants: number[] = [];
+  /** Indexes into the interned texts: source, type, agency. */
+  readonly labels: number[] = [];
+
+  internKey(key: string): number {
+    let event = this.index.get(key);
+    if (event === undefined) {
+      event = this.keys.length;
+      this.index.set(key, event);
+      this.keys.push(key);
+      this.ids.push(undefined);
+      this.times.push(undefined);
+      this.instants.push(Number.NaN);
+      this.labels.push(-1, -1, -1);
+    }
+    return event;
+  }
+
+  intern(contribution: Contribution, texts: Interned): number {
+    const event = this.internKey(contribution.eventKey);
+    if (this.ids[event] === undefined) {
+      this.ids[event] = contribution.eventId;
+      this.times[event] = contribution.time;
+      this.instants[event] = Date.parse(contribution.time);
+      this.labels[event * 3] = texts.of(contribution.source);
+      this.labels[event * 3 + 1] = texts.of(contribution.type);
+      this.labels[event * 3 + 2] = texts.of(contribution.agency);
+    }
+    return event;
+  }
+
+  clear(): void {
+    this.index.clear();
+    for (const column of [this.keys, this.ids, this.times, this.instants, this.labels]) column.length = 0;
+  }
+}
+
+/** One target's rows: the event, its area and what it added (values interned; -1 for none, NaN for no amount). */
+class TargetRows {
+  readonly event = new GrowingColumn(Uint32Array);
+  private readonly area = new GrowingColumn(Int32Array);
+  private readonly numerator = new GrowingColumn(Int32Array);
+  private readonly denominator = new GrowingColumn(Int32Array);
+  /** Only for targets whose contributions add amounts (sums). */
+  private amount: GrowingColumn<Float64Array> | undefined;
+  readonly applied = new GrowingColumn(Uint32Array);
+  private readonly held = new Bits();
+  private readonly appliedSeen = new Bits();
+
+  get size(): number {
+    return this.event.length;
+  }
+
+  /** Marks the event as held; false when it already was. */
+  mark(event: number): boolean {
+    return this.held.set(event);
+  }
+
+  appliedMark(event: number): boolean {
+    return this.appliedSeen.set(event);
+  }
+
+  append(event: number, contribution: Contribution, texts: Interned): void {
+    const row = this.event.length;
+    this.event.push(event);
+    this.area.push(contribution.areaCode === undefined ? -1 : texts.of(contribution.areaCode));
+    this.numerator.push(contribution.numerator === undefined ? -1 : texts.of(contribution.numerator));
+    this.denominator.push(contribution.denominator === undefined ? -1 : texts.of(contribution.denominator));
+    if (contribution.amount !== undefined) {
+      if (!this.amount) {
+        this.amount = new GrowingColumn(Float64Array);
+        for (let earlier = 0; earlier < row; earlier++) this.amount.push(Number.NaN);
+      }
+      this.amount.push(contribution.amount);
+    } else this.amount?.push(Number.NaN);
+  }
+
+  contribution(row: number, targetKey: string, events: EventColumns, texts: Interned): Contribution {
+    const event = this.event.get(row);
+    const area = this.area.get(row);
+    const numerator = this.numerator.get(row);
+    const denominator = this.denominator.get(row);
+    const amount = this.amount?.get(row) ?? Number.NaN;
+    return {
+      targetKey,
+      eventKey: events.keys[event]!,
+      eventId: events.ids[event]!,
+      source: texts.text(events.labels[event * 3]!),
+      type: texts.text(events.labels[event * 3 + 1]!),
+      time: events.times[event]!,
+      agency: texts.text(events.labels[event * 3 + 2]!),
+      ...(area >= 0 ? { areaCode: texts.text(area) } : {}),
+      ...(numerator >= 0 ? { numerator: texts.text(numerator) } : {}),
+      ...(denominator >= 0 ? { denominator: texts.text(denominator) } : {}),
+      ...(Number.isNaN(amount) ? {} : { amount }),
+    };
+  }
+}
+
+/** Texts that repeat, each kept once and named by its index. */
+class Interned {
+  private readonly index = new Map<string, number>();
+  private readonly texts: string[] = [];
+
+  of(text: string): number {
+    let at = this.index.get(text);
+    if (at === undefined) {
+      at = this.texts.length;
+      this.index.set(text, at);
+      this.texts.push(text);
+    }
+    return at;
+  }
+
+  text(at: number): string {
+    return this.texts[at]!;
+  }
+}
+
+type TypedArray = Uint32Array | Int32Array | Float64Array;
+type TypedArrayConstructor<T extends TypedArray> = new (length: number) => T;
+
+/** A typed array that doubles when full. */
+class GrowingColumn<T extends TypedArray> {
+  private values: T;
+  length = 0;
+
+  constructor(private readonly make: TypedArrayConstructor<T>) {
+    this.values = new make(16);
+  }
+
+  push(value: number): void {
+    if (this.length === this.values.length) {
+      const larger = new this.make(this.values.length * 2);
+      larger.set(this.values);
+      this.values = larger;
+    }
+    this.values[this.length++] = value;
+  }
+
+  get(at: number): number {
+    return this.values[at]!;
+  }
+
+  view(): T {
+    return this.values.subarray(0, this.length) as T;
+  }
+}
+
+/** A set of small non-negative integers, one bit each. */
+class Bits {
+  private words = new Uint32Array(64);
+
+  /** Sets the bit; false when it was set already. */
+  set(at: number): boolean {
+    const word = at >>> 5;
+    if (word >= this.words.length) {
+      const larger = new Uint32Array(Math.max(this.words.length * 2, word + 1));
+      larger.set(this.words);
+      this.words = larger;
+    }
+    const mask = 1 << (at & 31);
+    if ((this.words[word]! & mask) !== 0) return false;
+    this.words[word]! |= mask;
+    return true;
+  }
+}
