@@ -308,7 +308,7 @@ describe('the periodic report for Steering Committee 138', () => {
 });
 
 describe('the workbook: the annex of the document, and the CSV', () => {
-  // The annex is Vietnamese only and computes: numbers, percent cells, date cells (issue 21).
+  // The annex is Vietnamese by default (English with lang=en) and computes: numbers, percent cells, date cells (issue 21).
   it('lays out the annex heading and one row per agency with numbers, percent cells and dates, frozen header, A4 landscape, Times New Roman', async () => {
     const { compile } = await given();
     const report = await compile('2021-Q2');
