@@ -16,7 +16,7 @@ import {
 import { vietnamDate } from '../targets/target-tally.js';
 import { STATUS_WORD, type AgencyReportRow, type PeriodicReport, type TargetReportRow } from './periodic-report.js';
 import { committeeOf, lowerFirst, REPORT_SYMBOL, type Committee } from './report-committee.js';
-import { reportLocale, type Bilingual, type ReportLanguage, type ReportLocale } from './report-locale.js';
+import { englishNumber, reportLocale, type Bilingual, type ReportLanguage, type ReportLocale } from './report-locale.js';
 
 export { REPORT_SYMBOL };
 
@@ -168,16 +168,19 @@ function goalOf(row: TargetReportRow, locale: ReportLocale): string {
 
 const cumulativeOf = (row: TargetReportRow, locale: ReportLocale) => (isPercentMeasure(row) ? locale.percent(row.cumulative) : locale.number(row.cumulative));
 
+/** English needs the noun's number ("1 task", "2 tasks"); Vietnamese does not. */
+const englishCount = (value: number, one: string, many = `${one}s`) => `${englishNumber(value)} ${value === 1 ? one : many}`;
+
 /** The figures of one agency in section I.1; undefined when it has none to state. */
 function agencyResults(row: AgencyReportRow, { pick, number, percent }: ReportLocale): string | undefined {
   const parts = [
-    row.targets ? pick({ vi: `${number(row.targets)} chỉ tiêu được giao, đã đạt ${number(row.targetsMet)}`, en: `${number(row.targets)} targets assigned, ${number(row.targetsMet)} achieved` }) : undefined,
-    row.targets ? pick({ vi: `${number(row.achievedInPeriod)} kết quả trong kỳ được tính vào chỉ tiêu`, en: `${number(row.achievedInPeriod)} results in the period counted towards targets` }) : undefined,
+    row.targets ? pick({ vi: `${number(row.targets)} chỉ tiêu được giao, đã đạt ${number(row.targetsMet)}`, en: `${englishCount(row.targets, 'target')} assigned, ${number(row.targetsMet)} achieved` }) : undefined,
+    row.targets ? pick({ vi: `${number(row.achievedInPeriod)} kết quả trong kỳ được tính vào chỉ tiêu`, en: `${englishCount(row.achievedInPeriod, 'result')} in the period counted towards targets` }) : undefined,
     row.percent !== null ? pick({ vi: `tiến độ bình quân ${percent(row.percent)} kế hoạch`, en: `average progress ${percent(row.percent)} of plan` }) : undefined,
     row.tasks.total
       ? pick({
           vi: `chủ trì ${number(row.tasks.total)} nhiệm vụ (hoàn thành ${number(row.tasks.done)}, quá hạn ${number(row.tasks.overdue)})`,
-          en: `leads ${number(row.tasks.total)} tasks (${number(row.tasks.done)} completed, ${number(row.tasks.overdue)} overdue)`,
+          en: `leads ${englishCount(row.tasks.total, 'task')} (${number(row.tasks.done)} completed, ${number(row.tasks.overdue)} overdue)`,
         })
       : undefined,
   ].filter((part) => part !== undefined);
@@ -198,8 +201,8 @@ function owedReports(row: AgencyReportRow, { pick, number, compliancePeriod }: R
   const reports = row.reports!;
   const missing = reports.missingPeriods.map(compliancePeriod).join(', ');
   const parts = [
-    reports.missing > 0 ? pick({ vi: `chưa gửi ${number(reports.missing)} báo cáo (${missing})`, en: `${number(reports.missing)} reports not sent (${missing})` }) : undefined,
-    reports.late > 0 ? pick({ vi: `gửi muộn ${number(reports.late)} báo cáo`, en: `${number(reports.late)} reports sent late` }) : undefined,
+    reports.missing > 0 ? pick({ vi: `chưa gửi ${number(reports.missing)} báo cáo (${missing})`, en: `${englishCount(reports.missing, 'report')} not sent (${missing})` }) : undefined,
+    reports.late > 0 ? pick({ vi: `gửi muộn ${number(reports.late)} báo cáo`, en: `${englishCount(reports.late, 'report')} sent late` }) : undefined,
   ].filter((part) => part !== undefined);
   return `- ${pick(row.name)}: ${parts.join('; ')}.`;
 }
@@ -243,7 +246,7 @@ function bodyOf(report: PeriodicReport, committee: Committee, locale: ReportLoca
     indented(
       pick({
         vi: `Trong kỳ, các cơ quan đã chuyển gửi ${number(referrals.made)} trường hợp; tiếp nhận ${number(referrals.accepted)} trường hợp; cung cấp dịch vụ hỗ trợ cho ${number(referrals.serviceDelivered)} trường hợp; kết thúc hỗ trợ ${number(referrals.closed)} trường hợp.`,
-        en: `In the period, the agencies referred ${number(referrals.made)} cases; accepted ${number(referrals.accepted)} cases; delivered support services in ${number(referrals.serviceDelivered)} cases; closed support in ${number(referrals.closed)} cases.`,
+        en: `In the period, the agencies referred ${englishCount(referrals.made, 'case')}; accepted ${englishCount(referrals.accepted, 'case')}; delivered support services in ${englishCount(referrals.serviceDelivered, 'case')}; closed support in ${englishCount(referrals.closed, 'case')}.`,
       }),
     ),
   );
