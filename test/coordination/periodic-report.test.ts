@@ -198,6 +198,31 @@ describe('periodic report export (báo cáo định kỳ) for Steering Committee
     expect(await issuesOf('period=2021-Q2&format=csv&csv=tab')).toEqual(['query.csv']);
   });
 
+  it('exports the English version with lang=en (the same document, file name ending -en), and refuses another language naming lang', async () => {
+    // As a committee member: the secretariat's reports a minute are the other tests' (ReportQueue).
+    const fetchReport = (query: string) => fetch(reportUrl(query), { headers: asUser(tokens.committee) });
+    const response = await fetchReport('period=2021-Q2&format=docx&number=7&lang=en');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="bao-cao-2021-Q2-hn-ba-dinh-en.docx"');
+    const text = await docxText(Buffer.from(await response.arrayBuffer()));
+    expect(text).toContain('SOCIALIST REPUBLIC OF VIET NAM');
+    expect(text).toContain('No.: 7/BC-BCĐ138');
+    expect(text).toContain('Ba Đình, 10 July 2021');
+    expect(text).toContain('Results of the prevention and control of prostitution, second quarter of 2021');
+    expect(text).not.toContain('CỘNG HÒA');
+    // lang=vi is the default, and the Vietnamese document.
+    const vietnamese = await fetchReport('period=2021-Q2&format=docx&lang=vi');
+    expect(vietnamese.headers.get('content-disposition')).toBe('attachment; filename="bao-cao-2021-Q2-hn-ba-dinh.docx"');
+    expect(await docxText(Buffer.from(await vietnamese.arrayBuffer()))).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
+    for (const lang of ['fr', 'EN', '']) {
+      const refused = await fetchReport(`period=2021-Q2&format=docx&lang=${lang}`);
+      expect(refused.status).toBe(400);
+      const body = (await refused.json()) as { issues: { path: string; message: string }[] };
+      expect(body.issues.map((issue) => issue.path)).toEqual(['query.lang']);
+      expect(body.issues[0]!.message).toBe('phải là vi hoặc en / must be vi or en');
+    }
+  });
+
   it('narrows to a ward and to a month', async () => {
     const ward = (await (await fetchReport('period=2021-Q2&area=hn-ba-dinh-kim-ma&format=json')).json()) as any;
     const police = ward.agencies.find((row: { agency: string }) => row.agency === 'police');
@@ -249,8 +274,18 @@ describe('periodic report export (báo cáo định kỳ) for Steering Committee
     const badNumber = await runCli(['report', '--period', '2021-Q2', '--format', 'docx', '--number', 'bảy', '--url', coordination.url]);
     expect(badNumber.code).toBe(2);
     expect(badNumber.stderr).toMatch(/--number/);
+    // The English version: the service's name for it, English inside.
+    const english = await runCli(['report', '--period', '2021-Q2', '--format', 'docx', '--lang', 'en', '--out', outDir, '--url', coordination.url, '--token', tokens.committee]);
+    if (english.code !== 0) throw new Error(`exit ${english.code}: ${english.stderr}`);
+    expect(english.stdout).toContain(join(outDir, 'bao-cao-2021-Q2-hn-ba-dinh-en.docx'));
+    const englishText = await docxText(readFileSync(join(outDir, 'bao-cao-2021-Q2-hn-ba-dinh-en.docx')));
+    expect(englishText).toContain('SOCIALIST REPUBLIC OF VIET NAM');
+    expect(englishText).not.toContain('BÁO CÁO');
+    const badLang = await runCli(['report', '--period', '2021-Q2', '--lang', 'fr', '--url', coordination.url]);
+    expect(badLang.code).toBe(2);
+    expect(badLang.stderr).toContain('--lang: phải là / must be vi or en');
     const unreachable = await runCli(['report', '--period', '2021-Q2', '--url', 'http://127.0.0.1:9']);
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toMatch(/cannot reach the coordination service/);
-  }, 120_000); // seven CLI runs, each an npx start
+  }, 180_000); // nine CLI runs, each an npx start
 });

@@ -38,11 +38,12 @@ export { signWebhookBody, verifyWebhookSignature, WebhookDeliveryError, WebhookH
 export { checkWebhookReceivers, loadWebhookReceivers, webhookAllowList, WebhookConfigError, type WebhookReceiver, type WebhookReceivers } from './alerts/notifiers/webhook-config.js';
 export { WebhookAllowList, WEBHOOK_ALLOW_ENV } from './alerts/notifiers/webhook-address.js';
 export { LogNotifier } from './alerts/notifiers/log.notifier.js';
-export { CSV_DIALECTS, parsePeriod, PeriodError, PeriodicReportQuery, periodInstants, REPORT_FORMATS, type CsvDialect, vietnameseDate, type PeriodCadence, type ReportFormat, type ReportPeriod } from './reports/periodic-period.js';
+export { CSV_DIALECTS, parsePeriod, PeriodError, PeriodicReportQuery, periodInstants, REPORT_FORMATS, REPORT_LANGUAGES, type CsvDialect, type ReportLanguage, vietnameseDate, type PeriodCadence, type ReportFormat, type ReportPeriod } from './reports/periodic-period.js';
 export { choosePlan, compilePeriodicReport, PeriodicReportError, type AgencyReportRow, type PeriodicReport, type PeriodicReportInputs, type PeriodicReportRequest, type TargetReportRow, type OverdueTaskRow } from './reports/periodic-report.js';
 export { AGENCY_COLUMNS, agencyTable, CSV_CONTENT_TYPE, REPORT_TITLE, reportCsv, reportWorkbook, SHEET_NAMES, TARGET_COLUMNS, XLSX_CONTENT_TYPE } from './reports/report-workbook.js';
 export { PeriodicReportController, reportFileName } from './reports/periodic-report.controller.js';
 export { DOCX_CONTENT_TYPE, PAGE as REPORT_PAGE, REPORT_SYMBOL, reportDocument, type ReportDocumentOptions } from './reports/report-document.js';
+export { englishDate, englishNumber, reportLocale, type ReportLocale } from './reports/report-locale.js';
 export { compliancePeriod, dateInWords, periodInTitle, periodShort, placeOf, vietnameseNumber, vietnamesePercent } from './reports/vietnamese-format.js';
 export { isPersonRelatedType, PersonRecordPolicy, type ShownContribution } from './access/person-records.js';
 export { CaseReferences } from './access/case-references.js';

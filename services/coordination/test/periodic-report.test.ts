@@ -308,13 +308,13 @@ describe('the periodic report for Steering Committee 138', () => {
 });
 
 describe('the workbook: the annex of the document, and the CSV', () => {
-  // The annex is Vietnamese only and computes: numbers, percent cells, date cells (issue 21).
+  // The annex is Vietnamese by default (English with lang=en) and computes: numbers, percent cells, date cells (issue 21).
   it('lays out the annex heading and one row per agency with numbers, percent cells and dates, frozen header, A4 landscape, Times New Roman', async () => {
     const { compile } = await given();
     const report = await compile('2021-Q2');
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load((await reportWorkbook(report, { number: '12' })) as never);
-    const sheet = workbook.getWorksheet(SHEET_NAMES.agencies)!;
+    const sheet = workbook.getWorksheet(SHEET_NAMES.agencies.vi)!;
     expect(sheet.getCell('A1').value).toBe('PHỤ LỤC');
     const texts = [2, 3, 4, 5, 6, 7].map((n) => String(sheet.getCell(`A${n}`).value)).join('\n');
     expect(texts).toMatch(/Kết quả công tác phòng, chống mại dâm quý II năm 2021/);
@@ -350,7 +350,7 @@ describe('the workbook: the annex of the document, and the CSV', () => {
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: header + 1 });
     expect(sheet.pageSetup).toMatchObject({ orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 });
 
-    const targetSheet = workbook.getWorksheet(SHEET_NAMES.targets)!;
+    const targetSheet = workbook.getWorksheet(SHEET_NAMES.targets.vi)!;
     const targets = sheetRows(targetSheet);
     const targetHeader = targets.findIndex((values) => values[0] === 'STT');
     const targetBody = targets.slice(targetHeader + 1).filter((values) => typeof values[0] === 'number');

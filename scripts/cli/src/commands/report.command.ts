@@ -1,7 +1,7 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { AreaCode } from '@lienganh/contracts';
-import { parsePeriod, PeriodError } from '@lienganh/coordination';
+import { parsePeriod, PeriodError, REPORT_LANGUAGES } from '@lienganh/coordination';
 import { Command } from 'commander';
 import { DEFAULT_COORDINATION_URL } from '../plans/plan-import.js';
 import { serviceEndpoint } from '../service-endpoint.js';
@@ -26,7 +26,8 @@ interface ReportOptions {
   plan?: string;
   format: string;
   number?: string;
-  csv: string;
+  csv?: string;
+  lang: string;
   out?: string;
   url?: string;
   token?: string;
@@ -43,7 +44,8 @@ export function reportCommand(): Command {
     .option('--plan <id>', text({ vi: 'kế hoạch, khi nhiều kế hoạch cùng áp dụng cho địa bàn trong kỳ', en: 'the plan, when several cover the area in the period' }))
     .option('--format <format>', text({ vi: 'docx (văn bản), xlsx (phụ lục) hoặc csv', en: 'docx (văn bản / the document), xlsx (phụ lục / the annex) or csv' }), 'xlsx')
     .option('--number <number>', text({ vi: 'số văn bản, vd. 12 của "Số: 12/BC-BCĐ138" (mặc định: để dấu chấm, điền tay sau)', en: 'số văn bản, vd. 12 của "Số: 12/BC-BCĐ138" / the document number (default: dots to fill in)' }))
-    .option('--csv <form>', text({ vi: 'semicolon (";" và dấu phẩy thập phân, cho Excel tiếng Việt) hoặc comma ("," và dấu chấm thập phân, như trước đây)', en: 'semicolon (";" và dấu phẩy thập phân, Excel tiếng Việt / for Vietnamese Excel) or comma (the old "," and decimal point)' }), 'semicolon')
+    .option('--csv <form>', text({ vi: 'semicolon (";" và dấu phẩy thập phân, cho Excel tiếng Việt; mặc định với --lang vi) hoặc comma ("," và dấu chấm thập phân; mặc định với --lang en)', en: 'semicolon (";" và dấu phẩy thập phân, Excel tiếng Việt / for Vietnamese Excel; default with --lang vi) or comma ("," and a decimal point; default with --lang en)' }))
+    .option('--lang <lang>', text({ vi: 'ngôn ngữ của báo cáo: vi (tiếng Việt, văn bản chính thức) hoặc en (bản tiếng Anh)', en: 'the language of the report: vi (Vietnamese, the official document) or en (the English version)' }), 'vi')
     .option('--out <file>', text({ vi: 'nơi ghi (một tệp hoặc một thư mục); mặc định: tên do dịch vụ đặt, trong thư mục hiện tại', en: 'where to write it (a file, or a folder); default: the name the service gives, in the current folder' }))
     .option('--url <url>', text({ vi: `dịch vụ điều phối (mặc định: $LIENGANH_COORDINATION_URL, nếu không có thì http://127.0.0.1:$COORDINATION_PORT, nếu không có nữa thì ${DEFAULT_COORDINATION_URL})`, en: `the coordination service (default: $LIENGANH_COORDINATION_URL, else http://127.0.0.1:$COORDINATION_PORT, else ${DEFAULT_COORDINATION_URL})` }))
     .option('--token <token>', text(TOKEN_HELP))
@@ -102,7 +104,8 @@ function requestOf(options: ReportOptions): { url: string; endpoint: string; for
   if (options.plan !== undefined && options.plan.trim() === '') throw new UsageError('--plan: không được để trống / must not be empty');
   if (!(FORMATS as readonly string[]).includes(options.format)) throw new UsageError(`--format: phải là / must be ${FORMATS.join(', ')}`);
   if (options.number !== undefined && !/^[0-9]{1,6}$/.test(options.number)) throw new UsageError('--number: số văn bản là 1-6 chữ số / the document number is 1-6 digits');
-  if (!(CSV_FORMS as readonly string[]).includes(options.csv)) throw new UsageError(`--csv: phải là / must be ${CSV_FORMS.join(' or ')}`);
+  if (options.csv !== undefined && !(CSV_FORMS as readonly string[]).includes(options.csv)) throw new UsageError(`--csv: phải là / must be ${CSV_FORMS.join(' or ')}`);
+  if (!(REPORT_LANGUAGES as readonly string[]).includes(options.lang)) throw new UsageError(`--lang: phải là / must be ${REPORT_LANGUAGES.join(' or ')}`);
   const endpoint = serviceEndpoint(options.url || defaultCoordinationUrl(), REPORT_PATH);
   const url = new URL(endpoint);
   url.searchParams.set('period', options.period.trim());
@@ -110,7 +113,8 @@ function requestOf(options: ReportOptions): { url: string; endpoint: string; for
   if (options.plan !== undefined) url.searchParams.set('plan', options.plan);
   url.searchParams.set('format', options.format);
   if (options.number !== undefined) url.searchParams.set('number', options.number);
-  if (options.format === 'csv' && options.csv !== 'semicolon') url.searchParams.set('csv', options.csv);
+  if (options.format === 'csv' && options.csv !== undefined) url.searchParams.set('csv', options.csv);
+  if (options.lang !== 'vi') url.searchParams.set('lang', options.lang);
   return { url: url.toString(), endpoint, format: options.format as (typeof FORMATS)[number] };
 }
 
@@ -141,7 +145,7 @@ function fileNameOf(disposition: string | null): string | undefined {
   return name && name !== '.' && name !== '..' ? name : undefined;
 }
 
-const defaultName = (options: ReportOptions, format: string) => `bao-cao-${options.period.trim()}${options.area ? `-${options.area}` : ''}.${format}`;
+const defaultName = (options: ReportOptions, format: string) => `bao-cao-${options.period.trim()}${options.area ? `-${options.area}` : ''}${options.lang === 'vi' ? '' : `-${options.lang}`}.${format}`;
 
 function networkReason(error: unknown): string {
   if (error instanceof Error && error.name === 'TimeoutError') return `không có trả lời / no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;

@@ -96,8 +96,11 @@ export const REPORT_FORMATS = ['xlsx', 'csv', 'json', 'docx'] as const;
 export const CSV_DIALECTS = ['semicolon', 'comma'] as const;
 export type CsvDialect = (typeof CSV_DIALECTS)[number];
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
+/** The language of a report: Vietnamese, the official document (default), or English. */
+export const REPORT_LANGUAGES = ['vi', 'en'] as const;
+export type ReportLanguage = (typeof REPORT_LANGUAGES)[number];
 
-/** `GET /api/v1/reports/periodic?period=&area=&plan=&format=`. */
+/** `GET /api/v1/reports/periodic?period=&area=&plan=&format=&number=&csv=&lang=`. */
 export const PeriodicReportQuery = z.strictObject({
   period: PeriodParameter,
   /** The plan's area (default) or an area below it: a district or a ward. */
@@ -110,6 +113,9 @@ export const PeriodicReportQuery = z.strictObject({
     .string()
     .regex(/^[0-9]{1,6}$/, { error: 'số văn bản là 1-6 chữ số / the document number is 1-6 digits' })
     .optional(),
-  csv: z.enum(CSV_DIALECTS, { error: 'phải là semicolon hoặc comma / must be semicolon or comma' }).default('semicolon'),
+  /** Default: `semicolon` in Vietnamese, `comma` in English (the separators Excel expects in each). */
+  csv: z.enum(CSV_DIALECTS, { error: 'phải là semicolon hoặc comma / must be semicolon or comma' }).optional(),
+  /** `vi` (default): the official document; `en`: the English version (DOCX, XLSX annex and CSV). */
+  lang: z.enum(REPORT_LANGUAGES, { error: 'phải là vi hoặc en / must be vi or en' }).default('vi'),
 });
 export type PeriodicReportQuery = z.infer<typeof PeriodicReportQuery>;

@@ -3,16 +3,18 @@ import { AUDIT_TRAIL, CurrentUser, recordAccessOrRefuse, type AuditTrail, type U
 import { parseQuery } from '../http/request-query.js';
 import { CLOCK, PROJECTOR, type Clock } from '../http/tokens.js';
 import type { CoordinationProjector } from '../projection/coordination-projector.js';
-import { PeriodicReportQuery } from './periodic-period.js';
+import { PeriodicReportQuery, type ReportLanguage } from './periodic-period.js';
 import { compilePeriodicReport, PeriodicReportError, type PeriodicReport } from './periodic-report.js';
 import { ReportQueue } from './report-queue.js';
 import { DOCX_CONTENT_TYPE, reportDocument } from './report-document.js';
+import { languageSuffix } from './report-locale.js';
 import { CSV_CONTENT_TYPE, reportCsv, reportWorkbook, XLSX_CONTENT_TYPE } from './report-workbook.js';
 
 export const REPORT_QUEUE = Symbol('REPORT_QUEUE');
 
-/** `bao-cao-2021-Q2-hn-ba-dinh.xlsx`: period and area codes are ASCII, so the name needs no encoding. */
-export const reportFileName = (report: Pick<PeriodicReport, 'period' | 'area'>, format: 'xlsx' | 'csv' | 'docx') => `bao-cao-${report.period.key}-${report.area.code}.${format}`;
+/** `bao-cao-2021-Q2-hn-ba-dinh.xlsx`, `bao-cao-2021-Q2-hn-ba-dinh-en.docx`: period and area codes are ASCII, so the name needs no encoding. */
+export const reportFileName = (report: Pick<PeriodicReport, 'period' | 'area'>, format: 'xlsx' | 'csv' | 'docx', lang: ReportLanguage = 'vi') =>
+  `bao-cao-${report.period.key}-${report.area.code}${languageSuffix(lang)}.${format}`;
 
 const CONTENT_TYPES = { xlsx: XLSX_CONTENT_TYPE, csv: CSV_CONTENT_TYPE, docx: DOCX_CONTENT_TYPE } as const;
 
@@ -34,7 +36,7 @@ export class PeriodicReportController {
     return this.queue.run(user.id, () => this.make(request, user));
   }
 
-  private async make({ period, area, plan, format, number, csv }: PeriodicReportQuery, user: User): Promise<PeriodicReport | StreamableFile> {
+  private async make({ period, area, plan, format, number, csv, lang }: PeriodicReportQuery, user: User): Promise<PeriodicReport | StreamableFile> {
     const { projection, store } = this.projector;
     let report: PeriodicReport;
     try {
@@ -74,10 +76,11 @@ export class PeriodicReportController {
       records: report.agencies.length + report.targets.length,
     });
     if (format === 'json') return report;
-    const content = format === 'xlsx' ? await reportWorkbook(report, { number }) : format === 'docx' ? await reportDocument(report, { number }) : reportCsv(report, csv);
+    const content =
+      format === 'xlsx' ? await reportWorkbook(report, { number, lang }) : format === 'docx' ? await reportDocument(report, { number, lang }) : reportCsv(report, csv ?? (lang === 'en' ? 'comma' : 'semicolon'), lang);
     return new StreamableFile(content, {
       type: CONTENT_TYPES[format],
-      disposition: `attachment; filename="${reportFileName(report, format)}"`,
+      disposition: `attachment; filename="${reportFileName(report, format, lang)}"`,
       length: content.length,
     });
   }

@@ -415,7 +415,8 @@ function partsNote(progress: TargetProgress): { vi: string; en: string } | undef
   };
 }
 
-const STATUS_WORD = {
+/** A target's status in one word or two, in both languages (notes, and the English document). */
+export const STATUS_WORD = {
   achieved: { vi: 'đạt', en: 'achieved' },
   'on-track': { vi: 'đúng tiến độ', en: 'on track' },
   'at-risk': { vi: 'chậm tiến độ', en: 'at risk' },

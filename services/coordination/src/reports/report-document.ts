@@ -14,10 +14,9 @@ import {
   type IRunOptions,
 } from 'docx';
 import { vietnamDate } from '../targets/target-tally.js';
-import { vietnameseDate } from './periodic-period.js';
-import type { PeriodicReport, TargetReportRow } from './periodic-report.js';
+import { STATUS_WORD, type AgencyReportRow, type PeriodicReport, type TargetReportRow } from './periodic-report.js';
 import { committeeOf, lowerFirst, REPORT_SYMBOL, type Committee } from './report-committee.js';
-import { compliancePeriod, dateInWords, periodInTitle, vietnameseNumber, vietnamesePercent } from './vietnamese-format.js';
+import { englishNumber, reportLocale, type Bilingual, type ReportLanguage, type ReportLocale } from './report-locale.js';
 
 export { REPORT_SYMBOL };
 
@@ -25,7 +24,9 @@ export { REPORT_SYMBOL };
  * The periodic report as the administrative document the committee signs and sends, in the form
  * of Decree 30/2020/NĐ-CP (Appendix I): issuing body and national heading, number and symbol,
  * place and date, title and summary, the body in four sections, recipients and signature block.
- * Vietnamese only: it is an official document; the tables go in the XLSX annex (phụ lục).
+ * In Vietnamese, the official document; or in English (`lang: 'en'`), the same document for
+ * partners, with English numbers and dates and the proper names (places, bodies) as the plan
+ * gives them. The tables go in the XLSX annex (phụ lục).
  * Everything that depends on a person (the number, the proposals, the signer's name) is left as a
  * dotted line for the secretariat to fill: the system states figures, people sign.
  */
@@ -49,13 +50,19 @@ export const PAGE = {
 export interface ReportDocumentOptions {
   /** The number the secretariat gave the report (the "12" of "Số: 12/BC-BCĐ138"); blank dots without it. */
   number?: string | undefined;
+  /** `vi` (default): the official document; `en`: its English version, the same structure. */
+  lang?: ReportLanguage | undefined;
 }
 
 export async function reportDocument(report: PeriodicReport, options: ReportDocumentOptions = {}): Promise<Buffer> {
-  const committee = committeeOf(report);
+  const locale = reportLocale(options.lang);
+  const committee = committeeOf(report, locale.lang);
   const document = new Document({
     creator: committee.name,
-    title: `Báo cáo kết quả công tác phòng, chống mại dâm ${periodInTitle(report.period)}`,
+    title: locale.pick({
+      vi: `Báo cáo kết quả công tác phòng, chống mại dâm ${locale.periodInTitle(report.period)}`,
+      en: `Report on the results of the prevention and control of prostitution, ${locale.periodInTitle(report.period)}`,
+    }),
     styles: { default: { document: { run: { font: FONT, size: SIZE.body }, paragraph: { spacing: { after: 120, line: 276 } } } } },
     sections: [
       {
@@ -68,7 +75,12 @@ export async function reportDocument(report: PeriodicReport, options: ReportDocu
           default: new Header({ children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: [PageNumber.CURRENT], size: SIZE.heading })] })] }),
           first: new Header({ children: [new Paragraph({})] }),
         },
-        children: [headingBlock(report, committee, options), ...titleBlock(report), ...bodyOf(report, committee), signatureBlock(report, committee)],
+        children: [
+          headingBlock(report, committee, locale, options),
+          ...titleBlock(report, locale),
+          ...bodyOf(report, committee, locale),
+          signatureBlock(report, committee, locale),
+        ],
       },
     ],
   });
@@ -106,155 +118,203 @@ function sideBySide(left: Paragraph[], right: Paragraph[], leftShare = 40): Tabl
 }
 
 /** Issuing body, number and symbol on the left; national heading, place and date on the right. */
-function headingBlock(report: PeriodicReport, committee: Committee, options: ReportDocumentOptions): Table {
+function headingBlock(report: PeriodicReport, committee: Committee, locale: ReportLocale, options: ReportDocumentOptions): Table {
   const number = options.number?.trim() || NUMBER_BLANK;
+  const { pick } = locale;
   return sideBySide(
     [
-      centred(committee.name.toLocaleUpperCase('vi'), { bold: true, size: SIZE.issuer }),
+      centred(committee.name.toLocaleUpperCase(locale.lang), { bold: true, size: SIZE.issuer }),
       centred('―――――', { size: SIZE.small, after: 120 }),
-      centred(`Số: ${number}/${REPORT_SYMBOL}`, { size: SIZE.heading }),
+      centred(`${pick({ vi: 'Số', en: 'No.' })}: ${number}/${REPORT_SYMBOL}`, { size: SIZE.heading }),
     ],
     [
-      centred('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { bold: true, size: SIZE.small }),
-      centred('Độc lập - Tự do - Hạnh phúc', { bold: true, size: SIZE.heading }),
+      centred(pick({ vi: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', en: 'SOCIALIST REPUBLIC OF VIET NAM' }), { bold: true, size: SIZE.small }),
+      centred(pick({ vi: 'Độc lập - Tự do - Hạnh phúc', en: 'Independence - Freedom - Happiness' }), { bold: true, size: SIZE.heading }),
       centred('―――――――――――――', { size: SIZE.small, after: 120 }),
-      centred(`${committee.place}, ${dateInWords(report.preparedOn)}`, { italics: true, size: SIZE.heading }),
+      centred(`${committee.place}, ${locale.dateInWords(report.preparedOn)}`, { italics: true, size: SIZE.heading }),
     ],
     42,
   );
 }
 
-function titleBlock(report: PeriodicReport): Paragraph[] {
+function titleBlock(report: PeriodicReport, locale: ReportLocale): Paragraph[] {
+  const period = locale.periodInTitle(report.period);
   return [
     centred('', { after: 240 }),
-    centred('BÁO CÁO', { bold: true, size: SIZE.body }),
-    centred(`Kết quả công tác phòng, chống mại dâm ${periodInTitle(report.period)}`, { bold: true, size: SIZE.body }),
+    centred(locale.pick({ vi: 'BÁO CÁO', en: 'REPORT' }), { bold: true, size: SIZE.body }),
+    centred(locale.pick({ vi: `Kết quả công tác phòng, chống mại dâm ${period}`, en: `Results of the prevention and control of prostitution, ${period}` }), { bold: true, size: SIZE.body }),
     centred('―――――――', { after: 240 }),
   ];
 }
 
-const STATUS: Record<TargetReportRow['status'], string> = {
-  achieved: 'đã đạt',
-  'on-track': 'đúng tiến độ',
-  'at-risk': 'chậm tiến độ',
-  overdue: 'không đạt (đã hết hạn)',
+/** A target's status in a sentence; English reuses the words of the report's notes. */
+const STATUS: Record<TargetReportRow['status'], Bilingual> = {
+  achieved: { vi: 'đã đạt', en: STATUS_WORD.achieved.en },
+  'on-track': { vi: 'đúng tiến độ', en: STATUS_WORD['on-track'].en },
+  'at-risk': { vi: 'chậm tiến độ', en: STATUS_WORD['at-risk'].en },
+  overdue: { vi: 'không đạt (đã hết hạn)', en: `${STATUS_WORD.overdue.en} (past its deadline)` },
 };
 
-function goalOf(row: TargetReportRow): string {
-  const unit = row.measure === 'percentage' || row.measure === 'referral-stage' ? '%' : '';
+const isPercentMeasure = (row: TargetReportRow) => row.measure === 'percentage' || row.measure === 'referral-stage';
+
+function goalOf(row: TargetReportRow, locale: ReportLocale): string {
+  const unit = isPercentMeasure(row) ? '%' : '';
   const { min, max } = row.goal;
-  const value = (number: number) => `${vietnameseNumber(number)}${unit}`;
+  const value = (number: number) => `${locale.number(number)}${unit}`;
   if (min !== undefined && max !== undefined) return min === max ? value(min) : `${value(min)} - ${value(max)}`;
-  if (min !== undefined) return `tối thiểu ${value(min)}`;
-  return `không quá ${value(max!)}`;
+  if (min !== undefined) return locale.pick({ vi: `tối thiểu ${value(min)}`, en: `at least ${value(min)}` });
+  return locale.pick({ vi: `không quá ${value(max!)}`, en: `at most ${value(max!)}` });
 }
 
-function cumulativeOf(row: TargetReportRow): string {
-  return row.measure === 'percentage' || row.measure === 'referral-stage' ? vietnamesePercent(row.cumulative) : vietnameseNumber(row.cumulative);
+const cumulativeOf = (row: TargetReportRow, locale: ReportLocale) => (isPercentMeasure(row) ? locale.percent(row.cumulative) : locale.number(row.cumulative));
+
+/** English needs the noun's number ("1 task", "2 tasks"); Vietnamese does not. */
+const englishCount = (value: number, one: string, many = `${one}s`) => `${englishNumber(value)} ${value === 1 ? one : many}`;
+
+/** The figures of one agency in section I.1; undefined when it has none to state. */
+function agencyResults(row: AgencyReportRow, { pick, number, percent }: ReportLocale): string | undefined {
+  const parts = [
+    row.targets ? pick({ vi: `${number(row.targets)} chỉ tiêu được giao, đã đạt ${number(row.targetsMet)}`, en: `${englishCount(row.targets, 'target')} assigned, ${number(row.targetsMet)} achieved` }) : undefined,
+    row.targets ? pick({ vi: `${number(row.achievedInPeriod)} kết quả trong kỳ được tính vào chỉ tiêu`, en: `${englishCount(row.achievedInPeriod, 'result')} in the period counted towards targets` }) : undefined,
+    row.percent !== null ? pick({ vi: `tiến độ bình quân ${percent(row.percent)} kế hoạch`, en: `average progress ${percent(row.percent)} of plan` }) : undefined,
+    row.tasks.total
+      ? pick({
+          vi: `chủ trì ${number(row.tasks.total)} nhiệm vụ (hoàn thành ${number(row.tasks.done)}, quá hạn ${number(row.tasks.overdue)})`,
+          en: `leads ${englishCount(row.tasks.total, 'task')} (${number(row.tasks.done)} completed, ${number(row.tasks.overdue)} overdue)`,
+        })
+      : undefined,
+  ].filter((part) => part !== undefined);
+  return parts.length ? `- ${pick(row.name)}: ${parts.join('; ')}.` : undefined;
 }
 
-function bodyOf(report: PeriodicReport, committee: Committee): Paragraph[] {
-  const asOfDay = vietnameseDate(vietnamDate(report.asOf));
+/** One target in section I.2: goal, the period's results, the cumulative figure and status. */
+function targetResult(row: TargetReportRow, lead: string, locale: ReportLocale): string {
+  const { pick, number, percent, date } = locale;
+  return pick({
+    vi: `- ${row.title.vi} (chủ trì: ${lead}): chỉ tiêu ${goalOf(row, locale)}; trong kỳ ${number(row.achievedInPeriod)}; lũy kế đến ${date(row.cumulativeAsOf)}: ${cumulativeOf(row, locale)}, đạt ${percent(row.percent)} kế hoạch, ${STATUS[row.status].vi}.`,
+    en: `- ${row.title.en} (lead: ${lead}): target ${goalOf(row, locale)}; in the period ${number(row.achievedInPeriod)}; cumulative to ${date(row.cumulativeAsOf)}: ${cumulativeOf(row, locale)}, ${percent(row.percent)} of plan, ${STATUS[row.status].en}.`,
+  });
+}
+
+/** What an agency owes in section III.3: reports not sent (which periods) and sent late. */
+function owedReports(row: AgencyReportRow, { pick, number, compliancePeriod }: ReportLocale): string {
+  const reports = row.reports!;
+  const missing = reports.missingPeriods.map(compliancePeriod).join(', ');
+  const parts = [
+    reports.missing > 0 ? pick({ vi: `chưa gửi ${number(reports.missing)} báo cáo (${missing})`, en: `${englishCount(reports.missing, 'report')} not sent (${missing})` }) : undefined,
+    reports.late > 0 ? pick({ vi: `gửi muộn ${number(reports.late)} báo cáo`, en: `${englishCount(reports.late, 'report')} sent late` }) : undefined,
+  ].filter((part) => part !== undefined);
+  return `- ${pick(row.name)}: ${parts.join('; ')}.`;
+}
+
+function bodyOf(report: PeriodicReport, committee: Committee, locale: ReportLocale): Paragraph[] {
+  const { pick, number, percent, date } = locale;
+  const heading = (text: Bilingual) => line(pick(text), { bold: true });
+  const asOfDay = date(vietnamDate(report.asOf));
   // Cumulative figures stop at the period's end (ADR 0010); a period not over yet stops at the day the report is made.
   const periodOver = Date.parse(report.asOf) < Date.parse(report.generatedAt);
-  const period = periodInTitle(report.period);
-  const names = new Map(report.agencies.map((row) => [row.agency, row.name.vi]));
-  const compiled = report.compiledBy ? `, ${report.compiledBy.name.vi} (cơ quan thường trực) tổng hợp` : '';
+  const period = locale.periodInText(report.period);
+  const names = new Map(report.agencies.map((row) => [row.agency, pick(row.name)]));
+  const compiledBy = report.compiledBy;
   const paragraphs: Paragraph[] = [
     indented(
-      `Thực hiện ${report.plan.title.vi} (${report.plan.number}), trên cơ sở báo cáo của các cơ quan, đơn vị${compiled}, ${committee.name} báo cáo kết quả công tác phòng, chống mại dâm ${period} trên địa bàn ${lowerFirst(report.area.name.vi)} như sau:`,
+      pick({
+        vi: `Thực hiện ${report.plan.title.vi} (${report.plan.number}), trên cơ sở báo cáo của các cơ quan, đơn vị${compiledBy ? `, ${compiledBy.name.vi} (cơ quan thường trực) tổng hợp` : ''}, ${committee.name} báo cáo kết quả công tác phòng, chống mại dâm ${period} trên địa bàn ${lowerFirst(report.area.name.vi)} như sau:`,
+        en: `Pursuant to the plan "${report.plan.title.en}" (${report.plan.number}), on the basis of the reports of the agencies and units${compiledBy ? `, compiled by ${compiledBy.name.en} (the standing agency)` : ''}, ${committee.name} reports the results of the prevention and control of prostitution in ${period} in ${report.area.name.en} as follows:`,
+      }),
     ),
     indented(
-      `Số liệu trong kỳ tính từ ngày ${vietnameseDate(report.period.start)} đến ngày ${vietnameseDate(report.period.end)}; số liệu lũy kế ${periodOver ? 'tính đến hết ngày' : 'tính đến ngày lập báo cáo,'} ${asOfDay}.`,
+      pick({
+        vi: `Số liệu trong kỳ tính từ ngày ${date(report.period.start)} đến ngày ${date(report.period.end)}; số liệu lũy kế ${periodOver ? 'tính đến hết ngày' : 'tính đến ngày lập báo cáo,'} ${asOfDay}.`,
+        en: `Figures for the period run from ${date(report.period.start)} to ${date(report.period.end)}; cumulative figures ${periodOver ? 'run to the end of' : 'run to the day the report is made,'} ${asOfDay}.`,
+      }),
       { italics: true },
     ),
-    line('I. KẾT QUẢ THỰC HIỆN', { bold: true }),
-    line('1. Kết quả theo cơ quan, đơn vị', { bold: true }),
+    heading({ vi: 'I. KẾT QUẢ THỰC HIỆN', en: 'I. RESULTS' }),
+    heading({ vi: '1. Kết quả theo cơ quan, đơn vị', en: '1. Results by agency and unit' }),
   ];
   for (const row of report.agencies) {
-    const parts = [
-      row.targets ? `${vietnameseNumber(row.targets)} chỉ tiêu được giao, đã đạt ${vietnameseNumber(row.targetsMet)}` : undefined,
-      row.targets ? `${vietnameseNumber(row.achievedInPeriod)} kết quả trong kỳ được tính vào chỉ tiêu` : undefined,
-      row.percent !== null ? `tiến độ bình quân ${vietnamesePercent(row.percent)} kế hoạch` : undefined,
-      row.tasks.total ? `chủ trì ${vietnameseNumber(row.tasks.total)} nhiệm vụ (hoàn thành ${vietnameseNumber(row.tasks.done)}, quá hạn ${vietnameseNumber(row.tasks.overdue)})` : undefined,
-    ].filter((part) => part !== undefined);
-    if (parts.length) paragraphs.push(indented(`- ${row.name.vi}: ${parts.join('; ')}.`));
+    const text = agencyResults(row, locale);
+    if (text) paragraphs.push(indented(text));
   }
-  paragraphs.push(line('2. Kết quả thực hiện các chỉ tiêu', { bold: true }));
-  for (const row of report.targets) {
-    paragraphs.push(
-      indented(
-        `- ${row.title.vi} (chủ trì: ${names.get(row.agency) ?? row.agency}): chỉ tiêu ${goalOf(row)}; trong kỳ ${vietnameseNumber(row.achievedInPeriod)}; lũy kế đến ${vietnameseDate(row.cumulativeAsOf)}: ${cumulativeOf(row)}, đạt ${vietnamesePercent(row.percent)} kế hoạch, ${STATUS[row.status]}.`,
-      ),
-    );
-  }
+  paragraphs.push(heading({ vi: '2. Kết quả thực hiện các chỉ tiêu', en: '2. Results against the targets' }));
+  for (const row of report.targets) paragraphs.push(indented(targetResult(row, names.get(row.agency) ?? row.agency, locale)));
 
   const referrals = report.total.referrals;
-  paragraphs.push(line('II. CÔNG TÁC CHUYỂN GỬI, HỖ TRỢ', { bold: true }));
+  paragraphs.push(heading({ vi: 'II. CÔNG TÁC CHUYỂN GỬI, HỖ TRỢ', en: 'II. REFERRAL AND SUPPORT' }));
   paragraphs.push(
     indented(
-      `Trong kỳ, các cơ quan đã chuyển gửi ${vietnameseNumber(referrals.made)} trường hợp; tiếp nhận ${vietnameseNumber(referrals.accepted)} trường hợp; cung cấp dịch vụ hỗ trợ cho ${vietnameseNumber(referrals.serviceDelivered)} trường hợp; kết thúc hỗ trợ ${vietnameseNumber(referrals.closed)} trường hợp.`,
+      pick({
+        vi: `Trong kỳ, các cơ quan đã chuyển gửi ${number(referrals.made)} trường hợp; tiếp nhận ${number(referrals.accepted)} trường hợp; cung cấp dịch vụ hỗ trợ cho ${number(referrals.serviceDelivered)} trường hợp; kết thúc hỗ trợ ${number(referrals.closed)} trường hợp.`,
+        en: `In the period, the agencies referred ${englishCount(referrals.made, 'case')}; accepted ${englishCount(referrals.accepted, 'case')}; delivered support services in ${englishCount(referrals.serviceDelivered, 'case')}; closed support in ${englishCount(referrals.closed, 'case')}.`,
+      }),
     ),
   );
   for (const row of report.agencies) {
     const { made, accepted, serviceDelivered, closed } = row.referrals;
     if (made + accepted + serviceDelivered + closed === 0) continue;
     paragraphs.push(
-      indented(`- ${row.name.vi}: chuyển gửi ${vietnameseNumber(made)}; tiếp nhận ${vietnameseNumber(accepted)}; cung cấp dịch vụ ${vietnameseNumber(serviceDelivered)}; kết thúc ${vietnameseNumber(closed)}.`),
+      indented(
+        pick({
+          vi: `- ${row.name.vi}: chuyển gửi ${number(made)}; tiếp nhận ${number(accepted)}; cung cấp dịch vụ ${number(serviceDelivered)}; kết thúc ${number(closed)}.`,
+          en: `- ${row.name.en}: referred ${number(made)}; accepted ${number(accepted)}; services delivered ${number(serviceDelivered)}; closed ${number(closed)}.`,
+        }),
+      ),
     );
   }
 
-  paragraphs.push(line('III. NHỮNG NHIỆM VỤ, CHỈ TIÊU CHẬM, QUÁ HẠN', { bold: true }));
-  paragraphs.push(line(`1. Nhiệm vụ quá hạn (tính đến ${asOfDay})`, { bold: true }));
-  if (report.overdueTasks.length === 0) paragraphs.push(indented('Không có nhiệm vụ quá hạn.'));
+  paragraphs.push(heading({ vi: 'III. NHỮNG NHIỆM VỤ, CHỈ TIÊU CHẬM, QUÁ HẠN', en: 'III. TASKS AND TARGETS BEHIND SCHEDULE OR OVERDUE' }));
+  paragraphs.push(heading({ vi: `1. Nhiệm vụ quá hạn (tính đến ${asOfDay})`, en: `1. Overdue tasks (as of ${asOfDay})` }));
+  if (report.overdueTasks.length === 0) paragraphs.push(indented(pick({ vi: 'Không có nhiệm vụ quá hạn.', en: 'No task is overdue.' })));
   for (const task of report.overdueTasks) {
-    paragraphs.push(indented(`- ${task.title.vi} (chủ trì: ${names.get(task.lead) ?? task.lead}${task.due ? `; thời hạn ${vietnameseDate(task.due)}` : ''}).`));
+    const lead = names.get(task.lead) ?? task.lead;
+    const due = task.due ? pick({ vi: `; thời hạn ${date(task.due)}`, en: `; due ${date(task.due)}` }) : '';
+    paragraphs.push(indented(`- ${pick(task.title)} (${pick({ vi: 'chủ trì', en: 'lead' })}: ${lead}${due}).`));
   }
-  paragraphs.push(line('2. Chỉ tiêu chậm tiến độ hoặc không đạt', { bold: true }));
+  paragraphs.push(heading({ vi: '2. Chỉ tiêu chậm tiến độ hoặc không đạt', en: '2. Targets behind schedule or missed' }));
   const behind = report.targets.filter((row) => row.status === 'at-risk' || row.status === 'overdue');
-  if (behind.length === 0) paragraphs.push(indented('Không có chỉ tiêu chậm tiến độ.'));
-  for (const row of behind) paragraphs.push(indented(`- ${row.title.vi}: đạt ${vietnamesePercent(row.percent)} kế hoạch, ${STATUS[row.status]}.`));
-  paragraphs.push(line('3. Báo cáo định kỳ chưa gửi hoặc gửi muộn', { bold: true }));
-  const owing = report.agencies.filter((row) => row.reports && (row.reports.missing > 0 || row.reports.late > 0));
-  if (owing.length === 0) paragraphs.push(indented('Các cơ quan, đơn vị đã gửi đủ, đúng hạn báo cáo định kỳ.'));
-  for (const row of owing) {
-    const reports = row.reports!;
-    const parts = [
-      reports.missing > 0 ? `chưa gửi ${vietnameseNumber(reports.missing)} báo cáo (${reports.missingPeriods.map(compliancePeriod).join(', ')})` : undefined,
-      reports.late > 0 ? `gửi muộn ${vietnameseNumber(reports.late)} báo cáo` : undefined,
-    ].filter((part) => part !== undefined);
-    paragraphs.push(indented(`- ${row.name.vi}: ${parts.join('; ')}.`));
+  if (behind.length === 0) paragraphs.push(indented(pick({ vi: 'Không có chỉ tiêu chậm tiến độ.', en: 'No target is behind schedule.' })));
+  for (const row of behind) {
+    paragraphs.push(indented(pick({ vi: `- ${row.title.vi}: đạt ${percent(row.percent)} kế hoạch, ${STATUS[row.status].vi}.`, en: `- ${row.title.en}: ${percent(row.percent)} of plan, ${STATUS[row.status].en}.` })));
   }
+  paragraphs.push(heading({ vi: '3. Báo cáo định kỳ chưa gửi hoặc gửi muộn', en: '3. Periodic reports not sent or sent late' }));
+  const owing = report.agencies.filter((row) => row.reports && (row.reports.missing > 0 || row.reports.late > 0));
+  if (owing.length === 0) paragraphs.push(indented(pick({ vi: 'Các cơ quan, đơn vị đã gửi đủ, đúng hạn báo cáo định kỳ.', en: 'All agencies and units sent their periodic reports in full and on time.' })));
+  for (const row of owing) paragraphs.push(indented(owedReports(row, locale)));
 
-  paragraphs.push(line('IV. ĐỀ XUẤT, KIẾN NGHỊ', { bold: true }));
+  paragraphs.push(heading({ vi: 'IV. ĐỀ XUẤT, KIẾN NGHỊ', en: 'IV. PROPOSALS AND RECOMMENDATIONS' }));
   paragraphs.push(indented('…………………………………………………………………………………………………………'));
   paragraphs.push(indented('…………………………………………………………………………………………………………'));
   paragraphs.push(
     indented(
-      `Trên đây là báo cáo kết quả công tác phòng, chống mại dâm ${period} của ${committee.name}; số liệu chi tiết tại Phụ lục kèm theo./.`,
+      pick({
+        vi: `Trên đây là báo cáo kết quả công tác phòng, chống mại dâm ${period} của ${committee.name}; số liệu chi tiết tại Phụ lục kèm theo./.`,
+        en: `The above is the report of ${committee.name} on the results of the prevention and control of prostitution in ${period}; detailed figures are in the attached Annex./.`,
+      }),
     ),
   );
   return paragraphs;
 }
 
 /** "Nơi nhận" on the left; on the right who signs for the committee, space for the signature and a line for the name. */
-function signatureBlock(report: PeriodicReport, committee: Committee): Table {
+function signatureBlock(report: PeriodicReport, committee: Committee, { pick }: ReportLocale): Table {
   const recipient = (text: string) => line(text, { size: SIZE.recipients, align: AlignmentType.LEFT, after: 0 });
+  const issuedBy = report.plan.issuedBy;
   const recipients = [
     // A body the registry cannot name is left for the secretariat to write rather than printed as a code.
-    ...(report.plan.issuedBy && report.plan.issuedBy.name.vi !== report.plan.issuedBy.code ? [`- ${report.plan.issuedBy.name.vi};`] : []),
-    `- Các thành viên ${committee.name.replace(/^Ban Chỉ đạo/, 'BCĐ')};`,
-    '- Lưu: VT.',
+    ...(issuedBy && issuedBy.name.vi !== issuedBy.code ? [`- ${pick(issuedBy.name)};`] : []),
+    pick({ vi: `- Các thành viên ${committee.members};`, en: `- Members of ${committee.members};` }),
+    pick({ vi: '- Lưu: VT.', en: '- Filed: Records office (VT).' }),
   ];
   return sideBySide(
     [
-      new Paragraph({ spacing: { before: 240 }, children: [run('Nơi nhận:', { bold: true, italics: true, size: SIZE.small })] }),
+      new Paragraph({ spacing: { before: 240 }, children: [run(pick({ vi: 'Nơi nhận:', en: 'Recipients:' }), { bold: true, italics: true, size: SIZE.small })] }),
       ...recipients.map(recipient),
     ],
     [
       centred('', { after: 240 }),
-      centred('TM. BAN CHỈ ĐẠO', { bold: true, size: SIZE.body }),
-      centred('TRƯỞNG BAN', { bold: true, size: SIZE.body }),
+      centred(pick({ vi: 'TM. BAN CHỈ ĐẠO', en: 'ON BEHALF OF THE STEERING COMMITTEE' }), { bold: true, size: SIZE.body }),
+      centred(pick({ vi: 'TRƯỞNG BAN', en: 'HEAD' }), { bold: true, size: SIZE.body }),
       centred('', { after: 1200 }),
       centred('……………………………', { bold: true, size: SIZE.body }),
     ],

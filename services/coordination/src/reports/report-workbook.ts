@@ -3,35 +3,42 @@ import ExcelJS from 'exceljs';
 import type { BodyCompliance } from '../reporting/report-compliance.js';
 import type { TargetStatus } from '../targets/target-progress.js';
 import { vietnamDate } from '../targets/target-tally.js';
-import { vietnameseDate, type CsvDialect } from './periodic-period.js';
+import type { CsvDialect, ReportLanguage } from './periodic-period.js';
 import type { AgencyReportRow, PeriodicReport, TargetReportRow } from './periodic-report.js';
 import { committeeOf, REPORT_SYMBOL } from './report-committee.js';
-import { compliancePeriod, periodInTitle, periodShort, vietnameseNumber } from './vietnamese-format.js';
+import { reportLocale, type Bilingual, type ReportLocale } from './report-locale.js';
+import { vietnameseNumber } from './vietnamese-format.js';
 
 /**
  * The annex (phụ lục) of the periodic report document: sheet 1 one row per agency, sheet 2 one
- * row per target, sheet 3 who reported on time. Vietnamese only, like the document it goes with;
- * numbers are numbers, percentages percent cells, dates dates, so that the secretariat can
+ * row per target, sheet 3 who reported on time. In the language of the document it goes with
+ * (Vietnamese, or English with `lang: 'en'`); numbers are numbers, percentages percent cells, dates dates, so that the secretariat can
  * compute with them. The CSV is the table of sheet 1.
  */
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
 
-export const SHEET_NAMES = { agencies: 'Tổng hợp theo cơ quan', targets: 'Chỉ tiêu', reporting: 'Báo cáo định kỳ' } as const;
-export const REPORT_TITLE = 'PHỤ LỤC';
+export const SHEET_NAMES = {
+  agencies: { vi: 'Tổng hợp theo cơ quan', en: 'Summary by agency' },
+  targets: { vi: 'Chỉ tiêu', en: 'Targets' },
+  reporting: { vi: 'Báo cáo định kỳ', en: 'Periodic reports' },
+} as const;
+export const REPORT_TITLE = { vi: 'PHỤ LỤC', en: 'ANNEX' } as const;
 const FONT = 'Times New Roman';
 const PERCENT = '0.00%';
-const DATE = 'dd/mm/yyyy';
+const DATE = { vi: 'dd/mm/yyyy', en: 'd mmmm yyyy' } as const;
 
 type Cell = string | number | Date | null;
 
 interface Column<Row> {
-  header: string;
+  header: Bilingual;
   width: number;
-  value(row: Row, index: number): Cell;
+  value(row: Row, index: number, locale: ReportLocale): Cell;
   /** Excel number format: `0.00%` for a fraction shown as a percentage, `dd/mm/yyyy` for a date. */
-  format?: string | ((row: Row) => string | undefined);
+  format?: string | ((row: Row, locale: ReportLocale) => string | undefined);
+  /** False for a column whose total would add unlike things (events of different kinds, percentages of different goals). */
+  adds?: false;
   /** Long text: wrapped, and the row made tall enough for it. */
   wrap?: boolean;
 }
@@ -44,95 +51,105 @@ const isPercentMeasure = (measure: TargetReportRow['measure']) => measure === 'p
 
 /** The per-agency table: the same columns in the XLSX and the CSV. */
 export const AGENCY_COLUMNS: Column<AgencyReportRow>[] = [
-  { header: 'STT', width: 6, value: (_, index) => index + 1 },
-  { header: 'Cơ quan, đơn vị', width: 40, value: (row) => row.name.vi, wrap: true },
-  { header: 'Mã', width: 18, value: (row) => row.agency },
-  { header: 'Số chỉ tiêu', width: 10, value: (row) => row.targets },
-  { header: 'Chỉ tiêu đã đạt', width: 10, value: (row) => row.targetsMet },
-  { header: 'Kết quả trong kỳ (số sự kiện)', width: 14, value: (row) => row.achievedInPeriod },
-  { header: 'Tiến độ bình quân so với kế hoạch (lũy kế)', width: 14, value: (row) => fraction(row.percent), format: PERCENT },
-  { header: 'Nhiệm vụ chủ trì', width: 10, value: (row) => row.tasks.total },
-  { header: 'Nhiệm vụ hoàn thành', width: 11, value: (row) => row.tasks.done },
-  { header: 'Nhiệm vụ quá hạn', width: 10, value: (row) => row.tasks.overdue },
-  { header: 'Chuyển gửi: đã chuyển', width: 11, value: (row) => row.referrals.made },
-  { header: 'Chuyển gửi: đã tiếp nhận', width: 11, value: (row) => row.referrals.accepted },
-  { header: 'Chuyển gửi: đã cung cấp dịch vụ', width: 13, value: (row) => row.referrals.serviceDelivered },
-  { header: 'Chuyển gửi: đã kết thúc', width: 11, value: (row) => row.referrals.closed },
-  { header: 'Ghi chú', width: 55, value: (row) => notesOf(row) || null, wrap: true },
+  { header: { vi: 'STT', en: 'No.' }, width: 6, value: (_, index) => index + 1, adds: false },
+  { header: { vi: 'Cơ quan, đơn vị', en: 'Agency, unit' }, width: 40, value: (row, _, { pick }) => pick(row.name), wrap: true },
+  { header: { vi: 'Mã', en: 'Code' }, width: 18, value: (row) => row.agency, adds: false },
+  { header: { vi: 'Số chỉ tiêu', en: 'Targets' }, width: 10, value: (row) => row.targets },
+  { header: { vi: 'Chỉ tiêu đã đạt', en: 'Targets achieved' }, width: 10, value: (row) => row.targetsMet },
+  { header: { vi: 'Kết quả trong kỳ (số sự kiện)', en: 'Results in the period (events)' }, width: 14, value: (row) => row.achievedInPeriod, adds: false },
+  { header: { vi: 'Tiến độ bình quân so với kế hoạch (lũy kế)', en: 'Average progress against plan (cumulative)' }, width: 14, value: (row) => fraction(row.percent), format: PERCENT, adds: false },
+  { header: { vi: 'Nhiệm vụ chủ trì', en: 'Tasks led' }, width: 10, value: (row) => row.tasks.total },
+  { header: { vi: 'Nhiệm vụ hoàn thành', en: 'Tasks completed' }, width: 11, value: (row) => row.tasks.done },
+  { header: { vi: 'Nhiệm vụ quá hạn', en: 'Tasks overdue' }, width: 10, value: (row) => row.tasks.overdue },
+  { header: { vi: 'Chuyển gửi: đã chuyển', en: 'Referrals: made' }, width: 11, value: (row) => row.referrals.made },
+  { header: { vi: 'Chuyển gửi: đã tiếp nhận', en: 'Referrals: accepted' }, width: 11, value: (row) => row.referrals.accepted },
+  { header: { vi: 'Chuyển gửi: đã cung cấp dịch vụ', en: 'Referrals: service delivered' }, width: 13, value: (row) => row.referrals.serviceDelivered },
+  { header: { vi: 'Chuyển gửi: đã kết thúc', en: 'Referrals: closed' }, width: 11, value: (row) => row.referrals.closed },
+  { header: { vi: 'Ghi chú', en: 'Notes' }, width: 55, value: (row, _, locale) => notesOf(row, locale) || null, wrap: true, adds: false },
 ];
 
-/** Columns whose total would add unlike things (inspections and trials; percentages of different goals): left blank in the total row. */
-const NOT_ADDED = new Set(['Kết quả trong kỳ (số sự kiện)', 'Tiến độ bình quân so với kế hoạch (lũy kế)']);
-
-/** The notes of an agency, in Vietnamese: reports missing or late, targets behind. */
-function notesOf(row: AgencyReportRow): string {
+/** The notes of an agency, in the report's language: reports missing or late, targets behind. */
+function notesOf(row: AgencyReportRow, { pick, compliancePeriod }: ReportLocale): string {
   const notes: string[] = [];
   const reports = row.reports;
-  if (reports && reports.missing > 0) notes.push(`Chưa gửi báo cáo: ${reports.missingPeriods.map(compliancePeriod).join(', ')}`);
-  if (reports && reports.late > 0) notes.push(`Gửi báo cáo muộn: ${reports.late}`);
+  if (reports && reports.missing > 0) notes.push(`${pick({ vi: 'Chưa gửi báo cáo', en: 'Reports not sent' })}: ${reports.missingPeriods.map(compliancePeriod).join(', ')}`);
+  if (reports && reports.late > 0) notes.push(`${pick({ vi: 'Gửi báo cáo muộn', en: 'Reports sent late' })}: ${reports.late}`);
   const behind = row.notes.find((note) => note.startsWith('Chỉ tiêu chậm tiến độ'));
-  if (behind) notes.push(`Chỉ tiêu chậm tiến độ: ${behind.slice(behind.indexOf(': ') + 2)}`);
+  if (behind) notes.push(`${pick({ vi: 'Chỉ tiêu chậm tiến độ', en: 'Targets behind schedule' })}: ${behind.slice(behind.indexOf(': ') + 2)}`);
   return notes.join('; ');
 }
 
-const STATUS: Record<TargetStatus, string> = {
-  'on-track': 'Đúng tiến độ',
-  'at-risk': 'Chậm tiến độ',
-  overdue: 'Không đạt (hết hạn)',
-  achieved: 'Đã đạt',
+const STATUS: Record<TargetStatus, Bilingual> = {
+  'on-track': { vi: 'Đúng tiến độ', en: 'On track' },
+  'at-risk': { vi: 'Chậm tiến độ', en: 'At risk' },
+  overdue: { vi: 'Không đạt (hết hạn)', en: 'Missed (past its deadline)' },
+  achieved: { vi: 'Đã đạt', en: 'Achieved' },
 };
 
-const MEASURE: Record<TargetReportRow['measure'], string> = {
-  count: 'Đếm sự kiện',
-  distinct: 'Đếm đối tượng khác nhau',
-  sum: 'Tổng số (cộng dồn trường số liệu)',
-  percentage: 'Tỷ lệ %',
-  cadence: 'Định kỳ',
-  'referral-stage': 'Tỷ lệ % ca chuyển gửi đạt bước',
+const MEASURE: Record<TargetReportRow['measure'], Bilingual> = {
+  count: { vi: 'Đếm sự kiện', en: 'Count of events' },
+  distinct: { vi: 'Đếm đối tượng khác nhau', en: 'Count of distinct subjects' },
+  sum: { vi: 'Tổng số (cộng dồn trường số liệu)', en: 'Sum (of a data field)' },
+  percentage: { vi: 'Tỷ lệ %', en: 'Percentage' },
+  cadence: { vi: 'Định kỳ', en: 'Periodic' },
+  'referral-stage': { vi: 'Tỷ lệ % ca chuyển gửi đạt bước', en: 'Percentage of referrals reaching a stage' },
 };
 
 export const TARGET_COLUMNS: Column<TargetReportRow & { agencyName: string }>[] = [
-  { header: 'STT', width: 6, value: (_, index) => index + 1 },
-  { header: 'Mã chỉ tiêu', width: 26, value: (row) => row.id },
-  { header: 'Chỉ tiêu', width: 55, value: (row) => row.title.vi, wrap: true },
-  { header: 'Cơ quan chủ trì', width: 26, value: (row) => row.agencyName, wrap: true },
-  { header: 'Cách đo', width: 20, value: (row) => MEASURE[row.measure], wrap: true },
-  { header: 'Mục tiêu', width: 12, value: (row) => goalText(row) },
-  { header: 'Kết quả trong kỳ (số sự kiện)', width: 14, value: (row) => row.achievedInPeriod },
-  { header: 'Lũy kế', width: 12, value: (row) => (isPercentMeasure(row.measure) ? fraction(row.cumulative) : row.cumulative), format: (row) => (isPercentMeasure(row.measure) ? PERCENT : undefined) }, // General: '0.##' would print "8."
-  { header: 'Lũy kế tính đến ngày', width: 13, value: (row) => dateCell(row.cumulativeAsOf), format: DATE },
-  { header: 'Tiến độ so với kế hoạch', width: 12, value: (row) => fraction(row.percent), format: PERCENT },
-  { header: 'Tình trạng', width: 18, value: (row) => STATUS[row.status], wrap: true },
-  { header: 'Ghi chú', width: 55, value: (row) => row.note?.vi ?? null, wrap: true },
+  { header: { vi: 'STT', en: 'No.' }, width: 6, value: (_, index) => index + 1 },
+  { header: { vi: 'Mã chỉ tiêu', en: 'Target code' }, width: 26, value: (row) => row.id },
+  { header: { vi: 'Chỉ tiêu', en: 'Target' }, width: 55, value: (row, _, { pick }) => pick(row.title), wrap: true },
+  { header: { vi: 'Cơ quan chủ trì', en: 'Lead agency' }, width: 26, value: (row) => row.agencyName, wrap: true },
+  { header: { vi: 'Cách đo', en: 'Measure' }, width: 20, value: (row, _, { pick }) => pick(MEASURE[row.measure]), wrap: true },
+  { header: { vi: 'Mục tiêu', en: 'Goal' }, width: 12, value: (row, _, locale) => goalText(row, locale) },
+  { header: { vi: 'Kết quả trong kỳ (số sự kiện)', en: 'Results in the period (events)' }, width: 14, value: (row) => row.achievedInPeriod },
+  { header: { vi: 'Lũy kế', en: 'Cumulative' }, width: 12, value: (row) => (isPercentMeasure(row.measure) ? fraction(row.cumulative) : row.cumulative), format: (row) => (isPercentMeasure(row.measure) ? PERCENT : undefined) }, // General: '0.##' would print "8."
+  { header: { vi: 'Lũy kế tính đến ngày', en: 'Cumulative as of' }, width: 13, value: (row) => dateCell(row.cumulativeAsOf), format: (_, { lang }) => DATE[lang] },
+  { header: { vi: 'Tiến độ so với kế hoạch', en: 'Progress against plan' }, width: 12, value: (row) => fraction(row.percent), format: PERCENT },
+  { header: { vi: 'Tình trạng', en: 'Status' }, width: 18, value: (row, _, { pick }) => pick(STATUS[row.status]), wrap: true },
+  { header: { vi: 'Ghi chú', en: 'Notes' }, width: 55, value: (row, _, { pick }) => (row.note ? pick(row.note) : null), wrap: true },
 ];
 
 const REPORTING_COLUMNS: Column<BodyCompliance & { name: string }>[] = [
-  { header: 'STT', width: 6, value: (_, index) => index + 1 },
-  { header: 'Cơ quan, đơn vị', width: 40, value: (row) => row.name, wrap: true },
-  { header: 'Mã', width: 18, value: (row) => row.body },
-  { header: 'Địa bàn', width: 28, value: (row) => row.areaName?.vi ?? row.area, wrap: true },
-  { header: 'Báo cáo đến hạn', width: 11, value: (row) => row.due },
-  { header: 'Đúng hạn', width: 10, value: (row) => row.onTime },
-  { header: 'Muộn', width: 10, value: (row) => row.late },
-  { header: 'Chưa gửi', width: 10, value: (row) => row.missing },
-  { header: 'Kỳ chưa gửi', width: 50, wrap: true, value: (row) => row.missingPeriods.map(compliancePeriod).join(', ') },
+  { header: { vi: 'STT', en: 'No.' }, width: 6, value: (_, index) => index + 1 },
+  { header: { vi: 'Cơ quan, đơn vị', en: 'Agency, unit' }, width: 40, value: (row) => row.name, wrap: true },
+  { header: { vi: 'Mã', en: 'Code' }, width: 18, value: (row) => row.body },
+  { header: { vi: 'Địa bàn', en: 'Area' }, width: 28, value: (row, _, { pick }) => (row.areaName ? pick(row.areaName) : row.area), wrap: true },
+  { header: { vi: 'Báo cáo đến hạn', en: 'Reports due' }, width: 11, value: (row) => row.due },
+  { header: { vi: 'Đúng hạn', en: 'On time' }, width: 10, value: (row) => row.onTime },
+  { header: { vi: 'Muộn', en: 'Late' }, width: 10, value: (row) => row.late },
+  { header: { vi: 'Chưa gửi', en: 'Not sent' }, width: 10, value: (row) => row.missing },
+  { header: { vi: 'Kỳ chưa gửi', en: 'Periods not reported' }, width: 50, wrap: true, value: (row, _, { compliancePeriod }) => row.missingPeriods.map(compliancePeriod).join(', ') },
 ];
 
 /** How the figures are computed: printed under the table, for the reader of the report. */
-export function explanations(report: PeriodicReport): string[] {
+export function explanations(report: PeriodicReport, { pick, date }: ReportLocale = reportLocale('vi')): string[] {
+  const asOf = date(vietnamDate(report.asOf));
   return [
-    'Cách tính:',
-    '- Kết quả trong kỳ: số sự kiện trong kỳ và trên địa bàn được tính vào chỉ tiêu của cơ quan (mỗi sự kiện tính một lần). Với chỉ tiêu đếm, đó chính là kết quả; với chỉ tiêu đếm đối tượng khác nhau, tỷ lệ % hoặc định kỳ, là số lượt; giá trị của chỉ tiêu ở cột Lũy kế, trang "Chỉ tiêu". Các sự kiện khác loại nên không cộng thành tổng.',
-    `- Tiến độ bình quân: tiến độ lũy kế so với mục tiêu trên toàn địa bàn kế hoạch (${report.plan.areaName.vi}), trung bình các chỉ tiêu của cơ quan; mọi chỉ tiêu tính đến hết kỳ (hoặc đến ngày lập nếu kỳ chưa kết thúc); không cộng thành tổng.`,
-    `- Nhiệm vụ: nhiệm vụ cơ quan chủ trì, tình trạng tại ngày ${vietnameseDate(vietnamDate(report.asOf))}.`,
-    '- Chuyển gửi: đã chuyển tính cho cơ quan chuyển; đã tiếp nhận, đã cung cấp dịch vụ, đã kết thúc tính cho cơ quan nhận; theo thời điểm đạt mỗi bước trong kỳ.',
-    '- Ghi chú: báo cáo định kỳ của các kỳ kết thúc trong kỳ này đã đến hạn mà chưa gửi hoặc gửi muộn.',
+    pick({ vi: 'Cách tính:', en: 'How the figures are computed:' }),
+    pick({
+      vi: '- Kết quả trong kỳ: số sự kiện trong kỳ và trên địa bàn được tính vào chỉ tiêu của cơ quan (mỗi sự kiện tính một lần). Với chỉ tiêu đếm, đó chính là kết quả; với chỉ tiêu đếm đối tượng khác nhau, tỷ lệ % hoặc định kỳ, là số lượt; giá trị của chỉ tiêu ở cột Lũy kế, trang "Chỉ tiêu". Các sự kiện khác loại nên không cộng thành tổng.',
+      en: '- Results in the period: events in the period and the area counted towards the agency\'s targets (each event once). For a count target that is the result; for a target counting distinct subjects, a percentage or a periodic one, it is the number of events; the target\'s value is in the Cumulative column of the "Targets" sheet. The events are of different kinds, so they are not totalled.',
+    }),
+    pick({
+      vi: `- Tiến độ bình quân: tiến độ lũy kế so với mục tiêu trên toàn địa bàn kế hoạch (${report.plan.areaName.vi}), trung bình các chỉ tiêu của cơ quan; mọi chỉ tiêu tính đến hết kỳ (hoặc đến ngày lập nếu kỳ chưa kết thúc); không cộng thành tổng.`,
+      en: `- Average progress: cumulative progress to the goal over the plan's whole area (${report.plan.areaName.en}), the mean of the agency's targets; every target to the end of the period (or to the day the report is made if the period is not over); not totalled.`,
+    }),
+    pick({ vi: `- Nhiệm vụ: nhiệm vụ cơ quan chủ trì, tình trạng tại ngày ${asOf}.`, en: `- Tasks: the tasks the agency leads, their status on ${asOf}.` }),
+    pick({
+      vi: '- Chuyển gửi: đã chuyển tính cho cơ quan chuyển; đã tiếp nhận, đã cung cấp dịch vụ, đã kết thúc tính cho cơ quan nhận; theo thời điểm đạt mỗi bước trong kỳ.',
+      en: '- Referrals: made counts for the referring agency; accepted, service delivered and closed for the receiving agency; by when each stage was reached in the period.',
+    }),
+    pick({
+      vi: '- Ghi chú: báo cáo định kỳ của các kỳ kết thúc trong kỳ này đã đến hạn mà chưa gửi hoặc gửi muộn.',
+      en: '- Notes: periodic reports of the periods ending within this one that are due and were not sent or were sent late.',
+    }),
   ];
 }
 
-function goalText(row: { goal: { min?: number | undefined; max?: number | undefined }; measure: TargetReportRow['measure'] }): string {
+function goalText(row: { goal: { min?: number | undefined; max?: number | undefined }; measure: TargetReportRow['measure'] }, locale: ReportLocale): string {
   const unit = isPercentMeasure(row.measure) ? '%' : '';
-  const value = (number: number) => `${vietnameseNumber(number)}${unit}`;
+  const value = (number: number) => `${locale.number(number)}${unit}`;
   const { min, max } = row.goal;
   if (min !== undefined && max !== undefined) return min === max ? value(min) : `${value(min)} - ${value(max)}`;
   if (min !== undefined) return `≥ ${value(min)}`;
@@ -140,26 +157,28 @@ function goalText(row: { goal: { min?: number | undefined; max?: number | undefi
 }
 
 /** The values of the per-agency table, header first, then one row per agency, then the total of what adds up. */
-export function agencyTable(report: PeriodicReport): Cell[][] {
-  const rows: Cell[][] = [AGENCY_COLUMNS.map((column) => column.header)];
-  report.agencies.forEach((row, index) => rows.push(AGENCY_COLUMNS.map((column) => column.value(row, index))));
+export function agencyTable(report: PeriodicReport, locale: ReportLocale = reportLocale('vi')): Cell[][] {
+  const rows: Cell[][] = [AGENCY_COLUMNS.map((column) => locale.pick(column.header))];
+  report.agencies.forEach((row, index) => rows.push(AGENCY_COLUMNS.map((column) => column.value(row, index, locale))));
   const total: AgencyReportRow = { agency: '', name: { vi: 'Tổng cộng', en: 'Total' }, notes: [], ...report.total };
-  rows.push(AGENCY_COLUMNS.map((column, index) => (index === 0 || index === 2 || NOT_ADDED.has(column.header) || column.header === 'Ghi chú' ? null : column.value(total, -1))));
+  rows.push(AGENCY_COLUMNS.map((column) => (column.adds === false ? null : column.value(total, -1, locale))));
   return rows;
 }
 
 /**
  * UTF-8 with a byte-order mark (so that Excel reads Vietnamese), CRLF, quoted where needed.
  * `semicolon` (default): `;` between fields and a decimal comma (1.234,5; 53,5%), what Excel set to
- * Vietnamese reads as numbers; `comma`: `,` and a decimal point (1234.5; 53.5%), the old form.
+ * Vietnamese reads as numbers; `comma`: `,` and a decimal point (1234.5; 53.5%), the old form and
+ * what Excel set to English reads. `lang` is the language of the headers and notes.
  */
-export function reportCsv(report: PeriodicReport, dialect: CsvDialect = 'semicolon'): Buffer {
+export function reportCsv(report: PeriodicReport, dialect: CsvDialect = 'semicolon', lang: ReportLanguage = 'vi'): Buffer {
   const vietnamese = dialect === 'semicolon';
+  const locale = reportLocale(lang);
   const number = (value: number) => (vietnamese ? vietnameseNumber(value) : String(Math.round(value * 100) / 100));
-  const [header, ...body] = agencyTable(report);
+  const [header, ...body] = agencyTable(report, locale);
   const text = (value: Cell, column: number): string => {
     if (value === null) return '';
-    if (value instanceof Date) return vietnameseDate(value.toISOString().slice(0, 10));
+    if (value instanceof Date) return locale.date(value.toISOString().slice(0, 10));
     if (typeof value === 'number') return AGENCY_COLUMNS[column]!.format === PERCENT ? `${number(value * 100)}%` : number(value);
     return value;
   };
@@ -170,16 +189,21 @@ export function reportCsv(report: PeriodicReport, dialect: CsvDialect = 'semicol
 export interface WorkbookOptions {
   /** The number of the report the annex goes with (the "12" of "Số: 12/BC-BCĐ138"). */
   number?: string | undefined;
+  /** `vi` (default) or `en`: the language of the document the annex goes with. */
+  lang?: ReportLanguage | undefined;
 }
 
 export async function reportWorkbook(report: PeriodicReport, options: WorkbookOptions = {}): Promise<Buffer> {
-  const committee = committeeOf(report);
+  const locale = reportLocale(options.lang);
+  const { pick, date, periodInTitle, periodShort } = locale;
+  const committee = committeeOf(report, locale.lang);
+  const subject = pick({ vi: `Kết quả công tác phòng, chống mại dâm ${periodInTitle(report.period)}`, en: `Results of the prevention and control of prostitution, ${periodInTitle(report.period)}` });
   const workbook = new ExcelJS.Workbook();
   workbook.creator = committee.name;
   workbook.created = new Date(report.generatedAt);
-  workbook.title = `Phụ lục - Kết quả công tác phòng, chống mại dâm ${periodInTitle(report.period)} - ${report.area.name.vi}`;
+  workbook.title = `${pick({ vi: 'Phụ lục', en: 'Annex' })} - ${subject} - ${pick(report.area.name)}`;
 
-  const sheet = workbook.addWorksheet(SHEET_NAMES.agencies, { pageSetup: LANDSCAPE });
+  const sheet = workbook.addWorksheet(pick(SHEET_NAMES.agencies), { pageSetup: LANDSCAPE });
   const width = AGENCY_COLUMNS.length;
   const titleLine = (text: string, options: { bold?: boolean; size?: number; italic?: boolean } = {}) => {
     const row = sheet.addRow([text]);
@@ -188,26 +212,33 @@ export async function reportWorkbook(report: PeriodicReport, options: WorkbookOp
     row.getCell(1).alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
     return row;
   };
-  titleLine(REPORT_TITLE, { bold: true, size: 14 });
-  titleLine(`Kết quả công tác phòng, chống mại dâm ${periodInTitle(report.period)}`, { bold: true, size: 13 });
-  titleLine(`(Kèm theo Báo cáo số ${options.number?.trim() || '……'}/${REPORT_SYMBOL} ngày ${vietnameseDate(report.preparedOn)} của ${committee.name})`, { italic: true });
-  titleLine(`Kỳ báo cáo: ${periodShort(report.period)} (từ ${vietnameseDate(report.period.start)} đến ${vietnameseDate(report.period.end)}); số liệu lũy kế tính đến ngày ${vietnameseDate(vietnamDate(report.asOf))}`);
-  titleLine(`Địa bàn: ${report.area.name.vi}`);
-  titleLine(`Kế hoạch: ${report.plan.number} - ${report.plan.title.vi}`);
-  titleLine(`Ngày lập: ${vietnameseDate(report.preparedOn)}`);
+  const number = `${options.number?.trim() || '……'}/${REPORT_SYMBOL}`;
+  const asOf = date(vietnamDate(report.asOf));
+  titleLine(pick(REPORT_TITLE), { bold: true, size: 14 });
+  titleLine(subject, { bold: true, size: 13 });
+  titleLine(pick({ vi: `(Kèm theo Báo cáo số ${number} ngày ${date(report.preparedOn)} của ${committee.name})`, en: `(Attached to Report No. ${number} of ${date(report.preparedOn)} of ${committee.name})` }), { italic: true });
+  titleLine(
+    pick({
+      vi: `Kỳ báo cáo: ${periodShort(report.period)} (từ ${date(report.period.start)} đến ${date(report.period.end)}); số liệu lũy kế tính đến ngày ${asOf}`,
+      en: `Reporting period: ${periodShort(report.period)} (${date(report.period.start)} to ${date(report.period.end)}); cumulative figures as of ${asOf}`,
+    }),
+  );
+  titleLine(`${pick({ vi: 'Địa bàn', en: 'Area' })}: ${pick(report.area.name)}`);
+  titleLine(`${pick({ vi: 'Kế hoạch', en: 'Plan' })}: ${report.plan.number} - ${pick(report.plan.title)}`);
+  titleLine(`${pick({ vi: 'Ngày lập', en: 'Prepared on' })}: ${date(report.preparedOn)}`);
   sheet.addRow([]);
 
-  const [header, ...body] = agencyTable(report);
+  const [header, ...body] = agencyTable(report, locale);
   const headerRow = sheet.addRow(header!);
-  styleHeader(headerRow, AGENCY_COLUMNS);
+  styleHeader(headerRow, AGENCY_COLUMNS, locale);
   const rows = [...report.agencies, undefined];
   body.forEach((values, index) => {
     const row = sheet.addRow(values);
-    styleBody(row, AGENCY_COLUMNS, rows[index]);
+    styleBody(row, AGENCY_COLUMNS, rows[index], locale);
     if (index === body.length - 1) row.eachCell((cell) => (cell.font = { name: FONT, size: 12, bold: true }));
   });
   sheet.addRow([]);
-  for (const line of explanations(report)) {
+  for (const line of explanations(report, locale)) {
     const row = sheet.addRow([line]);
     sheet.mergeCells(row.number, 1, row.number, width);
     row.getCell(1).alignment = { wrapText: true, vertical: 'top' };
@@ -219,30 +250,32 @@ export async function reportWorkbook(report: PeriodicReport, options: WorkbookOp
   // Printed, every page repeats the header row.
   sheet.pageSetup.printTitlesRow = `${headerRow.number}:${headerRow.number}`;
 
-  const names = new Map(report.agencies.map((row) => [row.agency, row.name.vi]));
+  const names = new Map(report.agencies.map((row) => [row.agency, pick(row.name)]));
   addTable(
-    workbook.addWorksheet(SHEET_NAMES.targets, { pageSetup: LANDSCAPE }),
-    `Kết quả thực hiện các chỉ tiêu - ${periodShort(report.period)} - ${report.area.name.vi}`,
+    workbook.addWorksheet(pick(SHEET_NAMES.targets), { pageSetup: LANDSCAPE }),
+    `${pick({ vi: 'Kết quả thực hiện các chỉ tiêu', en: 'Results against the targets' })} - ${periodShort(report.period)} - ${pick(report.area.name)}`,
     TARGET_COLUMNS,
     report.targets.map((row) => ({ ...row, agencyName: names.get(row.agency) ?? row.agency })),
+    locale,
   );
   addTable(
-    workbook.addWorksheet(SHEET_NAMES.reporting, { pageSetup: LANDSCAPE }),
-    `Báo cáo định kỳ đến hạn trong kỳ - ${periodShort(report.period)}`,
+    workbook.addWorksheet(pick(SHEET_NAMES.reporting), { pageSetup: LANDSCAPE }),
+    `${pick({ vi: 'Báo cáo định kỳ đến hạn trong kỳ', en: 'Periodic reports due in the period' })} - ${periodShort(report.period)}`,
     REPORTING_COLUMNS,
     report.reporting.map((row) => ({ ...row, name: names.get(row.body) ?? row.body })),
+    locale,
   );
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
-function addTable<Row>(sheet: ExcelJS.Worksheet, title: string, columns: Column<Row>[], rows: Row[]): void {
+function addTable<Row>(sheet: ExcelJS.Worksheet, title: string, columns: Column<Row>[], rows: Row[], locale: ReportLocale): void {
   const titleRow = sheet.addRow([title]);
   sheet.mergeCells(titleRow.number, 1, titleRow.number, columns.length);
   titleRow.getCell(1).font = { name: FONT, bold: true, size: 13 };
   sheet.addRow([]);
-  const header = sheet.addRow(columns.map((column) => column.header));
-  styleHeader(header, columns);
-  rows.forEach((row, index) => styleBody(sheet.addRow(columns.map((column) => column.value(row, index))), columns, row));
+  const header = sheet.addRow(columns.map((column) => locale.pick(column.header)));
+  styleHeader(header, columns, locale);
+  rows.forEach((row, index) => styleBody(sheet.addRow(columns.map((column) => column.value(row, index, locale))), columns, row, locale));
   columns.forEach((column, index) => (sheet.getColumn(index + 1).width = column.width));
   sheet.views = [{ state: 'frozen', ySplit: header.number, xSplit: 0 }];
   sheet.pageSetup.printTitlesRow = `${header.number}:${header.number}`;
@@ -260,8 +293,8 @@ const LANDSCAPE = {
 const THIN = { style: 'thin' } as const;
 const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };
 
-function styleHeader<Row>(row: ExcelJS.Row, columns: Column<Row>[]): void {
-  row.height = heightFor(columns.map((column) => ({ text: column.header, width: column.width })));
+function styleHeader<Row>(row: ExcelJS.Row, columns: Column<Row>[], { pick }: ReportLocale): void {
+  row.height = heightFor(columns.map((column) => ({ text: pick(column.header), width: column.width })));
   row.eachCell((cell) => {
     cell.font = { name: FONT, size: 12, bold: true };
     cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
@@ -281,14 +314,14 @@ function heightFor(cells: { text: string; width: number }[]): number {
 }
 
 /** `row` is the data the cells came from (none for the total), for formats that depend on it. */
-function styleBody<Row>(sheetRow: ExcelJS.Row, columns: Column<Row>[], row: Row | undefined): void {
+function styleBody<Row>(sheetRow: ExcelJS.Row, columns: Column<Row>[], row: Row | undefined, locale: ReportLocale): void {
   const wrapped: { text: string; width: number }[] = [];
   columns.forEach((column, index) => {
     const cell = sheetRow.getCell(index + 1);
     cell.font = { name: FONT, size: 12 };
     cell.border = BORDER;
     cell.alignment = { vertical: 'top', wrapText: column.wrap === true };
-    const format = typeof column.format === 'function' ? (row === undefined ? undefined : column.format(row)) : column.format;
+    const format = typeof column.format === 'function' ? (row === undefined ? undefined : column.format(row, locale)) : column.format;
     if (format) cell.numFmt = format;
     if (column.wrap && typeof cell.value === 'string') wrapped.push({ text: cell.value, width: column.width });
   });
