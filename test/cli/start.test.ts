@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, nkeyAuthenticator } from '@nats-io/transport-node';
 import { STREAMS } from '@lienganh/contracts';
-import { AGENCY_KEYS_BUCKET, BODIES_BUCKET, CASE_KEYS_BUCKET, SUBSCRIPTIONS_BUCKET, COORDINATION_LEASE_BUCKET, SESSIONS_BUCKET, USERS_BUCKET } from '@lienganh/platform';
+import { AGENCY_KEYS_BUCKET, BODIES_BUCKET, CASE_KEYS_BUCKET, SNAPSHOTS_BUCKET, SUBSCRIPTIONS_BUCKET, COORDINATION_LEASE_BUCKET, SESSIONS_BUCKET, USERS_BUCKET } from '@lienganh/platform';
 import { interrupt, spawnCli } from '../support/cli.js';
 
 function freePort(): Promise<number> {
@@ -84,8 +84,21 @@ describe('npx lienganh start (the embedded default behind npm start)', () => {
     const nc = await connect({ servers: `nats://127.0.0.1:${port}`, authenticator: nkeyAuthenticator(new TextEncoder().encode(readFileSync(seedFile, 'utf8').trim())) });
     const names: string[] = [];
     for await (const name of (await jetstreamManager(nc)).streams.names()) names.push(name);
-    // The backbone's streams, the key-value bucket of coordination's lease and the registers of bodies, users and sessions.
-    expect(names.sort()).toEqual([...Object.values(STREAMS).map((stream) => stream.name), `KV_${COORDINATION_LEASE_BUCKET}`, `KV_${BODIES_BUCKET}`, `KV_${USERS_BUCKET}`, `KV_${SESSIONS_BUCKET}`, `KV_${AGENCY_KEYS_BUCKET}`, `KV_${SUBSCRIPTIONS_BUCKET}`, `KV_${CASE_KEYS_BUCKET}`].sort());
+    // The backbone's streams, the key-value bucket of coordination's lease and the registers of bodies, users and sessions;
+    // the object store of coordination's snapshots (ADR 0022).
+    expect(names.sort()).toEqual(
+      [
+        ...Object.values(STREAMS).map((stream) => stream.name),
+        `KV_${COORDINATION_LEASE_BUCKET}`,
+        `KV_${BODIES_BUCKET}`,
+        `KV_${USERS_BUCKET}`,
+        `KV_${SESSIONS_BUCKET}`,
+        `KV_${AGENCY_KEYS_BUCKET}`,
+        `KV_${SUBSCRIPTIONS_BUCKET}`,
+        `KV_${CASE_KEYS_BUCKET}`,
+        `OBJ_${SNAPSHOTS_BUCKET}`,
+      ].sort(),
+    );
     await nc.close();
 
     interrupt(child);

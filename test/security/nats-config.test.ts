@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { AGENCY_SERVICES, STREAMS } from '@lienganh/contracts';
-import { AGENCY_KEYS_BUCKET, createNatsKeys, findNatsServerBinary, NATS_IDENTITIES, natsKeysEnv, natsUsers } from '@lienganh/platform';
+import { AGENCY_KEYS_BUCKET, createNatsKeys, SNAPSHOTS_BUCKET, findNatsServerBinary, NATS_IDENTITIES, natsKeysEnv, natsUsers } from '@lienganh/platform';
 import { agencyServiceReads, renderNatsConfig } from '../../scripts/cli/src/commands/nats.command.js';
 import { repoRoot, runCli } from '../support/cli.js';
 import { startNatsFixture } from '../support/nats.js';
@@ -67,8 +67,9 @@ describe('the permissions', () => {
   it('let no service create, change or delete an event stream; only the operator may', () => {
     for (const identity of [...AGENCY_SERVICES, 'coordination']) {
       const managing = userOf(identity).publish.filter((subject) => /^\$JS\.API\.STREAM\.(CREATE|UPDATE|DELETE|PURGE|MSG\.DELETE)\./.test(subject) || subject === '>');
-      // Coordination's refusal gate removes refused messages from the agency stream, one by one (ADR 0014); nothing else.
-      const allowed = identity === 'coordination' ? [`$JS.API.STREAM.MSG.DELETE.${STREAMS.agencyEvents.name}`] : [];
+      // Coordination's refusal gate removes refused messages from the agency stream, one by one (ADR 0014); and a
+      // snapshot of its read model replacing the last purges the old one's chunks from its object store (ADR 0022). Nothing else.
+      const allowed = identity === 'coordination' ? [`$JS.API.STREAM.MSG.DELETE.${STREAMS.agencyEvents.name}`, `$JS.API.STREAM.PURGE.OBJ_${SNAPSHOTS_BUCKET}`] : [];
       expect(managing.filter((subject) => !subject.endsWith('.KV_coordination_lease'))).toEqual(allowed);
     }
     expect(userOf('operator').publish).toEqual(['>']);

@@ -1,9 +1,10 @@
 import { tmpdir } from 'node:os';
 import { buildEvent, encodeBinary, labourReferralMade, MSG_ID_HEADER, policeInspectionCompleted, STREAMS, type BusEvent } from '@lienganh/contracts';
 import { labourService } from '@lienganh/labour';
-import { connectToNats, ensureStreams, MissingStreamError, startAgencyService, type NatsIdentity } from '@lienganh/platform';
+import { connectToNats, ensureStreams, MissingStreamError, SNAPSHOTS_BUCKET, startAgencyService, type NatsIdentity } from '@lienganh/platform';
 import { createUser } from '@nats-io/nkeys';
 import { jetstream, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
+import { Objm } from '@nats-io/obj';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { startNatsFixture, type NatsFixture } from '../support/nats.js';
 
@@ -145,6 +146,36 @@ describe('coordination’s credentials', () => {
     await jsm.streams.add(bucket('coordination_lease'));
     await expect(jsm.streams.add(bucket('elsewhere'))).rejects.toThrow(refused('$JS.API.STREAM.CREATE.KV_elsewhere'));
     await expect(jsm.streams.delete(AGENCY_STREAM)).rejects.toThrow(refused(`$JS.API.STREAM.DELETE.${AGENCY_STREAM}`));
+  });
+});
+
+describe('the snapshots of coordination’s read model (ADR 0022)', () => {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+
+  it('are saved, replaced and read back by coordination', async () => {
+    const snapshots = await new Objm(await connectAs('coordination')).open(SNAPSHOTS_BUCKET);
+    // More than one chunk (128 KiB each), so that reading goes through a consumer with flow control.
+    const body = new Uint8Array(300_000).map((_, index) => index % 251);
+
+    await snapshots.putBlob({ name: 'permissions-check', metadata: { version: 'first' } }, bytes('first'));
+    await snapshots.putBlob({ name: 'permissions-check', metadata: { version: 'second' } }, body);
+
+    expect(await snapshots.getBlob('permissions-check')).toEqual(body);
+    expect((await snapshots.info('permissions-check'))?.metadata).toEqual({ version: 'second' });
+    // The first one's chunks were purged: only the second's remain.
+    const stream = await nats.jsm.streams.info(`OBJ_${SNAPSHOTS_BUCKET}`, { subjects_filter: `$O.${SNAPSHOTS_BUCKET}.C.>` });
+    expect(Object.keys(stream.state.subjects ?? {})).toHaveLength(1);
+  });
+
+  it('are neither read nor written by an agency', async () => {
+    const police = await connectAs('police');
+
+    await expect(new Objm(police).open(SNAPSHOTS_BUCKET)).rejects.toThrow(refused(`$JS.API.STREAM.INFO.OBJ_${SNAPSHOTS_BUCKET}`));
+    // Without the bucket's info: its messages and its subjects are closed too.
+    const unchecked = await new Objm(police).open(SNAPSHOTS_BUCKET, false);
+    await expect(unchecked.getBlob('permissions-check')).rejects.toThrow(refused(`$JS.API.STREAM.MSG.GET.OBJ_${SNAPSHOTS_BUCKET}`));
+    await expect(jetstream(police).publish(`$O.${SNAPSHOTS_BUCKET}.C.forged`, bytes('forged'), { timeout: 2_000 })).rejects.toThrow(refused(`$O.${SNAPSHOTS_BUCKET}.C.forged`));
+    await expect(jetstreamManager(police).then((jsm) => jsm.streams.purge(`OBJ_${SNAPSHOTS_BUCKET}`))).rejects.toThrow(refused(`$JS.API.STREAM.PURGE.OBJ_${SNAPSHOTS_BUCKET}`));
   });
 });
 

@@ -15,6 +15,7 @@ export { funnelSeries, type FunnelSeries, type FunnelSeriesPoint } from './serie
 export { evolveReport, periodsOf, reportingCompliance, type BodyCompliance } from './reporting/report-compliance.js';
 export { CoordinationProjection, type StreamPosition } from './projection/coordination-projection.js';
 export { CoordinationProjector, type BoardChange, type CatchUpProgress, type ProjectorOptions, type StreamCatchUp } from './projection/coordination-projector.js';
+export { ProjectionSnapshots, SNAPSHOT_FORMAT, snapshotVersion, type IgnoredSnapshot, type LoadedSnapshot, type ProjectionSnapshot, type SavedSnapshot } from './snapshots/projection-snapshots.js';
 export { InMemoryCoordinationStore } from './store/in-memory-coordination.store.js';
 export { SlowCoordinationStore } from './store/slow-coordination.store.js';
 export type { AlertRecord, Contribution, CoordinationStore, ProjectionChanges, ReferralRecord, ReportRecord, StoredProjection, StoredTally } from './store/coordination-store.js';

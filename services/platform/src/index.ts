@@ -174,3 +174,4 @@ export { configuredOrExit, ignoreOutputErrors, portFrom, STOP_DEADLINE_MS, stopO
 export { closeHttpServer } from './process/http-drain.js';
 export { SUBSCRIPTIONS_BUCKET, SUBSCRIPTIONS_BUCKET_HISTORY } from './subscriptions/subscriptions-bucket.js';
 export { CASE_KEYS_BUCKET, CASE_KEYS_BUCKET_HISTORY } from './access/case-keys-bucket.js';
+export { SNAPSHOTS_BUCKET } from './nats/snapshots-bucket.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { AGENCY_KEYS_BUCKET, BODIES_BUCKET, CASE_KEYS_BUCKET, SUBSCRIPTIONS_BUCKET, ensureStreams, SESSIONS_BUCKET, USERS_BUCKET, NatsServer, NatsServerNotFoundError, streamConfigs } from '@lienganh/platform';
+import { AGENCY_KEYS_BUCKET, BODIES_BUCKET, CASE_KEYS_BUCKET, SNAPSHOTS_BUCKET, SUBSCRIPTIONS_BUCKET, ensureStreams, SESSIONS_BUCKET, USERS_BUCKET, NatsServer, NatsServerNotFoundError, streamConfigs } from '@lienganh/platform';
 
 describe('NatsServer (the test harness)', () => {
   it('starts a real JetStream server on a free loopback port and keeps its data across a restart', async () => {
@@ -61,8 +61,12 @@ describe('NatsServer (the test harness)', () => {
       await ensureStreams(jsm);
       await ensureStreams(jsm, { duplicateWindowMs: 5 * 60_000 });
       const names = (await jsm.streams.names().next()).sort();
-      // The streams, and the register of bodies (ADR 0011), of users and of sessions (ADR 0013), of agency keys beside them.
-      expect(names).toEqual([...streamConfigs().map((config) => config.name), `KV_${BODIES_BUCKET}`, `KV_${USERS_BUCKET}`, `KV_${SESSIONS_BUCKET}`, `KV_${AGENCY_KEYS_BUCKET}`, `KV_${SUBSCRIPTIONS_BUCKET}`, `KV_${CASE_KEYS_BUCKET}`].sort());
+      // The streams, and the register of bodies (ADR 0011), of users and of sessions (ADR 0013), of agency keys beside them;
+      // the object store of coordination's snapshots (ADR 0022).
+      expect(names).toEqual(
+        [...streamConfigs().map((config) => config.name), `KV_${BODIES_BUCKET}`, `KV_${USERS_BUCKET}`, `KV_${SESSIONS_BUCKET}`, `KV_${AGENCY_KEYS_BUCKET}`, `KV_${SUBSCRIPTIONS_BUCKET}`, `KV_${CASE_KEYS_BUCKET}`, `OBJ_${SNAPSHOTS_BUCKET}`].sort(),
+      );
+      expect((await jsm.streams.info(`OBJ_${SNAPSHOTS_BUCKET}`)).config).toMatchObject({ storage: 'file', num_replicas: 1, subjects: [`$O.${SNAPSHOTS_BUCKET}.C.>`, `$O.${SNAPSHOTS_BUCKET}.M.>`] });
       expect((await jsm.streams.info('PCMD_AGENCY_EVENTS')).config.duplicate_window).toBe(5 * 60_000 * 1_000_000);
     } finally {
       await nc.close();

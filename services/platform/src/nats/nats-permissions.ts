@@ -5,6 +5,7 @@ import { deadLetterSubject } from '../consuming/event-consumer.js';
 import { AGENCY_KEYS_BUCKET } from '../ingestion/agency-key-register.js';
 import { SUBSCRIPTIONS_BUCKET } from '../subscriptions/subscriptions-bucket.js';
 import { CASE_KEYS_BUCKET } from '../access/case-keys-bucket.js';
+import { SNAPSHOTS_BUCKET } from './snapshots-bucket.js';
 
 /**
  * Who may say and read what on NATS, derived from the agency registry: one nkey user per
@@ -16,7 +17,8 @@ import { CASE_KEYS_BUCKET } from '../access/case-keys-bucket.js';
  * - The reporting service publishes `pcmd.events.reporting.>` (each event on its body's subject)
  *   and reads the register of bodies' credentials (the `PCMD_BODIES` bucket).
  * - Coordination publishes its own subjects, reads the agency and coordination streams, keeps
- *   its lease in a key-value bucket and writes the register of bodies.
+ *   its lease in a key-value bucket, writes the register of bodies and keeps the snapshots of its
+ *   read model in an object store (ADR 0022).
  * - A body issued credentials at run time (ADR 0011) publishes only `pcmd.events.reporting.<body>.>`;
  *   those users are not in the committed file: the process that runs nats-server adds them
  *   (`withBodyUsers`) and reloads it.
@@ -115,7 +117,22 @@ function agencyUser(agency: AgencyService, reads: readonly NatsRead[]): NatsUser
 
 /** Watch a key-value bucket (a push consumer with flow control on its stream) and read one entry. */
 function bucketReads(bucket: string): string[] {
-  const stream = `KV_${bucket}`;
+  return streamReads(`KV_${bucket}`);
+}
+
+/**
+ * Read and replace the objects of an object store bucket: an object's description is the last
+ * message on its `$O.<bucket>.M.<name>` subject (read by message get), its chunks are read through
+ * an ordered push consumer with flow control; a put publishes the chunks and the description on
+ * `$O.<bucket>.>`, then purges the chunks of the object it replaced.
+ */
+function objectStoreWrites(bucket: string): string[] {
+  const stream = `OBJ_${bucket}`;
+  return [`$O.${bucket}.>`, ...streamReads(stream), `${API}.STREAM.PURGE.${stream}`];
+}
+
+/** Read a bucket's stream: a push consumer with flow control on it, and one message by subject. */
+function streamReads(stream: string): string[] {
   return [
     `${API}.STREAM.INFO.${stream}`,
     `${API}.CONSUMER.CREATE.${stream}`,
@@ -164,11 +181,13 @@ function coordinationUser(): NatsUser {
     // The key of case references (ADR 0021): written once by the first instance, read by all.
     `$KV.${CASE_KEYS_BUCKET}.>`,
     ...bucketReads(CASE_KEYS_BUCKET),
+    // Snapshots of the read model (ADR 0022): each instance saves and loads them.
+    ...objectStoreWrites(SNAPSHOTS_BUCKET),
   ];
   return user(
     'coordination',
     dedupe(publish),
-    `coordination: publishes ${SUBJECT_PREFIX}.coordination.>, reads ${read.join(' and ')}, removes refused messages and publishes ${REFUSAL_SUBJECT_PREFIX}.>, keeps its lease in ${COORDINATION_LEASE_BUCKET}, writes the register of bodies ${BODIES_BUCKET}, users ${USERS_BUCKET}, sessions ${SESSIONS_BUCKET}, agency keys ${AGENCY_KEYS_BUCKET}, webhook subscriptions ${SUBSCRIPTIONS_BUCKET} and the key of case references ${CASE_KEYS_BUCKET}`,
+    `coordination: publishes ${SUBJECT_PREFIX}.coordination.>, reads ${read.join(' and ')}, removes refused messages and publishes ${REFUSAL_SUBJECT_PREFIX}.>, keeps its lease in ${COORDINATION_LEASE_BUCKET}, writes the register of bodies ${BODIES_BUCKET}, users ${USERS_BUCKET}, sessions ${SESSIONS_BUCKET}, agency keys ${AGENCY_KEYS_BUCKET}, webhook subscriptions ${SUBSCRIPTIONS_BUCKET}, the key of case references ${CASE_KEYS_BUCKET} and the snapshots of its read model ${SNAPSHOTS_BUCKET}`,
   );
 }
 

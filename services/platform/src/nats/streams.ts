@@ -1,12 +1,14 @@
 import { STREAMS } from '@lienganh/contracts';
 import { DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
+import { Objm } from '@nats-io/obj';
 import { nanos } from '@nats-io/transport-node';
 import { SESSION_MAX_HOURS_LIMIT, SESSIONS_BUCKET, USERS_BUCKET, USERS_BUCKET_HISTORY } from '../access/access-buckets.js';
 import { BODIES_BUCKET, BODIES_BUCKET_HISTORY } from '../bodies/body-record.js';
 import { AGENCY_KEYS_BUCKET, AGENCY_KEYS_BUCKET_HISTORY } from '../ingestion/agency-key-register.js';
 import { SUBSCRIPTIONS_BUCKET, SUBSCRIPTIONS_BUCKET_HISTORY } from '../subscriptions/subscriptions-bucket.js';
 import { CASE_KEYS_BUCKET, CASE_KEYS_BUCKET_HISTORY } from '../access/case-keys-bucket.js';
+import { SNAPSHOTS_BUCKET } from './snapshots-bucket.js';
 
 export interface StreamOptions {
   /** Replicas per stream: 1 on one server, 3 in a production cluster. */
@@ -62,6 +64,8 @@ export async function ensureStreams(jsm: JetStreamManager, options: StreamOption
   await ensureBucket(jsm, CASE_KEYS_BUCKET, { history: CASE_KEYS_BUCKET_HISTORY }, options);
   // A session's entry is rewritten while it is used; one idle past the longest session is gone by itself.
   await ensureBucket(jsm, SESSIONS_BUCKET, { history: 1, ttl: SESSION_MAX_HOURS_LIMIT * 3_600_000 }, options);
+  // Checkpoints of coordination's read model (ADR 0022): an object store, each snapshot replacing the last.
+  await ensureObjectStore(jsm, SNAPSHOTS_BUCKET, options);
 }
 
 /** A key-value bucket replicated as the streams are; kept when it exists. */
@@ -72,6 +76,17 @@ async function ensureBucket(jsm: JetStreamManager, bucket: string, settings: { h
   } catch (error) {
     if (!isStreamNotFound(error)) throw error;
     await new Kvm(jsm.jetstream()).create(bucket, { ...settings, replicas: options.replicas ?? 1 });
+  }
+}
+
+/** An object store bucket on file storage, replicated as the streams are; kept when it exists. */
+async function ensureObjectStore(jsm: JetStreamManager, bucket: string, options: StreamOptions): Promise<void> {
+  try {
+    await jsm.streams.info(`OBJ_${bucket}`);
+    if (options.replicas !== undefined) await jsm.streams.update(`OBJ_${bucket}`, { num_replicas: options.replicas });
+  } catch (error) {
+    if (!isStreamNotFound(error)) throw error;
+    await new Objm(jsm.jetstream()).create(bucket, { storage: StorageType.File, replicas: options.replicas ?? 1 });
   }
 }
 
