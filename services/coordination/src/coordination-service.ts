@@ -9,7 +9,7 @@ import type { INestApplication } from '@nestjs/common';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { STREAMS } from '@lienganh/contracts';
-import { BusLink, CASE_KEYS_BUCKET, closeHttpServer, connectToNats, refusalGate, requireStreams } from '@lienganh/platform';
+import { BusLink, CASE_KEYS_BUCKET, closeHttpServer, SNAPSHOTS_BUCKET, connectToNats, refusalGate, requireStreams } from '@lienganh/platform';
 import { AUDIT_TRAIL, AUTHENTICATOR, Authenticator, SessionController, sessionPolicyFromEnv, SessionStore, UserAccounts, UserDirectory, UserGuard, UserRegister, type RateLimit, type SessionPolicy, type TrustProxy, type UserEntry } from '@lienganh/platform';
 import { createHttpApp, createLogger, HealthController, logRefusals, READINESS, watchOverdueAlerts, type Logger } from '@lienganh/platform';
 import { CommitteeController } from './board/committee.controller.js';
@@ -36,6 +36,8 @@ import { ReportQueue, type ReportQueueOptions } from './reports/report-queue.js'
 import { CoordinationProjector, type ProjectorOptions } from './projection/coordination-projector.js';
 import type { CoordinationStore } from './store/coordination-store.js';
 import { InMemoryCoordinationStore } from './store/in-memory-coordination.store.js';
+import { ProjectionSnapshots, snapshotVersion } from './snapshots/projection-snapshots.js';
+import { DEFAULT_SNAPSHOT_EVERY_EVENTS, DEFAULT_SNAPSHOT_EVERY_MS, SnapshottingCoordinationStore } from './snapshots/snapshotting-coordination.store.js';
 import { BoardStreamController } from './stream/board-stream.controller.js';
 import { BoardHealth } from './health/board-health.js';
 import { BOARD_HEALTH, BoardStatusController } from './health/board-status.controller.js';
@@ -89,8 +91,13 @@ export interface CoordinationServiceConfig {
   natsSeed?: string;
   port: number;
   host?: string;
-  /** Where the read models are kept; in memory (rebuilt from the streams at each start) when omitted. */
+  /**
+   * Where the read models are kept; when omitted, in memory, kept across restarts by snapshots in
+   * the object store PCMD_SNAPSHOTS (`snapshots`, ADR 0022). A store given is used as it is.
+   */
   store?: CoordinationStore;
+  /** For the default store: how often its snapshot is saved (default every 100,000 events or 10 minutes); `false`: never (every start replays the streams). */
+  snapshots?: { everyEvents?: number; everyMs?: number } | false;
   clock?: Clock;
   /** The country's administrative units (issue #24); default: the lists shipped in data/administrative-units (or `LIENGANH_UNITS_DIR`). */
   units?: NationalUnits;
@@ -174,7 +181,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   const logger = config.logger ?? createLogger('coordination');
   // Every instance keeps its own read models through its own consumers; one id per running instance.
   const instanceId = checkInstanceId(config.instanceId ?? config.consumerPrefix ?? DEFAULT_INSTANCE_ID);
-  const store = config.store ?? new InMemoryCoordinationStore();
+  let store: CoordinationStore = config.store ?? new InMemoryCoordinationStore();
   const webhookAllow = config.webhookAllow ?? webhookAllowList(process.env);
   await checkWebhookReceivers(config.webhooks ?? {}, webhookAllow, { origin: 'webhooks' });
   const nc: NatsConnection = await connectToNats({
@@ -204,6 +211,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
     const replicas = (await (await jetstreamManager(nc)).streams.info(STREAMS.coordinationEvents.name)).config.num_replicas;
     leases = await LeaseBucket.open(nc, { replicas, ...(config.leaseTtlMs ? { ttlMs: config.leaseTtlMs } : {}) });
     instanceLease = await claimInstanceId(leases, holder, messages);
+    if (!config.store && config.snapshots !== false) store = await snapshottingStore(nc, instanceId, config.snapshots ?? {}, messages);
   } catch (error) {
     retireHolder(holder);
     await nc.close();
@@ -347,10 +355,11 @@ export async function startCoordinationService(config: CoordinationServiceConfig
     subscriptions.close();
     userRegister.close();
     sessions.close();
+    // Before NATS goes: the default store saves its last snapshot there.
+    await store.close();
     await instanceLease.release();
     retireHolder(holder);
     if (!nc.isClosed()) await nc.drain();
-    await store.close();
   };
   try {
     await projector.start();
@@ -381,4 +390,15 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   logger.info({ url }, 'coordination service listening');
   return { url, instanceId, leadership, projector, plans, deadlines, subscriptions: subscriptionDelivery, close };
+}
+
+/** The default store with its snapshots; without them (a bucket not provisioned) when PCMD_SNAPSHOTS cannot be opened. */
+async function snapshottingStore(nc: NatsConnection, instanceId: string, every: { everyEvents?: number; everyMs?: number }, logger: { info(message: string): void; warn(message: string): void }): Promise<CoordinationStore> {
+  try {
+    const shelf = await ProjectionSnapshots.open(nc, instanceId);
+    return new SnapshottingCoordinationStore(shelf, { everyEvents: every.everyEvents ?? DEFAULT_SNAPSHOT_EVERY_EVENTS, everyMs: every.everyMs ?? DEFAULT_SNAPSHOT_EVERY_MS, version: snapshotVersion(), logger });
+  } catch (error) {
+    logger.warn(`coordination: snapshots off, every start replays the streams (${SNAPSHOTS_BUCKET}: ${String(error)})`);
+    return new InMemoryCoordinationStore();
+  }
 }

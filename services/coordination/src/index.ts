@@ -16,6 +16,7 @@ export { evolveReport, periodsOf, reportingCompliance, type BodyCompliance } fro
 export { CoordinationProjection, type StreamPosition } from './projection/coordination-projection.js';
 export { CoordinationProjector, type BoardChange, type CatchUpProgress, type ProjectorOptions, type StreamCatchUp } from './projection/coordination-projector.js';
 export { ProjectionSnapshots, SNAPSHOT_FORMAT, snapshotVersion, type IgnoredSnapshot, type LoadedSnapshot, type ProjectionSnapshot, type SavedSnapshot } from './snapshots/projection-snapshots.js';
+export { SnapshottingCoordinationStore, type SnapshotPolicy, type SnapshotShelf } from './snapshots/snapshotting-coordination.store.js';
 export { InMemoryCoordinationStore } from './store/in-memory-coordination.store.js';
 export { SlowCoordinationStore } from './store/slow-coordination.store.js';
 export type { AlertRecord, Contribution, CoordinationStore, ProjectionChanges, ReferralRecord, ReportRecord, StoredProjection, StoredTally } from './store/coordination-store.js';

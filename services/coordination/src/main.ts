@@ -47,7 +47,8 @@ const service = await startCoordinationService({
   port,
   host: process.env.HOST,
   ...(instanceId ? { instanceId } : {}),
-  store: await storeFromEnv(process.env),
+  // MongoDB when `MONGODB_URI` is set; otherwise the default: in memory, with snapshots.
+  ...(process.env.MONGODB_URI ? { store: await storeFromEnv(process.env) } : {}),
   deadlineTickMs,
   users,
   sessions,

@@ -153,6 +153,12 @@ const everything = (): ProjectionChanges => structuredClone({
       ],
     },
   ],
+  // Facts that came before their deadline: kept, so that a restart meets it as a full replay would.
+  waitingDeadlineFacts: {
+    answers: [['cg-0002', { labour: '2021-05-09T10:00:00+07:00' }]],
+    followUps: [['kt-0007', '2021-05-12T08:00:00+07:00']],
+    alerts: [['follow-up:kt-0009', ['follow-up:kt-0009:due-soon:3']]],
+  },
 });
 
 const empty = { checkpoints: {}, plans: [], tallies: [], referrals: [], reports: [], deadlines: [], alerts: [], taskCompletions: [], alertHandlings: [] };
@@ -369,3 +375,25 @@ if (mongoUri) {
 } else {
   it.skip('MongoDB adapter: skipped, MONGODB_URI is not set (no MongoDB reachable)', () => {});
 }
+
+describe('in-memory store: a dump (what a snapshot keeps, ADR 0022)', () => {
+  it('gives back a store that loads and lists contributions exactly as the one dumped', async () => {
+    const store = new InMemoryCoordinationStore();
+    const key = 'kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram';
+    await store.commit(everything());
+    await store.commit({ contributions: [contribution('evt-kt-2', '2021-05-05T09:00:00+07:00', key), { ...contribution('evt-kt-1', '2021-05-04T09:00:00+07:00', key), amount: 2.5 }, contribution('evt-kt-1', '2021-05-04T09:00:00+07:00', 'kh-ba-dinh-2021/ct-ca-triet-pha-05')] });
+    const restored = InMemoryCoordinationStore.fromDump(store.dump());
+    expect(await restored.load()).toEqual(await store.load());
+    for (const target of [key, 'kh-ba-dinh-2021/ct-ca-triet-pha-05']) {
+      expect(await restored.contributions(target, 10)).toEqual(await store.contributions(target, 10));
+      expect(await restored.countContributions(target)).toBe(await store.countContributions(target));
+    }
+    // A contribution committed again after the restore is still kept once.
+    await restored.commit({ contributions: [contribution('evt-kt-2', '2021-05-05T09:00:00+07:00', key)] });
+    expect(await restored.countContributions(key)).toBe(2);
+  });
+
+  it('refuses bytes that are no dump', () => {
+    expect(() => InMemoryCoordinationStore.fromDump(Buffer.from('{"plans": 3'))).toThrow();
+  });
+});

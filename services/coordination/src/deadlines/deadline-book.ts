@@ -55,6 +55,16 @@ const CADENCE_OF = { month: 'monthly', quarter: 'quarterly', 'half-year': 'half-
  * record what was raised, so that nothing is raised twice, also after a restart.
  * Deterministic in stream order, which replay and live processing share.
  */
+/** Facts that came before the deadline they concern (out of order, or alerts read before the agency events at a replay). */
+export interface WaitingDeadlineFacts {
+  /** referralId → answering agency → earliest answer time. */
+  answers: [string, Record<string, string>][];
+  /** inspectionId → earliest follow-up time. */
+  followUps: [string, string][];
+  /** deadlineId → alert event ids. */
+  alerts: [string, string[]][];
+}
+
 export class DeadlineBook {
   readonly deadlines = new Map<string, DeadlineRecord>();
   /** Answers seen before their referral (out of order): referralId → answering agency → earliest time. */
@@ -86,6 +96,8 @@ export class DeadlineBook {
   private retiming: string | undefined;
   /** Ids of deadlines changed since the last `takeChanged`. */
   private changed = new Set<string>();
+  /** Whether the facts waiting for their deadline (early answers, follow-ups, alerts) changed since `takeWaiting`. */
+  private waitingChanged = false;
 
   constructor(
     private readonly plans: () => Iterable<Plan>,
@@ -288,6 +300,27 @@ export class DeadlineBook {
     for (const id of ids) this.changed.add(id);
   }
 
+  /**
+   * The facts that came before their deadline, whole, when they changed since the last call: kept
+   * by the store with the deadlines, so that a restart from it (or from a snapshot) meets a
+   * deadline opened later as a full replay would.
+   */
+  takeWaiting(): WaitingDeadlineFacts | undefined {
+    if (!this.waitingChanged) return undefined;
+    this.waitingChanged = false;
+    return {
+      answers: [...this.earlyAnswers].map(([referralId, answers]) => [referralId, Object.fromEntries(answers)]),
+      followUps: [...this.earlyFollowUps],
+      alerts: [...this.earlyAlerts],
+    };
+  }
+
+  restoreWaiting(waiting: WaitingDeadlineFacts): void {
+    for (const [referralId, answers] of waiting.answers) this.earlyAnswers.set(referralId, new Map(Object.entries(answers)));
+    for (const [inspectionId, time] of waiting.followUps) this.earlyFollowUps.set(inspectionId, time);
+    for (const [deadlineId, alerts] of waiting.alerts) this.earlyAlerts.set(deadlineId, [...alerts]);
+  }
+
   restore(records: DeadlineRecord[]): void {
     for (const record of records) this.deadlines.set(record.id, record);
     const starts = new Map<string, string>();
@@ -316,7 +349,7 @@ export class DeadlineBook {
       return undefined;
     }
     const record: DeadlineRecord = { ...deadline, ...(alertsFrom ? { alertsFrom } : {}), raised: this.earlyAlerts.get(deadline.id) ?? [] };
-    this.earlyAlerts.delete(deadline.id);
+    if (this.earlyAlerts.delete(deadline.id)) this.waitingChanged = true;
     this.deadlines.set(record.id, record);
     this.changed.add(record.id);
     return record;
@@ -357,7 +390,10 @@ export class DeadlineBook {
     if (!deadline) {
       const answers = this.earlyAnswers.get(referralId) ?? new Map<string, string>();
       const earlier = answers.get(by);
-      if (!earlier || isEarlier(event.time, earlier)) answers.set(by, event.time);
+      if (!earlier || isEarlier(event.time, earlier)) {
+        answers.set(by, event.time);
+        this.waitingChanged = true;
+      }
       this.earlyAnswers.set(referralId, answers);
       return;
     }
@@ -380,7 +416,10 @@ export class DeadlineBook {
     const id = `follow-up:${inspectionId}`;
     if (this.deadlines.has(id)) return this.meet(id, event.time);
     const earlier = this.earlyFollowUps.get(inspectionId);
-    if (!earlier || Date.parse(event.time) < Date.parse(earlier)) this.earlyFollowUps.set(inspectionId, event.time);
+    if (!earlier || Date.parse(event.time) < Date.parse(earlier)) {
+      this.earlyFollowUps.set(inspectionId, event.time);
+      this.waitingChanged = true;
+    }
   }
 
   private reportSubmitted(event: BusEvent): void {
@@ -464,7 +503,10 @@ export class DeadlineBook {
     const deadline = this.deadlines.get(deadlineId);
     if (!deadline) {
       const early = this.earlyAlerts.get(deadlineId) ?? [];
-      if (!early.includes(event.id)) this.earlyAlerts.set(deadlineId, [...early, event.id]);
+      if (!early.includes(event.id)) {
+        this.earlyAlerts.set(deadlineId, [...early, event.id]);
+        this.waitingChanged = true;
+      }
       return;
     }
     if (deadline.raised.includes(event.id)) return;

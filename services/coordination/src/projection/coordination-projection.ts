@@ -7,7 +7,7 @@ import { AgencyRegistry } from '../registry/agency-registry.js';
 import { AreaRegistry } from '../registry/area-registry.js';
 import { registerPlan } from '../registry/plan-registration.js';
 import { evolveReport, isReportSubmitted, reportKeyOf } from '../reporting/report-compliance.js';
-import type { AlertRecord, Contribution, ProjectionChanges, ReferralRecord, ReportRecord, StoredProjection, StoredTally, TallyChange } from '../store/coordination-store.js';
+import type { AlertRecord, Contribution, ProjectionChanges, WaitingDeadlineFacts, ReferralRecord, ReportRecord, StoredProjection, StoredTally, TallyChange } from '../store/coordination-store.js';
 import { factOf, type Counted, type CountedFact } from '../targets/target-tally.js';
 import { addFact, refusalOf, type ReportRefusal, type TaskCompletionRecord } from '../board/task-completion.js';
 import { taskFactOf } from '../board/task-facts.js';
@@ -84,10 +84,12 @@ export class CoordinationProjection {
       if (own && !kept.has(id) && revisionNumberOf(projection.state.plans.get(deadline.planId)!) > 1) projection.deadlines.deadlines.delete(id);
     }
     projection.deadlines.restore(stored.deadlines);
+    if (stored.waitingDeadlineFacts) projection.deadlines.restoreWaiting(stored.waitingDeadlineFacts);
     for (const alert of stored.alerts) projection.alerts.set(alert.id, alert);
     for (const record of stored.taskCompletions ?? []) projection.taskCompletions.set(record.key, record);
     for (const record of stored.alertHandlings ?? []) projection.alertHandlings.set(record.deadlineId, record);
     projection.deadlines.takeChanged();
+    projection.deadlines.takeWaiting();
     projection.changed = emptyChanges();
     return projection;
   }
@@ -151,13 +153,13 @@ export class CoordinationProjection {
     this.collectDeadlineChanges();
     const { plans, tallies, contributions, referrals, reports, checkpoints, deadlines, alerts, taskCompletions, alertHandlings, dropped } = this.changed;
     const drops = dropped.tallies.size + dropped.taskCompletions.size + dropped.deadlines.size;
-    return plans.size + tallies.size + contributions.length + referrals.size + reports.size + checkpoints.size + deadlines.size + alerts.size + taskCompletions.size + alertHandlings.size + drops > 0;
+    return plans.size + tallies.size + contributions.length + referrals.size + reports.size + checkpoints.size + deadlines.size + alerts.size + taskCompletions.size + alertHandlings.size + drops > 0 || this.changed.waiting !== undefined;
   }
 
   /** What changed since the last call, as documents for `CoordinationStore.commit`. */
   takeChanges(): ProjectionChanges {
     this.collectDeadlineChanges();
-    const { plans, tallies, contributions, referrals, reports, checkpoints, deadlines, alerts, taskCompletions, alertHandlings, dropped } = this.changed;
+    const { plans, tallies, contributions, referrals, reports, checkpoints, deadlines, alerts, taskCompletions, alertHandlings, dropped, waiting } = this.changed;
     this.changed = emptyChanges();
     const drops = dropped.tallies.size + dropped.taskCompletions.size + dropped.deadlines.size;
     return {
@@ -172,6 +174,7 @@ export class CoordinationProjection {
       alerts: [...alerts].map((id) => this.alerts.get(id)!),
       taskCompletions: [...taskCompletions].map((key) => this.taskCompletions.get(key)!),
       alertHandlings: [...alertHandlings].map((id) => this.alertHandlings.get(id)!),
+      ...(waiting ? { waitingDeadlineFacts: waiting } : {}),
     };
   }
 
@@ -192,6 +195,7 @@ export class CoordinationProjection {
     for (const alert of changes.alerts ?? []) this.changed.alerts.add(alert.id);
     for (const record of changes.taskCompletions ?? []) this.changed.taskCompletions.add(record.key);
     for (const record of changes.alertHandlings ?? []) this.changed.alertHandlings.add(record.deadlineId);
+    this.changed.waiting ??= changes.waitingDeadlineFacts;
     for (const [stream, seq] of Object.entries(changes.checkpoints ?? {})) {
       this.changed.checkpoints.set(stream, Math.max(seq, this.changed.checkpoints.get(stream) ?? 0));
     }
@@ -305,6 +309,7 @@ export class CoordinationProjection {
   /** The deadline book keeps its own list of what changed; it joins the next commit. */
   private collectDeadlineChanges(): void {
     for (const deadline of this.deadlines.takeChanged()) this.changed.deadlines.add(deadline.id);
+    this.changed.waiting = this.deadlines.takeWaiting() ?? this.changed.waiting;
   }
 
   private advance({ stream, seq }: StreamPosition): void {
@@ -397,6 +402,8 @@ const emptyChanges = () => ({
   alertHandlings: new Set<string>(),
   /** Keys of documents a plan revision voided: dropped by the store before this commit's writes. */
   dropped: { tallies: new Set<string>(), taskCompletions: new Set<string>(), deadlines: new Set<string>() },
+  /** The deadline book's waiting facts, whole, when they changed. */
+  waiting: undefined as WaitingDeadlineFacts | undefined,
 });
 
 const isAlert = (event: BusEvent) => event.type.startsWith('vn.pcmd.coordination.deadline.');

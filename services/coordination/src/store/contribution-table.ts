@@ -57,6 +57,24 @@ export class ContributionTable {
   clear(): void {
     this.byTarget.clear();
     this.events.clear();
+    this.texts.clear();
+  }
+
+  /** Everything, as JSON-safe columns (typed arrays as base64): what a snapshot of the store carries. */
+  toJSON(): ContributionTableJson {
+    return {
+      texts: this.texts.all(),
+      events: this.events.toJSON(),
+      targets: [...this.byTarget].map(([key, rows]) => [key, rows.toJSON()]),
+    };
+  }
+
+  static fromJSON(json: ContributionTableJson): ContributionTable {
+    const table = new ContributionTable();
+    for (const text of json.texts) table.texts.of(text);
+    table.events.restore(json.events);
+    for (const [key, rows] of json.targets) table.byTarget.set(key, TargetRows.fromJSON(rows));
+    return table;
   }
 
   private rowsOf(targetKey: string): TargetRows {
@@ -64,6 +82,21 @@ export class ContributionTable {
     if (!rows) this.byTarget.set(targetKey, (rows = new TargetRows()));
     return rows;
   }
+}
+
+export interface ContributionTableJson {
+  texts: string[];
+  events: { keys: string[]; ids: (string | null)[]; times: (string | null)[]; instants: string; labels: string };
+  targets: [string, TargetRowsJson][];
+}
+
+interface TargetRowsJson {
+  event: string;
+  area: string;
+  numerator: string;
+  denominator: string;
+  amount?: string;
+  applied: string;
 }
 
 /** Each event once: its key, id, source, type, agency and time (text and instant). */
@@ -107,6 +140,25 @@ class EventColumns {
     this.index.clear();
     for (const column of [this.keys, this.ids, this.times, this.instants, this.labels]) column.length = 0;
   }
+
+  toJSON(): ContributionTableJson['events'] {
+    return {
+      keys: this.keys,
+      ids: this.ids.map((id) => id ?? null),
+      times: this.times.map((time) => time ?? null),
+      instants: toBase64(Float64Array.from(this.instants)),
+      labels: toBase64(Int32Array.from(this.labels)),
+    };
+  }
+
+  restore(json: ContributionTableJson['events']): void {
+    json.keys.forEach((key, event) => this.index.set(key, event));
+    this.keys.push(...json.keys);
+    for (const id of json.ids) this.ids.push(id ?? undefined);
+    for (const time of json.times) this.times.push(time ?? undefined);
+    this.instants.push(...fromBase64(json.instants, Float64Array));
+    this.labels.push(...fromBase64(json.labels, Int32Array));
+  }
 }
 
 /** One target's rows: the event, its area and what it added (values interned; -1 for none, NaN for no amount). */
@@ -149,6 +201,35 @@ class TargetRows {
     } else this.amount?.push(Number.NaN);
   }
 
+  toJSON(): TargetRowsJson {
+    return {
+      event: toBase64(this.event.view()),
+      area: toBase64(this.area.view()),
+      numerator: toBase64(this.numerator.view()),
+      denominator: toBase64(this.denominator.view()),
+      ...(this.amount ? { amount: toBase64(this.amount.view()) } : {}),
+      applied: toBase64(this.applied.view()),
+    };
+  }
+
+  static fromJSON(json: TargetRowsJson): TargetRows {
+    const rows = new TargetRows();
+    const events = fromBase64(json.event, Uint32Array);
+    const [area, numerator, denominator] = [json.area, json.numerator, json.denominator].map((column) => fromBase64(column, Int32Array));
+    const amount = json.amount ? fromBase64(json.amount, Float64Array) : undefined;
+    if (amount) rows.amount = new GrowingColumn(Float64Array);
+    events.forEach((event, row) => {
+      rows.held.set(event);
+      rows.event.push(event);
+      rows.area.push(area![row]!);
+      rows.numerator.push(numerator![row]!);
+      rows.denominator.push(denominator![row]!);
+      rows.amount?.push(amount![row]!);
+    });
+    for (const event of fromBase64(json.applied, Uint32Array)) if (rows.appliedMark(event)) rows.applied.push(event);
+    return rows;
+  }
+
   contribution(row: number, targetKey: string, events: EventColumns, texts: Interned): Contribution {
     const event = this.event.get(row);
     const area = this.area.get(row);
@@ -189,6 +270,25 @@ class Interned {
   text(at: number): string {
     return this.texts[at]!;
   }
+
+  all(): string[] {
+    return this.texts;
+  }
+
+  clear(): void {
+    this.index.clear();
+    this.texts.length = 0;
+  }
+}
+
+const toBase64 = (values: Uint32Array | Int32Array | Float64Array): string => Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
+
+function fromBase64<T extends TypedArray>(text: string, make: { new (buffer: ArrayBuffer): T; BYTES_PER_ELEMENT: number }): T {
+  const bytes = Buffer.from(text, 'base64');
+  // Copied into a buffer of its own: the typed array needs its element alignment.
+  const copy = new ArrayBuffer(bytes.byteLength);
+  new Uint8Array(copy).set(bytes);
+  return new make(copy);
 }
 
 type TypedArray = Uint32Array | Int32Array | Float64Array;

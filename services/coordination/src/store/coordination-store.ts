@@ -1,10 +1,10 @@
 import type { BusEvent, Plan } from '@lienganh/contracts';
 import type { Counted } from '../targets/target-tally.js';
-import type { AlertKind, DeadlineRecord } from '../deadlines/deadline-book.js';
+import type { AlertKind, DeadlineRecord, WaitingDeadlineFacts } from '../deadlines/deadline-book.js';
 import type { TaskCompletionRecord } from '../board/task-completion.js';
 import type { AlertHandlingRecord } from '../deadlines/alert-handling.js';
 
-export type { AlertHandlingRecord, DeadlineRecord, TaskCompletionRecord };
+export type { AlertHandlingRecord, DeadlineRecord, TaskCompletionRecord, WaitingDeadlineFacts };
 
 /**
  * The store port: where coordination's read models are kept between runs. The projection
@@ -50,6 +50,8 @@ export interface StoredProjection {
   taskCompletions?: TaskCompletionRecord[];
   /** What the secretariat did about each deadline's alerts (ADR 0019), by deadline; none from an older store. */
   alertHandlings?: AlertHandlingRecord[];
+  /** Facts waiting for the deadline they meet or raised alerts of (one document); none from an older store. */
+  waitingDeadlineFacts?: WaitingDeadlineFacts;
 }
 
 export interface ProjectionChanges {
@@ -67,6 +69,8 @@ export interface ProjectionChanges {
   taskCompletions?: TaskCompletionRecord[];
   /** Each changed deadline's handling record whole (it carries its facts' keys: a replayed commit changes nothing). */
   alertHandlings?: AlertHandlingRecord[];
+  /** The facts waiting for their deadline, whole, when they changed. */
+  waitingDeadlineFacts?: WaitingDeadlineFacts;
 }
 
 /** A target's tally as stored; arrays in the order the values were first applied (stream order). */

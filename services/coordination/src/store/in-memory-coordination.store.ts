@@ -1,5 +1,5 @@
 import { revisionNumberOf, type Plan } from '@lienganh/contracts';
-import { ContributionTable } from './contribution-table.js';
+import { ContributionTable, type ContributionTableJson } from './contribution-table.js';
 import type {
   AlertHandlingRecord,
   AlertRecord,
@@ -12,7 +12,14 @@ import type {
   StoredProjection,
   StoredTally,
   TaskCompletionRecord,
+  WaitingDeadlineFacts,
 } from './coordination-store.js';
+
+interface StoreDump extends Omit<Required<StoredProjection>, 'tallies' | 'waitingDeadlineFacts'> {
+  waitingDeadlineFacts?: WaitingDeadlineFacts;
+  tallies: Omit<StoredTally, 'applied'>[];
+  contributions: ContributionTableJson;
+}
 
 /** The default store: documents in maps, gone at exit, so that every start replays the streams. */
 export class InMemoryCoordinationStore implements CoordinationStore {
@@ -26,6 +33,7 @@ export class InMemoryCoordinationStore implements CoordinationStore {
   private alerts = new Map<string, AlertRecord>();
   private taskCompletions = new Map<string, TaskCompletionRecord>();
   private alertHandlings = new Map<string, AlertHandlingRecord>();
+  private waitingDeadlineFacts: WaitingDeadlineFacts | undefined;
   /** Contributions and the keys each tally applied, column by column: what a million events weigh. */
   private contributionTable = new ContributionTable();
 
@@ -40,6 +48,7 @@ export class InMemoryCoordinationStore implements CoordinationStore {
       alerts: [...this.alerts.values()],
       taskCompletions: [...this.taskCompletions.values()],
       alertHandlings: [...this.alertHandlings.values()],
+      ...(this.waitingDeadlineFacts ? { waitingDeadlineFacts: this.waitingDeadlineFacts } : {}),
     });
   }
 
@@ -71,6 +80,7 @@ export class InMemoryCoordinationStore implements CoordinationStore {
     for (const alert of copy.alerts ?? []) this.alerts.set(alert.id, alert);
     for (const record of copy.taskCompletions ?? []) this.taskCompletions.set(record.key, record);
     for (const record of copy.alertHandlings ?? []) this.alertHandlings.set(record.deadlineId, record);
+    if (copy.waitingDeadlineFacts) this.waitingDeadlineFacts = copy.waitingDeadlineFacts;
     for (const contribution of contributions ?? []) this.contributionTable.add(contribution);
     for (const [stream, seq] of Object.entries(copy.checkpoints ?? {})) {
       this.checkpoints.set(stream, Math.max(seq, this.checkpoints.get(stream) ?? 0));
@@ -88,7 +98,44 @@ export class InMemoryCoordinationStore implements CoordinationStore {
   async clear(): Promise<void> {
     for (const map of [this.checkpoints, this.plans, this.tallies, this.referrals, this.reports, this.deadlines, this.alerts, this.taskCompletions, this.alertHandlings]) map.clear();
     this.contributionTable.clear();
+    this.waitingDeadlineFacts = undefined;
   }
 
   async close(): Promise<void> {}
+
+  /** Everything committed, as bytes: what a snapshot of the read model keeps (ADR 0022). */
+  dump(): Uint8Array {
+    const dump: StoreDump = {
+      checkpoints: Object.fromEntries(this.checkpoints),
+      plans: [...this.plans.values()],
+      tallies: [...this.tallies.values()],
+      referrals: [...this.referrals.values()],
+      reports: [...this.reports.values()],
+      deadlines: [...this.deadlines.values()],
+      alerts: [...this.alerts.values()],
+      taskCompletions: [...this.taskCompletions.values()],
+      alertHandlings: [...this.alertHandlings.values()],
+      ...(this.waitingDeadlineFacts ? { waitingDeadlineFacts: this.waitingDeadlineFacts } : {}),
+      contributions: this.contributionTable.toJSON(),
+    };
+    return Buffer.from(JSON.stringify(dump));
+  }
+
+  /** An empty store made to hold what `dump` gave; throws on bytes that are no dump. */
+  static fromDump(bytes: Uint8Array): InMemoryCoordinationStore {
+    const dump = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as StoreDump;
+    const store = new InMemoryCoordinationStore();
+    for (const [stream, seq] of Object.entries(dump.checkpoints)) store.checkpoints.set(stream, seq);
+    for (const plan of dump.plans) store.plans.set(plan.id, plan);
+    for (const tally of dump.tallies) store.tallies.set(tally.key, tally);
+    for (const referral of dump.referrals) store.referrals.set(referral.referralId, referral);
+    for (const report of dump.reports) store.reports.set(report.key, report);
+    for (const deadline of dump.deadlines) store.deadlines.set(deadline.id, deadline);
+    for (const alert of dump.alerts) store.alerts.set(alert.id, alert);
+    for (const record of dump.taskCompletions) store.taskCompletions.set(record.key, record);
+    for (const record of dump.alertHandlings) store.alertHandlings.set(record.deadlineId, record);
+    store.waitingDeadlineFacts = dump.waitingDeadlineFacts;
+    store.contributionTable = ContributionTable.fromJSON(dump.contributions);
+    return store;
+  }
 }

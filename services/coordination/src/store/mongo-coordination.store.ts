@@ -13,6 +13,7 @@ import type {
   StoredTally,
   TallyChange,
   TaskCompletionRecord,
+  WaitingDeadlineFacts,
 } from './coordination-store.js';
 
 interface CheckpointDocument {
@@ -74,6 +75,12 @@ interface ContributionDocument extends Contribution {
 interface CounterDocument {
   _id: string;
   next: number;
+}
+
+/** One document (`_id: 'deadlines'`): the facts waiting for their deadline, as JSON. */
+interface WaitingDocument {
+  _id: string;
+  document: string;
 }
 
 // No `required`: the port's types say what is present, and Mongoose would refuse an empty string.
@@ -175,6 +182,8 @@ const contributionSchema = new Schema<ContributionDocument>(
 contributionSchema.index({ targetKey: 1, eventKey: 1 }, { unique: true });
 contributionSchema.index({ targetKey: 1, at: 1, eventKey: 1 });
 
+const waitingSchema = new Schema<WaitingDocument>({ _id: text, document: text }, options);
+
 /** Hands out the plans' `order`: one counter, so that the order holds across restarts and clock changes. */
 const counterSchema = new Schema<CounterDocument>({ _id: text, next: number }, options);
 
@@ -191,6 +200,7 @@ function collectionsOf(connection: Connection, prefix: string) {
     alertHandlings: connection.model('AlertHandling', alertHandlingSchema, `${prefix}alerthandlings`),
     contributions: connection.model('Contribution', contributionSchema, `${prefix}contributions`),
     counters: connection.model('Counter', counterSchema, `${prefix}counters`),
+    waiting: connection.model('Waiting', waitingSchema, `${prefix}waiting`),
   };
 }
 type Collections = ReturnType<typeof collectionsOf>;
@@ -224,7 +234,7 @@ export class MongoCoordinationStore implements CoordinationStore {
   }
 
   async load(): Promise<StoredProjection> {
-    const [checkpoints, plans, tallies, referrals, reports, deadlines, alerts, taskCompletions, alertHandlings] = await Promise.all([
+    const [checkpoints, plans, tallies, referrals, reports, deadlines, alerts, taskCompletions, alertHandlings, waiting] = await Promise.all([
       this.collections.checkpoints.find().lean<CheckpointDocument[]>(),
       this.collections.plans.find().sort({ order: 1 }).lean<PlanDocument[]>(),
       this.collections.tallies.find().lean<TallyDocument[]>(),
@@ -234,6 +244,7 @@ export class MongoCoordinationStore implements CoordinationStore {
       this.collections.alerts.find().lean<AlertDocument[]>(),
       this.collections.taskCompletions.find().lean<TaskCompletionDocument[]>(),
       this.collections.alertHandlings.find().lean<AlertHandlingDocument[]>(),
+      this.collections.waiting.findById('deadlines').lean<WaitingDocument>(),
     ]);
     return {
       checkpoints: Object.fromEntries(checkpoints.map((checkpoint) => [checkpoint._id, checkpoint.seq])),
@@ -245,6 +256,7 @@ export class MongoCoordinationStore implements CoordinationStore {
       alerts: alerts.map(({ _id, ...alert }) => present({ id: _id, ...alert })),
       taskCompletions: taskCompletions.map(({ _id, ...record }) => ({ key: _id, ...record })),
       alertHandlings: alertHandlings.map(({ _id, facts }) => ({ deadlineId: _id, facts })),
+      ...(waiting ? { waitingDeadlineFacts: JSON.parse(waiting.document) as WaitingDeadlineFacts } : {}),
     };
   }
 
@@ -324,6 +336,10 @@ export class MongoCoordinationStore implements CoordinationStore {
         replaceOne: { filter: { _id: deadlineId }, replacement: { facts }, upsert: true },
       })),
     );
+
+    if (changes.waitingDeadlineFacts) {
+      await this.collections.waiting.replaceOne({ _id: 'deadlines' }, { document: JSON.stringify(changes.waitingDeadlineFacts) }, { upsert: true });
+    }
 
     // Plans after the documents counted for them: a crash before this leaves the previous version
     // stored, so that its revision is read (and its backfill made) again.

@@ -1,0 +1,138 @@
+import type { CoordinationStore, ProjectionChanges, StoredProjection } from '../store/coordination-store.js';
+import { InMemoryCoordinationStore } from '../store/in-memory-coordination.store.js';
+import type { IgnoredSnapshot, LoadedSnapshot, ProjectionSnapshot, SavedSnapshot } from './projection-snapshots.js';
+
+/** Where snapshots go: `ProjectionSnapshots` (the object store PCMD_SNAPSHOTS). */
+export interface SnapshotShelf {
+  save(snapshot: ProjectionSnapshot): Promise<SavedSnapshot>;
+  latest(expectedVersion: string): Promise<LoadedSnapshot | IgnoredSnapshot | undefined>;
+}
+
+export interface SnapshotPolicy {
+  /** Events (stream sequences committed, all streams) after which a snapshot is saved. */
+  everyEvents: number;
+  /** Time after which a snapshot is saved when anything was committed since the last. */
+  everyMs: number;
+  /** `snapshotVersion()`: a snapshot of another version is ignored. */
+  version: string;
+  logger: { info(message: string): void; warn(message: string): void };
+  now?: () => number;
+}
+
+/** Defaults: often enough that a restart replays little, rarely enough that saving costs little (ADR 0022). */
+export const DEFAULT_SNAPSHOT_EVERY_EVENTS = 100_000;
+export const DEFAULT_SNAPSHOT_EVERY_MS = 600_000;
+
+/**
+ * The in-memory store, kept across restarts by snapshots (ADR 0022): at the first `load` it takes
+ * the latest snapshot, if one of this version is whole, so that the projector replays only what
+ * came after its checkpoints; after commits it saves one every `everyEvents` events or `everyMs`,
+ * and a last one when it closes. A snapshot is a dump of the store taken at the end of a commit,
+ * so it holds exactly what its checkpoints cover. Saving runs beside the projection, one at a time;
+ * a save that fails is logged and tried again at the next occasion: the streams stay the reference.
+ */
+export class SnapshottingCoordinationStore implements CoordinationStore {
+  readonly kind = 'memory';
+  private inner = new InMemoryCoordinationStore();
+  private loaded = false;
+  /** Stream → last sequence committed, and the total of them when the last snapshot was taken. */
+  private readonly committed = new Map<string, number>();
+  private savedAt: { events: number; at: number };
+  private saving: Promise<void> | undefined;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly shelf: SnapshotShelf,
+    private readonly policy: SnapshotPolicy,
+  ) {
+    this.now = policy.now ?? Date.now;
+    this.savedAt = { events: 0, at: this.now() };
+  }
+
+  async load(): Promise<StoredProjection> {
+    if (!this.loaded) {
+      this.loaded = true;
+      await this.restoreLatest();
+    }
+    return this.inner.load();
+  }
+
+  async commit(changes: ProjectionChanges): Promise<void> {
+    await this.inner.commit(changes);
+    for (const [stream, seq] of Object.entries(changes.checkpoints ?? {})) this.committed.set(stream, Math.max(seq, this.committed.get(stream) ?? 0));
+    const events = this.events();
+    const due = events - this.savedAt.events >= this.policy.everyEvents || (events > this.savedAt.events && this.now() - this.savedAt.at >= this.policy.everyMs);
+    if (due && !this.saving) this.saving = this.save().finally(() => (this.saving = undefined));
+  }
+
+  contributions(targetKey: string, limit: number) {
+    return this.inner.contributions(targetKey, limit);
+  }
+
+  countContributions(targetKey: string): Promise<number> {
+    return this.inner.countContributions(targetKey);
+  }
+
+  async clear(): Promise<void> {
+    await this.inner.clear();
+    this.committed.clear();
+    this.savedAt = { events: 0, at: this.now() };
+  }
+
+  /** Saves what was committed since the last snapshot, so that the next start replays nothing of it. */
+  async close(): Promise<void> {
+    await this.saving;
+    if (this.events() > this.savedAt.events) await this.save();
+  }
+
+  /** Saves a snapshot now (after the one in progress, if any). */
+  async saveNow(): Promise<void> {
+    await this.saving;
+    await this.save();
+  }
+
+  private events(): number {
+    let total = 0;
+    for (const seq of this.committed.values()) total += seq;
+    return total;
+  }
+
+  private async restoreLatest(): Promise<void> {
+    const { logger, version } = this.policy;
+    let latest: Awaited<ReturnType<SnapshotShelf['latest']>>;
+    try {
+      latest = await this.shelf.latest(version);
+    } catch (error) {
+      return logger.warn(`coordination: no snapshot read (${String(error)}): replaying the streams from the start`);
+    }
+    if (!latest) return;
+    if ('ignored' in latest) return logger.warn(`coordination: ${latest.ignored}: ignored, replaying the streams from the start`);
+    try {
+      this.inner = InMemoryCoordinationStore.fromDump(latest.body);
+    } catch (error) {
+      return logger.warn(`coordination: snapshot unreadable (${String(error)}): ignored, replaying the streams from the start`);
+    }
+    for (const [stream, seq] of Object.entries(latest.checkpoints)) this.committed.set(stream, seq);
+    this.savedAt = { events: this.events(), at: this.now() };
+    logger.info(`coordination: snapshot loaded, covering ${describe(latest.checkpoints)}: replaying only what came after`);
+  }
+
+  private async save(): Promise<void> {
+    const checkpoints = Object.fromEntries(this.committed);
+    const events = this.events();
+    try {
+      // Taken at once, between two commits: the dump holds exactly what the checkpoints cover.
+      const body = this.inner.dump();
+      const saved = await this.shelf.save({ version: this.policy.version, checkpoints, body });
+      this.savedAt = { events, at: this.now() };
+      this.policy.logger.info(`coordination: snapshot saved, covering ${describe(checkpoints)} (${saved.bytes} bytes, ${saved.storedBytes} stored)`);
+    } catch (error) {
+      this.policy.logger.warn(`coordination: snapshot not saved (${String(error)}): the next restart replays more`);
+    }
+  }
+}
+
+const describe = (checkpoints: Record<string, number>) =>
+  Object.entries(checkpoints)
+    .map(([stream, seq]) => `${stream} to ${seq}`)
+    .join(', ') || 'nothing';

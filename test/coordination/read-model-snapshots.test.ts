@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { parse as parseYaml } from 'yaml';
+import { buildEvent, coordinationPlanPublished, STREAMS, validatePlan, type AgencyService, type BusEvent } from '@lienganh/contracts';
+import { createLogger } from '@lienganh/platform';
+import { DEMO_PLAN_FILES, ProjectionSnapshots, snapshotVersion, startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
+import { createRecordGenerator } from '../../scripts/cli/src/simulation/record-generator.js';
+import { eventually } from '../support/http.js';
+import { publishBinary, startNatsFixture, type NatsFixture } from '../support/nats.js';
+import { TEST_USERS } from '../support/users.js';
+
+// Issue #23: a restart loads the latest snapshot of the read model and replays only what came
+// after it; the result is the full replay's, field for field. ADR 0022.
+
+const AGENCIES: AgencyService[] = ['police', 'labour', 'health', 'culture', 'justice'];
+const baDinh = validatePlan(parseYaml(readFileSync(DEMO_PLAN_FILES[0]!, 'utf8')));
+
+/** Simulated 2021 records of the five agencies, interleaved: cases, referrals and reports that refer to each other. */
+const generators = AGENCIES.map((agency) => createRecordGenerator(agency, { seed: 23, count: 600 }));
+const simulated = (count: number): BusEvent[] => Array.from({ length: count }, (_, index) => generators[index % generators.length]!.next());
+
+let nats: NatsFixture;
+const running: RunningCoordinationService[] = [];
+
+beforeAll(async () => {
+  nats = await startNatsFixture();
+  await publishBinary(nats.js, buildEvent(coordinationPlanPublished, baDinh, { id: `plan-published-${baDinh.id}` }));
+});
+afterAll(async () => {
+  for (const service of running) await service.close().catch(() => undefined);
+  await nats?.close();
+});
+
+/** Coordination in this process, its log lines kept. */
+async function start(instanceId: string, snapshots: { everyEvents: number } | false): Promise<{ service: RunningCoordinationService; log: string[] }> {
+  const log: string[] = [];
+  const destination = new Writable({ write: (line, _encoding, done) => (log.push(JSON.parse(String(line)).msg), done()) });
+  const service = await startCoordinationService({ ...nats.identity('coordination'), port: 0, instanceId, deadlineTickMs: 0, users: TEST_USERS, snapshots, logger: createLogger('coordination', 'info', destination) });
+  running.push(service);
+  return { service, log };
+}
+
+async function stop(service: RunningCoordinationService): Promise<void> {
+  running.splice(running.indexOf(service), 1);
+  await service.close();
+}
+
+async function publish(events: BusEvent[]): Promise<void> {
+  for (const event of events) await publishBinary(nats.js, event);
+}
+
+/** Until the instance's agency consumer has every event of the stream committed (acks follow commits). */
+async function settled(instanceId: string): Promise<void> {
+  await eventually(async () => {
+    const info = await nats.jsm.consumers.info(STREAMS.agencyEvents.name, `${instanceId}-agency-events`);
+    return info.num_pending === 0 && info.num_ack_pending === 0 ? true : undefined;
+  }, 20_000);
+}
+
+/** Everything the read models hold, with every target's contributing events. */
+async function readModelOf(service: RunningCoordinationService) {
+  const { projection, store } = service.projector;
+  const contributions = Object.fromEntries(await Promise.all([...projection.state.targets.keys()].map(async (key) => [key, await store.contributions(key, 100_000)] as const)));
+  return { ...projection.snapshot(), contributions };
+}
+
+const caughtUpOn = (log: string[]) => Number(/caught up on (\d+) events/.exec(log.find((line) => line.includes('caught up on')) ?? '')?.[1]);
+
+it('a restart loads the latest snapshot and replays only the events after it: the read model equals a full replay, field for field', async () => {
+  const first = await start('snapshots', { everyEvents: 400 });
+  await publish(simulated(1_000));
+  await settled('snapshots');
+  await eventually(async () => (first.log.some((line) => line.startsWith('coordination: snapshot saved')) ? true : undefined), 10_000);
+  await stop(first.service);
+  expect(first.log.filter((line) => line.startsWith('coordination: snapshot saved')).length).toBeGreaterThanOrEqual(2);
+
+  // While no instance runs: the tail the next start reads after the snapshot.
+  const tail = simulated(500);
+  await publish(tail);
+  const restarted = await start('snapshots', { everyEvents: 400 });
+  expect(restarted.log.some((line) => line.startsWith('coordination: snapshot loaded'))).toBe(true);
+  expect(caughtUpOn(restarted.log)).toBe(tail.length);
+
+  const reference = await start('full-replay', false);
+  expect(caughtUpOn(reference.log)).toBeGreaterThanOrEqual(1_500);
+  const [fromSnapshot, fromReplay] = [await readModelOf(restarted.service), await readModelOf(reference.service)];
+  expect(fromSnapshot.tallies.some((tally) => tally.applied.length > 0)).toBe(true);
+  expect(Object.values(fromSnapshot.contributions).flat().length).toBeGreaterThan(0);
+  expect(fromSnapshot).toEqual(fromReplay);
+
+  // And live events after the restart go on from there.
+  const more = simulated(200);
+  await publish(more);
+  await Promise.all([settled('snapshots'), settled('full-replay')]);
+  expect(await readModelOf(restarted.service)).toEqual(await readModelOf(reference.service));
+  await stop(restarted.service);
+  await stop(reference.service);
+});
+
+it.each([
+  ['of another version', async (shelf: ProjectionSnapshots, checkpoints: Record<string, number>) => shelf.save({ version: 'coordination@0.0.0+snapshot-format.0', checkpoints, body: Buffer.from('{}') }), 'is of version'],
+  ['that is no dump of the store', async (shelf: ProjectionSnapshots, checkpoints: Record<string, number>) => shelf.save({ version: snapshotVersion(), checkpoints, body: Buffer.from('{"plans": 3') }), 'snapshot unreadable'],
+])('a snapshot %s is ignored with a log line, and everything is replayed', async (_case, write, reason) => {
+  const streams = await Promise.all([STREAMS.agencyEvents.name, STREAMS.coordinationEvents.name].map(async (stream) => [stream, (await nats.jsm.streams.info(stream)).state.last_seq] as const));
+  const instanceId = `ignored-${reason.length}`;
+  await write(await ProjectionSnapshots.open(nats.nc, instanceId), Object.fromEntries(streams));
+  const { service, log } = await start(instanceId, { everyEvents: 100_000 });
+  expect(log.find((line) => line.includes('replaying the streams from the start'))).toContain(reason);
+  expect(caughtUpOn(log)).toBe(streams.reduce((sum, [, seq]) => sum + seq, 0));
+  const reference = await start(`${instanceId}-reference`, false);
+  expect(await readModelOf(service)).toEqual(await readModelOf(reference.service));
+  await stop(service);
+  await stop(reference.service);
+});
