@@ -30,6 +30,7 @@ try {
   let contributions = 0;
   for (const key of projection.state.targets.keys()) contributions += await store.countContributions(key);
   console.error(JSON.stringify({ targets: projection.state.targets.size, tasks: projection.state.plans.size, applied, values, contributions, deadlines: projection.deadlines.deadlines.size, referrals: projection.referrals.size, alerts: projection.alerts.size, storeDeadlines: store.deadlines?.size }));
+  if (store.dump) { const t = performance.now(); const bytes = store.dump().length; console.error(`store dump: ${(bytes / 2 ** 20).toFixed(1)} MiB in ${Math.round(performance.now() - t)} ms`); }
   if (process.env.SNAPSHOT !== '0') console.error(`snapshot: ${writeHeapSnapshot(out)}`);
   await coordination.close();
 } finally {
