@@ -61,7 +61,7 @@ async function settled(instanceId: string): Promise<void> {
 async function readModelOf(service: RunningCoordinationService) {
   const { projection, store } = service.projector;
   const contributions = Object.fromEntries(await Promise.all([...projection.state.targets.keys()].map(async (key) => [key, await store.contributions(key, 100_000)] as const)));
-  return { ...projection.snapshot(), contributions };
+  return { ...projection.snapshot(), applied: projection.state.applied.size, contributions };
 }
 
 const caughtUpOn = (log: string[]) => Number(/caught up on (\d+) events/.exec(log.find((line) => line.includes('caught up on')) ?? '')?.[1]);
@@ -84,7 +84,7 @@ it('a restart loads the latest snapshot and replays only the events after it: th
   const reference = await start('full-replay', false);
   expect(caughtUpOn(reference.log)).toBeGreaterThanOrEqual(1_500);
   const [fromSnapshot, fromReplay] = [await readModelOf(restarted.service), await readModelOf(reference.service)];
-  expect(fromSnapshot.tallies.some((tally) => tally.applied.length > 0)).toBe(true);
+  expect(fromSnapshot.tallies.some((tally) => tally.events! > 0)).toBe(true);
   expect(Object.values(fromSnapshot.contributions).flat().length).toBeGreaterThan(0);
   expect(fromSnapshot).toEqual(fromReplay);
 

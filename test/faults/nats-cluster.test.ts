@@ -90,11 +90,12 @@ it('stores and counts every accepted event exactly once when the node leading th
   // Coordination counted each once: the tally, its contributions in the store, the committee's figure.
   const tally = await eventually(() => {
     const current = coordination.projector.projection.state.targets.get(TARGET)!.tally;
-    return current.applied.size >= TOTAL ? current : undefined;
+    return current.events >= TOTAL ? current : undefined;
   }, 60_000);
   expect(tally.numeratorCount).toBe(TOTAL);
-  // The police service's own source: the tally keeps each event's key, source + id.
-  expect(new Set(tally.applied)).toEqual(new Set(accepted.map((id) => eventKey({ source: '/pcmd/police', id }))));
+  // The police service's own source: each event applied once by its key, source + id.
+  expect(tally.events).toBe(TOTAL);
+  for (const id of accepted) expect(coordination.projector.projection.state.applied.has(eventKey({ source: '/pcmd/police', id }))).toBe(true);
   await eventually(async () => ((await coordination.projector.store.countContributions(TARGET)) === TOTAL ? true : undefined), 10_000);
   const { projection } = coordination.projector;
   const overview = committeeOverview(projection.state, projection.areas, new Date('2021-12-31T12:00:00+07:00'));

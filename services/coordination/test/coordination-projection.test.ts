@@ -192,6 +192,13 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
 /** As a document store keeps it: JSON, no shared objects. */
 const asStored = (snapshot: StoredProjection): StoredProjection => JSON.parse(JSON.stringify(snapshot));
 
+/** What a store holds of a projection once everything it did is committed (with the events applied, which `snapshot()` leaves out). */
+async function storedOf(projection: CoordinationProjection): Promise<StoredProjection> {
+  const store = new InMemoryCoordinationStore();
+  await store.commit(projection.takeChanges());
+  return store.load();
+}
+
 const tallyOf = (snapshot: StoredProjection, key: string) => snapshot.tallies.find((tally) => tally.key === key)!;
 const withoutCheckpoints = ({ checkpoints: _, ...rest }: StoredProjection) => rest;
 /** The parts of a commit these specs are about (plans, tallies, contributions, referrals, reports, checkpoints). */
@@ -206,8 +213,7 @@ describe('the coordination projection', () => {
       const snapshot = reference.snapshot();
       // 7 ward inspections + one at 02:00Z + one at 00:30 on 1 January in Hanoi; not 2020, not Tây Hồ.
       expect(tallyOf(snapshot, INSPECTIONS_400)).toMatchObject({ numeratorCount: 9, byArea: expect.objectContaining({ 'hn-ba-dinh-kim-ma': 3 }) });
-      expect(tallyOf(snapshot, INSPECTIONS_400).applied).not.toContain('evt-kt-truoc-ky');
-      expect(tallyOf(snapshot, INSPECTIONS_400).applied).not.toContain('evt-kt-tay-ho');
+      expect(tallyOf(snapshot, INSPECTIONS_400).events).toBe(9);
       expect(tallyOf(snapshot, 'kh-ba-dinh-2021/ct-doi-178-30-50').numeratorValues).toEqual(['b-178-a', 'b-178-b']);
       expect(tallyOf(snapshot, 'kh-ba-dinh-2021/ct-kiem-tra-80-lieu-giai')).toMatchObject({ denominatorValues: ['b-0', 'b-1', 'b-2'] });
       expect(tallyOf(snapshot, 'kh-ba-dinh-2021/ct-mo-hinh-14-phuong').numeratorValues).toEqual(['hn-ba-dinh-kim-ma', 'hn-ba-dinh-lieu-giai']);
@@ -347,10 +353,9 @@ describe('the coordination projection', () => {
     const before = [planStep, ...agencySteps.slice(0, split)];
     const after = [...agencySteps.slice(split), ...agencySteps.slice(split - 5, split)];
 
-    it('from a snapshot as a store keeps it, then more events, equals one projection of everything', () => {
+    it('from a snapshot as a store keeps it, then more events, equals one projection of everything', async () => {
       // Given a projection restored from what was stored after the first events
-      const stored = asStored(given(before).snapshot());
-      const restored = CoordinationProjection.restore(stored, cases);
+      const restored = CoordinationProjection.restore(await storedOf(given(before)), cases);
       // When the rest arrives
       feed(restored, after);
       // Then it equals one projection that saw everything (plans compared as stored, JSON)
@@ -368,8 +373,8 @@ describe('the coordination projection', () => {
       expect(restored.snapshot().checkpoints).toEqual({ [AGENCY]: agencySteps.length, [COORDINATION]: 1 });
     });
 
-    it('keeps what makes a re-applied event change nothing', () => {
-      const restored = CoordinationProjection.restore(asStored(reference.snapshot()), cases);
+    it('keeps what makes a re-applied event change nothing', async () => {
+      const restored = CoordinationProjection.restore(await storedOf(given([planStep], agencySteps)), cases);
       feed(restored, agencySteps);
       expect(effects(restored.takeChanges())).toEqual(nothingBut());
     });

@@ -1,13 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { eventKey, parsePlanDocument, validatePlan, type Plan } from '@lienganh/contracts';
 import mongoose from 'mongoose';
-import type { AlertRecord, Contribution, CoordinationStore, DeadlineRecord, ProjectionChanges, ReferralRecord, ReportRecord, StoredTally, TallyChange } from '../src/store/coordination-store.js';
+import type { AlertRecord, Contribution, CoordinationStore, DeadlineRecord, ProjectionChanges, ReferralRecord, ReportRecord, StoredProjection, StoredTally, TallyChange } from '../src/store/coordination-store.js';
 
-/** The tally as `load` gives it back after `changes` were committed in order. */
+/** The tally as `load` gives it back after `changes` were committed in order: its last figures. */
 const loadedTally = (...changes: TallyChange[]): StoredTally => {
   const { appliedAdded: _added, ...figures } = changes.at(-1)!;
-  return { ...figures, applied: [...new Set(changes.flatMap((change) => change.appliedAdded))] };
+  return figures;
 };
+
+/** What `load` gave, without the applied events (checked on their own) and a tally's keys where an adapter keeps them too. */
+const documentsOf = ({ applied: _applied, ...loaded }: StoredProjection) => ({ ...loaded, tallies: loaded.tallies.map(({ applied: _keys, ...tally }) => tally) });
+
+/** Whether `load` gave exactly these events as applied. */
+const appliedExactly = (loaded: StoredProjection, keys: string[]) => loaded.applied!.size === new Set(keys).size && keys.every((key) => loaded.applied!.has(key));
 import { InMemoryCoordinationStore } from '../src/store/in-memory-coordination.store.js';
 import { MongoCoordinationStore } from '../src/store/mongo-coordination.store.js';
 
@@ -104,6 +110,8 @@ const alert: AlertRecord = { id: 'referral:cg-0001:approaching:3', kind: 'approa
 /** One of every kind of document, as the projection would hand it over. */
 const everything = (): ProjectionChanges => structuredClone({
   checkpoints: { POLICE: 41, LABOUR: 7 },
+  // Events applied that counted nowhere (a report, a hand-over answer) are kept as applied too.
+  applied: ['evt-bc-0005', 'evt-kt-1', 'evt-kt-2'],
   plans: [baDinh, planWith('kh-kiem-tra-2021')],
   tallies: [
     tally('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram'),
@@ -176,16 +184,20 @@ function storeContract(name: string, open: () => Promise<CoordinationStore>, opt
     });
 
     it('loads nothing from an empty store', async () => {
-      expect(await store.load()).toEqual(empty);
+      const loaded = await store.load();
+      expect(documentsOf(loaded)).toEqual(empty);
+      expect(appliedExactly(loaded, [])).toBe(true);
       expect(await store.countContributions('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram')).toBe(0);
       expect(await store.contributions('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram', 10)).toEqual([]);
     });
 
     it('loads every kind of document exactly as it was committed', async () => {
-      const { contributions, tallies, ...documents } = everything();
+      const { contributions, tallies, applied, ...documents } = everything();
       await store.commit(everything());
       const loaded = await store.load();
-      expect(loaded).toEqual({ ...documents, tallies: tallies!.map((change) => loadedTally(change)) });
+      expect(documentsOf(loaded)).toEqual({ ...documents, tallies: tallies!.map((change) => loadedTally(change)) });
+      // Every event applied, whether it counted (a tally's keys) or not.
+      expect(appliedExactly(loaded, [...applied!, 'evt-kt-1', 'evt-kt-2'])).toBe(true);
       // Absent optional fields come back absent, not null, and dotted filter keys stay keys.
       expect(loaded.tallies.find((t) => t.key.endsWith('ct-ca-triet-pha-05'))!.lastEventTime).toBeUndefined();
       expect(loaded.referrals.find((r) => r.referralId === 'cg-0002')).toEqual({ referralId: 'cg-0002', made: '2021-05-06T11:00:00+07:00' });
@@ -204,7 +216,9 @@ function storeContract(name: string, open: () => Promise<CoordinationStore>, opt
       const once = await store.load();
       const countOnce = await store.countContributions('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram');
       await store.commit(everything());
-      expect(await store.load()).toEqual(once);
+      const twice = await store.load();
+      expect(documentsOf(twice)).toEqual(documentsOf(once));
+      expect(twice.applied!.size).toBe(once.applied!.size);
       expect(await store.countContributions('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram')).toBe(countOnce);
       expect(countOnce).toBe(2);
     });
@@ -229,8 +243,8 @@ function storeContract(name: string, open: () => Promise<CoordinationStore>, opt
       expect((await store.load()).deadlines).toEqual([{ ...deadline, metAt: '2021-05-12T08:00:00+07:00', raised: [...deadline.raised, 'referral:cg-0001:resolved'] }]);
       const loaded = await store.load();
       // Figures replaced; applied ids appended, each once.
-      expect(loaded.tallies).toEqual([loadedTally(tally(key), later)]);
-      expect(loaded.tallies[0]!.applied).toEqual(['evt-kt-1', 'evt-kt-2', 'evt-kt-3']);
+      expect(documentsOf(loaded).tallies).toEqual([loadedTally(tally(key), later)]);
+      expect(appliedExactly(loaded, ['evt-kt-1', 'evt-kt-2', 'evt-kt-3'])).toBe(true);
       expect(loaded.tallies[0]!.lastEventTime).toBeUndefined();
       expect(loaded.referrals).toEqual([closed]);
       expect(loaded.reports).toEqual([resubmitted]);
@@ -278,8 +292,9 @@ function storeContract(name: string, open: () => Promise<CoordinationStore>, opt
         contributions: [contribution('evt-kt-3', '2021-08-05T09:00:00+07:00', key)],
       });
       const loaded = await store.load();
-      expect(loaded.tallies).toEqual([loadedTally(recounted)]);
-      expect(loaded.tallies[0]!.applied).toEqual(['evt-kt-3']);
+      expect(documentsOf(loaded).tallies).toEqual([loadedTally(recounted)]);
+      // The events stay applied: the revision's backfill counts them again, once (AppliedEvents.claimForBackfill).
+      expect(appliedExactly(loaded, ['evt-kt-1', 'evt-kt-2', 'evt-kt-3'])).toBe(true);
       expect(loaded.taskCompletions).toEqual([]);
       expect(loaded.deadlines).toEqual([]);
       expect((await store.contributions(key, 10)).map((entry) => entry.eventId)).toEqual(['evt-kt-3']);
@@ -318,7 +333,9 @@ function storeContract(name: string, open: () => Promise<CoordinationStore>, opt
     it('forgets everything on clear', async () => {
       await store.commit(everything());
       await store.clear();
-      expect(await store.load()).toEqual(empty);
+      const cleared = await store.load();
+      expect(documentsOf(cleared)).toEqual(empty);
+      expect(appliedExactly(cleared, [])).toBe(true);
       expect(await store.countContributions('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram')).toBe(0);
       // The checkpoints are gone too: a lower one is taken as it is.
       await store.commit({ checkpoints: { POLICE: 3 } });
@@ -328,7 +345,7 @@ function storeContract(name: string, open: () => Promise<CoordinationStore>, opt
     it('is not changed by the caller changing its objects after commit, nor after load', async () => {
       const changes = everything();
       await store.commit(changes);
-      const { contributions, tallies, ...documents } = everything();
+      const { contributions, tallies, applied, ...documents } = everything();
       const committed = { ...documents, tallies: tallies!.map((change) => loadedTally(change)) };
       changes.plans![1]!.targets[0]!.goal.min = 999;
       changes.tallies![0]!.appliedAdded.push('evt-kt-9');
@@ -337,13 +354,16 @@ function storeContract(name: string, open: () => Promise<CoordinationStore>, opt
       changes.reports![0]!.eventId = 'evt-changed';
       changes.contributions![0]!.areaCode = 'hn-ba-dinh-doi-can';
       changes.checkpoints!['POLICE'] = 99;
+      changes.applied!.push('evt-kt-9');
       const loaded = await store.load();
-      expect(loaded).toEqual(committed);
-      loaded.tallies[0]!.applied.push('evt-kt-9');
+      expect(documentsOf(loaded)).toEqual(committed);
+      loaded.applied!.add('evt-kt-10');
       loaded.plans[0]!.targets.pop();
       const listed = await store.contributions('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram', 10);
       listed[0]!.areaCode = 'hn-ba-dinh-doi-can';
-      expect(await store.load()).toEqual(committed);
+      const again = await store.load();
+      expect(documentsOf(again)).toEqual(committed);
+      expect(appliedExactly(again, [...applied!, 'evt-kt-1', 'evt-kt-2'])).toBe(true);
       expect(await store.contributions('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram', 10)).toEqual(contributions);
     });
 

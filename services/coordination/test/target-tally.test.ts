@@ -10,6 +10,7 @@ import {
   type BusEvent,
   type PlanTarget,
 } from '@lienganh/contracts';
+import { AppliedEvents } from '../src/board/applied-events.js';
 import { emptyTally, evolveTally, factOf, progressOf, vietnamDate, type TallyContext } from '../src/index.js';
 
 const WARDS = ['lieu-giai', 'kim-ma', 'cong-vi', 'ngoc-khanh', 'doi-can', 'giang-vo', 'thanh-cong'].map((ward) => `hn-ba-dinh-${ward}`);
@@ -42,9 +43,11 @@ const inspection = (n: number, overrides: { time?: string; areaCode?: string; bu
     { id: `evt-kt-${n}`, time: overrides.time ?? '2021-05-04T09:30:00+07:00' },
   );
 
+/** The tally after `events`, each applied once (the projection's `AppliedEvents` does this). */
 function tallyOf(definition: PlanTarget, events: BusEvent[]) {
   const tally = emptyTally();
-  for (const event of events) evolveTally(definition, tally, factOf(event), context);
+  const applied = AppliedEvents.empty();
+  for (const event of events) if (applied.add(eventKey(event))) evolveTally(definition, tally, factOf(event), context);
   return tally;
 }
 
@@ -55,7 +58,7 @@ describe('target tally', () => {
     const events = Array.from({ length: 37 }, (_, n) => inspection(n));
     const tally = tallyOf(inspections400, events);
     expect(progressOf(inspections400, tally, progressContext('2021-03-01T00:00:00+07:00'))).toEqual({ achieved: 37, percent: 9.25, status: 'at-risk' });
-    expect([...tally.applied]).toEqual(events.map((event) => eventKey(event)));
+    expect(tally.events).toBe(37);
   });
 
   it('counts a redelivered event once, and gives the same result in any order', () => {
@@ -63,7 +66,7 @@ describe('target tally', () => {
     const once = tallyOf(inspections400, events);
     const again = tallyOf(inspections400, [...events, ...events.slice(0, 5)].reverse());
     expect(again.numeratorCount).toBe(once.numeratorCount);
-    expect(new Set(again.applied)).toEqual(new Set(once.applied));
+    expect(again.events).toBe(once.events);
   });
 
   it('leaves out events outside the plan period (in Vietnam time) and outside its area', () => {
@@ -72,7 +75,7 @@ describe('target tally', () => {
       inspection(2, { time: '2020-12-31T17:30:00Z' }), // 1 January 00:30 in Hanoi: inside
       inspection(3, { areaCode: 'hn-tay-ho-quang-an' }),
     ];
-    expect([...tallyOf(inspections400, events).applied]).toEqual([eventKey(events[1]!)]);
+    expect(tallyOf(inspections400, events)).toMatchObject({ events: 1, numeratorCount: 1 });
     expect(vietnamDate('2020-12-31T17:30:00Z')).toBe('2021-01-01');
   });
 

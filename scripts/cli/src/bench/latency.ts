@@ -43,7 +43,8 @@ export async function measureLatency(
     // The worker posts event i at (its go) + i / rate, and its go comes after goAt: none later than this can be visible.
     const due = Math.min(count, Math.floor(((now - goAt) / 1000) * options.rate) + 1);
     for (; candidates < due; candidates++) pending.add(candidates);
-    const applied = tracked.tally.applied;
+    // Applied to the read models and committed (this runs after the commit): visible.
+    const { applied } = coordination.projector.projection.state;
     const counted = tracked.tally.numeratorCount;
     for (const index of pending) {
       if (!applied.has(keys[index]!)) continue;

@@ -28,7 +28,7 @@ export async function measureReplay(
   const coordination = await startCoordination(env.url, { consumerPrefix: prefix, ...(store ? { store } : {}) });
   const ms = performance.now() - started;
   try {
-    const applied = inspectionsTarget(coordination, plan).tally.applied.size;
+    const applied = inspectionsTarget(coordination, plan).tally.events;
     if (applied !== events) throw new Error(`${name.label}: the rebuilt board counts ${applied} inspections, the stream holds ${events}`);
   } finally {
     await coordination.close();

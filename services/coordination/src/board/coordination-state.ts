@@ -1,4 +1,5 @@
 import type { BusEvent, Plan, PlanTarget } from '@lienganh/contracts';
+import { AppliedEvents } from './applied-events.js';
 import type { AreaRegistry } from '../registry/area-registry.js';
 import type { TaskCompletionRecord } from './task-completion.js';
 import { emptyTally, evolveTally, factOf, isYearly, measuredTypes, type Counted, type CountedFact, type TallyContext, type TargetTally } from '../targets/target-tally.js';
@@ -22,6 +23,8 @@ export interface TrackedTarget {
 
 export interface CoordinationState {
   plans: Map<string, Plan>;
+  /** Every event applied, once each, by key: a second delivery changes nothing (`applyEvent`). */
+  applied: AppliedEvents;
   /** `${planId}/${targetId}` → tracked target. */
   targets: Map<string, TrackedTarget>;
   byEventType: Map<string, TrackedTarget[]>;
@@ -29,7 +32,7 @@ export interface CoordinationState {
   taskCompletions: Map<string, TaskCompletionRecord>;
 }
 
-export const emptyCoordinationState = (): CoordinationState => ({ plans: new Map(), targets: new Map(), byEventType: new Map(), taskCompletions: new Map() });
+export const emptyCoordinationState = (): CoordinationState => ({ plans: new Map(), applied: AppliedEvents.empty(), targets: new Map(), byEventType: new Map(), taskCompletions: new Map() });
 
 export const targetKey = (planId: string, targetId: string) => `${planId}/${targetId}`;
 
@@ -80,8 +83,17 @@ function trackTargets(state: CoordinationState, plan: Plan, areas: AreaRegistry)
   }
 }
 
-/** Applies an event to every target that counts its type (or only to `planId`'s, for a backfill); returns those it counted for, with what it added. */
-export function applyEvent(state: CoordinationState, event: BusEvent, fact: CountedFact = factOf(event), planId?: string): { tracked: TrackedTarget; counted: Counted }[] {
+/** Applies an event once to every target that counts its type: one applied before (same source + id) changes nothing. */
+export function applyEvent(state: CoordinationState, event: BusEvent, fact: CountedFact = factOf(event)): { tracked: TrackedTarget; counted: Counted }[] {
+  return state.applied.add(fact.key) ? countEvent(state, event, fact) : [];
+}
+
+/**
+ * Counts an event the caller has made sure is counted once (`applyEvent`, a backfill's claim, an
+ * answer placed when its referral arrives) for every target that counts its type, or only for
+ * `planId`'s; returns those it counted for, with what it added.
+ */
+export function countEvent(state: CoordinationState, event: BusEvent, fact: CountedFact, planId?: string): { tracked: TrackedTarget; counted: Counted }[] {
   const applied: { tracked: TrackedTarget; counted: Counted }[] = [];
   for (const tracked of state.byEventType.get(event.type) ?? []) {
     if (planId !== undefined && tracked.plan.id !== planId) continue;

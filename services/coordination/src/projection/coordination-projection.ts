@@ -1,5 +1,6 @@
 import { coordinationPlanPublished, eventKey, revisionNumberOf, type BusEvent, type Plan } from '@lienganh/contracts';
-import { addPlan, applyEvent, emptyCoordinationState, replacePlan, type CoordinationState, type TrackedTarget } from '../board/coordination-state.js';
+import { AppliedEvents } from '../board/applied-events.js';
+import { addPlan, countEvent, emptyCoordinationState, replacePlan, type CoordinationState, type TrackedTarget } from '../board/coordination-state.js';
 import type { CaseReferences } from '../access/case-references.js';
 import { DeadlineBook } from '../deadlines/deadline-book.js';
 import { evolveReferral, referralStageOf, type ReferralStage } from '../referrals/referral-funnel.js';
@@ -55,6 +56,9 @@ export class CoordinationProjection {
   private changed = emptyChanges();
   /** Plans revised whose backfill has not finished (`planReady`). */
   private readonly revising = new Set<string>();
+  /** Per plan being backfilled: the last event applied before it came, and its run (`AppliedEvents.claimForBackfill`). */
+  private readonly backfills = new Map<string, { upTo: number; run: number }>();
+  private backfillRuns = 0;
 
   /** `cases` names referrals in deadlines (ADR 0021): the deployment's key in the service, one of its own elsewhere. */
   constructor(readonly cases: CaseReferences) {
@@ -68,6 +72,10 @@ export class CoordinationProjection {
   /** The projection as a store last kept it. */
   static restore(stored: StoredProjection, cases: CaseReferences): CoordinationProjection {
     const projection = new CoordinationProjection(cases);
+    // An older store kept the applied keys only with the tallies; MongoDB keeps them there too (a crash between its writes).
+    const applied = stored.applied ?? AppliedEvents.empty();
+    for (const tally of stored.tallies) for (const key of tally.applied ?? []) applied.add(key);
+    projection.state.applied = applied;
     for (const plan of stored.plans) projection.addPlan(plan);
     for (const tally of stored.tallies) {
       const tracked = projection.state.targets.get(tally.key);
@@ -106,15 +114,24 @@ export class CoordinationProjection {
       const current = this.state.plans.get(plan.id);
       if (!current) {
         this.addPlan(plan, event.time);
+        this.startBackfill(plan.id);
         return { plan, targets: [] };
       }
       // A higher revision supersedes the plan; the same or a lower one (redelivered, replayed) changes nothing.
       if (revisionNumberOf(plan) > revisionNumberOf(current)) {
         this.revisePlan(plan, event.time);
+        this.startBackfill(plan.id);
         return { plan, targets: [] };
       }
     }
     if (position) this.advance(position);
+    // Once each: a redelivered, replayed or re-sent event changes nothing. (A plan is not recorded
+    // here: it is idempotent by its revision, and is only committed once its backfill is done.)
+    const key = eventKey(event);
+    if (event.type !== coordinationPlanPublished.type) {
+      if (!this.state.applied.add(key)) return { targets: [] };
+      this.changed.applied.push(key);
+    }
     const handled = this.applyHandlingFact(event);
     if (handled) return { targets: [], handled };
     const stage = this.evolveFunnelAndReports(event);
@@ -139,12 +156,21 @@ export class CoordinationProjection {
     this.deadlines.startRetiming(this.revising.has(planId) ? planId : undefined);
     this.deadlines.backfill(event, planId);
     this.deadlines.startRetiming(undefined);
+    // Counted only while the plan's backfill runs; events applied after the plan came were counted live; one read twice counts once.
+    const backfill = this.backfills.get(planId);
+    if (!backfill || !this.state.applied.claimForBackfill(eventKey(event), backfill.upTo, backfill.run)) return [];
     const fact = referralStageOf(event) ? this.placedAnswer(event) : factOf(event);
     return fact ? this.count(event, fact, planId) : [];
   }
 
+  /** Until `planReady`, a backfill of `planId` counts the events applied so far, each once. */
+  private startBackfill(planId: string): void {
+    this.backfills.set(planId, { upTo: this.state.applied.lastOrdinal, run: ++this.backfillRuns });
+  }
+
   planReady(planId: string, position?: StreamPosition): void {
     this.revising.delete(planId);
+    this.backfills.delete(planId);
     this.changed.plans.set(planId, this.state.plans.get(planId)!);
     if (position) this.advance(position);
   }
@@ -153,18 +179,19 @@ export class CoordinationProjection {
     this.collectDeadlineChanges();
     const { plans, tallies, contributions, referrals, reports, checkpoints, deadlines, alerts, taskCompletions, alertHandlings, dropped } = this.changed;
     const drops = dropped.tallies.size + dropped.taskCompletions.size + dropped.deadlines.size;
-    return plans.size + tallies.size + contributions.length + referrals.size + reports.size + checkpoints.size + deadlines.size + alerts.size + taskCompletions.size + alertHandlings.size + drops > 0 || this.changed.waiting !== undefined;
+    return this.changed.applied.length + plans.size + tallies.size + contributions.length + referrals.size + reports.size + checkpoints.size + deadlines.size + alerts.size + taskCompletions.size + alertHandlings.size + drops > 0 || this.changed.waiting !== undefined;
   }
 
   /** What changed since the last call, as documents for `CoordinationStore.commit`. */
   takeChanges(): ProjectionChanges {
     this.collectDeadlineChanges();
-    const { plans, tallies, contributions, referrals, reports, checkpoints, deadlines, alerts, taskCompletions, alertHandlings, dropped, waiting } = this.changed;
+    const { applied, plans, tallies, contributions, referrals, reports, checkpoints, deadlines, alerts, taskCompletions, alertHandlings, dropped, waiting } = this.changed;
     this.changed = emptyChanges();
     const drops = dropped.tallies.size + dropped.taskCompletions.size + dropped.deadlines.size;
     return {
       ...(drops > 0 ? { dropped: { tallies: [...dropped.tallies], taskCompletions: [...dropped.taskCompletions], deadlines: [...dropped.deadlines] } } : {}),
       checkpoints: Object.fromEntries(checkpoints),
+      applied,
       plans: [...plans.values()],
       tallies: [...tallies].map(([tracked, added]) => tallyChange(tracked, added)),
       contributions,
@@ -189,6 +216,7 @@ export class CoordinationProjection {
       this.changed.tallies.set(tracked, [...tally.appliedAdded, ...(this.changed.tallies.get(tracked) ?? [])]);
     }
     this.changed.contributions.unshift(...(changes.contributions ?? []));
+    this.changed.applied.unshift(...(changes.applied ?? []));
     for (const referral of changes.referrals ?? []) this.changed.referrals.add(referral.referralId);
     for (const report of changes.reports ?? []) this.changed.reports.add(report.key);
     for (const deadline of changes.deadlines ?? []) this.changed.deadlines.add(deadline.id);
@@ -319,7 +347,7 @@ export class CoordinationProjection {
   }
 
   private count(event: BusEvent, fact: CountedFact, planId?: string): TrackedTarget[] {
-    const applied = applyEvent(this.state, event, fact, planId);
+    const applied = countEvent(this.state, event, fact, planId);
     for (const { tracked, counted } of applied) {
       const added = this.changed.tallies.get(tracked);
       if (added) added.push(fact.key);
@@ -389,6 +417,8 @@ export class CoordinationProjection {
 }
 
 const emptyChanges = () => ({
+  /** Keys of the events applied since the last `takeChanges`, in order. */
+  applied: [] as string[],
   plans: new Map<string, Plan>(),
   /** Per tally changed, the ids it applied since the last `takeChanges`. */
   tallies: new Map<TrackedTarget, string[]>(),
@@ -443,7 +473,6 @@ function storedTally(tracked: TrackedTarget): StoredTally {
     numeratorValues: sorted(figures.numeratorValues),
     denominatorValues: sorted(figures.denominatorValues),
     ...(figures.years ? { years: Object.fromEntries(Object.entries(figures.years).sort(([a], [b]) => (a < b ? -1 : 1)).map(([year, added]) => [year, { ...added, numeratorValues: sorted(added.numeratorValues), denominatorValues: sorted(added.denominatorValues) }])) } : {}),
-    applied: sorted(tracked.tally.applied),
     byArea: Object.fromEntries(Object.entries(figures.byArea).sort(([a], [b]) => (a < b ? -1 : 1))),
   };
 }
@@ -458,6 +487,7 @@ function tallyChange(tracked: TrackedTarget, appliedAdded: string[]): TallyChang
     numeratorValues: [...tally.numeratorValues],
     denominatorValues: [...tally.denominatorValues],
     numeratorSum: tally.numeratorSum,
+    events: tally.events,
     ...(tally.years ? { years: Object.fromEntries([...tally.years].map(([year, added]) => [year, { ...added, numeratorValues: [...added.numeratorValues], denominatorValues: [...added.denominatorValues] }])) } : {}),
     appliedAdded,
     byArea: Object.fromEntries(tally.byArea),
@@ -473,7 +503,7 @@ function restoreTally(tracked: TrackedTarget, stored: StoredTally): void {
     denominatorValues: new Set(stored.denominatorValues),
     numeratorSum: stored.numeratorSum ?? 0,
     ...(tracked.tally.years ? { years: new Map(Object.entries(stored.years ?? {}).map(([year, added]) => [year, { ...added, numeratorValues: new Set(added.numeratorValues), denominatorValues: new Set(added.denominatorValues) }])) } : {}),
-    applied: new Set(stored.applied),
+    events: stored.events ?? stored.applied?.length ?? 0,
     byArea: new Map(Object.entries(stored.byArea)),
   });
   if (stored.lastEventTime) {

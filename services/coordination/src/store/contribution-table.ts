@@ -1,7 +1,7 @@
 import type { Contribution } from './coordination-store.js';
 
 /**
- * The in-memory store's contributions and applied keys, kept column by column (issue #23): an
+ * The in-memory store's contributions, kept column by column (issue #23): an
  * event counted by a dozen targets is one row of the event table and a dozen rows of 13 bytes,
  * not a dozen objects of a dozen fields. Strings that repeat (sources, types, agencies, areas,
  * distinct values) are kept once. `Contribution` objects are made only when asked for.
@@ -20,19 +20,6 @@ export class ContributionTable {
     return true;
   }
 
-  /** Records that a tally applied an event (what makes a re-applied event change nothing), in order, once. */
-  addApplied(targetKey: string, key: string): void {
-    const rows = this.rowsOf(targetKey);
-    const event = this.events.internKey(key);
-    if (rows.appliedMark(event)) rows.applied.push(event);
-  }
-
-  applied(targetKey: string): string[] {
-    const rows = this.byTarget.get(targetKey);
-    if (!rows) return [];
-    return Array.from(rows.applied.view(), (event) => this.events.keys[event]!);
-  }
-
   count(targetKey: string): number {
     return this.byTarget.get(targetKey)?.size ?? 0;
   }
@@ -49,7 +36,7 @@ export class ContributionTable {
     return order.slice(0, limit).map((row) => rows.contribution(row, targetKey, events, this.texts));
   }
 
-  /** Forgets a target's contributions and applied keys (a plan revision voided its tally). */
+  /** Forgets a target's contributions (a plan revision voided its tally). */
   drop(targetKey: string): void {
     this.byTarget.delete(targetKey);
   }
@@ -96,7 +83,6 @@ interface TargetRowsJson {
   numerator: string;
   denominator: string;
   amount?: string;
-  applied: string;
 }
 
 /** Each event once: its key, id, source, type, agency and time (text and instant). */
@@ -169,9 +155,7 @@ class TargetRows {
   private readonly denominator = new GrowingColumn(Int32Array);
   /** Only for targets whose contributions add amounts (sums). */
   private amount: GrowingColumn<Float64Array> | undefined;
-  readonly applied = new GrowingColumn(Uint32Array);
   private readonly held = new Bits();
-  private readonly appliedSeen = new Bits();
 
   get size(): number {
     return this.event.length;
@@ -180,10 +164,6 @@ class TargetRows {
   /** Marks the event as held; false when it already was. */
   mark(event: number): boolean {
     return this.held.set(event);
-  }
-
-  appliedMark(event: number): boolean {
-    return this.appliedSeen.set(event);
   }
 
   append(event: number, contribution: Contribution, texts: Interned): void {
@@ -208,7 +188,6 @@ class TargetRows {
       numerator: toBase64(this.numerator.view()),
       denominator: toBase64(this.denominator.view()),
       ...(this.amount ? { amount: toBase64(this.amount.view()) } : {}),
-      applied: toBase64(this.applied.view()),
     };
   }
 
@@ -226,7 +205,6 @@ class TargetRows {
       rows.denominator.push(denominator![row]!);
       rows.amount?.push(amount![row]!);
     });
-    for (const event of fromBase64(json.applied, Uint32Array)) if (rows.appliedMark(event)) rows.applied.push(event);
     return rows;
   }
 

@@ -1,4 +1,5 @@
 import type { BusEvent, Plan } from '@lienganh/contracts';
+import type { AppliedEvents } from '../board/applied-events.js';
 import type { Counted } from '../targets/target-tally.js';
 import type { AlertKind, DeadlineRecord, WaitingDeadlineFacts } from '../deadlines/deadline-book.js';
 import type { TaskCompletionRecord } from '../board/task-completion.js';
@@ -40,6 +41,11 @@ export interface CoordinationStore {
 export interface StoredProjection {
   /** Stream name → last stream sequence whose effects are committed. */
   checkpoints: Record<string, number>;
+  /**
+   * Every event applied, by key, in the order committed: `ProjectionChanges.applied` and the
+   * tallies' `appliedAdded` (a copy, the caller's own). None from an older store: the tallies' `applied`.
+   */
+  applied?: AppliedEvents;
   plans: Plan[];
   tallies: StoredTally[];
   referrals: ReferralRecord[];
@@ -58,6 +64,8 @@ export interface ProjectionChanges {
   /** What a plan revision voided, by key: removed first. A tally's contributions go with it. */
   dropped?: { tallies: string[]; taskCompletions: string[]; deadlines: string[] };
   checkpoints?: Record<string, number>;
+  /** Keys of the events applied since the last commit, in order (every event once, whether it counted or not). */
+  applied?: string[];
   plans?: Plan[];
   tallies?: TallyChange[];
   contributions?: Contribution[];
@@ -85,8 +93,14 @@ export interface StoredTally {
   numeratorSum?: number;
   /** For a target with goals per year: what each year's events added (ADR 0012). */
   years?: Record<string, StoredFigures>;
-  /** Keys (source + id) of every event applied to this tally: what makes a re-applied event change nothing. */
-  applied: string[];
+  /** How many events counted towards it (absent from an older store: `applied`'s length). */
+  events?: number;
+  /**
+   * Keys (source + id) of the events counted towards it, where a store keeps them with the tally
+   * (MongoDB: written with its figures in one document, so that a crash between the writes of one
+   * commit never counts an event twice). The in-memory store keeps them in `applied` alone.
+   */
+  applied?: string[];
   /** Contributing events per area code of the event (the plan's area when the event names none). */
   byArea: Record<string, number>;
   lastEventTime?: string;

@@ -1,4 +1,5 @@
 import { revisionNumberOf, type Plan } from '@lienganh/contracts';
+import { AppliedEvents } from '../board/applied-events.js';
 import { ContributionTable, type ContributionTableJson } from './contribution-table.js';
 import type {
   AlertHandlingRecord,
@@ -15,7 +16,9 @@ import type {
   WaitingDeadlineFacts,
 } from './coordination-store.js';
 
-interface StoreDump extends Omit<Required<StoredProjection>, 'tallies' | 'waitingDeadlineFacts'> {
+interface StoreDump extends Omit<Required<StoredProjection>, 'tallies' | 'waitingDeadlineFacts' | 'applied'> {
+  /** `AppliedEvents.toBytes()`, base64. */
+  applied: string;
   waitingDeadlineFacts?: WaitingDeadlineFacts;
   tallies: Omit<StoredTally, 'applied'>[];
   contributions: ContributionTableJson;
@@ -34,14 +37,20 @@ export class InMemoryCoordinationStore implements CoordinationStore {
   private taskCompletions = new Map<string, TaskCompletionRecord>();
   private alertHandlings = new Map<string, AlertHandlingRecord>();
   private waitingDeadlineFacts: WaitingDeadlineFacts | undefined;
-  /** Contributions and the keys each tally applied, column by column: what a million events weigh. */
+  /** Contributions column by column: what a million events weigh. */
   private contributionTable = new ContributionTable();
+  /** Every event applied, once each, in the order committed. */
+  private applied = AppliedEvents.empty();
 
   async load(): Promise<StoredProjection> {
+    return { ...this.documents(), applied: this.applied.clone() };
+  }
+
+  private documents(): Omit<StoredProjection, 'applied'> {
     return structuredClone({
       checkpoints: Object.fromEntries(this.checkpoints),
       plans: [...this.plans.values()],
-      tallies: [...this.tallies.values()].map((tally) => ({ ...tally, applied: this.contributionTable.applied(tally.key) })),
+      tallies: [...this.tallies.values()],
       referrals: [...this.referrals.values()],
       reports: [...this.reports.values()],
       deadlines: [...this.deadlines.values()],
@@ -56,7 +65,8 @@ export class InMemoryCoordinationStore implements CoordinationStore {
     // Copies, so that the caller's objects changing later cannot change what was committed. The
     // bulk (contributions, applied keys) is copied shallowly: its strings are immutable and shared
     // with the projection, which is most of what a million events weigh.
-    const { contributions, tallies, dropped, ...documents } = changes;
+    const { contributions, tallies, dropped, applied, ...documents } = changes;
+    for (const key of applied ?? []) this.applied.add(key);
     for (const key of dropped?.tallies ?? []) {
       this.tallies.delete(key);
       this.contributionTable.drop(key);
@@ -72,7 +82,7 @@ export class InMemoryCoordinationStore implements CoordinationStore {
     for (const { appliedAdded, ...figures } of tallies ?? []) {
       const tally = structuredClone(figures);
       this.tallies.set(tally.key, tally);
-      for (const key of appliedAdded) this.contributionTable.addApplied(tally.key, key);
+      for (const key of appliedAdded) this.applied.add(key);
     }
     for (const referral of copy.referrals ?? []) this.referrals.set(referral.referralId, referral);
     for (const report of copy.reports ?? []) this.reports.set(report.key, report);
@@ -98,6 +108,7 @@ export class InMemoryCoordinationStore implements CoordinationStore {
   async clear(): Promise<void> {
     for (const map of [this.checkpoints, this.plans, this.tallies, this.referrals, this.reports, this.deadlines, this.alerts, this.taskCompletions, this.alertHandlings]) map.clear();
     this.contributionTable.clear();
+    this.applied = AppliedEvents.empty();
     this.waitingDeadlineFacts = undefined;
   }
 
@@ -117,6 +128,7 @@ export class InMemoryCoordinationStore implements CoordinationStore {
       alertHandlings: [...this.alertHandlings.values()],
       ...(this.waitingDeadlineFacts ? { waitingDeadlineFacts: this.waitingDeadlineFacts } : {}),
       contributions: this.contributionTable.toJSON(),
+      applied: Buffer.from(this.applied.toBytes()).toString('base64'),
     };
     return Buffer.from(JSON.stringify(dump));
   }
@@ -136,6 +148,7 @@ export class InMemoryCoordinationStore implements CoordinationStore {
     for (const record of dump.alertHandlings) store.alertHandlings.set(record.deadlineId, record);
     store.waitingDeadlineFacts = dump.waitingDeadlineFacts;
     store.contributionTable = ContributionTable.fromJSON(dump.contributions);
+    store.applied = AppliedEvents.fromBytes(Buffer.from(dump.applied, 'base64'));
     return store;
   }
 }

@@ -1,4 +1,5 @@
 import { revisionNumberOf, type Plan } from '@lienganh/contracts';
+import { AppliedEvents } from '../board/applied-events.js';
 import mongoose, { Schema, type AnyBulkWriteOperation, type Connection, type MongooseBulkWriteOptions } from 'mongoose';
 import type {
   AlertHandlingRecord,
@@ -77,6 +78,12 @@ interface CounterDocument {
   next: number;
 }
 
+/** One event applied (its key), and the order it was committed in. */
+interface AppliedDocument {
+  _id: string;
+  order: number;
+}
+
 /** One document (`_id: 'deadlines'`): the facts waiting for their deadline, as JSON. */
 interface WaitingDocument {
   _id: string;
@@ -103,6 +110,7 @@ const tallySchema = new Schema<TallyDocument>(
     numeratorValues: texts,
     denominatorValues: texts,
     numeratorSum: number,
+    events: number,
     // Per year, what its events added (ADR 0012): a small map of figures, kept as it is.
     years: { type: Schema.Types.Mixed },
     applied: texts,
@@ -182,6 +190,8 @@ const contributionSchema = new Schema<ContributionDocument>(
 contributionSchema.index({ targetKey: 1, eventKey: 1 }, { unique: true });
 contributionSchema.index({ targetKey: 1, at: 1, eventKey: 1 });
 
+const appliedSchema = new Schema<AppliedDocument>({ _id: text, order: number }, options);
+appliedSchema.index({ order: 1 });
 const waitingSchema = new Schema<WaitingDocument>({ _id: text, document: text }, options);
 
 /** Hands out the plans' `order`: one counter, so that the order holds across restarts and clock changes. */
@@ -201,6 +211,7 @@ function collectionsOf(connection: Connection, prefix: string) {
     contributions: connection.model('Contribution', contributionSchema, `${prefix}contributions`),
     counters: connection.model('Counter', counterSchema, `${prefix}counters`),
     waiting: connection.model('Waiting', waitingSchema, `${prefix}waiting`),
+    applied: connection.model('Applied', appliedSchema, `${prefix}applied`),
   };
 }
 type Collections = ReturnType<typeof collectionsOf>;
@@ -246,8 +257,11 @@ export class MongoCoordinationStore implements CoordinationStore {
       this.collections.alertHandlings.find().lean<AlertHandlingDocument[]>(),
       this.collections.waiting.findById('deadlines').lean<WaitingDocument>(),
     ]);
+    const applied = AppliedEvents.empty();
+    for await (const { _id } of this.collections.applied.find().sort({ order: 1 }).lean<AppliedDocument[]>().cursor()) applied.add(_id);
     return {
       checkpoints: Object.fromEntries(checkpoints.map((checkpoint) => [checkpoint._id, checkpoint.seq])),
+      applied,
       plans: plans.map((plan) => JSON.parse(plan.document) as Plan),
       tallies: tallies.map(({ _id, byArea, ...tally }) => present({ key: _id, ...tally, byArea: Object.fromEntries(byArea.map((entry) => [entry.area, entry.count])) })),
       referrals: referrals.map(({ _id, ...referral }) => present({ referralId: _id, ...referral })),
@@ -345,6 +359,13 @@ export class MongoCoordinationStore implements CoordinationStore {
     // stored, so that its revision is read (and its backfill made) again.
     await this.writePlans(changes.plans ?? []);
 
+    // After the documents (a tally also keeps its keys, for a crash before this), before the checkpoints.
+    const firstApplied = await this.reserve('applied', changes.applied?.length ?? 0);
+    await write(
+      this.collections.applied,
+      (changes.applied ?? []).map((key, index) => ({ updateOne: { filter: { _id: key }, update: { $setOnInsert: { order: firstApplied + index } }, upsert: true } })),
+    );
+
     // `$max`: a checkpoint only moves forward, even when an older commit is replayed.
     await write(
       this.collections.checkpoints,
@@ -389,7 +410,7 @@ export class MongoCoordinationStore implements CoordinationStore {
       if (!kept || revisionNumberOf(plan) > revisionNumberOf(kept)) highest.set(plan.id, plan);
     }
     const plans = [...highest.values()];
-    const firstOrder = await this.reserveOrders(plans.length);
+    const firstOrder = await this.reserve('plans', plans.length);
     await write(
       this.collections.plans,
       plans.map((plan, index) => ({
@@ -406,11 +427,11 @@ export class MongoCoordinationStore implements CoordinationStore {
     );
   }
 
-  /** Reserves `count` consecutive plan positions and returns the first. */
-  private async reserveOrders(count: number): Promise<number> {
+  /** Reserves `count` consecutive positions of a counter (`plans`, `applied`) and returns the first. */
+  private async reserve(counterId: string, count: number): Promise<number> {
     if (count === 0) return 0;
     const counter = await this.collections.counters
-      .findOneAndUpdate({ _id: 'plans' }, { $inc: { next: count } }, { upsert: true, returnDocument: 'after' })
+      .findOneAndUpdate({ _id: counterId }, { $inc: { next: count } }, { upsert: true, returnDocument: 'after' })
       .lean<CounterDocument>();
     return counter!.next - count;
   }

@@ -1,15 +1,15 @@
 import { catalog, eventKey, type BusEvent, type Measure, type PlanTarget } from '@lienganh/contracts';
 
 /**
- * How far a target has come, derived from events alone. `evolveTally` is a pure reducer:
- * it ignores an event it has applied before (same source + id: redelivery, replay, re-send), and
+ * How far a target has come, derived from events alone. `evolveTally` is a pure reducer fed
+ * each event once (the projection's `AppliedEvents` sees to it: redelivery, replay, re-send), and
  * the order of events does not change the result (counts, sums and sets commute), so a rebuild
  * equals the live tally. What each figure counts: docs/adr/0010-figures-the-committee-can-trust.md
  * and docs/adr/0012-measure-language.md.
  */
 export interface TargetTally extends TallyFigures {
-  /** Keys (`eventKey`: source + id) of the events that counted: what makes a re-applied event change nothing. */
-  applied: Set<string>;
+  /** How many events counted towards it (its contributing events). */
+  events: number;
   /** Contributing events per area code: the per-area view. */
   byArea: Map<string, number>;
   /**
@@ -35,7 +35,7 @@ export const emptyFigures = (): TallyFigures => ({ numeratorCount: 0, denominato
 
 /** `yearly`: the target has goals per year, so the tally keeps what each year added. */
 export const emptyTally = (yearly = false): TargetTally => ({
-  applied: new Set(),
+  events: 0,
   ...emptyFigures(),
   byArea: new Map(),
   ...(yearly ? { years: new Map<string, TallyFigures>() } : {}),
@@ -96,13 +96,13 @@ export interface Counted {
 
 type Selection = { eventType: string; where?: Record<string, unknown> | undefined; area?: string | undefined; dates?: 'period' | 'to-date' | undefined };
 
-/** Applies one event; what it added when it counted (it is then one of the target's contributing events). */
+/** Applies one event, never seen before; what it added when it counted (it is then one of the target's contributing events). */
 export function evolveTally(target: PlanTarget, tally: TargetTally, fact: CountedFact, context: TallyContext): Counted | undefined {
-  if (tally.applied.has(fact.key) || fact.areaCode === undefined || fact.day > context.periodEnd) return undefined;
+  if (fact.areaCode === undefined || fact.day > context.periodEnd) return undefined;
   const counted = countedBy(target.measure, fact, context);
   if (!counted) return undefined;
   addTo(tally, target.measure, counted, fact.time);
-  tally.applied.add(fact.key);
+  tally.events++;
   tally.byArea.set(fact.areaCode, (tally.byArea.get(fact.areaCode) ?? 0) + 1);
   return counted;
 }
