@@ -20,27 +20,50 @@ export interface ServiceProcess {
   readonly url: string;
   /** ms from spawn until it listened (coordination listens only after catching up). */
   readonly startMs: number;
-  stop(): Promise<void>;
+  /** Its last log lines (stdout and stderr, up to LOG_LINES): until it listened, or until it exits with `keepLog`. */
+  log(): readonly string[];
+  /** SIGTERM (a graceful stop: the service closes), SIGKILL if it has not exited within 10 s; how it exited. */
+  stop(): Promise<ProcessExit>;
 }
+
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+const LOG_LINES = 5_000;
 
 /**
  * Runs a service as its own process, as in production (`node <service>/dist/main.js`), and
- * resolves once it logs the address it listens on.
+ * resolves once it logs the address it listens on. `keepLog`: its log lines are kept after that
+ * too (otherwise dropped, so that a busy service costs the benchmark nothing).
  */
-export function startServiceProcess(main: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<ServiceProcess> {
+export function startServiceProcess(main: string, env: NodeJS.ProcessEnv, timeoutMs: number, options: { keepLog?: boolean } = {}): Promise<ServiceProcess> {
   const started = performance.now();
   const child = spawn(process.execPath, [main], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<ProcessExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   void exited.then(() => children.delete(child));
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    return exited;
   };
   let output = '';
+  const lines: string[] = [];
+  // The unfinished last line of stdout and of stderr.
+  const partial = { stdout: '', stderr: '' };
+  const keep = (from: keyof typeof partial, chunk: string) => {
+    const parts = (partial[from] + chunk).split('\n');
+    partial[from] = parts.pop()!;
+    lines.push(...parts);
+    if (lines.length > LOG_LINES) lines.splice(0, lines.length - LOG_LINES);
+  };
+  const log = () => [...lines, ...[partial.stdout, partial.stderr].filter(Boolean)];
   return new Promise<ServiceProcess>((resolve, reject) => {
     const timer = setTimeout(() => fail(`did not listen within ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
     const fail = (why: string) => {
@@ -48,18 +71,23 @@ export function startServiceProcess(main: string, env: NodeJS.ProcessEnv, timeou
       void stop();
       reject(new Error(`${main}: ${why}\n${output.slice(-2_000)}`));
     };
-    const watch = (chunk: string) => {
+    let listening = false;
+    const watch = (from: keyof typeof partial) => (chunk: string) => {
+      if (listening) {
+        if (options.keepLog) keep(from, chunk);
+        return;
+      }
+      keep(from, chunk);
       output = (output + chunk).slice(-20_000);
       const url = /"url":"(http:\/\/[^"]+)"/.exec(output)?.[1];
       if (url) {
+        listening = true;
         clearTimeout(timer);
-        child.stdout!.removeAllListeners('data').resume();
-        child.stderr!.removeAllListeners('data').resume();
-        resolve({ child, pid: child.pid!, url, startMs: performance.now() - started, stop });
+        resolve({ child, pid: child.pid!, url, startMs: performance.now() - started, log, stop });
       }
     };
-    child.stdout!.setEncoding('utf8').on('data', watch);
-    child.stderr!.setEncoding('utf8').on('data', watch);
+    child.stdout!.setEncoding('utf8').on('data', watch('stdout'));
+    child.stderr!.setEncoding('utf8').on('data', watch('stderr'));
     child.once('exit', (code) => fail(`exited with code ${code}`));
   });
 }

@@ -44,6 +44,13 @@ export const GOALS: Goal[] = [
     label: 'coordination RSS ≤ 1 GB after 1M events and 10k tasks',
     requires: { figure: 'memory.events', atLeast: 1_000_000 },
   },
+  {
+    figure: 'restart.seconds',
+    kind: 'max',
+    bound: 5,
+    label: 'restart after 1M events ≤ 5 s until serving (snapshot + tail), the same board as a full replay',
+    requires: { figure: 'memory.events', atLeast: 1_000_000 },
+  },
   { figure: 'deadline.scan.ms', kind: 'max', bound: 200, label: 'deadline scan of 100k ≤ 200 ms' },
 ];
 
