@@ -21,12 +21,12 @@ try {
   const ms = performance.now() - t0;
   global.gc?.();
   const after = process.memoryUsage();
-  console.error(`caught up on ${events} in ${(ms / 1000).toFixed(1)} s (${Math.round(events / ms * 1000)}/s); inspections counted ${inspectionsTarget(coordination, plan).tally.applied.size}`);
+  console.error(`caught up on ${events} in ${(ms / 1000).toFixed(1)} s (${Math.round(events / ms * 1000)}/s); inspections counted ${inspectionsTarget(coordination, plan).tally.events}`);
   console.error(`heapUsed +${((after.heapUsed - before.heapUsed) / 2 ** 20).toFixed(1)} MiB, rss ${(after.rss / 2 ** 20).toFixed(0)} MiB, arrayBuffers ${(after.arrayBuffers / 2 ** 20).toFixed(1)} MiB`);
   const projection = coordination.projector.projection;
   const store = coordination.projector.store;
   let applied = 0; let values = 0;
-  for (const tracked of projection.state.targets.values()) { applied += tracked.tally.applied.size; values += tracked.tally.numeratorValues.size + tracked.tally.denominatorValues.size; }
+  for (const tracked of projection.state.targets.values()) { applied += tracked.tally.events; values += tracked.tally.numeratorValues.size + tracked.tally.denominatorValues.size; }
   let contributions = 0;
   for (const key of projection.state.targets.keys()) contributions += await store.countContributions(key);
   console.error(JSON.stringify({ targets: projection.state.targets.size, tasks: projection.state.plans.size, applied, values, contributions, deadlines: projection.deadlines.deadlines.size, referrals: projection.referrals.size, alerts: projection.alerts.size, storeDeadlines: store.deadlines?.size }));
