@@ -413,6 +413,16 @@ describe('in-memory store: a dump (what a snapshot keeps, ADR 0022)', () => {
     expect(await restored.countContributions(key)).toBe(2);
   });
 
+  it('restores a dump of 150,000 events (no argument list that long)', async () => {
+    const store = new InMemoryCoordinationStore();
+    const key = 'kh-ba-dinh-2021/ct-kiem-tra-hanh-chinh-400';
+    const contributions = Array.from({ length: 150_000 }, (_, index) => contribution(`evt-kt-${index}`, '2021-05-04T09:00:00+07:00', key));
+    await store.commit({ contributions, applied: contributions.map((entry) => entry.eventKey) });
+    const restored = InMemoryCoordinationStore.fromDump(store.dump());
+    expect(await restored.countContributions(key)).toBe(150_000);
+    expect((await restored.load()).applied!.size).toBe(150_000);
+  });
+
   it('refuses bytes that are no dump', () => {
     expect(() => InMemoryCoordinationStore.fromDump(Buffer.from('{"plans": 3'))).toThrow();
   });

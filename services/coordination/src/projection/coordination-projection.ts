@@ -215,8 +215,9 @@ export class CoordinationProjection {
       const tracked = this.state.targets.get(tally.key)!;
       this.changed.tallies.set(tracked, [...tally.appliedAdded, ...(this.changed.tallies.get(tracked) ?? [])]);
     }
-    this.changed.contributions.unshift(...(changes.contributions ?? []));
-    this.changed.applied.unshift(...(changes.applied ?? []));
+    // Array literals, not `unshift(...)`: a catch-up chunk's changes are too many arguments for a call.
+    this.changed.contributions = [...(changes.contributions ?? []), ...this.changed.contributions];
+    this.changed.applied = [...(changes.applied ?? []), ...this.changed.applied];
     for (const referral of changes.referrals ?? []) this.changed.referrals.add(referral.referralId);
     for (const report of changes.reports ?? []) this.changed.reports.add(report.key);
     for (const deadline of changes.deadlines ?? []) this.changed.deadlines.add(deadline.id);

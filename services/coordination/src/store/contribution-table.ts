@@ -138,12 +138,15 @@ class EventColumns {
   }
 
   restore(json: ContributionTableJson['events']): void {
-    json.keys.forEach((key, event) => this.index.set(key, event));
-    this.keys.push(...json.keys);
+    // Element by element: a spread of a million arguments overflows the stack.
+    json.keys.forEach((key, event) => {
+      this.index.set(key, event);
+      this.keys.push(key);
+    });
     for (const id of json.ids) this.ids.push(id ?? undefined);
     for (const time of json.times) this.times.push(time ?? undefined);
-    this.instants.push(...fromBase64(json.instants, Float64Array));
-    this.labels.push(...fromBase64(json.labels, Int32Array));
+    for (const instant of fromBase64(json.instants, Float64Array)) this.instants.push(instant);
+    for (const label of fromBase64(json.labels, Int32Array)) this.labels.push(label);
   }
 }
 

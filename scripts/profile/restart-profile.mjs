@@ -1,0 +1,31 @@
+// A restart from a snapshot, profiled (issue #23): coordination in this process catches up on N
+// events with the bench's plans, closes (saving its snapshot), and starts again.
+// Usage: node --cpu-prof --cpu-prof-dir=/tmp/prof scripts/profile/restart-profile.mjs [events=200000]
+import { BenchEnvironment } from '../cli/dist/bench/environment.js';
+import { loadAgencyEvents, publishPlans } from '../cli/dist/bench/bulk-load.js';
+import { baDinhPlan, BENCH_TOKEN } from '../cli/dist/bench/coordination.js';
+import { generatePlans } from '../cli/dist/bench/generated-plans.js';
+import { startCoordinationService } from '@lienganh/coordination';
+import { createLogger } from '@lienganh/platform';
+
+const events = Number(process.argv[2] ?? 200_000);
+const reporter = { step: (s) => console.error(s), bar: () => ({ update() {}, stop() {} }) };
+const env = await BenchEnvironment.start();
+const start = () => startCoordinationService({ natsUrl: env.url, port: 0, instanceId: 'restart-profile', deadlineTickMs: 0, logger: createLogger('coordination', process.env.LOG_LEVEL ?? 'info'), users: [] });
+try {
+  const plan = baDinhPlan();
+  await publishPlans(env, [plan, ...generatePlans(plan, 10)]);
+  await loadAgencyEvents(env, reporter, { from: 0, to: events, total: events });
+  let t = performance.now();
+  const first = await start();
+  console.error(`first start (full replay of ${events}): ${((performance.now() - t) / 1000).toFixed(2)} s`);
+  t = performance.now();
+  await first.close();
+  console.error(`close (saves the snapshot): ${((performance.now() - t) / 1000).toFixed(2)} s`);
+  t = performance.now();
+  const second = await start();
+  console.error(`restart (snapshot + tail): ${((performance.now() - t) / 1000).toFixed(2)} s`);
+  await second.close();
+} finally {
+  await env.close();
+}
