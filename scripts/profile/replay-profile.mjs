@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+// Issue #23: where replay (replayEvents) and coordination's catch-up spend their time.
+//
+//   node scripts/profile/replay-profile.mjs [--events 200000] [--profile DIR] [--only replay,decode,coordination]
+//
+// Starts the bench's own nats-server (a free port, a temporary store), loads the agency stream
+// with the bench's police inspections and the Ba Đình 2021 plan on coordination's stream, then:
+//   (a) replay:       replayEvents over the whole agency stream with a no-op apply
+//   (b) decode:       decodeNatsMessage over the same messages already in memory (no NATS)
+//   (c) coordination: a fresh coordination service (in-memory store) from start to listening
+// With --profile DIR, the CPU profile of each timed phase (and only of it) is written to
+// DIR/<phase>.cpuprofile; `node scripts/profile/summarise-cpuprofile.mjs FILE` lists the top
+// functions by self time. Run after `npx turbo run build`.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { decodeNatsMessage, STREAMS } from '@lienganh/contracts';
+import { replayEvents } from '@lienganh/platform';
+import { jetstream } from '@nats-io/jetstream';
+import { BenchEnvironment } from '../cli/dist/bench/environment.js';
+import { loadAgencyEvents, publishPlans } from '../cli/dist/bench/bulk-load.js';
+import { baDinhPlan, inspectionsTarget, startCoordination } from '../cli/dist/bench/coordination.js';
+import { Reporter } from '../cli/dist/bench/progress.js';
+
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '200000' },
+    profile: { type: 'string' },
+    only: { type: 'string', default: 'replay,decode,coordination' },
+    runs: { type: 'string', default: '2' },
+  },
+});
+const events = Number(values.events);
+const phases = new Set(values.only.split(','));
+const runs = Number(values.runs);
+
+let session;
+async function profiled(name, work) {
+  if (values.profile && !session) {
+    mkdirSync(values.profile, { recursive: true });
+    session = new Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  }
+  if (session) await session.post('Profiler.start');
+  const started = performance.now();
+  const result = await work();
+  const ms = performance.now() - started;
+  if (session) {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(join(values.profile, `${name}.cpuprofile`), JSON.stringify(profile));
+  }
+  return { ms, result };
+}
+
+function line(label, count, ms) {
+  console.log(`${label.padEnd(34)} ${String(count).padStart(8)} events in ${(ms / 1000).toFixed(2).padStart(6)} s = ${Math.round((count / ms) * 1000).toLocaleString('en').padStart(9)} events/s`);
+}
+
+const env = await BenchEnvironment.start();
+try {
+  const reporter = new Reporter(false);
+  const plan = baDinhPlan();
+  await publishPlans(env, [plan]);
+  const loadStarted = performance.now();
+  await loadAgencyEvents(env, reporter, { from: 0, to: events, total: events });
+  console.log(`loaded ${events} events in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s (not timed)`);
+  const agency = STREAMS.agencyEvents.name;
+
+  for (let run = 1; run <= runs; run++) {
+    const suffix = runs > 1 ? `-${run}` : '';
+    if (phases.has('replay')) {
+      let applied = 0;
+      const { ms, result } = await profiled(`replay${suffix}`, () => replayEvents(env.nc, agency, undefined, () => void applied++));
+      if (result !== events || applied !== events) throw new Error(`replay read ${result} (${applied} applied), the stream holds ${events}`);
+      line(`(a) replayEvents, no-op apply #${run}`, result, ms);
+    }
+    if (phases.has('decode')) {
+      // The raw messages, fetched once (not timed), then decoded as replay does.
+      if (run === 1) globalThis.raw = await fetchRaw(env, agency, Math.min(events, 100_000));
+      const raw = globalThis.raw;
+      const { ms } = await profiled(`decode${suffix}`, async () => {
+        for (const { headers, data } of raw) decodeNatsMessage(headers, data);
+      });
+      line(`(b) decodeNatsMessage only #${run}`, raw.length, ms);
+    }
+    if (phases.has('coordination')) {
+      const prefix = `profile-${run}`;
+      const { ms, result: coordination } = await profiled(`coordination${suffix}`, () => startCoordination(env.url, { consumerPrefix: prefix }));
+      try {
+        const applied = inspectionsTarget(coordination, plan).tally.applied.size;
+        if (applied !== events) throw new Error(`the rebuilt board counts ${applied} inspections, the stream holds ${events}`);
+      } finally {
+        await coordination.close();
+        await env.deleteConsumers(agency, prefix);
+        await env.deleteConsumers(STREAMS.coordinationEvents.name, prefix);
+      }
+      line(`(c) coordination start → listening #${run}`, events, ms);
+    }
+  }
+} finally {
+  session?.disconnect();
+  await env.close();
+}
+
+/** Messages as `JsMsg` hands them over (headers, data), `count` of them from the start of `stream`. */
+async function fetchRaw(env, stream, count) {
+  const consumer = await jetstream(env.nc).consumers.get(stream);
+  const out = [];
+  const messages = await consumer.consume({ max_messages: 1000 });
+  for await (const message of messages) {
+    out.push({ headers: message.headers, data: message.data });
+    if (out.length === count || message.info.pending === 0) break;
+  }
+  messages.stop();
+  return out;
+}
