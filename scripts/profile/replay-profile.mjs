@@ -94,13 +94,15 @@ try {
       line(`${impl.label}(d) read only (headers, no decode) #${run}`, result, ms);
     }
     if (phases.has('decode')) {
-      // The raw messages, fetched once (not timed), then decoded as replay does.
-      if (run === 1) globalThis.raw = await fetchRaw(env, agency, Math.min(events, 100_000));
-      const raw = globalThis.raw;
+      // The raw messages, fetched (not timed), then decoded as replay does; dropped afterwards, or
+      // the next phases would collect garbage in a heap that holds them.
+      let raw = await fetchRaw(env, agency, Math.min(events, 100_000));
+      const count = raw.length;
       const { ms } = await profiled(`decode${suffix}`, async () => {
         for (const { headers, data } of raw) decodeNatsMessage(headers, data);
       });
-      line(`${impl.label}(b) decodeNatsMessage only #${run}`, raw.length, ms);
+      raw = undefined;
+      line(`${impl.label}(b) decodeNatsMessage only #${run}`, count, ms);
     }
     if (phases.has('coordination')) {
       const prefix = `profile-${impl.label.trim() || 'this'}-${run}`;
