@@ -54,29 +54,33 @@ export function bindingHeaderIssues(headers: HeaderNames): ContractIssue[] {
   const seen = new Set<string>();
   for (const name of headers.keys()) {
     const lower = name.toLowerCase();
-    const path = NAMEABLE.test(name) && findPersonalData(name).length === 0 ? `headers.${name}` : 'headers';
     const values = headers.values?.(name) ?? [headers.get(name)];
     if (seen.has(lower) || values.length > 1) {
-      issues.push({ path, message: 'appears more than once: each header is sent once' });
+      issues.push({ path: headerPath(name), message: 'appears more than once: each header is sent once' });
       continue;
     }
     seen.add(lower);
     if (lower.startsWith('ce-')) continue;
     if (lower === 'content-type') {
-      if (!CONTENT_TYPE.test(values[0] ?? '')) issues.push({ path, message: 'must be a media type with at most `; charset=utf-8`, e.g. application/json' });
+      if (!CONTENT_TYPE.test(values[0] ?? '')) issues.push({ path: headerPath(name), message: 'must be a media type with at most `; charset=utf-8`, e.g. application/json' });
       continue;
     }
     if (!(JETSTREAM_PUBLISH_HEADERS as readonly string[]).includes(lower)) {
       issues.push({
-        path,
+        path: headerPath(name),
         message: 'is not a header of the CloudEvents NATS binding (only ce-<attribute>, content-type and JetStream’s message id and expectations): headers are stored, so no other is taken',
       });
       continue;
     }
     const value = values[0] ?? '';
-    if (value.length > 256 || /[^\x21-\x7e]/.test(value)) issues.push({ path, message: 'must be at most 256 printable ASCII characters' });
+    if (value.length > 256 || /[^\x21-\x7e]/.test(value)) issues.push({ path: headerPath(name), message: 'must be at most 256 printable ASCII characters' });
     // Nats-Msg-Id is checked once the event is known: its eventKey (a hash) may read as digits by chance.
-    else if (lower !== 'nats-msg-id' && findPersonalData(value).length > 0) issues.push({ path, message: PERSONAL_DATA });
+    else if (lower !== 'nats-msg-id' && findPersonalData(value).length > 0) issues.push({ path: headerPath(name), message: PERSONAL_DATA });
   }
   return issues;
+}
+
+/** Where an issue with header `name` is reported: its name when that can be named. Only for an issue (most headers have none). */
+function headerPath(name: string): string {
+  return NAMEABLE.test(name) && findPersonalData(name).length === 0 ? `headers.${name}` : 'headers';
 }

@@ -26,6 +26,8 @@ export const STRUCTURED_CONTENT_TYPE = 'application/cloudevents+json';
 /** JetStream stores a message once per id inside the stream's duplicate window: ours is `eventKey` (source + id). */
 export const MSG_ID_HEADER = 'Nats-Msg-Id';
 
+const MSG_ID_HEADER_LOWER = MSG_ID_HEADER.toLowerCase();
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -52,10 +54,12 @@ export function encodeStructured(event: BusEvent): NatsMessageParts {
  */
 export function decodeNatsMessage(headers: HeaderSource | undefined, data: Uint8Array): BusEvent {
   const headerIssues = headers && typeof headers.keys === 'function' ? bindingHeaderIssues(headers as Parameters<typeof bindingHeaderIssues>[0]) : bindingHeaderIssues(plainHeaders(headers));
-  const msgId = lowerCaseHeaders(headers).get(MSG_ID_HEADER.toLowerCase());
+  // Read once: the binding's check above, then this map for the id and the attributes.
+  const lower = lowerCaseHeaders(headers);
+  const msgId = lower.get(MSG_ID_HEADER_LOWER);
   let event: BusEvent;
   try {
-    event = decodeEvent(headers, data);
+    event = decodeEvent(lower, data);
   } catch (error) {
     if (!(error instanceof ContractError)) throw error;
     if (headerIssues.length === 0 && !msgIdIssue(msgId, undefined)) throw error;
@@ -76,8 +80,7 @@ function plainHeaders(headers: HeaderSource | undefined): { keys(): string[]; ge
   return { keys: () => Object.keys(map), get: (name) => map[name] ?? '' };
 }
 
-function decodeEvent(headers: HeaderSource | undefined, data: Uint8Array): BusEvent {
-  const lower = lowerCaseHeaders(headers);
+function decodeEvent(lower: Map<string, string>, data: Uint8Array): BusEvent {
   const contentType = lower.get(CONTENT_TYPE_HEADER) ?? '';
   if (contentType.startsWith('application/cloudevents')) {
     if (!contentType.startsWith(STRUCTURED_CONTENT_TYPE)) {
@@ -138,6 +141,8 @@ export function encodeHeaderValue(value: string): string {
 }
 
 function decodeHeaderValue(name: string, value: string): string {
+  // Without a `%` there is nothing to decode, and nothing decodeURIComponent could refuse.
+  if (!value.includes('%')) return value;
   try {
     return decodeURIComponent(value);
   } catch {
