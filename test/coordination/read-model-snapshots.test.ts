@@ -100,6 +100,11 @@ it('a restart loads the latest snapshot and replays only the events after it: th
 it.each([
   ['of another version', async (shelf: ProjectionSnapshots, checkpoints: Record<string, number>) => shelf.save({ version: 'coordination@0.0.0+snapshot-format.0', checkpoints, body: Buffer.from('{}') }), 'is of version'],
   ['that is no dump of the store', async (shelf: ProjectionSnapshots, checkpoints: Record<string, number>) => shelf.save({ version: snapshotVersion(), checkpoints, body: Buffer.from('{"plans": 3') }), 'snapshot unreadable'],
+  [
+    'covering more than the streams hold (restored from a backup)',
+    async (shelf: ProjectionSnapshots, checkpoints: Record<string, number>) => shelf.save({ version: snapshotVersion(), checkpoints: { ...checkpoints, [STREAMS.agencyEvents.name]: checkpoints[STREAMS.agencyEvents.name]! + 1_000 }, body: Buffer.from('{}') }),
+    'restored or recreated',
+  ],
 ])('a snapshot %s is ignored with a log line, and everything is replayed', async (_case, write, reason) => {
   const streams = await Promise.all([STREAMS.agencyEvents.name, STREAMS.coordinationEvents.name].map(async (stream) => [stream, (await nats.jsm.streams.info(stream)).state.last_seq] as const));
   const instanceId = `ignored-${reason.length}`;

@@ -396,7 +396,9 @@ export async function startCoordinationService(config: CoordinationServiceConfig
 async function snapshottingStore(nc: NatsConnection, instanceId: string, every: { everyEvents?: number; everyMs?: number }, logger: { info(message: string): void; warn(message: string): void }): Promise<CoordinationStore> {
   try {
     const shelf = await ProjectionSnapshots.open(nc, instanceId);
-    return new SnapshottingCoordinationStore(shelf, { everyEvents: every.everyEvents ?? DEFAULT_SNAPSHOT_EVERY_EVENTS, everyMs: every.everyMs ?? DEFAULT_SNAPSHOT_EVERY_MS, version: snapshotVersion(), logger });
+    const jsm = await jetstreamManager(nc);
+    const streamEnds = async () => Object.fromEntries(await Promise.all(Object.values(STREAMS).map(async ({ name }) => [name, (await jsm.streams.info(name)).state.last_seq] as const)));
+    return new SnapshottingCoordinationStore(shelf, { everyEvents: every.everyEvents ?? DEFAULT_SNAPSHOT_EVERY_EVENTS, everyMs: every.everyMs ?? DEFAULT_SNAPSHOT_EVERY_MS, version: snapshotVersion(), logger, streamEnds });
   } catch (error) {
     logger.warn(`coordination: snapshots off, every start replays the streams (${SNAPSHOTS_BUCKET}: ${String(error)})`);
     return new InMemoryCoordinationStore();

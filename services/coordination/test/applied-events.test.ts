@@ -50,3 +50,15 @@ describe('AppliedEvents: each event applied once, by key (issue #23)', () => {
     expect(() => AppliedEvents.fromBytes(new Uint8Array(40))).toThrow('not a table of applied events');
   });
 });
+
+it('compares equal for the same events applied in another order (what read models of two instances are compared by)', () => {
+  const forward = AppliedEvents.empty();
+  const backward = AppliedEvents.empty();
+  const keys = Array.from({ length: 2_000 }, (_, index) => keyOf(index));
+  for (const key of keys) forward.add(key);
+  for (const key of [...keys].reverse()) backward.add(key);
+  expect(backward).toEqual(forward);
+  expect(AppliedEvents.fromBytes(backward.toBytes())).toEqual(forward);
+  backward.add(keyOf(9_999));
+  expect(backward).not.toEqual(forward);
+});

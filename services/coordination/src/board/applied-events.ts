@@ -9,26 +9,25 @@ import { createHash } from 'node:crypto';
  * one buffer, so that a restart from a store or a snapshot costs a memcpy, not a set rebuilt.
  */
 export class AppliedEvents {
-  private slots: Uint32Array;
-  private used = 0;
-  /** The ordinal the next event applied gets (1, 2, …): the order of application. */
-  private next = 1;
+  // Private (#): two tables of the same events compare equal (`toEqual`, by `size` and `fingerprint`), whatever order they were applied in.
+  #slots: Uint32Array;
+  #next = 1;
+  /** How many events. */
+  size = 0;
+  /** The sums of the keys' words: the same for the same events in any order. */
+  readonly fingerprint = new Uint32Array(3);
 
   private constructor(slots = new Uint32Array(INITIAL_CAPACITY * WIDTH)) {
-    this.slots = slots;
+    this.#slots = slots;
   }
 
   static empty(): AppliedEvents {
     return new AppliedEvents();
   }
 
-  get size(): number {
-    return this.used;
-  }
-
   /** The ordinal of the last event applied (0 when none): an event applied before a plan has an ordinal at most this. */
   get lastOrdinal(): number {
-    return this.next - 1;
+    return this.#next - 1;
   }
 
   has(key: string): boolean {
@@ -40,11 +39,12 @@ export class AppliedEvents {
     let slot = this.find(key);
     if (slot >= 0) return false;
     slot = -slot - 1;
-    if ((this.used + 1) * 10 > this.capacity * 7) {
+    if ((this.size + 1) * 10 > this.capacity * 7) {
       this.grow();
       slot = this.probe(WORDS);
     }
-    this.insert(slot, WORDS, this.next++, 0);
+    this.insert(slot, WORDS, this.#next++, 0);
+    for (let word = 0; word < 3; word++) this.fingerprint[word] = this.fingerprint[word]! + WORDS[word]!;
     return true;
   }
 
@@ -57,26 +57,27 @@ export class AppliedEvents {
     const slot = this.find(key);
     if (slot < 0) return false;
     const at = slot * WIDTH;
-    if (this.slots[at + 3]! > upTo || this.slots[at + 4] === run) return false;
-    this.slots[at + 4] = run;
+    if (this.#slots[at + 3]! > upTo || this.#slots[at + 4] === run) return false;
+    this.#slots[at + 4] = run;
     return true;
   }
 
   clone(): AppliedEvents {
-    const copy = new AppliedEvents(this.slots.slice());
-    copy.used = this.used;
-    copy.next = this.next;
+    const copy = new AppliedEvents(this.#slots.slice());
+    copy.size = this.size;
+    copy.fingerprint.set(this.fingerprint);
+    copy.#next = this.#next;
     return copy;
   }
 
   /** The table as bytes (its header, then its slots): what a snapshot of the store keeps. */
   toBytes(): Uint8Array {
-    const bytes = new Uint8Array(HEADER_BYTES + this.slots.byteLength);
+    const bytes = new Uint8Array(HEADER_BYTES + this.#slots.byteLength);
     const header = new DataView(bytes.buffer);
     header.setUint32(0, FORMAT);
-    header.setUint32(4, this.used);
-    header.setFloat64(8, this.next);
-    bytes.set(new Uint8Array(this.slots.buffer, this.slots.byteOffset, this.slots.byteLength), HEADER_BYTES);
+    header.setUint32(4, this.size);
+    header.setFloat64(8, this.#next);
+    bytes.set(new Uint8Array(this.#slots.buffer, this.#slots.byteOffset, this.#slots.byteLength), HEADER_BYTES);
     return bytes;
   }
 
@@ -90,13 +91,17 @@ export class AppliedEvents {
     const slots = new Uint32Array(capacity * WIDTH);
     new Uint8Array(slots.buffer).set(bytes.subarray(HEADER_BYTES));
     const table = new AppliedEvents(slots);
-    table.used = header.getUint32(4);
-    table.next = header.getFloat64(8);
+    table.size = header.getUint32(4);
+    table.#next = header.getFloat64(8);
+    for (let at = 0; at < slots.length; at += WIDTH) {
+      if (slots[at + 3] === 0) continue;
+      for (let word = 0; word < 3; word++) table.fingerprint[word] = table.fingerprint[word]! + slots[at + word]!;
+    }
     return table;
   }
 
   private get capacity(): number {
-    return this.slots.length / WIDTH;
+    return this.#slots.length / WIDTH;
   }
 
   /** The key's slot when it is in the table; otherwise -(free slot + 1), with the key's words left in `WORDS`. */
@@ -105,32 +110,32 @@ export class AppliedEvents {
     const mask = this.capacity - 1;
     for (let slot = WORDS[0]! & mask; ; slot = (slot + 1) & mask) {
       const at = slot * WIDTH;
-      if (this.slots[at + 3] === 0) return -slot - 1;
-      if (this.slots[at] === WORDS[0] && this.slots[at + 1] === WORDS[1] && this.slots[at + 2] === WORDS[2]) return slot;
+      if (this.#slots[at + 3] === 0) return -slot - 1;
+      if (this.#slots[at] === WORDS[0] && this.#slots[at + 1] === WORDS[1] && this.#slots[at + 2] === WORDS[2]) return slot;
     }
   }
 
   private probe(words: Uint32Array): number {
     const mask = this.capacity - 1;
     let slot = words[0]! & mask;
-    while (this.slots[slot * WIDTH + 3] !== 0) slot = (slot + 1) & mask;
+    while (this.#slots[slot * WIDTH + 3] !== 0) slot = (slot + 1) & mask;
     return slot;
   }
 
   private insert(slot: number, words: Uint32Array, ordinal: number, run: number): void {
     const at = slot * WIDTH;
-    this.slots[at] = words[0]!;
-    this.slots[at + 1] = words[1]!;
-    this.slots[at + 2] = words[2]!;
-    this.slots[at + 3] = ordinal;
-    this.slots[at + 4] = run;
-    this.used++;
+    this.#slots[at] = words[0]!;
+    this.#slots[at + 1] = words[1]!;
+    this.#slots[at + 2] = words[2]!;
+    this.#slots[at + 3] = ordinal;
+    this.#slots[at + 4] = run;
+    this.size++;
   }
 
   private grow(): void {
-    const old = this.slots;
-    this.slots = new Uint32Array(old.length * 2);
-    this.used = 0;
+    const old = this.#slots;
+    this.#slots = new Uint32Array(old.length * 2);
+    this.size = 0;
     for (let at = 0; at < old.length; at += WIDTH) {
       if (old[at + 3] === 0) continue;
       const words = old.subarray(at, at + 3);

@@ -16,6 +16,8 @@ export interface SnapshotPolicy {
   /** `snapshotVersion()`: a snapshot of another version is ignored. */
   version: string;
   logger: { info(message: string): void; warn(message: string): void };
+  /** The last sequence of each stream now: a snapshot covering more than a stream holds (restored from a backup, recreated) is ignored. */
+  streamEnds?: () => Promise<Record<string, number>>;
   now?: () => number;
 }
 
@@ -107,6 +109,9 @@ export class SnapshottingCoordinationStore implements CoordinationStore {
     }
     if (!latest) return;
     if ('ignored' in latest) return logger.warn(`coordination: ${latest.ignored}: ignored, replaying the streams from the start`);
+    const ends = (await this.policy.streamEnds?.()) ?? {};
+    const beyond = Object.entries(latest.checkpoints).find(([stream, seq]) => ends[stream] !== undefined && seq > ends[stream]);
+    if (beyond) return logger.warn(`coordination: snapshot covers ${beyond[0]} to ${beyond[1]}, the stream ends at ${ends[beyond[0]]} (restored or recreated): ignored, replaying the streams from the start`);
     try {
       this.inner = InMemoryCoordinationStore.fromDump(latest.body);
     } catch (error) {

@@ -43,11 +43,12 @@ export class InMemoryCoordinationStore implements CoordinationStore {
   private applied = AppliedEvents.empty();
 
   async load(): Promise<StoredProjection> {
-    return { ...this.documents(), applied: this.applied.clone() };
+    return { ...structuredClone(this.documents()), applied: this.applied.clone() };
   }
 
-  private documents(): Omit<StoredProjection, 'applied'> {
-    return structuredClone({
+  /** The documents as kept (not copies). */
+  private documents(): Omit<StoreDump, 'contributions' | 'applied'> {
+    return {
       checkpoints: Object.fromEntries(this.checkpoints),
       plans: [...this.plans.values()],
       tallies: [...this.tallies.values()],
@@ -58,7 +59,7 @@ export class InMemoryCoordinationStore implements CoordinationStore {
       taskCompletions: [...this.taskCompletions.values()],
       alertHandlings: [...this.alertHandlings.values()],
       ...(this.waitingDeadlineFacts ? { waitingDeadlineFacts: this.waitingDeadlineFacts } : {}),
-    });
+    };
   }
 
   async commit(changes: ProjectionChanges): Promise<void> {
@@ -117,16 +118,7 @@ export class InMemoryCoordinationStore implements CoordinationStore {
   /** Everything committed, as bytes: what a snapshot of the read model keeps (ADR 0022). */
   dump(): Uint8Array {
     const dump: StoreDump = {
-      checkpoints: Object.fromEntries(this.checkpoints),
-      plans: [...this.plans.values()],
-      tallies: [...this.tallies.values()],
-      referrals: [...this.referrals.values()],
-      reports: [...this.reports.values()],
-      deadlines: [...this.deadlines.values()],
-      alerts: [...this.alerts.values()],
-      taskCompletions: [...this.taskCompletions.values()],
-      alertHandlings: [...this.alertHandlings.values()],
-      ...(this.waitingDeadlineFacts ? { waitingDeadlineFacts: this.waitingDeadlineFacts } : {}),
+      ...this.documents(),
       contributions: this.contributionTable.toJSON(),
       applied: Buffer.from(this.applied.toBytes()).toString('base64'),
     };
