@@ -53,7 +53,8 @@ it('dead-letters an event whose source, type and subject do not name one agency,
   const genuine = inspection('kt-that-1');
   await publishRaw(genuine, policeInspectionCompleted.subject);
 
-  await eventually(() => (coordination.projector.projection.state.applied.has(eventKey(genuine)) ? true : undefined), 5_000);
+  // Committed (the store holds its contribution), not only applied.
+  await eventually(async () => ((await coordination.projector.store.countContributions(TARGET)) > 0 ? true : undefined), 5_000);
   const letters = await eventually(async () => {
     const found = await deadLetters();
     return found.length === 2 ? found : undefined;
