@@ -35,6 +35,7 @@ const QUICK_FIGURES = [
   'memory.peak_rss',
   'memory.rss',
   'restart.seconds',
+  'restart.stop.seconds',
   'restart.peak_rss',
   'restart.snapshot.size',
   'restart.snapshot.stored',

@@ -170,7 +170,7 @@ export {
 } from './referrals/referral-inbox.js';
 export { ReferralInboxModule } from './referrals/referral-inbox.module.js';
 export { referralConsumers, referralReplays } from './referrals/referral-consumers.js';
-export { configuredOrExit, ignoreOutputErrors, portFrom, STOP_DEADLINE_MS, stopOnSignals } from './process/process-lifecycle.js';
+export { configuredOrExit, ignoreOutputErrors, portFrom, STOP_DEADLINE_MS, stopDeadlineMs, stopOnSignals } from './process/process-lifecycle.js';
 export { closeHttpServer } from './process/http-drain.js';
 export { SUBSCRIPTIONS_BUCKET, SUBSCRIPTIONS_BUCKET_HISTORY } from './subscriptions/subscriptions-bucket.js';
 export { CASE_KEYS_BUCKET, CASE_KEYS_BUCKET_HISTORY } from './access/case-keys-bucket.js';

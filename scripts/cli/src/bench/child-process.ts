@@ -22,7 +22,7 @@ export interface ServiceProcess {
   readonly startMs: number;
   /** Its last log lines (stdout and stderr, up to LOG_LINES): until it listened, or until it exits with `keepLog`. */
   log(): readonly string[];
-  /** SIGTERM (a graceful stop: the service closes), SIGKILL if it has not exited within 10 s; how it exited. */
+  /** SIGTERM (a graceful stop: the service closes), SIGKILL if it has not exited within 10 s (`stopWithinMs`); how it exited. */
   stop(): Promise<ProcessExit>;
 }
 
@@ -38,7 +38,7 @@ const LOG_LINES = 5_000;
  * resolves once it logs the address it listens on. `keepLog`: its log lines are kept after that
  * too (otherwise dropped, so that a busy service costs the benchmark nothing).
  */
-export function startServiceProcess(main: string, env: NodeJS.ProcessEnv, timeoutMs: number, options: { keepLog?: boolean } = {}): Promise<ServiceProcess> {
+export function startServiceProcess(main: string, env: NodeJS.ProcessEnv, timeoutMs: number, options: { keepLog?: boolean; stopWithinMs?: number } = {}): Promise<ServiceProcess> {
   const started = performance.now();
   const child = spawn(process.execPath, [main], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
@@ -47,7 +47,7 @@ export function startServiceProcess(main: string, env: NodeJS.ProcessEnv, timeou
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), options.stopWithinMs ?? 10_000);
       await exited;
       clearTimeout(timer);
     }

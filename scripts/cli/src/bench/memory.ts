@@ -14,6 +14,9 @@ import { measureRestart, servedBoard } from './restart.js';
  * agency events, `tasks` tasks in its plans): VmHWM (peak) and VmRSS from /proc/<pid>/status.
  * Then 7., the same child restarted on the snapshot it saved (`measureRestart`).
  */
+/** How long coordination may take to close (and save its snapshot) in the bench. */
+const CLOSE_DEADLINE_MS = 120_000;
+
 export async function measureMemory(env: BenchEnvironment, figures: Figures, reporter: Reporter, holding: { events: number; tasks: number; plans: number }): Promise<void> {
   reporter.step(`memory: coordination as a child process catching up on ${holding.events} events and ${holding.plans} plans with ${holding.tasks} tasks`);
   const usersDir = mkdtempSync(join(tmpdir(), 'lienganh-bench-users-'));
@@ -26,8 +29,10 @@ export async function measureMemory(env: BenchEnvironment, figures: Figures, rep
     MONGODB_URI: '',
     LOG_LEVEL: 'info',
     LIENGANH_USERS_FILE: writeBenchUsers(usersDir),
+    // Time to save the last snapshot at close: what the restart measures starts from it.
+    LIENGANH_STOP_DEADLINE_MS: String(CLOSE_DEADLINE_MS),
   };
-  const start = () => startServiceProcess(serviceMain('@lienganh/coordination'), childEnv, 1_800_000, { keepLog: true });
+  const start = () => startServiceProcess(serviceMain('@lienganh/coordination'), childEnv, 1_800_000, { keepLog: true, stopWithinMs: CLOSE_DEADLINE_MS + 5_000 });
   const service = await start();
   try {
     const served = await servedBoard(service.url);

@@ -40,7 +40,9 @@ export interface RunningChild {
  */
 export async function measureRestart(figures: Figures, reporter: Reporter, first: RunningChild): Promise<void> {
   reporter.step(`restart: stopping coordination gracefully (SIGTERM, last snapshot) and starting it again after ${first.events} events`);
+  const stopping = performance.now();
   const exit = await first.service.stop();
+  const stopSeconds = (performance.now() - stopping) / 1000;
   const firstLog = first.service.log();
   if (exit.code !== 0) throw new Error(`restart: coordination did not stop gracefully (exit code ${exit.code}, signal ${exit.signal})\n${tail(firstLog)}`);
   const saved = lastMatch(firstLog, SAVED);
@@ -60,6 +62,7 @@ export async function measureRestart(figures: Figures, reporter: Reporter, first
       throw new Error(`restart: the restarted coordination serves another board than the one that replayed everything: ${[tasks, overview].filter(Boolean).join('; ')}`);
     }
     figures.add('restart.seconds', `restart after ${first.events.toLocaleString('en')} events: child start → listening (snapshot + tail)`, service.startMs / 1000, 's');
+    figures.add('restart.stop.seconds', 'restart: SIGTERM → exited (closing, saving the last snapshot)', stopSeconds, 's');
     figures.add('restart.peak_rss', 'restart: coordination peak RSS after restarting (VmHWM)', peakMiB, 'MiB');
     figures.add('restart.snapshot.size', 'restart: snapshot saved at close (uncompressed)', Number(saved[2]) / 2 ** 20, 'MiB');
     figures.add('restart.snapshot.stored', 'restart: snapshot saved at close, as stored in PCMD_SNAPSHOTS (zstd)', Number(saved[3]) / 2 ** 20, 'MiB');

@@ -40,7 +40,7 @@ import {
   natsKeysEnv,
   setupTelemetry,
   startAgencyService,
-  STOP_DEADLINE_MS,
+  stopDeadlineMs,
   stopLeftoverNatsServers,
   stopTelemetry,
   superviseNatsServer,
@@ -186,7 +186,7 @@ export function startCommand(): Command {
       console.log(`Khóa bí danh hóa / pseudonymisation keys: ${pseudonymKeysDir} (one per agency: record keys become sr_… references)`);
       console.log('Nhấn Ctrl-C để dừng / press Ctrl-C to stop');
 
-      // Ctrl-C, SIGTERM and SIGHUP (the terminal closed) stop everything, within STOP_DEADLINE_MS: past it,
+      // Ctrl-C, SIGTERM and SIGHUP (the terminal closed) stop everything, within the stop deadline (`stopDeadlineMs`): past it,
       // or at a second signal, the process exits and the nats-server gets SIGKILL (see NatsServer).
       const signal = await new Promise<NodeJS.Signals>((done) => {
         for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(name, done);
@@ -195,10 +195,11 @@ export function startCommand(): Command {
       // A signal that comes twice at once (a wrapper passing on the terminal's) is one; later, it forces.
       const signalledAt = Date.now();
       for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(name, () => Date.now() - signalledAt > 1_000 && process.exit(1));
+      const deadlineMs = stopDeadlineMs(process.env);
       setTimeout(() => {
-        console.error(`Dừng quá ${STOP_DEADLINE_MS / 1000} giây, buộc dừng / stopping took over ${STOP_DEADLINE_MS / 1000} s, forced`);
+        console.error(`Dừng quá ${deadlineMs / 1000} giây, buộc dừng / stopping took over ${deadlineMs / 1000} s, forced`);
         process.exit(1);
-      }, STOP_DEADLINE_MS).unref();
+      }, deadlineMs).unref();
       console.log(`Đang dừng (${signal}) / stopping (${signal})`);
       await stopAll();
       console.log('Đã dừng / stopped');

@@ -25,6 +25,16 @@ export function portFrom(value: string | undefined, fallback: number): number {
 export const STOP_DEADLINE_MS = 8_000;
 
 /**
+ * The stop deadline of a service: `LIENGANH_STOP_DEADLINE_MS` when it is a positive whole number
+ * (coordination saving a large snapshot at close needs longer: give the orchestrator's grace
+ * period too), `STOP_DEADLINE_MS` otherwise.
+ */
+export function stopDeadlineMs(env: NodeJS.ProcessEnv): number {
+  const value = Number(env.LIENGANH_STOP_DEADLINE_MS);
+  return Number.isSafeInteger(value) && value > 0 ? value : STOP_DEADLINE_MS;
+}
+
+/**
  * SIGTERM, SIGINT and SIGHUP (the terminal closed) close the service, flush telemetry (what waits
  * for OTLP) and exit 0. A stop that has not finished within `STOP_DEADLINE_MS`, or a second
  * signal (a second later), exits 1 at once: a process asked to stop always stops.
@@ -40,7 +50,7 @@ export function stopOnSignals(close: () => Promise<void>): void {
     stoppingSince = Date.now();
     // After SIGHUP the terminal may be gone: a log line must not crash the stop.
     if (signal === 'SIGHUP') ignoreOutputErrors();
-    setTimeout(() => process.exit(1), STOP_DEADLINE_MS).unref();
+    setTimeout(() => process.exit(1), stopDeadlineMs(process.env)).unref();
     await close();
     await stopTelemetry();
     process.exit(0);
