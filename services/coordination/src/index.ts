@@ -29,7 +29,7 @@ export { checkInstanceId, claimInstanceId, DEFAULT_INSTANCE_ID, InstanceIdInUseE
 export { DEFAULT_LEASE_TTL_MS, LEASE_BUCKET, LeaseBucket, type LeaseEntry, type LeaseHolder } from './leadership/lease-bucket.js';
 export { holderIsGone, Lease, newHolder, retireHolder, type LeaseOptions } from './leadership/lease.js';
 export { Leadership, type LeadershipOptions } from './leadership/leadership.js';
-export { storeFromEnv } from './store/store-from-env.js';
+export { storeFromEnv, storeOptionsFromEnv } from './store/store-from-env.js';
 export { DeadlineBook, endOfDay, type AlertKind, type DeadlineKind, type DeadlineRecord } from './deadlines/deadline-book.js';
 export { alertId, decideAlerts, type AlertDecision } from './deadlines/alert-decisions.js';
 export { DeadlineEngine, type DeadlineEngineOptions } from './deadlines/deadline-engine.js';

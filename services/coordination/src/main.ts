@@ -1,13 +1,13 @@
 import { configuredOrExit, createLogger, loadUserDirectory, MissingStreamError, natsSeedFromEnv, portFrom, sessionPolicyFromEnv, setupTelemetry, stopOnSignals, trustProxyFromEnv } from '@lienganh/platform';
 import { COORDINATION_PORT, startCoordinationService } from './coordination-service.js';
 import { checkWebhookReceivers, loadWebhookReceivers, WebhookConfigError, webhookAllowList } from './alerts/notifiers/webhook-config.js';
-import { storeFromEnv } from './store/store-from-env.js';
+import { storeOptionsFromEnv } from './store/store-from-env.js';
 import { checkInstanceId, InstanceIdInUseError, InvalidInstanceIdError } from './leadership/instance-id.js';
 
 /**
  * Runs the coordination service as its own process: `NATS_URL` (default the embedded
  * server), `NATS_NKEY_SEED` or `NATS_NKEY_SEED_FILE` (its NATS identity), `COORDINATION_PORT`
- * or `PORT` (default 8080), `HOST`, `MONGODB_URI` for the MongoDB store (in memory otherwise),
+ * or `PORT` (default 8080), `HOST`, `MONGODB_URI` for the MongoDB store (in memory otherwise, with snapshots unless `LIENGANH_SNAPSHOTS=off`),
  * `LIENGANH_USERS_FILE` for the users of the API and dashboard (none: /api/ refuses everything),
  * `LIENGANH_WEBHOOKS`/`LIENGANH_WEBHOOKS_FILE` and `LIENGANH_WEBHOOK_ALLOW` for alert webhooks,
  * `COORDINATION_INSTANCE_ID` when several instances run at once (each its own; default `coordination`),
@@ -47,8 +47,7 @@ const service = await startCoordinationService({
   port,
   host: process.env.HOST,
   ...(instanceId ? { instanceId } : {}),
-  // MongoDB when `MONGODB_URI` is set; otherwise the default: in memory, with snapshots.
-  ...(process.env.MONGODB_URI ? { store: await storeFromEnv(process.env) } : {}),
+  ...(await storeOptionsFromEnv(process.env)),
   deadlineTickMs,
   users,
   sessions,

@@ -12,3 +12,13 @@ export async function storeFromEnv(env: NodeJS.ProcessEnv): Promise<Coordination
   const { MongoCoordinationStore } = await import('./mongo-coordination.store.js');
   return MongoCoordinationStore.connect(env.MONGODB_URI, env.COORDINATION_INSTANCE_ID ? { collectionPrefix: `${env.COORDINATION_INSTANCE_ID}.` } : {});
 }
+
+/**
+ * The service's store from the environment: MongoDB with `MONGODB_URI`; otherwise none given, so
+ * that the service keeps its default (in memory, kept across restarts by snapshots, ADR 0022), or
+ * the same without snapshots when `LIENGANH_SNAPSHOTS=off` (every start replays the streams).
+ */
+export async function storeOptionsFromEnv(env: NodeJS.ProcessEnv): Promise<{ store?: CoordinationStore; snapshots?: false }> {
+  if (env.MONGODB_URI) return { store: await storeFromEnv(env) };
+  return env.LIENGANH_SNAPSHOTS === 'off' ? { snapshots: false } : {};
+}
