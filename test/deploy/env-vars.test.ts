@@ -24,6 +24,8 @@ const ALLOW_UNSET: Record<string, string> = {
   LIENGANH_PSEUDONYM_KEY: 'inline form of LIENGANH_PSEUDONYM_KEY_FILE (tests, development); deploy/ mounts the key as a file from a secret',
   LIENGANH_WEBHOOK_ORIGIN: 'the origin coordination names in the webhook validation handshake (ADR 0017); its default, `lienganh`, is what receivers are told to allow',
   LIENGANH_WEBHOOKS: 'inline form of LIENGANH_WEBHOOKS_FILE; deploy/ mounts the receivers as a file from a secret',
+  LIENGANH_SNAPSHOTS: "turns off the snapshots of coordination's in-memory store (ADR 0022); deploy/ runs coordination with MongoDB, which takes none",
+  LIENGANH_STOP_DEADLINE_MS: "a longer stop for an in-memory coordination saving a large snapshot (ADR 0022); deploy/'s services stop within the default 8 s, inside their grace periods",
   OTEL_SDK_DISABLED: "the SDK's standard off switch, for an operator; deploy/ sets LIENGANH_TELEMETRY",
   LIENGANH_UNITS_DIR: "another set of official unit lists (a later reform's); unset, the lists shipped in data/administrative-units",
   TRUST_PROXY: 'names the TLS proxy the operator puts in front (docs/operations.md, "Behind a TLS proxy"), whose address deploy/ cannot know; unset, X-Forwarded-* headers are ignored',
