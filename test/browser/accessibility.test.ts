@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_PLAN_FILES, startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
 import { ALERT_PLAN_IMPORTED, ALERT_PLAN_NOW, alertPlan } from '../support/alert-plan.js';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, signIn } from '../support/browser.js';
 import { eventually, postJson } from '../support/http.js';
 import { startNatsFixture, type NatsFixture } from '../support/nats.js';
 import { TEST_USERS, tokens } from '../support/users.js';
@@ -41,9 +41,7 @@ async function openBoard(plan: string, viewport = { width: 1366, height: 768 }):
   const context = await browser.newContext({ viewport, locale: 'vi-VN', bypassCSP: true });
   const page = await context.newPage();
   await page.goto(`${coordination.url}/?plan=${plan}`);
-  await page.getByLabel('Mã truy cập / Access token').fill(tokens.secretariat);
-  await page.getByRole('button', { name: 'Đăng nhập / Sign in' }).click();
-  await page.waitForSelector('body[data-ready="true"]');
+  await signIn(page, tokens.secretariat);
   await page.addScriptTag({ content: AXE_SOURCE });
   return page;
 }

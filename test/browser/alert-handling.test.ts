@@ -2,7 +2,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
 import { ALERT_PLAN_IMPORTED, ALERT_PLAN_NOW, alertPlan } from '../support/alert-plan.js';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, signIn } from '../support/browser.js';
 import { eventually, postJson } from '../support/http.js';
 import { startNatsFixture, type NatsFixture } from '../support/nats.js';
 import { getAs, TEST_USERS, tokens } from '../support/users.js';
@@ -36,9 +36,7 @@ afterAll(async () => {
 async function openBoard(token: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
   await page.goto(`${coordination.url}/?plan=${plan.id}`);
-  await page.getByLabel('Mã truy cập / Access token').fill(token);
-  await page.getByRole('button', { name: 'Đăng nhập / Sign in' }).click();
-  await page.waitForSelector('body[data-ready="true"]');
+  await signIn(page, token);
   return page;
 }
 const row = (page: Page) => page.locator(`#alerts li[data-alert="${ROW}"]`);

@@ -6,7 +6,7 @@ import JSZip from 'jszip';
 import { parse as parseYaml } from 'yaml';
 import type { Browser, Download, Page } from 'playwright-core';
 import { DEMO_PLAN_FILES, startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, signIn } from '../support/browser.js';
 import { repoRoot } from '../support/cli.js';
 import { postJson } from '../support/http.js';
 import { startNatsFixture, type NatsFixture } from '../support/nats.js';
@@ -53,9 +53,7 @@ afterAll(async () => {
 async function openBoard(token: string = tokens.secretariat, plan?: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN', acceptDownloads: true });
   await page.goto(plan ? `${coordination.url}/?plan=${plan}` : coordination.url);
-  await page.getByLabel('Mã truy cập / Access token').fill(token);
-  await page.getByRole('button', { name: 'Đăng nhập / Sign in' }).click();
-  await page.waitForSelector('body[data-ready="true"]');
+  await signIn(page, token);
   return page;
 }
 

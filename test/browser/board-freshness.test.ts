@@ -6,7 +6,7 @@ import { buildEvent, encodeBinary, MSG_ID_HEADER, policeInspectionCompleted } fr
 import { DEMO_PLAN_FILES, InMemoryCoordinationStore, startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
 import type { ProjectionChanges } from '@lienganh/coordination';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, signIn } from '../support/browser.js';
 import { eventually, postJson } from '../support/http.js';
 import { startNatsFixture, type NatsFixture } from '../support/nats.js';
 import { openEventStream, type EventStream } from '../support/sse.js';
@@ -47,9 +47,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await browser.newPage({ locale: 'vi-VN' });
   await page.goto(coordination.url);
-  await page.getByLabel('Mã truy cập / Access token').fill(tokens.committee);
-  await page.getByRole('button', { name: 'Đăng nhập / Sign in' }).click();
-  await page.waitForSelector('body[data-ready="true"]');
+  await signIn(page, tokens.committee);
   stream = await openEventStream(`${coordination.url}/api/v1/stream`, tokens.secretariat);
 }, 60_000);
 afterAll(async () => {

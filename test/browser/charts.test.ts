@@ -11,7 +11,7 @@ import {
   type BusEvent,
 } from '@lienganh/contracts';
 import { DEMO_PLAN_FILES, startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, signIn } from '../support/browser.js';
 import { repoRoot } from '../support/cli.js';
 import { postJson } from '../support/http.js';
 import { publishBinary, seedAgencyEvents, startNatsFixture, type NatsFixture } from '../support/nats.js';
@@ -55,9 +55,7 @@ afterAll(async () => {
 async function openBoard(viewport = { width: 1366, height: 768 }): Promise<Page> {
   const page = await browser.newPage({ viewport, locale: 'vi-VN' });
   await page.goto(`${coordination.url}/?plan=${baDinh.id}`);
-  await page.getByLabel('Mã truy cập / Access token').fill(tokens.secretariat);
-  await page.getByRole('button', { name: 'Đăng nhập / Sign in' }).click();
-  await page.waitForSelector('body[data-ready="true"]');
+  await signIn(page, tokens.secretariat);
   return page;
 }
 

@@ -8,7 +8,7 @@ import { buildEvent, policeInspectionCompleted, type BusEvent } from '@lienganh/
 import { DEMO_PLAN_FILES, startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
 import { startAgencyService, type RunningAgencyService } from '@lienganh/platform';
 import { policeService } from '@lienganh/police';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, signIn } from '../support/browser.js';
 import { repoRoot } from '../support/cli.js';
 import { postJson } from '../support/http.js';
 import { startNatsFixture, type NatsFixture } from '../support/nats.js';
@@ -45,18 +45,12 @@ afterAll(async () => {
 /** Console errors of every page opened (a blocked script or style under the CSP shows there). */
 const consoleErrors: string[] = [];
 
-/** Signs in with a user's token through the page's form (the committee member's by default). */
-async function signIn(page: Page, token: string = tokens.committee): Promise<void> {
-  await page.getByLabel('Mã truy cập / Access token').fill(token);
-  await page.getByRole('button', { name: 'Đăng nhập / Sign in' }).click();
-  await page.waitForSelector('body[data-ready="true"]');
-}
 
 async function openDashboard(viewport: { width: number; height: number }): Promise<Page> {
   const page = await browser.newPage({ viewport, locale: 'vi-VN' });
   page.on('console', (message) => message.type() === 'error' && !message.text().includes('401') && consoleErrors.push(message.text()));
   await page.goto(coordination.url);
-  await signIn(page);
+  await signIn(page, tokens.committee);
   // Signed in, the session cookie outlives a reload: each test starts from a freshly loaded page.
   await page.reload();
   await page.waitForSelector('body[data-ready="true"]');
@@ -244,7 +238,7 @@ describe('the committee dashboard in a real Chromium', () => {
     await page.goto(coordination.url);
     await page.waitForSelector('#sign-in:not([hidden])');
     const started = Date.now();
-    await signIn(page);
+    await signIn(page, tokens.committee);
     // Ba Đình's plan, issued later, is the one shown first; the large one is chosen.
     expect(await page.locator('#plan-filter').inputValue()).toBe('kh-ba-dinh-2021');
     await page.locator('#plan-filter').selectOption('kh-tai-thu-2021');

@@ -8,7 +8,7 @@ import { buildEvent, getEventDefinition } from '@lienganh/contracts';
 import { DEMO_PLAN_FILES, startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
 import { cultureService } from '@lienganh/culture';
 import { startAgencyService, type RunningAgencyService } from '@lienganh/platform';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, signIn } from '../support/browser.js';
 import { repoRoot } from '../support/cli.js';
 import { eventually, postJson } from '../support/http.js';
 import { startNatsFixture, type NatsFixture } from '../support/nats.js';
@@ -50,9 +50,7 @@ afterAll(async () => {
 async function signedIn(token: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
   await page.goto(coordination.url);
-  await page.getByLabel('Mã truy cập / Access token').fill(token);
-  await page.getByRole('button', { name: 'Đăng nhập / Sign in' }).click();
-  await page.waitForSelector('body[data-ready="true"]');
+  await signIn(page, token);
   // The task table is a detail of the board, paged: opened, then the task found by its title.
   await page.locator('#tasks-details > summary').click();
   await page.getByLabel('Tìm nhiệm vụ').fill('cơ sở kinh doanh dịch vụ văn hóa');

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_PLAN_FILES, startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
+import { signIn } from './browser.js';
 import { eventually, postJson } from './http.js';
 import { startNatsFixture, type NatsFixture } from './nats.js';
 import { TEST_USERS, tokens } from './users.js';
@@ -45,8 +46,6 @@ export async function startBoardDemo(): Promise<BoardDemo> {
 export async function openDemoBoard(browser: Browser, url: string, viewport = { width: 1366, height: 768 }): Promise<Page> {
   const page = await browser.newPage({ viewport, locale: 'vi-VN' });
   await page.goto(url);
-  await page.getByLabel('Mã truy cập / Access token').fill(tokens.secretariat);
-  await page.getByRole('button', { name: 'Đăng nhập / Sign in' }).click();
-  await page.waitForSelector('body[data-ready="true"]');
+  await signIn(page, tokens.secretariat);
   return page;
 }
