@@ -119,12 +119,14 @@ describe('coordination: plans, the committee view and the board', () => {
     }
   });
 
-  it('returns a target with its contributing events, ordered by time', async () => {
+  it('returns a target with its latest contributing events, read back from the stream, the latest first', async () => {
     const { status, body } = await get('/api/v1/targets/ct-kiem-tra-hanh-chinh-400?limit=5');
     expect(status).toBe(200);
     expect(body).toMatchObject({ id: 'ct-kiem-tra-hanh-chinh-400', achieved: 37, byArea: { 'hn-ba-dinh-kim-ma': 37 } });
     expect(body.contributingEvents.total).toBe(37);
-    expect(body.contributingEvents.events.map((event: { time: string }) => event.time)).toEqual([...Array(5).keys()].map((n) => new Date(Date.UTC(2021, 2, 1, 2) + n * 3_600_000).toISOString()));
+    // Posted one after the other, an hour apart: the last five posted, the last first.
+    expect(body.contributingEvents.events.map((event: { time: string }) => event.time)).toEqual([36, 35, 34, 33, 32].map((n) => new Date(Date.UTC(2021, 2, 1, 2) + n * 3_600_000).toISOString()));
+    expect(body.contributingEvents.events[0]).toMatchObject({ targetKey: 'kh-ba-dinh-2021/ct-kiem-tra-hanh-chinh-400', agency: 'police', areaCode: 'hn-ba-dinh-kim-ma', numerator: '' });
     expect((await get('/api/v1/targets/ct-khong-co')).status).toBe(404);
     expect((await get('/api/v1/targets/ct-kiem-tra-hanh-chinh-400?limit=-1')).body).toMatchObject({ error: 'invalid-query', issues: [{ path: 'query.limit' }] });
   });

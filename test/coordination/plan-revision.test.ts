@@ -129,7 +129,7 @@ describe('plan revisions', () => {
     // The contributing events are the new version's, also in the store.
     const target = (await getAs(`${coordination.url}/api/v1/targets/ct-kiem-tra?plan=${PLAN_ID}`)).body;
     expect(target.contributingEvents.total).toBe(3);
-    expect(target.contributingEvents.events.map((event: any) => event.eventId)).toEqual(['kt-01', 'kt-02', 'kt-03']);
+    expect(target.contributingEvents.events.map((event: any) => event.eventId)).toEqual(['kt-03', 'kt-02', 'kt-01']);
 
     // Events after it count by the new version.
     await inspect('kt-05', 'massage', 'hn-ba-dinh-kim-ma', '2021-07-15T09:00:00+07:00');

@@ -1,4 +1,4 @@
-export { emptyTally, evolveTally, factOf, talliesAt, tallyOf, vietnamDate, type Counted, type CountedFact, type TallyContext, type TargetTally } from './targets/target-tally.js';
+export { emptyTally, evolveTally, factOf, vietnamDate, type Counted, type CountedFact, type TallyContext, type TargetTally } from './targets/target-tally.js';
 export { pathAt, pathStart, progressOf, type ProgressContext, type TargetProgress, type TargetStatus } from './targets/target-progress.js';
 export { AgencyRegistry, type AgencyEntry } from './registry/agency-registry.js';
 export { AreaRegistry, type AreaEntry } from './registry/area-registry.js';
@@ -19,7 +19,8 @@ export { ProjectionSnapshots, SNAPSHOT_FORMAT, snapshotVersion, type IgnoredSnap
 export { SnapshottingCoordinationStore, type SnapshotPolicy, type SnapshotShelf } from './snapshots/snapshotting-coordination.store.js';
 export { InMemoryCoordinationStore } from './store/in-memory-coordination.store.js';
 export { SlowCoordinationStore } from './store/slow-coordination.store.js';
-export type { AlertRecord, Contribution, CoordinationStore, ProjectionChanges, ReferralRecord, ReportRecord, StoredProjection, StoredTally } from './store/coordination-store.js';
+export type { ContributingEvent } from './targets/contributing-events.js';
+export type { AlertRecord, CoordinationStore, ProjectionChanges, ReferralRecord, ReportRecord, StoredProjection, StoredTally } from './store/coordination-store.js';
 export { COORDINATION_PORT, startCoordinationService, type CoordinationServiceConfig, type RunningCoordinationService } from './coordination-service.js';
 export { systemClock, type Clock } from './http/tokens.js';
 export { PlanExistsError, PlanImport, PlanNotVisibleError, type PlanImported } from './plans/plan-import.js';

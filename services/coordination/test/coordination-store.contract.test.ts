@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { eventKey, parsePlanDocument, validatePlan, type Plan } from '@lienganh/contracts';
 import mongoose from 'mongoose';
-import type { AlertRecord, Contribution, CoordinationStore, DeadlineRecord, ProjectionChanges, ReferralRecord, ReportRecord, StoredProjection, StoredTally, TallyChange } from '../src/store/coordination-store.js';
+import type { AlertRecord, CoordinationStore, StoredHistory, DeadlineRecord, ProjectionChanges, ReferralRecord, ReportRecord, StoredProjection, StoredTally, TallyChange } from '../src/store/coordination-store.js';
 
 /** The tally as `load` gives it back after `changes` were committed in order: its last figures. */
 const loadedTally = (...changes: TallyChange[]): StoredTally => {
@@ -62,16 +62,13 @@ const tally = (key: string, overrides: Partial<TallyChange> = {}): TallyChange =
   ...overrides,
 });
 
-const contribution = (eventId: string, time: string, targetKey = 'kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram'): Contribution => ({
-  targetKey,
-  eventKey: eventKey({ source: '/pcmd/police', id: eventId }),
-  eventId,
-  source: '/pcmd/police',
-  numerator: eventId,
-  type: 'vn.pcmd.police.inspection.completed.v1',
-  time,
-  agency: 'police',
-  areaCode: 'hn-ba-dinh-lieu-giai',
+/** A target's history as the projection hands it over: changed entries with their values now. */
+const history = (key = 'kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram', overrides: Partial<StoredHistory> = {}): StoredHistory => ({
+  key,
+  days: { '2021-05-04|hn-ba-dinh-lieu-giai': [1, 1, 0, 0], '2021-05-05|hn-ba-dinh-lieu-giai': [1, 1, 0, 0] },
+  numerators: { '0101234567': '2021-05-04', '0107654321': '2021-05-05' },
+  denominators: {},
+  ...overrides,
 });
 
 const referral: ReferralRecord = {
@@ -127,7 +124,9 @@ const everything = (): ProjectionChanges => structuredClone({
       },
     }),
   ],
-  contributions: [contribution('evt-kt-1', '2021-05-04T09:30:00+07:00'), contribution('evt-kt-2', '2021-05-05T09:30:00+07:00')],
+  histories: [history(), history('kh-ba-dinh-2021/ct-tap-huan', { days: { '2021-06-01|hn-ba-dinh': [1, 1, 0, 120.5] }, numerators: { '': '2021-06-01' } })],
+  activity: [{ planId: 'kh-ba-dinh-2021', days: { 'police|2021-05-04|hn-ba-dinh-lieu-giai': 1, '|2021-05-04|hn-ba-dinh-lieu-giai': 1 } }],
+  recent: { 'kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram': [82, 84] },
   referrals: [referral, { referralId: 'cg-0002', made: '2021-05-06T11:00:00+07:00' }],
   reports: [report],
   deadlines: [
@@ -169,7 +168,7 @@ const everything = (): ProjectionChanges => structuredClone({
   },
 });
 
-const empty = { checkpoints: {}, plans: [], tallies: [], referrals: [], reports: [], deadlines: [], alerts: [], taskCompletions: [], alertHandlings: [] };
+const empty = { checkpoints: {}, plans: [], tallies: [], histories: [], activity: [], recent: {}, referrals: [], reports: [], deadlines: [], alerts: [], taskCompletions: [], alertHandlings: [] };
 
 function storeContract(name: string, open: () => Promise<CoordinationStore>, options: { persistent?: boolean } = {}) {
   describe(`${name}: the coordination store contract`, () => {
@@ -187,48 +186,55 @@ function storeContract(name: string, open: () => Promise<CoordinationStore>, opt
       const loaded = await store.load();
       expect(documentsOf(loaded)).toEqual(empty);
       expect(appliedExactly(loaded, [])).toBe(true);
-      expect(await store.countContributions('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram')).toBe(0);
-      expect(await store.contributions('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram', 10)).toEqual([]);
+      expect(loaded.interrupted).toBeUndefined();
     });
 
     it('loads every kind of document exactly as it was committed', async () => {
-      const { contributions, tallies, applied, ...documents } = everything();
+      const { tallies, applied, ...documents } = everything();
       await store.commit(everything());
       const loaded = await store.load();
       expect(documentsOf(loaded)).toEqual({ ...documents, tallies: tallies!.map((change) => loadedTally(change)) });
+      expect(loaded.interrupted).toBeUndefined();
       // Every event applied, whether it counted (a tally's keys) or not.
       expect(appliedExactly(loaded, [...applied!, 'evt-kt-1', 'evt-kt-2'])).toBe(true);
       // Absent optional fields come back absent, not null, and dotted filter keys stay keys.
       expect(loaded.tallies.find((t) => t.key.endsWith('ct-ca-triet-pha-05'))!.lastEventTime).toBeUndefined();
       expect(loaded.referrals.find((r) => r.referralId === 'cg-0002')).toEqual({ referralId: 'cg-0002', made: '2021-05-06T11:00:00+07:00' });
       expect(loaded.plans[1]!.targets[0]!.measure).toMatchObject({ where: { 'business.kind': ['karaoke', 'massage'] } });
-      expect(await store.contributions('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram', 10)).toEqual(contributions);
     });
 
-    it('keeps what a contribution added to a sum (ADR 0012)', async () => {
-      const added = { ...contribution('evt-hd-1', '2021-06-01T09:00:00+07:00', 'kh-ba-dinh-2021/ct-tap-huan'), numerator: '', amount: 120.5 };
-      await store.commit({ contributions: [added] });
-      expect(await store.contributions('kh-ba-dinh-2021/ct-tap-huan', 10)).toEqual([added]);
+    it("merges a history's, an activity's changed entries into what it kept, and keeps the last `RECENT_EVENTS` positions", async () => {
+      const key = 'kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram';
+      await store.commit({ histories: [history()], activity: [{ planId: 'kh-ba-dinh-2021', days: { '|2021-05-04|hn-ba-dinh': 1 } }], recent: { [key]: [2, 4] } });
+      await store.commit({
+        histories: [{ key, days: { '2021-05-05|hn-ba-dinh-lieu-giai': [2, 2, 0, 0] }, numerators: { '0109999999': '2021-05-05' }, denominators: { a: '2021-05-05' } }],
+        activity: [{ planId: 'kh-ba-dinh-2021', days: { '|2021-05-04|hn-ba-dinh': 2, 'police|2021-05-04|hn-ba-dinh': 1 } }],
+        recent: { [key]: Array.from({ length: 10_000 }, (_, index) => 2 * (index + 3)) },
+      });
+      const loaded = await store.load();
+      expect(loaded.histories).toEqual([
+        {
+          key,
+          days: { '2021-05-04|hn-ba-dinh-lieu-giai': [1, 1, 0, 0], '2021-05-05|hn-ba-dinh-lieu-giai': [2, 2, 0, 0] },
+          numerators: { '0101234567': '2021-05-04', '0107654321': '2021-05-05', '0109999999': '2021-05-05' },
+          denominators: { a: '2021-05-05' },
+        },
+      ]);
+      expect(loaded.activity).toEqual([{ planId: 'kh-ba-dinh-2021', days: { '|2021-05-04|hn-ba-dinh': 2, 'police|2021-05-04|hn-ba-dinh': 1 } }]);
+      const positions = loaded.recent![key]!;
+      expect(positions).toHaveLength(10_000);
+      expect([positions[0], positions.at(-1)]).toEqual([6, 2 * 10_002]);
     });
 
     it('changes nothing when the same changes are committed twice', async () => {
-      await store.commit(everything());
+      // The latest events' positions are appended (a view of them drops repeats); everything else is the same.
+      const { recent: _recent, ...changes } = everything();
+      await store.commit(changes);
       const once = await store.load();
-      const countOnce = await store.countContributions('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram');
-      await store.commit(everything());
+      await store.commit(changes);
       const twice = await store.load();
       expect(documentsOf(twice)).toEqual(documentsOf(once));
       expect(twice.applied!.size).toBe(once.applied!.size);
-      expect(await store.countContributions('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram')).toBe(countOnce);
-      expect(countOnce).toBe(2);
-    });
-
-    it('keeps a contribution once per target and event', async () => {
-      const time = '2021-05-04T09:30:00+07:00';
-      await store.commit({ contributions: [contribution('evt-kt-1', time, 'a/t1'), contribution('evt-kt-1', time, 'a/t2'), contribution('evt-kt-1', time, 'a/t1')] });
-      await store.commit({ contributions: [contribution('evt-kt-1', time, 'a/t1')] });
-      expect(await store.countContributions('a/t1')).toBe(1);
-      expect(await store.countContributions('a/t2')).toBe(1);
     });
 
     it('replaces a tally\'s figures (appending its applied ids), a referral, a report and a deadline committed again under the same key', async () => {
@@ -281,15 +287,18 @@ function storeContract(name: string, open: () => Promise<CoordinationStore>, opt
       ]);
     });
 
-    it('drops what a revision voided before writing the same keys anew: tallies with their contributions, task records, deadlines', async () => {
+    it('drops what a revision voided before writing the same keys anew: tallies with their histories and latest events, activity, task records, deadlines', async () => {
       const key = 'kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram';
       const record = everything().taskCompletions![0]!;
-      await store.commit({ tallies: [tally(key)], contributions: [contribution('evt-kt-1', '2021-05-04T09:00:00+07:00', key), contribution('evt-kt-2', '2021-05-05T09:00:00+07:00', key)], taskCompletions: [record], deadlines: [deadline] });
+      const activity = { planId: 'kh-ba-dinh-2021', days: { '|2021-05-04|hn-ba-dinh': 2 } };
+      await store.commit({ tallies: [tally(key)], histories: [history(key)], activity: [activity], recent: { [key]: [2, 4] }, taskCompletions: [record], deadlines: [deadline] });
       const recounted = tally(key, { numeratorCount: 1, numeratorValues: ['0101234567'], appliedAdded: ['evt-kt-3'], byArea: { 'hn-ba-dinh-kim-ma': 1 } });
+      const rewritten = history(key, { days: { '2021-08-05|hn-ba-dinh-kim-ma': [1, 1, 0, 0] }, numerators: { '0101234567': '2021-08-05' } });
       await store.commit({
-        dropped: { tallies: [key], taskCompletions: [record.key], deadlines: [deadline.id] },
+        dropped: { tallies: [key], taskCompletions: [record.key], deadlines: [deadline.id], activity: ['kh-ba-dinh-2021'] },
         tallies: [recounted],
-        contributions: [contribution('evt-kt-3', '2021-08-05T09:00:00+07:00', key)],
+        histories: [rewritten],
+        recent: { [key]: [6] },
       });
       const loaded = await store.load();
       expect(documentsOf(loaded).tallies).toEqual([loadedTally(recounted)]);
@@ -297,8 +306,9 @@ function storeContract(name: string, open: () => Promise<CoordinationStore>, opt
       expect(appliedExactly(loaded, ['evt-kt-1', 'evt-kt-2', 'evt-kt-3'])).toBe(true);
       expect(loaded.taskCompletions).toEqual([]);
       expect(loaded.deadlines).toEqual([]);
-      expect((await store.contributions(key, 10)).map((entry) => entry.eventId)).toEqual(['evt-kt-3']);
-      expect(await store.countContributions(key)).toBe(1);
+      expect(loaded.histories).toEqual([rewritten]);
+      expect(loaded.activity).toEqual([]);
+      expect(loaded.recent).toEqual({ [key]: [6] });
     });
 
     it('only moves a checkpoint forward', async () => {
@@ -309,34 +319,12 @@ function storeContract(name: string, open: () => Promise<CoordinationStore>, opt
       expect((await store.load()).checkpoints).toEqual({ POLICE: 12, LABOUR: 3 });
     });
 
-    it('lists contributions by instant, whatever the offset, then by event id, at most `limit`', async () => {
-      const target = 'kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram';
-      // 09:00+07:00 and 02:00Z are one instant (evt-b before evt-c); 08:59+07:00 is 01:59Z, before both,
-      // although its text sorts after theirs.
-      await store.commit({
-        contributions: [
-          contribution('evt-c', '2021-05-01T02:00:00Z', target),
-          contribution('evt-b', '2021-05-01T09:00:00+07:00', target),
-          contribution('evt-0', '2021-05-01T08:59:00+07:00', target),
-          contribution('evt-a', '2021-05-01T01:30:00Z', target),
-          contribution('evt-other', '2021-04-01T00:00:00Z', 'kh-ba-dinh-2021/ct-ca-triet-pha-05'),
-        ],
-      });
-      const ids = async (limit: number) => (await store.contributions(target, limit)).map((c) => c.eventId);
-      expect(await ids(10)).toEqual(['evt-a', 'evt-0', 'evt-b', 'evt-c']);
-      expect(await ids(3)).toEqual(['evt-a', 'evt-0', 'evt-b']);
-      expect(await ids(0)).toEqual([]);
-      expect(await store.countContributions(target)).toBe(4);
-      expect((await store.contributions(target, 1))[0]).toEqual(contribution('evt-a', '2021-05-01T01:30:00Z', target));
-    });
-
     it('forgets everything on clear', async () => {
       await store.commit(everything());
       await store.clear();
       const cleared = await store.load();
       expect(documentsOf(cleared)).toEqual(empty);
       expect(appliedExactly(cleared, [])).toBe(true);
-      expect(await store.countContributions('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram')).toBe(0);
       // The checkpoints are gone too: a lower one is taken as it is.
       await store.commit({ checkpoints: { POLICE: 3 } });
       expect((await store.load()).checkpoints).toEqual({ POLICE: 3 });
@@ -345,26 +333,25 @@ function storeContract(name: string, open: () => Promise<CoordinationStore>, opt
     it('is not changed by the caller changing its objects after commit, nor after load', async () => {
       const changes = everything();
       await store.commit(changes);
-      const { contributions, tallies, applied, ...documents } = everything();
+      const { tallies, applied, ...documents } = everything();
       const committed = { ...documents, tallies: tallies!.map((change) => loadedTally(change)) };
       changes.plans![1]!.targets[0]!.goal.min = 999;
       changes.tallies![0]!.appliedAdded.push('evt-kt-9');
       changes.tallies![0]!.byArea['hn-ba-dinh-lieu-giai'] = 99;
       changes.referrals![0]!.closed = '2021-09-01T00:00:00+07:00';
       changes.reports![0]!.eventId = 'evt-changed';
-      changes.contributions![0]!.areaCode = 'hn-ba-dinh-doi-can';
+      changes.histories![0]!.days['2021-05-04|hn-ba-dinh-lieu-giai']![0] = 7;
+      changes.recent!['kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram']!.push(86);
       changes.checkpoints!['POLICE'] = 99;
       changes.applied!.push('evt-kt-9');
       const loaded = await store.load();
       expect(documentsOf(loaded)).toEqual(committed);
       loaded.applied!.add('evt-kt-10');
       loaded.plans[0]!.targets.pop();
-      const listed = await store.contributions('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram', 10);
-      listed[0]!.areaCode = 'hn-ba-dinh-doi-can';
+      loaded.histories![0]!.numerators['x'] = '2021-01-01';
       const again = await store.load();
       expect(documentsOf(again)).toEqual(committed);
       expect(appliedExactly(again, [...applied!, 'evt-kt-1', 'evt-kt-2'])).toBe(true);
-      expect(await store.contributions('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram', 10)).toEqual(contributions);
     });
 
     if (options.persistent) {
@@ -374,7 +361,6 @@ function storeContract(name: string, open: () => Promise<CoordinationStore>, opt
         await store.close();
         store = await open();
         expect(await store.load()).toEqual(before);
-        expect(await store.countContributions('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram')).toBe(2);
       });
     }
   });
@@ -397,29 +383,22 @@ if (mongoUri) {
 }
 
 describe('in-memory store: a dump (what a snapshot keeps, ADR 0022)', () => {
-  it('gives back a store that loads and lists contributions exactly as the one dumped', async () => {
+  it('gives back a store that loads exactly as the one dumped', async () => {
     const store = new InMemoryCoordinationStore();
-    const key = 'kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram';
     await store.commit(everything());
-    await store.commit({ contributions: [contribution('evt-kt-2', '2021-05-05T09:00:00+07:00', key), { ...contribution('evt-kt-1', '2021-05-04T09:00:00+07:00', key), amount: 2.5 }, contribution('evt-kt-1', '2021-05-04T09:00:00+07:00', 'kh-ba-dinh-2021/ct-ca-triet-pha-05')] });
     const restored = InMemoryCoordinationStore.fromDump(store.dump());
     expect(await restored.load()).toEqual(await store.load());
-    for (const target of [key, 'kh-ba-dinh-2021/ct-ca-triet-pha-05']) {
-      expect(await restored.contributions(target, 10)).toEqual(await store.contributions(target, 10));
-      expect(await restored.countContributions(target)).toBe(await store.countContributions(target));
-    }
-    // A contribution committed again after the restore is still kept once.
-    await restored.commit({ contributions: [contribution('evt-kt-2', '2021-05-05T09:00:00+07:00', key)] });
-    expect(await restored.countContributions(key)).toBe(2);
+    // A change committed after the restore merges as into the original.
+    const later = { histories: [history('kh-ba-dinh-2021/ct-kiem-tra-80-phan-tram', { days: { '2021-05-06|hn-ba-dinh-kim-ma': [1, 1, 0, 0] } })] };
+    await Promise.all([restored.commit(later), store.commit(later)]);
+    expect(await restored.load()).toEqual(await store.load());
   });
 
   it('restores a dump of 150,000 events (no argument list that long)', async () => {
     const store = new InMemoryCoordinationStore();
-    const key = 'kh-ba-dinh-2021/ct-kiem-tra-hanh-chinh-400';
-    const contributions = Array.from({ length: 150_000 }, (_, index) => contribution(`evt-kt-${index}`, '2021-05-04T09:00:00+07:00', key));
-    await store.commit({ contributions, applied: contributions.map((entry) => entry.eventKey) });
+    const applied = Array.from({ length: 150_000 }, (_, index) => eventKey({ source: '/pcmd/police', id: `evt-kt-${index}` }));
+    await store.commit({ applied });
     const restored = InMemoryCoordinationStore.fromDump(store.dump());
-    expect(await restored.countContributions(key)).toBe(150_000);
     expect((await restored.load()).applied!.size).toBe(150_000);
   });
 

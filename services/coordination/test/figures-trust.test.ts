@@ -11,7 +11,7 @@ import {
   type BusEvent,
   type Plan,
 } from '@lienganh/contracts';
-import { committeeOverview, committeeSummary, compilePeriodicReport, CoordinationProjection, parsePeriod, type Contribution } from '../src/index.js';
+import { committeeOverview, committeeSummary, compilePeriodicReport, CoordinationProjection, parsePeriod } from '../src/index.js';
 import { CaseReferences } from '../src/access/case-references.js';
 
 /** How the projection names referrals in deadlines (ADR 0021): a key of this test's own. */
@@ -71,21 +71,19 @@ const referral = (referralId: string, areaCode: string, time = '2021-04-01T09:00
 const accepted = (referralId: string, time = '2021-04-03T09:00:00+07:00') => buildEvent(labourReferralAccepted, { referralId, plannedServices: ['counselling'] }, { id: `acc-${referralId}`, time });
 const served = (referralId: string, time = '2021-05-03T09:00:00+07:00') => buildEvent(labourReferralServiceDelivered, { referralId, service: 'counselling' }, { id: `dv-${referralId}`, time });
 
-/** The projection after the plans, then the events in the order given; contributions kept as a store would. */
+/** The projection after the plans, then the events in the order given. */
 function given(plans: Plan[], events: BusEvent[]) {
   const projection = new CoordinationProjection(cases);
-  const contributions: Contribution[] = [];
   for (const planned of plans) {
     projection.apply(buildEvent(coordinationPlanPublished, planned, { id: `plan-${planned.id}`, time: '2021-01-05T09:00:00+07:00' }));
     projection.planReady(planned.id);
   }
   for (const event of events) projection.apply(event);
-  contributions.push(...(projection.takeChanges().contributions ?? []));
   const achieved = (planId: string, targetId: string) => committeeOverview(projection.state, projection.areas, NOW).find((target) => target.planId === planId && target.id === targetId)!.achieved;
   const summary = (planId: string) => committeeSummary(projection, NOW).plans.find((entry) => entry.id === planId)!;
   const report = (planId: string, period: string, now = NOW) =>
     compilePeriodicReport(
-      { ...projection, now, contributions: async (key) => contributions.filter((contribution) => contribution.targetKey === key) },
+      { ...projection, now },
       { period: parsePeriod(period), plan: planId },
     );
   return { projection, achieved, summary, report };

@@ -174,7 +174,8 @@ async function given(plans: Plan[] = [baDinh], events: BusEvent[] = seededEvents
   for (const event of events) projection.apply(event);
   const store = new InMemoryCoordinationStore();
   await store.commit(projection.takeChanges());
-  const compile = (period: string, request: { area?: string; plan?: string } = {}, now = NOW) =>
+  // Async, as the API answers: a refusal is a rejection.
+  const compile = async (period: string, request: { area?: string; plan?: string } = {}, now = NOW) =>
     compilePeriodicReport(
       {
         state: projection.state,
@@ -182,7 +183,6 @@ async function given(plans: Plan[] = [baDinh], events: BusEvent[] = seededEvents
         areas: projection.areas,
         referrals: projection.referrals,
         reports: projection.reports,
-        contributions: async (key) => store.contributions(key, await store.countContributions(key)),
         now,
       },
       { period: parsePeriod(period), ...request },

@@ -67,12 +67,13 @@ async function given(plan: Plan = baDinh, events: BusEvent[] = seeded) {
   for (const event of events) projection.apply(event);
   const store = new InMemoryCoordinationStore();
   await store.commit(projection.takeChanges());
-  const contributionsOf = async (key: string) => store.contributions(key, await store.countContributions(key));
+  // As the service does after a restart: from what the store kept.
+  const restored = CoordinationProjection.restore(await store.load(), cases);
   const series = async (targetId: string, now = NOW): Promise<TargetSeries> =>
-    targetSeries({ plan, target: plan.targets.find((target) => target.id === targetId)!, contributions: await contributionsOf(`${plan.id}/${targetId}`), areas: projection.areas, now });
+    targetSeries({ plan, target: plan.targets.find((target) => target.id === targetId)!, history: restored.state.targets.get(`${plan.id}/${targetId}`)!.history, areas: restored.areas, now });
   const report = (period: string, now = NOW) =>
     compilePeriodicReport(
-      { state: projection.state, agencies: projection.agencies, areas: projection.areas, referrals: projection.referrals, reports: projection.reports, contributions: contributionsOf, now },
+      { state: restored.state, agencies: restored.agencies, areas: restored.areas, referrals: restored.referrals, reports: restored.reports, now },
       { period: parsePeriod(period), plan: plan.id },
     );
   return { series, report };

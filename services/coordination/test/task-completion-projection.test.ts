@@ -94,7 +94,7 @@ describe("the periodic report's tasks done", () => {
     await store.commit(projection.takeChanges());
     const report = (period: string) =>
       compilePeriodicReport(
-        { state: projection.state, agencies: projection.agencies, areas: projection.areas, referrals: projection.referrals, reports: projection.reports, contributions: async (key) => store.contributions(key, 1_000), now: new Date('2021-12-31T12:00:00+07:00') },
+        { state: projection.state, agencies: projection.agencies, areas: projection.areas, referrals: projection.referrals, reports: projection.reports, now: new Date('2021-12-31T12:00:00+07:00') },
         { period: parsePeriod(period), plan: plan.id },
       );
     const cultureOf = async (period: string) => (await report(period)).agencies.find((row) => row.agency === 'culture')!.tasks;

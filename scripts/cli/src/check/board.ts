@@ -76,17 +76,13 @@ export function feedBoardLive(planEvents: BusEvent[], arrivals: BusEvent[], case
 }
 
 /** The board's figures for every plan, at `now`. */
-export async function boardFigures({ projection, store }: FedBoard, plans: Plan[], now: Date): Promise<Figures> {
+export function boardFigures({ projection }: FedBoard, plans: Plan[], now: Date): Figures {
   const overview = committeeSummary(projection, now);
-  const contributions = async (key: string) => {
-    const total = await store.countContributions(key);
-    return total > 0 ? store.contributions(key, total) : [];
-  };
   const figures: PlanFigures[] = [];
   for (const plan of plans) {
     const reports = new Map<string, PeriodicReport>();
     for (const quarter of quartersOf(plan.period.start, plan.period.end)) {
-      reports.set(quarter.key, await compilePeriodicReport({ ...projection, state: projection.state, contributions, now }, { period: parsePeriod(quarter.key), plan: plan.id }));
+      reports.set(quarter.key, compilePeriodicReport({ ...projection, state: projection.state, now }, { period: parsePeriod(quarter.key), plan: plan.id }));
     }
     figures.push(planFiguresOf(plan, overview, reports));
   }

@@ -32,7 +32,7 @@ export async function checkSeed(seed: number, options: CheckOptions = { events: 
   const stream = generateStream(seed, { events: options.events });
   const oracle = oracleFigures(stream.plans, stream.arrivals, stream.now);
   const fed = await feedBoard(stream.planEvents, stream.arrivals);
-  const board = await boardFigures(fed, stream.plans, stream.now);
+  const board = boardFigures(fed, stream.plans, stream.now);
   const differences = compareFigures(seed, board, oracle);
   if (options.replay !== false) {
     const replayed = fed.projection.snapshot();
@@ -48,8 +48,8 @@ export async function checkSeed(seed: number, options: CheckOptions = { events: 
   return { seed, events: stream.arrivals.length, differences };
 }
 
-const PARTS = ['checkpoints', 'plans', 'tallies', 'referrals', 'reports', 'deadlines', 'alerts'] as const;
-const COMMUTING_PARTS = ['plans', 'tallies', 'referrals', 'reports'] as const;
+const PARTS = ['checkpoints', 'plans', 'tallies', 'histories', 'activity', 'referrals', 'reports', 'deadlines', 'alerts'] as const;
+const COMMUTING_PARTS = ['plans', 'tallies', 'histories', 'activity', 'referrals', 'reports'] as const;
 
 /** The parts of a snapshot, as JSON would carry them: no undefined fields, no class instances. */
 function pick(snapshot: StoredProjection, parts: readonly string[]): unknown {

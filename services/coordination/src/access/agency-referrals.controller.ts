@@ -18,7 +18,7 @@ const ReferralQuery = z.strictObject({
 });
 
 /** One person's referral as the agencies on either side of it see it. */
-export interface AgencyReferral extends Omit<ReferralRecord, 'unplacedAnswers'> {
+export interface AgencyReferral extends Omit<ReferralRecord, 'unplacedAnswers' | 'unplacedPositions'> {
   /** `sent`: the agency referred the person; `received`: the person was referred to it. */
   direction: 'sent' | 'received';
   status: ReferralStatus;
@@ -53,7 +53,7 @@ export class AgencyReferralsController {
     const now = this.clock.now().getTime();
     const matching = [...projection.referrals.values()]
       .filter((referral) => referral.fromAgency === agency || referral.toAgency === agency)
-      .map(({ unplacedAnswers: _waiting, ...referral }): AgencyReferral => {
+      .map(({ unplacedAnswers: _waiting, unplacedPositions: _positions, ...referral }): AgencyReferral => {
         const deadline = projection.deadlines.deadlines.get(projection.deadlines.referralDeadlineId(referral.referralId));
         return {
           ...referral,

@@ -4,7 +4,8 @@ import { findEventDefinition, type Plan } from '@lienganh/contracts';
 import type { User } from '@lienganh/platform';
 import type { TaskBoardEntry } from '../board/committee-view.js';
 import type { AlertView } from '../deadlines/alerts.controller.js';
-import type { Contribution, ReferralRecord } from '../store/coordination-store.js';
+import type { ReferralRecord } from '../store/coordination-store.js';
+import type { ContributingEvent } from '../targets/contributing-events.js';
 
 export const PERSON_RECORDS = Symbol('PERSON_RECORDS');
 
@@ -25,7 +26,7 @@ export function isPersonRelatedType(type: string): boolean {
 }
 
 /** A contribution whose event id is withheld from this user. */
-export type ShownContribution = Contribution & { hidden?: true };
+export type ShownContribution = ContributingEvent & { hidden?: true };
 
 /**
  * Who may see what about people (DOMAIN.md, "People in the data": access to anything
@@ -85,7 +86,7 @@ export class PersonRecordPolicy {
   }
 
   /** An event about a person keeps its time, type, agency and area; its id only for those who may see the case. */
-  contribution(contribution: Contribution, user: User): ShownContribution {
+  contribution(contribution: ContributingEvent, user: User): ShownContribution {
     if (!isPersonRelatedType(contribution.type) || this.maySeeCasesOf(user, contribution.agency)) return contribution;
     return { ...contribution, eventId: this.pseudonym(contribution.eventId), hidden: true };
   }

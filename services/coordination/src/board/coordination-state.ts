@@ -2,7 +2,10 @@ import type { BusEvent, Plan, PlanTarget } from '@lienganh/contracts';
 import { AppliedEvents } from './applied-events.js';
 import type { AreaRegistry } from '../registry/area-registry.js';
 import type { TaskCompletionRecord } from './task-completion.js';
-import { emptyTally, evolveTally, factOf, isYearly, measuredTypes, type Counted, type CountedFact, type TallyContext, type TargetTally } from '../targets/target-tally.js';
+import { PlanActivity } from './plan-activity.js';
+import { RecentEvents } from '../targets/recent-events.js';
+import { TargetHistory } from '../targets/target-history.js';
+import { emptyTally, evolveTally, factOf, isYearly, measuredTypes, vietnamDate, type Counted, type CountedFact, type TallyContext, type TargetTally } from '../targets/target-tally.js';
 
 /**
  * What coordination derives from the streams: the plans it knows and, per target, its
@@ -15,6 +18,10 @@ export interface TrackedTarget {
   plan: Plan;
   target: PlanTarget;
   tally: TargetTally;
+  /** What its contributing events added per day and area: its figures as they stood at past days. */
+  history: TargetHistory;
+  /** Where its latest contributing events sit in the streams: the "contributing events" view. */
+  recent: RecentEvents;
   context: TallyContext;
   /** The latest (by `time`) event that counted: a task's last contributing event. */
   lastEventTime?: string;
@@ -30,9 +37,11 @@ export interface CoordinationState {
   byEventType: Map<string, TrackedTarget[]>;
   /** `${planId}/${taskId}` → what its bodies and the secretariat said of it (task-completion.ts). */
   taskCompletions: Map<string, TaskCompletionRecord>;
+  /** Per plan: the events that counted for its targets, per agency, day and area. */
+  activity: Map<string, PlanActivity>;
 }
 
-export const emptyCoordinationState = (): CoordinationState => ({ plans: new Map(), applied: AppliedEvents.empty(), targets: new Map(), byEventType: new Map(), taskCompletions: new Map() });
+export const emptyCoordinationState = (): CoordinationState => ({ plans: new Map(), applied: AppliedEvents.empty(), targets: new Map(), byEventType: new Map(), taskCompletions: new Map(), activity: new Map() });
 
 export const targetKey = (planId: string, targetId: string) => `${planId}/${targetId}`;
 
@@ -40,6 +49,7 @@ export const targetKey = (planId: string, targetId: string) => `${planId}/${targ
 export function addPlan(state: CoordinationState, plan: Plan, areas: AreaRegistry): void {
   if (state.plans.has(plan.id)) return;
   state.plans.set(plan.id, plan);
+  state.activity.set(plan.id, new PlanActivity());
   trackTargets(state, plan, areas);
 }
 
@@ -58,6 +68,7 @@ export function replacePlan(state: CoordinationState, plan: Plan, areas: AreaReg
     else if (kept.length !== tracked.length) state.byEventType.set(type, kept);
   }
   state.plans.set(plan.id, plan);
+  state.activity.set(plan.id, new PlanActivity());
   // The new targets where the old ones were, so that the board keeps the plans' order.
   const at = replaced.length > 0 ? all.indexOf(replaced[0]!) : all.length;
   state.targets.clear();
@@ -75,7 +86,7 @@ function trackTargets(state: CoordinationState, plan: Plan, areas: AreaRegistry)
     isWithin: (code, ancestor) => areas.isWithin(code, ancestor),
   };
   for (const target of plan.targets) {
-    const tracked: TrackedTarget = { key: targetKey(plan.id, target.id), plan, target, tally: emptyTally(isYearly(target)), context };
+    const tracked: TrackedTarget = { key: targetKey(plan.id, target.id), plan, target, tally: emptyTally(isYearly(target)), history: new TargetHistory(), recent: new RecentEvents(), context };
     state.targets.set(tracked.key, tracked);
     for (const type of measuredTypes(target.measure)) {
       state.byEventType.set(type, [...(state.byEventType.get(type) ?? []), tracked]);
@@ -100,12 +111,25 @@ export function countEvent(state: CoordinationState, event: BusEvent, fact: Coun
     const counted = evolveTally(tracked.target, tracked.tally, fact, tracked.context);
     if (!counted) continue;
     applied.push({ tracked, counted });
+    tracked.history.add(counted, fact.time, fact.areaCode!);
     if (isLater(event, tracked)) {
       tracked.lastEventTime = event.time;
       tracked.lastEventId = event.id;
     }
   }
+  if (applied.length > 0) recordActivity(state, applied, vietnamDate(fact.time), fact.areaCode!);
   return applied;
+}
+
+/** The event, once per plan and per agency of the targets it counted for. */
+function recordActivity(state: CoordinationState, applied: { tracked: TrackedTarget }[], day: string, area: string): void {
+  const agencies = new Map<string, Set<string>>();
+  for (const { tracked } of applied) {
+    const ofPlan = agencies.get(tracked.plan.id);
+    if (ofPlan) ofPlan.add(tracked.target.agency);
+    else agencies.set(tracked.plan.id, new Set([tracked.target.agency]));
+  }
+  for (const [planId, ofPlan] of agencies) state.activity.get(planId)!.add(ofPlan, day, area);
 }
 
 /** Latest by the instant of `time`, then by id: the same answer whatever the arrival order. */

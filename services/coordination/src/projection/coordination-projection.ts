@@ -1,4 +1,4 @@
-import { coordinationPlanPublished, eventKey, revisionNumberOf, type BusEvent, type Plan } from '@lienganh/contracts';
+import { coordinationPlanPublished, eventKey, revisionNumberOf, STREAMS, type BusEvent, type Plan } from '@lienganh/contracts';
 import { AppliedEvents } from '../board/applied-events.js';
 import { addPlan, countEvent, emptyCoordinationState, replacePlan, type CoordinationState, type TrackedTarget } from '../board/coordination-state.js';
 import type { CaseReferences } from '../access/case-references.js';
@@ -8,8 +8,9 @@ import { AgencyRegistry } from '../registry/agency-registry.js';
 import { AreaRegistry } from '../registry/area-registry.js';
 import { registerPlan } from '../registry/plan-registration.js';
 import { evolveReport, isReportSubmitted, reportKeyOf } from '../reporting/report-compliance.js';
-import type { AlertRecord, Contribution, ProjectionChanges, WaitingDeadlineFacts, ReferralRecord, ReportRecord, StoredProjection, StoredTally, TallyChange } from '../store/coordination-store.js';
-import { factOf, type Counted, type CountedFact } from '../targets/target-tally.js';
+import type { AlertRecord, ProjectionChanges, WaitingDeadlineFacts, ReferralRecord, ReportRecord, StoredProjection, StoredTally, TallyChange } from '../store/coordination-store.js';
+import { positionOf } from '../targets/recent-events.js';
+import { factOf, type CountedFact } from '../targets/target-tally.js';
 import { addFact, refusalOf, type ReportRefusal, type TaskCompletionRecord } from '../board/task-completion.js';
 import { taskFactOf } from '../board/task-facts.js';
 import { addHandlingFact, type AlertHandlingRecord } from '../deadlines/alert-handling.js';
@@ -59,6 +60,8 @@ export class CoordinationProjection {
   /** Per plan being backfilled: the last event applied before it came, and its run (`AppliedEvents.claimForBackfill`). */
   private readonly backfills = new Map<string, { upTo: number; run: number }>();
   private backfillRuns = 0;
+  /** The stream position (`positionOf`) of the event being applied, when known: its targets' latest events list it. */
+  private position: number | undefined;
 
   /** `cases` names referrals in deadlines (ADR 0021): the deployment's key in the service, one of its own elsewhere. */
   constructor(readonly cases: CaseReferences) {
@@ -81,6 +84,9 @@ export class CoordinationProjection {
       const tracked = projection.state.targets.get(tally.key);
       if (tracked) restoreTally(tracked, tally);
     }
+    for (const history of stored.histories ?? []) projection.state.targets.get(history.key)?.history.merge(history);
+    for (const [key, positions] of Object.entries(stored.recent ?? {})) projection.state.targets.get(key)?.recent.load(positions);
+    for (const activity of stored.activity ?? []) projection.state.activity.get(activity.planId)?.merge(activity);
     for (const referral of stored.referrals) projection.referrals.set(referral.referralId, referral);
     for (const report of stored.reports) projection.reports.set(report.key, report);
     for (const [stream, seq] of Object.entries(stored.checkpoints)) projection.checkpoints.set(stream, seq);
@@ -125,6 +131,7 @@ export class CoordinationProjection {
       }
     }
     if (position) this.advance(position);
+    this.position = position && positionIn(position);
     // Once each: a redelivered, replayed or re-sent event changes nothing. (A plan is not recorded
     // here: it is idempotent by its revision, and is only committed once its backfill is done.)
     const key = eventKey(event);
@@ -150,8 +157,8 @@ export class CoordinationProjection {
     return { targets };
   }
 
-  /** Applies an event that came before `planId` was added to that plan's targets and deadlines only. */
-  backfill(planId: string, event: BusEvent): TrackedTarget[] {
+  /** Applies an event that came before `planId` was added (`seq`: on the agency stream) to that plan's targets and deadlines only. */
+  backfill(planId: string, event: BusEvent, seq?: number): TrackedTarget[] {
     if (taskFactOf(event)?.planId === planId) this.applyTaskFact(event);
     this.deadlines.startRetiming(this.revising.has(planId) ? planId : undefined);
     this.deadlines.backfill(event, planId);
@@ -159,6 +166,7 @@ export class CoordinationProjection {
     // Counted only while the plan's backfill runs; events applied after the plan came were counted live; one read twice counts once.
     const backfill = this.backfills.get(planId);
     if (!backfill || !this.state.applied.claimForBackfill(eventKey(event), backfill.upTo, backfill.run)) return [];
+    this.position = seq === undefined ? undefined : positionOf(0, seq);
     const fact = referralStageOf(event) ? this.placedAnswer(event) : factOf(event);
     return fact ? this.count(event, fact, planId) : [];
   }
@@ -177,24 +185,27 @@ export class CoordinationProjection {
 
   hasChanges(): boolean {
     this.collectDeadlineChanges();
-    const { plans, tallies, contributions, referrals, reports, checkpoints, deadlines, alerts, taskCompletions, alertHandlings, dropped } = this.changed;
-    const drops = dropped.tallies.size + dropped.taskCompletions.size + dropped.deadlines.size;
-    return this.changed.applied.length + plans.size + tallies.size + contributions.length + referrals.size + reports.size + checkpoints.size + deadlines.size + alerts.size + taskCompletions.size + alertHandlings.size + drops > 0 || this.changed.waiting !== undefined;
+    const { plans, tallies, histories, activity, referrals, reports, checkpoints, deadlines, alerts, taskCompletions, alertHandlings, dropped } = this.changed;
+    const drops = dropped.tallies.size + dropped.taskCompletions.size + dropped.deadlines.size + dropped.activity.size;
+    return this.changed.applied.length + plans.size + tallies.size + histories.size + activity.size + referrals.size + reports.size + checkpoints.size + deadlines.size + alerts.size + taskCompletions.size + alertHandlings.size + drops > 0 || this.changed.waiting !== undefined;
   }
 
   /** What changed since the last call, as documents for `CoordinationStore.commit`. */
   takeChanges(): ProjectionChanges {
     this.collectDeadlineChanges();
-    const { applied, plans, tallies, contributions, referrals, reports, checkpoints, deadlines, alerts, taskCompletions, alertHandlings, dropped, waiting } = this.changed;
+    const { applied, plans, tallies, histories, activity, referrals, reports, checkpoints, deadlines, alerts, taskCompletions, alertHandlings, dropped, waiting } = this.changed;
     this.changed = emptyChanges();
-    const drops = dropped.tallies.size + dropped.taskCompletions.size + dropped.deadlines.size;
+    const drops = dropped.tallies.size + dropped.taskCompletions.size + dropped.deadlines.size + dropped.activity.size;
+    const recent = [...histories].map((tracked) => [tracked.key, tracked.recent.takeAdded()] as const).filter(([, added]) => added.length > 0);
     return {
-      ...(drops > 0 ? { dropped: { tallies: [...dropped.tallies], taskCompletions: [...dropped.taskCompletions], deadlines: [...dropped.deadlines] } } : {}),
+      ...(drops > 0 ? { dropped: { tallies: [...dropped.tallies], taskCompletions: [...dropped.taskCompletions], deadlines: [...dropped.deadlines], activity: [...dropped.activity] } } : {}),
       checkpoints: Object.fromEntries(checkpoints),
       applied,
       plans: [...plans.values()],
       tallies: [...tallies].map(([tracked, added]) => tallyChange(tracked, added)),
-      contributions,
+      histories: [...histories].map((tracked) => tracked.history.takeChange(tracked.key)),
+      activity: [...activity].map((planId) => this.state.activity.get(planId)!.takeChange(planId)),
+      recent: Object.fromEntries(recent),
       referrals: [...referrals].map((id) => this.referrals.get(id)!),
       reports: [...reports].map((key) => this.reports.get(key)!),
       deadlines: [...deadlines].map((id) => this.deadlines.deadlines.get(id)!),
@@ -210,13 +221,24 @@ export class CoordinationProjection {
     for (const key of changes.dropped?.tallies ?? []) this.changed.dropped.tallies.add(key);
     for (const key of changes.dropped?.taskCompletions ?? []) this.changed.dropped.taskCompletions.add(key);
     for (const id of changes.dropped?.deadlines ?? []) this.changed.dropped.deadlines.add(id);
+    for (const planId of changes.dropped?.activity ?? []) this.changed.dropped.activity.add(planId);
     for (const plan of changes.plans ?? []) this.changed.plans.set(plan.id, plan);
     for (const tally of changes.tallies ?? []) {
       const tracked = this.state.targets.get(tally.key)!;
       this.changed.tallies.set(tracked, [...tally.appliedAdded, ...(this.changed.tallies.get(tracked) ?? [])]);
     }
+    for (const history of changes.histories ?? []) {
+      const tracked = this.state.targets.get(history.key);
+      if (!tracked) continue; // voided by a revision since: dropped
+      tracked.history.restoreChange(history);
+      tracked.recent.restoreAdded(changes.recent?.[history.key] ?? []);
+      this.changed.histories.add(tracked);
+    }
+    for (const activity of changes.activity ?? []) {
+      this.state.activity.get(activity.planId)?.restoreChange(activity);
+      this.changed.activity.add(activity.planId);
+    }
     // Array literals, not `unshift(...)`: a catch-up chunk's changes are too many arguments for a call.
-    this.changed.contributions = [...(changes.contributions ?? []), ...this.changed.contributions];
     this.changed.applied = [...(changes.applied ?? []), ...this.changed.applied];
     for (const referral of changes.referrals ?? []) this.changed.referrals.add(referral.referralId);
     for (const report of changes.reports ?? []) this.changed.reports.add(report.key);
@@ -236,6 +258,9 @@ export class CoordinationProjection {
       checkpoints: Object.fromEntries([...this.checkpoints].sort()),
       plans: [...this.state.plans.values()],
       tallies: [...this.state.targets.values()].map(storedTally).sort(byKey),
+      histories: [...this.state.targets.values()].map((tracked) => tracked.history.stored(tracked.key)).sort(byKey),
+      activity: [...this.state.activity].map(([planId, activity]) => activity.stored(planId)).sort((a, b) => (a.planId < b.planId ? -1 : a.planId > b.planId ? 1 : 0)),
+      recent: Object.fromEntries([...this.state.targets.values()].map((tracked) => [tracked.key, tracked.recent.all().sort((a, b) => a - b)]).sort(([a], [b]) => (a! < b! ? -1 : 1))),
       referrals: [...this.referrals.values()].sort((a, b) => (a.referralId < b.referralId ? -1 : 1)),
       reports: [...this.reports.values()].sort(byKey),
       deadlines: [...this.deadlines.deadlines.values()].sort(byId),
@@ -308,12 +333,12 @@ export class CoordinationProjection {
   private revisePlan(plan: Plan, publishedAt: string): void {
     registerPlan(plan, this.agencies, this.areas);
     const replaced = replacePlan(this.state, plan, this.areas);
-    const voided = new Set(replaced.map((tracked) => tracked.key));
     for (const tracked of replaced) {
       this.changed.tallies.delete(tracked);
+      this.changed.histories.delete(tracked);
       this.changed.dropped.tallies.add(tracked.key);
     }
-    this.changed.contributions = this.changed.contributions.filter((entry) => !voided.has(entry.targetKey));
+    this.changed.dropped.activity.add(plan.id);
     const kept: TaskCompletionRecord[] = [];
     for (const [key, record] of [...this.taskCompletions]) {
       if (record.planId !== plan.id) continue;
@@ -349,11 +374,13 @@ export class CoordinationProjection {
 
   private count(event: BusEvent, fact: CountedFact, planId?: string): TrackedTarget[] {
     const applied = countEvent(this.state, event, fact, planId);
-    for (const { tracked, counted } of applied) {
+    for (const { tracked } of applied) {
       const added = this.changed.tallies.get(tracked);
       if (added) added.push(fact.key);
       else this.changed.tallies.set(tracked, [fact.key]);
-      this.changed.contributions.push(contribution(tracked, event, fact, counted));
+      if (this.position !== undefined) tracked.recent.add(this.position);
+      this.changed.histories.add(tracked);
+      this.changed.activity.add(tracked.plan.id);
     }
     return applied.map(({ tracked }) => tracked);
   }
@@ -369,10 +396,16 @@ export class CoordinationProjection {
       const targets = this.count(event, factOf(event));
       const record = this.referrals.get(id)!;
       if (!record.unplacedAnswers || !record.made) return targets;
-      const { unplacedAnswers, ...placed } = record;
+      const { unplacedAnswers, unplacedPositions, ...placed } = record;
       this.referrals.set(id, placed);
       this.changed.referrals.add(id);
-      return [...targets, ...unplacedAnswers.flatMap((answer) => this.count(answer, this.placedAnswer(answer)!))];
+      const position = this.position;
+      const counted = unplacedAnswers.flatMap((answer) => {
+        this.position = unplacedPositions?.[eventKey(answer)];
+        return this.count(answer, this.placedAnswer(answer)!);
+      });
+      this.position = position;
+      return [...targets, ...counted];
     }
     const fact = this.placedAnswer(event);
     if (fact) return this.count(event, fact);
@@ -381,7 +414,8 @@ export class CoordinationProjection {
     if (!record.unplacedAnswers?.some((answer) => eventKey(answer) === key)) {
       // Kept in key order, so that the record is the same whatever order the answers came in.
       const unplacedAnswers = [...(record.unplacedAnswers ?? []), event].sort((a, b) => (eventKey(a) < eventKey(b) ? -1 : 1));
-      this.referrals.set(id, { ...record, unplacedAnswers });
+      const unplacedPositions = this.position === undefined ? record.unplacedPositions : { ...record.unplacedPositions, [key]: this.position };
+      this.referrals.set(id, { ...record, unplacedAnswers, ...(unplacedPositions ? { unplacedPositions } : {}) });
       this.changed.referrals.add(id);
     }
     return [];
@@ -423,7 +457,10 @@ const emptyChanges = () => ({
   plans: new Map<string, Plan>(),
   /** Per tally changed, the ids it applied since the last `takeChanges`. */
   tallies: new Map<TrackedTarget, string[]>(),
-  contributions: [] as Contribution[],
+  /** Targets whose history (and latest events) changed. */
+  histories: new Set<TrackedTarget>(),
+  /** Plans whose activity changed. */
+  activity: new Set<string>(),
   referrals: new Set<string>(),
   reports: new Set<string>(),
   checkpoints: new Map<string, number>(),
@@ -432,10 +469,13 @@ const emptyChanges = () => ({
   taskCompletions: new Set<string>(),
   alertHandlings: new Set<string>(),
   /** Keys of documents a plan revision voided: dropped by the store before this commit's writes. */
-  dropped: { tallies: new Set<string>(), taskCompletions: new Set<string>(), deadlines: new Set<string>() },
+  dropped: { tallies: new Set<string>(), taskCompletions: new Set<string>(), deadlines: new Set<string>(), activity: new Set<string>() },
   /** The deadline book's waiting facts, whole, when they changed. */
   waiting: undefined as WaitingDeadlineFacts | undefined,
 });
+
+/** Agency events are on one stream, coordination's own on the other (`RecentEvents`). */
+const positionIn = ({ stream, seq }: StreamPosition) => positionOf(stream === STREAMS.coordinationEvents.name ? 1 : 0, seq);
 
 const isAlert = (event: BusEvent) => event.type.startsWith('vn.pcmd.coordination.deadline.');
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -443,28 +483,6 @@ const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id 
 const keyOf = (tracked: TrackedTarget) => tracked.key;
 const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 const sorted = (values: Iterable<string>) => [...values].sort();
-
-/** The agency of a type (`vn.pcmd.<agency>.…`), one string per type: a contribution keeps it, and there are many. */
-const agencyOfType = new Map<string, string>();
-function agencyOf(type: string): string {
-  let agency = agencyOfType.get(type);
-  if (agency === undefined) agencyOfType.set(type, (agency = type.split('.')[2]!));
-  return agency;
-}
-
-function contribution(tracked: TrackedTarget, event: BusEvent, fact: CountedFact, counted: Counted): Contribution {
-  return {
-    targetKey: keyOf(tracked),
-    eventKey: fact.key,
-    eventId: event.id,
-    source: event.source,
-    type: event.type,
-    time: event.time,
-    agency: agencyOf(event.type),
-    ...(fact.areaCode ? { areaCode: fact.areaCode } : {}),
-    ...counted,
-  };
-}
 
 /** The whole tally with sorted arrays, so that equal tallies are equal objects: for `snapshot`. */
 function storedTally(tracked: TrackedTarget): StoredTally {

@@ -15,7 +15,9 @@ import { Subject } from 'rxjs';
 import type { CaseReferences } from '../access/case-references.js';
 import type { TrackedTarget } from '../board/coordination-state.js';
 import type { AlertRecord, CoordinationStore } from '../store/coordination-store.js';
+import { contributingEvents, type ContributingEvent } from '../targets/contributing-events.js';
 import { CoordinationProjection, type RefusedTaskReport } from './coordination-projection.js';
+import { eventsAt } from './stream-events.js';
 
 const AGENCY_STREAM = STREAMS.agencyEvents.name;
 const COORDINATION_STREAM = STREAMS.coordinationEvents.name;
@@ -173,7 +175,14 @@ export class CoordinationProjector {
    * `start()` does before its consumers, and all that `npx lienganh replay` does.
    */
   async catchUpAll(onProgress?: (progress: CatchUpProgress) => void): Promise<StreamCatchUp[]> {
-    this.projection = CoordinationProjection.restore(await this.store.load(), this.options.cases);
+    let stored = await this.store.load();
+    // A commit cut short, or a store from before the histories (ADR 0023): rebuilt from the streams, the reference.
+    if (stored.interrupted || (stored.tallies.length > 0 && !stored.histories)) {
+      this.options.logger.warn(`coordination: the ${this.store.kind} store ${stored.interrupted ? 'holds a commit a crash cut short' : 'keeps no histories (older version)'}: rebuilding the read models from the streams`);
+      await this.store.clear();
+      stored = await this.store.load();
+    }
+    this.projection = CoordinationProjection.restore(stored, this.options.cases);
     const caughtUp = [await this.catchUp(COORDINATION_STREAM, onProgress), await this.catchUp(AGENCY_STREAM, onProgress)];
     await this.commit();
     return caughtUp;
@@ -201,6 +210,12 @@ export class CoordinationProjector {
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
     clearTimeout(this.timer);
     await this.commit().catch(() => undefined);
+  }
+
+  /** The latest contributing events of a target, newest first, at most `limit`, read back from the streams (ADR 0023). */
+  async contributingEvents(tracked: TrackedTarget, limit: number): Promise<ContributingEvent[]> {
+    const events = await eventsAt(this.nc, tracked.recent.newestFirst(limit));
+    return contributingEvents(tracked, events, this.projection.referrals);
   }
 
   /** Resolves once the plan is in the projection and committed. */
@@ -244,8 +259,8 @@ export class CoordinationProjector {
     // Agency events applied before this plan came must count for it too.
     const upTo = this.projection.checkpoints.get(AGENCY_STREAM) ?? 0;
     if (upTo > 0) {
-      const apply = (event: BusEvent, _seq: number, subject: string) => {
-        if (!provenanceProblem(event, subject)) this.projection.backfill(plan.id, event).forEach((target) => this.changedTargets.add(target));
+      const apply = (event: BusEvent, seq: number, subject: string) => {
+        if (!provenanceProblem(event, subject)) this.projection.backfill(plan.id, event, seq).forEach((target) => this.changedTargets.add(target));
       };
       await replayEvents(this.nc, AGENCY_STREAM, undefined, apply, { toSeq: upTo });
     }

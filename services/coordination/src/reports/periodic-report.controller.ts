@@ -37,22 +37,16 @@ export class PeriodicReportController {
   }
 
   private async make({ period, area, plan, format, number, csv, lang }: PeriodicReportQuery, user: User): Promise<PeriodicReport | StreamableFile> {
-    const { projection, store } = this.projector;
+    const { projection } = this.projector;
     let report: PeriodicReport;
     try {
-      report = await compilePeriodicReport(
+      report = compilePeriodicReport(
         {
           state: projection.state,
           agencies: projection.agencies,
           areas: projection.areas,
           referrals: projection.referrals,
           reports: projection.reports,
-          contributions: async (key) => {
-            // One target at a time, with the event loop between: events keep coming in while a report is made.
-            await new Promise((next) => setImmediate(next));
-            const total = await store.countContributions(key);
-            return total > 0 ? store.contributions(key, total) : [];
-          },
           now: this.clock.now(),
         },
         { period, area, plan },

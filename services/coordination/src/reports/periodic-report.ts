@@ -4,7 +4,7 @@ import { targetKey, type CoordinationState, type TrackedTarget } from '../board/
 import type { AgencyRegistry } from '../registry/agency-registry.js';
 import type { AreaRegistry } from '../registry/area-registry.js';
 import { reportingCompliance, type BodyCompliance } from '../reporting/report-compliance.js';
-import type { Contribution, ReferralRecord, ReportRecord } from '../store/coordination-store.js';
+import type { ReferralRecord, ReportRecord } from '../store/coordination-store.js';
 import { boundOf, type FigureInForce, type TargetPart, type TargetProgress, type TargetStatus } from '../targets/target-progress.js';
 import { targetAsOf } from '../targets/target-as-of.js';
 import { vietnamDate, type TargetTally } from '../targets/target-tally.js';
@@ -16,16 +16,16 @@ import { periodInstants, type ReportPeriod } from './periodic-period.js';
  * goal, tasks done and overdue, referrals and missing reports; per target the same in detail.
  *
  * The tallies of the projection are cumulative over the plan's period, so what happened IN the
- * period comes from the contributing events the store keeps (each with its `time` and area):
+ * period comes from each target's history and each plan's activity (per Vietnam day and area of
+ * the events' own `time`, ADR 0023):
  * - "achieved in period" (đạt trong kỳ) = contributing events whose time (Vietnam date) falls in
  *   the period and whose area is the report's area or below it. For a count measure this is the
  *   measure itself; for distinct, percentage and cadence measures it is the number of events
  *   that counted (inspection visits, activities, publications…), because the events' distinct
  *   values are not kept per event;
- * - "cumulative" (lũy kế) is the measure's own value for the plan's whole area, recomputed from
- *   what each contributing event added (its distinct value, numerator or denominator) up to the
- *   end of the period (or up to now when the period is not over), so that a report for a past
- *   quarter gives the same numbers whenever it is made (ADR 0010, 7).
+ * - "cumulative" (lũy kế) is the measure's own value for the plan's whole area, rebuilt from the
+ *   history up to the end of the period (or up to now when the period is not over), so that a
+ *   report for a past quarter gives the same numbers whenever it is made (ADR 0010, 7).
  */
 
 export interface PeriodicReportRequest {
@@ -42,8 +42,6 @@ export interface PeriodicReportInputs {
   areas: AreaRegistry;
   referrals: ReadonlyMap<string, ReferralRecord>;
   reports: ReadonlyMap<string, ReportRecord>;
-  /** Every contributing event of a target (`${planId}/${targetId}`): the only read of the store. */
-  contributions(targetKey: string): Promise<Contribution[]>;
   now: Date;
 }
 
@@ -130,8 +128,8 @@ export class PeriodicReportError extends Error {
   }
 }
 
-/** Compiles the report; reads nothing but `inputs.contributions`. */
-export async function compilePeriodicReport(inputs: PeriodicReportInputs, request: PeriodicReportRequest): Promise<PeriodicReport> {
+/** Compiles the report from the read models as they are (no I/O). */
+export function compilePeriodicReport(inputs: PeriodicReportInputs, request: PeriodicReportRequest): PeriodicReport {
   const { state, areas, now } = inputs;
   const { period } = request;
   const plan = choosePlan(state, areas, request);
@@ -141,6 +139,8 @@ export async function compilePeriodicReport(inputs: PeriodicReportInputs, reques
   const asOfDay = vietnamDate(new Date(asOf).toISOString());
   const today = vietnamDate(now.toISOString());
   const inArea = (code: string | undefined) => areas.isWithin(code ?? plan.area, area);
+  const activity = state.activity.get(plan.id)!;
+  const eventsInPeriod = (agency: string | undefined) => activity.eventsIn(agency, period.start, period.end, inArea);
   const inPeriod = (time: string | undefined) => {
     if (!time) return false;
     const day = vietnamDate(time);
@@ -149,21 +149,11 @@ export async function compilePeriodicReport(inputs: PeriodicReportInputs, reques
 
   // Targets: the events of the period, and the cumulative value.
   const targets: TargetReportRow[] = [];
-  const eventsByAgency = new Map<string, Set<string>>();
-  const allEvents = new Set<string>();
   const talliesAsOf = new Map<TrackedTarget, TargetTally>();
   for (const target of plan.targets) {
     const tracked = state.targets.get(targetKey(plan.id, target.id))!;
-    const contributions = await inputs.contributions(targetKey(plan.id, target.id));
-    const ofPeriod = contributions.filter((contribution) => inPeriod(contribution.time) && inArea(contribution.areaCode));
-    const events = eventsByAgency.get(target.agency) ?? new Set<string>();
-    eventsByAgency.set(target.agency, events);
-    for (const contribution of ofPeriod) {
-      events.add(contribution.eventKey);
-      allEvents.add(contribution.eventKey);
-    }
     // The figure as it stood at the period's end: the computation the board's monthly series makes too.
-    const atEnd = targetAsOf(plan, target, contributions, areas, [asOf]);
+    const atEnd = targetAsOf(plan, target, tracked.history, areas, [asOf]);
     const cumulative = atEnd.progress[0]!;
     talliesAsOf.set(tracked, atEnd.tally);
     targets.push({
@@ -173,7 +163,7 @@ export async function compilePeriodicReport(inputs: PeriodicReportInputs, reques
       agency: target.agency,
       measure: target.measure.kind,
       goal: cumulative.goal ?? boundOf(target),
-      achievedInPeriod: new Set(ofPeriod.map((contribution) => contribution.eventKey)).size,
+      achievedInPeriod: tracked.history.eventsIn(period.start, period.end, inArea),
       cumulative: cumulative.achieved,
       cumulativeAsOf: asOfDay,
       percent: cumulative.percent,
@@ -227,7 +217,7 @@ export async function compilePeriodicReport(inputs: PeriodicReportInputs, reques
       name: inputs.agencies.nameIn(plan, agency, (code, ancestor) => areas.isWithin(code, ancestor)),
       targets: own.length,
       targetsMet: own.filter((target) => target.status === 'achieved').length,
-      achievedInPeriod: eventsByAgency.get(agency)?.size ?? 0,
+      achievedInPeriod: eventsInPeriod(agency),
       percent: own.length ? mean(own.map((target) => target.percent)) : null,
       tasks: { total: led.length, done: led.filter((task) => task.status === 'done').length, overdue: led.filter((task) => task.status === 'overdue').length },
       referrals: referrals.get(agency) ?? { made: 0, accepted: 0, serviceDelivered: 0, closed: 0 },
@@ -260,7 +250,7 @@ export async function compilePeriodicReport(inputs: PeriodicReportInputs, reques
     total: {
       targets: targets.length,
       targetsMet: targets.filter((target) => target.status === 'achieved').length,
-      achievedInPeriod: allEvents.size,
+      achievedInPeriod: eventsInPeriod(undefined),
       percent: targets.length ? mean(targets.map((target) => target.percent)) : null,
       tasks: { total: sum((row) => row.tasks.total), done: sum((row) => row.tasks.done), overdue: sum((row) => row.tasks.overdue) },
       referrals: {

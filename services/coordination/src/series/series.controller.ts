@@ -1,6 +1,5 @@
 import { Controller, Get, HttpException, Inject, Param, Query } from '@nestjs/common';
 import { z } from 'zod';
-import { targetKey } from '../board/coordination-state.js';
 import { parseQuery } from '../http/request-query.js';
 import { CLOCK, PROJECTOR, type Clock } from '../http/tokens.js';
 import type { CoordinationProjector } from '../projection/coordination-projector.js';
@@ -32,14 +31,11 @@ export class SeriesController {
 
   /** A target's cumulative figure at the end of each month of its plan's term, beside the straight-line path to its goal. */
   @Get('targets/:id/series')
-  async target(@Param('id') id: string, @Query() query: unknown): Promise<TargetSeries> {
+  target(@Param('id') id: string, @Query() query: unknown): TargetSeries {
     const { plan } = parseQuery(TargetSeriesQuery, query);
-    const { projection, store } = this.projector;
+    const { projection } = this.projector;
     const tracked = findTarget(projection.state, id, plan);
-    const key = targetKey(tracked.plan.id, tracked.target.id);
-    const total = await store.countContributions(key);
-    const contributions = total > 0 ? await store.contributions(key, total) : [];
-    return targetSeries({ plan: tracked.plan, target: tracked.target, contributions, areas: projection.areas, now: this.clock.now() });
+    return targetSeries({ plan: tracked.plan, target: tracked.target, history: tracked.history, areas: projection.areas, now: this.clock.now() });
   }
 
   /** The plan's referral funnel (made, accepted, served, closed; declined) at the end of each month of its term. */

@@ -2,7 +2,8 @@ import type { Bound, Plan, PlanTarget } from '@lienganh/contracts';
 import type { AreaRegistry } from '../registry/area-registry.js';
 import { targetAsOf } from '../targets/target-as-of.js';
 import { boundOf, pathAt, pathStart, type TargetStatus } from '../targets/target-progress.js';
-import { vietnamDate, type Counted } from '../targets/target-tally.js';
+import type { TargetHistory } from '../targets/target-history.js';
+import { vietnamDate } from '../targets/target-tally.js';
 import { termMonths } from './term-months.js';
 
 /**
@@ -48,15 +49,15 @@ export interface TargetSeriesPoint {
 export interface TargetSeriesInputs {
   plan: Plan;
   target: PlanTarget;
-  /** Every contributing event of the target, by time (the store's). */
-  contributions: readonly (Counted & { time: string })[];
+  /** What the target's contributing events added per day (its tracked history). */
+  history: TargetHistory;
   areas: AreaRegistry;
   now: Date;
 }
 
-export function targetSeries({ plan, target, contributions, areas, now }: TargetSeriesInputs): TargetSeries {
+export function targetSeries({ plan, target, history, areas, now }: TargetSeriesInputs): TargetSeries {
   const months = termMonths(plan.period, now);
-  const { progress } = targetAsOf(plan, target, contributions, areas, months.map((month) => month.asOf));
+  const { progress } = targetAsOf(plan, target, history, areas, months.map((month) => month.asOf));
   const goal = pathGoal(target, progress.at(-1)?.goal);
   // Goals per level are judged without a baseline (target-progress.ts): so is their path.
   const baseline = target.goal.byLevel ? undefined : target.baseline?.value;

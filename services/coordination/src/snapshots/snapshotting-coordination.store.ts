@@ -67,14 +67,6 @@ export class SnapshottingCoordinationStore implements CoordinationStore {
     if (due && !this.saving) this.saving = this.save().finally(() => (this.saving = undefined));
   }
 
-  contributions(targetKey: string, limit: number) {
-    return this.inner.contributions(targetKey, limit);
-  }
-
-  countContributions(targetKey: string): Promise<number> {
-    return this.inner.countContributions(targetKey);
-  }
-
   async clear(): Promise<void> {
     await this.inner.clear();
     this.committed.clear();

@@ -1,11 +1,12 @@
 import type { BusEvent, Plan } from '@lienganh/contracts';
 import type { AppliedEvents } from '../board/applied-events.js';
-import type { Counted } from '../targets/target-tally.js';
+import type { StoredPlanActivity } from '../board/plan-activity.js';
+import type { StoredHistory } from '../targets/target-history.js';
 import type { AlertKind, DeadlineRecord, WaitingDeadlineFacts } from '../deadlines/deadline-book.js';
 import type { TaskCompletionRecord } from '../board/task-completion.js';
 import type { AlertHandlingRecord } from '../deadlines/alert-handling.js';
 
-export type { AlertHandlingRecord, DeadlineRecord, TaskCompletionRecord, WaitingDeadlineFacts };
+export type { AlertHandlingRecord, DeadlineRecord, StoredHistory, StoredPlanActivity, TaskCompletionRecord, WaitingDeadlineFacts };
 
 /**
  * The store port: where coordination's read models are kept between runs. The projection
@@ -14,31 +15,29 @@ export type { AlertHandlingRecord, DeadlineRecord, TaskCompletionRecord, Waiting
  * empty at each start, so the streams are replayed) and `MongoCoordinationStore`.
  *
  * Contract (tested against every adapter by one suite):
- * - `commit` is an upsert by key and idempotent: committing the same changes twice changes nothing;
- * - a contribution is kept once per (targetKey, eventId);
+ * - `commit` is an upsert by key and idempotent: committing the same changes twice changes nothing
+ *   (histories and activity come as absolute values of the entries that changed);
  * - a checkpoint only moves forward;
  * - `load` returns what was committed, plans in the order they were first committed;
  * - a plan is replaced (in its place) only by a higher revision (`revision.number`, 1 when absent);
  * - `dropped` documents are removed before anything else of the commit is written (a plan
- *   revision voids its tallies, their contributions, some task records and deadlines, and writes
- *   the same keys anew in the same commit).
- * Each document is written whole and carries the ids of the events it holds, so a crash
- * between two writes of one commit is repaired by re-applying events from the checkpoint.
+ *   revision voids its tallies, their histories, its activity, some task records and deadlines,
+ *   and writes the same keys anew in the same commit);
+ * - a commit a crash cut short is told by `load` (`interrupted`): the caller rebuilds from the streams.
  */
 export interface CoordinationStore {
   /** `memory` or `mongodb`, for logs and `/readyz`. */
   readonly kind: string;
   load(): Promise<StoredProjection>;
   commit(changes: ProjectionChanges): Promise<void>;
-  /** The events that counted towards a target, by `time` then event id, at most `limit`. */
-  contributions(targetKey: string, limit: number): Promise<Contribution[]>;
-  countContributions(targetKey: string): Promise<number>;
   /** Forgets everything (a rebuild from the streams follows). */
   clear(): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface StoredProjection {
+  /** A commit was cut short (a crash between its writes): what was loaded may be partly written; rebuild from the streams. */
+  interrupted?: boolean;
   /** Stream name → last stream sequence whose effects are committed. */
   checkpoints: Record<string, number>;
   /**
@@ -48,6 +47,12 @@ export interface StoredProjection {
   applied?: AppliedEvents;
   plans: Plan[];
   tallies: StoredTally[];
+  /** Per target: its figures per day and area (absent from an older store: the streams are replayed). */
+  histories?: StoredHistory[];
+  /** Per plan: its events per agency, day and area. */
+  activity?: StoredPlanActivity[];
+  /** Per target (`${planId}/${targetId}`): the stream positions of its latest contributing events, oldest first. */
+  recent?: Record<string, number[]>;
   referrals: ReferralRecord[];
   reports: ReportRecord[];
   deadlines: DeadlineRecord[];
@@ -61,14 +66,19 @@ export interface StoredProjection {
 }
 
 export interface ProjectionChanges {
-  /** What a plan revision voided, by key: removed first. A tally's contributions go with it. */
-  dropped?: { tallies: string[]; taskCompletions: string[]; deadlines: string[] };
+  /** What a plan revision voided, by key: removed first. A tally's history and latest events go with it; `activity`: plan ids. */
+  dropped?: { tallies: string[]; taskCompletions: string[]; deadlines: string[]; activity?: string[] };
   checkpoints?: Record<string, number>;
   /** Keys of the events applied since the last commit, in order (every event once, whether it counted or not). */
   applied?: string[];
   plans?: Plan[];
   tallies?: TallyChange[];
-  contributions?: Contribution[];
+  /** The entries of each target's history that changed, with their values now. */
+  histories?: StoredHistory[];
+  /** The entries of each plan's activity that changed, with their values now. */
+  activity?: StoredPlanActivity[];
+  /** Per target: the stream positions of its contributing events since the last commit, in order (a store keeps the last `RECENT_EVENTS`). */
+  recent?: Record<string, number[]>;
   referrals?: ReferralRecord[];
   reports?: ReportRecord[];
   deadlines?: DeadlineRecord[];
@@ -124,21 +134,6 @@ export interface TallyChange extends Omit<StoredTally, 'applied'> {
   appliedAdded: string[];
 }
 
-/** One event that counted towards one target, and what it added (`Counted`: its distinct value, numerator or denominator). */
-export interface Contribution extends Counted {
-  targetKey: string;
-  /** `eventKey` (source + id): one contribution per event and target. */
-  eventKey: string;
-  eventId: string;
-  source: string;
-  type: string;
-  /** The event's own `time` (when it happened), not when it arrived. */
-  time: string;
-  /** The agency that stated it. */
-  agency: string;
-  areaCode?: string;
-}
-
 /** How far one referral (chuyển gửi) has come; each stage holds the `time` of the event that reached it. */
 export interface ReferralRecord {
   referralId: string;
@@ -154,6 +149,8 @@ export interface ReferralRecord {
   closed?: string;
   /** Answers that came before the referral was known: counted where it is made, once it is (ADR 0010, 3). */
   unplacedAnswers?: BusEvent[];
+  /** Where those answers sit in the streams, by event key: the target's latest events list them once counted. */
+  unplacedPositions?: Record<string, number>;
 }
 
 /** The first report a body submitted for one cadence and period. */

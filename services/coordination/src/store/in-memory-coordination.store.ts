@@ -1,10 +1,11 @@
 import { revisionNumberOf, type Plan } from '@lienganh/contracts';
 import { AppliedEvents } from '../board/applied-events.js';
-import { ContributionTable, type ContributionTableJson } from './contribution-table.js';
+import { PlanActivity } from '../board/plan-activity.js';
+import { RecentEvents } from '../targets/recent-events.js';
+import { TargetHistory } from '../targets/target-history.js';
 import type {
   AlertHandlingRecord,
   AlertRecord,
-  Contribution,
   CoordinationStore,
   DeadlineRecord,
   ProjectionChanges,
@@ -16,15 +17,14 @@ import type {
   WaitingDeadlineFacts,
 } from './coordination-store.js';
 
-interface StoreDump extends Omit<Required<StoredProjection>, 'tallies' | 'waitingDeadlineFacts' | 'applied'> {
+interface StoreDump extends Omit<Required<StoredProjection>, 'tallies' | 'waitingDeadlineFacts' | 'applied' | 'interrupted'> {
   /** `AppliedEvents.toBytes()`, base64. */
   applied: string;
   waitingDeadlineFacts?: WaitingDeadlineFacts;
   tallies: Omit<StoredTally, 'applied'>[];
-  contributions: ContributionTableJson;
 }
 
-/** The default store: documents in maps, gone at exit, so that every start replays the streams. */
+/** The default store: documents in maps, gone at exit unless snapshots keep them (ADR 0022). */
 export class InMemoryCoordinationStore implements CoordinationStore {
   readonly kind = 'memory';
   private checkpoints = new Map<string, number>();
@@ -37,8 +37,9 @@ export class InMemoryCoordinationStore implements CoordinationStore {
   private taskCompletions = new Map<string, TaskCompletionRecord>();
   private alertHandlings = new Map<string, AlertHandlingRecord>();
   private waitingDeadlineFacts: WaitingDeadlineFacts | undefined;
-  /** Contributions column by column: what a million events weigh. */
-  private contributionTable = new ContributionTable();
+  private histories = new Map<string, TargetHistory>();
+  private activity = new Map<string, PlanActivity>();
+  private recent = new Map<string, RecentEvents>();
   /** Every event applied, once each, in the order committed. */
   private applied = AppliedEvents.empty();
 
@@ -46,12 +47,15 @@ export class InMemoryCoordinationStore implements CoordinationStore {
     return { ...structuredClone(this.documents()), applied: this.applied.clone() };
   }
 
-  /** The documents as kept (not copies). */
-  private documents(): Omit<StoreDump, 'contributions' | 'applied'> {
+  /** The documents as kept (the histories, activity and latest events made whole; the rest not copied). */
+  private documents(): Omit<StoreDump, 'applied'> {
     return {
       checkpoints: Object.fromEntries(this.checkpoints),
       plans: [...this.plans.values()],
       tallies: [...this.tallies.values()],
+      histories: [...this.histories].map(([key, history]) => history.stored(key)),
+      activity: [...this.activity].map(([planId, activity]) => activity.stored(planId)),
+      recent: Object.fromEntries([...this.recent].map(([key, recent]) => [key, recent.all()])),
       referrals: [...this.referrals.values()],
       reports: [...this.reports.values()],
       deadlines: [...this.deadlines.values()],
@@ -64,14 +68,15 @@ export class InMemoryCoordinationStore implements CoordinationStore {
 
   async commit(changes: ProjectionChanges): Promise<void> {
     // Copies, so that the caller's objects changing later cannot change what was committed. The
-    // bulk (contributions, applied keys) is copied shallowly: its strings are immutable and shared
-    // with the projection, which is most of what a million events weigh.
-    const { contributions, tallies, dropped, applied, ...documents } = changes;
+    // applied keys are only read, and histories and activity merged into the store's own.
+    const { tallies, histories, activity, recent, dropped, applied, ...documents } = changes;
     for (const key of applied ?? []) this.applied.add(key);
     for (const key of dropped?.tallies ?? []) {
       this.tallies.delete(key);
-      this.contributionTable.drop(key);
+      this.histories.delete(key);
+      this.recent.delete(key);
     }
+    for (const planId of dropped?.activity ?? []) this.activity.delete(planId);
     for (const key of dropped?.taskCompletions ?? []) this.taskCompletions.delete(key);
     for (const id of dropped?.deadlines ?? []) this.deadlines.delete(id);
     const copy = structuredClone(documents);
@@ -92,23 +97,16 @@ export class InMemoryCoordinationStore implements CoordinationStore {
     for (const record of copy.taskCompletions ?? []) this.taskCompletions.set(record.key, record);
     for (const record of copy.alertHandlings ?? []) this.alertHandlings.set(record.deadlineId, record);
     if (copy.waitingDeadlineFacts) this.waitingDeadlineFacts = copy.waitingDeadlineFacts;
-    for (const contribution of contributions ?? []) this.contributionTable.add(contribution);
+    for (const history of histories ?? []) mapEntry(this.histories, history.key, () => new TargetHistory()).merge(history);
+    for (const entry of activity ?? []) mapEntry(this.activity, entry.planId, () => new PlanActivity()).merge(entry);
+    for (const [key, positions] of Object.entries(recent ?? {})) mapEntry(this.recent, key, () => new RecentEvents()).load(positions);
     for (const [stream, seq] of Object.entries(copy.checkpoints ?? {})) {
       this.checkpoints.set(stream, Math.max(seq, this.checkpoints.get(stream) ?? 0));
     }
   }
 
-  async contributions(targetKey: string, limit: number): Promise<Contribution[]> {
-    return this.contributionTable.list(targetKey, limit);
-  }
-
-  async countContributions(targetKey: string): Promise<number> {
-    return this.contributionTable.count(targetKey);
-  }
-
   async clear(): Promise<void> {
-    for (const map of [this.checkpoints, this.plans, this.tallies, this.referrals, this.reports, this.deadlines, this.alerts, this.taskCompletions, this.alertHandlings]) map.clear();
-    this.contributionTable.clear();
+    for (const map of [this.checkpoints, this.plans, this.tallies, this.referrals, this.reports, this.deadlines, this.alerts, this.taskCompletions, this.alertHandlings, this.histories, this.activity, this.recent]) map.clear();
     this.applied = AppliedEvents.empty();
     this.waitingDeadlineFacts = undefined;
   }
@@ -119,7 +117,6 @@ export class InMemoryCoordinationStore implements CoordinationStore {
   dump(): Uint8Array {
     const dump: StoreDump = {
       ...this.documents(),
-      contributions: this.contributionTable.toJSON(),
       applied: Buffer.from(this.applied.toBytes()).toString('base64'),
     };
     return Buffer.from(JSON.stringify(dump));
@@ -139,8 +136,16 @@ export class InMemoryCoordinationStore implements CoordinationStore {
     for (const record of dump.taskCompletions) store.taskCompletions.set(record.key, record);
     for (const record of dump.alertHandlings) store.alertHandlings.set(record.deadlineId, record);
     store.waitingDeadlineFacts = dump.waitingDeadlineFacts;
-    store.contributionTable = ContributionTable.fromJSON(dump.contributions);
+    for (const history of dump.histories) mapEntry(store.histories, history.key, () => new TargetHistory()).merge(history);
+    for (const entry of dump.activity) mapEntry(store.activity, entry.planId, () => new PlanActivity()).merge(entry);
+    for (const [key, positions] of Object.entries(dump.recent)) mapEntry(store.recent, key, () => new RecentEvents()).load(positions);
     store.applied = AppliedEvents.fromBytes(Buffer.from(dump.applied, 'base64'));
     return store;
   }
+}
+
+function mapEntry<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = make()));
+  return value;
 }

@@ -1,15 +1,17 @@
 import { revisionNumberOf, type Plan } from '@lienganh/contracts';
 import { AppliedEvents } from '../board/applied-events.js';
+import { RECENT_EVENTS } from '../targets/recent-events.js';
 import mongoose, { Schema, type AnyBulkWriteOperation, type Connection, type MongooseBulkWriteOptions } from 'mongoose';
 import type {
   AlertHandlingRecord,
   AlertRecord,
-  Contribution,
   CoordinationStore,
   DeadlineRecord,
   ProjectionChanges,
   ReferralRecord,
   ReportRecord,
+  StoredHistory,
+  StoredPlanActivity,
   StoredProjection,
   StoredTally,
   TallyChange,
@@ -68,9 +70,37 @@ interface AlertHandlingDocument extends Omit<AlertHandlingRecord, 'deadlineId'> 
   _id: string;
 }
 
-/** `time` keeps the event's own offset; `at` is the same instant as a date, to sort by. */
-interface ContributionDocument extends Contribution {
-  at: Date | null;
+/** One entry of a target's history (ADR 0023): a day and area's figures, or the first day of a distinct value. */
+interface HistoryDocument {
+  /** `${targetKey}|${part}|${entry}`. */
+  _id: string;
+  targetKey: string;
+  part: 'days' | 'numerators' | 'denominators';
+  /** `${day}|${area}`, or the distinct value. */
+  entry: string;
+  figures?: number[];
+  day?: string;
+}
+
+/** One entry of a plan's activity: events per agency, day and area. */
+interface ActivityDocument {
+  /** `${planId}|${entry}`. */
+  _id: string;
+  planId: string;
+  entry: string;
+  count: number;
+}
+
+/** A target's latest contributing events (stream positions, oldest first, at most `RECENT_EVENTS`). */
+interface RecentDocument {
+  _id: string;
+  positions: number[];
+}
+
+/** `_id: 'commit'`: set while a commit is written, so that one a crash cut short is told at the next load. */
+interface MarkDocument {
+  _id: string;
+  inProgress: boolean;
 }
 
 interface CounterDocument {
@@ -169,26 +199,12 @@ const taskCompletionSchema = new Schema<TaskCompletionDocument>({ _id: text, pla
 
 const alertHandlingSchema = new Schema<AlertHandlingDocument>({ _id: text, facts: { type: Schema.Types.Mixed } }, options);
 
-const contributionSchema = new Schema<ContributionDocument>(
-  {
-    targetKey: text,
-    eventKey: text,
-    eventId: text,
-    source: text,
-    numerator: text,
-    denominator: text,
-    amount: number,
-    // `type` is Mongoose's own key: a field of that name needs the long form.
-    type: text,
-    time: text,
-    agency: text,
-    areaCode: text,
-    at: { type: Date },
-  },
-  options,
-);
-contributionSchema.index({ targetKey: 1, eventKey: 1 }, { unique: true });
-contributionSchema.index({ targetKey: 1, at: 1, eventKey: 1 });
+const historySchema = new Schema<HistoryDocument>({ _id: text, targetKey: text, part: text, entry: text, figures: { type: [Number], default: undefined }, day: text }, options);
+historySchema.index({ targetKey: 1 });
+const activitySchema = new Schema<ActivityDocument>({ _id: text, planId: text, entry: text, count: number }, options);
+activitySchema.index({ planId: 1 });
+const recentSchema = new Schema<RecentDocument>({ _id: text, positions: { type: [Number] } }, options);
+const markSchema = new Schema<MarkDocument>({ _id: text, inProgress: { type: Boolean } }, options);
 
 const appliedSchema = new Schema<AppliedDocument>({ _id: text, order: number }, options);
 appliedSchema.index({ order: 1 });
@@ -208,7 +224,10 @@ function collectionsOf(connection: Connection, prefix: string) {
     alerts: connection.model('Alert', alertSchema, `${prefix}alerts`),
     taskCompletions: connection.model('TaskCompletion', taskCompletionSchema, `${prefix}taskcompletions`),
     alertHandlings: connection.model('AlertHandling', alertHandlingSchema, `${prefix}alerthandlings`),
-    contributions: connection.model('Contribution', contributionSchema, `${prefix}contributions`),
+    histories: connection.model('History', historySchema, `${prefix}histories`),
+    activity: connection.model('Activity', activitySchema, `${prefix}activity`),
+    recent: connection.model('Recent', recentSchema, `${prefix}recent`),
+    marks: connection.model('Mark', markSchema, `${prefix}marks`),
     counters: connection.model('Counter', counterSchema, `${prefix}counters`),
     waiting: connection.model('Waiting', waitingSchema, `${prefix}waiting`),
     applied: connection.model('Applied', appliedSchema, `${prefix}applied`),
@@ -219,7 +238,9 @@ type Collections = ReturnType<typeof collectionsOf>;
 /**
  * The store in MongoDB, through its own Mongoose connection: one collection per kind of
  * document, written with unordered bulk upserts (a commit is idempotent, so a failed one is
- * simply replayed). Checkpoints are written last, so they never run ahead of the documents.
+ * simply replayed). Checkpoints are written last, so they never run ahead of the documents. A
+ * commit is marked while it is written: one a crash cut short is told by `load` (`interrupted`),
+ * and the read models are rebuilt from the streams rather than trusted half-written.
  */
 export class MongoCoordinationStore implements CoordinationStore {
   readonly kind = 'mongodb';
@@ -245,7 +266,8 @@ export class MongoCoordinationStore implements CoordinationStore {
   }
 
   async load(): Promise<StoredProjection> {
-    const [checkpoints, plans, tallies, referrals, reports, deadlines, alerts, taskCompletions, alertHandlings, waiting] = await Promise.all([
+    const [mark, checkpoints, plans, tallies, referrals, reports, deadlines, alerts, taskCompletions, alertHandlings, waiting, recent] = await Promise.all([
+      this.collections.marks.findById('commit').lean<MarkDocument>(),
       this.collections.checkpoints.find().lean<CheckpointDocument[]>(),
       this.collections.plans.find().sort({ order: 1 }).lean<PlanDocument[]>(),
       this.collections.tallies.find().lean<TallyDocument[]>(),
@@ -256,10 +278,28 @@ export class MongoCoordinationStore implements CoordinationStore {
       this.collections.taskCompletions.find().lean<TaskCompletionDocument[]>(),
       this.collections.alertHandlings.find().lean<AlertHandlingDocument[]>(),
       this.collections.waiting.findById('deadlines').lean<WaitingDocument>(),
+      this.collections.recent.find().lean<RecentDocument[]>(),
     ]);
     const applied = AppliedEvents.empty();
     for await (const { _id } of this.collections.applied.find().sort({ order: 1 }).lean<AppliedDocument[]>().cursor()) applied.add(_id);
+    const histories = new Map<string, StoredHistory>();
+    for await (const { targetKey, part, entry, figures, day } of this.collections.histories.find().lean<HistoryDocument[]>().cursor()) {
+      let history = histories.get(targetKey);
+      if (!history) histories.set(targetKey, (history = { key: targetKey, days: {}, numerators: {}, denominators: {} }));
+      if (part === 'days') history.days[entry] = figures as StoredHistory['days'][string];
+      else history[part][entry] = day!;
+    }
+    const activity = new Map<string, StoredPlanActivity>();
+    for await (const { planId, entry, count } of this.collections.activity.find().lean<ActivityDocument[]>().cursor()) {
+      let ofPlan = activity.get(planId);
+      if (!ofPlan) activity.set(planId, (ofPlan = { planId, days: {} }));
+      ofPlan.days[entry] = count;
+    }
     return {
+      ...(mark?.inProgress ? { interrupted: true } : {}),
+      histories: [...histories.values()],
+      activity: [...activity.values()],
+      recent: Object.fromEntries(recent.map(({ _id, positions }) => [_id, positions])),
       checkpoints: Object.fromEntries(checkpoints.map((checkpoint) => [checkpoint._id, checkpoint.seq])),
       applied,
       plans: plans.map((plan) => JSON.parse(plan.document) as Plan),
@@ -277,23 +317,31 @@ export class MongoCoordinationStore implements CoordinationStore {
   async commit(original: ProjectionChanges): Promise<void> {
     // A copy, as in memory: the caller's objects changing while this runs cannot change what is written.
     const changes = structuredClone(original);
+    await this.collections.marks.updateOne({ _id: 'commit' }, { $set: { inProgress: true } }, { upsert: true });
     // What a plan revision voided goes first: the same keys may be written anew below.
     const dropped = changes.dropped;
     if (dropped?.tallies.length) {
       await this.collections.tallies.deleteMany({ _id: { $in: dropped.tallies } });
-      await this.collections.contributions.deleteMany({ targetKey: { $in: dropped.tallies } });
+      await this.collections.histories.deleteMany({ targetKey: { $in: dropped.tallies } });
+      await this.collections.recent.deleteMany({ _id: { $in: dropped.tallies } });
     }
+    if (dropped?.activity?.length) await this.collections.activity.deleteMany({ planId: { $in: dropped.activity } });
     if (dropped?.taskCompletions.length) await this.collections.taskCompletions.deleteMany({ _id: { $in: dropped.taskCompletions } });
     if (dropped?.deadlines.length) await this.collections.deadlines.deleteMany({ _id: { $in: dropped.deadlines } });
-    const contributions = lastByKey(changes.contributions ?? [], (contribution) => `${contribution.targetKey}\u0000${contribution.eventKey}`);
+
+    // Entries as they stand (absolute values): a replayed commit writes the same.
+    await write(this.collections.histories, (changes.histories ?? []).flatMap(historyWrites));
     await write(
-      this.collections.contributions,
-      contributions.map((contribution) => {
-        const at = Date.parse(contribution.time);
-        // A time that does not parse is kept without `at` (it sorts first) rather than failing the commit.
-        const replacement = present({ ...contribution, at: Number.isNaN(at) ? null : new Date(at) });
-        return { replaceOne: { filter: { targetKey: contribution.targetKey, eventKey: contribution.eventKey }, replacement, upsert: true } };
-      }),
+      this.collections.activity,
+      (changes.activity ?? []).flatMap(({ planId, days }) =>
+        Object.entries(days).map(([entry, count]) => ({ replaceOne: { filter: { _id: `${planId}|${entry}` }, replacement: { planId, entry, count }, upsert: true } })),
+      ),
+    );
+    await write(
+      this.collections.recent,
+      Object.entries(changes.recent ?? {}).map(([key, positions]) => ({
+        updateOne: { filter: { _id: key }, update: { $push: { positions: { $each: positions, $slice: -RECENT_EVENTS } } }, upsert: true },
+      })),
     );
 
     // Figures replaced, applied ids appended once each (`$addToSet`): a replayed commit adds nothing.
@@ -373,22 +421,7 @@ export class MongoCoordinationStore implements CoordinationStore {
         updateOne: { filter: { _id: stream }, update: { $max: { seq } }, upsert: true },
       })),
     );
-  }
-
-  async contributions(targetKey: string, limit: number): Promise<Contribution[]> {
-    // As `slice(0, limit)` in memory; Mongo would read a limit of 0 as "no limit".
-    const most = Math.floor(limit);
-    if (!(most > 0)) return [];
-    const query = this.collections.contributions.find({ targetKey }).sort({ at: 1, eventKey: 1 });
-    const documents = await (Number.isFinite(most) ? query.limit(most) : query).lean<ContributionDocument[]>();
-    // `amount` too: what a contribution added to a sum, which figures as of a date (reports, series) add up again.
-    return documents.map(({ targetKey, eventKey, eventId, source, type, time, agency, areaCode, numerator, denominator, amount }) =>
-      present({ targetKey, eventKey, eventId, source, type, time, agency, areaCode, numerator, denominator, amount }),
-    );
-  }
-
-  async countContributions(targetKey: string): Promise<number> {
-    return this.collections.contributions.countDocuments({ targetKey });
+    await this.collections.marks.updateOne({ _id: 'commit' }, { $set: { inProgress: false } });
   }
 
   async clear(): Promise<void> {
@@ -448,7 +481,18 @@ async function write(model: { bulkWrite(operations: AnyBulkWriteOperation[], opt
   await model.bulkWrite(operations, { ordered: false, throwOnValidationError: true, strict: 'throw' });
 }
 
-/** The last of each key, as successive upserts by key would leave it. */
+/** A history's changed entries, each a document by target, part and entry. */
+function historyWrites({ key, days, numerators, denominators }: StoredHistory): AnyBulkWriteOperation[] {
+  const replace = (part: HistoryDocument['part'], entry: string, value: Pick<HistoryDocument, 'figures' | 'day'>) => ({
+    replaceOne: { filter: { _id: `${key}|${part}|${entry}` }, replacement: { targetKey: key, part, entry, ...value }, upsert: true },
+  });
+  return [
+    ...Object.entries(days).map(([entry, figures]) => replace('days', entry, { figures })),
+    ...Object.entries(numerators).map(([entry, day]) => replace('numerators', entry, { day })),
+    ...Object.entries(denominators).map(([entry, day]) => replace('denominators', entry, { day })),
+  ];
+}
+
 /** One change per tally: the last figures, every id applied. */
 function mergedTallyChanges(changes: TallyChange[]): TallyChange[] {
   const byKey = new Map<string, TallyChange>();

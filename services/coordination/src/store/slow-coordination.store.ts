@@ -1,4 +1,4 @@
-import type { Contribution, CoordinationStore, ProjectionChanges, StoredProjection } from './coordination-store.js';
+import type { CoordinationStore, ProjectionChanges, StoredProjection } from './coordination-store.js';
 
 /**
  * A slow disk in front of a real store: every commit waits `writeLatencyMs` before it reaches
@@ -47,14 +47,6 @@ export class SlowCoordinationStore implements CoordinationStore {
 
   load(): Promise<StoredProjection> {
     return this.inner.load();
-  }
-
-  contributions(targetKey: string, limit: number): Promise<Contribution[]> {
-    return this.inner.contributions(targetKey, limit);
-  }
-
-  countContributions(targetKey: string): Promise<number> {
-    return this.inner.countContributions(targetKey);
   }
 
   async clear(): Promise<void> {

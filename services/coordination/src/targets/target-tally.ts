@@ -98,43 +98,18 @@ type Selection = { eventType: string; where?: Record<string, unknown> | undefine
 
 /** Applies one event, never seen before; what it added when it counted (it is then one of the target's contributing events). */
 export function evolveTally(target: PlanTarget, tally: TargetTally, fact: CountedFact, context: TallyContext): Counted | undefined {
-  if (fact.areaCode === undefined || fact.day > context.periodEnd) return undefined;
-  const counted = countedBy(target.measure, fact, context);
+  const counted = countedFor(target, fact, context);
   if (!counted) return undefined;
   addTo(tally, target.measure, counted, fact.time);
   tally.events++;
-  tally.byArea.set(fact.areaCode, (tally.byArea.get(fact.areaCode) ?? 0) + 1);
+  tally.byArea.set(fact.areaCode!, (tally.byArea.get(fact.areaCode!) ?? 0) + 1);
   return counted;
 }
 
-/** A tally rebuilt from what each contribution added: the figure as it stood when only they had happened. */
-export function tallyOf(measure: Measure, contributions: Iterable<Counted & { time: string }>, yearly = false): TargetTally {
-  const tally = emptyTally(yearly);
-  for (const counted of contributions) addTo(tally, measure, counted, counted.time);
-  return tally;
-}
-
-/**
- * The tallies as they stood at each of `instants` (ms, ascending), in one pass over the
- * contributions by time: `visit` sees the tally at each instant (every contribution whose `time`
- * is at or before it) before later contributions are added to it, so it must not keep it. What the
- * periodic report's cumulative figures and the board's monthly series are both made of.
- */
-export function talliesAt(
-  measure: Measure,
-  contributions: readonly (Counted & { time: string })[],
-  instants: readonly number[],
-  yearly: boolean,
-  visit: (tally: TargetTally, index: number) => void,
-): void {
-  // The store gives them by time already; a stable sort keeps its order among equal instants.
-  const timed = contributions.map((counted) => ({ counted, at: Date.parse(counted.time) })).sort((a, b) => a.at - b.at);
-  const tally = emptyTally(yearly);
-  let next = 0;
-  instants.forEach((instant, index) => {
-    for (; next < timed.length && timed[next]!.at <= instant; next++) addTo(tally, measure, timed[next]!.counted, timed[next]!.counted.time);
-    visit(tally, index);
-  });
+/** What an event adds to a target, if it counts for it (changes nothing). */
+export function countedFor(target: PlanTarget, fact: CountedFact, context: TallyContext): Counted | undefined {
+  if (fact.areaCode === undefined || fact.day > context.periodEnd) return undefined;
+  return countedBy(target.measure, fact, context);
 }
 
 /** The figures of the years up to `year` added up: what stood at that year's end (only for a tally kept per year). */
@@ -248,26 +223,40 @@ function modesOf(measure: Measure): [Mode, Mode] {
 }
 
 function addTo(tally: TargetTally, measure: Measure, counted: Counted, time: string): void {
-  const [numerator, denominator] = modesOf(measure);
-  addFigures(tally, numerator, denominator, counted);
+  const hits = { numerators: counted.numerator === undefined ? 0 : 1, denominators: counted.denominator === undefined ? 0 : 1, amount: counted.amount ?? 0 };
+  addCounted(tally, measure, vietnamDate(time).slice(0, 4), { ...hits, ...counted });
+}
+
+/**
+ * Adds to a tally, and to its `year` when it keeps years: events that hit the numerator and the
+ * denominator (`numerators`, `denominators`: what count parts add) and the amount they summed, and
+ * distinct values (`numerator`, `denominator`: what value parts add). A history (target-history.ts)
+ * adds its days' hits and its first-counted values apart.
+ */
+export function addCounted(tally: TargetTally, measure: Measure, year: string, added: CountedHits): void {
+  const modes = modesOf(measure);
+  addFigures(tally, modes, added);
   if (tally.years) {
-    const year = vietnamDate(time).slice(0, 4);
     let figures = tally.years.get(year);
     if (!figures) tally.years.set(year, (figures = emptyFigures()));
-    addFigures(figures, numerator, denominator, counted);
+    addFigures(figures, modes, added);
   }
 }
 
-function addFigures(figures: TallyFigures, numerator: Mode, denominator: Mode, counted: Counted): void {
-  if (counted.numerator !== undefined) {
-    if (numerator === 'count') figures.numeratorCount++;
-    else if (numerator === 'sum') figures.numeratorSum += counted.amount ?? 0;
-    else if (numerator === 'values') figures.numeratorValues.add(counted.numerator);
-  }
-  if (counted.denominator !== undefined) {
-    if (denominator === 'count') figures.denominatorCount++;
-    else if (denominator === 'values') figures.denominatorValues.add(counted.denominator);
-  }
+export interface CountedHits {
+  numerators?: number;
+  denominators?: number;
+  amount?: number;
+  numerator?: string | undefined;
+  denominator?: string | undefined;
+}
+
+function addFigures(figures: TallyFigures, [numerator, denominator]: [Mode, Mode], added: CountedHits): void {
+  if (numerator === 'count') figures.numeratorCount += added.numerators ?? 0;
+  else if (numerator === 'sum') figures.numeratorSum += added.amount ?? 0;
+  else if (numerator === 'values' && added.numerator !== undefined) figures.numeratorValues.add(added.numerator);
+  if (denominator === 'count') figures.denominatorCount += added.denominators ?? 0;
+  else if (denominator === 'values' && added.denominator !== undefined) figures.denominatorValues.add(added.denominator);
 }
 
 /** The area an event's data names, if any. */

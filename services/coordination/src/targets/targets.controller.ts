@@ -11,7 +11,7 @@ import type { CoordinationProjector } from '../projection/coordination-projector
 const TargetQuery = z.strictObject({
   /** Needed only when two plans have a target with this id. */
   plan: z.string().max(100).optional(),
-  /** Contributing events returned, oldest first (default 100). */
+  /** Contributing events returned, the latest received first (default 100; the last 10,000 are kept). */
   limit: z.coerce.number().int().min(0).max(10_000).default(100),
 });
 
@@ -40,9 +40,7 @@ export class TargetsController {
     const { plan, limit } = parseQuery(TargetQuery, query);
     const tracked = this.find(id, plan);
     const key = targetKey(tracked.plan.id, tracked.target.id);
-    const { store } = this.projector;
-    const [stored, total] = await Promise.all([store.contributions(key, limit), store.countContributions(key)]);
-    const events = stored.map((contribution) => this.policy.contribution(contribution, user));
+    const events = (await this.projector.contributingEvents(tracked, limit)).map((contribution) => this.policy.contribution(contribution, user));
     const aboutPeople = events.filter((event) => !event.hidden && isPersonRelatedType(event.type)).length;
     if (aboutPeople > 0) await recordAccessOrRefuse(this.audit, user, { action: 'read', resource: 'target-contributions', targetId: key, records: aboutPeople });
     return {
@@ -50,7 +48,7 @@ export class TargetsController {
       ...(tracked.target.source ? { source: tracked.target.source } : {}),
       definition: tracked.target.measure,
       byArea: Object.fromEntries(tracked.tally.byArea),
-      contributingEvents: { total, events },
+      contributingEvents: { total: tracked.tally.events, events },
     };
   }
 

@@ -159,6 +159,8 @@ function coordinationUser(): NatsUser {
     `${API}.INFO`,
     ...Object.values(STREAMS).map((stream) => `${API}.STREAM.INFO.${stream.name}`),
     ...read.flatMap((stream) => [...consumerApi(stream, '*', '.>'), `${API}.CONSUMER.CREATE.${stream}.*`, `$JS.ACK.${stream}.>`]),
+    // A target's latest contributing events are read back by sequence (ADR 0023).
+    ...read.map((stream) => `${API}.STREAM.MSG.GET.${stream}`),
     // The refusal gate (ADR 0014): removes a refused message from the agency stream, tells its producer.
     `${API}.STREAM.MSG.DELETE.${STREAMS.agencyEvents.name}`,
     `${REFUSAL_SUBJECT_PREFIX}.>`,
@@ -187,7 +189,7 @@ function coordinationUser(): NatsUser {
   return user(
     'coordination',
     dedupe(publish),
-    `coordination: publishes ${SUBJECT_PREFIX}.coordination.>, reads ${read.join(' and ')}, removes refused messages and publishes ${REFUSAL_SUBJECT_PREFIX}.>, keeps its lease in ${COORDINATION_LEASE_BUCKET}, writes the register of bodies ${BODIES_BUCKET}, users ${USERS_BUCKET}, sessions ${SESSIONS_BUCKET}, agency keys ${AGENCY_KEYS_BUCKET}, webhook subscriptions ${SUBSCRIPTIONS_BUCKET}, the key of case references ${CASE_KEYS_BUCKET} and the snapshots of its read model ${SNAPSHOTS_BUCKET}`,
+    `coordination: publishes ${SUBJECT_PREFIX}.coordination.>, reads ${read.join(' and ')} (through consumers, and by sequence), removes refused messages and publishes ${REFUSAL_SUBJECT_PREFIX}.>, keeps its lease in ${COORDINATION_LEASE_BUCKET}, writes the register of bodies ${BODIES_BUCKET}, users ${USERS_BUCKET}, sessions ${SESSIONS_BUCKET}, agency keys ${AGENCY_KEYS_BUCKET}, webhook subscriptions ${SUBSCRIPTIONS_BUCKET}, the key of case references ${CASE_KEYS_BUCKET} and the snapshots of its read model ${SNAPSHOTS_BUCKET}`,
   );
 }
 
