@@ -148,7 +148,7 @@ async function board(stream: BusEvent[] = events) {
   const target = (id: string, now = NOW): TargetOverview => committeeSummary(projection, now).targets.find((entry) => entry.id === id)!;
   const report = (period: string) =>
     compilePeriodicReport(
-      { ...projection, state: projection.state, contributions: async (key) => store.contributions(key, await store.countContributions(key)), now: NOW },
+      { ...projection, state: projection.state, now: NOW },
       { period: parsePeriod(period), plan: plan.id },
     );
   return { projection, store, target, report };

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { parse as parseYaml } from 'yaml';
 import { buildEvent, coordinationPlanPublished, STREAMS, validatePlan, type AgencyService, type BusEvent } from '@lienganh/contracts';
 import { createLogger } from '@lienganh/platform';
-import { DEMO_PLAN_FILES, ProjectionSnapshots, snapshotVersion, startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
+import { DEMO_PLAN_FILES, InMemoryCoordinationStore, ProjectionSnapshots, snapshotVersion, startCoordinationService, type CoordinationStore, type RunningCoordinationService, type StoredProjection } from '@lienganh/coordination';
 import { createRecordGenerator } from '../../scripts/cli/src/simulation/record-generator.js';
 import { eventually } from '../support/http.js';
 import { publishBinary, startNatsFixture, type NatsFixture } from '../support/nats.js';
@@ -32,10 +32,10 @@ afterAll(async () => {
 });
 
 /** Coordination in this process, its log lines kept. */
-async function start(instanceId: string, snapshots: { everyEvents: number } | false): Promise<{ service: RunningCoordinationService; log: string[] }> {
+async function start(instanceId: string, snapshots: { everyEvents: number } | false, store?: CoordinationStore): Promise<{ service: RunningCoordinationService; log: string[] }> {
   const log: string[] = [];
   const destination = new Writable({ write: (line, _encoding, done) => (log.push(JSON.parse(String(line)).msg), done()) });
-  const service = await startCoordinationService({ ...nats.identity('coordination'), port: 0, instanceId, deadlineTickMs: 0, users: TEST_USERS, snapshots, logger: createLogger('coordination', 'info', destination) });
+  const service = await startCoordinationService({ ...nats.identity('coordination'), port: 0, instanceId, deadlineTickMs: 0, users: TEST_USERS, snapshots, ...(store ? { store } : {}), logger: createLogger('coordination', 'info', destination) });
   running.push(service);
   return { service, log };
 }
@@ -113,6 +113,33 @@ it.each([
   expect(log.find((line) => line.includes('replaying the streams from the start'))).toContain(reason);
   expect(caughtUpOn(log)).toBe(streams.reduce((sum, [, seq]) => sum + seq, 0));
   const reference = await start(`${instanceId}-reference`, false);
+  expect(readModelOf(service)).toEqual(readModelOf(reference.service));
+  await stop(service);
+  await stop(reference.service);
+});
+
+/** A store a crash left in the middle of a commit, as MongoDB tells it (`interrupted`) until it is cleared. */
+class CutShortStore extends InMemoryCoordinationStore {
+  private cutShort = true;
+  override async load(): Promise<StoredProjection> {
+    const loaded = await super.load();
+    return this.cutShort ? { ...loaded, interrupted: true } : loaded;
+  }
+  override async clear(): Promise<void> {
+    this.cutShort = false;
+    await super.clear();
+  }
+}
+
+it('a store whose last commit a crash cut short is cleared with a log line, and the streams replayed (ADR 0023)', async () => {
+  const streams = await Promise.all([STREAMS.agencyEvents.name, STREAMS.coordinationEvents.name].map(async (stream) => [stream, (await nats.jsm.streams.info(stream)).state.last_seq] as const));
+  const store = new CutShortStore();
+  // Half-written: checkpoints at the streams' ends and a tally no event made.
+  await store.commit({ checkpoints: Object.fromEntries(streams), plans: [baDinh], tallies: [{ key: `${baDinh.id}/ct-kiem-tra-hanh-chinh-400`, numeratorCount: 999, denominatorCount: 0, numeratorValues: [], denominatorValues: [], events: 999, byArea: {}, appliedAdded: [] }] });
+  const { service, log } = await start('cut-short', false, store);
+  expect(log.some((line) => line.includes('holds a commit a crash cut short') && line.includes('rebuilding'))).toBe(true);
+  expect(caughtUpOn(log)).toBe(streams.reduce((sum, [, seq]) => sum + seq, 0));
+  const reference = await start('cut-short-reference', false);
   expect(readModelOf(service)).toEqual(readModelOf(reference.service));
   await stop(service);
   await stop(reference.service);

@@ -96,7 +96,7 @@ it('stores and counts every accepted event exactly once when the node leading th
   // The police service's own source: each event applied once by its key, source + id.
   expect(tally.events).toBe(TOTAL);
   for (const id of accepted) expect(coordination.projector.projection.state.applied.has(eventKey({ source: '/pcmd/police', id }))).toBe(true);
-  await eventually(async () => ((await coordination.projector.store.countContributions(TARGET)) === TOTAL ? true : undefined), 10_000);
+  await eventually(async () => ((await coordination.projector.store.load()).tallies.find((committed) => committed.key === TARGET)?.events === TOTAL ? true : undefined), 10_000);
   const { projection } = coordination.projector;
   const overview = committeeOverview(projection.state, projection.areas, new Date('2021-12-31T12:00:00+07:00'));
   expect(overview.find((target) => target.id === TARGET_ID)!.achieved).toBe(TOTAL);
