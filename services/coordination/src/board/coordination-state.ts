@@ -4,8 +4,8 @@ import type { AreaRegistry } from '../registry/area-registry.js';
 import type { TaskCompletionRecord } from './task-completion.js';
 import { PlanActivity } from './plan-activity.js';
 import { RecentEvents } from '../targets/recent-events.js';
-import { TargetHistory } from '../targets/target-history.js';
-import { emptyTally, evolveTally, factOf, isYearly, measuredTypes, vietnamDate, type Counted, type CountedFact, type TallyContext, type TargetTally } from '../targets/target-tally.js';
+import { dayAreaOf, TargetHistory } from '../targets/target-history.js';
+import { emptyTally, evolveTally, factOf, isYearly, measuredTypes, type Counted, type CountedFact, type TallyContext, type TargetTally } from '../targets/target-tally.js';
 
 /**
  * What coordination derives from the streams: the plans it knows and, per target, its
@@ -106,30 +106,42 @@ export function applyEvent(state: CoordinationState, event: BusEvent, fact: Coun
  */
 export function countEvent(state: CoordinationState, event: BusEvent, fact: CountedFact, planId?: string): { tracked: TrackedTarget; counted: Counted }[] {
   const applied: { tracked: TrackedTarget; counted: Counted }[] = [];
+  let dayArea: string | undefined;
   for (const tracked of state.byEventType.get(event.type) ?? []) {
     if (planId !== undefined && tracked.plan.id !== planId) continue;
     const counted = evolveTally(tracked.target, tracked.tally, fact, tracked.context);
     if (!counted) continue;
     applied.push({ tracked, counted });
-    tracked.history.add(counted, fact.time, fact.areaCode!);
+    tracked.history.add(counted, (dayArea ??= dayAreaOf(fact.time, fact.areaCode!)));
     if (isLater(event, tracked)) {
       tracked.lastEventTime = event.time;
       tracked.lastEventId = event.id;
     }
   }
-  if (applied.length > 0) recordActivity(state, applied, vietnamDate(fact.time), fact.areaCode!);
+  if (dayArea !== undefined) recordActivity(state, applied, dayArea);
   return applied;
 }
 
-/** The event, once per plan and per agency of the targets it counted for. */
-function recordActivity(state: CoordinationState, applied: { tracked: TrackedTarget }[], day: string, area: string): void {
-  const agencies = new Map<string, Set<string>>();
-  for (const { tracked } of applied) {
-    const ofPlan = agencies.get(tracked.plan.id);
-    if (ofPlan) ofPlan.add(tracked.target.agency);
-    else agencies.set(tracked.plan.id, new Set([tracked.target.agency]));
+/**
+ * The event, once per plan and per agency of the targets it counted for, and once per plan in all
+ * (agency `''`). An event counts for a few targets: looking back over them costs less than a set
+ * made per event.
+ */
+function recordActivity(state: CoordinationState, applied: readonly { tracked: TrackedTarget }[], dayArea: string): void {
+  for (let index = 0; index < applied.length; index++) {
+    const { plan, target } = applied[index]!.tracked;
+    let planSeen = false;
+    let agencySeen = false;
+    for (let earlier = 0; earlier < index && !agencySeen; earlier++) {
+      const other = applied[earlier]!.tracked;
+      if (other.plan.id !== plan.id) continue;
+      planSeen = true;
+      agencySeen = other.target.agency === target.agency;
+    }
+    const activity = state.activity.get(plan.id)!;
+    if (!agencySeen) activity.add(target.agency, dayArea);
+    if (!planSeen) activity.add('', dayArea);
   }
-  for (const [planId, ofPlan] of agencies) state.activity.get(planId)!.add(ofPlan, day, area);
 }
 
 /** Latest by the instant of `time`, then by id: the same answer whatever the arrival order. */

@@ -9,10 +9,11 @@ export class PlanActivity {
   readonly days = new Map<string, number>();
   private dirty = new Set<string>();
 
-  /** One event that counted for targets of `agencies` (distinct), on `day` in `area`. */
-  add(agencies: Iterable<string>, day: string, area: string): void {
-    for (const agency of agencies) this.increment(`${agency}|${day}|${area}`);
-    this.increment(`|${day}|${area}`);
+  /** One event that counted for `agency`'s targets (`''`: for any target of the plan), on a day in an area (`dayAreaOf`); once each. */
+  add(agency: string, dayArea: string): void {
+    const key = `${agency}|${dayArea}`;
+    this.days.set(key, (this.days.get(key) ?? 0) + 1);
+    this.dirty.add(key);
   }
 
   /** Events that counted for `agency`'s targets (any agency's when undefined) on days within `[from, to]`, in areas `inArea` accepts. */
@@ -44,11 +45,6 @@ export class PlanActivity {
 
   merge(stored: StoredPlanActivity): void {
     for (const [key, count] of Object.entries(stored.days)) this.days.set(key, count);
-  }
-
-  private increment(key: string): void {
-    this.days.set(key, (this.days.get(key) ?? 0) + 1);
-    this.dirty.add(key);
   }
 }
 

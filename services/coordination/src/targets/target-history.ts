@@ -17,10 +17,9 @@ export class TargetHistory {
   /** Keys changed since the last `takeChange`. */
   private dirty = { days: new Set<string>(), numerators: new Set<string>(), denominators: new Set<string>() };
 
-  /** One contributing event: what it added (`evolveTally`), its own `time` and its area. */
-  add(counted: Counted, time: string, area: string): void {
-    const day = vietnamDate(time);
-    const key = `${day}|${area}`;
+  /** One contributing event: what it added (`evolveTally`), and `dayArea` (`dayAreaOf`, made once per event for all its targets). */
+  add(counted: Counted, key: string): void {
+    const day = key.slice(0, 10);
     let figures = this.days.get(key);
     if (!figures) this.days.set(key, (figures = [0, 0, 0, 0]));
     figures[0]++;
@@ -110,6 +109,9 @@ export class TargetHistory {
     for (const [value, day] of Object.entries(stored.denominators)) firstDay(this.denominators, undefined, value, day);
   }
 }
+
+/** The key of an event's day (Vietnam date of its own `time`) and area in a history. */
+export const dayAreaOf = (time: string, area: string) => `${vietnamDate(time)}|${area}`;
 
 /** [events, numerators, denominators, amount]. */
 export type DayFigures = [number, number, number, number];
