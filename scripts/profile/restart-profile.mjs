@@ -1,6 +1,9 @@
 // A restart from a snapshot, profiled (issue #23): coordination in this process catches up on N
 // events with the bench's plans, closes (saving its snapshot), and starts again.
 // Usage: node --cpu-prof --cpu-prof-dir=/tmp/prof scripts/profile/restart-profile.mjs [events=200000]
+// PROFILE_RESTART=FILE: a CPU profile of the restart alone (inspector), for summarise-cpuprofile.mjs.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { BenchEnvironment } from '../cli/dist/bench/environment.js';
 import { loadAgencyEvents, publishPlans } from '../cli/dist/bench/bulk-load.js';
 import { baDinhPlan, BENCH_TOKEN } from '../cli/dist/bench/coordination.js';
@@ -22,9 +25,16 @@ try {
   t = performance.now();
   await first.close();
   console.error(`close (saves the snapshot): ${((performance.now() - t) / 1000).toFixed(2)} s`);
+  const profiling = process.env.PROFILE_RESTART ? new Session() : undefined;
+  if (profiling) {
+    profiling.connect();
+    await profiling.post('Profiler.enable');
+    await profiling.post('Profiler.start');
+  }
   t = performance.now();
   const second = await start();
   console.error(`restart (snapshot + tail): ${((performance.now() - t) / 1000).toFixed(2)} s`);
+  if (profiling) writeFileSync(process.env.PROFILE_RESTART, JSON.stringify((await profiling.post('Profiler.stop')).profile));
   await second.close();
 } finally {
   await env.close();

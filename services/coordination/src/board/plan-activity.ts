@@ -39,8 +39,9 @@ export class PlanActivity {
     for (const key of Object.keys(change.days)) this.dirty.add(key);
   }
 
+  /** Whole, a copy. */
   stored(planId: string): StoredPlanActivity {
-    return { planId, days: Object.fromEntries([...this.days.keys()].sort().map((key) => [key, this.days.get(key)!])) };
+    return { planId, days: Object.fromEntries(this.days) };
   }
 
   merge(stored: StoredPlanActivity): void {

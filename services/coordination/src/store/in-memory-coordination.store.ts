@@ -44,10 +44,12 @@ export class InMemoryCoordinationStore implements CoordinationStore {
   private applied = AppliedEvents.empty();
 
   async load(): Promise<StoredProjection> {
-    return { ...structuredClone(this.documents()), applied: this.applied.clone() };
+    // Histories, activity and latest events are made afresh by `documents()`: only the rest is copied.
+    const { histories, activity, recent, ...documents } = this.documents();
+    return { ...structuredClone(documents), histories, activity, recent, applied: this.applied.clone() };
   }
 
-  /** The documents as kept (the histories, activity and latest events made whole; the rest not copied). */
+  /** The documents as kept (the histories, activity and latest events made afresh; the rest not copied). */
   private documents(): Omit<StoreDump, 'applied'> {
     return {
       checkpoints: Object.fromEntries(this.checkpoints),

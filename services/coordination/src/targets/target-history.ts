@@ -97,9 +97,9 @@ export class TargetHistory {
     for (const value of Object.keys(change.denominators)) this.dirty.denominators.add(value);
   }
 
-  /** Whole, in key order: two histories of the same events are equal documents. */
+  /** Whole, a copy (two histories of the same events are equal documents: equality reads no key order). */
   stored(key: string): StoredHistory {
-    return { key, days: sortedRecord(this.days, (figures) => [...figures] as DayFigures), numerators: sortedRecord(this.numerators), denominators: sortedRecord(this.denominators) };
+    return { key, days: Object.fromEntries([...this.days].map(([day, figures]) => [day, [...figures] as DayFigures])), numerators: Object.fromEntries(this.numerators), denominators: Object.fromEntries(this.denominators) };
   }
 
   /** Merges a stored document (whole, or a change over an earlier one) into this history. */
@@ -135,8 +135,4 @@ function firstDay(map: Map<string, string>, dirty: Set<string> | undefined, valu
 
 function byDay(map: Map<string, string>): [string, string][] {
   return [...map].sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
-function sortedRecord<T, U = T>(map: Map<string, T>, copy: (value: T) => U = (value) => value as unknown as U): Record<string, U> {
-  return Object.fromEntries([...map.keys()].sort().map((key) => [key, copy(map.get(key)!)]));
 }
