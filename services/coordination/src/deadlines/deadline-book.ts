@@ -308,6 +308,11 @@ export class DeadlineBook {
   takeWaiting(): WaitingDeadlineFacts | undefined {
     if (!this.waitingChanged) return undefined;
     this.waitingChanged = false;
+    return this.waiting();
+  }
+
+  /** The facts waiting for their deadline, as a store keeps them. */
+  waiting(): WaitingDeadlineFacts {
     return {
       answers: [...this.earlyAnswers].map(([referralId, answers]) => [referralId, Object.fromEntries(answers)]),
       followUps: [...this.earlyFollowUps],

@@ -252,6 +252,34 @@ export class CoordinationProjection {
     }
   }
 
+  /** Whether a plan's backfill runs: the projection holds part of what it will count (no snapshot of it then). */
+  get backfilling(): boolean {
+    return this.backfills.size > 0;
+  }
+
+  /**
+   * Everything, as a store would load it (what `restore` takes): the projection's own documents,
+   * not copies, so it is to be serialised at once (a snapshot, ADR 0023); the applied events copied.
+   */
+  stored(): StoredProjection {
+    return {
+      checkpoints: Object.fromEntries(this.checkpoints),
+      applied: this.state.applied.clone(),
+      plans: [...this.state.plans.values()],
+      tallies: [...this.state.targets.values()].map((tracked) => tallyChange(tracked, [])).map(({ appliedAdded: _none, ...tally }) => tally),
+      histories: [...this.state.targets.values()].map((tracked) => tracked.history.stored(tracked.key)),
+      activity: [...this.state.activity].map(([planId, activity]) => activity.stored(planId)),
+      recent: Object.fromEntries([...this.state.targets.values()].map((tracked) => [tracked.key, tracked.recent.all()])),
+      referrals: [...this.referrals.values()],
+      reports: [...this.reports.values()],
+      deadlines: [...this.deadlines.deadlines.values()],
+      alerts: [...this.alerts.values()],
+      taskCompletions: [...this.taskCompletions.values()],
+      alertHandlings: [...this.alertHandlings.values()],
+      waitingDeadlineFacts: this.deadlines.waiting(),
+    };
+  }
+
   /** Everything, in store form with a stable order: two projections of the same events are equal field for field. */
   snapshot(): StoredProjection {
     return {

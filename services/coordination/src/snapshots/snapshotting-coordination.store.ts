@@ -1,6 +1,6 @@
 import type { CoordinationStore, ProjectionChanges, StoredProjection } from '../store/coordination-store.js';
-import { InMemoryCoordinationStore } from '../store/in-memory-coordination.store.js';
 import type { IgnoredSnapshot, LoadedSnapshot, ProjectionSnapshot, SavedSnapshot } from './projection-snapshots.js';
+import { decodeSnapshotBody, encodeSnapshotBody } from './snapshot-body.js';
 
 /** Where snapshots go: `ProjectionSnapshots` (the object store PCMD_SNAPSHOTS). */
 export interface SnapshotShelf {
@@ -25,17 +25,25 @@ export interface SnapshotPolicy {
 export const DEFAULT_SNAPSHOT_EVERY_EVENTS = 100_000;
 export const DEFAULT_SNAPSHOT_EVERY_MS = 600_000;
 
+/** The projection's whole state, as `CoordinationProjection.stored()` gives it; undefined while it holds part of a backfill. */
+export type SnapshotSource = () => StoredProjection | undefined;
+
 /**
- * The in-memory store, kept across restarts by snapshots (ADR 0022): at the first `load` it takes
- * the latest snapshot, if one of this version is whole, so that the projector replays only what
- * came after its checkpoints; after commits it saves one every `everyEvents` events or `everyMs`,
- * and a last one when it closes. A snapshot is a dump of the store taken at the end of a commit,
- * so it holds exactly what its checkpoints cover. Saving runs beside the projection, one at a time;
- * a save that fails is logged and tried again at the next occasion: the streams stay the reference.
+ * The default store: the projection in memory is the read model, kept across restarts by
+ * snapshots of it (ADR 0022, ADR 0023 decision 4); the store itself keeps no copy of it. At the
+ * first `load` it gives the latest snapshot, if one of this version is whole, so that the
+ * projector replays only what came after its checkpoints; after commits it saves one every
+ * `everyEvents` events or `everyMs`, and a last one when it closes. A snapshot is the projection's
+ * state serialised at once at the end of a commit (`snapshotsOf`), so it holds exactly what its
+ * checkpoints cover; none is taken while a backfill runs. Saving runs beside the projection, one
+ * at a time; a save that fails is logged and tried again at the next occasion: the streams stay
+ * the reference.
  */
 export class SnapshottingCoordinationStore implements CoordinationStore {
   readonly kind = 'memory';
-  private inner = new InMemoryCoordinationStore();
+  private source: SnapshotSource | undefined;
+  /** The snapshot read at start, until the projection is restored from it. */
+  private restored: StoredProjection | undefined;
   private loaded = false;
   /** Stream → last sequence committed, and the total of them when the last snapshot was taken. */
   private readonly committed = new Map<string, number>();
@@ -51,24 +59,33 @@ export class SnapshottingCoordinationStore implements CoordinationStore {
     this.savedAt = { events: 0, at: this.now() };
   }
 
+  /** The projection whose state the snapshots keep (the projector registers it). */
+  snapshotsOf(source: SnapshotSource): void {
+    this.source = source;
+  }
+
+  /** At start, the latest snapshot (or nothing); later, the projection's state as it is (what was committed, and what is held). */
   async load(): Promise<StoredProjection> {
     if (!this.loaded) {
       this.loaded = true;
       await this.restoreLatest();
+      const restored = this.restored ?? emptyProjection();
+      this.restored = undefined;
+      return restored;
     }
-    return this.inner.load();
+    return this.source?.() ?? emptyProjection();
   }
 
   async commit(changes: ProjectionChanges): Promise<void> {
-    await this.inner.commit(changes);
     for (const [stream, seq] of Object.entries(changes.checkpoints ?? {})) this.committed.set(stream, Math.max(seq, this.committed.get(stream) ?? 0));
     const events = this.events();
     const due = events - this.savedAt.events >= this.policy.everyEvents || (events > this.savedAt.events && this.now() - this.savedAt.at >= this.policy.everyMs);
+    // `save` takes the projection's state before its first await: here, between two commits.
     if (due && !this.saving) this.saving = this.save().finally(() => (this.saving = undefined));
   }
 
   async clear(): Promise<void> {
-    await this.inner.clear();
+    this.restored = undefined;
     this.committed.clear();
     this.savedAt = { events: 0, at: this.now() };
   }
@@ -105,7 +122,7 @@ export class SnapshottingCoordinationStore implements CoordinationStore {
     const beyond = Object.entries(latest.checkpoints).find(([stream, seq]) => ends[stream] !== undefined && seq > ends[stream]);
     if (beyond) return logger.warn(`coordination: snapshot covers ${beyond[0]} to ${beyond[1]}, the stream ends at ${ends[beyond[0]]} (restored or recreated): ignored, replaying the streams from the start`);
     try {
-      this.inner = InMemoryCoordinationStore.fromDump(latest.body);
+      this.restored = decodeSnapshotBody(latest.body);
     } catch (error) {
       return logger.warn(`coordination: snapshot unreadable (${String(error)}): ignored, replaying the streams from the start`);
     }
@@ -115,11 +132,13 @@ export class SnapshottingCoordinationStore implements CoordinationStore {
   }
 
   private async save(): Promise<void> {
-    const checkpoints = Object.fromEntries(this.committed);
     const events = this.events();
+    const stored = this.source?.();
+    if (!stored) return; // a backfill runs (or no projection yet): the next commit tries again
+    const checkpoints = stored.checkpoints;
     try {
-      // Taken at once, between two commits: the dump holds exactly what the checkpoints cover.
-      const body = this.inner.dump();
+      // Taken at once: the body holds exactly what its checkpoints cover.
+      const body = encodeSnapshotBody(stored);
       const saved = await this.shelf.save({ version: this.policy.version, checkpoints, body });
       this.savedAt = { events, at: this.now() };
       this.policy.logger.info(`coordination: snapshot saved, covering ${describe(checkpoints)} (${saved.bytes} bytes, ${saved.storedBytes} stored)`);
@@ -128,6 +147,8 @@ export class SnapshottingCoordinationStore implements CoordinationStore {
     }
   }
 }
+
+const emptyProjection = (): StoredProjection => ({ checkpoints: {}, plans: [], tallies: [], referrals: [], reports: [], deadlines: [], alerts: [] });
 
 const describe = (checkpoints: Record<string, number>) =>
   Object.entries(checkpoints)

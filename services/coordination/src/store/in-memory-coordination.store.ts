@@ -17,14 +17,13 @@ import type {
   WaitingDeadlineFacts,
 } from './coordination-store.js';
 
-interface StoreDump extends Omit<Required<StoredProjection>, 'tallies' | 'waitingDeadlineFacts' | 'applied' | 'interrupted'> {
-  /** `AppliedEvents.toBytes()`, base64. */
-  applied: string;
-  waitingDeadlineFacts?: WaitingDeadlineFacts;
+/** What the store keeps of a projection, as `load` gives it (without the applied events). */
+type Documents = Omit<Required<StoredProjection>, 'tallies' | 'waitingDeadlineFacts' | 'applied' | 'interrupted'> & {
   tallies: Omit<StoredTally, 'applied'>[];
-}
+  waitingDeadlineFacts?: WaitingDeadlineFacts;
+};
 
-/** The default store: documents in maps, gone at exit unless snapshots keep them (ADR 0022). */
+/** A store of documents in maps, gone at exit (the default keeps the projection by snapshots instead: `SnapshottingCoordinationStore`). */
 export class InMemoryCoordinationStore implements CoordinationStore {
   readonly kind = 'memory';
   private checkpoints = new Map<string, number>();
@@ -50,7 +49,7 @@ export class InMemoryCoordinationStore implements CoordinationStore {
   }
 
   /** The documents as kept (the histories, activity and latest events made afresh; the rest not copied). */
-  private documents(): Omit<StoreDump, 'applied'> {
+  private documents(): Documents {
     return {
       checkpoints: Object.fromEntries(this.checkpoints),
       plans: [...this.plans.values()],
@@ -114,36 +113,6 @@ export class InMemoryCoordinationStore implements CoordinationStore {
   }
 
   async close(): Promise<void> {}
-
-  /** Everything committed, as bytes: what a snapshot of the read model keeps (ADR 0022). */
-  dump(): Uint8Array {
-    const dump: StoreDump = {
-      ...this.documents(),
-      applied: Buffer.from(this.applied.toBytes()).toString('base64'),
-    };
-    return Buffer.from(JSON.stringify(dump));
-  }
-
-  /** An empty store made to hold what `dump` gave; throws on bytes that are no dump. */
-  static fromDump(bytes: Uint8Array): InMemoryCoordinationStore {
-    const dump = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as StoreDump;
-    const store = new InMemoryCoordinationStore();
-    for (const [stream, seq] of Object.entries(dump.checkpoints)) store.checkpoints.set(stream, seq);
-    for (const plan of dump.plans) store.plans.set(plan.id, plan);
-    for (const tally of dump.tallies) store.tallies.set(tally.key, tally);
-    for (const referral of dump.referrals) store.referrals.set(referral.referralId, referral);
-    for (const report of dump.reports) store.reports.set(report.key, report);
-    for (const deadline of dump.deadlines) store.deadlines.set(deadline.id, deadline);
-    for (const alert of dump.alerts) store.alerts.set(alert.id, alert);
-    for (const record of dump.taskCompletions) store.taskCompletions.set(record.key, record);
-    for (const record of dump.alertHandlings) store.alertHandlings.set(record.deadlineId, record);
-    store.waitingDeadlineFacts = dump.waitingDeadlineFacts;
-    for (const history of dump.histories) mapEntry(store.histories, history.key, () => new TargetHistory()).merge(history);
-    for (const entry of dump.activity) mapEntry(store.activity, entry.planId, () => new PlanActivity()).merge(entry);
-    for (const [key, positions] of Object.entries(dump.recent)) mapEntry(store.recent, key, () => new RecentEvents()).load(positions);
-    store.applied = AppliedEvents.fromBytes(Buffer.from(dump.applied, 'base64'));
-    return store;
-  }
 }
 
 function mapEntry<K, V>(map: Map<K, V>, key: K, make: () => V): V {
