@@ -31,7 +31,6 @@ try {
   for (const tracked of projection.state.targets.values()) { historyEntries += tracked.history.days.size + tracked.history.numerators.size + tracked.history.denominators.size; recent += tracked.recent.size; }
   for (const activity of projection.state.activity.values()) activityEntries += activity.days.size;
   console.error(JSON.stringify({ targets: projection.state.targets.size, tasks: projection.state.plans.size, applied, values, historyEntries, activityEntries, recent, deadlines: projection.deadlines.deadlines.size, referrals: projection.referrals.size, alerts: projection.alerts.size, storeDeadlines: store.deadlines?.size }));
-  if (store.dump) { const t = performance.now(); const bytes = store.dump().length; console.error(`store dump: ${(bytes / 2 ** 20).toFixed(1)} MiB in ${Math.round(performance.now() - t)} ms`); }
   if (process.env.SNAPSHOT !== '0') console.error(`snapshot: ${writeHeapSnapshot(out)}`);
   await coordination.close();
 } finally {
