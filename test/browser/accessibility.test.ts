@@ -67,7 +67,8 @@ describe('accessibility (axe-core) in a real Chromium', () => {
     await page.getByRole('button', { name: 'English' }).click();
     expect(await seriousViolations(page, 'body')).toEqual([]);
     await page.close();
-  });
+    // Three scans of the whole board: 10 s on a quiet machine, past the default 30 s beside other test workers (CI).
+  }, 90_000);
 
   it('finds none in the charts: a target chart and the funnel drawn, their tables open, in Vietnamese and in English', async () => {
     const page = await openBoard(baDinh.id);
