@@ -37,24 +37,19 @@ export function msgIdIssue(msgId: string | undefined, eventKey: string | undefin
   return findPersonalData(msgId).length > 0 ? { path: 'headers.Nats-Msg-Id', message: PERSONAL_DATA } : undefined;
 }
 
-/** What a NATS client exposes of a message's headers; `values` (nats.js `MsgHdrs`) reveals repeated ones. */
-export interface HeaderNames {
-  keys(): string[];
-  get(name: string): string;
-  values?(name: string): string[];
-}
+/** A message's headers as name and every value sent under it: how nats.js `MsgHdrs` iterates. */
+export type HeaderEntries = Iterable<readonly [string, readonly string[]]>;
 
 /**
  * Every problem with the headers themselves, each naming the header (when its name can be
  * named) and never its value. Values of the JetStream headers and `content-type` are checked
  * here; `ce-` values are checked as the attributes they are, by the envelope.
  */
-export function bindingHeaderIssues(headers: HeaderNames): ContractIssue[] {
+export function bindingHeaderIssues(headers: HeaderEntries): ContractIssue[] {
   const issues: ContractIssue[] = [];
   const seen = new Set<string>();
-  for (const name of headers.keys()) {
+  for (const [name, values] of headers) {
     const lower = name.toLowerCase();
-    const values = headers.values?.(name) ?? [headers.get(name)];
     if (seen.has(lower) || values.length > 1) {
       issues.push({ path: headerPath(name), message: 'appears more than once: each header is sent once' });
       continue;

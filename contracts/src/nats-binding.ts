@@ -1,4 +1,4 @@
-import { bindingHeaderIssues, msgIdIssue } from './binding-headers.js';
+import { bindingHeaderIssues, msgIdIssue, type HeaderEntries } from './binding-headers.js';
 import { parseEvent, type BusEvent } from './cloudevent.js';
 import { ContractError, type ContractIssue } from './errors.js';
 import { eventKey } from './event-identity.js';
@@ -12,8 +12,8 @@ import { eventKey } from './event-identity.js';
 
 export type HeaderMap = Record<string, string>;
 
-/** What a NATS client exposes of a message's headers (nats.js `MsgHdrs` fits), or a plain map. */
-export type HeaderSource = HeaderMap | { keys(): string[]; get(name: string): string };
+/** What a NATS client exposes of a message's headers (nats.js `MsgHdrs`: name → every value sent), or a plain map. */
+export type HeaderSource = HeaderMap | HeaderEntries;
 
 export interface NatsMessageParts {
   headers: HeaderMap;
@@ -53,9 +53,11 @@ export function encodeStructured(event: BusEvent): NatsMessageParts {
  * `bindingHeaderIssues`) together with the event's.
  */
 export function decodeNatsMessage(headers: HeaderSource | undefined, data: Uint8Array): BusEvent {
-  const headerIssues = headers && typeof headers.keys === 'function' ? bindingHeaderIssues(headers as Parameters<typeof bindingHeaderIssues>[0]) : bindingHeaderIssues(plainHeaders(headers));
-  // Read once: the binding's check above, then this map for the id and the attributes.
-  const lower = lowerCaseHeaders(headers);
+  // Read once (nats.js looks a name up by scanning every header): the binding's check, then the id and the attributes.
+  const entries = headerEntries(headers);
+  const headerIssues = bindingHeaderIssues(entries);
+  const lower = new Map<string, string>();
+  for (const [name, values] of entries) lower.set(name.toLowerCase(), values[0] ?? '');
   const msgId = lower.get(MSG_ID_HEADER_LOWER);
   let event: BusEvent;
   try {
@@ -74,10 +76,10 @@ function optional(issue: ContractIssue | undefined): ContractIssue[] {
   return issue ? [issue] : [];
 }
 
-/** A plain map as the `keys`/`get` view the header check reads. */
-function plainHeaders(headers: HeaderSource | undefined): { keys(): string[]; get(name: string): string } {
-  const map = (headers ?? {}) as HeaderMap;
-  return { keys: () => Object.keys(map), get: (name) => map[name] ?? '' };
+function headerEntries(headers: HeaderSource | undefined): (readonly [string, readonly string[]])[] {
+  if (!headers) return [];
+  if (Symbol.iterator in headers) return [...(headers as HeaderEntries)];
+  return Object.entries(headers as HeaderMap).map(([name, value]) => [name, [value]] as const);
 }
 
 function decodeEvent(lower: Map<string, string>, data: Uint8Array): BusEvent {
@@ -98,18 +100,6 @@ function decodeEvent(lower: Map<string, string>, data: Uint8Array): BusEvent {
   if (contentType) attributes.datacontenttype = contentType.split(';')[0]!.trim();
   attributes.data = parseJson(data, 'data');
   return parseEvent(attributes);
-}
-
-function lowerCaseHeaders(headers: HeaderSource | undefined): Map<string, string> {
-  const map = new Map<string, string>();
-  if (!headers) return map;
-  if (typeof headers.keys === 'function' && typeof headers.get === 'function') {
-    const source = headers as { keys(): string[]; get(name: string): string };
-    for (const name of source.keys()) map.set(name.toLowerCase(), source.get(name));
-  } else {
-    for (const [name, value] of Object.entries(headers as HeaderMap)) map.set(name.toLowerCase(), value);
-  }
-  return map;
 }
 
 function parseJson(data: Uint8Array, path: string): unknown {

@@ -108,7 +108,7 @@ try {
       const prefix = `profile-${impl.label.trim() || 'this'}-${run}`;
       const { ms, result: coordination } = await profiled(`coordination${suffix}`, () => startCoordination(env.url, { consumerPrefix: prefix }));
       try {
-        const applied = inspectionsTarget(coordination, plan).tally.applied.size;
+        const applied = inspectionsTarget(coordination, plan).tally.events;
         if (applied !== events) throw new Error(`the rebuilt board counts ${applied} inspections, the stream holds ${events}`);
       } finally {
         await coordination.close();

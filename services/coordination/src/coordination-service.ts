@@ -35,7 +35,7 @@ import { PeriodicReportController, REPORT_QUEUE } from './reports/periodic-repor
 import { ReportQueue, type ReportQueueOptions } from './reports/report-queue.js';
 import { CoordinationProjector, type ProjectorOptions } from './projection/coordination-projector.js';
 import type { CoordinationStore } from './store/coordination-store.js';
-import { InMemoryCoordinationStore } from './store/in-memory-coordination.store.js';
+import { ProjectionOnlyStore } from './store/projection-only.store.js';
 import { ProjectionSnapshots, snapshotVersion } from './snapshots/projection-snapshots.js';
 import { DEFAULT_SNAPSHOT_EVERY_EVENTS, DEFAULT_SNAPSHOT_EVERY_MS, SnapshottingCoordinationStore } from './snapshots/snapshotting-coordination.store.js';
 import { BoardStreamController } from './stream/board-stream.controller.js';
@@ -181,7 +181,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   const logger = config.logger ?? createLogger('coordination');
   // Every instance keeps its own read models through its own consumers; one id per running instance.
   const instanceId = checkInstanceId(config.instanceId ?? config.consumerPrefix ?? DEFAULT_INSTANCE_ID);
-  let store: CoordinationStore = config.store ?? new InMemoryCoordinationStore();
+  let store: CoordinationStore = config.store ?? new ProjectionOnlyStore();
   const webhookAllow = config.webhookAllow ?? webhookAllowList(process.env);
   await checkWebhookReceivers(config.webhooks ?? {}, webhookAllow, { origin: 'webhooks' });
   const nc: NatsConnection = await connectToNats({
@@ -401,6 +401,6 @@ async function snapshottingStore(nc: NatsConnection, instanceId: string, every: 
     return new SnapshottingCoordinationStore(shelf, { everyEvents: every.everyEvents ?? DEFAULT_SNAPSHOT_EVERY_EVENTS, everyMs: every.everyMs ?? DEFAULT_SNAPSHOT_EVERY_MS, version: snapshotVersion(), logger, streamEnds });
   } catch (error) {
     logger.warn(`coordination: snapshots off, every start replays the streams (${SNAPSHOTS_BUCKET}: ${String(error)})`);
-    return new InMemoryCoordinationStore();
+    return new ProjectionOnlyStore();
   }
 }

@@ -18,6 +18,7 @@ export { CoordinationProjector, type BoardChange, type CatchUpProgress, type Pro
 export { ProjectionSnapshots, SNAPSHOT_FORMAT, snapshotVersion, type IgnoredSnapshot, type LoadedSnapshot, type ProjectionSnapshot, type SavedSnapshot } from './snapshots/projection-snapshots.js';
 export { SnapshottingCoordinationStore, type SnapshotPolicy, type SnapshotShelf } from './snapshots/snapshotting-coordination.store.js';
 export { InMemoryCoordinationStore } from './store/in-memory-coordination.store.js';
+export { ProjectionOnlyStore } from './store/projection-only.store.js';
 export { SlowCoordinationStore } from './store/slow-coordination.store.js';
 export type { ContributingEvent } from './targets/contributing-events.js';
 export type { AlertRecord, CoordinationStore, ProjectionChanges, ReferralRecord, ReportRecord, StoredProjection, StoredTally } from './store/coordination-store.js';

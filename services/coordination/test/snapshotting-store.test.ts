@@ -3,6 +3,7 @@ import type { ProjectionSnapshot } from '../src/snapshots/projection-snapshots.j
 import { decodeSnapshotBody } from '../src/snapshots/snapshot-body.js';
 import { SnapshottingCoordinationStore, type SnapshotShelf } from '../src/snapshots/snapshotting-coordination.store.js';
 import type { StoredProjection } from '../src/store/coordination-store.js';
+import { ProjectionOnlyStore } from '../src/store/projection-only.store.js';
 
 // The default store keeps no copy of the read model: it saves the projection's own state (ADR 0023, 4).
 
@@ -29,7 +30,7 @@ describe('the default store, kept by snapshots of the projection', () => {
     expect(await store.load()).toMatchObject({ checkpoints: {}, plans: [] });
     let backfilling = true;
     let seq = 0;
-    store.snapshotsOf(() => (backfilling ? undefined : state(seq)));
+    store.holds(() => (backfilling ? undefined : state(seq)));
     seq = 12;
     await store.commit({ checkpoints: { AGENCY: 12 } });
     await store.close().catch(() => undefined);
@@ -43,5 +44,19 @@ describe('the default store, kept by snapshots of the projection', () => {
 
     const restarted = new SnapshottingCoordinationStore(shelf, { everyEvents: 10, everyMs: 3_600_000, version: 'v', logger });
     expect((await restarted.load()).checkpoints).toEqual({ AGENCY: 13 });
+  });
+});
+
+describe('without snapshots (LIENGANH_SNAPSHOTS=off)', () => {
+  it('keeps nothing of its own: load gives the projection as it is, or nothing before one is held', async () => {
+    const store = new ProjectionOnlyStore();
+    expect(await store.load()).toMatchObject({ checkpoints: {}, plans: [], tallies: [] });
+    let seq = 5;
+    store.holds(() => state(seq));
+    await store.commit({ checkpoints: { AGENCY: 5 } });
+    seq = 9;
+    expect((await store.load()).checkpoints).toEqual({ AGENCY: 9 });
+    await store.clear();
+    expect((await store.load()).checkpoints).toEqual({ AGENCY: 9 });
   });
 });

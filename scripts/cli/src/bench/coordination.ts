@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parsePlanDocument, type Plan } from '@lienganh/contracts';
-import { DEMO_PLAN_FILES, InMemoryCoordinationStore, startCoordinationService, targetKey, type CoordinationStore, type RunningCoordinationService, type TrackedTarget } from '@lienganh/coordination';
+import { DEMO_PLAN_FILES, ProjectionOnlyStore, startCoordinationService, targetKey, type CoordinationStore, type RunningCoordinationService, type TrackedTarget } from '@lienganh/coordination';
 import { createLogger, tokenDigest, type UserEntry } from '@lienganh/platform';
 
 /** The bench's user of coordination's API (the secretariat), with a token made for the run. */
@@ -22,13 +22,14 @@ export const INSPECTIONS_TARGET = 'ct-kiem-tra-hanh-chinh-400';
 
 /**
  * Coordination in this process: no deadline ticks (the deadline scan is measured on its own),
- * logs at error level only (they would mix with the table), the in-memory store by default.
+ * logs at error level only (they would mix with the table); by default the projection in memory
+ * alone, without snapshots (what `LIENGANH_SNAPSHOTS=off` runs): each start replays the streams.
  */
 export function startCoordination(natsUrl: string, options: { consumerPrefix?: string; store?: CoordinationStore } = {}): Promise<RunningCoordinationService> {
   return startCoordinationService({
     natsUrl,
     port: 0,
-    store: options.store ?? new InMemoryCoordinationStore(),
+    store: options.store ?? new ProjectionOnlyStore(),
     deadlineTickMs: 0,
     logger: createLogger('coordination', 'error'),
     users: BENCH_USERS,

@@ -14,7 +14,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { Subject } from 'rxjs';
 import type { CaseReferences } from '../access/case-references.js';
 import type { TrackedTarget } from '../board/coordination-state.js';
-import { SnapshottingCoordinationStore } from '../snapshots/snapshotting-coordination.store.js';
+import { ProjectionOnlyStore } from '../store/projection-only.store.js';
 import type { AlertRecord, CoordinationStore } from '../store/coordination-store.js';
 import { contributingEvents, type ContributingEvent } from '../targets/contributing-events.js';
 import { CoordinationProjection, type RefusedTaskReport } from './coordination-projection.js';
@@ -121,7 +121,7 @@ export class CoordinationProjector {
   ) {
     this.projection = new CoordinationProjection(options.cases);
     // The default store keeps no copy: its snapshots are of this projection, between two commits (ADR 0023, 4).
-    if (store instanceof SnapshottingCoordinationStore) store.snapshotsOf(() => (this.projection.backfilling ? undefined : this.projection.stored()));
+    if (store instanceof ProjectionOnlyStore) store.holds(() => (this.projection.backfilling ? undefined : this.projection.stored()));
     this.flushDelayMs = options.flushDelayMs ?? 5;
     this.maxBatch = options.maxBatch ?? 500;
   }

@@ -1,4 +1,5 @@
-import type { CoordinationStore, ProjectionChanges, StoredProjection } from '../store/coordination-store.js';
+import type { ProjectionChanges, StoredProjection } from '../store/coordination-store.js';
+import { emptyProjection, ProjectionOnlyStore } from '../store/projection-only.store.js';
 import type { IgnoredSnapshot, LoadedSnapshot, ProjectionSnapshot, SavedSnapshot } from './projection-snapshots.js';
 import { decodeSnapshotBody, encodeSnapshotBody } from './snapshot-body.js';
 
@@ -25,23 +26,18 @@ export interface SnapshotPolicy {
 export const DEFAULT_SNAPSHOT_EVERY_EVENTS = 100_000;
 export const DEFAULT_SNAPSHOT_EVERY_MS = 600_000;
 
-/** The projection's whole state, as `CoordinationProjection.stored()` gives it; undefined while it holds part of a backfill. */
-export type SnapshotSource = () => StoredProjection | undefined;
-
 /**
  * The default store: the projection in memory is the read model, kept across restarts by
  * snapshots of it (ADR 0022, ADR 0023 decision 4); the store itself keeps no copy of it. At the
  * first `load` it gives the latest snapshot, if one of this version is whole, so that the
  * projector replays only what came after its checkpoints; after commits it saves one every
  * `everyEvents` events or `everyMs`, and a last one when it closes. A snapshot is the projection's
- * state serialised at once at the end of a commit (`snapshotsOf`), so it holds exactly what its
+ * state serialised at once at the end of a commit (`holds`), so it holds exactly what its
  * checkpoints cover; none is taken while a backfill runs. Saving runs beside the projection, one
  * at a time; a save that fails is logged and tried again at the next occasion: the streams stay
  * the reference.
  */
-export class SnapshottingCoordinationStore implements CoordinationStore {
-  readonly kind = 'memory';
-  private source: SnapshotSource | undefined;
+export class SnapshottingCoordinationStore extends ProjectionOnlyStore {
   /** The snapshot read at start, until the projection is restored from it. */
   private restored: StoredProjection | undefined;
   private loaded = false;
@@ -55,28 +51,22 @@ export class SnapshottingCoordinationStore implements CoordinationStore {
     private readonly shelf: SnapshotShelf,
     private readonly policy: SnapshotPolicy,
   ) {
+    super();
     this.now = policy.now ?? Date.now;
     this.savedAt = { events: 0, at: this.now() };
   }
 
-  /** The projection whose state the snapshots keep (the projector registers it). */
-  snapshotsOf(source: SnapshotSource): void {
-    this.source = source;
-  }
-
   /** At start, the latest snapshot (or nothing); later, the projection's state as it is (what was committed, and what is held). */
-  async load(): Promise<StoredProjection> {
-    if (!this.loaded) {
-      this.loaded = true;
-      await this.restoreLatest();
-      const restored = this.restored ?? emptyProjection();
-      this.restored = undefined;
-      return restored;
-    }
-    return this.source?.() ?? emptyProjection();
+  override async load(): Promise<StoredProjection> {
+    if (this.loaded) return super.load();
+    this.loaded = true;
+    await this.restoreLatest();
+    const restored = this.restored ?? emptyProjection();
+    this.restored = undefined;
+    return restored;
   }
 
-  async commit(changes: ProjectionChanges): Promise<void> {
+  override async commit(changes: ProjectionChanges): Promise<void> {
     for (const [stream, seq] of Object.entries(changes.checkpoints ?? {})) this.committed.set(stream, Math.max(seq, this.committed.get(stream) ?? 0));
     const events = this.events();
     const due = events - this.savedAt.events >= this.policy.everyEvents || (events > this.savedAt.events && this.now() - this.savedAt.at >= this.policy.everyMs);
@@ -84,14 +74,14 @@ export class SnapshottingCoordinationStore implements CoordinationStore {
     if (due && !this.saving) this.saving = this.save().finally(() => (this.saving = undefined));
   }
 
-  async clear(): Promise<void> {
+  override async clear(): Promise<void> {
     this.restored = undefined;
     this.committed.clear();
     this.savedAt = { events: 0, at: this.now() };
   }
 
   /** Saves what was committed since the last snapshot, so that the next start replays nothing of it. */
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     await this.saving;
     if (this.events() > this.savedAt.events) await this.save();
   }
@@ -147,8 +137,6 @@ export class SnapshottingCoordinationStore implements CoordinationStore {
     }
   }
 }
-
-const emptyProjection = (): StoredProjection => ({ checkpoints: {}, plans: [], tallies: [], referrals: [], reports: [], deadlines: [], alerts: [] });
 
 const describe = (checkpoints: Record<string, number>) =>
   Object.entries(checkpoints)

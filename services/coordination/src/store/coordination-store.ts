@@ -12,8 +12,9 @@ export type { AlertHandlingRecord, DeadlineRecord, StoredHistory, StoredPlanActi
  * The store port: where coordination's read models are kept between runs. The projection
  * works in memory and hands the store what changed, in batches; the store only has to keep
  * documents by key. Two adapters implement it: `InMemoryCoordinationStore` (empty at each start,
- * so the streams are replayed) and `MongoCoordinationStore`. The default, `SnapshottingCoordinationStore`,
- * keeps no documents: snapshots of the projection itself (ADR 0022, ADR 0023).
+ * so the streams are replayed; the reference the checks compare with) and `MongoCoordinationStore`.
+ * The default, `SnapshottingCoordinationStore`, keeps no documents: snapshots of the projection
+ * itself (ADR 0022, ADR 0023); without snapshots, `ProjectionOnlyStore` keeps nothing at all.
  *
  * Contract (tested against every adapter by one suite):
  * - `commit` is an upsert by key and idempotent: committing the same changes twice changes nothing

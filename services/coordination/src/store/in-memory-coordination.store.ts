@@ -23,7 +23,11 @@ type Documents = Omit<Required<StoredProjection>, 'tallies' | 'waitingDeadlineFa
   waitingDeadlineFacts?: WaitingDeadlineFacts;
 };
 
-/** A store of documents in maps, gone at exit (the default keeps the projection by snapshots instead: `SnapshottingCoordinationStore`). */
+/**
+ * A store of documents in maps, gone at exit: a second copy of the read model, which `npx
+ * lienganh check` and the store contract compare with the projection. Services keep none
+ * (`ProjectionOnlyStore`, `SnapshottingCoordinationStore`).
+ */
 export class InMemoryCoordinationStore implements CoordinationStore {
   readonly kind = 'memory';
   private checkpoints = new Map<string, number>();
