@@ -2,12 +2,15 @@
 // events with the bench's plans, closes (saving its snapshot), and starts again.
 // Usage: node --cpu-prof --cpu-prof-dir=/tmp/prof scripts/profile/restart-profile.mjs [events=200000]
 // PROFILE_RESTART=FILE: a CPU profile of the restart alone (inspector), for summarise-cpuprofile.mjs.
+// RESTART_CHILD=1: the restart as the bench times it, coordination as a child process from spawn
+// until it listens, each of its log lines printed with its time since spawn.
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { BenchEnvironment } from '../cli/dist/bench/environment.js';
 import { loadAgencyEvents, publishPlans } from '../cli/dist/bench/bulk-load.js';
 import { baDinhPlan, BENCH_TOKEN } from '../cli/dist/bench/coordination.js';
 import { generatePlans } from '../cli/dist/bench/generated-plans.js';
+import { serviceMain, startServiceProcess } from '../cli/dist/bench/child-process.js';
 import { startCoordinationService } from '@lienganh/coordination';
 import { createLogger } from '@lienganh/platform';
 
@@ -32,6 +35,17 @@ try {
     await profiling.post('Profiler.start');
   }
   t = performance.now();
+  if (process.env.RESTART_CHILD) {
+    const spawnedAt = Date.now();
+    const child = await startServiceProcess(serviceMain('@lienganh/coordination'), { NATS_URL: env.url, COORDINATION_PORT: '0', COORDINATION_INSTANCE_ID: 'restart-profile', DEADLINE_TICK_MS: '0', MONGODB_URI: '' }, 600_000, { keepLog: true });
+    console.error(`restart as a child process (spawn → listening): ${(child.startMs / 1000).toFixed(2)} s`);
+    for (const line of child.log()) {
+      const entry = JSON.parse(line);
+      console.error(`  +${((entry.time - spawnedAt) / 1000).toFixed(2)} s  ${entry.msg.slice(0, 160)}`);
+    }
+    await child.stop();
+    process.exit(0);
+  }
   const second = await start();
   console.error(`restart (snapshot + tail): ${((performance.now() - t) / 1000).toFixed(2)} s`);
   if (profiling) writeFileSync(process.env.PROFILE_RESTART, JSON.stringify((await profiling.post('Profiler.stop')).profile));

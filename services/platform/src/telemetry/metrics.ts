@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module';
 import type { BusEvent } from '@lienganh/contracts';
 import type { Attributes, BatchObservableCallback, Counter, Histogram, Meter, ObservableCounter, ObservableGauge } from '@opentelemetry/api';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import type * as OtlpMetricExporter from '@opentelemetry/exporter-metrics-otlp-http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
@@ -93,6 +94,8 @@ export class BackboneMetrics {
     if (listed(env.OTEL_METRICS_EXPORTER, 'otlp')) {
       const configured = Number(env.OTEL_METRIC_EXPORT_INTERVAL ?? 60_000);
       const interval = configured > 0 ? configured : 60_000;
+      // Loaded only when asked for: the OTLP exporter is some 250 modules.
+      const { OTLPMetricExporter } = createRequire(import.meta.url)('@opentelemetry/exporter-metrics-otlp-http') as typeof OtlpMetricExporter;
       readers.push(new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter(), exportIntervalMillis: interval, exportTimeoutMillis: Math.min(30_000, interval) }));
     }
     this.provider = new MeterProvider({

@@ -1,15 +1,14 @@
+import { createRequire } from 'node:module';
 import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import type * as OtlpTraceExporter from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import {
-  BatchSpanProcessor,
-  ConsoleSpanExporter,
-  NodeTracerProvider,
-  SimpleSpanProcessor,
-  type SpanExporter,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace-node';
+import type * as SdkTraceNode from '@opentelemetry/sdk-trace-node';
+import type { NodeTracerProvider, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-node';
+
+// The SDK and its OTLP exporter (some 200 modules) are loaded when tracing starts, not by every start.
+const require = createRequire(import.meta.url);
+const sdk = () => require('@opentelemetry/sdk-trace-node') as typeof SdkTraceNode;
 
 /**
  * Tracing is off unless asked for: then the OpenTelemetry API stays a no-op, no context manager
@@ -76,6 +75,7 @@ export function tracingRequested(env: NodeJS.ProcessEnv = process.env): boolean 
 export function startTracing(options: TracingOptions): void {
   if (provider) throw new Error('tracing is already started in this process');
   const env = options.env ?? process.env;
+  const { NodeTracerProvider, SimpleSpanProcessor } = sdk();
   const processors = options.exporter ? [new SimpleSpanProcessor(options.exporter)] : exportersFromEnv(env);
   provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: env.OTEL_SERVICE_NAME || options.serviceName }),
@@ -108,7 +108,11 @@ export async function stopTracing(): Promise<void> {
 function exportersFromEnv(env: NodeJS.ProcessEnv): SpanProcessor[] {
   const names = (env.OTEL_TRACES_EXPORTER || 'otlp').split(',').map((name) => name.trim().toLowerCase());
   const processors: SpanProcessor[] = [];
-  if (names.includes('otlp')) processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
+  const { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor } = sdk();
+  if (names.includes('otlp')) {
+    const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof OtlpTraceExporter;
+    processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
+  }
   if (names.includes('console')) processors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
   return processors;
 }
