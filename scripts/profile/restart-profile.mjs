@@ -2,6 +2,7 @@
 // events with the bench's plans, closes (saving its snapshot), and starts again.
 // Usage: node --cpu-prof --cpu-prof-dir=/tmp/prof scripts/profile/restart-profile.mjs [events=200000]
 // PROFILE_RESTART=FILE: a CPU profile of the restart alone (inspector), for summarise-cpuprofile.mjs.
+// SNAPSHOT_PARTS=1: the size of each part of the snapshot saved at close, as JSON.
 // RESTART_CHILD=1: the restart as the bench times it, coordination as a child process from spawn
 // until it listens, each of its log lines printed with its time since spawn.
 import { writeFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { loadAgencyEvents, publishPlans } from '../cli/dist/bench/bulk-load.js';
 import { baDinhPlan, BENCH_TOKEN } from '../cli/dist/bench/coordination.js';
 import { generatePlans } from '../cli/dist/bench/generated-plans.js';
 import { serviceMain, startServiceProcess } from '../cli/dist/bench/child-process.js';
-import { startCoordinationService } from '@lienganh/coordination';
+import { ProjectionSnapshots, snapshotVersion, startCoordinationService } from '@lienganh/coordination';
 import { createLogger } from '@lienganh/platform';
 
 const events = Number(process.argv[2] ?? 200_000);
@@ -28,6 +29,14 @@ try {
   t = performance.now();
   await first.close();
   console.error(`close (saves the snapshot): ${((performance.now() - t) / 1000).toFixed(2)} s`);
+  if (process.env.SNAPSHOT_PARTS) {
+    const saved = await (await ProjectionSnapshots.open(env.nc, 'restart-profile')).latest(snapshotVersion());
+    const body = JSON.parse(Buffer.from(saved.body).toString('utf8'));
+    for (const [part, value] of Object.entries(body)) {
+      const count = Array.isArray(value) ? value.length : typeof value === 'object' && value ? Object.keys(value).length : 1;
+      console.error(`  ${part.padEnd(22)} ${(JSON.stringify(value).length / 1e6).toFixed(1).padStart(7)} MB  ${count.toLocaleString('en')} entries`);
+    }
+  }
   const profiling = process.env.PROFILE_RESTART ? new Session() : undefined;
   if (profiling) {
     profiling.connect();

@@ -22,7 +22,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
  * The shape of a snapshot's body. Raise it whenever what the projection keeps, or how it is
  * serialised, changes: every snapshot written before is then ignored and a full replay follows.
  */
-export const SNAPSHOT_FORMAT = 2;
+export const SNAPSHOT_FORMAT = 3;
 
 /** The version a snapshot is saved with and expected at load: the coordination package's version and `SNAPSHOT_FORMAT`. */
 export function snapshotVersion(): string {

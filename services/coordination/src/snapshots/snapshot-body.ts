@@ -1,24 +1,42 @@
 import { AppliedEvents } from '../board/applied-events.js';
-import type { StoredProjection } from '../store/coordination-store.js';
+import type { DeadlineRecord, StoredProjection } from '../store/coordination-store.js';
+import { fromColumns, toColumns, type RecordColumns } from './record-columns.js';
 
-/** A snapshot's body as JSON: the read model as a store keeps it, the applied events as one buffer (base64). */
-interface SnapshotBody extends Omit<StoredProjection, 'applied' | 'interrupted'> {
-  applied: string;
+/**
+ * A snapshot's body: the read model's documents as JSON (the deadlines in columns), then the
+ * table of applied events as it is in memory (`AppliedEvents.toBytes`), neither copied into the
+ * other: a 32-bit big-endian length of the JSON, the JSON, the table.
+ */
+interface SnapshotDocuments extends Omit<StoredProjection, 'applied' | 'interrupted' | 'deadlines'> {
+  deadlines: RecordColumns;
 }
+
+const LENGTH_BYTES = 4;
 
 /** The projection's state (`CoordinationProjection.stored()`) as bytes, taken at once (ADR 0023, 4). */
 export function encodeSnapshotBody(stored: StoredProjection): Uint8Array {
-  const { applied, interrupted: _interrupted, ...documents } = stored;
-  const body: SnapshotBody = { ...documents, applied: Buffer.from((applied ?? AppliedEvents.empty()).toBytes()).toString('base64') };
-  return Buffer.from(JSON.stringify(body));
+  const { applied, interrupted: _interrupted, deadlines, ...documents } = stored;
+  const json = Buffer.from(JSON.stringify({ ...documents, deadlines: toColumns(deadlines) } satisfies SnapshotDocuments));
+  const table = (applied ?? AppliedEvents.empty()).toBytes();
+  const body = Buffer.allocUnsafe(LENGTH_BYTES + json.length + table.length);
+  body.writeUInt32BE(json.length, 0);
+  json.copy(body, LENGTH_BYTES);
+  body.set(table, LENGTH_BYTES + json.length);
+  return body;
 }
 
 /** Back to what `CoordinationProjection.restore` takes; throws on bytes that are no snapshot body. */
 export function decodeSnapshotBody(bytes: Uint8Array): StoredProjection {
-  const body = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as SnapshotBody;
-  for (const list of ['plans', 'tallies', 'referrals', 'reports', 'deadlines', 'alerts'] as const) {
-    if (!Array.isArray(body[list])) throw new TypeError(`a snapshot body has a list of ${list}`);
+  const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const jsonLength = body.length >= LENGTH_BYTES ? body.readUInt32BE(0) : -1;
+  if (jsonLength < 2 || LENGTH_BYTES + jsonLength > body.length) throw new TypeError('a snapshot body starts with the length of its documents');
+  const documents = JSON.parse(body.toString('utf8', LENGTH_BYTES, LENGTH_BYTES + jsonLength)) as SnapshotDocuments;
+  for (const list of ['plans', 'tallies', 'referrals', 'reports', 'alerts'] as const) {
+    if (!Array.isArray(documents[list])) throw new TypeError(`a snapshot body has a list of ${list}`);
   }
-  if (typeof body.checkpoints !== 'object' || body.checkpoints === null || typeof body.applied !== 'string') throw new TypeError('a snapshot body has checkpoints and the applied events');
-  return { ...body, applied: AppliedEvents.fromBytes(Buffer.from(body.applied, 'base64')) };
+  if (typeof documents.checkpoints !== 'object' || documents.checkpoints === null || typeof documents.deadlines !== 'object' || documents.deadlines === null) {
+    throw new TypeError('a snapshot body has checkpoints and deadlines');
+  }
+  const applied = AppliedEvents.fromBytes(body.subarray(LENGTH_BYTES + jsonLength));
+  return { ...documents, deadlines: fromColumns<DeadlineRecord>(documents.deadlines), applied };
 }
