@@ -31,7 +31,10 @@ try {
   console.error(`close (saves the snapshot): ${((performance.now() - t) / 1000).toFixed(2)} s`);
   if (process.env.SNAPSHOT_PARTS) {
     const saved = await (await ProjectionSnapshots.open(env.nc, 'restart-profile')).latest(snapshotVersion());
-    const body = JSON.parse(Buffer.from(saved.body).toString('utf8'));
+    // The body: the JSON's length (32 bits), the JSON, the table of applied events.
+    const bytes = Buffer.from(saved.body);
+    const jsonLength = bytes.readUInt32BE(0);
+    const body = { ...JSON.parse(bytes.toString('utf8', 4, 4 + jsonLength)), 'applied (binary)': 'x'.repeat(bytes.length - 4 - jsonLength) };
     for (const [part, value] of Object.entries(body)) {
       const count = Array.isArray(value) ? value.length : typeof value === 'object' && value ? Object.keys(value).length : 1;
       console.error(`  ${part.padEnd(22)} ${(JSON.stringify(value).length / 1e6).toFixed(1).padStart(7)} MB  ${count.toLocaleString('en')} entries`);
@@ -50,7 +53,7 @@ try {
     console.error(`restart as a child process (spawn → listening): ${(child.startMs / 1000).toFixed(2)} s`);
     for (const line of child.log()) {
       const entry = JSON.parse(line);
-      console.error(`  +${((entry.time - spawnedAt) / 1000).toFixed(2)} s  ${entry.msg.slice(0, 160)}`);
+      console.error(`  +${((entry.time - spawnedAt) / 1000).toFixed(2)} s  ${entry.msg.slice(0, 400)}`);
     }
     await child.stop();
     process.exit(0);

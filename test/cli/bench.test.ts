@@ -36,6 +36,8 @@ const QUICK_FIGURES = [
   'memory.rss',
   'restart.seconds',
   'restart.stop.seconds',
+  'restart.snapshot.read.seconds',
+  'restart.snapshot.decode.seconds',
   'restart.peak_rss',
   'restart.snapshot.size',
   'restart.snapshot.stored',

@@ -51,7 +51,7 @@ export async function measureRestart(figures: Figures, reporter: Reporter, first
   const service = await first.start();
   try {
     const loaded = lastMatch(service.log(), LOADED);
-    if (loaded?.[1] !== saved[1]) {
+    if (!loaded || loaded[1] !== saved[1]) {
       throw new Error(`restart: coordination did not start from the snapshot saved at close (covering ${saved[1]}); it logged:\n${tail(snapshotLines(service.log())) || '(nothing about snapshots)'}`);
     }
     const served = await servedBoard(service.url);
@@ -63,6 +63,8 @@ export async function measureRestart(figures: Figures, reporter: Reporter, first
     }
     figures.add('restart.seconds', `restart after ${first.events.toLocaleString('en')} events: child start → listening (snapshot + tail)`, service.startMs / 1000, 's');
     figures.add('restart.stop.seconds', 'restart: SIGTERM → exited (closing, saving the last snapshot)', stopSeconds, 's');
+    figures.add('restart.snapshot.read.seconds', 'restart: of which reading the snapshot (object store, zstd, digest)', Number(loaded[2]), 's');
+    figures.add('restart.snapshot.decode.seconds', 'restart: of which decoding it', Number(loaded[3]), 's');
     figures.add('restart.peak_rss', 'restart: coordination peak RSS after restarting (VmHWM)', peakMiB, 'MiB');
     figures.add('restart.snapshot.size', 'restart: snapshot saved at close (uncompressed)', Number(saved[2]) / 2 ** 20, 'MiB');
     figures.add('restart.snapshot.stored', 'restart: snapshot saved at close, as stored in PCMD_SNAPSHOTS (zstd)', Number(saved[3]) / 2 ** 20, 'MiB');
@@ -73,7 +75,7 @@ export async function measureRestart(figures: Figures, reporter: Reporter, first
 
 // coordination's log lines (pino JSON, the message in `msg`), see SnapshottingCoordinationStore.
 const SAVED = /^coordination: snapshot saved, covering (.*) \((\d+) bytes, (\d+) stored\)$/;
-const LOADED = /^coordination: snapshot loaded, covering (.*): replaying only what came after$/;
+const LOADED = /^coordination: snapshot loaded, covering (.*): replaying only what came after \(\d+ bytes read in ([\d.]+) s, decoded in ([\d.]+) s\)$/;
 
 const messageOf = (line: string): string => {
   try {

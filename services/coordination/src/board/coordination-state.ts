@@ -34,11 +34,27 @@ export interface CoordinationState {
   applied: AppliedEvents;
   /** `${planId}/${targetId}` → tracked target. */
   targets: Map<string, TrackedTarget>;
-  byEventType: Map<string, TrackedTarget[]>;
+  /** Event type → per plan, its targets that count that type: an event looks at the targets of the plans that cover its area only. */
+  byEventType: Map<string, PlanTargets[]>;
   /** `${planId}/${taskId}` → what its bodies and the secretariat said of it (task-completion.ts). */
   taskCompletions: Map<string, TaskCompletionRecord>;
   /** Per plan: the events that counted for its targets, per agency, day and area. */
   activity: Map<string, PlanActivity>;
+}
+
+/**
+ * The targets of one plan that count one event type, by the areas their selections count in (a
+ * measure's own area, or the plan's): an event is offered only to the targets of the areas it lies
+ * within, not to every target of its type (a ward's target among a district's fourteen, a city
+ * board holding many districts' plans).
+ */
+export interface PlanTargets {
+  planId: string;
+  /** Every area an area code lies within (`AreaRegistry.ancestorsOf`). */
+  ancestorsOf(areaCode: string): ReadonlySet<string>;
+  byArea: Map<string, TrackedTarget[]>;
+  /** Targets whose selections count in more than one area (a percentage's two parts): offered once per event. */
+  spanning: Set<TrackedTarget>;
 }
 
 export const emptyCoordinationState = (): CoordinationState => ({ plans: new Map(), applied: AppliedEvents.empty(), targets: new Map(), byEventType: new Map(), taskCompletions: new Map(), activity: new Map() });
@@ -62,10 +78,10 @@ export function replacePlan(state: CoordinationState, plan: Plan, areas: AreaReg
   const all = [...state.targets.values()];
   const replaced = all.filter((tracked) => tracked.plan.id === plan.id);
   const gone = new Set(replaced);
-  for (const [type, tracked] of state.byEventType) {
-    const kept = tracked.filter((entry) => !gone.has(entry));
+  for (const [type, plans] of state.byEventType) {
+    const kept = plans.filter((entry) => entry.planId !== plan.id);
     if (kept.length === 0) state.byEventType.delete(type);
-    else if (kept.length !== tracked.length) state.byEventType.set(type, kept);
+    else if (kept.length !== plans.length) state.byEventType.set(type, kept);
   }
   state.plans.set(plan.id, plan);
   state.activity.set(plan.id, new PlanActivity());
@@ -85,13 +101,26 @@ function trackTargets(state: CoordinationState, plan: Plan, areas: AreaRegistry)
     planArea: plan.area,
     isWithin: (code, ancestor) => areas.isWithin(code, ancestor),
   };
+  const ancestorsOf = (code: string) => areas.ancestorsOf(code);
   for (const target of plan.targets) {
     const tracked: TrackedTarget = { key: targetKey(plan.id, target.id), plan, target, tally: emptyTally(isYearly(target)), history: new TargetHistory(), recent: new RecentEvents(), context };
     state.targets.set(tracked.key, tracked);
     for (const type of measuredTypes(target.measure)) {
-      state.byEventType.set(type, [...(state.byEventType.get(type) ?? []), tracked]);
+      const plans = state.byEventType.get(type) ?? [];
+      let group = plans.find((entry) => entry.planId === plan.id);
+      if (!group) state.byEventType.set(type, [...plans, (group = { planId: plan.id, ancestorsOf, byArea: new Map(), spanning: new Set() })]);
+      const selected = [...new Set(selectionAreas(target, plan.area))];
+      if (selected.length > 1) group.spanning.add(tracked);
+      for (const area of selected) group.byArea.set(area, [...(group.byArea.get(area) ?? []), tracked]);
     }
   }
+}
+
+/** The areas a target's selections count in: their own, or the plan's. */
+function selectionAreas(target: PlanTarget, planArea: string): string[] {
+  const measure = target.measure as { eventType?: string; area?: string; numerator?: { area?: string }; denominator?: { eventType?: string; area?: string } };
+  const selections = measure.numerator ? [measure.numerator, ...(measure.denominator?.eventType ? [measure.denominator] : [])] : [measure];
+  return selections.map((selection) => selection.area ?? planArea);
 }
 
 /** Applies an event once to every target that counts its type: one applied before (same source + id) changes nothing. */
@@ -107,15 +136,26 @@ export function applyEvent(state: CoordinationState, event: BusEvent, fact: Coun
 export function countEvent(state: CoordinationState, event: BusEvent, fact: CountedFact, planId?: string): { tracked: TrackedTarget; counted: Counted }[] {
   const applied: { tracked: TrackedTarget; counted: Counted }[] = [];
   let dayArea: string | undefined;
-  for (const tracked of state.byEventType.get(event.type) ?? []) {
-    if (planId !== undefined && tracked.plan.id !== planId) continue;
-    const counted = evolveTally(tracked.target, tracked.tally, fact, tracked.context);
-    if (!counted) continue;
-    applied.push({ tracked, counted });
-    tracked.history.add(counted, (dayArea ??= dayAreaOf(fact.time, fact.areaCode!)));
-    if (isLater(event, tracked)) {
-      tracked.lastEventTime = event.time;
-      tracked.lastEventId = event.id;
+  const area = fact.areaCode;
+  if (area === undefined) return applied; // counts nowhere
+  for (const group of state.byEventType.get(event.type) ?? []) {
+    if (planId !== undefined && group.planId !== planId) continue;
+    let offered: TrackedTarget[] | undefined;
+    for (const ancestor of group.ancestorsOf(area)) {
+      for (const tracked of group.byArea.get(ancestor) ?? []) {
+        if (group.spanning.has(tracked)) {
+          if ((offered ??= []).includes(tracked)) continue;
+          offered.push(tracked);
+        }
+        const counted = evolveTally(tracked.target, tracked.tally, fact, tracked.context);
+        if (!counted) continue;
+        applied.push({ tracked, counted });
+        tracked.history.add(counted, (dayArea ??= dayAreaOf(fact.time, area)));
+        if (isLater(event, tracked)) {
+          tracked.lastEventTime = event.time;
+          tracked.lastEventId = event.id;
+        }
+      }
     }
   }
   if (dayArea !== undefined) recordActivity(state, applied, dayArea);

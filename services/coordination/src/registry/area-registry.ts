@@ -27,11 +27,17 @@ export class AreaRegistry {
   private readonly areas = new Map<string, AreaEntry>();
   /** successor → the areas it replaced. */
   private readonly predecessors = new Map<string, string[]>();
+  /**
+   * Per area code asked about: every area it counts within (`isWithin`), which every event asks
+   * for every target; made at the first question, forgotten whenever the hierarchy changes.
+   */
+  private readonly ancestry = new Map<string, Set<string>>();
 
   register(area: AreaEntry): 'added' | 'updated' | 'unchanged' {
     const known = this.areas.get(area.code);
     if (known && JSON.stringify({ ...known, ...area }) === JSON.stringify(known)) return 'unchanged';
     this.areas.set(area.code, { ...known, ...area });
+    this.ancestry.clear();
     return known ? 'updated' : 'added';
   }
 
@@ -44,6 +50,7 @@ export class AreaRegistry {
       Object.assign(area, { successor: into.code, until: on });
       this.predecessors.set(into.code, [...(this.predecessors.get(into.code) ?? []), code]);
     }
+    this.ancestry.clear();
   }
 
   get(code: string): AreaEntry | undefined {
@@ -56,7 +63,14 @@ export class AreaRegistry {
 
   /** Whether `code` is `ancestor`, lies below it, or replaced areas that did. */
   isWithin(code: string, ancestor: string): boolean {
-    return this.within(code, ancestor, new Set());
+    return this.ancestorsOf(code).has(ancestor);
+  }
+
+  /** Every area `code` counts within: itself, its parents, and those of the areas it replaced. */
+  ancestorsOf(code: string): ReadonlySet<string> {
+    let ancestors = this.ancestry.get(code);
+    if (!ancestors) this.ancestry.set(code, (ancestors = this.collectAncestors(code, new Set(), new Set())));
+    return ancestors;
   }
 
   /**
@@ -105,12 +119,11 @@ export class AreaRegistry {
     return [...this.areas.values()].filter((area) => area.parent === parent && (!area.since || area.since <= on) && (!area.until || area.until > on));
   }
 
-  private within(code: string, ancestor: string, seen: Set<string>): boolean {
-    if (seen.has(code)) return false; // a cycle in bad data must not hang the projection
+  private collectAncestors(code: string, ancestors: Set<string>, seen: Set<string>): Set<string> {
+    if (seen.has(code)) return ancestors; // a cycle in bad data must not hang the projection
     seen.add(code);
-    for (let current: string | undefined = code; current; current = this.areas.get(current)?.parent) {
-      if (current === ancestor) return true;
-    }
-    return (this.predecessors.get(code) ?? []).some((predecessor) => this.within(predecessor, ancestor, seen));
+    for (let current: string | undefined = code; current && !ancestors.has(current); current = this.areas.get(current)?.parent) ancestors.add(current);
+    for (const predecessor of this.predecessors.get(code) ?? []) this.collectAncestors(predecessor, ancestors, seen);
+    return ancestors;
   }
 }

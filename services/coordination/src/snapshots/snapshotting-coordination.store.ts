@@ -101,6 +101,7 @@ export class SnapshottingCoordinationStore extends ProjectionOnlyStore {
   private async restoreLatest(): Promise<void> {
     const { logger, version } = this.policy;
     let latest: Awaited<ReturnType<SnapshotShelf['latest']>>;
+    const started = this.now();
     try {
       latest = await this.shelf.latest(version);
     } catch (error) {
@@ -111,6 +112,7 @@ export class SnapshottingCoordinationStore extends ProjectionOnlyStore {
     const ends = (await this.policy.streamEnds?.()) ?? {};
     const beyond = Object.entries(latest.checkpoints).find(([stream, seq]) => ends[stream] !== undefined && seq > ends[stream]);
     if (beyond) return logger.warn(`coordination: snapshot covers ${beyond[0]} to ${beyond[1]}, the stream ends at ${ends[beyond[0]]} (restored or recreated): ignored, replaying the streams from the start`);
+    const read = this.now();
     try {
       this.restored = decodeSnapshotBody(latest.body);
     } catch (error) {
@@ -118,7 +120,8 @@ export class SnapshottingCoordinationStore extends ProjectionOnlyStore {
     }
     for (const [stream, seq] of Object.entries(latest.checkpoints)) this.committed.set(stream, seq);
     this.savedAt = { events: this.events(), at: this.now() };
-    logger.info(`coordination: snapshot loaded, covering ${describe(latest.checkpoints)}: replaying only what came after`);
+    const seconds = (ms: number) => (ms / 1000).toFixed(2);
+    logger.info(`coordination: snapshot loaded, covering ${describe(latest.checkpoints)}: replaying only what came after (${latest.body.length} bytes read in ${seconds(read - started)} s, decoded in ${seconds(this.now() - read)} s)`);
   }
 
   private async save(): Promise<void> {

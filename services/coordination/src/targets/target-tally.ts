@@ -267,9 +267,8 @@ export function areaOf(event: BusEvent): string | undefined {
 
 function selects(selection: Selection, fact: CountedFact, context: TallyContext): boolean {
   if (fact.type !== selection.eventType || !inScope(selection, fact, context)) return false;
-  for (const [path, expected] of Object.entries(selection.where ?? {})) {
-    if (!matches(valueAt(fact.data, path), expected)) return false;
-  }
+  const where = selection.where;
+  if (where) for (const path in where) if (!matches(valueAt(fact.data, path), where[path])) return false;
   return true;
 }
 
@@ -281,14 +280,18 @@ function inScope(selection: Selection, fact: CountedFact, context: TallyContext)
 
 /** A `where` value: equal, or one of a list; a field that is a list (a case's offences) matches when one of its values does. */
 export function matches(actual: unknown, expected: unknown): boolean {
-  const expectedValues: unknown[] = Array.isArray(expected) ? expected : [expected];
-  const actualValues: unknown[] = Array.isArray(actual) ? actual : [actual];
-  return actualValues.some((value) => expectedValues.includes(value));
+  if (!Array.isArray(actual)) return Array.isArray(expected) ? expected.includes(actual) : actual === expected;
+  return actual.some((value) => (Array.isArray(expected) ? expected.includes(value) : value === expected));
 }
 
+/** Paths split once: every event reads the same few paths (`areaCode`, `outcome`, `business.kind`) for every target. */
+const PATHS = new Map<string, string[]>();
+
 function valueAt(data: unknown, path: string): unknown {
+  let keys = PATHS.get(path);
+  if (!keys) PATHS.set(path, (keys = path.split('.')));
   let value: unknown = data;
-  for (const key of path.split('.')) {
+  for (const key of keys) {
     if (typeof value !== 'object' || value === null) return undefined;
     value = (value as Record<string, unknown>)[key];
   }
