@@ -29,7 +29,7 @@ try {
   for (const tracked of projection.state.targets.values()) { applied += tracked.tally.events; values += tracked.tally.numeratorValues.size + tracked.tally.denominatorValues.size; }
   let historyEntries = 0; let activityEntries = 0; let recent = 0;
   for (const tracked of projection.state.targets.values()) { historyEntries += tracked.history.days.size + tracked.history.numerators.size + tracked.history.denominators.size; recent += tracked.recent.size; }
-  for (const activity of projection.state.activity.values()) activityEntries += activity.days.size;
+  for (const activity of projection.state.activity.values()) activityEntries += activity.size;
   console.error(JSON.stringify({ targets: projection.state.targets.size, tasks: projection.state.plans.size, applied, values, historyEntries, activityEntries, recent, deadlines: projection.deadlines.deadlines.size, referrals: projection.referrals.size, alerts: projection.alerts.size, storeDeadlines: store.deadlines?.size }));
   if (process.env.SNAPSHOT !== '0') console.error(`snapshot: ${writeHeapSnapshot(out)}`);
   await coordination.close();

@@ -26,6 +26,8 @@ export interface TrackedTarget {
   /** The latest (by `time`) event that counted: a task's last contributing event. */
   lastEventTime?: string;
   lastEventId?: string;
+  /** `Date.parse(lastEventTime)`, made once. */
+  lastEventMs?: number;
 }
 
 export interface CoordinationState {
@@ -136,6 +138,7 @@ export function applyEvent(state: CoordinationState, event: BusEvent, fact: Coun
 export function countEvent(state: CoordinationState, event: BusEvent, fact: CountedFact, planId?: string): { tracked: TrackedTarget; counted: Counted }[] {
   const applied: { tracked: TrackedTarget; counted: Counted }[] = [];
   let dayArea: string | undefined;
+  let eventMs: number | undefined;
   const area = fact.areaCode;
   if (area === undefined) return applied; // counts nowhere
   for (const group of state.byEventType.get(event.type) ?? []) {
@@ -151,9 +154,11 @@ export function countEvent(state: CoordinationState, event: BusEvent, fact: Coun
         if (!counted) continue;
         applied.push({ tracked, counted });
         tracked.history.add(counted, (dayArea ??= dayAreaOf(fact.time, area)));
-        if (isLater(event, tracked)) {
+        eventMs ??= Date.parse(event.time);
+        if (isLater(eventMs, event.id, tracked)) {
           tracked.lastEventTime = event.time;
           tracked.lastEventId = event.id;
+          tracked.lastEventMs = eventMs;
         }
       }
     }
@@ -185,8 +190,8 @@ function recordActivity(state: CoordinationState, applied: readonly { tracked: T
 }
 
 /** Latest by the instant of `time`, then by id: the same answer whatever the arrival order. */
-function isLater(event: BusEvent, tracked: TrackedTarget): boolean {
+function isLater(eventMs: number, eventId: string, tracked: TrackedTarget): boolean {
   if (!tracked.lastEventTime) return true;
-  const difference = Date.parse(event.time) - Date.parse(tracked.lastEventTime);
-  return difference > 0 || (difference === 0 && event.id > tracked.lastEventId!);
+  const difference = eventMs - (tracked.lastEventMs ??= Date.parse(tracked.lastEventTime));
+  return difference > 0 || (difference === 0 && eventId > tracked.lastEventId!);
 }

@@ -269,7 +269,7 @@ export class CoordinationProjection {
       tallies: [...this.state.targets.values()].map((tracked) => tallyChange(tracked, [])).map(({ appliedAdded: _none, ...tally }) => tally),
       // What a store would hold: nothing for a target or plan nothing counted for yet.
       histories: [...this.state.targets.values()].filter((tracked) => tracked.history.days.size > 0).map((tracked) => tracked.history.stored(tracked.key)),
-      activity: [...this.state.activity].filter(([, activity]) => activity.days.size > 0).map(([planId, activity]) => activity.stored(planId)),
+      activity: [...this.state.activity].filter(([, activity]) => activity.size > 0).map(([planId, activity]) => activity.stored(planId)),
       recent: Object.fromEntries([...this.state.targets.values()].filter((tracked) => tracked.recent.size > 0).map((tracked) => [tracked.key, tracked.recent.all()])),
       referrals: [...this.referrals.values()],
       reports: [...this.reports.values()],
