@@ -22,7 +22,14 @@ try {
   global.gc?.();
   const after = process.memoryUsage();
   console.error(`caught up on ${events} in ${(ms / 1000).toFixed(1)} s (${Math.round(events / ms * 1000)}/s); inspections counted ${inspectionsTarget(coordination, plan).tally.events}`);
-  console.error(`heapUsed +${((after.heapUsed - before.heapUsed) / 2 ** 20).toFixed(1)} MiB, rss ${(after.rss / 2 ** 20).toFixed(0)} MiB, arrayBuffers ${(after.arrayBuffers / 2 ** 20).toFixed(1)} MiB`);
+  const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+  console.error(`heapUsed +${((after.heapUsed - before.heapUsed) / 2 ** 20).toFixed(1)} MiB, rss ${mib(after.rss)} (heap total ${mib(after.heapTotal)}, external ${mib(after.external)}, arrayBuffers ${mib(after.arrayBuffers)})`);
+  if (process.env.IDLE_SECONDS) {
+    // What V8's memory reducer and the allocator give back once the process idles.
+    await new Promise((resolve) => setTimeout(resolve, Number(process.env.IDLE_SECONDS) * 1000));
+    const idle = process.memoryUsage();
+    console.error(`after ${process.env.IDLE_SECONDS} s idle: rss ${mib(idle.rss)} (heap total ${mib(idle.heapTotal)}, used ${mib(idle.heapUsed)})`);
+  }
   const projection = coordination.projector.projection;
   const store = coordination.projector.store;
   let applied = 0; let values = 0;

@@ -10,7 +10,7 @@ import { BATCH_CLIENTS, INGEST_BATCH, measureIngest, SINGLE_CLIENTS, startPolice
 import { measureLatency } from './latency.js';
 import { measureMemory } from './memory.js';
 import { benchMongoStore, clearBenchMongo, MONGODB_SKIPPED, mongoUri } from './mongodb.js';
-import { measureProjection } from './projection.js';
+import { measureLiveConsume, measureProjection } from './projection.js';
 import { Reporter } from './progress.js';
 import { PUBLISH_WINDOW } from './raw-jetstream.js';
 import { measureReplay } from './replay.js';
@@ -89,9 +89,10 @@ export async function runBench(options: BenchOptions, tty: boolean): Promise<Ben
     police = await startPoliceProcess(env);
     await measureIngest(env, police, figures, reporter, options.events, baseline);
 
+    const liveConsumeRate = await measureLiveConsume(env, figures, reporter, options.events);
     coordination = await startCoordination(env.url);
     await coordination.plans.import(plan);
-    await measureProjection(env, figures, reporter, options.events, baseline, { figure: 'projection', label: 'projection', consumer: 'coordination-agency-events' });
+    await measureProjection(env, figures, reporter, options.events, { liveConsumeRate, consumeRate: baseline.consumeRate }, { figure: 'projection', label: 'projection', consumer: 'coordination-agency-events' });
     await closeCoordination();
     await env.purgeAgencyEvents();
 
@@ -104,12 +105,13 @@ export async function runBench(options: BenchOptions, tty: boolean): Promise<Ben
 
     if (mongo) {
       coordination = await startCoordination(env.url, { consumerPrefix: 'bench-mongo', store: await benchMongoStore(mongo) });
-      await measureProjection(env, figures, reporter, options.events, baseline, { figure: 'mongodb.projection', label: 'projection (MongoDB store)', consumer: 'bench-mongo-agency-events' });
+      await measureProjection(env, figures, reporter, options.events, { liveConsumeRate, consumeRate: baseline.consumeRate }, { figure: 'mongodb.projection', label: 'projection (MongoDB store)', consumer: 'bench-mongo-agency-events' });
       await closeCoordination();
       await env.purgeAgencyEvents();
     } else {
       figures.skip('mongodb.projection.rate', 'projection (MongoDB store): events into the read models (live)', 'events/s', MONGODB_SKIPPED);
-      figures.skip('mongodb.projection.ratio', 'projection (MongoDB store) vs raw consume', '%', MONGODB_SKIPPED);
+      figures.skip('mongodb.projection.ratio', 'projection (MongoDB store) vs raw consume (live, the same load)', '%', MONGODB_SKIPPED);
+      figures.skip('mongodb.projection.ratio_at_rest', 'projection (MongoDB store) vs raw consume of a full stream, nothing else running', '%', MONGODB_SKIPPED);
       reporter.step(`MongoDB: skipped, ${MONGODB_SKIPPED}`);
     }
 
@@ -156,7 +158,7 @@ const sizeName = (size: number) => (size >= 1_000_000 ? `${size / 1_000_000}m` :
 function notes(parameters: BenchResult['parameters']): string[] {
   return [
     `One nats-server (JetStream, file storage, temporary directory) started for the run; every measurement uses the backbone's PCMD_AGENCY_EVENTS stream, emptied between measurements.`,
-    `baseline: the @nats-io/jetstream client alone: js.publish with ${parameters.publishWindow} acks in flight, events encoded beforehand; then a durable pull consumer (client defaults) acking each message, until the server has no ack pending; then js.publish awaited one at a time by ${parameters.singleClients} callers at once, what single-event ingest is compared with.`,
+    `baseline: the @nats-io/jetstream client alone: js.publish with ${parameters.publishWindow} acks in flight, events encoded beforehand; then a durable pull consumer (client defaults) acking each message, until the server has no ack pending; then js.publish awaited one at a time by ${parameters.singleClients} callers at once, what single-event ingest is compared with; then the same durable consumer while the projection's worker thread publishes (live), what the live projection is compared with.`,
     `ingest: the police service as its own process (node services/police/dist/main.js); node:http keep-alive clients with bodies serialised beforehand; batches of ${parameters.ingestBatch} with ${parameters.batchClients} clients, single events with ${parameters.singleClients}; timed until the stream holds every event (each 202 already means stream ack or outbox fsync).`,
     `projection: coordination in this process (the projection in memory, no store copy and no snapshots: LIENGANH_SNAPSHOTS=off; Ba Đình 2021 plan imported, live); a worker thread publishes the events raw at full speed; timed from the first publish until coordination-agency-events has num_pending 0 and num_ack_pending 0 (acks follow the group commit). The start-up catch-up is measured by replay instead.`,
     `e2e: a fresh coordination (board with the plan only) in this process; a worker thread posts single events to the police service at the offered rate, open loop; latency from each post to the commit that makes its id visible in the inspections target (projector.changes), and to the SSE message of that commit at a GET /api/v1/stream client.`,
