@@ -1,19 +1,13 @@
 // Heap by type after coordination caught up on N events (issue #23's "profile first").
 // Usage: node scripts/profile/heap-profile.mjs [events=200000] [out=/tmp/coordination.heapsnapshot]
 import { writeHeapSnapshot } from 'node:v8';
-import { BenchEnvironment, AGENCY_STREAM } from '../cli/dist/bench/environment.js';
-import { loadAgencyEvents, publishPlans } from '../cli/dist/bench/bulk-load.js';
-import { baDinhPlan, startCoordination, inspectionsTarget } from '../cli/dist/bench/coordination.js';
-import { generatePlans } from '../cli/dist/bench/generated-plans.js';
+import { startCoordination, inspectionsTarget } from '../cli/dist/bench/coordination.js';
+import { benchStream } from './bench-stream.mjs';
 
 const events = Number(process.argv[2] ?? 200_000);
 const out = process.argv[3] ?? '/tmp/coordination.heapsnapshot';
-const reporter = { step: (s) => console.error(s), bar: () => ({ update() {}, stop() {} }) };
-const env = await BenchEnvironment.start();
+const { env, plan } = await benchStream(events);
 try {
-  const plan = baDinhPlan();
-  await publishPlans(env, [plan, ...generatePlans(plan, 10)]);
-  await loadAgencyEvents(env, reporter, { from: 0, to: events, total: events });
   global.gc?.();
   const before = process.memoryUsage();
   const t0 = performance.now();
@@ -41,6 +35,5 @@ try {
   if (process.env.SNAPSHOT !== '0') console.error(`snapshot: ${writeHeapSnapshot(out)}`);
   await coordination.close();
 } finally {
-  await env.close?.();
-  await env.server?.stop?.();
+  await env.close();
 }

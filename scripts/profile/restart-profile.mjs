@@ -7,22 +7,15 @@
 // until it listens, each of its log lines printed with its time since spawn.
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { BenchEnvironment } from '../cli/dist/bench/environment.js';
-import { loadAgencyEvents, publishPlans } from '../cli/dist/bench/bulk-load.js';
-import { baDinhPlan, BENCH_TOKEN } from '../cli/dist/bench/coordination.js';
-import { generatePlans } from '../cli/dist/bench/generated-plans.js';
+import { benchStream } from './bench-stream.mjs';
 import { serviceMain, startServiceProcess } from '../cli/dist/bench/child-process.js';
 import { ProjectionSnapshots, snapshotVersion, startCoordinationService } from '@lienganh/coordination';
 import { createLogger } from '@lienganh/platform';
 
 const events = Number(process.argv[2] ?? 200_000);
-const reporter = { step: (s) => console.error(s), bar: () => ({ update() {}, stop() {} }) };
-const env = await BenchEnvironment.start();
+const { env } = await benchStream(events);
 const start = () => startCoordinationService({ natsUrl: env.url, port: 0, instanceId: 'restart-profile', deadlineTickMs: 0, logger: createLogger('coordination', process.env.LOG_LEVEL ?? 'info'), users: [] });
 try {
-  const plan = baDinhPlan();
-  await publishPlans(env, [plan, ...generatePlans(plan, 10)]);
-  await loadAgencyEvents(env, reporter, { from: 0, to: events, total: events });
   let t = performance.now();
   const first = await start();
   console.error(`first start (full replay of ${events}): ${((performance.now() - t) / 1000).toFixed(2)} s`);
