@@ -494,3 +494,29 @@ describe('the coordination projection', () => {
     });
   });
 });
+
+describe('which targets an event is offered to (ADR 0023, 6)', () => {
+  // A share whose two parts count in different areas: Kim Mã's inspections over the district's.
+  const share = {
+    id: 'ct-ti-le-kim-ma',
+    title: { vi: 'Tỷ lệ kiểm tra tại phường Kim Mã', en: 'Share of inspections in Kim Ma ward' },
+    agency: 'police',
+    measure: {
+      kind: 'percentage',
+      numerator: { kind: 'count', eventType: policeInspectionCompleted.type, area: 'hn-ba-dinh-kim-ma' },
+      denominator: { kind: 'count', eventType: policeInspectionCompleted.type },
+    },
+    goal: { min: 10 },
+  };
+  const withShare = { ...baDinh, targets: [...baDinh.targets, share] } as Plan;
+  const sharePlan: Step = { event: buildEvent(coordinationPlanPublished, withShare, { id: 'evt-plan-share', time: '2021-02-01T08:00:00+07:00' }), position: { stream: COORDINATION, seq: 1 } };
+  const at = (event: BusEvent, seq: number): Step => ({ event, position: { stream: AGENCY, seq } });
+
+  it('counts an event once for a target whose parts count in two of the areas it lies within, and only in the areas it lies within', () => {
+    const projection = given([sharePlan], [at(inspection('s1', '2021-03-01T09:00:00+07:00', 'hn-ba-dinh-kim-ma'), 1), at(inspection('s2', '2021-03-02T09:00:00+07:00', 'hn-ba-dinh-lieu-giai'), 2)]);
+    const { tally } = projection.state.targets.get('kh-ba-dinh-2021/ct-ti-le-kim-ma')!;
+    // Offered under Kim Mã and under the district, the Kim Mã inspection still counts once; Liễu Giai's only in the denominator.
+    expect({ events: tally.events, numerator: tally.numeratorCount, denominator: tally.denominatorCount }).toEqual({ events: 2, numerator: 1, denominator: 2 });
+    expect(Object.fromEntries(tally.byArea)).toEqual({ 'hn-ba-dinh-kim-ma': 1, 'hn-ba-dinh-lieu-giai': 1 });
+  });
+});

@@ -23,6 +23,8 @@ describe('area registry', () => {
   it('keeps an old plan measurable after the 2025 reform merged its wards into a ward of the city', () => {
     const { areas } = registries();
     const newWard = { code: 'hn-phuong-ba-dinh', name: { vi: 'Phường Ba Đình', en: 'Ba Dinh ward' }, level: 'ward' as const, parent: 'hn' };
+    // Asked before the merge (and so remembered), answered again after it.
+    expect(areas.isWithin('hn-phuong-ba-dinh', 'hn-ba-dinh')).toBe(false);
     areas.merge(['hn-ba-dinh-quan-thanh', 'hn-ba-dinh-truc-bach', 'hn-ba-dinh-dien-bien'], newWard, '2025-07-01');
     // Events from the new ward still count for the 2021 district plan…
     expect(areas.isWithin('hn-phuong-ba-dinh', 'hn-ba-dinh')).toBe(true);
@@ -32,6 +34,15 @@ describe('area registry', () => {
     expect(cityWards2026).toContain('hn-phuong-ba-dinh');
     expect(cityWards2026).not.toContain('hn-ba-dinh-truc-bach');
     expect(areas.get('hn-ba-dinh-truc-bach')).toMatchObject({ successor: 'hn-phuong-ba-dinh', until: '2025-07-01' });
+  });
+
+  it('answers at once for areas whose parents run in a circle (bad data must not hang the projection)', () => {
+    const areas = new AreaRegistry();
+    areas.register({ code: 'a', name: { vi: 'A', en: 'A' }, level: 'ward', parent: 'b' });
+    areas.register({ code: 'b', name: { vi: 'B', en: 'B' }, level: 'district', parent: 'a' });
+    expect(areas.isWithin('a', 'b')).toBe(true);
+    expect(areas.isWithin('a', 'c')).toBe(false);
+    expect([...areas.ancestorsOf('b')].sort()).toEqual(['a', 'b']);
   });
 });
 
