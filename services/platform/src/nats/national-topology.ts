@@ -1,0 +1,79 @@
+import { JetStreamApiCodes, JetStreamApiError, type JetStreamManager, type StreamSource } from '@nats-io/jetstream';
+
+/**
+ * The national topology's NATS side (issue #24, ADR 0024): a hub whose JetStream domain is
+ * `hub` takes leaf connections; each province site runs its own nats-server, a leaf node of the
+ * hub, with a JetStream domain of its own, so that its streams stay its own and keep taking
+ * events while the link is down. The hub gathers what the sites hold by sourcing their streams
+ * across the leaf connections (`$JS.<domain>.API`): a source resumes where it stopped when the
+ * link returns, so nothing is lost, and each message is taken once.
+ */
+export const HUB_DOMAIN = 'hub';
+
+/** A province site's JetStream domain: `p` and the province's official code (`p01` Hà Nội, `p79` Hồ Chí Minh City). */
+export function siteDomain(provinceCode: string): string {
+  if (!/^\d{2}$/.test(provinceCode)) throw new RangeError(`a province code is two digits (the official list), not "${provinceCode}"`);
+  return `p${provinceCode}`;
+}
+
+/** The hub node's configuration: JetStream in the hub's domain, and the port the sites' leaf nodes dial. */
+export function hubNatsConfig(options: { storeDir: string; leafHost?: string; leafPort: number }): string {
+  return [
+    `jetstream { domain: ${HUB_DOMAIN}, store_dir: ${JSON.stringify(options.storeDir)} }`,
+    `leafnodes { listen: ${JSON.stringify(`${options.leafHost ?? '127.0.0.1'}:${options.leafPort}`)} }`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * The backbone's own subjects (`pcmd.events.…`, `pcmd.refusals.…`): every site publishes on the
+ * same ones, so they never cross a leaf connection, or a site's stream would also store what
+ * another site publishes. Only JetStream's traffic crosses (the hub sourcing a site's streams).
+ */
+export const SITE_LOCAL_SUBJECTS = ['pcmd.>'];
+
+/** A province site's configuration: JetStream in its own domain, and a leaf connection to the hub (every hub node's leaf URL, for failover). */
+export function siteNatsConfig(options: { storeDir: string; domain: string; hubLeafUrls: readonly string[] }): string {
+  if (options.domain === HUB_DOMAIN) throw new RangeError(`a site's domain is its own, not "${HUB_DOMAIN}"`);
+  const local = JSON.stringify(SITE_LOCAL_SUBJECTS);
+  return [
+    `jetstream { domain: ${options.domain}, store_dir: ${JSON.stringify(options.storeDir)} }`,
+    `leafnodes { remotes: [ { urls: ${JSON.stringify(options.hubLeafUrls)}, deny_imports: ${local}, deny_exports: ${local} } ] }`,
+    '',
+  ].join('\n');
+}
+
+/** A stream of a site that the hub gathers. */
+export interface SiteStream {
+  /** The site's JetStream domain (`siteDomain`). */
+  domain: string;
+  stream: string;
+}
+
+/**
+ * Creates (or brings up to date) the hub stream `name` that sources every site stream given. It
+ * has no subjects of its own: it would otherwise also store what a site publishes while connected,
+ * once directly and once through the source. Sources named before are kept: a site is added, never
+ * dropped by omission.
+ */
+export async function gatherSiteStreams(hub: JetStreamManager, name: string, sites: readonly SiteStream[], options: { replicas?: number } = {}): Promise<void> {
+  const wanted = sites.map(sourceOf);
+  let existing: StreamSource[] | undefined;
+  try {
+    existing = (await hub.streams.info(name)).config.sources ?? [];
+  } catch (error) {
+    if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound)) throw error;
+  }
+  if (!existing) {
+    await hub.streams.add({ name, subjects: [], sources: wanted, num_replicas: options.replicas ?? 1 });
+    return;
+  }
+  const key = (source: StreamSource) => `${source.external?.api ?? ''}|${source.name}`;
+  const known = new Set(existing.map(key));
+  const added = wanted.filter((source) => !known.has(key(source)));
+  if (added.length > 0) await hub.streams.update(name, { sources: [...existing, ...added] });
+}
+
+function sourceOf({ domain, stream }: SiteStream): StreamSource {
+  return { name: stream, external: { api: `$JS.${domain}.API`, deliver: '' } };
+}
