@@ -2,63 +2,81 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEvent, policeInspectionCompleted, sourceFor, STREAMS, type BusEvent } from '@lienganh/contracts';
-import { connectToNats, ensureStreams, freePorts, gatherSiteStreams, hubNatsConfig, NatsServer, siteDomain, siteNatsConfig } from '@lienganh/platform';
+import { connectToNats, ensureStreams, freePorts, gatherSiteStreams, hubNatsConfig, NatsCluster, NatsServer, siteDomain, siteNatsConfig } from '@lienganh/platform';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { eventually } from '../support/http.js';
+import { LinkProxy } from '../support/link-proxy.js';
 import { publishBinary } from '../support/nats.js';
 
 // Issue #24, ADR 0024: two province sites, each its own nats-server in its own JetStream domain,
-// leaf nodes of a hub that gathers their agency streams. A site keeps taking events while its link
-// is down; once it returns the hub holds every event of every site, each once.
+// leaf nodes of a hub cluster of three that gathers their agency streams. A site keeps taking
+// events while its link is cut; once it returns (and with a hub node killed meanwhile) the hub
+// holds every event of every site, each once.
 
 const AGENCY = STREAMS.agencyEvents.name;
 const GATHERED = 'PCMD_NATIONAL_EVENTS';
+const PROVINCES = ['01', '79'] as const; // Hà Nội, Hồ Chí Minh City
 
-interface Node {
+interface Site {
+  province: string;
   server: NatsServer;
   nc: NatsConnection;
   jsm: JetStreamManager;
+  /** Its line to each hub node. */
+  links: LinkProxy[];
 }
 
 const dirs: string[] = [];
-const nodes: Node[] = [];
-let hub: Node;
-let hanoi: Node;
-let hcmc: Node;
+let hub: NatsCluster;
+let hubNc: NatsConnection;
+let hubJsm: JetStreamManager;
+const sites: Site[] = [];
 
-/** A nats-server from `config` (its store in the configuration), with a connection. */
-async function startNode(name: string, config: (storeDir: string) => string): Promise<Node> {
+const tempDir = (name: string) => {
   const dir = mkdtempSync(join(tmpdir(), `lienganh-${name}-`));
   dirs.push(dir);
-  const storeDir = join(dir, 'store');
-  const file = join(dir, 'server.conf');
-  writeFileSync(file, config(storeDir));
-  const server = await NatsServer.start({ name, storeDir, storeInConfig: true, args: ['-c', file] });
-  const nc = await connectToNats({ servers: server.url, name: `test-${name}`, reconnectForever: true });
-  const node = { server, nc, jsm: await jetstreamManager(nc) };
-  nodes.push(node);
-  return node;
-}
+  return dir;
+};
 
 beforeAll(async () => {
-  const [leafPort] = await freePorts(1);
-  hub = await startNode('hub', (storeDir) => hubNatsConfig({ storeDir, leafPort: leafPort! }));
-  const site = (province: string) => startNode(`site-${province}`, (storeDir) => siteNatsConfig({ storeDir, domain: siteDomain(province), hubLeafUrls: [`nats-leaf://127.0.0.1:${leafPort}`] }));
-  [hanoi, hcmc] = await Promise.all([site('01'), site('79')]);
-  // Each site is a whole backbone: its own agency stream, in its own domain.
-  await Promise.all([ensureStreams(hanoi.jsm), ensureStreams(hcmc.jsm)]);
+  const leafPorts = await freePorts(3);
+  const configs = leafPorts.map((leafPort, index) => {
+    const file = join(tempDir(`hub-${index + 1}`), 'hub.conf');
+    writeFileSync(file, hubNatsConfig({ leafPort }));
+    return file;
+  });
+  hub = await NatsCluster.start({ size: 3, nodeArgs: (index) => ['-c', configs[index]!] });
+  hubNc = await connectToNats({ servers: hub.servers, name: 'test-hub', reconnectForever: true });
+  hubJsm = await jetstreamManager(hubNc);
+  for (const province of PROVINCES) {
+    const links = await Promise.all(leafPorts.map((port) => LinkProxy.open(port)));
+    const dir = tempDir(`site-${province}`);
+    const storeDir = join(dir, 'store');
+    const file = join(dir, 'site.conf');
+    writeFileSync(file, siteNatsConfig({ storeDir, domain: siteDomain(province), hubLeafUrls: links.map((link) => link.url) }));
+    const server = await NatsServer.start({ name: `site-${province}`, storeDir, storeInConfig: true, args: ['-c', file] });
+    const nc = await connectToNats({ servers: server.url, name: `test-site-${province}`, reconnectForever: true });
+    const jsm = await jetstreamManager(nc);
+    // Each site is a whole backbone: its own agency stream, in its own domain.
+    await ensureStreams(jsm);
+    sites.push({ province, server, nc, jsm, links });
+  }
+  // Until the sites' leaf connections are up, the hub cannot reach their streams.
   await eventually(async () => {
-    await gatherSiteStreams(hub.jsm, GATHERED, [{ domain: siteDomain('01'), stream: AGENCY }, { domain: siteDomain('79'), stream: AGENCY }]);
+    await gatherSiteStreams(hubJsm, GATHERED, PROVINCES.map((province) => ({ domain: siteDomain(province), stream: AGENCY })), { replicas: 3 });
     return true;
-  }, 20_000);
-}, 60_000);
+  }, 30_000);
+}, 90_000);
 
 afterAll(async () => {
-  for (const node of nodes) {
-    await node.nc.close().catch(() => undefined);
-    await node.server.dispose();
+  await hubNc?.close().catch(() => undefined);
+  for (const site of sites) {
+    await site.nc.close().catch(() => undefined);
+    await site.server.dispose();
+    await Promise.all(site.links.map((link) => link.close()));
   }
+  await hub?.dispose();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -68,49 +86,48 @@ function inspection(province: string, n: number): BusEvent {
   return buildEvent(policeInspectionCompleted, data, { id: `kt-${province}-${n}`, source: sourceFor('police', province), time: new Date(Date.UTC(2026, 0, 5) + n * 60_000) });
 }
 
-async function publish(site: Node, province: string, from: number, to: number): Promise<void> {
+async function publish(site: Site, from: number, to: number): Promise<void> {
   const js = jetstream(site.nc);
-  for (let n = from; n < to; n++) await publishBinary(js, inspection(province, n));
+  for (let n = from; n < to; n++) await publishBinary(js, inspection(site.province, n));
 }
 
-const messages = async (node: Node, stream: string) => (await node.jsm.streams.info(stream)).state.messages;
+const gathered = async () => (await hubJsm.streams.info(GATHERED)).state.messages;
+const gatheredReaches = (count: number, what: string) => eventually(async () => ((await gathered()) === count ? true : undefined), 30_000, () => what);
 
-/** Every message's id in the hub's gathered stream, read back in order. */
+/** Every message's `ce-id` in the hub's gathered stream, read back by sequence. */
 async function gatheredIds(): Promise<string[]> {
-  const consumer = await jetstream(hub.nc).consumers.get(GATHERED);
+  const { first_seq: first, last_seq: last } = (await hubJsm.streams.info(GATHERED)).state;
   const ids: string[] = [];
-  const total = await messages(hub, GATHERED);
-  const read = await consumer.consume();
-  for await (const message of read) {
-    ids.push(message.headers?.get('ce-id') ?? '');
-    if (ids.length === total) break;
-  }
-  await read.close();
+  for (let seq = first; seq <= last; seq++) ids.push((await hubJsm.streams.getMessage(GATHERED, { seq }))?.header.get('ce-id') ?? '');
   return ids;
 }
 
-it('gathers what each site takes, keeps a site taking events while its link to the hub is down, and has every event once when it returns', async () => {
-  await Promise.all([publish(hanoi, '01', 0, 50), publish(hcmc, '79', 0, 50)]);
-  await eventually(async () => ((await messages(hub, GATHERED)) === 100 ? true : undefined), 20_000, () => 'the hub gathered the first 100 events');
+it('gathers what each site takes, keeps a site taking events while its link is cut, and has every event once when it returns, a hub node killed meanwhile', async () => {
+  const [hanoi, hcmc] = sites as [Site, Site];
+  await Promise.all([publish(hanoi, 0, 50), publish(hcmc, 0, 50)]);
+  await gatheredReaches(100, 'the hub gathered the first 100 events');
 
-  // The link cut: the hub stops; both sites go on taking events (acknowledged by their own streams), one re-sent.
-  await hub.server.stop();
-  await Promise.all([publish(hanoi, '01', 50, 150), publish(hcmc, '79', 50, 80)]);
-  await publish(hanoi, '01', 140, 150); // re-sent by an impatient client: stored once (Nats-Msg-Id)
-  expect({ hanoi: await messages(hanoi, AGENCY), hcmc: await messages(hcmc, AGENCY) }).toEqual({ hanoi: 150, hcmc: 80 });
+  // Hà Nội's line is cut: it goes on taking events (acknowledged by its own stream), one batch re-sent; Hồ Chí Minh City is still gathered.
+  hanoi.links.forEach((link) => link.cut());
+  await Promise.all([publish(hanoi, 50, 150), publish(hcmc, 50, 80)]);
+  await publish(hanoi, 140, 150); // re-sent by an impatient client: stored once (Nats-Msg-Id)
+  expect({ hanoi: (await hanoi.jsm.streams.info(AGENCY)).state.messages, hcmc: (await hcmc.jsm.streams.info(AGENCY)).state.messages }).toEqual({ hanoi: 150, hcmc: 80 });
+  await gatheredReaches(130, 'the hub gathered Hồ Chí Minh City while Hà Nội was cut off');
 
-  await hub.server.restart();
-  await eventually(async () => ((await messages(hub, GATHERED)) === 230 ? true : undefined), 30_000, () => 'the hub gathered what the sites took while it was away');
+  // The line returns while one hub node is down.
+  await hub.kill(hub.indexOf((await hubJsm.streams.info(GATHERED)).cluster!.leader!));
+  hanoi.links.forEach((link) => link.restore());
+  await gatheredReaches(230, 'the hub gathered what Hà Nội took while cut off');
   const ids = await gatheredIds();
   expect(ids).toHaveLength(230);
   expect(new Set(ids).size).toBe(230);
   expect(ids.filter((id) => id.startsWith('kt-01-'))).toHaveLength(150);
   expect(ids.filter((id) => id.startsWith('kt-79-'))).toHaveLength(80);
-}, 90_000);
+}, 120_000);
 
 it('adds a site to the gathered stream without dropping the others', async () => {
-  await gatherSiteStreams(hub.jsm, GATHERED, [{ domain: siteDomain('79'), stream: AGENCY }]);
-  const sources = (await hub.jsm.streams.info(GATHERED)).config.sources ?? [];
+  await gatherSiteStreams(hubJsm, GATHERED, [{ domain: siteDomain('79'), stream: AGENCY }]);
+  const sources = (await hubJsm.streams.info(GATHERED)).config.sources ?? [];
   expect(sources.map((source) => source.external?.api).sort()).toEqual(['$JS.p01.API', '$JS.p79.API']);
   expect(() => siteDomain('1')).toThrow('two digits');
 });

@@ -16,10 +16,14 @@ export function siteDomain(provinceCode: string): string {
   return `p${provinceCode}`;
 }
 
-/** The hub node's configuration: JetStream in the hub's domain, and the port the sites' leaf nodes dial. */
-export function hubNatsConfig(options: { storeDir: string; leafHost?: string; leafPort: number }): string {
+/**
+ * A hub node's configuration: JetStream in the hub's domain, and the port the sites' leaf nodes
+ * dial. Without `storeDir` the store is given on the command line (`-js -sd`, a cluster node's).
+ */
+export function hubNatsConfig(options: { storeDir?: string; leafHost?: string; leafPort: number }): string {
+  const store = options.storeDir === undefined ? '' : `, store_dir: ${JSON.stringify(options.storeDir)}`;
   return [
-    `jetstream { domain: ${HUB_DOMAIN}, store_dir: ${JSON.stringify(options.storeDir)} }`,
+    `jetstream { domain: ${HUB_DOMAIN}${store} }`,
     `leafnodes { listen: ${JSON.stringify(`${options.leafHost ?? '127.0.0.1'}:${options.leafPort}`)} }`,
     '',
   ].join('\n');

@@ -8,6 +8,8 @@ export interface NatsClusterOptions extends Omit<NatsServerOptions, 'port' | 'st
   clusterName?: string;
   /** How long to wait for the JetStream meta leader after a start or a restart (default 30 s). */
   leaderTimeoutMs?: number;
+  /** Arguments of one node only, after the shared `args` (e.g. `-c` a configuration naming its own leaf port). */
+  nodeArgs?: (index: number) => string[];
 }
 
 /** What a node's monitoring endpoint says about the JetStream meta group (`/jsz`). */
@@ -32,7 +34,7 @@ export class NatsCluster {
   ) {}
 
   static async start(options: NatsClusterOptions = {}): Promise<NatsCluster> {
-    const { size = 3, clusterName = `lienganh-${process.pid}-${Date.now().toString(36)}`, leaderTimeoutMs = 30_000, args = [], ...nodeOptions } = options;
+    const { size = 3, clusterName = `lienganh-${process.pid}-${Date.now().toString(36)}`, leaderTimeoutMs = 30_000, args = [], nodeArgs = () => [], ...nodeOptions } = options;
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`cluster size must be a positive integer, not ${size}`);
     // Routes name each other's ports up front, so these are chosen before any node starts.
     const routePorts = await freePorts(size);
@@ -52,6 +54,7 @@ export class NatsCluster {
               '--routes', routePorts.filter((_, other) => other !== index).map(routeUrl).join(','),
               '-m', String(monitorPorts[index]),
               ...args,
+              ...nodeArgs(index),
             ],
           }),
         ),
