@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEvent, policeInspectionCompleted, sourceFor, STREAMS, type BusEvent } from '@lienganh/contracts';
-import { connectToNats, ensureStreams, freePorts, gatherSiteStreams, hubNatsConfig, NatsCluster, NatsServer, siteDomain, siteNatsConfig } from '@lienganh/platform';
+import { connectToNats, ensureStreams, freePorts, gatherSiteStreams, hubNatsConfig, NatsCluster, NatsServer, siteDomain, siteNatsConfig, type LeafCredentials } from '@lienganh/platform';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { eventually } from '../support/http.js';
@@ -10,7 +11,8 @@ import { LinkProxy } from '../support/link-proxy.js';
 import { publishBinary } from '../support/nats.js';
 
 // Issue #24, ADR 0024: two province sites, each its own nats-server in its own JetStream domain,
-// leaf nodes of a hub cluster of three that gathers their agency streams. A site keeps taking
+// leaf nodes of a hub cluster of three (signed in with credentials of their own) that gathers
+// their agency streams. A site keeps taking
 // events while its link is cut; once it returns (and with a hub node killed meanwhile) the hub
 // holds every event of every site, each once.
 
@@ -33,6 +35,12 @@ let hubNc: NatsConnection;
 let hubJsm: JetStreamManager;
 const sites: Site[] = [];
 
+/** Each site's credentials on the hub's leaf port. */
+const credentials = (province: string): LeafCredentials => ({ user: `site-${siteDomain(province)}`, password: randomBytes(24).toString('hex') });
+const siteCredentials = new Map<string, LeafCredentials>(PROVINCES.map((province) => [province, credentials(province)]));
+/** A site the hub does not know: its password is not the one the hub holds. */
+const IMPOSTOR = '99';
+
 const tempDir = (name: string) => {
   const dir = mkdtempSync(join(tmpdir(), `lienganh-${name}-`));
   dirs.push(dir);
@@ -43,18 +51,18 @@ beforeAll(async () => {
   const leafPorts = await freePorts(3);
   const configs = leafPorts.map((leafPort, index) => {
     const file = join(tempDir(`hub-${index + 1}`), 'hub.conf');
-    writeFileSync(file, hubNatsConfig({ leafPort }));
+    writeFileSync(file, hubNatsConfig({ leafPort, sites: [...siteCredentials.values(), { user: `site-${siteDomain(IMPOSTOR)}`, password: randomBytes(24).toString('hex') }] }), { mode: 0o600 });
     return file;
   });
   hub = await NatsCluster.start({ size: 3, nodeArgs: (index) => ['-c', configs[index]!] });
   hubNc = await connectToNats({ servers: hub.servers, name: 'test-hub', reconnectForever: true });
   hubJsm = await jetstreamManager(hubNc);
-  for (const province of PROVINCES) {
+  for (const province of [...PROVINCES, IMPOSTOR]) {
     const links = await Promise.all(leafPorts.map((port) => LinkProxy.open(port)));
     const dir = tempDir(`site-${province}`);
     const storeDir = join(dir, 'store');
     const file = join(dir, 'site.conf');
-    writeFileSync(file, siteNatsConfig({ storeDir, domain: siteDomain(province), hubLeafUrls: links.map((link) => link.url) }));
+    writeFileSync(file, siteNatsConfig({ storeDir, domain: siteDomain(province), hubLeafUrls: links.map((link) => link.url), credentials: siteCredentials.get(province) ?? credentials(province) }), { mode: 0o600 });
     const server = await NatsServer.start({ name: `site-${province}`, storeDir, storeInConfig: true, args: ['-c', file] });
     const nc = await connectToNats({ servers: server.url, name: `test-site-${province}`, reconnectForever: true });
     const jsm = await jetstreamManager(nc);
@@ -124,6 +132,12 @@ it('gathers what each site takes, keeps a site taking events while its link is c
   expect(ids.filter((id) => id.startsWith('kt-01-'))).toHaveLength(150);
   expect(ids.filter((id) => id.startsWith('kt-79-'))).toHaveLength(80);
 }, 120_000);
+
+it('reaches only the sites that signed in with their own credentials', async () => {
+  const streamOf = async (province: string) => (await jetstreamManager(hubNc, { domain: siteDomain(province), timeout: 2_000 })).streams.info(AGENCY);
+  expect((await streamOf('01')).config.name).toBe(AGENCY);
+  await expect(streamOf(IMPOSTOR)).rejects.toThrow();
+});
 
 it('adds a site to the gathered stream without dropping the others', async () => {
   await gatherSiteStreams(hubJsm, GATHERED, [{ domain: siteDomain('79'), stream: AGENCY }]);

@@ -16,15 +16,23 @@ export function siteDomain(provinceCode: string): string {
   return `p${provinceCode}`;
 }
 
+/** What a site signs in to the hub's leaf port with (nats-server 2.9 takes a user and password on a leaf remote; ADR 0024). */
+export interface LeafCredentials {
+  user: string;
+  password: string;
+}
+
 /**
  * A hub node's configuration: JetStream in the hub's domain, and the port the sites' leaf nodes
- * dial. Without `storeDir` the store is given on the command line (`-js -sd`, a cluster node's).
+ * dial, open only to the sites given. Without `storeDir` the store is given on the command line
+ * (`-js -sd`, a cluster node's). The file holds the sites' passwords: readable by the server only.
  */
-export function hubNatsConfig(options: { storeDir?: string; leafHost?: string; leafPort: number }): string {
+export function hubNatsConfig(options: { storeDir?: string; leafHost?: string; leafPort: number; sites: readonly LeafCredentials[] }): string {
   const store = options.storeDir === undefined ? '' : `, store_dir: ${JSON.stringify(options.storeDir)}`;
+  const users = options.sites.map(({ user, password }) => `{ user: ${JSON.stringify(user)}, password: ${JSON.stringify(password)} }`).join(', ');
   return [
     `jetstream { domain: ${HUB_DOMAIN}${store} }`,
-    `leafnodes { listen: ${JSON.stringify(`${options.leafHost ?? '127.0.0.1'}:${options.leafPort}`)} }`,
+    `leafnodes { listen: ${JSON.stringify(`${options.leafHost ?? '127.0.0.1'}:${options.leafPort}`)}, authorization { users: [ ${users} ] } }`,
     '',
   ].join('\n');
 }
@@ -36,13 +44,23 @@ export function hubNatsConfig(options: { storeDir?: string; leafHost?: string; l
  */
 export const SITE_LOCAL_SUBJECTS = ['pcmd.>'];
 
-/** A province site's configuration: JetStream in its own domain, and a leaf connection to the hub (every hub node's leaf URL, for failover). */
-export function siteNatsConfig(options: { storeDir: string; domain: string; hubLeafUrls: readonly string[] }): string {
+/**
+ * A province site's configuration: JetStream in its own domain, and a leaf connection to the hub
+ * (every hub node's leaf URL, for failover) signed in with the site's credentials, which the file
+ * then holds: readable by the server only.
+ */
+export function siteNatsConfig(options: { storeDir: string; domain: string; hubLeafUrls: readonly string[]; credentials: LeafCredentials }): string {
   if (options.domain === HUB_DOMAIN) throw new RangeError(`a site's domain is its own, not "${HUB_DOMAIN}"`);
   const local = JSON.stringify(SITE_LOCAL_SUBJECTS);
+  const signedIn = options.hubLeafUrls.map((url) => {
+    const withUser = new URL(url);
+    withUser.username = options.credentials.user;
+    withUser.password = options.credentials.password;
+    return withUser.toString();
+  });
   return [
     `jetstream { domain: ${options.domain}, store_dir: ${JSON.stringify(options.storeDir)} }`,
-    `leafnodes { remotes: [ { urls: ${JSON.stringify(options.hubLeafUrls)}, deny_imports: ${local}, deny_exports: ${local} } ] }`,
+    `leafnodes { remotes: [ { urls: ${JSON.stringify(signedIn)}, deny_imports: ${local}, deny_exports: ${local} } ] }`,
     '',
   ].join('\n');
 }
