@@ -72,13 +72,23 @@ export class AppliedEvents {
 
   /** The table as bytes (its header, then its slots): what a snapshot of the store keeps. */
   toBytes(): Uint8Array {
-    const bytes = new Uint8Array(HEADER_BYTES + this.#slots.byteLength);
-    const header = new DataView(bytes.buffer);
+    const bytes = new Uint8Array(this.byteLength);
+    this.writeInto(bytes);
+    return bytes;
+  }
+
+  /** The length of `toBytes()`. */
+  get byteLength(): number {
+    return HEADER_BYTES + this.#slots.byteLength;
+  }
+
+  /** `toBytes()` written into `bytes` (at least `byteLength` long), without a copy of its own: a snapshot's body holds it. */
+  writeInto(bytes: Uint8Array): void {
+    const header = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES);
     header.setUint32(0, FORMAT);
     header.setUint32(4, this.size);
     header.setFloat64(8, this.#next);
     bytes.set(new Uint8Array(this.#slots.buffer, this.#slots.byteOffset, this.#slots.byteLength), HEADER_BYTES);
-    return bytes;
   }
 
   static fromBytes(bytes: Uint8Array): AppliedEvents {

@@ -4,7 +4,7 @@ import { fromColumns, toColumns, type RecordColumns } from './record-columns.js'
 
 /**
  * A snapshot's body: the read model's documents as JSON (the deadlines in columns), then the
- * table of applied events as it is in memory (`AppliedEvents.toBytes`), neither copied into the
+ * table of applied events as it is in memory (`AppliedEvents.writeInto`), neither copied into the
  * other: a 32-bit big-endian length of the JSON, the JSON, the table.
  */
 interface SnapshotDocuments extends Omit<StoredProjection, 'applied' | 'interrupted' | 'deadlines'> {
@@ -17,11 +17,11 @@ const LENGTH_BYTES = 4;
 export function encodeSnapshotBody(stored: StoredProjection): Uint8Array {
   const { applied, interrupted: _interrupted, deadlines, ...documents } = stored;
   const json = Buffer.from(JSON.stringify({ ...documents, deadlines: toColumns(deadlines) } satisfies SnapshotDocuments));
-  const table = (applied ?? AppliedEvents.empty()).toBytes();
-  const body = Buffer.allocUnsafe(LENGTH_BYTES + json.length + table.length);
+  const table = applied ?? AppliedEvents.empty();
+  const body = Buffer.allocUnsafe(LENGTH_BYTES + json.length + table.byteLength);
   body.writeUInt32BE(json.length, 0);
   json.copy(body, LENGTH_BYTES);
-  body.set(table, LENGTH_BYTES + json.length);
+  table.writeInto(body.subarray(LENGTH_BYTES + json.length));
   return body;
 }
 
