@@ -111,4 +111,20 @@ describe('the alert work queue in a real Chromium', () => {
     expect(await page.locator('#alerts li[data-alert] .history').first().textContent()).toContain('Báo cáo Ban Chỉ đạo');
     await page.close();
   }, 60_000);
+
+  it('leaves an opened row open, its history shown, when the board is redrawn', async () => {
+    const page = await openBoard();
+    const opened = page.locator('#alerts li[data-alert]').nth(1);
+    const id = await opened.getAttribute('data-alert');
+    await opened.locator('summary').click();
+    await page.waitForFunction((alert) => (document.querySelector(`#alerts li[data-alert="${alert}"] .history`)?.children.length ?? 0) > 0, id);
+    // A language switch redraws every row, as the stream's reload does after an event.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    const row = page.locator(`#alerts li[data-alert="${id}"]`);
+    expect(await row.locator('details').evaluate((details) => (details as HTMLDetailsElement).open)).toBe(true);
+    await page.waitForFunction((alert) => /Approaching|Overdue|Escalated/.test(document.querySelector(`#alerts li[data-alert="${alert}"] .history`)?.textContent ?? ''), id);
+    expect(await page.locator('#alerts li[data-alert] > details[open]').count()).toBe(1);
+    await page.close();
+  }, 60_000);
 });

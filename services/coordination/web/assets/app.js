@@ -334,7 +334,19 @@ function renderAlerts() {
   const from = page.total ? page.offset + 1 : 0;
   const to = page.offset + page.alerts.length;
   $('#alert-summary').textContent = t().alertRange(fmtNumber(from), fmtNumber(to), fmtNumber(page.total));
-  $('#alerts').replaceChildren(...(page.alerts.length ? page.alerts.map(alertRow) : [el('li', {}, t().noAlerts)]));
+  // A redraw (the stream's reload, a language switch) leaves the rows an officer opened open, their history kept.
+  const opened = new Map([...document.querySelectorAll('#alerts li[data-alert] > details[open]')].map((details) => [details.parentElement.dataset.alert, details.querySelector('.history')]));
+  const rows = page.alerts.map(alertRow);
+  for (const row of rows) {
+    const history = opened.get(row.dataset.alert);
+    if (!history) continue;
+    const details = row.querySelector('details');
+    details.querySelector('.history').replaceWith(history);
+    details.dataset.loaded = 'true';
+    details.open = true;
+    showHistory(details).catch(showError);
+  }
+  $('#alerts').replaceChildren(...(rows.length ? rows : [el('li', {}, t().noAlerts)]));
   const pages = Math.max(1, Math.ceil(page.total / ALERT_PAGE_SIZE));
   $('#alert-page').textContent = t().pageOf(fmtNumber(Math.floor(page.offset / ALERT_PAGE_SIZE) + 1), fmtNumber(pages));
   $('#alert-pager [data-page="prev"]').disabled = page.offset === 0;
