@@ -77,6 +77,27 @@ describe('plan documents', () => {
     expect(error!.message).not.toContain('Nguyễn');
   });
 
+  it('checks what a plan asks of the plans below it, and what it carries up to the plan above', () => {
+    const issues = (yaml: string) => {
+      try {
+        parsePlanDocument(yaml, 'yaml');
+        return [];
+      } catch (error) {
+        return (error as ContractError).issues;
+      }
+    };
+    const asking = BA_DINH_EXCERPT.replace('implements: 26/KH-UBND', 'implementedBy: { level: commune, due: 2021-03-31 }');
+    expect(issues(asking)).toEqual([]);
+    expect(issues(asking.replace('level: commune, due: 2021-03-31', 'level: district, due: 2022-03-31'))).toEqual([
+      { path: 'implementedBy.level', message: "must be a level below the plan's (district): commune" },
+      { path: 'implementedBy.due', message: 'must be within the plan period' },
+    ]);
+    const carrying = (kind: string) => BA_DINH_EXCERPT.replace(`    goal: { min: ${kind === 'count' ? '400' : '100'} }`, `    goal: { min: ${kind === 'count' ? '400' : '100'} }\n    carriesUp: ct-thanh-pho`);
+    expect(issues(carrying('count'))).toEqual([]);
+    expect(issues(carrying('percentage'))).toEqual([{ path: 'targets.2.carriesUp', message: 'a percentage does not add up across plans: only count, sum and distinct targets carry up' }]);
+    expect(issues(carrying('count').replace('implements: 26/KH-UBND\n', ''))).toEqual([{ path: 'targets.0.carriesUp', message: 'needs implements: the number of the plan whose target this one carries up' }]);
+  });
+
   it('says where a document is not YAML', () => {
     expect(() => parsePlanDocument('id: [unclosed', 'yaml')).toThrow(/^the plan is not valid YAML at line 1$/);
     expect(() => parsePlanDocument('{', 'json')).toThrow(/^the plan is not valid JSON$/);

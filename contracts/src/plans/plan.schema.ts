@@ -51,7 +51,22 @@ export const PlanTarget = z.strictObject({
   baseline: Baseline.optional(),
   /** The sentence of the plan it transcribes, for the reader. */
   source: z.string().max(1_000).optional(),
+  /**
+   * The target of the plan this one implements (`implements`) that this target carries up: the
+   * upper plan's board adds this target's figure to its roll-up. Counts, sums and distinct counts
+   * only: they add up across areas, a percentage or a cadence does not.
+   */
+  carriesUp: Identifier.optional(),
 });
+
+/** The plans a plan expects from the level below: every unit of `level` in its area issues one implementing it by `due`. */
+export const ImplementedBy = z.strictObject({
+  level: z.enum(['district', 'commune']),
+  due: IsoDate,
+});
+
+/** Measures whose figures add up across the plans of the level below (distinct: each value belongs to one area). */
+export const ADDITIVE_MEASURES: readonly string[] = ['count', 'sum', 'distinct'];
 
 export const PlanTask = z
   .strictObject({
@@ -120,8 +135,14 @@ const PlanShape = z.strictObject({
   issuingBody: AgencyCode,
   level: PlanLevel,
   area: AreaCode,
-  /** The plan of the level above that this one implements (e.g. Hanoi's 26/KH-UBND). */
+  /**
+   * The number of the plan of the level above that this one implements (e.g. Hanoi's 26/KH-UBND).
+   * When that plan is held here (its area contains this plan's), it shows this one among its
+   * lower plans, and adds the targets marked `carriesUp` to its own.
+   */
   implements: Label.optional(),
+  /** The plans this one asks of the level below, and by when (a province: one per commune). */
+  implementedBy: ImplementedBy.optional(),
   period: z.strictObject({ start: IsoDate, end: IsoDate }),
   title: LocalizedText,
   bodies: z.array(PlanBody).max(200).default([]),
@@ -177,6 +198,17 @@ export const Plan = PlanShape.superRefine((plan, context) => {
     }
   }
   for (const [path, message] of planRoleProblems(plan)) problem(path, message);
+  if (plan.implementedBy) {
+    const { level, due } = plan.implementedBy;
+    const below = { province: ['district', 'commune'], district: ['commune'], commune: [] as string[] }[plan.level];
+    if (!below.includes(level)) problem(['implementedBy', 'level'], below.length ? `must be a level below the plan's (${plan.level}): ${below.join(', ')}` : 'a commune plan has no level below its own');
+    if (IsoDate.safeParse(due).success && (due < plan.period.start || due > plan.period.end)) problem(['implementedBy', 'due'], 'must be within the plan period');
+  }
+  plan.targets.forEach((target, index) => {
+    if (target.carriesUp === undefined) return;
+    if (!plan.implements) problem(['targets', index, 'carriesUp'], 'needs implements: the number of the plan whose target this one carries up');
+    if (!ADDITIVE_MEASURES.includes(target.measure.kind)) problem(['targets', index, 'carriesUp'], `a ${target.measure.kind} does not add up across plans: only count, sum and distinct targets carry up`);
+  });
   const areaCodes = new Set(plan.areas.map((area) => area.code));
   plan.areas.forEach((area, index) => {
     if (area.parent && !areaCodes.has(area.parent) && area.parent !== plan.area) {
@@ -221,4 +253,5 @@ function checkTarget(plan: z.infer<typeof PlanShape>, target: z.infer<typeof Pla
 export type Plan = z.infer<typeof Plan>;
 export type PlanTarget = z.infer<typeof PlanTarget>;
 export type PlanTask = z.infer<typeof PlanTask>;
+export type ImplementedBy = z.infer<typeof ImplementedBy>;
 export type DeadlineRules = z.infer<typeof DeadlineRules>;

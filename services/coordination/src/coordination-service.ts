@@ -257,7 +257,8 @@ export async function startCoordinationService(config: CoordinationServiceConfig
     throw error;
   }
   bodies = new BodyDirectory(bodyRegister, () => projector.projection.agencies, publisher, clock);
-  const plans = new PlanImport(projector, publisher, undefined, clock);
+  const units = config.units ?? NationalUnits.load();
+  const plans = new PlanImport(projector, publisher, undefined, clock, units);
   const alerts = new AlertDelivery(nc, [new WebhookNotifier(config.webhooks ?? {}, { allow: webhookAllow }), new LogNotifier(logger)], {
     ...config.alertDelivery,
     // One durable consumer for every instance (`coordination-alert-delivery`), run by the leader only.
@@ -324,7 +325,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
       { provide: PERSON_RECORDS, useValue: new PersonRecordPolicy() },
       { provide: PROJECTOR, useValue: projector },
       { provide: CLOCK, useValue: clock },
-      { provide: NATIONAL_UNITS, useValue: config.units ?? NationalUnits.load() },
+      { provide: NATIONAL_UNITS, useValue: units },
       { provide: PLAN_IMPORT, useValue: plans },
       { provide: PLAN_REVISIONS, useValue: new PlanRevisionHistory(nc) },
       { provide: TASK_DECISIONS, useValue: new TaskDecisions(projector, publisher, clock) },

@@ -8,6 +8,7 @@ import { reportingCompliance, type BodyCompliance } from '../reporting/report-co
 import type { ReferralRecord, ReportRecord } from '../store/coordination-store.js';
 import { committeeOverview, taskBoard, type TargetOverview, type TaskBoardEntry } from './committee-view.js';
 import { targetKey, type CoordinationState } from './coordination-state.js';
+import { planImplementation, targetRollUps, type PlanImplementation } from './plan-implementation.js';
 
 /** The Steering Committee 138's view: per target, per agency, per plan and district, the referral funnel, who reported on time. */
 export interface CommitteeOverview {
@@ -60,6 +61,8 @@ export interface PlanSummary {
   alertsFrom?: string;
   /** Per body, the duties missed before that (before import): shown here, never alerted; most missed first. */
   backlog: BodyBacklog[];
+  /** The plans of the level below that implement this one: held, late, missing (issue #24); absent when it asks for none and has none. */
+  implementation?: PlanImplementation;
 }
 
 export interface CommitteeInputs {
@@ -72,7 +75,11 @@ export interface CommitteeInputs {
 }
 
 export function committeeSummary(inputs: CommitteeInputs, now: Date): CommitteeOverview {
-  const targets = committeeOverview(inputs.state, inputs.areas, now);
+  const rollUps = targetRollUps(inputs.state, inputs.areas, now);
+  const targets = committeeOverview(inputs.state, inputs.areas, now).map((target) => {
+    const rollUp = rollUps.get(targetKey(target.planId, target.id));
+    return rollUp ? { ...target, rollUp } : target;
+  });
   const tasks = taskBoard(inputs.state, inputs.areas, now);
   const plans = [...inputs.state.plans.values()].map((plan) => planSummary(plan, inputs, now));
   return {
@@ -137,6 +144,8 @@ function planSummary(plan: Plan, inputs: CommitteeInputs, now: Date): PlanSummar
   }
   const eventsIn = (area: string) => plan.targets.map((target) => ({ id: target.id, events: events.get(target.id)!.get(area) ?? 0 }));
   const referrals = referralsOfPlan(plan, inputs.referrals.values(), isWithin);
+  const reporting = reportingCompliance(plan, inputs.reports, now, isWithin, (area, level, on) => areas.below(area, level, on));
+  const implementation = planImplementation(plan, state, areas, reporting, now);
   return {
     id: plan.id,
     number: plan.number,
@@ -153,9 +162,10 @@ function planSummary(plan: Plan, inputs: CommitteeInputs, now: Date): PlanSummar
     planLevel: { targets: eventsIn(plan.area) },
     referrals: referralFunnel(referrals, () => true),
     referralFlows: referralFlows(referrals, (code) => areas.placeUnder(code, childCodes) ?? plan.area),
-    reporting: reportingCompliance(plan, inputs.reports, now, isWithin, (area, level, on) => areas.below(area, level, on)),
+    reporting,
     ...(inputs.deadlines.alertsStart(plan.id) ? { alertsFrom: inputs.deadlines.alertsStart(plan.id) } : {}),
     backlog: planBacklog(plan.id, inputs.deadlines.deadlines.values(), inputs, now),
+    ...(implementation ? { implementation } : {}),
   };
 }
 

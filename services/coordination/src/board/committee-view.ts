@@ -2,6 +2,7 @@ import type { Baseline, Bound, Plan, PlanTask } from '@lienganh/contracts';
 import type { AreaRegistry } from '../registry/area-registry.js';
 import { boundOf, progressOf, type FigureInForce, type ProgressContext, type TargetPart, type TargetStatus } from '../targets/target-progress.js';
 import type { TargetTally } from '../targets/target-tally.js';
+import type { TargetRollUp } from './plan-implementation.js';
 import { targetKey, type CoordinationState, type TrackedTarget } from './coordination-state.js';
 import { completionOf } from './task-completion.js';
 import { completionView, taskProgress, taskStatus, type TaskCompletionView, type TaskStatus } from './task-status.js';
@@ -25,6 +26,8 @@ export interface TargetOverview {
   baseline?: Baseline;
   /** The registry figure a percentage is taken of, as in force when measured. */
   figure?: FigureInForce;
+  /** What the plans of the level below carry up to it, added up (issue #24): beside `achieved`, the plan's own figure. */
+  rollUp?: TargetRollUp;
 }
 
 export type { TaskStatus };

@@ -1,7 +1,11 @@
 import { ContractError, coordinationPlanPublished, revisionNumberOf, validatePlan, type Plan } from '@lienganh/contracts';
 import { systemClock, type Clock } from '../http/tokens.js';
 import type { CoordinationProjector } from '../projection/coordination-projector.js';
+import type { AreaRegistry } from '../registry/area-registry.js';
+import type { NationalUnits } from '../registry/national-units.js';
 import { checkPlanReferences } from '../registry/plan-registration.js';
+import { withOfficialAreas } from './official-areas.js';
+import { carriedTargetProblems, upperPlanOf, type AreaHierarchy } from './plan-hierarchy.js';
 import type { CoordinationPublisher } from '../publishing/coordination-publisher.js';
 
 export interface PlanImported {
@@ -42,6 +46,8 @@ export class PlanImport {
     private readonly publisher: CoordinationPublisher,
     private readonly visibleWithinMs = 30_000,
     private readonly clock: Clock = systemClock,
+    /** The country's units: a plan may name its areas by official code without declaring them. */
+    private readonly units?: NationalUnits,
   ) {}
 
   async import(document: unknown): Promise<PlanImported> {
@@ -63,12 +69,35 @@ export class PlanImport {
   }
 
   private validate(document: unknown): Plan {
-    const plan = validatePlan(document);
-    const { agencies, areas } = this.projector.projection;
+    const { agencies, areas, state } = this.projector.projection;
+    let plan = validatePlan(document);
+    if (this.units) {
+      // Checked again whole: the units added count against the plan's limits too.
+      const completed = withOfficialAreas(plan, this.units, areas);
+      if (completed.plan !== plan) plan = validatePlan(completed.plan);
+    }
     const issues = checkPlanReferences(plan, agencies, areas);
+    const upper = upperPlanOf(plan, state.plans.values(), withPlanAreas(plan, areas));
+    if (upper) for (const [path, message] of carriedTargetProblems(plan, upper)) issues.push({ path, message });
     if (issues.length > 0) throw new ContractError(issues);
     return plan;
   }
+}
+
+/** The registry's hierarchy with a plan's own areas over it: where a plan being imported lies, before the registry learns its areas. */
+function withPlanAreas(plan: Plan, areas: AreaRegistry): AreaHierarchy {
+  const declared = new Map(plan.areas.map((area) => [area.code, area]));
+  return {
+    isWithin(code, ancestor) {
+      const seen = new Set<string>();
+      for (let current: string | undefined = code; current && !seen.has(current); current = declared.get(current)?.parent) {
+        if (current === ancestor) return true;
+        if (!declared.has(current)) return areas.isWithin(current, ancestor);
+        seen.add(current);
+      }
+      return false;
+    },
+  };
 }
 
 function withTimeout(promise: Promise<void>, ms: number): Promise<void> {

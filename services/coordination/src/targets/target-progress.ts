@@ -112,6 +112,11 @@ export function progressOf(target: PlanTarget, tally: TargetTally, context: Prog
   return { ...term, parts };
 }
 
+/** Percent of goal and status of a figure reached another way (the roll-up of the plans below) against the target's goal over its period. */
+export function judgeFigure(target: PlanTarget, achieved: number, context: ProgressContext): { percent: number; status: TargetStatus } {
+  return judge(round(achieved), boundOf(target), context.now, { start: context.periodStart, end: context.periodEnd }, target.baseline?.value);
+}
+
 /** Percent of goal and status of a value against a goal over a window (the period, or up to a year's end). */
 function judge(achieved: number, goal: Bound, now: Date, window: { start: string; end: string }, baseline = 0): { percent: number; status: TargetStatus } {
   const { min, max } = goal;
