@@ -1,60 +1,15 @@
-import { buildEvent, policeInspectionCompleted, reportingReportSubmitted, type BusEvent } from '@lienganh/contracts';
 import { startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
 import { postJson } from '../support/http.js';
+import { BINH_LU, communePlan, DOAN_KET, inspections, LAI_CHAU_EVENTS, PROVINCE, provincePlan, SIN_SUOI_HO } from '../support/lower-plans.js';
 import { seedAgencyEvents, startNatsFixture, type NatsFixture } from '../support/nats.js';
 import { getAs, TEST_USERS, tokens } from '../support/users.js';
 
 /**
- * Issue #24, plans that implement plans: Lai Châu's province plan (official code 12, the two-tier
- * list) asks each of its communes for a plan by 30 April 2026 and a monthly report; two communes'
- * plans implement it, each carrying its inspections target up. The plans name their areas by
- * official code only: the import fills in the units from the shipped lists.
+ * Issue #24, plans that implement plans: Lai Châu's province plan asks each of its communes for a
+ * plan by 30 April 2026 and a monthly report; two communes' plans implement it, each carrying its
+ * inspections target up. The plans name their areas by official code only: the import fills in
+ * the units from the shipped lists.
  */
-
-const PROVINCE = '12'; // Tỉnh Lai Châu
-const BINH_LU = '03390'; // Xã Bình Lư: its plan on time
-const SIN_SUOI_HO = '03394'; // Xã Sin Suối Hồ: its plan late, no report
-const DOAN_KET = '03388'; // Phường Đoàn Kết: no plan of its own
-
-const bodies = [
-  { code: 'ubnd-tinh', name: { vi: 'UBND tỉnh', en: "Province People's Committee" } },
-  { code: 'ubnd-xa', name: { vi: 'UBND xã', en: "Commune People's Committee" } },
-];
-const inspections = { kind: 'count', eventType: policeInspectionCompleted.type };
-
-const provincePlan = {
-  id: 'lai-chau-2026',
-  number: '45/KH-UBND',
-  issuedOn: '2026-03-25',
-  issuingBody: 'ubnd-tinh',
-  level: 'province',
-  area: PROVINCE,
-  period: { start: '2026-04-01', end: '2026-12-31' },
-  title: { vi: 'Kế hoạch phòng, chống mại dâm tỉnh Lai Châu 2026', en: 'Lai Châu province prostitution prevention plan 2026' },
-  bodies,
-  implementedBy: { level: 'commune', due: '2026-04-30' },
-  targets: [{ id: 'kt-400', title: { vi: 'Kiểm tra 400 lượt cơ sở', en: '400 inspections' }, agency: 'police', measure: inspections, goal: { min: 400 } }],
-  tasks: [],
-  reporting: { to: 'labour', from: ['ubnd-xa'], cadences: ['monthly'], dueDays: 5, eachArea: { 'ubnd-xa': 'commune' } },
-};
-
-const communePlan = (id: string, area: string, issuedOn: string, carriesUp = 'kt-400') => ({
-  id,
-  number: `${id.slice(-2)}/KH-UBND`,
-  issuedOn,
-  issuingBody: 'ubnd-xa',
-  level: 'commune',
-  area,
-  implements: provincePlan.number,
-  period: { start: '2026-04-01', end: '2026-12-31' },
-  title: { vi: 'Kế hoạch phòng, chống mại dâm của xã năm 2026', en: 'Commune prostitution prevention plan 2026' },
-  bodies,
-  targets: [{ id: 'kt-xa-20', title: { vi: 'Kiểm tra 20 lượt cơ sở', en: '20 inspections' }, agency: 'police', measure: inspections, goal: { min: 20 }, carriesUp }],
-  tasks: [],
-});
-
-const inspection = (id: string, areaCode: string, time = '2026-04-15T09:00:00+07:00'): BusEvent =>
-  buildEvent(policeInspectionCompleted, { ...policeInspectionCompleted.example, inspectionId: `kt-${id}`, areaCode, business: { businessId: `b-${id}`, kind: 'karaoke' } }, { id: `evt-kt-${id}`, time });
 
 let nats: NatsFixture;
 let coordination: RunningCoordinationService;
@@ -89,15 +44,7 @@ it('moves the commune boards and the province roll-up with commune events, and s
   const imported = await postJson(`${coordination.url}/api/v1/plans`, communePlan('xa-binh-lu-01', BINH_LU, '2026-04-20'), tokens.secretariat);
   expect(imported.status).toBe(201);
   expect((await postJson(`${coordination.url}/api/v1/plans`, communePlan('xa-sin-suoi-ho-02', SIN_SUOI_HO, '2026-05-06'), tokens.secretariat)).status).toBe(201);
-  await seedAgencyEvents(nats, [
-    inspection('bl-1', BINH_LU),
-    inspection('bl-2', BINH_LU),
-    inspection('bl-3', BINH_LU),
-    inspection('ssh-1', SIN_SUOI_HO),
-    inspection('ssh-2', SIN_SUOI_HO),
-    inspection('dk-1', DOAN_KET), // the province's own figure counts it; no commune plan carries it up
-    buildEvent(reportingReportSubmitted, { reportId: 'bc-bl-2026-04', reportingBody: 'ubnd-xa', areaCode: BINH_LU, cadence: 'monthly', period: '2026-04' }, { id: 'evt-bc-bl-2026-04', source: '/pcmd/reporting/ubnd-xa', time: '2026-05-03T10:00:00+07:00' }),
-  ]);
+  await seedAgencyEvents(nats, LAI_CHAU_EVENTS);
 
   const board = await overview();
   const target = (planId: string, id: string) => board.targets.find((entry: { planId: string; id: string }) => entry.planId === planId && entry.id === id);

@@ -26,6 +26,10 @@ const TEXT = {
     task: 'Nhiệm vụ', lead: 'Chủ trì', supporting: 'Phối hợp', due: 'Thời hạn', progress: 'Tiến độ', goal: 'Mục tiêu',
     achieved: 'Đạt', events: 'sự kiện', period: 'Kỳ', onTime: 'Đúng hạn', late: 'Muộn', missing: 'Chưa gửi', dueReports: 'Phải gửi',
     missingPeriods: 'Kỳ chưa gửi (gần nhất)', activeTargets: 'Chỉ tiêu có hoạt động',
+    lowerPlans: 'Kế hoạch cấp dưới', plan: 'Kế hoạch', issuedOn: 'Ban hành', reportsMissing: 'Báo cáo chưa gửi',
+    lowerStatus_: { 'on-time': 'Đúng hạn', late: 'Ban hành muộn', missing: 'Chưa có kế hoạch', awaited: 'Chưa đến hạn' },
+    lowerSummary: (counts, due) => `Hạn ban hành ${due}: ${counts['on-time']} đúng hạn, ${counts.late} muộn, ${counts.missing} chưa có, ${counts.awaited} chưa đến hạn.`,
+    rollUp: (count, value) => `Tổng hợp từ ${count} kế hoạch cấp dưới: ${value}`,
     revision: (number, date) => `Bản sửa đổi lần ${number}, hiệu lực từ ${date}`,
     taskCount: (shown, total) => `${shown} / ${total} nhiệm vụ`, noTasks: 'Không có nhiệm vụ phù hợp.',
     status_: { 'on-track': 'đúng tiến độ', 'at-risk': 'có nguy cơ chậm', overdue: 'quá hạn', achieved: 'đã đạt', 'not-started': 'chưa bắt đầu', 'in-progress': 'đang thực hiện', done: 'hoàn thành', 'awaiting-confirmation': 'chờ xác nhận', reopened: 'mở lại' },
@@ -65,6 +69,10 @@ const TEXT = {
     task: 'Task', lead: 'Lead', supporting: 'Supporting', due: 'Due', progress: 'Progress', goal: 'Goal',
     achieved: 'Achieved', events: 'events', period: 'Period', onTime: 'On time', late: 'Late', missing: 'Missing', dueReports: 'Due',
     missingPeriods: 'Missing periods (latest)', activeTargets: 'Targets with activity',
+    lowerPlans: 'Lower plans', plan: 'Plan', issuedOn: 'Issued', reportsMissing: 'Reports missing',
+    lowerStatus_: { 'on-time': 'On time', late: 'Issued late', missing: 'No plan', awaited: 'Not yet due' },
+    lowerSummary: (counts, due) => `Due ${due}: ${counts['on-time']} on time, ${counts.late} late, ${counts.missing} missing, ${counts.awaited} not yet due.`,
+    rollUp: (count, value) => `Rolled up from ${count} lower plans: ${value}`,
     revision: (number, date) => `revision ${number}, in force from ${date}`,
     taskCount: (shown, total) => `${shown} of ${total} tasks`, noTasks: 'No matching tasks.',
     status_: { 'on-track': 'on track', 'at-risk': 'at risk', overdue: 'overdue', achieved: 'achieved', 'not-started': 'not started', 'in-progress': 'in progress', done: 'done', 'awaiting-confirmation': 'awaiting confirmation', reopened: 'reopened' },
@@ -192,6 +200,7 @@ function render() {
   renderAreas();
   renderFunnel();
   renderReporting();
+  renderLowerPlans();
   renderTaskFilters();
   renderTasks();
   document.body.dataset.ready = 'true';
@@ -254,6 +263,7 @@ function targetNode(target) {
     el('div', { class: 'name', id: `t-${cssId(key)}` }, local(target.title)),
     el('div', { class: `bar ${target.status}`, role: 'progressbar', 'aria-labelledby': `t-${cssId(key)}`, 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': target.percent, 'aria-valuetext': `${fmtNumber(target.achieved)}${unit} (${goal}${unit}), ${t().status_[target.status]}` }, el('span', { style: { width: `${Math.min(100, target.percent)}%` } })),
     el('div', { class: 'muted' }, el('span', { 'data-achieved': '' }, `${t().achieved}: ${fmtNumber(target.achieved)}${unit} (${goalInWords})`), ' ', el('span', { class: `status ${target.status}` }, t().status_[target.status])),
+    ...(target.rollUp ? [el('div', { class: 'muted small', 'data-roll-up': '' }, `${t().rollUp(fmtNumber(target.rollUp.from.length), `${fmtNumber(target.rollUp.achieved)}${unit}`)} `, el('span', { class: `status ${target.rollUp.status}` }, t().status_[target.rollUp.status]))] : []),
   );
 }
 
@@ -273,7 +283,9 @@ function updateTarget(target) {
   if (!state.overview) return;
   const index = state.overview.targets.findIndex((entry) => entry.planId === target.planId && entry.id === target.id);
   if (index < 0) return;
-  state.overview.targets[index] = target;
+  // The stream's figure is the plan's own; the roll-up comes with the next reload.
+  state.overview.targets[index] = { ...target, rollUp: target.rollUp ?? state.overview.targets[index].rollUp };
+  target = state.overview.targets[index];
   const node = document.querySelector(`[data-target="${CSS.escape(`${target.planId}/${target.id}`)}"]`);
   if (node) node.replaceWith(targetNode(target));
 }
@@ -466,6 +478,25 @@ function renderReporting() {
     .filter((plan) => inPlan(plan.id))
     .flatMap((plan) => plan.reporting.map((body) => el('tr', {}, el('th', { scope: 'row', title: body.body }, agencyName(body.body, plan.id)), el('td', { title: body.area }, body.areaName ? local(body.areaName) : body.area === plan.area ? t().wholeArea : areaName(body.area, plan.id)), el('td', { class: 'num' }, fmtNumber(body.due)), el('td', { class: 'num' }, fmtNumber(body.onTime)), el('td', { class: 'num' }, fmtNumber(body.late)), el('td', { class: 'num' }, fmtNumber(body.missing)), el('td', {}, periodList(body.missingPeriods)))));
   $('#reporting').replaceChildren(el('thead', {}, el('tr', {}, ...[t().agency, t().area, t().dueReports, t().onTime, t().late, t().missing, t().missingPeriods].map((label, index) => el('th', { scope: 'col', class: index > 1 && index < 6 ? 'num' : undefined }, label)))), el('tbody', {}, rows));
+}
+
+/** The plans of the level below (issue #24): per unit, its plan on time, late or missing, and the reports it has not sent. */
+function renderLowerPlans() {
+  const plan = state.overview.plans.find((entry) => entry.id === state.plan && entry.implementation);
+  $('#lower-plans-section').hidden = !plan;
+  if (!plan) return;
+  const { implementation } = plan;
+  $('#lower-plans-summary').textContent = implementation.due ? t().lowerSummary(Object.fromEntries(Object.entries(implementation.counts).map(([status, count]) => [status, fmtNumber(count)])), fmtDate(implementation.due)) : '';
+  const rows = implementation.lowerPlans.map((row) => {
+    const missing = row.reporting.flatMap((duty) => duty.missingPeriods);
+    return el('tr', { 'data-lower-area': row.area, 'data-status': row.status },
+      el('th', { scope: 'row', title: row.area }, row.name ? local(row.name) : row.area),
+      el('td', { title: row.plan?.id }, row.plan ? row.plan.number : '—'),
+      el('td', {}, row.plan ? fmtDate(row.plan.issuedOn) : ''),
+      el('td', {}, el('span', { class: `status ${row.status}` }, t().lowerStatus_[row.status])),
+      el('td', {}, periodList(missing)));
+  });
+  $('#lower-plans').replaceChildren(el('thead', {}, el('tr', {}, ...[t().area, t().plan, t().issuedOn, t().status, t().reportsMissing].map((label) => el('th', { scope: 'col' }, label)))), el('tbody', {}, rows));
 }
 
 /** `monthly:2021-05` → "tháng 5/2021" / "05/2021"; the latest few, the rest counted. */
