@@ -16,6 +16,7 @@ export * from './events/reporting.events.js';
 export { ActivityCounts, ActivityKind, Evidence, MediaChannel } from './events/body-work.events.js';
 export { EXAMPLE_CONSENT_REF, EXAMPLE_SUBJECT_REF, ReportCadence, SanctionMeasure } from './events/shared.events.js';
 export * from './streams.js';
+export * from './site-summary.js';
 export * from './subject-ref.js';
 export * from './docs/asyncapi.js';
 export * from './docs/asyncapi-refusals.js';

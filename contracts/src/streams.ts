@@ -23,6 +23,17 @@ export const STREAMS = {
     name: 'PCMD_REFUSALS',
     subjects: ['pcmd.refusals.>'],
   },
+  /** A province site's board in figures, the latest only, for the national view (issue #24, `site-summary.ts`). */
+  siteSummary: {
+    name: 'PCMD_SITE_SUMMARY',
+    subjects: ['pcmd.summary.>'],
+  },
 } as const;
+
+/** The hub's stream that gathers every site's `PCMD_SITE_SUMMARY` (ADR 0024): the national view reads it. */
+export const NATIONAL_SUMMARY_STREAM = 'PCMD_NATIONAL_SUMMARY';
+
+/** The subject a site's summary is published on: `pcmd.summary.p12`. */
+export const siteSummarySubject = (site: string) => `pcmd.summary.${site}`;
 
 export type StreamKey = keyof typeof STREAMS;

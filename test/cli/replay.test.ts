@@ -138,7 +138,8 @@ describe('npx lienganh replay', () => {
     const seedless = await replay([], { NATS_NKEY_SEED: 'not-a-seed' });
     expect(seedless.code).toBe(2);
     expect(seedless.stderr).toContain('nkey user seed');
-  });
+    // Five CLI processes, one after the other: 9 s on a quiet machine, past the default 30 s beside other test workers.
+  }, 90_000);
 
   it('says when NATS cannot be reached, and exits 1', async () => {
     const url = `nats://127.0.0.1:${await closedPort()}`;

@@ -27,6 +27,8 @@ const ALLOW_UNSET: Record<string, string> = {
   LIENGANH_SNAPSHOTS: "turns off the snapshots of coordination's in-memory store (ADR 0022); deploy/ runs coordination with MongoDB, which takes none",
   LIENGANH_STOP_DEADLINE_MS: "a longer stop for an in-memory coordination saving a large snapshot (ADR 0022); deploy/'s services stop within the default 8 s, inside their grace periods",
   OTEL_SDK_DISABLED: "the SDK's standard off switch, for an operator; deploy/ sets LIENGANH_TELEMETRY",
+  LIENGANH_SITE: 'a province site of the national topology (ADR 0024): set by deploy/national/, not by the one-site deployment',
+  LIENGANH_NATIONAL: "the hub's national instance (ADR 0024): set by deploy/national/, not by the one-site deployment",
   LIENGANH_UNITS_DIR: "another set of official unit lists (a later reform's); unset, the lists shipped in data/administrative-units",
   TRUST_PROXY: 'names the TLS proxy the operator puts in front (docs/operations.md, "Behind a TLS proxy"), whose address deploy/ cannot know; unset, X-Forwarded-* headers are ignored',
 };

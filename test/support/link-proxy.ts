@@ -1,6 +1,13 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /**
+ * What the hub's nodes advertise as their leaf address in tests (`hubNatsConfig`'s `advertise`):
+ * a site learns it on connecting and dials it when its line drops, and on loopback the real leaf
+ * port would answer, which a province whose line is cut cannot reach. Nothing listens here.
+ */
+export const UNREACHABLE_LEAF_ADDRESS = '127.0.0.1:9';
+
+/**
  * A TCP link to a port on loopback that a test can cut and restore: a province's line to the
  * centre. While cut, what was connected is dropped and new connections are closed at once.
  */

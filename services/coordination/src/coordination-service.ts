@@ -6,7 +6,7 @@ import { APP_GUARD } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Express } from 'express';
 import type { INestApplication } from '@nestjs/common';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { STREAMS } from '@lienganh/contracts';
 import { BusLink, CASE_KEYS_BUCKET, closeHttpServer, SNAPSHOTS_BUCKET, connectToNats, refusalGate, requireStreams } from '@lienganh/platform';
@@ -67,6 +67,10 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 import { AsyncApiController } from './docs/asyncapi.controller.js';
 import { UserAdministration } from './users/user-administration.js';
 import { UsersModule } from './users/users.module.js';
+import { NATIONAL_SUMMARIES, NationalController } from './national/national.controller.js';
+import { NationalSummaries } from './national/national-summaries.js';
+import { siteSummaryOf } from './national/site-summary.js';
+import { SiteSummaryPublisher } from './national/site-summary.publisher.js';
 
 export const COORDINATION_PORT = 8080;
 const WEB_DIR = fileURLToPath(new URL('../web', import.meta.url));
@@ -154,6 +158,14 @@ export interface CoordinationServiceConfig {
   reports?: ReportQueueOptions;
   /** The TLS proxies in front (Express `trust proxy`); default from `TRUST_PROXY` (none when unset). */
   trustProxy?: TrustProxy;
+  /**
+   * A province site's domain (`p12`, `LIENGANH_SITE`; issue #24, ADR 0024): its board's summary is
+   * published for the national view after each change (at most every `summaryIntervalMs`, default 1 s).
+   */
+  site?: string;
+  summaryIntervalMs?: number;
+  /** The hub's instance (`LIENGANH_NATIONAL=on`): serves `GET /api/v1/national` from the sites' summaries the hub gathers. */
+  national?: boolean;
 }
 
 export interface RunningCoordinationService {
@@ -179,6 +191,7 @@ export interface RunningCoordinationService {
  */
 export async function startCoordinationService(config: CoordinationServiceConfig): Promise<RunningCoordinationService> {
   const logger = config.logger ?? createLogger('coordination');
+  if (config.site !== undefined && !/^p\d{2}$/.test(config.site)) throw new RangeError(`a site is p and its two-digit province code (LIENGANH_SITE), e.g. p12, not "${config.site}"`);
   // Every instance keeps its own read models through its own consumers; one id per running instance.
   const instanceId = checkInstanceId(config.instanceId ?? config.consumerPrefix ?? DEFAULT_INSTANCE_ID);
   let store: CoordinationStore = config.store ?? new ProjectionOnlyStore();
@@ -291,6 +304,11 @@ export async function startCoordinationService(config: CoordinationServiceConfig
     logger: messages,
   });
 
+  // Nationwide (issue #24, ADR 0024): a site publishes its board's summary; the hub's instance reads the sites'.
+  const site = config.site;
+  const summaries = site ? new SiteSummaryPublisher(jetstream(nc), site, () => siteSummaryOf(site, projector.projection, clock.now()), { ...(config.summaryIntervalMs ? { intervalMs: config.summaryIntervalMs } : {}), logger: messages }) : undefined;
+  const national = config.national ? new NationalSummaries(await jetstreamManager(nc)) : null;
+
   @Module({
     imports: [
       BodiesModule.register(bodies),
@@ -316,6 +334,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
       BoardStatusController,
       HealthController,
       AreasController,
+      NationalController,
     ],
     providers: [
       // Every route under /api/ needs a user (roles and agency scoping in the controllers).
@@ -326,6 +345,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
       { provide: PROJECTOR, useValue: projector },
       { provide: CLOCK, useValue: clock },
       { provide: NATIONAL_UNITS, useValue: units },
+      { provide: NATIONAL_SUMMARIES, useValue: national },
       { provide: PLAN_IMPORT, useValue: plans },
       { provide: PLAN_REVISIONS, useValue: new PlanRevisionHistory(nc) },
       { provide: TASK_DECISIONS, useValue: new TaskDecisions(projector, publisher, clock) },
@@ -343,6 +363,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
   // The `lienganh.alerts.open_overdue` gauge, read from the projection when metrics are scraped.
   const stopOverdueGauge = watchOverdueAlerts(() => openOverdueAlerts(projector.projection));
   const close = async () => {
+    await summaries?.stop(); // a last summary while NATS is there
     stopOverdueGauge();
     health.close();
     projector.changes.complete(); // ends the server-sent event streams (a last `closing` message), which would hold the HTTP server open
@@ -368,6 +389,7 @@ export async function startCoordinationService(config: CoordinationServiceConfig
     bodies.syncRegistry();
     await leadership.start();
     deadlines.start();
+    summaries?.start(projector.changes);
     app = await createHttpApp(CoordinationAppModule, {
       ...(config.rateLimit !== undefined ? { rateLimit: config.rateLimit } : {}),
       ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),

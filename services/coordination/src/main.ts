@@ -12,7 +12,8 @@ import { checkInstanceId, InstanceIdInUseError, InvalidInstanceIdError } from '.
  * `LIENGANH_WEBHOOKS`/`LIENGANH_WEBHOOKS_FILE` and `LIENGANH_WEBHOOK_ALLOW` for alert webhooks,
  * `COORDINATION_INSTANCE_ID` when several instances run at once (each its own; default `coordination`),
  * `LIENGANH_SESSION_IDLE_MINUTES` and `LIENGANH_SESSION_MAX_HOURS` (dashboard sessions), `TRUST_PROXY`
- * behind a TLS proxy.
+ * behind a TLS proxy, `LIENGANH_SITE` (a province site's domain, `p12`: its summary is published for
+ * the national view) or `LIENGANH_NATIONAL=on` (the hub's instance, serving `GET /api/v1/national`).
  * SIGTERM and SIGINT stop it gracefully.
  */
 const logger = createLogger('coordination');
@@ -39,6 +40,11 @@ const instanceId = configuredOrExit(logger, () => (process.env.COORDINATION_INST
 const natsSeed = configuredOrExit(logger, () => natsSeedFromEnv(process.env));
 const sessions = configuredOrExit(logger, () => sessionPolicyFromEnv(process.env));
 const trustProxy = configuredOrExit(logger, () => trustProxyFromEnv(process.env));
+const site = configuredOrExit(logger, () => {
+  const value = process.env.LIENGANH_SITE;
+  if (value !== undefined && !/^p\d{2}$/.test(value)) throw new Error(`LIENGANH_SITE is p and the province's two-digit code, e.g. p12, not "${value}"`);
+  return value;
+});
 const service = await startCoordinationService({
   webhooks,
   webhookAllow,
@@ -52,6 +58,9 @@ const service = await startCoordinationService({
   users,
   sessions,
   ...(trustProxy !== undefined ? { trustProxy } : {}),
+  // Nationwide (ADR 0024): a province site's domain (p12), or the hub's national instance.
+  ...(site ? { site } : {}),
+  ...(process.env.LIENGANH_NATIONAL === 'on' ? { national: true } : {}),
   logger,
 }).catch((error: unknown) => {
   // A missing stream is said in one line, without a stack trace.

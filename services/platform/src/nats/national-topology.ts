@@ -25,14 +25,18 @@ export interface LeafCredentials {
 /**
  * A hub node's configuration: JetStream in the hub's domain, and the port the sites' leaf nodes
  * dial, open only to the sites given. Without `storeDir` the store is given on the command line
- * (`-js -sd`, a cluster node's). The file holds the sites' passwords: readable by the server only.
+ * (`-js -sd`, a cluster node's). `advertise`: the address sites reach this node's leaf port at, when
+ * not its listen address. The file holds the sites' passwords: readable by the server only.
  */
-export function hubNatsConfig(options: { storeDir?: string; leafHost?: string; leafPort: number; sites: readonly LeafCredentials[] }): string {
+export function hubNatsConfig(options: { storeDir?: string; leafHost?: string; leafPort: number; advertise?: string; sites: readonly LeafCredentials[] }): string {
+  // A connected site learns every hub node's leaf address and dials those too when its line drops:
+  // the address a province reaches the node at (public, or a load balancer's), not its listen address.
+  const advertise = options.advertise === undefined ? '' : `, advertise: ${JSON.stringify(options.advertise)}`;
   const store = options.storeDir === undefined ? '' : `, store_dir: ${JSON.stringify(options.storeDir)}`;
   const users = options.sites.map(({ user, password }) => `{ user: ${JSON.stringify(user)}, password: ${JSON.stringify(password)} }`).join(', ');
   return [
     `jetstream { domain: ${HUB_DOMAIN}${store} }`,
-    `leafnodes { listen: ${JSON.stringify(`${options.leafHost ?? '127.0.0.1'}:${options.leafPort}`)}, authorization { users: [ ${users} ] } }`,
+    `leafnodes { listen: ${JSON.stringify(`${options.leafHost ?? '127.0.0.1'}:${options.leafPort}`)}${advertise}, authorization { users: [ ${users} ] } }`,
     '',
   ].join('\n');
 }
@@ -76,9 +80,9 @@ export interface SiteStream {
  * Creates (or brings up to date) the hub stream `name` that sources every site stream given. It
  * has no subjects of its own: it would otherwise also store what a site publishes while connected,
  * once directly and once through the source. Sources named before are kept: a site is added, never
- * dropped by omission.
+ * dropped by omission. `latestOnly`: keep the latest message per subject (the sites' summaries).
  */
-export async function gatherSiteStreams(hub: JetStreamManager, name: string, sites: readonly SiteStream[], options: { replicas?: number } = {}): Promise<void> {
+export async function gatherSiteStreams(hub: JetStreamManager, name: string, sites: readonly SiteStream[], options: { replicas?: number; latestOnly?: boolean } = {}): Promise<void> {
   const wanted = sites.map(sourceOf);
   let existing: StreamSource[] | undefined;
   try {
@@ -87,7 +91,7 @@ export async function gatherSiteStreams(hub: JetStreamManager, name: string, sit
     if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound)) throw error;
   }
   if (!existing) {
-    await hub.streams.add({ name, subjects: [], sources: wanted, num_replicas: options.replicas ?? 1 });
+    await hub.streams.add({ name, subjects: [], sources: wanted, num_replicas: options.replicas ?? 1, ...(options.latestOnly ? { max_msgs_per_subject: 1 } : {}) });
     return;
   }
   const key = (source: StreamSource) => `${source.external?.api ?? ''}|${source.name}`;

@@ -1,4 +1,4 @@
-import { AGENCY_SERVICES, READABLE_ENTITIES, READABLE_STREAM, readableSubjectOf, readerConsumerOf, readerInboxPrefixOf, REFUSAL_SUBJECT_PREFIX, refusalConsumerOf, refusalSubjectFor, REPORTING_SERVICE, STREAMS, SUBJECT_PREFIX, type AgencyService } from '@lienganh/contracts';
+import { AGENCY_SERVICES, NATIONAL_SUMMARY_STREAM, READABLE_ENTITIES, READABLE_STREAM, readableSubjectOf, readerConsumerOf, readerInboxPrefixOf, REFUSAL_SUBJECT_PREFIX, refusalConsumerOf, refusalSubjectFor, REPORTING_SERVICE, STREAMS, SUBJECT_PREFIX, type AgencyService } from '@lienganh/contracts';
 import { SESSIONS_BUCKET, USERS_BUCKET } from '../access/access-buckets.js';
 import { BODIES_BUCKET, bodyInboxPrefix, bodyPublishSubject } from '../bodies/body-record.js';
 import { deadLetterSubject } from '../consuming/event-consumer.js';
@@ -185,11 +185,15 @@ function coordinationUser(): NatsUser {
     ...bucketReads(CASE_KEYS_BUCKET),
     // Snapshots of the read model (ADR 0022): each instance saves and loads them.
     ...objectStoreWrites(SNAPSHOTS_BUCKET),
+    // Nationwide (ADR 0024): a site's coordination publishes its summary; the hub's reads the gathered ones.
+    ...STREAMS.siteSummary.subjects,
+    `${API}.STREAM.INFO.${NATIONAL_SUMMARY_STREAM}`,
+    `${API}.STREAM.MSG.GET.${NATIONAL_SUMMARY_STREAM}`,
   ];
   return user(
     'coordination',
     dedupe(publish),
-    `coordination: publishes ${SUBJECT_PREFIX}.coordination.>, reads ${read.join(' and ')} (through consumers, and by sequence), removes refused messages and publishes ${REFUSAL_SUBJECT_PREFIX}.>, keeps its lease in ${COORDINATION_LEASE_BUCKET}, writes the register of bodies ${BODIES_BUCKET}, users ${USERS_BUCKET}, sessions ${SESSIONS_BUCKET}, agency keys ${AGENCY_KEYS_BUCKET}, webhook subscriptions ${SUBSCRIPTIONS_BUCKET}, the key of case references ${CASE_KEYS_BUCKET} and the snapshots of its read model ${SNAPSHOTS_BUCKET}`,
+    `coordination: publishes ${SUBJECT_PREFIX}.coordination.>, reads ${read.join(' and ')} (through consumers, and by sequence), removes refused messages and publishes ${REFUSAL_SUBJECT_PREFIX}.>, keeps its lease in ${COORDINATION_LEASE_BUCKET}, writes the register of bodies ${BODIES_BUCKET}, users ${USERS_BUCKET}, sessions ${SESSIONS_BUCKET}, agency keys ${AGENCY_KEYS_BUCKET}, webhook subscriptions ${SUBSCRIPTIONS_BUCKET}, the key of case references ${CASE_KEYS_BUCKET} and the snapshots of its read model ${SNAPSHOTS_BUCKET}; publishes its site's summary ${STREAMS.siteSummary.subjects[0]} and reads the hub's ${NATIONAL_SUMMARY_STREAM}`,
   );
 }
 

@@ -25,8 +25,11 @@ export function streamConfigs(options: StreamOptions = {}): (Partial<StreamConfi
     num_replicas: options.replicas ?? 1,
     duplicate_window: nanos(options.duplicateWindowMs ?? 2 * 60_000),
   };
-  return Object.values(STREAMS).map(({ name, subjects }) => ({ ...common, name, subjects: [...subjects], ...(name === STREAMS.refusals.name ? REFUSALS_LIMITS : {}) }));
+  return Object.values(STREAMS).map(({ name, subjects }) => ({ ...common, name, subjects: [...subjects], ...(name === STREAMS.refusals.name ? REFUSALS_LIMITS : {}), ...(name === STREAMS.siteSummary.name ? SUMMARY_LIMITS : {}) }));
 }
+
+/** A site's summary replaces the last one (issue #24): the stream keeps the latest per site. */
+export const SUMMARY_LIMITS = { max_msgs_per_subject: 1 };
 
 /**
  * Refusals hold no body and no refused value (ADR 0014), but they are only there for a producer
@@ -47,6 +50,7 @@ export async function ensureStreams(jsm: JetStreamManager, options: StreamOption
         subjects: config.subjects,
         duplicate_window: config.duplicate_window,
         ...(config.max_age !== undefined ? { max_age: config.max_age } : {}),
+        ...(config.max_msgs_per_subject !== undefined ? { max_msgs_per_subject: config.max_msgs_per_subject } : {}),
         ...(options.replicas !== undefined ? { num_replicas: options.replicas } : {}),
       });
     } catch (error) {
