@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildEvent, NATIONAL_SUMMARY_STREAM, policeInspectionCompleted, STREAMS, type BusEvent } from '@lienganh/contracts';
+import { buildEvent, NATIONAL_SUMMARY_STREAM, policeInspectionCompleted, type BusEvent } from '@lienganh/contracts';
 import { startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
-import { connectToNats, ensureStreams, freePorts, gatherSiteStreams, hubNatsConfig, NatsCluster, NatsServer, siteDomain, siteNatsConfig, type LeafCredentials } from '@lienganh/platform';
+import { connectToNats, ensureStreams, freePorts, gatherSiteSummaries, hubNatsConfig, NatsCluster, NatsServer, siteDomain, siteNatsConfig, type LeafCredentials } from '@lienganh/platform';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { eventually, postJson } from '../support/http.js';
@@ -104,7 +104,7 @@ beforeAll(async () => {
     sites.set(province, { province, server, nc, js: jetstream(nc), jsm, links, coordination, published: 0 });
   }
   await eventually(async () => {
-    await gatherSiteStreams(hubJsm, NATIONAL_SUMMARY_STREAM, Object.keys(PROVINCES).map((province) => ({ domain: siteDomain(province), stream: STREAMS.siteSummary.name })), { replicas: 3, latestOnly: true });
+    await gatherSiteSummaries(hubJsm, Object.keys(PROVINCES), { replicas: 3 });
     return true;
   }, 30_000);
   national = await startCoordinationService({ natsUrl: hub.servers.join(','), port: 0, national: true, users: TEST_USERS, deadlineTickMs: 0, clock: { now: () => NOW }, projector: { ackWaitMs: 2_000, pullExpiresMs: 1_000 } });

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { AGENCY_SERVICES, STREAMS } from '@lienganh/contracts';
+import { AGENCY_SERVICES, NATIONAL_SUMMARY_STREAM, STREAMS } from '@lienganh/contracts';
 import { AGENCY_KEYS_BUCKET, createNatsKeys, SNAPSHOTS_BUCKET, findNatsServerBinary, NATS_IDENTITIES, natsKeysEnv, natsUsers } from '@lienganh/platform';
 import { agencyServiceReads, renderNatsConfig } from '../../scripts/cli/src/commands/nats.command.js';
 import { repoRoot, runCli } from '../support/cli.js';
@@ -137,6 +137,16 @@ describe('npx lienganh nats', () => {
       const malformed = await runCli(['nats', 'provision'], { NATS_URL: nats.server.url, NATS_NKEY_SEED: 'not-a-seed' });
       expect(malformed.code).toBe(2);
       expect(malformed.stderr).toContain('nkey user seed');
+
+      // On the national hub: the sites whose summaries it gathers (ADR 0024), added to, never dropped.
+      const env = { NATS_URL: nats.server.url, NATS_NKEY_SEED: nats.keys.operator.seed };
+      expect(await runCli(['nats', 'provision', '--national-sites', '01,79'], env)).toMatchObject({ code: 0, stdout: expect.stringContaining(`${NATIONAL_SUMMARY_STREAM}: p01, p79`) });
+      expect(await runCli(['nats', 'provision', '--national-sites', '12'], env)).toMatchObject({ code: 0 });
+      const gathered = (await nats.jsm.streams.info(NATIONAL_SUMMARY_STREAM)).config;
+      expect(gathered.sources?.map((source) => `${source.external?.api} ${source.name}`)).toEqual(['$JS.p01.API PCMD_SITE_SUMMARY', '$JS.p79.API PCMD_SITE_SUMMARY', '$JS.p12.API PCMD_SITE_SUMMARY']);
+      expect(gathered.max_msgs_per_subject).toBe(1);
+      const notACode = await runCli(['nats', 'provision', '--national-sites', '01,Hà Nội'], env);
+      expect(notACode).toMatchObject({ code: 2, stderr: expect.stringContaining('--national-sites: a province code is two digits') });
     } finally {
       await nats.close();
     }

@@ -2,7 +2,7 @@ export { NatsServer, NatsServerNotFoundError, NatsServerStartError, findNatsServ
 export { superviseNatsServer, type NatsSupervisor, type NatsSupervisorOptions } from './nats/nats-supervisor.js';
 export { natsServersOfStore, servesStore, stopLeftoverNatsServers, type LeftoverNatsServerOptions } from './nats/leftover-nats-server.js';
 export { freePorts, NatsCluster, type NatsClusterOptions } from './nats/nats-cluster.js';
-export { gatherSiteStreams, HUB_DOMAIN, hubNatsConfig, siteDomain, siteNatsConfig, type LeafCredentials, type SiteStream } from './nats/national-topology.js';
+export { gatherSiteStreams, gatherSiteSummaries, HUB_DOMAIN, hubNatsConfig, provinceCodesFrom, siteDomain, siteNatsConfig, type LeafCredentials, type SiteStream } from './nats/national-topology.js';
 export { ensureStreams, MissingStreamError, requireStreams, streamConfigs, type StreamOptions } from './nats/streams.js';
 export { connectToNats, NatsConnectError, natsSeedFromEnv, NatsSeedError, natsServers, type NatsConnectionSettings } from './nats/nats-connection.js';
 export { BusLink, type BusLinkState } from './nats/bus-link.js';

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { AGENCY_SERVICES, STREAMS, type AgencyService } from '@lienganh/contracts';
+import { AGENCY_SERVICES, NATIONAL_SUMMARY_STREAM, STREAMS, type AgencyService } from '@lienganh/contracts';
 import { cultureService } from '@lienganh/culture';
 import { healthService } from '@lienganh/health';
 import { justiceService } from '@lienganh/justice';
@@ -13,6 +13,9 @@ import {
   withBodyUsers,
   ensureNatsKeys,
   ensureStreams,
+  gatherSiteSummaries,
+  provinceCodesFrom,
+  siteDomain,
   natsConfigFiles,
   natsServers,
   NKEYS_ENV_FILE,
@@ -108,9 +111,18 @@ export function natsCommand(): Command {
     .command('provision')
     .description(text({ vi: 'Tạo các luồng sự kiện của hệ thống trục (hoặc cập nhật chúng) bằng danh tính người vận hành: NATS_URL, NATS_NKEY_SEED hoặc NATS_NKEY_SEED_FILE', en: 'Create the backbone streams (or bring them up to date) as the operator identity: NATS_URL, NATS_NKEY_SEED or NATS_NKEY_SEED_FILE' }))
     .option('--replicas <n>', text({ vi: 'số bản sao mỗi luồng sự kiện (3 trên cụm ba nút)', en: 'replicas per stream (3 on a three-node cluster)' }), '1')
-    .action(async (options: { replicas: string }) => {
+    .option('--national-sites <codes>', text({ vi: 'trên máy chủ trung tâm: mã các tỉnh có điểm tỉnh gửi bản tóm tắt (01,79)', en: "on the national hub: the provinces whose sites' summaries it gathers (01,79)" }))
+    .action(async (options: { replicas: string; nationalSites?: string }) => {
       const replicas = Number(options.replicas);
       if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) throw new UsageError(`--replicas must be a whole number from 1 to 5, got "${options.replicas}"`);
+      let nationalSites: string[] = [];
+      if (options.nationalSites !== undefined) {
+        try {
+          nationalSites = provinceCodesFrom(options.nationalSites);
+        } catch (error) {
+          throw new UsageError(`--national-sites: ${(error as Error).message}`);
+        }
+      }
       const seed = natsSeedOfCommand();
       const nc = await connectToNats({
         servers: natsServers(process.env.NATS_URL ?? 'nats://127.0.0.1:4250'),
@@ -120,11 +132,14 @@ export function natsCommand(): Command {
         timeoutMs: 5_000,
       });
       try {
-        await ensureStreams(await jetstreamManager(nc), { replicas });
+        const jsm = await jetstreamManager(nc);
+        await ensureStreams(jsm, { replicas });
+        if (nationalSites.length > 0) await gatherSiteSummaries(jsm, nationalSites, { replicas });
       } finally {
         await nc.close();
       }
       console.log(`Streams: ${Object.values(STREAMS).map((stream) => stream.name).join(', ')} (${replicas} replica${replicas > 1 ? 's' : ''})`);
+      if (nationalSites.length > 0) console.log(`${NATIONAL_SUMMARY_STREAM}: ${nationalSites.map(siteDomain).join(', ')}`);
     });
 
   return nats;

@@ -1,3 +1,4 @@
+import { NATIONAL_SUMMARY_STREAM, STREAMS } from '@lienganh/contracts';
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamManager, type StreamSource } from '@nats-io/jetstream';
 
 /**
@@ -98,6 +99,23 @@ export async function gatherSiteStreams(hub: JetStreamManager, name: string, sit
   const known = new Set(existing.map(key));
   const added = wanted.filter((source) => !known.has(key(source)));
   if (added.length > 0) await hub.streams.update(name, { sources: [...existing, ...added] });
+}
+
+/**
+ * The hub's part of the national view: `PCMD_NATIONAL_SUMMARY` gathers the summary stream of each
+ * province's site (official codes), the latest per site. Made before the sites connect; a site
+ * added later is added here again (`npx lienganh nats provision --national-sites`).
+ */
+export function gatherSiteSummaries(hub: JetStreamManager, provinces: readonly string[], options: { replicas?: number } = {}): Promise<void> {
+  return gatherSiteStreams(hub, NATIONAL_SUMMARY_STREAM, provinces.map((province) => ({ domain: siteDomain(province), stream: STREAMS.siteSummary.name })), { ...options, latestOnly: true });
+}
+
+/** `01,79` → the province codes, each checked (`siteDomain`); a RangeError names the first that is not one. */
+export function provinceCodesFrom(list: string): string[] {
+  const codes = list.split(',').map((code) => code.trim()).filter(Boolean);
+  if (codes.length === 0) throw new RangeError('names no province: give two-digit official codes, e.g. 01,79');
+  codes.forEach(siteDomain);
+  return [...new Set(codes)];
 }
 
 function sourceOf({ domain, stream }: SiteStream): StreamSource {

@@ -2,6 +2,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { createLogger } from '../telemetry/logger.js';
 import { connectToNats, natsSeedFromEnv, natsServers } from './nats-connection.js';
+import { gatherSiteSummaries, provinceCodesFrom } from './national-topology.js';
 import { ensureStreams } from './streams.js';
 
 /**
@@ -9,7 +10,8 @@ import { ensureStreams } from './streams.js';
  * once, as the operator identity, before the services start (`node
  * services/platform/dist/nats/provision-streams.js`, in every image). `NATS_URL` (one server
  * or a comma-separated list of a cluster's), the operator's identity (`NATS_NKEY_SEED` or
- * `NATS_NKEY_SEED_FILE`), `LIENGANH_STREAM_REPLICAS` (default 1; 3 on a three-node cluster).
+ * `NATS_NKEY_SEED_FILE`), `LIENGANH_STREAM_REPLICAS` (default 1; 3 on a three-node cluster), and on
+ * the national hub `LIENGANH_NATIONAL_SITES` (the provinces whose sites' summaries it gathers: `01,79`).
  * Unlike `npx lienganh nats provision` it needs no CLI in the image and waits for a cluster
  * that is still forming.
  * Exit codes: 0 done, 1 the cluster did not take them in time, 2 bad input.
@@ -21,8 +23,10 @@ if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) {
   process.exit(2);
 }
 let seed: string | undefined;
+let nationalSites: string[] = [];
 try {
   seed = natsSeedFromEnv(process.env);
+  if (process.env.LIENGANH_NATIONAL_SITES) nationalSites = provinceCodesFrom(process.env.LIENGANH_NATIONAL_SITES);
 } catch (error) {
   logger.fatal((error as Error).message);
   process.exit(2);
@@ -45,7 +49,8 @@ for (let attempt = 1; ; attempt++) {
     });
     const jsm = await jetstreamManager(nc);
     await ensureStreams(jsm, { replicas });
-    logger.info({ replicas, servers }, 'streams provisioned');
+    if (nationalSites.length > 0) await gatherSiteSummaries(jsm, nationalSites, { replicas });
+    logger.info({ replicas, servers, ...(nationalSites.length > 0 ? { nationalSites } : {}) }, 'streams provisioned');
     await nc.drain();
     process.exit(0);
   } catch (error) {
