@@ -29,6 +29,7 @@ const ALLOW_UNSET: Record<string, string> = {
   OTEL_SDK_DISABLED: "the SDK's standard off switch, for an operator; deploy/ sets LIENGANH_TELEMETRY",
   LIENGANH_SITE: 'a province site of the national topology (ADR 0024): set by deploy/national/, not by the one-site deployment',
   LIENGANH_NATIONAL: "the hub's national instance (ADR 0024): set by deploy/national/, not by the one-site deployment",
+  LIENGANH_NATIONAL_SITES: "the provinces whose summaries the national hub gathers (ADR 0024): set by deploy/national/'s provision job, not by the one-site deployment",
   LIENGANH_UNITS_DIR: "another set of official unit lists (a later reform's); unset, the lists shipped in data/administrative-units",
   TRUST_PROXY: 'names the TLS proxy the operator puts in front (docs/operations.md, "Behind a TLS proxy"), whose address deploy/ cannot know; unset, X-Forwarded-* headers are ignored',
 };
