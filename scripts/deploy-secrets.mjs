@@ -8,9 +8,12 @@
 //   deploy/secrets/mongodb-keyfile                 the replica set members' shared key
 //   deploy/.env                                    MongoDB passwords, read by docker compose
 // and with --k8s deploy/secrets/k8s-secrets.yaml: deploy/k8s/secrets.template.yaml with every value filled.
-// What exists is kept: to rotate one, delete its file and run this again (docs/operations.md).
+// With --national, for deploy/national/ (the hub and its province sites, ADR 0024), also each site's
+// leaf password in deploy/.env (LIENGANH_LEAF_PASSWORD_P01, …), and with --k8s
+// deploy/secrets/k8s-national-secrets.yaml: deploy/national/k8s/secrets.template.yaml filled.
+// What exists is kept: to rotate one, delete its file (a password: its line) and run this again (docs/operations.md).
 //
-//   node scripts/deploy-secrets.mjs [--k8s] [--deploy-dir deploy]
+//   node scripts/deploy-secrets.mjs [--k8s] [--national] [--deploy-dir deploy]
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -19,16 +22,18 @@ import { parseArgs } from 'node:util';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const AGENCIES = ['labour', 'police', 'health', 'culture', 'justice'];
+/** The province sites of deploy/national/ (official codes): Hà Nội, Hồ Chí Minh City. */
+const NATIONAL_SITES = ['01', '79'];
 
 let options;
 try {
-  options = parseArgs({ options: { 'deploy-dir': { type: 'string', default: join(root, 'deploy') }, k8s: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } }).values;
+  options = parseArgs({ options: { 'deploy-dir': { type: 'string', default: join(root, 'deploy') }, k8s: { type: 'boolean', default: false }, national: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } }).values;
 } catch (error) {
   console.error(`deploy-secrets: ${error.message} (--help for usage)`);
   process.exit(2);
 }
 if (options.help) {
-  console.log('Usage: node scripts/deploy-secrets.mjs [--k8s] [--deploy-dir DIR]   (default: the repository\'s deploy/)');
+  console.log('Usage: node scripts/deploy-secrets.mjs [--k8s] [--national] [--deploy-dir DIR]   (default: the repository\'s deploy/)');
   process.exit(0);
 }
 
@@ -94,7 +99,11 @@ const env = Object.fromEntries(
     .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
 );
 const passwords = { MONGO_ROOT_PASSWORD: env.MONGO_ROOT_PASSWORD || random(24), LIENGANH_MONGO_PASSWORD: env.LIENGANH_MONGO_PASSWORD || random(24) };
-if (!env.MONGO_ROOT_PASSWORD || !env.LIENGANH_MONGO_PASSWORD) {
+// --national: each site's password on the hub's leaf port (deploy/national/hub-nats.conf). nats-server
+// reads it from the environment as a configuration value: a letter first, then only letters, digits, - and _.
+const leafPasswordVariable = (code) => `LIENGANH_LEAF_PASSWORD_P${code}`;
+if (options.national) for (const code of NATIONAL_SITES) passwords[leafPasswordVariable(code)] = env[leafPasswordVariable(code)] || `leaf_${random(24)}`;
+if (Object.keys(passwords).some((name) => !env[name])) {
   const kept = Object.entries(env).filter(([name]) => !(name in passwords));
   const lines = [...kept, ...Object.entries(passwords)].map(([name, value]) => `${name}=${value}`);
   writeFileSync(envFile, `# Secrets for docker compose (deploy/compose.yaml); written by scripts/deploy-secrets.mjs\n${lines.join('\n')}\n`, { mode: 0o600 });
@@ -129,6 +138,30 @@ if (options.k8s) {
   });
   const out = join(secretsDir, 'k8s-secrets.yaml');
   writeFileSync(out, `# Filled from deploy/k8s/secrets.template.yaml by scripts/deploy-secrets.mjs: secret, never commit.\n${documents.join('---\n')}`, { mode: 0o600 });
+  chmodSync(out, 0o600);
+  made.push(out);
+}
+
+if (options.k8s && options.national) {
+  // deploy/national/k8s/secrets.template.yaml filled: the hub's Secret holds every site's leaf password, each site's its own.
+  const template = readFileSync(join(root, 'deploy', 'national', 'k8s', 'secrets.template.yaml'), 'utf8');
+  const values = {
+    'lienganh-hub/leaf-passwords': Object.fromEntries(NATIONAL_SITES.map((code) => [leafPasswordVariable(code), passwords[leafPasswordVariable(code)]])),
+    ...Object.fromEntries(NATIONAL_SITES.map((code) => [`lienganh-p${code}/leaf-password`, { password: passwords[leafPasswordVariable(code)] }])),
+  };
+  const documents = YAML.parseAllDocuments(template).map((document) => {
+    const secret = document.toJS();
+    const name = `${secret.metadata.namespace}/${secret.metadata.name}`;
+    const filled = values[name];
+    if (!filled) throw new Error(`deploy-secrets: no value for Secret ${name} of the national template`);
+    for (const key of Object.keys(secret.stringData)) {
+      if (!(key in filled)) throw new Error(`deploy-secrets: no value for ${name}.${key} of the national template`);
+      secret.stringData[key] = filled[key];
+    }
+    return YAML.stringify(secret, { lineWidth: 0 });
+  });
+  const out = join(secretsDir, 'k8s-national-secrets.yaml');
+  writeFileSync(out, `# Filled from deploy/national/k8s/secrets.template.yaml by scripts/deploy-secrets.mjs: secret, never commit.\n${documents.join('---\n')}`, { mode: 0o600 });
   chmodSync(out, 0o600);
   made.push(out);
 }

@@ -107,5 +107,30 @@ describe('npx lienganh bench --quick', () => {
     const { code, stderr } = await runCli(['bench', '--events', 'many']);
     expect(code).toBe(2);
     expect(stderr).toContain('--events');
+    for (const [args, message] of [
+      [['--national', '--provinces', '35'], '--provinces: at most 34'],
+      [['--provinces', '3'], '--provinces: only with --national'],
+    ] as const) {
+      const refused = await runCli(['bench', ...args]);
+      expect({ code: refused.code, stderr: refused.stderr }).toEqual({ code: 2, stderr: expect.stringContaining(message) });
+    }
   });
+});
+
+describe('npx lienganh bench --national --quick', () => {
+  it('runs a hub, a site per province and the national view, counts every event there once, and leaves nothing running', async () => {
+    const file = join(dir, 'national.json');
+    const { code, stdout, stderr } = await runCli(['bench', '--national', '--quick', '--json', file]);
+    expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toMatch(/Run: 2 provinces, 182 of the 3,321 communes, 2,192 of a year's 40,000 events/);
+    const result = JSON.parse(readFileSync(file, 'utf8')) as { parameters: { events: number }; figures: Figure[] };
+    const value = (name: string) => result.figures.find((figure) => figure.name === name)?.value;
+    // The national view counted exactly the events the sites took, each once.
+    expect(value('national.events')).toBe(result.parameters.events);
+    expect(value('national.counted')).toBe(result.parameters.events);
+    for (const name of ['national.year.seconds', 'national.latency.p50', 'national.site.rss.max', 'national.hub.rss', 'national.hub.nats.rss.mean']) {
+      expect({ name, positive: (value(name) ?? 0) > 0 }).toEqual({ name, positive: true });
+    }
+    expect(natsServers()).toBe('');
+  }, 180_000);
 });

@@ -110,6 +110,11 @@ export class NatsServer {
     return `nats://${this.options.host}:${this.currentPort}`;
   }
 
+  /** The running server's process id (its memory, for the benchmark); undefined when stopped. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get isRunning(): boolean {
     return this.child !== undefined;
   }
