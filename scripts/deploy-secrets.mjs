@@ -95,7 +95,7 @@ const envFile = join(deployDir, '.env');
 const env = Object.fromEntries(
   (existsSync(envFile) ? readFileSync(envFile, 'utf8') : '')
     .split('\n')
-    .filter((line) => /^[A-Z_]+=/.test(line))
+    .filter((line) => /^[A-Z_][A-Z0-9_]*=/.test(line))
     .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
 );
 const passwords = { MONGO_ROOT_PASSWORD: env.MONGO_ROOT_PASSWORD || random(24), LIENGANH_MONGO_PASSWORD: env.LIENGANH_MONGO_PASSWORD || random(24) };

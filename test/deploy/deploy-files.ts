@@ -65,7 +65,8 @@ export const isServiceImage = (image: string) => image.startsWith('lienganh/');
 /** deploy/national/: the national topology (issue #24, ADR 0024), the hub and its province sites. */
 export const nationalDir = join(deployDir, 'national');
 
-export const nationalCompose = (): Yaml => readYaml(join(nationalDir, 'compose.yaml'));
+/** Its anchors are merged into anchors merged in turn, more than the yaml package's guard against alias bombs allows by default (compose's go-yaml takes them). */
+export const nationalCompose = (): Yaml => parse(readFileSync(join(nationalDir, 'compose.yaml'), 'utf8'), { merge: true, maxAliasCount: 1_000 }) as Yaml;
 
 /**
  * What `kustomize build` makes of a kustomization, as far as deploy/ uses it: `resources` (files,
