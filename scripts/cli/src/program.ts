@@ -16,6 +16,7 @@ import { replayCommand } from './commands/replay.command.js';
 import { resetCommand } from './commands/reset.command.js';
 import { simulateCommand } from './commands/simulate.command.js';
 import { startCommand } from './commands/start.command.js';
+import { unitsCommand } from './commands/units.command.js';
 import { checkRequiredOptions } from './required-option.js';
 import { text } from './cli-language.js';
 import { localiseCommander } from './commander-language.js';
@@ -32,7 +33,7 @@ export function createProgram(): Command {
     .exitOverride()
     .hook('preAction', checkRequiredOptions);
   localiseCommander(program);
-  for (const command of [catalogCommand(), docsCommand(), startCommand(), resetCommand(), natsCommand(), bodiesCommand(), consumersCommand(), subscriptionsCommand(), keysCommand(), usersCommand(), simulateCommand(), planCommand(), reportCommand(), alertsCommand(), replayCommand(), benchCommand(), checkCommand()]) program.addCommand(command);
+  for (const command of [catalogCommand(), docsCommand(), startCommand(), resetCommand(), natsCommand(), bodiesCommand(), consumersCommand(), subscriptionsCommand(), keysCommand(), usersCommand(), simulateCommand(), planCommand(), reportCommand(), alertsCommand(), replayCommand(), benchCommand(), checkCommand(), unitsCommand()]) program.addCommand(command);
   inheritSettings(program);
   return program;
 }

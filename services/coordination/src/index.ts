@@ -3,7 +3,8 @@ export { pathAt, pathStart, progressOf, type ProgressContext, type TargetProgres
 export { AgencyRegistry, type AgencyEntry } from './registry/agency-registry.js';
 export { AreaRegistry, type AreaEntry } from './registry/area-registry.js';
 export { checkPlanReferences, registerPlan, type PlanRegistration } from './registry/plan-registration.js';
-export { NationalUnits, type OfficialUnit, type UnitLink, type UnitLevel } from './registry/national-units.js';
+export { DEFAULT_UNITS_DIR, NationalUnits, type OfficialUnit, type UnitLink, type UnitLevel } from './registry/national-units.js';
+export { checkMergeTable, checkUnitList, type UnitListProblem } from './registry/unit-list-check.js';
 export { addPlan, applyEvent, emptyCoordinationState, targetKey, type CoordinationState, type TrackedTarget } from './board/coordination-state.js';
 export { committeeOverview, targetOverview, taskBoard, type TargetOverview, type TaskBoardEntry, type TaskStatus } from './board/committee-view.js';
 export { committeeSummary, type AgencySummary, type CommitteeOverview, type PlanSummary } from './board/committee-summary.js';

@@ -14,7 +14,7 @@ const none: Progress = { update() {}, stop() {} };
 export class Reporter {
   private readonly started = performance.now();
 
-  constructor(private readonly tty: boolean) {}
+  constructor(readonly tty: boolean) {}
 
   step(text: string): void {
     const elapsed = ((performance.now() - this.started) / 1000).toFixed(1);
