@@ -8,6 +8,11 @@ const children = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
+/** A Ctrl-C (or SIGTERM) ends the benchmark: Node would exit without its 'exit' event, leaving the services running. */
+let stopOnSignals = () => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
+  stopOnSignals = () => {};
+};
 
 /** `<package>/dist/main.js` of a workspace service, found through its package entry point. */
 export function serviceMain(packageName: string): string {
@@ -39,6 +44,7 @@ const LOG_LINES = 5_000;
  * too (otherwise dropped, so that a busy service costs the benchmark nothing).
  */
 export function startServiceProcess(main: string, env: NodeJS.ProcessEnv, timeoutMs: number, options: { keepLog?: boolean; stopWithinMs?: number } = {}): Promise<ServiceProcess> {
+  stopOnSignals();
   const started = performance.now();
   const child = spawn(process.execPath, [main], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
