@@ -81,6 +81,8 @@ export async function runNationalYear(options: NationalYearOptions, reporter: Re
   let hub: NatsCluster | undefined;
   let hubNc: NatsConnection | undefined;
   let national: ServiceProcess | undefined;
+  /** What runs now: a failure says where it happened. */
+  let phase = 'starting the hub';
   const coordinationEnv = (extra: Record<string, string>) => ({ COORDINATION_PORT: '0', DEADLINE_TICK_MS: '0', MONGODB_URI: '', LIENGANH_USERS_FILE: usersFile, ...extra });
   try {
     reporter.step('hub: a cluster of three nats-servers (domain hub), its streams with three replicas, the national instance');
@@ -91,6 +93,7 @@ export async function runNationalYear(options: NationalYearOptions, reporter: Re
     await gatherSiteSummaries(hubJsm, provinces, { replicas: 3 });
     national = await startServiceProcess(serviceMain('@lienganh/coordination'), coordinationEnv({ NATS_URL: hub.servers.join(','), LIENGANH_NATIONAL: 'on', COORDINATION_INSTANCE_ID: 'national' }), 120_000);
 
+    phase = 'starting the sites';
     reporter.step(`sites: a nats-server (leaf node) and a coordination process for each of ${provinces.length} provinces, each with its province's plan`);
     const startBar = reporter.bar('starting sites', provinces.length);
     const siteStart = performance.now();
@@ -110,6 +113,7 @@ export async function runNationalYear(options: NationalYearOptions, reporter: Re
     startBar.stop();
     figures.add('national.sites.start_seconds', 'sites started (nats-server, coordination, plan imported), all of them', (performance.now() - siteStart) / 1000, 's');
 
+    phase = 'loading the year';
     reporter.step(`loading the year: ${total.toLocaleString('en')} events into the sites' own streams, ${LOADING_SITES} sites at a time, while every site projects`);
     const bar = reporter.bar('events', total);
     const loaded = new Map<string, number>();
@@ -134,6 +138,8 @@ export async function runNationalYear(options: NationalYearOptions, reporter: Re
     const loadSeconds = (performance.now() - loadStart) / 1000;
     figures.add('national.events', 'events of the year, into the sites', total, 'events');
     figures.add('national.load.rate', 'events taken by the sites (published and stored)', total / loadSeconds, 'events/s');
+    phase = 'waiting for the national view to count every event';
+    reporter.step(`${phase}`);
     await waitFor('the national view to count every event', async () => (await nationalTotal(national!.url)) >= total, 3_600_000, 500);
     const caughtUp = (performance.now() - loadStart) / 1000;
     // Summaries replace each other: a count past the events published would be one counted twice.
@@ -143,6 +149,7 @@ export async function runNationalYear(options: NationalYearOptions, reporter: Re
     figures.add('national.year.seconds', 'the year, from the first event published until the national view counts them all', caughtUp, 's');
     figures.add('national.year.rate', 'the year through the topology (sites projecting, summaries, hub)', total / caughtUp, 'events/s');
 
+    phase = 'measuring the national view latency';
     reporter.step(`national view latency: ${LATENCY_PROBES} single events, each at another site, until the national view counts it`);
     const latencies: number[] = [];
     for (let probe = 0; probe < LATENCY_PROBES; probe++) {
@@ -165,6 +172,7 @@ export async function runNationalYear(options: NationalYearOptions, reporter: Re
     reads.sort((a, b) => a - b);
     figures.add('national.read.p50', `GET /api/v1/national with ${sites.length} sites' summaries (p50 of 20)`, reads[10]!, 'ms');
 
+    phase = 'reading the memory of each instance';
     const siteMemory = sites.map((site) => residentMemory(site.coordination.pid));
     const siteNats = sites.map((site) => residentMemory(site.server.pid!));
     const largest = sites.reduce((top, site) => (site.events > top.events ? site : top), sites[0]!);
@@ -187,6 +195,8 @@ export async function runNationalYear(options: NationalYearOptions, reporter: Re
         'RSS from /proc/<pid>/status after the year and the probes: each coordination is its own process, in-memory store with snapshots.',
       ],
     };
+  } catch (error) {
+    throw new Error(`${phase}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   } finally {
     await national?.stop();
     for (const site of sites) {
