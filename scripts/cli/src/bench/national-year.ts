@@ -256,10 +256,21 @@ function* siteEvents(site: Site): Generator<WireMessage> {
 
 /** What the national view counts: the sum of the national programme's target over the sites. */
 async function nationalTotal(url: string): Promise<number> {
-  const response = await fetch(`${url}/api/v1/national`, { headers: { authorization: `Bearer ${BENCH_TOKEN}` } });
+  const response = await readAgain(() => fetch(`${url}/api/v1/national`, { headers: { authorization: `Bearer ${BENCH_TOKEN}` } }));
   if (!response.ok) throw new Error(`GET /api/v1/national: HTTP ${response.status}`);
   const view = (await response.json()) as { totals: { key: string; events: number }[] };
   return view.totals.find((entry) => entry.key === 'qg-kiem-tra')?.events ?? 0;
+}
+
+/** A read asked again when its connection failed (a kept-alive socket the loaded server closed as it was reused). */
+async function readAgain<T>(read: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await read();
+    } catch (error) {
+      if (attempt >= attempts || !(error instanceof TypeError)) throw error;
+    }
+  }
 }
 
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(values.length, 1);
