@@ -1,5 +1,6 @@
+import { SiteSummary, siteSummarySubject, STREAMS } from '@lienganh/contracts';
 import { startCoordinationService, type RunningCoordinationService } from '@lienganh/coordination';
-import { postJson } from '../support/http.js';
+import { eventually, postJson } from '../support/http.js';
 import { BINH_LU, communePlan, DOAN_KET, inspections, LAI_CHAU_EVENTS, PROVINCE, provincePlan, SIN_SUOI_HO } from '../support/lower-plans.js';
 import { seedAgencyEvents, startNatsFixture, type NatsFixture } from '../support/nats.js';
 import { getAs, TEST_USERS, tokens } from '../support/users.js';
@@ -16,7 +17,8 @@ let coordination: RunningCoordinationService;
 
 beforeAll(async () => {
   nats = await startNatsFixture();
-  coordination = await startCoordinationService({ ...nats.identity('coordination'), port: 0, deadlineTickMs: 0, users: TEST_USERS, clock: { now: () => new Date('2026-05-10T09:00:00+07:00') } });
+  // As Lai Châu's site of the national topology: its summary is what the national view adds up.
+  coordination = await startCoordinationService({ ...nats.identity('coordination'), port: 0, deadlineTickMs: 0, users: TEST_USERS, clock: { now: () => new Date('2026-05-10T09:00:00+07:00') }, site: 'p12', summaryIntervalMs: 50 });
 }, 60_000);
 afterAll(async () => {
   await coordination?.close();
@@ -79,4 +81,23 @@ it('names the units the plans referred to by code, as the official list has them
   expect(province.areaNames[0]).toEqual({ code: PROVINCE, name: { vi: 'Tỉnh Lai Châu', en: 'Tỉnh Lai Châu' } });
   const commune = board.plans.find((plan: { id: string }) => plan.id === 'xa-binh-lu-01');
   expect(commune.areaNames.map((area: { code: string }) => area.code)).toEqual([PROVINCE, BINH_LU]);
+});
+
+it("publishes the site's summary with the province plan only: its own figure, the roll-up and the lower plans, as the board has them", async () => {
+  const board = await overview();
+  const province = board.targets.find((entry: { planId: string; id: string }) => entry.planId === provincePlan.id);
+  const { implementation } = board.plans.find((plan: { id: string }) => plan.id === provincePlan.id);
+  const summary = await eventually(async () => {
+    const message = await nats.jsm.streams.getMessage(STREAMS.siteSummary.name, { last_by_subj: siteSummarySubject('p12') });
+    const parsed = message ? SiteSummary.parse(message.json()) : undefined;
+    return parsed?.plans[0]?.targets[0]?.rollUp?.plans === 2 ? parsed : undefined;
+  });
+  expect(summary.site).toBe('p12');
+  expect(summary.plans.map((plan) => plan.id)).toEqual([provincePlan.id]);
+  expect(summary.plans[0]).toMatchObject({
+    number: '45/KH-UBND',
+    area: PROVINCE,
+    lowerPlans: implementation.counts,
+    targets: [{ id: 'kt-400', measure: 'count', achieved: province.achieved, percent: province.percent, status: province.status, events: 6, rollUp: { achieved: 5, plans: 2 } }],
+  });
 });

@@ -1,24 +1,27 @@
 import type { SiteSummary } from '@lienganh/contracts';
-import { committeeSummary } from '../board/committee-summary.js';
+import { targetOverview } from '../board/committee-view.js';
 import { targetKey } from '../board/coordination-state.js';
+import { planImplementation, targetRollUps } from '../board/plan-implementation.js';
 import { upperPlanOf } from '../plans/plan-hierarchy.js';
 import type { CoordinationProjection } from '../projection/coordination-projection.js';
 
 /**
  * The site's board in figures (issue #24): its top plans (those implementing no plan it holds:
  * the province's own), per target its own figure, its events and the roll-up of the plans below.
- * The same figures as the site's committee overview at `now`, which the national view adds up.
+ * The same figures as the site's committee overview at `now`, which the national view adds up;
+ * made each second while the board changes, so only what the summary carries is computed (not
+ * the overview's reporting, backlog or funnel).
  */
 export function siteSummaryOf(site: string, projection: CoordinationProjection, now: Date): SiteSummary {
   const { state, areas } = projection;
-  const board = committeeSummary(projection, now);
+  const rollUps = targetRollUps(state, areas, now);
   const plans = [...state.plans.values()].filter((plan) => !upperPlanOf(plan, state.plans.values(), areas));
   return {
     site,
     asOf: now.toISOString(),
     events: state.applied.size,
     plans: plans.map((plan) => {
-      const lowerPlans = board.plans.find((entry) => entry.id === plan.id)?.implementation?.counts;
+      const lowerPlans = planImplementation(plan, state, areas, [], now)?.counts;
       return {
         id: plan.id,
         number: plan.number,
@@ -28,7 +31,10 @@ export function siteSummaryOf(site: string, projection: CoordinationProjection, 
         period: plan.period,
         title: plan.title,
         targets: plan.targets.map((target) => {
-          const shown = board.targets.find((entry) => entry.planId === plan.id && entry.id === target.id)!;
+          const key = targetKey(plan.id, target.id);
+          const tracked = state.targets.get(key)!;
+          const shown = targetOverview(tracked, areas, now);
+          const rollUp = rollUps.get(key);
           return {
             id: target.id,
             title: target.title,
@@ -38,8 +44,8 @@ export function siteSummaryOf(site: string, projection: CoordinationProjection, 
             achieved: shown.achieved,
             percent: shown.percent,
             status: shown.status,
-            events: state.targets.get(targetKey(plan.id, target.id))!.tally.events,
-            ...(shown.rollUp ? { rollUp: { achieved: shown.rollUp.achieved, plans: shown.rollUp.from.length } } : {}),
+            events: tracked.tally.events,
+            ...(rollUp ? { rollUp: { achieved: rollUp.achieved, plans: rollUp.from.length } } : {}),
           };
         }),
         ...(lowerPlans ? { lowerPlans } : {}),
